@@ -1,5 +1,19 @@
-"""skdib: the Distributed Information Bottleneck for scikit-learn."""
+"""skdib: the Distributed Information Bottleneck for scikit-learn.
+
+Fit one model, get the whole path of approximations from "all information" to
+"none": bits per feature (or feature group), loss and score along a sweep of
+the bottleneck strength β.
+"""
+
+from skdib._classifier import DistributedIBClassifier
+from skdib._path import InformationPath
+from skdib._regressor import DistributedIBRegressor
 
 __version__ = "0.1.0.dev0"
 
-__all__ = ["__version__"]
+__all__ = [
+    "DistributedIBClassifier",
+    "DistributedIBRegressor",
+    "InformationPath",
+    "__version__",
+]

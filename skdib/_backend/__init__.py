@@ -1,0 +1,1 @@
+"""Torch backend of skdib: no scikit-learn objects live here."""

@@ -1,0 +1,72 @@
+"""Prediction heads: turn decoder features into a likelihood for y."""
+
+import math
+
+import torch
+from torch import nn
+
+LOG_2PI = math.log(2.0 * math.pi)
+
+
+class CategoricalHead(nn.Module):
+    """Softmax over ``n_classes`` logits; y holds integer class codes."""
+
+    def __init__(self, n_in, n_classes):
+        super().__init__()
+        self.linear = nn.Linear(n_in, n_classes)
+
+    def forward(self, h):
+        return self.linear(h)
+
+    def nll(self, out, y):
+        """Per-sample negative log-likelihood in nats."""
+        return nn.functional.cross_entropy(out, y, reduction="none")
+
+    def predict(self, out):
+        """Class probabilities."""
+        return torch.softmax(out, dim=-1)
+
+    def score(self, out, y):
+        """Accuracy."""
+        return (out.argmax(dim=-1) == y).double().mean()
+
+
+class GaussianHead(nn.Module):
+    """Gaussian likelihood with a learned variance per output.
+
+    y is expected standardised (zero mean, unit variance per output) so the
+    initial variance of one is sensible; the estimator undoes the scaling.
+    """
+
+    def __init__(self, n_in, n_outputs):
+        super().__init__()
+        self.linear = nn.Linear(n_in, n_outputs)
+        self.log_var = nn.Parameter(torch.zeros(n_outputs))
+
+    def forward(self, h):
+        return self.linear(h)
+
+    def nll(self, out, y):
+        """Per-sample negative log-likelihood in nats, summed over outputs."""
+        sq = (y - out) ** 2 * torch.exp(-self.log_var)
+        return 0.5 * (LOG_2PI + self.log_var + sq).sum(dim=-1)
+
+    def predict(self, out):
+        """Predicted mean (in standardised units)."""
+        return out
+
+    def score(self, out, y):
+        """Coefficient of determination, averaged over outputs."""
+        resid = ((y - out) ** 2).sum(dim=0)
+        total = ((y - y.mean(dim=0)) ** 2).sum(dim=0)
+        r2 = 1.0 - resid / total.clamp_min(1e-12)
+        return r2.double().mean()
+
+
+def make_head(kind, n_in, n_out):
+    """Build the head called ``kind`` ('categorical' or 'gaussian')."""
+    if kind == "categorical":
+        return CategoricalHead(n_in, n_out)
+    if kind == "gaussian":
+        return GaussianHead(n_in, n_out)
+    raise ValueError(f"Unknown head {kind!r}.")

@@ -1,0 +1,188 @@
+"""The information path: what a β sweep records at each checkpoint."""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["InformationPath"]
+
+
+@dataclass(frozen=True)
+class InformationPath:
+    """Record of a β sweep, one row per checkpoint, rows by increasing β.
+
+    Parameters
+    ----------
+    beta : ndarray of shape (n_points,)
+        Bottleneck strength at each checkpoint.
+    kl : ndarray of shape (n_points, n_features)
+        KL divergence of each channel's posterior to the prior, averaged over
+        held-out data, in bits. It is an upper bound on the information that
+        the channel transmits.
+    information : ndarray of shape (n_points, n_features)
+        Best estimate of the information per channel, in bits: the midpoint of
+        ``information_lower`` and ``information_upper`` where those were
+        computed, otherwise ``kl``.
+    information_lower, information_upper : ndarray or None
+        Sandwich bounds on the information per channel (InfoNCE lower bound,
+        leave-one-out upper bound), in bits, or None when not computed.
+    loss_train, loss_val : ndarray of shape (n_points,)
+        Prediction loss (cross-entropy or negative log-likelihood, in bits per
+        sample, without the β term) on training and held-out data.
+    score_val : ndarray of shape (n_points,)
+        Held-out score: accuracy for classifiers, R² for regressors.
+    feature_names : tuple of str
+        One name per channel (a feature, or a feature group).
+
+    Attributes
+    ----------
+    total_information : ndarray of shape (n_points,)
+        ``information`` summed over channels.
+    n_points : int
+        Number of checkpoints.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skdib import InformationPath
+    >>> path = InformationPath(
+    ...     beta=np.array([1e-3, 1e-1]),
+    ...     kl=np.array([[1.0, 0.5], [0.4, 0.0]]),
+    ...     information=np.array([[1.0, 0.5], [0.4, 0.0]]),
+    ...     loss_train=np.array([0.1, 0.6]), loss_val=np.array([0.2, 0.6]),
+    ...     score_val=np.array([0.95, 0.7]), feature_names=("a", "b"))
+    >>> path.total_information
+    array([1.5, 0.4])
+    >>> path.to_frame().shape
+    (4, 12)
+    """
+
+    beta: np.ndarray
+    kl: np.ndarray
+    information: np.ndarray
+    loss_train: np.ndarray
+    loss_val: np.ndarray
+    score_val: np.ndarray
+    feature_names: tuple
+    information_lower: np.ndarray | None = None
+    information_upper: np.ndarray | None = None
+    extras: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        beta = np.asarray(self.beta, dtype=float)
+        n_points, n_features = np.shape(self.kl)
+        if beta.shape != (n_points,):
+            raise ValueError(
+                f"beta has shape {beta.shape}; expected ({n_points},) to match kl."
+            )
+        if len(self.feature_names) != n_features:
+            raise ValueError(
+                f"{len(self.feature_names)} feature names for {n_features} channels."
+            )
+        for name in ("kl", "information", "information_lower", "information_upper"):
+            value = getattr(self, name)
+            if value is not None and np.shape(value) != (n_points, n_features):
+                raise ValueError(
+                    f"{name} has shape {np.shape(value)}; expected "
+                    f"({n_points}, {n_features})."
+                )
+        for name in ("loss_train", "loss_val", "score_val"):
+            if np.shape(getattr(self, name)) != (n_points,):
+                raise ValueError(f"{name} must have shape ({n_points},).")
+        if n_points > 1 and np.any(np.diff(beta) < 0):
+            raise ValueError("Checkpoints must be ordered by increasing beta.")
+        object.__setattr__(self, "feature_names", tuple(map(str, self.feature_names)))
+
+    @property
+    def n_points(self):
+        """Number of checkpoints on the path."""
+        return len(self.beta)
+
+    @property
+    def total_information(self):
+        """Information summed over channels, in bits, per checkpoint."""
+        return np.asarray(self.information).sum(axis=1)
+
+    @property
+    def has_bounds(self):
+        """Whether the InfoNCE / leave-one-out bounds were computed."""
+        return self.information_lower is not None
+
+    def to_frame(self):
+        """Tidy table: one row per (checkpoint, channel).
+
+        Returns
+        -------
+        frame : pandas.DataFrame
+            Columns ``point``, ``beta``, ``feature``, ``feature_index``,
+            ``information``, ``information_lower``, ``information_upper``,
+            ``kl``, ``total_information``, ``loss_train``, ``loss_val`` and
+            ``score_val``. Bounds are NaN when they were not computed.
+        """
+        n_points, n_features = np.shape(self.kl)
+        point = np.repeat(np.arange(n_points), n_features)
+
+        def per_point(values):
+            return np.repeat(np.asarray(values, dtype=float), n_features)
+
+        def per_cell(values):
+            if values is None:
+                return np.full(n_points * n_features, np.nan)
+            return np.asarray(values, dtype=float).ravel()
+
+        return pd.DataFrame(
+            {
+                "point": point,
+                "beta": per_point(self.beta),
+                "feature": np.tile(np.array(self.feature_names, object), n_points),
+                "feature_index": np.tile(np.arange(n_features), n_points),
+                "information": per_cell(self.information),
+                "information_lower": per_cell(self.information_lower),
+                "information_upper": per_cell(self.information_upper),
+                "kl": per_cell(self.kl),
+                "total_information": per_point(self.total_information),
+                "loss_train": per_point(self.loss_train),
+                "loss_val": per_point(self.loss_val),
+                "score_val": per_point(self.score_val),
+            }
+        )
+
+    def nearest_point(self, *, beta=None, total_information=None):
+        """Index of the checkpoint closest to a β (log scale) or a total in bits."""
+        if (beta is None) == (total_information is None):
+            raise ValueError("Give exactly one of beta or total_information.")
+        if beta is not None:
+            if not np.isfinite(beta) or beta <= 0:
+                raise ValueError(f"beta must be a positive number, got {beta!r}.")
+            return int(np.argmin(np.abs(np.log(self.beta) - np.log(beta))))
+        if not np.isfinite(total_information) or total_information < 0:
+            raise ValueError(
+                f"total_information must be >= 0 bits, got {total_information!r}."
+            )
+        return int(np.argmin(np.abs(self.total_information - total_information)))
+
+    def drop_order(self, threshold=0.05):
+        """Channel ranking by when each loses its information as β rises.
+
+        Returns
+        -------
+        order : ndarray of shape (n_features,)
+            ``order[i]`` is the index of the first checkpoint from which channel
+            ``i`` stays below ``threshold`` bits (``n_points`` if it never
+            does). Larger means the channel kept its information longer.
+        """
+        info = np.asarray(self.information)
+        above = info > threshold
+        # last point where the channel is above threshold, +1; 0 if never above
+        rev = above[::-1]
+        last = np.where(rev.any(axis=0), self.n_points - np.argmax(rev, axis=0), 0)
+        return last.astype(int)
+
+    def __repr__(self):
+        return (
+            f"InformationPath(n_points={self.n_points}, "
+            f"n_features={len(self.feature_names)}, "
+            f"beta=[{self.beta[0]:.3g} .. {self.beta[-1]:.3g}], "
+            f"bounds={self.has_bounds})"
+        )

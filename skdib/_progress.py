@@ -1,0 +1,21 @@
+"""A tqdm progress bar for the β sweep."""
+
+from tqdm.auto import tqdm
+
+
+class SweepProgress:
+    """Callable progress reporter: shows β, loss and total bits."""
+
+    def __init__(self, total, desc):
+        self.bar = tqdm(total=total, desc=desc, unit="step", leave=True,
+                        dynamic_ncols=True)
+        self.last = 0
+
+    def __call__(self, step, beta, loss, bits):
+        self.bar.update(step + 1 - self.last)
+        self.last = step + 1
+        self.bar.set_postfix(beta=f"{beta:.2e}", loss=f"{loss:.3f}",
+                             bits=f"{bits:.2f}", refresh=False)
+
+    def close(self):
+        self.bar.close()
