@@ -48,8 +48,10 @@ def _check_numeric_frame(X):
     dtypes = getattr(X, "dtypes", None)
     if dtypes is None:
         return
+    from pandas.api.types import is_bool_dtype, is_numeric_dtype
+
     bad = [str(c) for c, t in dtypes.items()
-           if not (np.issubdtype(t, np.number) or np.issubdtype(t, np.bool_))]
+           if not (is_numeric_dtype(t) or is_bool_dtype(t))]
     if bad:
         raise ValueError(
             f"X has non-numeric columns {bad}. Encode them first (for example "

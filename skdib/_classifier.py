@@ -4,6 +4,7 @@ import numpy as np
 from sklearn.base import ClassifierMixin
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_is_fitted
 
 from skdib._base import BaseDistributedIB
 
@@ -127,4 +128,5 @@ class DistributedIBClassifier(ClassifierMixin, BaseDistributedIB):
 
     def predict(self, X):
         """Most probable class at the current path point."""
+        check_is_fitted(self)
         return self.classes_[np.argmax(self.predict_proba(X), axis=1)]

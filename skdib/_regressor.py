@@ -2,6 +2,7 @@
 
 import numpy as np
 from sklearn.base import RegressorMixin
+from sklearn.utils.validation import check_is_fitted
 
 from skdib._base import BaseDistributedIB
 
@@ -67,6 +68,7 @@ class DistributedIBRegressor(RegressorMixin, BaseDistributedIB):
         y_pred : ndarray of shape (n_samples,) or (n_samples, n_outputs)
             The shape of the training target.
         """
+        check_is_fitted(self)
         out = self._head_output(X) * self._y_scale + self._y_mean
         return out[:, 0] if self._y_ndim == 1 else out
 

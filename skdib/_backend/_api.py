@@ -3,6 +3,8 @@
 The estimator modules never touch tensors; everything torch goes through here.
 """
 
+import copy
+
 import numpy as np
 import torch
 
@@ -57,23 +59,34 @@ def network_device(net):
     return next(net.parameters()).device
 
 
+def _inference_copy(net, X):
+    """A float64 copy of the network and X as a float64 tensor beside it.
+
+    Inference runs in float64 so that a sample's output does not depend on
+    which other rows share its batch (float32 matmuls round differently for
+    different batch shapes).
+    """
+    net64 = copy.deepcopy(net).double()
+    return net64, _as_tensor(X, network_device(net), torch.float64)
+
+
 @torch.no_grad()
 def encode(net, X, chunk=4096):
     """Posterior (means, log-variances) as numpy, each (n_channels, n, dim)."""
-    x = _as_tensor(X, network_device(net))
-    mu, log_var = encode_chunked(net, x, chunk)
+    net64, x = _inference_copy(net, X)
+    mu, log_var = encode_chunked(net64, x, chunk)
     return mu.cpu().numpy(), log_var.cpu().numpy()
 
 
 @torch.no_grad()
 def predict_output(net, X, chunk=4096):
     """Head prediction from the posterior means (probabilities or means)."""
-    x = _as_tensor(X, network_device(net))
+    net64, x = _inference_copy(net, X)
     outs = []
     for start in range(0, x.shape[0], chunk):
-        mu, _ = net.encode(x[start:start + chunk])
-        outs.append(net.head.predict(net.decode(mu)))
-    return torch.cat(outs).double().cpu().numpy()
+        mu, _ = net64.encode(x[start:start + chunk])
+        outs.append(net64.head.predict(net64.decode(mu)))
+    return torch.cat(outs).cpu().numpy()
 
 
 def load_state(net, state):

@@ -1,0 +1,26 @@
+"""Shared fixtures: tiny settings and small generated data sets."""
+
+import matplotlib
+import numpy as np
+import pytest
+
+matplotlib.use("Agg")
+
+# Settings for fast unit tests: small networks, few steps.
+TINY = dict(encoder_hidden=(16,), embedding_dim=2, decoder_hidden=(32,),
+            n_pretrain_steps=100, n_steps=200, n_checkpoints=5, batch_size=64,
+            learning_rate=1e-2, random_state=0)
+
+
+@pytest.fixture(scope="session")
+def tiny_params():
+    return dict(TINY)
+
+
+@pytest.fixture(scope="session")
+def threshold_data():
+    """y = 1[x0 > 0] with two noise columns."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(300, 3))
+    y = np.where(X[:, 0] > 0, "pos", "neg")
+    return X, y

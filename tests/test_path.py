@@ -1,0 +1,58 @@
+"""InformationPath: validation, tidy frame, nearest point, drop order."""
+
+import numpy as np
+import pytest
+
+from skdib import InformationPath
+
+
+def make_path(**over):
+    info = np.array([[2.0, 1.0, 0.5], [1.0, 0.5, 0.0], [0.5, 0.0, 0.0]])
+    kw = dict(beta=np.array([1e-3, 1e-2, 1e-1]), kl=info + 0.1, information=info,
+              loss_train=np.zeros(3), loss_val=np.ones(3),
+              score_val=np.array([0.9, 0.8, 0.6]), feature_names=("a", "b", "c"))
+    kw.update(over)
+    return InformationPath(**kw)
+
+
+def test_totals_and_frame_roundtrip():
+    path = make_path()
+    np.testing.assert_allclose(path.total_information, [3.5, 1.5, 0.5])
+    frame = path.to_frame()
+    pivot = frame.pivot(index="point", columns="feature", values="information")
+    np.testing.assert_allclose(pivot[["a", "b", "c"]].to_numpy(), path.information)
+    assert frame["information_lower"].isna().all()
+    assert not path.has_bounds
+
+
+def test_bounds_in_frame():
+    lower = make_path().information - 0.05
+    path = make_path(information_lower=lower, information_upper=lower + 0.1)
+    assert path.has_bounds
+    np.testing.assert_allclose(path.to_frame()["information_lower"], lower.ravel())
+
+
+def test_nearest_point():
+    path = make_path()
+    assert path.nearest_point(beta=0.05) == 2  # log-closest to 0.1
+    assert path.nearest_point(beta=0.002) == 0
+    assert path.nearest_point(total_information=1.4) == 1
+    with pytest.raises(ValueError, match="exactly one"):
+        path.nearest_point()
+
+
+def test_drop_order_ranks_last_survivor_highest():
+    order = make_path().drop_order(threshold=0.05)
+    assert list(order) == [3, 2, 1]
+
+
+@pytest.mark.parametrize("over, match", [
+    ({"beta": np.array([1.0, 0.1, 0.2])}, "increasing beta"),
+    ({"beta": np.ones(2)}, "beta has shape"),
+    ({"feature_names": ("a",)}, "feature names"),
+    ({"score_val": np.ones(2)}, "score_val"),
+    ({"information_upper": np.ones((3, 2))}, "information_upper"),
+])
+def test_validation(over, match):
+    with pytest.raises(ValueError, match=match):
+        make_path(**over)
