@@ -1,0 +1,20 @@
+"""Data sets with known answers: Boolean circuits with exact subset information,
+the image task (pixel position -> colour) and binary images in 2-D."""
+
+from skdib.datasets._boolean import draw_boolean_circuit, make_boolean_circuit
+from skdib.datasets._image import load_image_task, make_binary_image
+from skdib.datasets._subsets import (
+    information_frontier,
+    path_subset_score,
+    subset_information,
+)
+
+__all__ = [
+    "draw_boolean_circuit",
+    "information_frontier",
+    "load_image_task",
+    "make_binary_image",
+    "make_boolean_circuit",
+    "path_subset_score",
+    "subset_information",
+]
