@@ -1,6 +1,7 @@
 """Shared scikit-learn facade of the Distributed IB estimators."""
 
 import copy
+import time
 from numbers import Integral, Real
 
 import numpy as np
@@ -12,6 +13,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from skdib._backend import _api
 from skdib._backend._layers import ACTIVATIONS
 from skdib._channels import resolve_channels
+from skdib._inspection import InspectionMixin, default_channel_values
 from skdib._path import InformationPath
 from skdib._progress import SweepProgress
 
@@ -66,7 +68,25 @@ def _numpy_rng(random_state):
     return np.random.default_rng(random_state)
 
 
-class BaseDistributedIB(TransformerMixin, BaseEstimator):
+# Evaluation batch for the InfoNCE / leave-one-out bounds (the SI uses 1024).
+BOUNDS_BATCH_SIZE = 1024
+# Budget for information_bounds="auto", in multiply-adds of the pairwise
+# posterior densities over the whole sweep (about 2 s on one CPU core).
+AUTO_BOUNDS_BUDGET = {"cpu": 5e9, "cuda": 5e11}
+
+
+def plan_bounds(setting, n_channels, n_val, dim, n_checkpoints, device_type):
+    """Number of evaluation batches for the bounds (0 = not computed)."""
+    if setting is False or n_val < 2:
+        return 0
+    k = min(BOUNDS_BATCH_SIZE, n_val)
+    if setting is True:
+        return 8
+    per_batch = n_checkpoints * n_channels * k * k * dim
+    return int(min(8, AUTO_BOUNDS_BUDGET[device_type] // per_batch))
+
+
+class BaseDistributedIB(InspectionMixin, TransformerMixin, BaseEstimator):
     """Common fit / path / rewind / transform logic; see the subclasses."""
 
     _parameter_constraints = {
@@ -85,6 +105,7 @@ class BaseDistributedIB(TransformerMixin, BaseEstimator):
         "batch_size": [Interval(Integral, 1, None, closed="left")],
         "learning_rate": [Interval(Real, 0, None, closed="neither")],
         "validation_fraction": [Interval(Real, 0, 1, closed="left")],
+        "information_bounds": ["boolean", StrOptions({"auto"})],
         "keep_snapshots": ["boolean"],
         "device": [str, object],
         "n_threads": [None, Interval(Integral, 1, None, closed="left")],
@@ -96,9 +117,9 @@ class BaseDistributedIB(TransformerMixin, BaseEstimator):
                  embedding_dim=8, decoder_hidden=(128, 128), activation="relu",
                  fourier_frequencies=None, beta_start=1e-4, beta_end=1.0,
                  n_pretrain_steps=500, n_steps=5000, n_checkpoints=30,
-                 batch_size=256, learning_rate=1e-3, validation_fraction=0.2,
-                 keep_snapshots=True, device="auto", n_threads=1,
-                 random_state=None, verbose=0):
+                 batch_size=256, learning_rate=3e-4, validation_fraction=0.2,
+                 information_bounds="auto", keep_snapshots=True, device="auto",
+                 n_threads=1, random_state=None, verbose=0):
         self.feature_groups = feature_groups
         self.encoder_hidden = encoder_hidden
         self.embedding_dim = embedding_dim
@@ -113,6 +134,7 @@ class BaseDistributedIB(TransformerMixin, BaseEstimator):
         self.batch_size = batch_size
         self.learning_rate = learning_rate
         self.validation_fraction = validation_fraction
+        self.information_bounds = information_bounds
         self.keep_snapshots = keep_snapshots
         self.device = device
         self.n_threads = n_threads
@@ -177,25 +199,40 @@ class BaseDistributedIB(TransformerMixin, BaseEstimator):
             batch_size=self.batch_size, learning_rate=float(self.learning_rate),
             n_checkpoints=self.n_checkpoints, keep_snapshots=self.keep_snapshots,
             progress=progress)
+        n_batches = plan_bounds(self.information_bounds, len(channels),
+                                len(X_val), self.embedding_dim,
+                                self.n_checkpoints, device.type)
+        bounds_fn = (None if n_batches == 0 else _api.make_bounds_fn(
+            BOUNDS_BATCH_SIZE, n_batches, _api.seed_from(rng)))
+        start = time.perf_counter()
         try:
             with _api.torch_threads(self.n_threads):
                 net = _api.build_network(spec, _api.seed_from(rng))
                 net, record = _api.fit_network(
                     net, X_tr, y_tr, X_val, y_val, config,
-                    seed=_api.seed_from(rng), device=device, y_dtype=y_dtype)
+                    seed=_api.seed_from(rng), device=device, y_dtype=y_dtype,
+                    bounds_fn=bounds_fn)
         finally:
             if progress is not None:
                 progress.close()
+        self.fit_time_ = time.perf_counter() - start
+        self.bounds_time_ = 0.0 if bounds_fn is None else bounds_fn.elapsed
         self.network_ = net
         self.channels_ = channels
         self.n_channels_ = len(channels)
         self.checkpoint_steps_ = record["step"]
         self._snapshots = record["snapshots"] or None
         self._final_state = record["final_state"]
+        lower, upper = record["lower"], record["upper"]
         self.information_path_ = InformationPath(
-            beta=record["beta"], kl=record["kl"], information=record["kl"],
+            beta=record["beta"], kl=record["kl"],
+            information=record["kl"] if lower is None else (lower + upper) / 2,
+            information_lower=lower, information_upper=upper,
             loss_train=record["loss_train"], loss_val=record["loss_val"],
             score_val=record["score_val"], feature_names=tuple(names))
+        self._feature_center = center
+        self._channel_values = [default_channel_values(X_tr[:, cols], rng)
+                                for cols in channels]
         score = self.information_path_.score_val
         # best validation score; ties go to the more compressed (later) point
         self.best_point_ = int(len(score) - 1 - np.argmax(score[::-1]))

@@ -4,11 +4,13 @@ The estimator modules never touch tensors; everything torch goes through here.
 """
 
 import copy
+import time
 
 import numpy as np
 import torch
 
 from skdib._backend._device import resolve_device, torch_threads
+from skdib._backend._information import mi_bounds
 from skdib._backend._model import DistributedIBNet
 from skdib._backend._train import TrainConfig, encode_chunked, train
 
@@ -18,6 +20,7 @@ __all__ = [
     "encode",
     "fit_network",
     "load_state",
+    "make_bounds_fn",
     "network_device",
     "predict_output",
     "resolve_device",
@@ -52,6 +55,25 @@ def fit_network(net, X_train, y_train, X_val, y_val, config, *, seed, device,
                _as_tensor(X_val, device), _as_tensor(y_val, device, y_dtype)]
     record = train(net, *tensors, config, seed, bounds_fn=bounds_fn)
     return net, record
+
+
+def make_bounds_fn(batch_size, n_batches, seed):
+    """Per-checkpoint information bounds (numpy, bits) from held-out posteriors.
+
+    Every call reseeds its generator so checkpoints are comparable; the time
+    spent is accumulated in the returned function's ``elapsed`` attribute.
+    """
+    def bounds(mu, log_var):
+        start = time.perf_counter()
+        gen = torch.Generator(device=mu.device).manual_seed(seed)
+        lower, upper = mi_bounds(mu, log_var, batch_size=batch_size,
+                                 n_batches=n_batches, generator=gen)
+        out = lower.cpu().numpy(), upper.cpu().numpy()
+        bounds.elapsed += time.perf_counter() - start
+        return out
+
+    bounds.elapsed = 0.0
+    return bounds
 
 
 def network_device(net):

@@ -1,0 +1,129 @@
+"""Time per training step: batched channel encoders vs a per-channel loop.
+
+Both models have the same architecture (channel encoders, concatenation,
+decoder MLP, categorical head) and the same optimiser; the only difference is
+how the channel encoders run: skdib's one ``baddbmm`` per layer over all
+channels, or a Python loop over separate ``nn.Sequential`` MLPs (the obvious
+way to write a distributed encoder). The ratio is measured side by side in one
+run, so machine noise affects both alike.
+
+Usage::
+
+    python benchmarks/bench_encoders.py            # CPU (and CUDA if present)
+    python benchmarks/bench_encoders.py --quick    # fewer repeats
+"""
+
+import argparse
+import time
+
+import numpy as np
+import torch
+from torch import nn
+
+from skdib._backend._layers import hidden_stack, make_activation
+from skdib._backend._model import DistributedIBNet, kl_nats
+
+CONFIGS = {
+    # name: (encoder_hidden, embedding_dim, batch_size)
+    "default (2x64, d=8, batch 256)": ((64, 64), 8, 256),
+    "glass (3x256, d=64, batch 512)": ((256, 256, 256), 64, 512),
+}
+
+
+class LoopNet(nn.Module):
+    """Reference: one nn.Sequential encoder per channel, run in a loop."""
+
+    def __init__(self, n_channels, hidden, dim, decoder_hidden, n_classes):
+        super().__init__()
+        self.encoders = nn.ModuleList()
+        for _ in range(n_channels):
+            sizes = [1, *hidden]
+            layers = []
+            for a, b in zip(sizes[:-1], sizes[1:], strict=True):
+                layers += [nn.Linear(a, b), make_activation("relu")]
+            layers.append(nn.Linear(sizes[-1], 2 * dim))
+            self.encoders.append(nn.Sequential(*layers))
+        self.decoder = hidden_stack(n_channels * dim, decoder_hidden, "relu")
+        self.head = nn.Linear(decoder_hidden[-1], n_classes)
+
+    def forward(self, x):
+        us, kls = [], []
+        for c, enc in enumerate(self.encoders):
+            mu, log_var = enc(x[:, c:c + 1]).chunk(2, dim=-1)
+            kls.append(kl_nats(mu, log_var))
+            us.append(mu + torch.exp(0.5 * log_var) * torch.randn_like(mu))
+        return self.head(self.decoder(torch.cat(us, dim=1))), torch.stack(kls)
+
+
+def batched_net(n_channels, hidden, dim, decoder_hidden):
+    return DistributedIBNet(
+        [[c] for c in range(n_channels)], n_channels, np.zeros(n_channels),
+        np.ones(n_channels), [], hidden, dim, decoder_hidden, "relu",
+        "categorical", 2)
+
+
+def time_steps(net, x, y, n_steps, device):
+    opt = torch.optim.Adam(net.parameters(), lr=3e-4)
+
+    def step():
+        out, kl = net(x)
+        loss = nn.functional.cross_entropy(out, y) + 1e-3 * kl.sum(0).mean()
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+
+    for _ in range(3):
+        step()
+    if device.type == "cuda":
+        torch.cuda.synchronize()
+    start = time.perf_counter()
+    for _ in range(n_steps):
+        step()
+    if device.type == "cuda":
+        torch.cuda.synchronize()
+    return (time.perf_counter() - start) / n_steps
+
+
+def run(device, channel_counts, quick):
+    rows = []
+    for name, (hidden, dim, batch) in CONFIGS.items():
+        for n_channels in channel_counts:
+            heavy = n_channels * hidden[0] * hidden[-1] * batch
+            n_steps = max(3, int((2e8 if not quick else 5e7) / heavy))
+            if device.type == "cuda":
+                n_steps = 50
+            torch.manual_seed(0)
+            x = torch.randn(batch, n_channels, device=device)
+            y = torch.randint(0, 2, (batch,), device=device)
+            decoder = (256, 256, 256) if "glass" in name else (128, 128)
+            fast = batched_net(n_channels, hidden, dim, decoder).to(device)
+            slow = LoopNet(n_channels, hidden, dim, decoder, 2).to(device)
+            t_fast = time_steps(fast, x, y, n_steps, device)
+            t_slow = time_steps(slow, x, y, n_steps, device)
+            rows.append((device.type, name, n_channels, t_slow * 1e3,
+                         t_fast * 1e3, t_slow / t_fast))
+    return rows
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--threads", type=int, default=1,
+                        help="torch CPU threads (default 1)")
+    parser.add_argument("--channels", default="10,100")
+    args = parser.parse_args()
+    torch.set_num_threads(args.threads)
+    counts = [int(c) for c in args.channels.split(",")]
+    rows = run(torch.device("cpu"), counts, args.quick)
+    if torch.cuda.is_available():
+        rows += run(torch.device("cuda"), counts, args.quick)
+    header = ("device", "config", "channels", "loop ms/step", "batched ms/step",
+              "speed-up")
+    print(" | ".join(header))
+    print(" | ".join("---" for _ in header))
+    for dev, name, c, slow, fast, ratio in rows:
+        print(f"{dev} | {name} | {c} | {slow:.2f} | {fast:.2f} | {ratio:.1f}x")
+
+
+if __name__ == "__main__":
+    main()
