@@ -106,6 +106,7 @@ class BaseDistributedIB(InspectionMixin, TransformerMixin, BaseEstimator):
         "learning_rate": [Interval(Real, 0, None, closed="neither")],
         "validation_fraction": [Interval(Real, 0, 1, closed="left")],
         "information_bounds": ["boolean", StrOptions({"auto"})],
+        "select_point": [StrOptions({"auto", "one_se", "best"})],
         "keep_snapshots": ["boolean"],
         "device": [str, object],
         "n_threads": [None, Interval(Integral, 1, None, closed="left")],
@@ -118,7 +119,8 @@ class BaseDistributedIB(InspectionMixin, TransformerMixin, BaseEstimator):
                  fourier_frequencies=None, beta_start=1e-4, beta_end=1.0,
                  n_pretrain_steps=500, n_steps=5000, n_checkpoints=30,
                  batch_size=256, learning_rate=3e-4, validation_fraction=0.2,
-                 information_bounds="auto", keep_snapshots=True, device="auto",
+                 information_bounds="auto", select_point="auto",
+                 keep_snapshots=True, device="auto",
                  n_threads=1, random_state=None, verbose=0):
         self.feature_groups = feature_groups
         self.encoder_hidden = encoder_hidden
@@ -135,6 +137,7 @@ class BaseDistributedIB(InspectionMixin, TransformerMixin, BaseEstimator):
         self.learning_rate = learning_rate
         self.validation_fraction = validation_fraction
         self.information_bounds = information_bounds
+        self.select_point = select_point
         self.keep_snapshots = keep_snapshots
         self.device = device
         self.n_threads = n_threads
@@ -229,13 +232,14 @@ class BaseDistributedIB(InspectionMixin, TransformerMixin, BaseEstimator):
             information=record["kl"] if lower is None else (lower + upper) / 2,
             information_lower=lower, information_upper=upper,
             loss_train=record["loss_train"], loss_val=record["loss_val"],
-            score_val=record["score_val"], feature_names=tuple(names))
+            score_val=record["score_val"], score_val_se=record["score_val_se"],
+            feature_names=tuple(names))
         self._feature_center = center
         self._channel_values = [default_channel_values(X_tr[:, cols], rng)
                                 for cols in channels]
-        score = self.information_path_.score_val
-        # best validation score; ties go to the more compressed (later) point
-        self.best_point_ = int(len(score) - 1 - np.argmax(score[::-1]))
+        rule = (self._default_select_point if self.select_point == "auto"
+                else self.select_point)
+        self.best_point_ = self.information_path_.select_point(rule)
         if self._snapshots is None:
             self.path_point_ = self.information_path_.n_points - 1
         else:
@@ -267,7 +271,7 @@ class BaseDistributedIB(InspectionMixin, TransformerMixin, BaseEstimator):
 
         Give exactly one of ``index``, ``beta`` (nearest on a log scale) or
         ``total_information`` (nearest total in bits). ``index=None`` with no
-        other argument returns to the best validation point.
+        other argument returns to the default point, ``best_point_``.
 
         Returns
         -------

@@ -32,6 +32,8 @@ class InformationPath:
         sample, without the β term) on training and held-out data.
     score_val : ndarray of shape (n_points,)
         Held-out score: accuracy for classifiers, R² for regressors.
+    score_val_se : ndarray of shape (n_points,) or None
+        Standard error of ``score_val`` over the held-out samples.
     feature_names : tuple of str
         One name per channel (a feature, or a feature group).
 
@@ -55,7 +57,7 @@ class InformationPath:
     >>> path.total_information
     array([1.5, 0.4])
     >>> path.to_frame().shape
-    (4, 12)
+    (4, 13)
     """
 
     beta: np.ndarray
@@ -67,6 +69,7 @@ class InformationPath:
     feature_names: tuple
     information_lower: np.ndarray | None = None
     information_upper: np.ndarray | None = None
+    score_val_se: np.ndarray | None = None
     extras: dict = field(default_factory=dict)
 
     def __post_init__(self):
@@ -87,8 +90,9 @@ class InformationPath:
                     f"{name} has shape {np.shape(value)}; expected "
                     f"({n_points}, {n_features})."
                 )
-        for name in ("loss_train", "loss_val", "score_val"):
-            if np.shape(getattr(self, name)) != (n_points,):
+        for name in ("loss_train", "loss_val", "score_val", "score_val_se"):
+            value = getattr(self, name)
+            if value is not None and np.shape(value) != (n_points,):
                 raise ValueError(f"{name} must have shape ({n_points},).")
         if n_points > 1 and np.any(np.diff(beta) < 0):
             raise ValueError("Checkpoints must be ordered by increasing beta.")
@@ -117,8 +121,9 @@ class InformationPath:
         frame : pandas.DataFrame
             Columns ``point``, ``beta``, ``feature``, ``feature_index``,
             ``information``, ``information_lower``, ``information_upper``,
-            ``kl``, ``total_information``, ``loss_train``, ``loss_val`` and
-            ``score_val``. Bounds are NaN when they were not computed.
+            ``kl``, ``total_information``, ``loss_train``, ``loss_val``,
+            ``score_val`` and ``score_val_se``. Bounds are NaN when they were
+            not computed.
         """
         n_points, n_features = np.shape(self.kl)
         point = np.repeat(np.arange(n_points), n_features)
@@ -145,6 +150,9 @@ class InformationPath:
                 "loss_train": per_point(self.loss_train),
                 "loss_val": per_point(self.loss_val),
                 "score_val": per_point(self.score_val),
+                "score_val_se": per_point(np.full(n_points, np.nan)
+                                          if self.score_val_se is None
+                                          else self.score_val_se),
             }
         )
 
@@ -161,6 +169,24 @@ class InformationPath:
                 f"total_information must be >= 0 bits, got {total_information!r}."
             )
         return int(np.argmin(np.abs(self.total_information - total_information)))
+
+    def select_point(self, rule="one_se"):
+        """Index of the default checkpoint.
+
+        ``'best'``: the highest validation score (ties: the larger β).
+        ``'one_se'``: the most compressed checkpoint (largest β) whose
+        validation score is within one standard error of the best, the rule
+        of Breiman et al. and glmnet's ``lambda.1se``: on small validation sets
+        it picks a point as good as the best within noise, with fewer bits.
+        """
+        if rule not in ("one_se", "best"):
+            raise ValueError(f"rule must be 'one_se' or 'best', got {rule!r}.")
+        score = np.asarray(self.score_val, dtype=float)
+        best = int(len(score) - 1 - np.argmax(score[::-1]))
+        if rule == "best" or self.score_val_se is None:
+            return best
+        ok = np.flatnonzero(score >= score[best] - self.score_val_se[best])
+        return int(ok[-1])
 
     def drop_order(self, threshold=0.05):
         """Channel ranking by when each loses its information as β rises.

@@ -21,7 +21,8 @@ class DistributedIBRegressor(RegressorMixin, BaseDistributedIB):
 
     Parameters
     ----------
-    See :class:`DistributedIBClassifier`; all parameters are shared.
+    See :class:`DistributedIBClassifier`; all parameters are shared, except
+    that ``select_point='auto'`` means 'one_se' here.
 
     Attributes
     ----------
@@ -48,6 +49,7 @@ class DistributedIBRegressor(RegressorMixin, BaseDistributedIB):
     """
 
     _target_validation = {"y_numeric": True, "multi_output": True}
+    _default_select_point = "one_se"
 
     def _prepare_target(self, y):
         y = np.asarray(y, dtype=np.float64)

@@ -53,7 +53,22 @@ def test_information_path_contract(fitted, tiny_params):
 def test_default_point_is_best_validation_score(fitted):
     path = fitted.information_path_
     assert fitted.path_point_ == fitted.best_point_
+    assert fitted.best_point_ == path.select_point("best")
     assert path.score_val[fitted.best_point_] == path.score_val.max()
+
+
+def test_one_se_rule_picks_most_compressed_within_noise(fitted):
+    path = fitted.information_path_
+    score = path.score_val
+    best = int(len(score) - 1 - np.argmax(score[::-1]))  # ties: larger beta
+    chosen = path.select_point("one_se")
+    assert chosen >= best
+    assert path.score_val[chosen] >= path.score_val[best] - path.score_val_se[best]
+    later = path.score_val[chosen + 1:]
+    assert np.all(later < path.score_val[best] - path.score_val_se[best])
+    assert path.select_point("best") == best
+    with pytest.raises(ValueError, match="rule"):
+        path.select_point("median")
 
 
 def test_rewind_changes_and_restores_predictions(fitted, threshold_data):

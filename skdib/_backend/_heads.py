@@ -27,8 +27,10 @@ class CategoricalHead(nn.Module):
         return torch.softmax(out, dim=-1)
 
     def score(self, out, y):
-        """Accuracy."""
-        return (out.argmax(dim=-1) == y).double().mean()
+        """Accuracy and its standard error."""
+        correct = (out.argmax(dim=-1) == y).double()
+        acc = correct.mean()
+        return acc, torch.sqrt(acc * (1 - acc) / len(correct))
 
 
 class GaussianHead(nn.Module):
@@ -56,11 +58,15 @@ class GaussianHead(nn.Module):
         return out
 
     def score(self, out, y):
-        """Coefficient of determination, averaged over outputs."""
-        resid = ((y - out) ** 2).sum(dim=0)
-        total = ((y - y.mean(dim=0)) ** 2).sum(dim=0)
-        r2 = 1.0 - resid / total.clamp_min(1e-12)
-        return r2.double().mean()
+        """R² averaged over outputs, and its standard error.
+
+        R² = 1 - mean_i t_i with t_i the squared error of sample i over the
+        variance of y (averaged over outputs); the standard error is that of
+        the mean of t_i.
+        """
+        var = ((y - y.mean(dim=0)) ** 2).mean(dim=0).clamp_min(1e-12)
+        t = (((y - out) ** 2) / var).mean(dim=1).double()
+        return 1.0 - t.mean(), t.std() / math.sqrt(len(t))
 
 
 def make_head(kind, n_in, n_out):

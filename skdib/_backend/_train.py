@@ -43,10 +43,10 @@ def _batched_eval(model, x, y, generator, chunk):
         out = model.decode(mu + torch.exp(0.5 * log_var) * eps)
         nll_sum += model.head.nll(out, y[start:start + chunk]).sum().item()
         outs.append(model.decode(mu))
-    score = model.head.score(torch.cat(outs), y).item()
+    score, score_se = (v.item() for v in model.head.score(torch.cat(outs), y))
     n = x.shape[0]
     kl_bits = (kl_sum / n / LN2).double().cpu().numpy()
-    return kl_bits, nll_sum / n / LN2, score
+    return kl_bits, nll_sum / n / LN2, score, score_se
 
 
 def encode_chunked(model, x, chunk):
@@ -78,7 +78,7 @@ def train(model, x_train, y_train, x_val, y_val, config, seed, bounds_fn=None):
     bs = min(config.batch_size, n)
     n_eval_train = min(n, config.max_train_eval)
     rec = {k: [] for k in ("beta", "kl", "loss_train", "loss_val", "score_val",
-                           "lower", "upper", "step", "snapshots")}
+                           "score_val_se", "lower", "upper", "step", "snapshots")}
     perm, cursor = torch.randperm(n, generator=gen, device=device), 0
     for step, beta in enumerate(betas):
         if cursor + bs > n:
@@ -98,9 +98,9 @@ def train(model, x_train, y_train, x_val, y_val, config, seed, bounds_fn=None):
             continue
         with torch.no_grad():
             eval_gen = torch.Generator(device=device).manual_seed(eval_seed)
-            kl_bits, loss_val, score = _batched_eval(
+            kl_bits, loss_val, score, score_se = _batched_eval(
                 model, x_val, y_val, eval_gen, config.eval_batch_size)
-            _, loss_tr, _ = _batched_eval(
+            _, loss_tr, _, _ = _batched_eval(
                 model, x_train[:n_eval_train], y_train[:n_eval_train], eval_gen,
                 config.eval_batch_size)
             if bounds_fn is not None:
@@ -113,11 +113,13 @@ def train(model, x_train, y_train, x_val, y_val, config, seed, bounds_fn=None):
         rec["loss_train"].append(loss_tr)
         rec["loss_val"].append(loss_val)
         rec["score_val"].append(score)
+        rec["score_val_se"].append(score_se)
         rec["step"].append(step)
         if config.keep_snapshots:
             rec["snapshots"].append(_snapshot(model))
     out = {k: np.asarray(rec[k]) for k in ("beta", "kl", "loss_train", "loss_val",
-                                            "score_val", "step")}
+                                            "score_val", "score_val_se",
+                                            "step")}
     out["lower"] = np.asarray(rec["lower"]) if rec["lower"] else None
     out["upper"] = np.asarray(rec["upper"]) if rec["upper"] else None
     out["snapshots"] = rec["snapshots"]
