@@ -149,6 +149,10 @@ class BaseDistributedIB(InspectionMixin, TransformerMixin, BaseEstimator):
         """Return (encoded y, head name, n_outputs, y dtype name, stratify)."""
         raise NotImplementedError
 
+    def _head_options(self, y_train, rng):
+        """Extra settings of the head, from the training targets."""
+        return {}
+
     # -- fitting --------------------------------------------------------
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y):
@@ -193,7 +197,8 @@ class BaseDistributedIB(InspectionMixin, TransformerMixin, BaseEstimator):
                     center=center, scale=scale, frequencies=frequencies,
                     encoder_hidden=encoder_hidden, embedding_dim=self.embedding_dim,
                     decoder_hidden=decoder_hidden, activation=self.activation,
-                    head=head, n_outputs=n_out)
+                    head=head, n_outputs=n_out,
+                    head_options=self._head_options(y_tr, rng))
         total = self.n_pretrain_steps + self.n_steps
         progress = SweepProgress(total, type(self).__name__) if self.verbose else None
         config = _api.TrainConfig(
@@ -233,6 +238,8 @@ class BaseDistributedIB(InspectionMixin, TransformerMixin, BaseEstimator):
             information_lower=lower, information_upper=upper,
             loss_train=record["loss_train"], loss_val=record["loss_val"],
             score_val=record["score_val"], score_val_se=record["score_val_se"],
+            relevance_lower=(None if np.all(np.isnan(record["relevance"]))
+                             else record["relevance"]),
             feature_names=tuple(names))
         self._feature_center = center
         self._channel_values = [default_channel_values(X_tr[:, cols], rng)

@@ -34,6 +34,9 @@ class InformationPath:
         Held-out score: accuracy for classifiers, R² for regressors.
     score_val_se : ndarray of shape (n_points,) or None
         Standard error of ``score_val`` over the held-out samples.
+    relevance_lower : ndarray of shape (n_points,) or None
+        InfoNCE lower bound on I(U; Y) in bits on held-out data (InfoNCE head
+        only).
     feature_names : tuple of str
         One name per channel (a feature, or a feature group).
 
@@ -70,6 +73,7 @@ class InformationPath:
     information_lower: np.ndarray | None = None
     information_upper: np.ndarray | None = None
     score_val_se: np.ndarray | None = None
+    relevance_lower: np.ndarray | None = None
     extras: dict = field(default_factory=dict)
 
     def __post_init__(self):
@@ -90,7 +94,8 @@ class InformationPath:
                     f"{name} has shape {np.shape(value)}; expected "
                     f"({n_points}, {n_features})."
                 )
-        for name in ("loss_train", "loss_val", "score_val", "score_val_se"):
+        for name in ("loss_train", "loss_val", "score_val", "score_val_se",
+                     "relevance_lower"):
             value = getattr(self, name)
             if value is not None and np.shape(value) != (n_points,):
                 raise ValueError(f"{name} must have shape ({n_points},).")

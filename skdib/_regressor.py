@@ -1,7 +1,10 @@
 """Distributed IB regressor."""
 
+from numbers import Integral, Real
+
 import numpy as np
 from sklearn.base import RegressorMixin
+from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from skdib._base import BaseDistributedIB
@@ -19,10 +22,31 @@ class DistributedIBRegressor(RegressorMixin, BaseDistributedIB):
     negative log-likelihoods of the standardised targets, in bits per sample;
     ``score_val`` is R².
 
+    With ``head='infonce'`` the relevance term is instead the InfoNCE loss of
+    the paper's Eq. 5: y is encoded by its own MLP (hidden widths
+    ``decoder_hidden``) into a 32-dimensional space shared with a projection
+    of the decoder output, and pairs are contrasted within each batch with
+    similarity ``similarity`` over ``temperature``. This suits continuous,
+    multi-dimensional y (e.g. colours) without a likelihood model. The path's
+    ``relevance_lower`` then holds the InfoNCE lower bound on I(U; Y) in bits
+    and ``loss_*`` the InfoNCE loss. ``predict`` returns, for each sample,
+    the training target (out of a codebook of ``codebook_size`` drawn at fit
+    time) whose encoding is most similar, as in the paper's image
+    reconstructions; predictions are therefore always values seen in
+    training.
+
     Parameters
     ----------
-    See :class:`DistributedIBClassifier`; all parameters are shared, except
-    that ``select_point='auto'`` means 'one_se' here.
+    head : {'gaussian', 'infonce'}, default='gaussian'
+    temperature : float, default=1.0
+        InfoNCE temperature.
+    similarity : {'l2', 'cosine'}, default='l2'
+        InfoNCE similarity: negative Euclidean distance or cosine.
+    codebook_size : int, default=1024
+        Training targets kept for InfoNCE predictions.
+    **other parameters**
+        As in :class:`DistributedIBClassifier`, except that
+        ``select_point='auto'`` means 'one_se' here.
 
     Attributes
     ----------
@@ -50,6 +74,38 @@ class DistributedIBRegressor(RegressorMixin, BaseDistributedIB):
 
     _target_validation = {"y_numeric": True, "multi_output": True}
     _default_select_point = "one_se"
+    _parameter_constraints = {
+        **BaseDistributedIB._parameter_constraints,
+        "head": [StrOptions({"gaussian", "infonce"})],
+        "temperature": [Interval(Real, 0, None, closed="neither")],
+        "similarity": [StrOptions({"l2", "cosine"})],
+        "codebook_size": [Interval(Integral, 2, None, closed="left")],
+    }
+
+    def __init__(self, *, head="gaussian", temperature=1.0, similarity="l2",
+                 codebook_size=1024, feature_groups=None, encoder_hidden=(64, 64),
+                 embedding_dim=8, decoder_hidden=(128, 128), activation="relu",
+                 fourier_frequencies=None, beta_start=1e-4, beta_end=1.0,
+                 n_pretrain_steps=500, n_steps=5000, n_checkpoints=30,
+                 batch_size=256, learning_rate=3e-4, validation_fraction=0.2,
+                 information_bounds="auto", select_point="auto",
+                 keep_snapshots=True, device="auto", n_threads=1,
+                 random_state=None, verbose=0):
+        self.head = head
+        self.temperature = temperature
+        self.similarity = similarity
+        self.codebook_size = codebook_size
+        super().__init__(
+            feature_groups=feature_groups, encoder_hidden=encoder_hidden,
+            embedding_dim=embedding_dim, decoder_hidden=decoder_hidden,
+            activation=activation, fourier_frequencies=fourier_frequencies,
+            beta_start=beta_start, beta_end=beta_end,
+            n_pretrain_steps=n_pretrain_steps, n_steps=n_steps,
+            n_checkpoints=n_checkpoints, batch_size=batch_size,
+            learning_rate=learning_rate, validation_fraction=validation_fraction,
+            information_bounds=information_bounds, select_point=select_point,
+            keep_snapshots=keep_snapshots, device=device, n_threads=n_threads,
+            random_state=random_state, verbose=verbose)
 
     def _prepare_target(self, y):
         y = np.asarray(y, dtype=np.float64)
@@ -59,8 +115,17 @@ class DistributedIBRegressor(RegressorMixin, BaseDistributedIB):
         self._y_mean = y2.mean(axis=0)
         std = y2.std(axis=0)
         self._y_scale = np.where(std < 1e-12, 1.0, std)
-        return (y2 - self._y_mean) / self._y_scale, "gaussian", self.n_outputs_, \
-            "float", False
+        y_std = (y2 - self._y_mean) / self._y_scale
+        return y_std, self.head, self.n_outputs_, "float", False
+
+    def _head_options(self, y_train, rng):
+        if self.head != "infonce":
+            return {}
+        size = min(self.codebook_size, len(y_train))
+        codebook = y_train[rng.choice(len(y_train), size, replace=False)]
+        return dict(codebook=codebook, hidden=self.decoder_hidden,
+                    temperature=self.temperature, similarity=self.similarity,
+                    activation=self.activation)
 
     def predict(self, X):
         """Predicted mean of y at the current path point.

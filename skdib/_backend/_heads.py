@@ -69,10 +69,14 @@ class GaussianHead(nn.Module):
         return 1.0 - t.mean(), t.std() / math.sqrt(len(t))
 
 
-def make_head(kind, n_in, n_out):
-    """Build the head called ``kind`` ('categorical' or 'gaussian')."""
+def make_head(kind, n_in, n_out, **options):
+    """Build the head called ``kind``: 'categorical', 'gaussian' or 'infonce'."""
     if kind == "categorical":
         return CategoricalHead(n_in, n_out)
     if kind == "gaussian":
         return GaussianHead(n_in, n_out)
+    if kind == "infonce":
+        from skdib._backend._infonce import InfoNCEHead
+
+        return InfoNCEHead(n_in, n_out, **options)
     raise ValueError(f"Unknown head {kind!r}.")

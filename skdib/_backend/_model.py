@@ -29,11 +29,13 @@ class DistributedIBNet(nn.Module):
     head : {'categorical', 'gaussian'}
     n_outputs : int
         Number of classes, or of regression outputs.
+    head_options : dict, optional
+        Extra settings of the head (the InfoNCE head's codebook, width, ...).
     """
 
     def __init__(self, channels, n_features, center, scale, frequencies,
                  encoder_hidden, embedding_dim, decoder_hidden, activation,
-                 head, n_outputs):
+                 head, n_outputs, head_options=None):
         super().__init__()
         n_channels = len(channels)
         width = max(len(c) for c in channels)
@@ -57,7 +59,7 @@ class DistributedIBNet(nn.Module):
         n_concat = n_channels * embedding_dim
         self.decoder = hidden_stack(n_concat, decoder_hidden, activation)
         last = decoder_hidden[-1] if decoder_hidden else n_concat
-        self.head = make_head(head, last, n_outputs)
+        self.head = make_head(head, last, n_outputs, **(head_options or {}))
 
     def channel_inputs(self, x):
         """Standardise, split into channels and add Fourier features.

@@ -30,9 +30,15 @@ class TrainConfig:
 
 
 def _batched_eval(model, x, y, generator, chunk):
-    """Mean KL per channel (bits), mean prediction loss (bits) and score."""
+    """Mean KL per channel, prediction loss, score (+ SE), relevance bound.
+
+    The relevance bound is the InfoNCE lower bound on I(U; Y) in bits for
+    contrastive heads (each chunk is one batch of negatives), else NaN.
+    """
     kl_sum = None
     nll_sum = 0.0
+    rel_sum = 0.0
+    contrastive = hasattr(model.head, "relevance_lower_bound")
     outs = []
     for start in range(0, x.shape[0], chunk):
         xb = x[start:start + chunk]
@@ -41,12 +47,15 @@ def _batched_eval(model, x, y, generator, chunk):
         kl_sum = kl if kl_sum is None else kl_sum + kl
         eps = torch.randn(mu.shape, generator=generator, device=mu.device)
         out = model.decode(mu + torch.exp(0.5 * log_var) * eps)
-        nll_sum += model.head.nll(out, y[start:start + chunk]).sum().item()
+        nll = model.head.nll(out, y[start:start + chunk]).sum().item()
+        nll_sum += nll
+        rel_sum += len(xb) * math.log(len(xb)) - nll
         outs.append(model.decode(mu))
     score, score_se = (v.item() for v in model.head.score(torch.cat(outs), y))
     n = x.shape[0]
     kl_bits = (kl_sum / n / LN2).double().cpu().numpy()
-    return kl_bits, nll_sum / n / LN2, score, score_se
+    relevance = rel_sum / n / LN2 if contrastive else float("nan")
+    return kl_bits, nll_sum / n / LN2, score, score_se, relevance
 
 
 def encode_chunked(model, x, chunk):
@@ -78,7 +87,8 @@ def train(model, x_train, y_train, x_val, y_val, config, seed, bounds_fn=None):
     bs = min(config.batch_size, n)
     n_eval_train = min(n, config.max_train_eval)
     rec = {k: [] for k in ("beta", "kl", "loss_train", "loss_val", "score_val",
-                           "score_val_se", "lower", "upper", "step", "snapshots")}
+                           "score_val_se", "relevance", "lower", "upper", "step",
+                           "snapshots")}
     perm, cursor = torch.randperm(n, generator=gen, device=device), 0
     for step, beta in enumerate(betas):
         if cursor + bs > n:
@@ -98,9 +108,9 @@ def train(model, x_train, y_train, x_val, y_val, config, seed, bounds_fn=None):
             continue
         with torch.no_grad():
             eval_gen = torch.Generator(device=device).manual_seed(eval_seed)
-            kl_bits, loss_val, score, score_se = _batched_eval(
+            kl_bits, loss_val, score, score_se, relevance = _batched_eval(
                 model, x_val, y_val, eval_gen, config.eval_batch_size)
-            _, loss_tr, _, _ = _batched_eval(
+            _, loss_tr, _, _, _ = _batched_eval(
                 model, x_train[:n_eval_train], y_train[:n_eval_train], eval_gen,
                 config.eval_batch_size)
             if bounds_fn is not None:
@@ -114,12 +124,13 @@ def train(model, x_train, y_train, x_val, y_val, config, seed, bounds_fn=None):
         rec["loss_val"].append(loss_val)
         rec["score_val"].append(score)
         rec["score_val_se"].append(score_se)
+        rec["relevance"].append(relevance)
         rec["step"].append(step)
         if config.keep_snapshots:
             rec["snapshots"].append(_snapshot(model))
     out = {k: np.asarray(rec[k]) for k in ("beta", "kl", "loss_train", "loss_val",
                                             "score_val", "score_val_se",
-                                            "step")}
+                                            "relevance", "step")}
     out["lower"] = np.asarray(rec["lower"]) if rec["lower"] else None
     out["upper"] = np.asarray(rec["upper"]) if rec["upper"] else None
     out["snapshots"] = rec["snapshots"]
