@@ -331,7 +331,10 @@ class BaseDistributedIB(InspectionMixin, TransformerMixin, BaseEstimator):
         -------
         means, log_vars : ndarray of shape (n_channels, n_samples, embedding_dim)
         """
-        X = self._validated(X)
+        return self._encode_array(self._validated(X))
+
+    def _encode_array(self, X):
+        """Encode an already validated float array (no feature-name checks)."""
         with _api.torch_threads(self.n_threads):
             return _api.encode(self.network_, X)
 

@@ -118,7 +118,7 @@ class InspectionMixin:
         if point is not None:
             self.set_path_point(point)
         try:
-            means, log_vars = self.encode(X)
+            means, log_vars = self._encode_array(X)
         finally:
             if point is not None:
                 self.set_path_point(current)

@@ -194,3 +194,15 @@ def test_verbose_shows_progress(threshold_data, tiny_params, capsys):
     DistributedIBClassifier(**{**tiny_params, "n_steps": 40}, verbose=1).fit(X, y)
     err = capsys.readouterr().err
     assert "beta=" in err and "bits=" in err and "loss=" in err
+
+
+def test_distinguishability_on_dataframe_fit_warns_nothing(tiny_params):
+    import warnings
+
+    rng = np.random.default_rng(3)
+    df = pd.DataFrame(rng.normal(size=(150, 2)), columns=["a", "b"])
+    clf = DistributedIBClassifier(**tiny_params).fit(df, df["a"] > 0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        values, D = clf.distinguishability_matrix("a")
+    assert D.shape == (len(values), len(values))

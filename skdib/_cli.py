@@ -1,0 +1,315 @@
+"""The ``skdib`` command: ``skdib demo`` and ``skdib analyze``."""
+
+import argparse
+import platform
+import shlex
+import sys
+import time
+from html import escape
+from importlib import metadata
+from pathlib import Path
+
+from skdib._cli_data import CLIError
+
+__all__ = ["build_parser", "main"]
+
+DESCRIPTION = """\
+Find where the information about a target is, with the Distributed
+Information Bottleneck: one fit compresses every feature on its own while the
+bottleneck strength beta rises, and records how many bits each feature keeps
+and how well the target is still predicted. The result is a report folder
+with plots you can open in a browser."""
+
+GROUPS_HELP = """\
+--groups syntax: NAME=COL,COL,...;NAME=COL,... Each group becomes ONE
+channel (one compressed variable), e.g. a 2-D position or the columns of a
+one-hot encoded category:
+    --groups "pos=x,y;colour=colour_red,colour_green,colour_blue"
+Columns in no group are channels of their own. Quote the spec in the shell.
+
+--task auto: classification when the target is not numeric or holds at most
+20 distinct integer values; regression otherwise.
+
+Features must be numeric, without missing values: one-hot encode categories
+(e.g. pandas.get_dummies) and pass each block with --groups.
+
+The report folder (--out) holds index.html (ranking table and plots),
+path.csv (the information path), PNG plots, model.joblib (the fitted
+estimator: joblib.load) and run.json (command, versions, device, timing).
+Files of an earlier report in the same folder are replaced."""
+
+DEMO_HELP = """\
+The demo builds a random Boolean circuit of AND / OR / XOR gates with 10
+binary inputs (skdib.datasets.make_boolean_circuit), fits a
+DistributedIBClassifier with its default settings on the full truth table
+(1024 rows), prints the bits per input along the path, and writes a report
+that also compares the input subsets on the path with the exact most
+informative subsets."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """Argument errors become one ``skdib: error:`` line (status 2)."""
+
+    def error(self, message):
+        raise CLIError(f"{message} (see '{self.prog} --help')")
+
+
+def _common_options(parser, default_out):
+    run = parser.add_argument_group("fitting and output")
+    run.add_argument("--out", default=default_out, metavar="DIR",
+                     help=f"report folder (default: {default_out})")
+    run.add_argument("--n-steps", type=int, default=None, metavar="N",
+                     help="steps of the beta sweep (default: the estimator's, "
+                          "5000); fewer is faster and coarser")
+    run.add_argument("--n-pretrain-steps", type=int, default=None, metavar="N",
+                     help="steps before the sweep (default: the estimator's, 500)")
+    run.add_argument("--n-checkpoints", type=int, default=None, metavar="N",
+                     help="points recorded on the path (default: the "
+                          "estimator's, 30)")
+    run.add_argument("--device", default="auto", metavar="D",
+                     help="'auto' (GPU when there is one), 'cpu', 'cuda' or "
+                          "'cuda:N' (default: auto)")
+    run.add_argument("--seed", type=int, default=0, metavar="S",
+                     help="random seed of the split, the network and the "
+                          "demo circuit (default: 0)")
+    run.add_argument("--quiet", action="store_true",
+                     help="no progress bar and no table; print only where the "
+                          "report is")
+
+
+def build_parser():
+    """The argument parser of the ``skdib`` command."""
+    parser = _Parser(prog="skdib", description=DESCRIPTION,
+                     formatter_class=argparse.RawDescriptionHelpFormatter,
+                     epilog="Run 'skdib demo --help' or 'skdib analyze --help' "
+                            "for the options of each command.")
+    from skdib import __version__
+
+    parser.add_argument("--version", action="version",
+                        version=f"skdib {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND",
+                                     required=True)
+    demo = commands.add_parser(
+        "demo", help="fit a 10-input Boolean circuit and write a report",
+        description=DEMO_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    _common_options(demo, "skdib-report")
+    analyze = commands.add_parser(
+        "analyze", help="analyse your own CSV or Parquet table",
+        description="Fit a Distributed IB model to a table and write a report.",
+        epilog=GROUPS_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    analyze.add_argument("data", metavar="DATA",
+                         help="CSV file (.tsv: tab-separated; .parquet needs "
+                              "pyarrow), one row per sample, with a header")
+    data = analyze.add_argument_group("data")
+    data.add_argument("--target", required=True, metavar="COL",
+                      help="column to predict")
+    data.add_argument("--task", choices=("auto", "classification", "regression"),
+                      default="auto", help="default: auto (see below)")
+    data.add_argument("--groups", default=None, metavar="SPEC",
+                      help='columns that form one channel, e.g. "pos=x,y;'
+                           'colour=r,g,b" (see below)')
+    data.add_argument("--drop", default="", metavar="COLS",
+                      help="comma-separated columns to leave out, e.g. id,date")
+    _common_options(analyze, "skdib-report")
+    return parser
+
+
+def _versions():
+    import skdib
+
+    found = {"skdib": skdib.__version__, "python": platform.python_version()}
+    for dist in ("torch", "scikit-learn", "numpy", "pandas", "matplotlib"):
+        try:
+            found[dist] = metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            found[dist] = "not installed"
+    return found
+
+
+def _check_args(args):
+    """Cheap checks that should fail before a long fit."""
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        raise CLIError(f"--out {out} is a file; give a folder for the report")
+    for name in ("n_steps", "n_pretrain_steps", "n_checkpoints"):
+        value = getattr(args, name)
+        minimum = 0 if name == "n_pretrain_steps" else 1
+        if value is not None and value < minimum:
+            flag = "--" + name.replace("_", "-")
+            raise CLIError(f"{flag} must be >= {minimum}, got {value}")
+
+
+def _fit(estimator_class, X, y, args, device, say, **params):
+    params.update(device=device, random_state=args.seed,
+                  verbose=0 if args.quiet else 1)
+    for name in ("n_steps", "n_pretrain_steps", "n_checkpoints"):
+        if getattr(args, name) is not None:
+            params[name] = getattr(args, name)
+    est = estimator_class(**params)
+    n_steps = est.n_pretrain_steps + est.n_steps
+    say(f"Fitting {estimator_class.__name__} on {X.shape[0]} samples x "
+        f"{X.shape[1]} columns ({n_steps} steps on {device}).")
+    start = time.perf_counter()
+    try:
+        est.fit(X, y)
+    except (ValueError, TypeError) as exc:
+        raise CLIError(str(exc).strip().splitlines()[0]) from None
+    return est, time.perf_counter() - start
+
+
+def _device(name):
+    from skdib._backend._api import resolve_device
+
+    try:
+        return str(resolve_device(name))
+    except ValueError as exc:
+        raise CLIError(f"--device: {exc}") from None
+
+
+def _finish(est, X, args, argv, t0, fit_s, device, say, **report):
+    from skdib._report import write_report
+    from skdib._report_summary import path_table
+
+    say("")
+    say(path_table(est))
+    run = {"command": "skdib " + shlex.join(argv), "argv": list(argv),
+           "versions": _versions(), "device": device, "seed": args.seed,
+           "timing_s": {"fit": round(fit_s, 3)},
+           "estimator": type(est).__name__,
+           "params": {k: v for k, v in est.get_params().items() if k != "verbose"}}
+    run.update(report.pop("run_extra", {}))
+    try:
+        index = write_report(args.out, est, X, run=run, t0=t0, **report)
+    except OSError as exc:
+        raise CLIError(f"could not write the report to {args.out}: "
+                       f"{exc.strerror or exc}") from None
+    print(f"Report written to {index}")
+    return 0
+
+
+def _demo(args, argv, say):
+    import pandas as pd
+
+    from skdib import DistributedIBClassifier
+    from skdib._report_summary import THRESHOLD
+    from skdib.datasets import (
+        make_boolean_circuit,
+        path_subset_score,
+        subset_information,
+    )
+
+    t0 = time.perf_counter()
+    device = _device(args.device)
+    circuit = make_boolean_circuit(10, random_state=args.seed)
+    X = pd.DataFrame(circuit.X, columns=circuit.feature_names)
+    say(f"Boolean circuit (seed {args.seed}): y = {circuit.expression}")
+    subsets = subset_information(X, circuit.y)
+    est, fit_s = _fit(DistributedIBClassifier, X, circuit.y, args, device, say)
+    score = path_subset_score(est.information_path_, subsets, threshold=THRESHOLD)
+    say(f"Subsets on the path that are the most informative of their size: "
+        f"{score:.0%}")
+    description = (
+        "<p>A random circuit of AND, OR and XOR gates with 10 binary inputs "
+        "<code>x0 ... x9</code>; the data is its full truth table (1024 rows), "
+        f"so the information of every input subset is known exactly. "
+        f"{score:.0%} of the input subsets that the path uses are the most "
+        "informative subsets of their size.</p>"
+        f"<pre>{escape(circuit.description)}</pre>")
+    extra = {"data": {"name": "boolean circuit", "n_samples": len(X),
+                      "n_features": X.shape[1], "expression": circuit.expression},
+             "path_subset_score": score}
+    return _finish(est, X, args, argv, t0, fit_s, device, say,
+                   title="skdib demo: a Boolean circuit",
+                   subtitle=f"y = {circuit.expression}",
+                   description=description, subset_info=subsets, run_extra=extra)
+
+
+def _data_description(args, data):
+    classes = ""
+    if data.task == "classification":
+        import numpy as np
+
+        labels = np.unique(data.y.astype(str))
+        shown = ", ".join(labels[:8]) + (", ..." if len(labels) > 8 else "")
+        classes = f", {len(labels)} classes: {shown}"
+    groups = ""
+    if data.feature_groups:
+        multi = {k: v for k, v in data.feature_groups.items() if len(v) > 1}
+        groups = "; groups: " + "; ".join(f"{k} = {', '.join(v)}"
+                                          for k, v in multi.items())
+    n_channels = len(data.feature_groups or data.X.columns)
+    return (f"<p><b>{escape(Path(args.data).name)}</b>: {len(data.X)} rows; "
+            f"target <b>{escape(data.target)}</b> ({data.task}{escape(classes)}); "
+            f"{data.X.shape[1]} feature columns in {n_channels} channels"
+            f"{escape(groups)}.</p>")
+
+
+def _analyze(args, argv, say):
+    from skdib import DistributedIBClassifier, DistributedIBRegressor
+    from skdib._cli_data import (
+        parse_columns,
+        parse_groups,
+        prepare_dataset,
+        read_table,
+    )
+
+    t0 = time.perf_counter()
+    groups = parse_groups(args.groups) if args.groups is not None else None
+    device = _device(args.device)
+    frame = read_table(args.data)
+    data = prepare_dataset(frame, args.target, task=args.task,
+                           drop=parse_columns(args.drop), groups=groups)
+    say(f"Read {args.data}: {len(frame)} rows, target {data.target!r} "
+        f"({data.task}).")
+    estimator_class = (DistributedIBClassifier if data.task == "classification"
+                       else DistributedIBRegressor)
+    est, fit_s = _fit(estimator_class, data.X, data.y, args, device, say,
+                      feature_groups=data.feature_groups)
+    extra = {"data": {"path": str(Path(args.data).resolve()),
+                      "n_samples": len(data.X), "n_features": data.X.shape[1],
+                      "target": data.target, "task": data.task,
+                      "feature_groups": data.feature_groups}}
+    return _finish(est, data.X, args, argv, t0, fit_s, device, say,
+                   title=f"skdib analysis of {Path(args.data).name}",
+                   subtitle=f"target: {data.target} ({data.task})",
+                   description=_data_description(args, data), run_extra=extra)
+
+
+def main(argv=None):
+    """Run the ``skdib`` command; return the exit status.
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        Arguments without the program name; default ``sys.argv[1:]``.
+
+    Returns
+    -------
+    status : int
+        0 on success, 2 on a usage or data error (reported as one line
+        ``skdib: error: ...`` on stderr).
+    """
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as exc:  # --help and --version
+        return int(exc.code or 0)
+    except CLIError as exc:
+        print(f"skdib: error: {exc}", file=sys.stderr)
+        return 2
+
+    def say(text):
+        if not args.quiet:
+            print(text, flush=True)
+
+    try:
+        _check_args(args)
+        command = _demo if args.command == "demo" else _analyze
+        return command(args, argv, say)
+    except CLIError as exc:
+        print(f"skdib: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("skdib: interrupted", file=sys.stderr)
+        return 130

@@ -1,0 +1,21 @@
+"""Plots of information paths: the information plane, the allocation heatmap,
+distinguishability matrices, subset frontiers and selector comparisons.
+
+Every function takes a fitted estimator or an :class:`~skdib.InformationPath`
+(where that makes sense) and an optional ``ax``, and returns the Axes (or the
+Figure for multi-panel plots). matplotlib is the only plotting dependency.
+"""
+
+from skdib.plotting._allocation import plot_information_allocation
+from skdib.plotting._distinguishability import plot_distinguishability
+from skdib.plotting._frontier import plot_subset_frontier
+from skdib.plotting._plane import plot_information_plane
+from skdib.plotting._selectors import plot_selector_comparison
+
+__all__ = [
+    "plot_distinguishability",
+    "plot_information_allocation",
+    "plot_information_plane",
+    "plot_selector_comparison",
+    "plot_subset_frontier",
+]

@@ -1,0 +1,78 @@
+"""Helpers shared by the plotting functions."""
+
+import numpy as np
+
+from skdib._path import InformationPath
+
+__all__ = ["as_path", "best_point", "channel_colors", "channel_ranking", "new_axes"]
+
+
+def as_path(est_or_path):
+    """Return ``(path, estimator)`` from a fitted estimator or a path.
+
+    ``estimator`` is None when an :class:`~skdib.InformationPath` is given.
+    """
+    if isinstance(est_or_path, InformationPath):
+        return est_or_path, None
+    path = getattr(est_or_path, "information_path_", None)
+    if isinstance(path, InformationPath):
+        return path, est_or_path
+    if hasattr(est_or_path, "fit") and hasattr(est_or_path, "get_params"):
+        raise ValueError(
+            f"This {type(est_or_path).__name__} is not fitted yet: call fit "
+            "before plotting its information path."
+        )
+    raise TypeError(
+        "Expected a fitted DistributedIBClassifier / DistributedIBRegressor or "
+        f"an InformationPath, got {type(est_or_path).__name__}."
+    )
+
+
+def best_point(path, est=None):
+    """Checkpoint with the best validation score (ties: the later one)."""
+    if est is not None and hasattr(est, "best_point_"):
+        return int(est.best_point_)
+    score = np.asarray(path.score_val, dtype=float)
+    if not np.isfinite(score).any():
+        return path.n_points - 1
+    score = np.where(np.isfinite(score), score, -np.inf)
+    return int(len(score) - 1 - np.argmax(score[::-1]))
+
+
+def channel_ranking(path, threshold=0.05):
+    """Channel indices, the last to lose its information first.
+
+    Channels are sorted by :meth:`InformationPath.drop_order` (descending);
+    ties go to the channel with more bits summed over the path.
+    """
+    drop = path.drop_order(threshold)
+    area = np.nan_to_num(np.asarray(path.information, dtype=float)).sum(axis=0)
+    order = np.lexsort((np.arange(len(drop)), -area, -drop))
+    return order.astype(int)
+
+
+# tab10 with its grey swapped for navy: grey marks the unlabelled channels
+PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b",
+           "#e377c2", "#bcbd22", "#17becf", "#393b79")
+
+
+def channel_colors(n):
+    """``n`` distinct colours (10 fixed ones, then tab20, then a colour map)."""
+    from matplotlib import colormaps
+
+    if n <= len(PALETTE):
+        return list(PALETTE[:n])
+    if n <= 20:
+        return [colormaps["tab20"](i) for i in range(n)]
+    cmap = colormaps["turbo"]
+    return [cmap(v) for v in np.linspace(0.05, 0.95, n)]
+
+
+def new_axes(ax, figsize):
+    """Return ``ax``, or the axes of a new pyplot figure when it is None."""
+    if ax is not None:
+        return ax
+    import matplotlib.pyplot as plt
+
+    _, ax = plt.subplots(figsize=figsize, layout="constrained")
+    return ax

@@ -1,0 +1,183 @@
+"""The distinguishability matrix of one channel, with optional data margins."""
+
+import numpy as np
+
+from skdib.plotting._common import as_path, new_axes
+
+__all__ = ["plot_distinguishability"]
+
+MAX_TICK_LABELS = 12
+
+
+def _column_names(est, cols):
+    names = getattr(est, "feature_names_in_", None)
+    return [str(names[c]) if names is not None else f"x{c}" for c in cols]
+
+
+def _row_labels(values, column_names):
+    """Tick labels for the rows of a group: the hot column, or the tuple."""
+    one_hot = np.isin(values, (0, 1)).all() and (values.sum(axis=1) == 1).all()
+    if one_hot:
+        return [column_names[int(np.argmax(row))] for row in values]
+    return ["(" + ", ".join(f"{v:.3g}" for v in row) + ")" for row in values]
+
+
+def _cell_edges(values):
+    """Edges between consecutive sorted values (half a gap beyond the ends)."""
+    if len(values) == 1:
+        return np.array([values[0] - 0.5, values[0] + 0.5])
+    mid = (values[1:] + values[:-1]) / 2
+    return np.concatenate([[2 * values[0] - mid[0]], mid, [2 * values[-1] - mid[-1]]])
+
+
+def _nearest_counts(samples, values):
+    """How many rows of ``samples`` are nearest to each row of ``values``."""
+    samples = samples.reshape(len(samples), -1)
+    values = values.reshape(len(values), -1)
+    nearest = np.empty(len(samples), dtype=int)
+    for start in range(0, len(samples), 4096):
+        block = samples[start:start + 4096]
+        d = ((block[:, None, :] - values[None, :, :]) ** 2).sum(axis=2)
+        nearest[start:start + 4096] = np.argmin(d, axis=1)
+    return np.bincount(nearest, minlength=len(values))
+
+
+def _channel_data(est, X, cols):
+    X = X.to_numpy() if hasattr(X, "to_numpy") else np.asarray(X)
+    if X.ndim != 2 or X.shape[1] != est.n_features_in_:
+        raise ValueError(
+            f"X must be the training data with {est.n_features_in_} columns; got "
+            f"shape {X.shape}."
+        )
+    return np.asarray(X[:, cols], dtype=float)
+
+
+def _draw_matrix(ax, values, matrix, cmap, label, column_names):
+    """Draw on ``ax``; return (artist, centres, widths) of the cells."""
+    if values.ndim == 1:
+        edges = _cell_edges(values)
+        mesh = ax.pcolormesh(edges, edges, matrix, cmap=cmap, vmin=0.0, vmax=1.0)
+        ax.set_xlabel(label)
+        ax.set_ylabel(label)
+        if len(values) <= MAX_TICK_LABELS:
+            ticks = [f"{v:.3g}" for v in values]
+            ax.set_xticks(values, ticks)
+            ax.set_yticks(values, ticks)
+        return mesh, values, np.diff(edges)
+    n = len(values)
+    image = ax.imshow(matrix, cmap=cmap, vmin=0.0, vmax=1.0, origin="lower",
+                      interpolation="nearest", aspect="auto")
+    ax.set_xlabel(f"{label}: value index")
+    ax.set_ylabel(f"{label}: value index")
+    if n <= MAX_TICK_LABELS:
+        labels = _row_labels(values, column_names)
+        ax.set_xticks(np.arange(n), labels, rotation=45, ha="right")
+        ax.set_yticks(np.arange(n), labels)
+    return image, np.arange(n, dtype=float), np.ones(n)
+
+
+def plot_distinguishability(est, channel, values=None, *, ax=None, fig=None,
+                            X=None, point=None, cmap="viridis"):
+    """Show which input values a compressed channel can still tell apart.
+
+    Draws ``est.distinguishability_matrix(channel, values, point=point)``:
+    entry (a, b) is 1 - exp(-D_B) between the encodings of values a and b,
+    0 (dark) when the decoder cannot tell them apart, 1 (bright) when their
+    encodings do not overlap. Blocks of dark cells are values the channel
+    lumps together: the distinctions it keeps are the ones that matter for y.
+
+    A one-column channel has value axes (each cell spans half the gap to its
+    neighbours); a multi-column group has index axes, labelled with the value
+    rows when there are few (or with the hot column for one-hot rows). With
+    ``X``, the margins show how many training samples lie nearest to each
+    value.
+
+    Parameters
+    ----------
+    est : fitted DistributedIBClassifier or DistributedIBRegressor
+    channel : int or str
+        Channel index or name.
+    values : array-like, optional
+        Values to compare, passed to ``distinguishability_matrix``. One-column
+        values are sorted first.
+    ax : matplotlib Axes, default=None
+        Axes to draw on, without ``X``. A new figure is made when None.
+    fig : matplotlib Figure, default=None
+        Figure to fill, with ``X`` (matrix, two margins and a colour bar). A
+        new figure is made when None.
+    X : array-like of shape (n_samples, n_features), optional
+        Training data (all the estimator's input columns) for the margins.
+    point : int, optional
+        Path point to use; default the estimator's current point.
+    cmap : str or Colormap, default="viridis"
+
+    Returns
+    -------
+    ax : matplotlib Axes
+        Without ``X``: the matrix axes; its first collection (one column) or
+        image (group) holds the matrix.
+    fig : matplotlib Figure
+        With ``X``: the figure; ``fig.axes[0]`` is the matrix, ``fig.axes[1]``
+        the top margin and ``fig.axes[2]`` the right margin.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import numpy as np
+    >>> from skdib import DistributedIBClassifier
+    >>> from skdib.plotting import plot_distinguishability
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.uniform(size=(300, 2))
+    >>> y = (X[:, 0] > 0.5).astype(int)
+    >>> clf = DistributedIBClassifier(n_steps=200, n_pretrain_steps=100,
+    ...                               n_checkpoints=5, random_state=0).fit(X, y)
+    >>> ax = plot_distinguishability(clf, 0, np.linspace(0, 1, 11))
+    >>> ax.collections[0].get_array().shape
+    (11, 11)
+    """
+    path, est = as_path(est)
+    if est is None:
+        raise TypeError("plot_distinguishability needs a fitted estimator, not a "
+                        "path: the matrix comes from the channel's encoder.")
+    c = est._channel_index(channel)
+    cols = list(est.channels_[c])
+    values, matrix = est.distinguishability_matrix(c, values, point=point)
+    values, matrix = np.asarray(values, dtype=float), np.asarray(matrix, dtype=float)
+    if values.ndim == 1:
+        order = np.argsort(values, kind="stable")
+        values, matrix = values[order], matrix[np.ix_(order, order)]
+    label = path.feature_names[c]
+    column_names = _column_names(est, cols)
+    if X is None:
+        if fig is not None:
+            raise ValueError("fig is for the figure with margins; pass ax without X.")
+        ax = new_axes(ax, (5.0, 4.2))
+        artist, _, _ = _draw_matrix(ax, values, matrix, cmap, label, column_names)
+        ax.figure.colorbar(artist, ax=ax, label="distinguishability")
+        title = "" if point is None else f" (path point {point})"
+        ax.set_title(f"Distinguishability of {label}{title}", fontsize="medium")
+        return ax
+    if ax is not None:
+        raise ValueError("With X the plot needs a whole figure: pass fig, not ax.")
+    counts = _nearest_counts(_channel_data(est, X, cols), values)
+    if fig is None:
+        import matplotlib.pyplot as plt
+
+        fig = plt.figure(figsize=(6.0, 5.6), layout="constrained")
+    grid = fig.add_gridspec(2, 3, width_ratios=(4, 1, 0.2), height_ratios=(1, 4))
+    main = fig.add_subplot(grid[1, 0])
+    top = fig.add_subplot(grid[0, 0], sharex=main)
+    right = fig.add_subplot(grid[1, 1], sharey=main)
+    artist, centres, widths = _draw_matrix(main, values, matrix, cmap, label,
+                                           column_names)
+    top.bar(centres, counts, width=widths * 0.9, color="0.55")
+    right.barh(centres, counts, height=widths * 0.9, color="0.55")
+    top.set_ylabel("samples")
+    right.set_xlabel("samples")
+    top.tick_params(labelbottom=False)
+    right.tick_params(labelleft=False)
+    fig.colorbar(artist, cax=fig.add_subplot(grid[1, 2]),
+                 label="distinguishability")
+    fig.suptitle(f"Distinguishability of {label}", fontsize="medium")
+    return fig

@@ -1,0 +1,187 @@
+"""The information plane: relevance and bits per channel along the path."""
+
+import numpy as np
+
+from skdib.plotting._common import (
+    as_path,
+    best_point,
+    channel_colors,
+    channel_ranking,
+    new_axes,
+)
+
+__all__ = ["plot_information_plane"]
+
+CHANNEL_AXES_LABEL = "channels"
+
+
+def _relevance_label(est):
+    from sklearn.base import is_classifier, is_regressor
+
+    if est is not None and is_classifier(est):
+        return "cross-entropy (bits)"
+    if est is not None and is_regressor(est):
+        return "neg. log-likelihood (bits)"
+    return "loss (bits)"
+
+
+def _draw_relevance(ax, xs, path, relevance, est):
+    """Draw the relevance curves; return the curve that gets the best marker."""
+    if relevance == "loss":
+        ax.plot(xs, path.loss_train, color="k", lw=1.8, label="loss (train)")
+        ax.plot(xs, path.loss_val, color="0.45", lw=1.8, ls="--",
+                label="loss (validation)")
+        ax.set_ylabel(_relevance_label(est))
+        return np.asarray(path.loss_val, dtype=float)
+    from sklearn.base import is_regressor
+
+    name = ("accuracy" if hasattr(est, "classes_")
+            else "R²" if est is not None and is_regressor(est) else "score")
+    ax.plot(xs, path.score_val, color="k", lw=1.8, label=f"validation {name}")
+    ax.set_ylabel(f"validation {name}")
+    return np.asarray(path.score_val, dtype=float)
+
+
+def _draw_channels(twin, xs, path, max_labeled, show_bounds, threshold):
+    n = len(path.feature_names)
+    ranked = channel_ranking(path, threshold)[:max_labeled]
+    colors = dict(zip(ranked.tolist(), channel_colors(len(ranked)), strict=True))
+    info = np.asarray(path.information, dtype=float)
+    bands = show_bounds and path.has_bounds
+    for j, name in enumerate(path.feature_names):
+        color = colors.get(j, "0.75")
+        label = name if j in colors else "_nolegend_"
+        lw = 1.6 if j in colors else 0.8
+        twin.plot(xs, info[:, j], color=color, lw=lw, label=label)
+        if bands:
+            twin.fill_between(xs, path.information_lower[:, j],
+                              path.information_upper[:, j], color=color,
+                              alpha=0.2, lw=0)
+    twin.set_ylabel("information per channel (bits)")
+    # head room: the plateaus sit below a dotted H(Y) near the top
+    low, high = min(0.0, float(np.nanmin(info))), float(np.nanmax(info))
+    twin.set_ylim(low, high * 1.2 if high > 0 else 1.0)
+    return n - len(ranked)
+
+
+def plot_information_plane(est_or_path, ax=None, *, x="information",
+                           relevance="loss", target_entropy=None,
+                           show_bounds=True, max_labeled=10, threshold=0.05,
+                           legend=True):
+    """Relevance and the bits of every channel along the information path.
+
+    The left axis shows how well the model still predicts y at each path
+    point (training and validation loss in bits, or the validation score);
+    the right (twin) axis shows the information kept from each channel, one
+    curve per channel. Both are drawn against the *total* information in bits
+    (the sum over channels), so reading from right to left follows the
+    β sweep from "everything kept" to "nothing kept": every curve ends at 0 on
+    the left, and where the loss steps up, the channels that fall at the same
+    abscissa are the ones whose loss cost it. Total information is the clearer
+    common axis than β: it is in bits, it does not depend on the β schedule,
+    and it makes paths of different fits comparable. ``x="beta"`` gives the
+    Fig. 2b layout of the Distributed IB paper (log β) instead.
+
+    Parameters
+    ----------
+    est_or_path : fitted DistributedIBClassifier, DistributedIBRegressor or \
+InformationPath
+    ax : matplotlib Axes, default=None
+        Axes for the relevance curves; a new figure is made when None. The
+        channel curves go on a twin axes sharing its x axis.
+    x : {"information", "beta"}, default="information"
+        The abscissa: total information in bits, or β on a log scale.
+    relevance : {"loss", "score"}, default="loss"
+        ``"loss"``: training (solid) and validation (dashed) loss in bits.
+        ``"score"``: the validation score (accuracy or R²).
+    target_entropy : float, optional
+        H(Y) in bits, drawn as a dotted line (the loss of knowing nothing).
+        Taken from the classifier's ``target_entropy_`` when not given.
+    show_bounds : bool, default=True
+        Shade the band between the lower and upper information bounds of each
+        channel, when the path has them.
+    max_labeled : int, default=10
+        Channels in colour and in the legend: the ones that keep their
+        information longest. The others are thin grey lines.
+    threshold : float, default=0.05
+        Bits below which a channel counts as dropped (for the ranking).
+    legend : bool, default=True
+        Draw one legend above the axes.
+
+    Returns
+    -------
+    ax : matplotlib Axes
+        The relevance axes. Its lines are, in order: the loss curves (train,
+        validation) or the score curve, the best-point marker (label
+        ``"best validation point"``), a vertical line at the best point, and
+        ``H(Y)`` when drawn. The twin axes (label ``"channels"``, in
+        ``ax.figure.axes``) holds one line per channel in channel order.
+
+    See Also
+    --------
+    plot_information_allocation : The same bits as a heatmap.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import numpy as np
+    >>> from skdib import InformationPath
+    >>> from skdib.plotting import plot_information_plane
+    >>> path = InformationPath(
+    ...     beta=np.array([1e-3, 1e-2, 1e-1]),
+    ...     kl=np.array([[1.0, 0.5], [0.8, 0.1], [0.2, 0.0]]),
+    ...     information=np.array([[1.0, 0.5], [0.8, 0.1], [0.2, 0.0]]),
+    ...     loss_train=np.array([0.1, 0.3, 0.8]),
+    ...     loss_val=np.array([0.2, 0.3, 0.8]),
+    ...     score_val=np.array([0.95, 0.9, 0.6]), feature_names=("a", "b"))
+    >>> ax = plot_information_plane(path, target_entropy=1.0)
+    >>> ax.lines[0].get_xdata().tolist()
+    [1.5, 0.9, 0.2]
+    """
+    if x not in ("information", "beta"):
+        raise ValueError(f"x must be 'information' or 'beta', got {x!r}.")
+    if relevance not in ("loss", "score"):
+        raise ValueError(f"relevance must be 'loss' or 'score', got {relevance!r}.")
+    path, est = as_path(est_or_path)
+    if target_entropy is None and est is not None:
+        target_entropy = getattr(est, "target_entropy_", None)
+    ax = new_axes(ax, (7.0, 4.5))
+    xs = path.total_information if x == "information" else np.asarray(path.beta)
+
+    twin = ax.twinx()
+    twin.set_label(CHANNEL_AXES_LABEL)
+    n_grey = _draw_channels(twin, xs, path, max(0, int(max_labeled)), show_bounds,
+                            threshold)
+    # relevance on top of the channel curves, with a see-through background
+    ax.set_zorder(twin.get_zorder() + 1)
+    ax.patch.set_visible(False)
+
+    curve = _draw_relevance(ax, xs, path, relevance, est)
+    b = best_point(path, est)
+    ax.plot([xs[b]], [curve[b]], ls="none", marker="*", ms=13, color="crimson",
+            mec="white", mew=0.8, label="best validation point", zorder=5)
+    ax.axvline(xs[b], color="crimson", lw=0.8, alpha=0.5, ls="-")
+    if relevance == "loss" and target_entropy is not None:
+        ax.axhline(float(target_entropy), color="k", ls=":", lw=1.2, label="H(Y)")
+    if relevance == "loss" and np.nanmin([path.loss_train, path.loss_val]) >= 0:
+        ax.set_ylim(bottom=0.0)
+
+    if x == "beta":
+        ax.set_xscale("log")
+        ax.set_xlabel("β (bottleneck strength)")
+    else:
+        ax.set_xlim(left=min(0.0, float(np.nanmin(xs))))
+        ax.set_xlabel("total information (bits)")
+    if legend:
+        handles, labels = ax.get_legend_handles_labels()
+        h2, l2 = twin.get_legend_handles_labels()
+        if n_grey:
+            from matplotlib.lines import Line2D
+
+            h2 = [*h2, Line2D([], [], color="0.75", lw=0.8)]
+            l2 = [*l2, f"{n_grey} other channels"]
+        ax.legend(handles + h2, labels + l2, loc="lower left",
+                  bbox_to_anchor=(0.0, 1.02, 1.0, 0.1), mode="expand",
+                  ncol=4, fontsize="small", frameon=False, borderaxespad=0.0)
+    return ax
