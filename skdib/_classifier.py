@@ -64,9 +64,9 @@ class DistributedIBClassifier(ClassifierMixin, BaseDistributedIB):
         ``bounds_time_``.
     select_point : {'auto', 'best', 'one_se'}, default='auto'
         The default path point (``best_point_``) used by predict/transform.
-        'best': highest validation score (ties: larger β). 'one_se': the most
-        compressed point whose validation score is within one standard error
-        of the best (fewer bits, equally good within the noise of the
+        'best': highest validation score (ties: lowest validation loss).
+        'one_se': the most compressed point whose validation score is within
+        one standard error of the best (fewer bits, equally good within the noise of the
         validation set). 'auto' is 'best' for the classifier and 'one_se' for
         the regressor: on small regression sets the validation R² is too noisy
         to pick a point by its maximum (diabetes, 3 seeds: test R² 0.17-0.37

@@ -178,7 +178,8 @@ class InformationPath:
     def select_point(self, rule="one_se"):
         """Index of the default checkpoint.
 
-        ``'best'``: the highest validation score (ties: the larger β).
+        ``'best'``: the highest validation score; ties (common for accuracy
+        on small sets) go to the lowest validation loss, then the larger β.
         ``'one_se'``: the most compressed checkpoint (largest β) whose
         validation score is within one standard error of the best, the rule
         of Breiman et al. and glmnet's ``lambda.1se``: on small validation sets
@@ -187,7 +188,9 @@ class InformationPath:
         if rule not in ("one_se", "best"):
             raise ValueError(f"rule must be 'one_se' or 'best', got {rule!r}.")
         score = np.asarray(self.score_val, dtype=float)
-        best = int(len(score) - 1 - np.argmax(score[::-1]))
+        loss = np.asarray(self.loss_val, dtype=float)
+        # lexsort: last key is primary -> max score, then min loss, then max β
+        best = int(np.lexsort((-np.arange(len(score)), loss, -score))[0])
         if rule == "best" or self.score_val_se is None:
             return best
         ok = np.flatnonzero(score >= score[best] - self.score_val_se[best])

@@ -60,7 +60,8 @@ def test_default_point_is_best_validation_score(fitted):
 def test_one_se_rule_picks_most_compressed_within_noise(fitted):
     path = fitted.information_path_
     score = path.score_val
-    best = int(len(score) - 1 - np.argmax(score[::-1]))  # ties: larger beta
+    ties = np.flatnonzero(score == score.max())
+    best = int(ties[np.argmin(path.loss_val[ties])])  # ties: lowest loss
     chosen = path.select_point("one_se")
     assert chosen >= best
     assert path.score_val[chosen] >= path.score_val[best] - path.score_val_se[best]

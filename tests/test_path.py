@@ -56,3 +56,11 @@ def test_drop_order_ranks_last_survivor_highest():
 def test_validation(over, match):
     with pytest.raises(ValueError, match=match):
         make_path(**over)
+
+
+def test_select_point_breaks_score_ties_by_loss():
+    path = make_path(score_val=np.array([0.9, 0.9, 0.9]),
+                     loss_val=np.array([0.3, 0.1, 0.2]),
+                     score_val_se=np.array([0.05, 0.05, 0.05]))
+    assert path.select_point("best") == 1
+    assert path.select_point("one_se") == 2
