@@ -10,7 +10,7 @@ fi
 STAMP=.venv/.skdib-setup-stamp
 if [ ! -f "$STAMP" ] || [ setup.cfg -nt "$STAMP" ] || [ requirements/cpu-constraints.txt -nt "$STAMP" ]; then
     .venv/bin/python -m pip install --quiet --disable-pip-version-check \
-        -c requirements/cpu-constraints.txt -e ".[dev]"
+        -c requirements/cpu-constraints.txt -e ".[dev,docs]"
     touch "$STAMP"
 fi
 export PATH="$ROOT/.venv/bin:$PATH"
