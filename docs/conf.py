@@ -59,6 +59,7 @@ intersphinx_mapping = {}
 OPTIONAL_API = {
     "plotting": ["skdib.plotting"],
     "compare": ["skdib.compare"],
+    "featurizers": ["skdib.featurizers"],
     "selection": ["skdib:DistributedIBSelector",
                   "skdib:InformationImbalanceSelector",
                   "skdib:information_imbalance"],

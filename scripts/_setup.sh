@@ -10,7 +10,7 @@ fi
 STAMP=.venv/.skdib-setup-stamp
 if [ ! -f "$STAMP" ] || [ setup.cfg -nt "$STAMP" ] || [ requirements/cpu-constraints.txt -nt "$STAMP" ]; then
     .venv/bin/python -m pip install --quiet --disable-pip-version-check \
-        -c requirements/cpu-constraints.txt -e ".[dev,docs]"
+        -c requirements/cpu-constraints.txt -e ".[dev,docs,glass]"
     touch "$STAMP"
 fi
 export PATH="$ROOT/.venv/bin:$PATH"

@@ -117,7 +117,7 @@ class BaseDistributedIB(InspectionMixin, TransformerMixin, BaseEstimator):
     def __init__(self, *, feature_groups=None, encoder_hidden=(64, 64),
                  embedding_dim=8, decoder_hidden=(128, 128), activation="relu",
                  fourier_frequencies=None, beta_start=1e-4, beta_end=1.0,
-                 n_pretrain_steps=500, n_steps=5000, n_checkpoints=30,
+                 n_pretrain_steps=2000, n_steps=8000, n_checkpoints=30,
                  batch_size=256, learning_rate=3e-4, validation_fraction=0.2,
                  information_bounds="auto", select_point="auto",
                  keep_snapshots=True, device="auto",

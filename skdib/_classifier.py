@@ -42,10 +42,15 @@ class DistributedIBClassifier(ClassifierMixin, BaseDistributedIB):
     beta_start, beta_end : float, default=1e-4, 1.0
         Range of the log-spaced β ramp. At β ≥ 1 no information is worth
         keeping, so 1 ends the sweep for most problems.
-    n_pretrain_steps : int, default=500
-        Optimisation steps at ``beta_start`` before the ramp.
-    n_steps : int, default=5000
-        Steps of the ramp.
+    n_pretrain_steps : int, default=2000
+        Optimisation steps at ``beta_start`` before the ramp. Too few leave
+        weak but real contributions unlearned at the start of the path.
+    n_steps : int, default=8000
+        Steps of the ramp. The defaults were chosen on random 10-input Boolean
+        circuits: with them 27 of the 28 distinct feature subsets along the
+        paths of 7 circuits were maximum-information subsets of their size
+        (500 + 5000 steps: 2 of 7 circuits fell to 0.5-0.67). A default fit
+        of 10 features is about 10,000 steps of ~2.5 ms on one CPU thread.
     n_checkpoints : int, default=30
         Points recorded on the path (evenly spaced in log β).
     batch_size : int, default=256

@@ -1,0 +1,13 @@
+"""Featurizers for particle systems: radial structure functions and descriptors.
+
+:class:`RadialStructureFunctions` turns local neighbourhoods into the radial
+densities of Eq. 6 of the Distributed IB paper; :func:`particle_descriptors`
+computes the per-particle descriptors of the information-imbalance paper
+(needs ``freud-analysis``, the ``glass`` extra).
+"""
+
+from skdib.featurizers._descriptors import KA_EPSILON, KA_SIGMA, particle_descriptors
+from skdib.featurizers._radial import RadialStructureFunctions
+
+__all__ = ["KA_EPSILON", "KA_SIGMA", "RadialStructureFunctions",
+           "particle_descriptors"]
