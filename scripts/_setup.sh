@@ -8,9 +8,10 @@ if [ ! -x .venv/bin/python ]; then
     "$PY" -m venv .venv
 fi
 STAMP=.venv/.skdib-setup-stamp
-if [ ! -f "$STAMP" ] || [ setup.cfg -nt "$STAMP" ] || [ requirements/cpu-constraints.txt -nt "$STAMP" ]; then
+if [ ! -f "$STAMP" ] || [ setup.cfg -nt "$STAMP" ] || [ scripts/_setup.sh -nt "$STAMP" ] \
+        || [ requirements/cpu-constraints.txt -nt "$STAMP" ]; then
     .venv/bin/python -m pip install --quiet --disable-pip-version-check \
-        -c requirements/cpu-constraints.txt -e ".[dev,docs,glass]"
+        -c requirements/cpu-constraints.txt -e ".[dev,docs,glass,baselines]"
     touch "$STAMP"
 fi
 export PATH="$ROOT/.venv/bin:$PATH"

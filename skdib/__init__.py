@@ -6,14 +6,20 @@ the bottleneck strength β.
 """
 
 from skdib._classifier import DistributedIBClassifier
+from skdib._imbalance_selector import InformationImbalanceSelector
+from skdib._information_imbalance import information_imbalance
 from skdib._path import InformationPath
 from skdib._regressor import DistributedIBRegressor
+from skdib._selector import DistributedIBSelector
 
 __version__ = "0.1.0.dev0"
 
 __all__ = [
     "DistributedIBClassifier",
     "DistributedIBRegressor",
+    "DistributedIBSelector",
+    "InformationImbalanceSelector",
     "InformationPath",
     "__version__",
+    "information_imbalance",
 ]

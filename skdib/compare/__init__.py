@@ -1,0 +1,36 @@
+"""Compare feature selectors: score vs number of selected features.
+
+:func:`compare_selectors` scores the top k features of several rankings with
+one downstream model on the same cross-validation folds, as in Fig. 7 of the
+information-imbalance paper and the SVM / Shapley comparisons of the
+information-decomposition paper.
+
+A method is a function ``rank(X, y, task, random_state) -> order`` returning
+feature indices, most important first (or a 2-D array of orders whose scores
+are averaged). ``X`` is the standardised training fold, ``y`` its target
+(integer class codes for classification), ``task`` is ``'classification'``
+or ``'regression'`` and ``random_state`` an int. Adding a method is writing
+one such function and passing it in ``methods={"name": function}``.
+"""
+
+from skdib.compare._harness import compare_selectors
+from skdib.compare._methods import (
+    rank_dib,
+    rank_information_imbalance,
+    rank_lasso,
+    rank_mutual_info,
+    rank_random,
+    rank_sage,
+    rank_shap,
+)
+
+__all__ = [
+    "compare_selectors",
+    "rank_dib",
+    "rank_information_imbalance",
+    "rank_lasso",
+    "rank_mutual_info",
+    "rank_random",
+    "rank_sage",
+    "rank_shap",
+]

@@ -1,0 +1,253 @@
+"""Score vs number of selected features, for several selectors on the same folds."""
+
+import time
+import warnings
+from numbers import Integral
+
+import numpy as np
+import pandas as pd
+from joblib import Parallel, delayed, effective_n_jobs
+from sklearn.base import clone
+from sklearn.linear_model import LogisticRegression, Ridge
+from sklearn.metrics import check_scoring
+from sklearn.model_selection import KFold, StratifiedKFold, check_cv
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import LabelEncoder, StandardScaler
+from sklearn.utils import check_random_state
+from sklearn.utils.multiclass import type_of_target
+from sklearn.utils.validation import check_array, column_or_1d
+
+from skdib.compare._methods import BUILTIN_METHODS, optional_missing
+
+__all__ = ["compare_selectors"]
+
+COLUMNS = ["method", "k", "fold", "score", "fit_time"]
+
+
+def _task(y):
+    kind = type_of_target(y, input_name="y")
+    if kind in ("binary", "multiclass"):
+        return "classification"
+    if kind == "continuous":
+        return "regression"
+    raise ValueError(
+        f"compare_selectors needs a single-output binary, multiclass or "
+        f"continuous target; got {kind!r}."
+    )
+
+
+def _resolve_methods(methods):
+    """Dict name -> ranking function; optional methods that don't import are
+    dropped with a warning."""
+    if methods is None:
+        methods = list(BUILTIN_METHODS)
+    if isinstance(methods, str):
+        methods = [methods]
+    if isinstance(methods, dict):
+        items = list(methods.items())
+    else:
+        items = [(name, name) for name in methods]
+    resolved = {}
+    for name, method in items:
+        if isinstance(method, str):
+            if method not in BUILTIN_METHODS:
+                raise ValueError(
+                    f"Unknown method {method!r}; built-in methods are "
+                    f"{sorted(BUILTIN_METHODS)}, or pass a dict name -> "
+                    "function(X, y, task, random_state) -> order."
+                )
+            missing = optional_missing(method)
+            if missing is not None:
+                warnings.warn(
+                    f"Skipping method {name!r}: it needs the optional package "
+                    f"{missing!r} (pip install {missing}).", UserWarning,
+                    stacklevel=3)
+                continue
+            method = BUILTIN_METHODS[method]
+        elif not callable(method):
+            raise TypeError(
+                f"Method {name!r} must be a built-in name or a callable, got "
+                f"{type(method).__name__}."
+            )
+        resolved[str(name)] = method
+    if not resolved:
+        raise ValueError("No method left to compare.")
+    return resolved
+
+
+def _resolve_k(k_values, n_features):
+    if k_values is None:
+        if n_features <= 20:
+            return list(range(1, n_features + 1))
+        grid = np.geomspace(1, n_features, 10)
+        return sorted({int(round(k)) for k in grid})
+    ks = sorted({k for k in np.atleast_1d(k_values).tolist()})
+    bad = [k for k in ks if not isinstance(k, Integral) or not 1 <= k <= n_features]
+    if bad or not ks:
+        raise ValueError(
+            f"k_values must be integers between 1 and n_features={n_features}; "
+            f"got {k_values!r}."
+        )
+    return ks
+
+
+def _folds(cv, X, y, task, random_state):
+    if cv is None or isinstance(cv, Integral):
+        n_splits = 5 if cv is None else int(cv)
+        splitter_cls = StratifiedKFold if task == "classification" else KFold
+        cv = splitter_cls(n_splits, shuffle=True, random_state=random_state)
+    splitter = check_cv(cv, y, classifier=task == "classification")
+    return list(splitter.split(X, y))
+
+
+def _default_estimator(task):
+    if task == "classification":
+        return make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000))
+    return make_pipeline(StandardScaler(), Ridge())
+
+
+def _orders(method, name, X, y, task, seed, max_k):
+    """Rankings as a 2-D int array (one order per row), validated."""
+    orders = np.atleast_2d(np.asarray(method(X, y, task, seed)))
+    n_features = X.shape[1]
+    ok = (orders.ndim == 2 and orders.shape[1] >= max_k
+          and np.issubdtype(orders.dtype, np.integer)
+          and orders.min() >= 0 and orders.max() < n_features
+          and all(len(np.unique(row)) == len(row) for row in orders))
+    if not ok:
+        raise ValueError(
+            f"Method {name!r} must return distinct feature indices (most "
+            f"important first), at least {max_k} of them; got an array of "
+            f"shape {orders.shape} and dtype {orders.dtype}."
+        )
+    return orders
+
+
+def _run_fold(X, y, train, test, fold, methods, k_values, estimator, scorer,
+              task, seed):
+    scaler = StandardScaler().fit(X[train])
+    X_rank = scaler.transform(X[train])
+    rows = []
+    for name, method in methods.items():
+        start = time.perf_counter()
+        orders = _orders(method, name, X_rank, y[train], task, seed, max(k_values))
+        fit_time = time.perf_counter() - start
+        for k in k_values:
+            scores = []
+            for order in orders:
+                cols = order[:k]
+                model = clone(estimator).fit(X[train][:, cols], y[train])
+                scores.append(scorer(model, X[test][:, cols], y[test]))
+            rows.append((name, k, fold, float(np.mean(scores)), fit_time))
+    return rows
+
+
+def _run_fold_one_thread(*args):
+    from skdib._backend._device import torch_threads
+
+    with torch_threads(1):
+        return _run_fold(*args)
+
+
+def compare_selectors(X, y, *, methods=None, k_values=None, estimator=None, cv=5,
+                      scoring=None, random_state=None, n_jobs=None):
+    """Cross-validated score against the number of selected features.
+
+    Every method ranks the features once per training fold; the top k
+    features then train the same downstream ``estimator``, scored on the
+    held-out fold, for every k in ``k_values``. All methods see the same
+    folds, the same standardised training data and the same seed per fold.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+    y : array-like of shape (n_samples,)
+        Class labels (binary or multiclass) or a continuous target.
+    methods : list of str, dict or None, default=None
+        Built-in names: ``'dib'`` (:class:`~skdib.DistributedIBSelector`, one
+        β sweep per fold), ``'ii_supervised'`` and ``'ii_unsupervised'``
+        (:class:`~skdib.InformationImbalanceSelector`, one greedy order per
+        fold), ``'lasso'`` (entry order on the L1 path), ``'mutual_info'``,
+        ``'shap'`` and ``'sage'`` (need the optional packages ``shap`` and
+        ``sage-importance``; skipped with a warning when missing) and
+        ``'random'`` (5 random orders, scores averaged). None runs them all.
+        A dict maps a label to a built-in name or to a function
+        ``f(X_train, y_train, task, random_state) -> order`` (see
+        :mod:`skdib.compare`), e.g. ``{"dib": partial(rank_dib,
+        estimator=DistributedIBClassifier(n_steps=1000))}``.
+    k_values : array-like of int or None, default=None
+        Numbers of features to score. None: every k up to 20 features,
+        otherwise 10 values spaced geometrically from 1 to n_features.
+    estimator : estimator or None, default=None
+        Downstream model trained on the selected columns. None: a
+        standardised ``LogisticRegression`` (classification) or ``Ridge``
+        (regression).
+    cv : int, cross-validation generator or iterable, default=5
+        An int gives shuffled ``StratifiedKFold`` (classification) or
+        ``KFold`` (regression) seeded by ``random_state``.
+    scoring : str, callable or None, default=None
+        Scorer for the held-out folds; None uses ``estimator.score``
+        (accuracy or R²).
+    random_state : int, RandomState or None, default=None
+        Seeds the folds and, through one seed per fold, every method.
+    n_jobs : int or None, default=None
+        Folds run in parallel with joblib; each worker then limits torch to
+        one thread (the DIB estimators default to ``n_threads=1``).
+
+    Returns
+    -------
+    results : pandas.DataFrame
+        One row per (method, k, fold), columns ``method``, ``k``, ``fold``,
+        ``score`` and ``fit_time`` (seconds to compute that method's ranking
+        on that fold; the same for every k). ``results.attrs`` holds
+        ``task`` and ``scoring`` (the scorer's name, for plot labels).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skdib.compare import compare_selectors
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.normal(size=(120, 4))
+    >>> y = (X[:, 1] > 0).astype(int)
+    >>> res = compare_selectors(X, y, methods=["lasso", "random"], k_values=[1, 2],
+    ...                         cv=3, random_state=0)
+    >>> res.shape  # 2 methods x 2 values of k x 3 folds
+    (12, 5)
+    >>> means = res.groupby(["method", "k"])["score"].mean()
+    >>> bool(means["lasso", 1] > means["random", 1])
+    True
+    """
+    X = check_array(X, dtype=np.float64)
+    y = column_or_1d(y, warn=True)
+    if len(y) != len(X):
+        raise ValueError(f"X has {len(X)} samples but y has {len(y)}.")
+    task = _task(y)
+    if task == "classification":
+        y = LabelEncoder().fit_transform(y)
+    else:
+        y = y.astype(np.float64)
+    methods = _resolve_methods(methods)
+    k_values = _resolve_k(k_values, X.shape[1])
+    rng = check_random_state(random_state)
+    folds = _folds(cv, X, y, task, rng.randint(2**31 - 1))
+    estimator = _default_estimator(task) if estimator is None else estimator
+    scorer = check_scoring(estimator, scoring=scoring)
+    seeds = rng.randint(2**31 - 1, size=len(folds))
+    parallel = effective_n_jobs(n_jobs) > 1
+    run = _run_fold_one_thread if parallel else _run_fold
+    per_fold = Parallel(n_jobs=n_jobs)(
+        delayed(run)(X, y, train, test, fold, methods, k_values, estimator,
+                     scorer, task, int(seeds[fold]))
+        for fold, (train, test) in enumerate(folds))
+    frame = pd.DataFrame([row for rows in per_fold for row in rows],
+                         columns=COLUMNS).astype({"k": int, "fold": int})
+    frame.attrs.update(task=task, scoring=_scoring_name(scoring, task))
+    return frame
+
+
+def _scoring_name(scoring, task):
+    if isinstance(scoring, str):
+        return scoring
+    if scoring is None:
+        return "accuracy" if task == "classification" else "r2"
+    return getattr(scoring, "__name__", "score")

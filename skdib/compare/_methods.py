@@ -1,0 +1,251 @@
+"""Feature-ranking methods compared by :func:`skdib.compare.compare_selectors`.
+
+Every method is a function ``rank(X, y, task, random_state) -> order``:
+
+- ``X`` : ndarray (n_samples, n_features), standardised on the training fold.
+- ``y`` : ndarray (n_samples,), integer class codes for classification.
+- ``task`` : ``'classification'`` or ``'regression'``.
+- ``random_state`` : int seed.
+- ``order`` : feature indices, most important first (the top k features are
+  ``order[:k]``), or a 2-D array of such orders (one per row) whose scores
+  are averaged (``rank_random``).
+"""
+
+import functools
+import importlib
+
+import numpy as np
+from sklearn.base import clone
+from sklearn.ensemble import (
+    HistGradientBoostingClassifier,
+    HistGradientBoostingRegressor,
+)
+from sklearn.feature_selection import mutual_info_classif, mutual_info_regression
+from sklearn.linear_model import LogisticRegression, lasso_path
+from sklearn.svm import l1_min_c
+from threadpoolctl import threadpool_limits
+
+__all__ = [
+    "OPTIONAL_PACKAGES",
+    "rank_dib",
+    "rank_information_imbalance",
+    "rank_lasso",
+    "rank_mutual_info",
+    "rank_random",
+    "rank_sage",
+    "rank_shap",
+]
+
+# method name -> the module it needs (the pip name is in brackets in messages)
+OPTIONAL_PACKAGES = {"shap": ("shap", "shap"), "sage": ("sage", "sage-importance")}
+
+
+def _descending(scores):
+    """Indices by decreasing score; ties keep the column order."""
+    return np.argsort(-np.asarray(scores, dtype=float), kind="stable")
+
+
+def rank_dib(X, y, task, random_state, *, estimator=None,
+             information_threshold=0.05):
+    """Order of :class:`~skdib.DistributedIBSelector`: one β sweep per call.
+
+    Parameters
+    ----------
+    estimator : DistributedIBClassifier, DistributedIBRegressor or None
+        The sweep to run (cloned); None uses the default estimator for the
+        task. Its ``random_state`` is set to ``random_state`` when None.
+        Pass settings with :func:`functools.partial`, e.g.
+        ``partial(rank_dib, estimator=DistributedIBClassifier(n_steps=1000))``.
+    information_threshold : float, default=0.05
+        Bits below which a feature counts as dropped.
+    """
+    from skdib._classifier import DistributedIBClassifier
+    from skdib._regressor import DistributedIBRegressor
+    from skdib._selector import DistributedIBSelector
+
+    if estimator is None:
+        estimator = (DistributedIBClassifier() if task == "classification"
+                     else DistributedIBRegressor())
+    estimator = clone(estimator)
+    if estimator.random_state is None:
+        estimator.set_params(random_state=random_state)
+    selector = DistributedIBSelector(
+        estimator, n_features_to_select=1, cache=False,
+        information_threshold=information_threshold).fit(X, y)
+    return np.argsort(selector.ranking_, kind="stable")
+
+
+def rank_information_imbalance(X, y, task, random_state, *, mode="supervised",
+                               **params):
+    """Greedy order of :class:`~skdib.InformationImbalanceSelector`.
+
+    The greedy search runs to the end once, so every k reads its features
+    from the same order. Class labels are passed as labels (distance 0 within
+    a class, 1 across), not as numbers. ``params`` go to the selector; its
+    ``random_state`` (for ``max_samples`` subsampling) defaults to
+    ``random_state``.
+    """
+    from skdib._imbalance_selector import InformationImbalanceSelector
+
+    params.setdefault("random_state", random_state)
+    selector = InformationImbalanceSelector(
+        n_features_to_select=X.shape[1], mode=mode, **params)
+    if mode == "unsupervised":
+        y = None
+    elif task == "classification":
+        y = np.asarray(y).astype(str)  # labels: distance 0 within, 1 across
+    selector.fit(X, y)
+    return np.argsort(selector.ranking_, kind="stable")
+
+
+def _l1_penalty():
+    """L1 logistic regression: ``l1_ratio=1`` (sklearn >= 1.8) or ``penalty``."""
+    if LogisticRegression().get_params()["penalty"] == "deprecated":
+        return {"l1_ratio": 1.0}
+    return {"penalty": "l1"}
+
+
+def _l1_logistic_path(X, y, random_state, n_points):
+    """Active set along an L1 logistic path, from strong to weak penalty."""
+    c_min = l1_min_c(X, y, loss="log")
+    model = LogisticRegression(solver="saga", warm_start=True, tol=1e-3,
+                               max_iter=300, random_state=random_state,
+                               **_l1_penalty())
+    active, coef = [], None
+    for c in c_min * np.logspace(0, 3, n_points):
+        coef = model.set_params(C=c).fit(X, y).coef_
+        active.append(np.any(coef != 0, axis=0))
+    return np.array(active), np.abs(coef).sum(axis=0)
+
+
+def rank_lasso(X, y, task, random_state, *, n_points=30):
+    """Order in which features enter the Lasso path (L1 logistic path).
+
+    As in the "Lasso selection" of the information-imbalance paper, the
+    top k features are the k that the L1 penalty admits first as it is
+    relaxed: :func:`~sklearn.linear_model.lasso_path` for regression, and an
+    L1 :class:`~sklearn.linear_model.LogisticRegression` path from
+    :func:`~sklearn.svm.l1_min_c` upwards for classification. Features that
+    enter at the same point are ordered by |coefficient| at the weakest
+    penalty.
+    """
+    if task == "regression":
+        y = y - y.mean()
+        alpha_max = np.max(np.abs(X.T @ y)) / len(y)
+        alphas = alpha_max * np.logspace(0, -3, n_points)
+        _, coefs, _ = lasso_path(X, y, alphas=alphas)
+        active, final = coefs.T != 0, np.abs(coefs[:, -1])
+    else:
+        active, final = _l1_logistic_path(X, y, random_state, n_points)
+    entry = np.where(active.any(axis=0), np.argmax(active, axis=0), len(active))
+    return np.lexsort((np.arange(X.shape[1]), -final, entry))
+
+
+def rank_mutual_info(X, y, task, random_state):
+    """Univariate mutual information (k-nearest-neighbour estimate)."""
+    score = mutual_info_classif if task == "classification" else mutual_info_regression
+    return _descending(score(X, y, random_state=random_state))
+
+
+def rank_random(X, y, task, random_state, *, n_repeats=5):
+    """``n_repeats`` random orders; the harness averages their scores."""
+    rng = np.random.default_rng(random_state)
+    return np.stack([rng.permutation(X.shape[1]) for _ in range(n_repeats)])
+
+
+def _nonlinear_model(X, y, task, random_state):
+    """Gradient-boosted trees: fast, and they model interactions.
+
+    The explainers call ``predict`` thousands of times on tiny batches, so
+    the model is fitted and explained with OpenMP held to one thread
+    (``_one_thread``): on a loaded 2-core machine the threaded fit and
+    predictions were measured about 10x slower.
+    """
+    cls = (HistGradientBoostingClassifier if task == "classification"
+           else HistGradientBoostingRegressor)
+    return cls(random_state=random_state).fit(X, y)
+
+
+def _subsample(X, y, n, rng):
+    idx = rng.choice(len(X), size=min(n, len(X)), replace=False)
+    return X[idx], y[idx]
+
+
+def _one_thread(rank):
+    @functools.wraps(rank)
+    def wrapper(*args, **kwargs):
+        with threadpool_limits(1):
+            return rank(*args, **kwargs)
+    return wrapper
+
+
+@_one_thread
+def rank_shap(X, y, task, random_state, *, n_explain=64, n_background=32,
+              n_permutations=3):
+    """Mean |SHAP value| of a gradient-boosting model (permutation explainer).
+
+    Needs the optional package ``shap``.
+    """
+    shap = importlib.import_module("shap")
+    model = _nonlinear_model(X, y, task, random_state)
+    rng = np.random.default_rng(random_state)
+    background, _ = _subsample(X, y, n_background, rng)
+    explain, _ = _subsample(X, y, n_explain, rng)
+    predict = model.predict_proba if task == "classification" else model.predict
+    explainer = shap.explainers.Permutation(
+        predict, shap.maskers.Independent(background, max_samples=n_background),
+        seed=random_state)
+    max_evals = 2 * n_permutations * X.shape[1] + 1
+    values = explainer(explain, max_evals=max_evals, silent=True).values
+    values = np.abs(values)
+    # (n_samples, n_features) or (n_samples, n_features, n_outputs)
+    return _descending(values.reshape(len(explain), X.shape[1], -1).mean(axis=(0, 2)))
+
+
+@_one_thread
+def rank_sage(X, y, task, random_state, *, n_explain=256, n_background=32,
+              n_permutations=None):
+    """SAGE values (Covert et al.) of a gradient-boosting model.
+
+    Needs the optional package ``sage-importance``. Stops at convergence or
+    after ``n_permutations`` (default ``8 * n_features``) permutations.
+    """
+    sage = importlib.import_module("sage")
+    model = _nonlinear_model(X, y, task, random_state)
+    rng = np.random.default_rng(random_state)
+    background, _ = _subsample(X, y, n_background, rng)
+    explain, target = _subsample(X, y, n_explain, rng)
+    loss = "cross entropy" if task == "classification" else "mse"
+    imputer = sage.MarginalImputer(model, background)
+    estimator = sage.PermutationEstimator(imputer, loss, random_state=random_state)
+    if n_permutations is None:
+        n_permutations = 8 * X.shape[1]
+    explanation = estimator(explain, target, batch_size=64, bar=False,
+                            n_permutations=n_permutations)
+    return _descending(explanation.values)
+
+
+BUILTIN_METHODS = {
+    "dib": rank_dib,
+    "ii_supervised": functools.partial(rank_information_imbalance,
+                                       mode="supervised"),
+    "ii_unsupervised": functools.partial(rank_information_imbalance,
+                                         mode="unsupervised"),
+    "lasso": rank_lasso,
+    "mutual_info": rank_mutual_info,
+    "shap": rank_shap,
+    "sage": rank_sage,
+    "random": rank_random,
+}
+
+
+def optional_missing(name):
+    """The pip package a built-in method needs but cannot import, or None."""
+    if name not in OPTIONAL_PACKAGES:
+        return None
+    module, pip_name = OPTIONAL_PACKAGES[name]
+    try:
+        importlib.import_module(module)
+    except ImportError:
+        return pip_name
+    return None

@@ -1,0 +1,201 @@
+"""compare_selectors: the tidy frame, shared folds, averaging, optional methods."""
+
+import sys
+from functools import partial
+
+import numpy as np
+import pytest
+from sklearn.linear_model import Ridge
+from sklearn.metrics import r2_score
+from sklearn.model_selection import KFold
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from skdib import DistributedIBClassifier
+from skdib.compare import compare_selectors, rank_dib, rank_lasso, rank_random
+from skdib.compare._harness import _resolve_k
+
+TINY = dict(encoder_hidden=(16,), embedding_dim=2, decoder_hidden=(32,),
+            n_pretrain_steps=100, n_steps=300, n_checkpoints=6, batch_size=64,
+            learning_rate=1e-2, random_state=0)
+
+
+@pytest.fixture(scope="module")
+def clf_data():
+    """y = 1[x1 > 0] among 5 columns."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(150, 5))
+    return X, (X[:, 1] > 0).astype(int)
+
+
+@pytest.fixture(scope="module")
+def reg_data():
+    """y = 2 x3 - x0 + noise among 5 columns."""
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(150, 5))
+    return X, 2 * X[:, 3] - X[:, 0] + 0.3 * rng.normal(size=150)
+
+
+def test_frame_has_every_method_k_and_fold(clf_data):
+    X, y = clf_data
+    res = compare_selectors(X, y, methods=["lasso", "mutual_info", "random"],
+                            k_values=[1, 3], cv=3, random_state=0)
+    assert list(res.columns) == ["method", "k", "fold", "score", "fit_time"]
+    assert set(res["method"]) == {"lasso", "mutual_info", "random"}
+    assert len(res) == 3 * 2 * 3
+    assert res.groupby(["method", "k"]).size().eq(3).all()
+    assert res["score"].between(0, 1).all()
+    assert (res["fit_time"] >= 0).all()
+    # the informative column is found: k=1 beats chance clearly
+    top1 = res[(res.k == 1) & (res.method != "random")].groupby("method")["score"]
+    assert top1.mean().min() > 0.9
+
+
+def _recorder(log, name):
+    def rank(X, y, task, random_state):
+        log.append((name, X.copy(), y.copy(), task, random_state))
+        return np.arange(X.shape[1])
+    return rank
+
+
+def test_every_method_sees_the_same_folds_and_seeds(clf_data):
+    X, y = clf_data
+    log = []
+    compare_selectors(X, y, methods={"a": _recorder(log, "a"),
+                                     "b": _recorder(log, "b")},
+                      k_values=[2], cv=3, random_state=0)
+    a = [entry for entry in log if entry[0] == "a"]
+    b = [entry for entry in log if entry[0] == "b"]
+    assert len(a) == len(b) == 3
+    for (_, Xa, ya, ta, sa), (_, Xb, yb, tb, sb) in zip(a, b, strict=True):
+        np.testing.assert_array_equal(Xa, Xb)
+        np.testing.assert_array_equal(ya, yb)
+        assert (ta, sa) == (tb, sb) == ("classification", sa)
+        # the methods see the training fold standardised
+        np.testing.assert_allclose(Xa.mean(axis=0), 0, atol=1e-12)
+    assert len({entry[4] for entry in a}) == 3  # one seed per fold
+
+
+def test_lasso_score_reproduced_by_hand(reg_data):
+    X, y = reg_data
+    folds = list(KFold(3, shuffle=True, random_state=0).split(X))
+    res = compare_selectors(X, y, methods=["lasso"], k_values=[1, 2], cv=folds)
+    train, test = folds[0]
+    scaler = StandardScaler().fit(X[train])
+    order = rank_lasso(scaler.transform(X[train]), y[train], "regression", 0)
+    assert set(order[:2]) == {0, 3}
+    for k in (1, 2):
+        cols = order[:k]
+        model = make_pipeline(StandardScaler(), Ridge()).fit(X[train][:, cols],
+                                                            y[train])
+        expected = r2_score(y[test], model.predict(X[test][:, cols]))
+        got = res.query("fold == 0 and k == @k")["score"].item()
+        assert got == pytest.approx(expected)
+
+
+def test_several_orders_are_averaged(clf_data):
+    X, y = clf_data
+    good, bad = [1, 0, 2, 3, 4], [0, 2, 3, 4, 1]
+    res = compare_selectors(
+        X, y, k_values=[1], cv=3, random_state=0,
+        methods={"good": lambda *a: np.array(good), "bad": lambda *a: np.array(bad),
+                 "both": lambda *a: np.array([good, bad])})
+    mean = res.groupby("fold")
+    for _, fold in mean:
+        s = fold.set_index("method")["score"]
+        assert s["both"] == pytest.approx((s["good"] + s["bad"]) / 2)
+
+
+def test_rank_random_gives_several_permutations(clf_data):
+    X, y = clf_data
+    orders = rank_random(X, y, "classification", 0, n_repeats=4)
+    assert orders.shape == (4, 5)
+    assert all(sorted(row) == list(range(5)) for row in orders)
+    assert len({tuple(row) for row in orders}) > 1
+
+
+def test_dib_method(clf_data):
+    X, y = clf_data
+    dib = partial(rank_dib, estimator=DistributedIBClassifier(**TINY))
+    res = compare_selectors(X, y, methods={"dib": dib}, k_values=[1], cv=2,
+                            random_state=0)
+    assert res["score"].mean() > 0.9
+
+
+def test_information_imbalance_methods(clf_data):
+    X, y = clf_data
+    res = compare_selectors(X, y, methods=["ii_supervised", "ii_unsupervised"],
+                            k_values=[1, 5], cv=2, random_state=0)
+    assert set(res["method"]) == {"ii_supervised", "ii_unsupervised"}
+    sup = res.query("method == 'ii_supervised' and k == 1")["score"]
+    assert sup.mean() > 0.9
+    # all 5 columns: the same model whatever the order
+    full = res[res.k == 5].pivot(index="fold", columns="method", values="score")
+    np.testing.assert_allclose(full["ii_supervised"], full["ii_unsupervised"],
+                               atol=1e-6)
+
+
+def test_optional_methods_skipped_when_missing(clf_data, monkeypatch):
+    X, y = clf_data
+    monkeypatch.setitem(sys.modules, "shap", None)  # import now fails
+    monkeypatch.setitem(sys.modules, "sage", None)
+    with pytest.warns(UserWarning) as record:
+        res = compare_selectors(X, y, methods=["shap", "sage", "random"],
+                                k_values=[2], cv=2, random_state=0)
+    assert set(res["method"]) == {"random"}
+    messages = " ".join(str(w.message) for w in record)
+    assert "pip install shap" in messages
+    assert "pip install sage-importance" in messages
+    with pytest.warns(UserWarning), pytest.raises(ValueError, match="No method"):
+        compare_selectors(X, y, methods=["shap"], cv=2)
+
+
+@pytest.mark.parametrize("method, module", [
+    pytest.param("shap", "shap", marks=pytest.mark.slow),  # numba compiles ~7 s
+    ("sage", "sage"),
+])
+def test_optional_method_ranks_the_signal(clf_data, method, module):
+    pytest.importorskip(module)
+    X, y = clf_data
+    res = compare_selectors(X, y, methods=[method], k_values=[1], cv=2,
+                            random_state=0)
+    assert res["score"].mean() > 0.9
+
+
+def test_parallel_folds_match_serial(clf_data):
+    X, y = clf_data
+    kwargs = dict(methods=["lasso", "random"], k_values=[1, 2], cv=2,
+                  random_state=0)
+    serial = compare_selectors(X, y, n_jobs=1, **kwargs)
+    parallel = compare_selectors(X, y, n_jobs=2, **kwargs)
+    np.testing.assert_allclose(serial["score"], parallel["score"])
+
+
+def test_default_k_values():
+    assert _resolve_k(None, 4) == [1, 2, 3, 4]
+    grid = _resolve_k(None, 60)
+    assert grid[0] == 1 and grid[-1] == 60 and len(grid) <= 10
+    assert _resolve_k([3, 1, 3], 5) == [1, 3]
+
+
+@pytest.mark.parametrize("kwargs, error, match", [
+    (dict(methods=["nope"]), ValueError, "Unknown method"),
+    (dict(methods={"x": 3}), TypeError, "callable"),
+    (dict(k_values=[0]), ValueError, "k_values"),
+    (dict(k_values=[6]), ValueError, "k_values"),
+    (dict(methods={"short": lambda *a: np.array([0])}, k_values=[2]), ValueError,
+     "at least 2"),
+    (dict(methods={"dup": lambda *a: np.array([0, 0, 1, 2, 3])}), ValueError,
+     "distinct"),
+])
+def test_bad_arguments(clf_data, kwargs, error, match):
+    X, y = clf_data
+    kwargs = dict(dict(methods=["random"], cv=2), **kwargs)
+    with pytest.raises(error, match=match):
+        compare_selectors(X, y, **kwargs)
+
+
+def test_multioutput_target_rejected(clf_data):
+    X, _ = clf_data
+    with pytest.raises(ValueError):
+        compare_selectors(X, np.zeros((len(X), 2)), methods=["random"])
