@@ -3,23 +3,35 @@
 Fit one model, get the whole path of approximations from "all information" to
 "none": bits per feature (or feature group), loss and score along a sweep of
 the bottleneck strength β.
+
+The public names are imported on first use (PEP 562), so ``import skdib`` and
+the ``skdib`` command start without loading torch until a model is needed.
 """
 
-from skdib._classifier import DistributedIBClassifier
-from skdib._imbalance_selector import InformationImbalanceSelector
-from skdib._information_imbalance import information_imbalance
-from skdib._path import InformationPath
-from skdib._regressor import DistributedIBRegressor
-from skdib._selector import DistributedIBSelector
+import importlib
 
 __version__ = "0.1.0.dev0"
 
-__all__ = [
-    "DistributedIBClassifier",
-    "DistributedIBRegressor",
-    "DistributedIBSelector",
-    "InformationImbalanceSelector",
-    "InformationPath",
-    "__version__",
-    "information_imbalance",
-]
+_PUBLIC = {
+    "DistributedIBClassifier": "skdib._classifier",
+    "DistributedIBRegressor": "skdib._regressor",
+    "DistributedIBSelector": "skdib._selector",
+    "InformationImbalanceSelector": "skdib._imbalance_selector",
+    "InformationPath": "skdib._path",
+    "information_imbalance": "skdib._information_imbalance",
+}
+
+__all__ = [*sorted(_PUBLIC), "__version__"]
+
+
+def __getattr__(name):
+    module = _PUBLIC.get(name)
+    if module is None:
+        raise AttributeError(f"module 'skdib' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_PUBLIC))

@@ -1,0 +1,48 @@
+"""Package-level promises: lazy imports, public names, README and CI agree."""
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import skdib
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_import_does_not_load_torch():
+    code = "import sys, skdib; print('torch' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True,
+                         text=True, check=True).stdout.strip()
+    assert out == "False"
+
+
+def test_every_public_name_resolves():
+    for name in skdib.__all__:
+        assert getattr(skdib, name) is not None
+    assert set(skdib.__all__) <= set(dir(skdib))
+
+
+def test_unknown_attribute_raises():
+    try:
+        skdib.NoSuchThing  # noqa: B018
+    except AttributeError as exc:
+        assert "NoSuchThing" in str(exc)
+    else:
+        raise AssertionError("expected AttributeError")
+
+
+def test_ci_runs_exactly_the_readme_test_command():
+    readme = (ROOT / "README.md").read_text()
+    match = re.search(r"the whole test suite.*?\| `([^`]+)` \|", readme)
+    assert match, "README must list the test command"
+    command = match.group(1)
+    ci = (ROOT / ".ci" / "run").read_text().splitlines()
+    assert command in [line.strip() for line in ci]
+
+
+def test_cpu_setup_pins_torch():
+    constraints = (ROOT / "requirements" / "cpu-constraints.txt").read_text()
+    assert re.search(r"^torch==\d+\.\d+\.\d+$", constraints, re.M)
+    setup = (ROOT / "scripts" / "_setup.sh").read_text()
+    assert "-c requirements/cpu-constraints.txt" in setup
