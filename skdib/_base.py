@@ -16,6 +16,7 @@ from skdib._channels import resolve_channels
 from skdib._inspection import InspectionMixin, default_channel_values
 from skdib._path import InformationPath
 from skdib._progress import SweepProgress
+from skdib._validation import non_numeric_columns
 
 __all__ = ["BaseDistributedIB"]
 
@@ -47,13 +48,7 @@ def _frequencies(value):
 
 
 def _check_numeric_frame(X):
-    dtypes = getattr(X, "dtypes", None)
-    if dtypes is None:
-        return
-    from pandas.api.types import is_bool_dtype, is_numeric_dtype
-
-    bad = [str(c) for c, t in dtypes.items()
-           if not (is_numeric_dtype(t) or is_bool_dtype(t))]
+    bad = non_numeric_columns(X)
     if bad:
         raise ValueError(
             f"X has non-numeric columns {bad}. Encode them first (for example "

@@ -7,6 +7,8 @@ import numpy as np
 import pandas as pd
 from pandas.api.types import is_bool_dtype, is_numeric_dtype
 
+from skdib._validation import non_numeric_columns
+
 __all__ = ["CLIError", "Dataset", "infer_task", "parse_columns", "parse_groups",
            "prepare_dataset", "read_table"]
 
@@ -155,8 +157,7 @@ def _feature_groups(features, groups, target, dropped):
 
 
 def _check_features(X):
-    bad = [c for c, t in X.dtypes.items()
-           if not (is_numeric_dtype(t) or is_bool_dtype(t))]
+    bad = non_numeric_columns(X)
     if bad:
         example = bad[0]
         raise CLIError(

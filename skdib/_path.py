@@ -1,6 +1,6 @@
 """The information path: what a β sweep records at each checkpoint."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -74,7 +74,6 @@ class InformationPath:
     information_upper: np.ndarray | None = None
     score_val_se: np.ndarray | None = None
     relevance_lower: np.ndarray | None = None
-    extras: dict = field(default_factory=dict)
 
     def __post_init__(self):
         beta = np.asarray(self.beta, dtype=float)

@@ -58,15 +58,20 @@ class GaussianHead(nn.Module):
         return out
 
     def score(self, out, y):
-        """R² averaged over outputs, and its standard error.
+        """R² averaged over outputs, and its standard error."""
+        return r2_with_se(out, y)
 
-        R² = 1 - mean_i t_i with t_i the squared error of sample i over the
-        variance of y (averaged over outputs); the standard error is that of
-        the mean of t_i.
-        """
-        var = ((y - y.mean(dim=0)) ** 2).mean(dim=0).clamp_min(1e-12)
-        t = (((y - out) ** 2) / var).mean(dim=1).double()
-        return 1.0 - t.mean(), t.std() / math.sqrt(len(t))
+
+def r2_with_se(pred, y):
+    """R² of ``pred`` averaged over outputs, and its standard error.
+
+    R² = 1 - mean_i t_i with t_i the squared error of sample i over the
+    variance of y (averaged over outputs); the standard error is that of the
+    mean of t_i.
+    """
+    var = ((y - y.mean(dim=0)) ** 2).mean(dim=0).clamp_min(1e-12)
+    t = (((y - pred) ** 2) / var).mean(dim=1).double()
+    return 1.0 - t.mean(), t.std() / math.sqrt(len(t))
 
 
 def make_head(kind, n_in, n_out, **options):

@@ -5,6 +5,7 @@ import math
 import torch
 from torch import nn
 
+from skdib._backend._heads import r2_with_se
 from skdib._backend._layers import hidden_stack
 
 
@@ -61,7 +62,4 @@ class InfoNCEHead(nn.Module):
 
     def score(self, out, y):
         """R² (and its standard error) of the codebook predictions."""
-        pred = self.predict(out)
-        var = ((y - y.mean(dim=0)) ** 2).mean(dim=0).clamp_min(1e-12)
-        t = (((y - pred) ** 2) / var).mean(dim=1).double()
-        return 1.0 - t.mean(), t.std() / math.sqrt(len(t))
+        return r2_with_se(self.predict(out), y)

@@ -23,10 +23,14 @@ LN2 = math.log(2.0)
 BLOCK_ELEMENTS = 2**23
 
 
+def kl_nats(mu, log_var):
+    """KL(N(mu, diag exp(log_var)) || N(0, I)) in nats, summed over the last axis."""
+    return 0.5 * (mu.square() + log_var.exp() - log_var - 1.0).sum(dim=-1)
+
+
 def kl_bits(mu, log_var):
-    """KL(N(mu, diag exp(log_var)) || N(0, I)) in bits, summed over the last axis."""
-    kl = 0.5 * (mu.square() + log_var.exp() - log_var - 1.0).sum(dim=-1)
-    return kl / LN2
+    """:func:`kl_nats` in bits."""
+    return kl_nats(mu, log_var) / LN2
 
 
 def _as_channels(mu, log_var):

@@ -4,6 +4,7 @@ import torch
 from torch import nn
 
 from skdib._backend._heads import make_head
+from skdib._backend._information import kl_nats
 from skdib._backend._layers import BatchedMLP, hidden_stack
 
 LOG_VAR_MIN, LOG_VAR_MAX = -30.0, 15.0
@@ -95,7 +96,3 @@ class DistributedIBNet(nn.Module):
         u = mu + torch.exp(0.5 * log_var) * eps
         return self.decode(u), kl
 
-
-def kl_nats(mu, log_var):
-    """KL(N(mu, exp(log_var)) || N(0, I)) in nats, summed over the last axis."""
-    return 0.5 * (mu.square() + log_var.exp() - log_var - 1.0).sum(dim=-1)

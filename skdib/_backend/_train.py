@@ -29,11 +29,13 @@ class TrainConfig:
     progress: object = None
 
 
-def _batched_eval(model, x, y, generator, chunk):
+def _batched_eval(model, x, y, generator, chunk, posteriors=None):
     """Mean KL per channel, prediction loss, score (+ SE), relevance bound.
 
     The relevance bound is the InfoNCE lower bound on I(U; Y) in bits for
-    contrastive heads (each chunk is one batch of negatives), else NaN.
+    contrastive heads (each chunk is one batch of negatives), else NaN. When
+    ``posteriors`` is a list, each chunk's (mu, log_var) is appended to it so
+    callers can reuse the encoding instead of running the encoders again.
     """
     kl_sum = None
     nll_sum = 0.0
@@ -43,6 +45,8 @@ def _batched_eval(model, x, y, generator, chunk):
     for start in range(0, x.shape[0], chunk):
         xb = x[start:start + chunk]
         mu, log_var = model.encode(xb)
+        if posteriors is not None:
+            posteriors.append((mu, log_var))
         kl = kl_nats(mu, log_var).sum(dim=1)
         kl_sum = kl if kl_sum is None else kl_sum + kl
         eps = torch.randn(mu.shape, generator=generator, device=mu.device)
@@ -102,20 +106,21 @@ def train(model, x_train, y_train, x_val, y_val, config, seed, bounds_fn=None):
         loss.backward()
         optimizer.step()
         if config.progress is not None and (step % 20 == 0 or step == len(betas) - 1):
-            running = loss.item()
-            config.progress(step, beta, running, kl_total.item() / LN2)
+            config.progress(step, beta, loss.item(), kl_total.item() / LN2)
         if step not in record_at:
             continue
         with torch.no_grad():
             eval_gen = torch.Generator(device=device).manual_seed(eval_seed)
+            posteriors = None if bounds_fn is None else []
             kl_bits, loss_val, score, score_se, relevance = _batched_eval(
-                model, x_val, y_val, eval_gen, config.eval_batch_size)
+                model, x_val, y_val, eval_gen, config.eval_batch_size, posteriors)
             _, loss_tr, _, _, _ = _batched_eval(
                 model, x_train[:n_eval_train], y_train[:n_eval_train], eval_gen,
                 config.eval_batch_size)
             if bounds_fn is not None:
-                mu, log_var = encode_chunked(model, x_val, config.eval_batch_size)
-                lower, upper = bounds_fn(mu, log_var)
+                lower, upper = bounds_fn(
+                    torch.cat([p[0] for p in posteriors], dim=1),
+                    torch.cat([p[1] for p in posteriors], dim=1))
                 rec["lower"].append(lower)
                 rec["upper"].append(upper)
         rec["beta"].append(beta)
