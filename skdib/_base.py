@@ -6,7 +6,7 @@ from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
-from sklearn.model_selection import train_test_split
+from sklearn.model_selection import GroupShuffleSplit, train_test_split
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
@@ -150,7 +150,7 @@ class BaseDistributedIB(InspectionMixin, TransformerMixin, BaseEstimator):
 
     # -- fitting --------------------------------------------------------
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y):
+    def fit(self, X, y, *, X_val=None, y_val=None, groups=None):
         """Sweep β and record the information path.
 
         Parameters
@@ -158,6 +158,15 @@ class BaseDistributedIB(InspectionMixin, TransformerMixin, BaseEstimator):
         X : array-like of shape (n_samples, n_features)
             Numeric inputs. Non-numeric columns must be encoded first.
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+        X_val, y_val : array-like, optional
+            An explicit validation set for the path's held-out loss, score and
+            information (for example one fold of a grouped cross-validation).
+            All of ``X`` then trains and ``validation_fraction`` is ignored.
+        groups : array-like of shape (n_samples,), optional
+            Group labels (e.g. the experiment or simulation each row comes
+            from). The random validation split then keeps each group on one
+            side, so correlated rows cannot leak from training into
+            validation. Not used with ``X_val``.
 
         Returns
         -------
@@ -168,6 +177,7 @@ class BaseDistributedIB(InspectionMixin, TransformerMixin, BaseEstimator):
         _check_numeric_frame(X)
         X, y = validate_data(self, X, y, dtype=np.float64, ensure_min_samples=2,
                              **self._target_validation)
+        X_val, y_val = self._check_validation_set(X, y, X_val, y_val, groups)
         encoder_hidden = _check_layer_sizes("encoder_hidden", self.encoder_hidden,
                                             allow_empty=True)
         decoder_hidden = _check_layer_sizes("decoder_hidden", self.decoder_hidden,
@@ -182,9 +192,14 @@ class BaseDistributedIB(InspectionMixin, TransformerMixin, BaseEstimator):
         channels, names = resolve_channels(
             self.feature_groups, self.n_features_in_,
             getattr(self, "feature_names_in_", None))
-        y_enc, head, n_out, y_dtype, stratify = self._prepare_target(y)
+        n = len(X)
+        y_all = y if X_val is None else np.concatenate([y, y_val])
+        y_enc, head, n_out, y_dtype, stratify = self._prepare_target(y_all)
         rng = _numpy_rng(self.random_state)
-        X_tr, X_val, y_tr, y_val = self._split(X, y_enc, stratify, rng)
+        if X_val is None:
+            X_tr, X_val, y_tr, y_val = self._split(X, y_enc, stratify, groups, rng)
+        else:
+            X_tr, y_tr, y_val = X, y_enc[:n], y_enc[n:]
         center = X_tr.mean(axis=0)
         scale = X_tr.std(axis=0)
         scale[scale < 1e-12] = 1.0
@@ -248,10 +263,52 @@ class BaseDistributedIB(InspectionMixin, TransformerMixin, BaseEstimator):
             self.set_path_point(self.best_point_)
         return self
 
-    def _split(self, X, y, stratify, rng):
+    def _check_validation_set(self, X, y, X_val, y_val, groups):
+        """Validate ``X_val``/``y_val`` and ``groups``; return the checked pair."""
+        if (X_val is None) != (y_val is None):
+            raise ValueError("Give both X_val and y_val, or neither.")
+        if groups is not None:
+            if X_val is not None:
+                raise ValueError(
+                    "groups shapes the random validation split; it cannot be "
+                    "combined with an explicit X_val, y_val.")
+            if self.validation_fraction == 0:
+                raise ValueError(
+                    "groups needs validation_fraction > 0 (it decides which "
+                    "groups are held out).")
+            if len(groups) != len(X):
+                raise ValueError(
+                    f"groups has {len(groups)} entries but X has {len(X)} rows.")
+        if X_val is None:
+            return None, None
+        _check_numeric_frame(X_val)
+        X_val, y_val = validate_data(self, X_val, y_val, reset=False,
+                                     dtype=np.float64, **self._target_validation)
+        y_val = np.asarray(y_val)
+        if y_val.ndim != np.ndim(y) or y_val.shape[1:] != np.shape(y)[1:]:
+            raise ValueError(
+                f"y_val has shape {y_val.shape}, which does not match y's "
+                f"{np.shape(y)} beyond the number of rows.")
+        self._check_validation_target(y, y_val)
+        return X_val, y_val
+
+    def _check_validation_target(self, y, y_val):
+        """Hook: refuse validation targets the training targets cannot explain."""
+
+    def _split(self, X, y, stratify, groups, rng):
         n = X.shape[0]
         if self.validation_fraction == 0:
             return X, X, y, y
+        if groups is not None:
+            seed = int(rng.integers(0, 2**31 - 1))
+            splitter = GroupShuffleSplit(n_splits=1, random_state=seed,
+                                         test_size=self.validation_fraction)
+            train, val = next(splitter.split(X, y, np.asarray(groups)))
+            if len(train) == 0 or len(val) == 0:
+                raise ValueError(
+                    "groups leave no training or no validation rows; use more "
+                    "groups or another validation_fraction.")
+            return X[train], X[val], y[train], y[val]
         n_val = max(1, int(round(self.validation_fraction * n)))
         if n - n_val < 1:
             raise ValueError(

@@ -58,7 +58,8 @@ class DistributedIBClassifier(ClassifierMixin, BaseDistributedIB):
         Adam's learning rate.
     validation_fraction : float, default=0.2
         Held-out share (stratified) for the path's KL, loss and score. 0 uses
-        the training data.
+        the training data. ``fit`` also takes an explicit validation set
+        (``X_val``, ``y_val``) or ``groups`` to hold out whole groups.
     information_bounds : bool or 'auto', default='auto'
         Compute the InfoNCE lower and leave-one-out upper bounds on each
         channel's information at every checkpoint, from held-out data, in
@@ -146,6 +147,14 @@ class DistributedIBClassifier(ClassifierMixin, BaseDistributedIB):
         p = np.bincount(codes) / len(codes)
         self.target_entropy_ = float(-np.sum(p * np.log2(p)))
         return codes, "categorical", len(self.classes_), "long", True
+
+    def _check_validation_target(self, y, y_val):
+        unseen = sorted(set(np.unique(y_val).tolist()) - set(np.unique(y).tolist()),
+                        key=str)
+        if unseen:
+            raise ValueError(
+                f"y_val has classes {unseen} that never occur in y; the "
+                "classifier cannot predict them.")
 
     def predict_proba(self, X):
         """Class probabilities at the current path point.

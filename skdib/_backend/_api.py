@@ -43,7 +43,10 @@ def build_network(spec, seed):
 
 
 def _as_tensor(a, device, dtype=torch.float32):
-    return torch.as_tensor(np.ascontiguousarray(a), dtype=dtype, device=device)
+    a = np.ascontiguousarray(a)
+    if not a.flags.writeable:  # e.g. a pandas copy-on-write view; torch warns
+        a = a.copy()
+    return torch.as_tensor(a, dtype=dtype, device=device)
 
 
 def fit_network(net, X_train, y_train, X_val, y_val, config, *, seed, device,
