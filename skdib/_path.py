@@ -195,6 +195,35 @@ class InformationPath:
         ok = np.flatnonzero(score >= score[best] - self.score_val_se[best])
         return int(ok[-1])
 
+    def coarsest_point(self, min_score):
+        """Index of the most compressed checkpoint scoring at least ``min_score``.
+
+        The coarsest approximation that is still good enough: among the
+        checkpoints whose validation score reaches ``min_score``, the one
+        with the least total information (ties: the larger β). None when no
+        checkpoint reaches it.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skdib import InformationPath
+        >>> bits = np.array([[3.0, 2.0], [1.0, 0.5], [0.2, 0.0]])
+        >>> path = InformationPath(
+        ...     beta=np.array([1e-3, 1e-2, 1e-1]), kl=bits, information=bits,
+        ...     loss_train=np.zeros(3), loss_val=np.zeros(3),
+        ...     score_val=np.array([0.9, 0.85, 0.6]), feature_names=("a", "b"))
+        >>> path.coarsest_point(0.8)
+        1
+        >>> path.coarsest_point(0.95) is None
+        True
+        """
+        score = np.asarray(self.score_val, dtype=float)
+        ok = np.flatnonzero(score >= min_score)
+        if ok.size == 0:
+            return None
+        total = self.total_information[ok]
+        return int(ok[np.lexsort((-ok, total))[0]])
+
     def drop_order(self, threshold=0.05):
         """Channel ranking by when each loses its information as β rises.
 

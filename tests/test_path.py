@@ -64,3 +64,15 @@ def test_select_point_breaks_score_ties_by_loss():
                      score_val_se=np.array([0.05, 0.05, 0.05]))
     assert path.select_point("best") == 1
     assert path.select_point("one_se") == 2
+
+
+def test_coarsest_point_takes_least_information_among_good_points():
+    bits = np.array([[3.0, 2.0], [0.3, 0.1], [1.0, 0.5], [0.0, 0.0]])
+    path = InformationPath(
+        beta=np.array([1e-3, 1e-2, 2e-2, 1e-1]), kl=bits, information=bits,
+        loss_train=np.zeros(4), loss_val=np.zeros(4),
+        score_val=np.array([0.9, 0.82, 0.85, 0.5]), feature_names=("a", "b"))
+    assert path.coarsest_point(0.8) == 1   # 0.4 bits beats 1.5 bits
+    assert path.coarsest_point(0.85) == 2
+    assert path.coarsest_point(0.0) == 3
+    assert path.coarsest_point(0.95) is None

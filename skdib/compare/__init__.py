@@ -11,6 +11,11 @@ are averaged). ``X`` is the standardised training fold, ``y`` its target
 (integer class codes for classification), ``task`` is ``'classification'``
 or ``'regression'`` and ``random_state`` an int. Adding a method is writing
 one such function and passing it in ``methods={"name": function}``.
+
+:func:`cross_validate_path` fits one information path per fold (the held-out
+fold is the path's validation set) and :func:`linear_svm_baseline` scores a
+standardised linear SVM over a grid of C on the same folds: the comparison
+of Fig. 4 of the Distributed IB paper.
 """
 
 from skdib.compare._harness import compare_selectors
@@ -23,9 +28,13 @@ from skdib.compare._methods import (
     rank_sage,
     rank_shap,
 )
+from skdib.compare._path_cv import cross_validate_path
+from skdib.compare._svm import linear_svm_baseline
 
 __all__ = [
     "compare_selectors",
+    "cross_validate_path",
+    "linear_svm_baseline",
     "rank_dib",
     "rank_information_imbalance",
     "rank_lasso",

@@ -10,13 +10,13 @@ from joblib import Parallel, delayed, effective_n_jobs
 from sklearn.base import clone
 from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.metrics import check_scoring
-from sklearn.model_selection import KFold, StratifiedKFold, check_cv
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import LabelEncoder, StandardScaler
 from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import check_array, column_or_1d
 
+from skdib.compare._folds import make_folds
 from skdib.compare._methods import BUILTIN_METHODS, optional_missing
 
 __all__ = ["compare_selectors"]
@@ -91,15 +91,6 @@ def _resolve_k(k_values, n_features):
     return ks
 
 
-def _folds(cv, X, y, task, random_state):
-    if cv is None or isinstance(cv, Integral):
-        n_splits = 5 if cv is None else int(cv)
-        splitter_cls = StratifiedKFold if task == "classification" else KFold
-        cv = splitter_cls(n_splits, shuffle=True, random_state=random_state)
-    splitter = check_cv(cv, y, classifier=task == "classification")
-    return list(splitter.split(X, y))
-
-
 def _default_estimator(task):
     if task == "classification":
         return make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000))
@@ -150,7 +141,7 @@ def _run_fold_one_thread(*args):
 
 
 def compare_selectors(X, y, *, methods=None, k_values=None, estimator=None, cv=5,
-                      scoring=None, random_state=None, n_jobs=None):
+                      groups=None, scoring=None, random_state=None, n_jobs=None):
     """Cross-validated score against the number of selected features.
 
     Every method ranks the features once per training fold; the top k
@@ -184,7 +175,11 @@ def compare_selectors(X, y, *, methods=None, k_values=None, estimator=None, cv=5
         (regression).
     cv : int, cross-validation generator or iterable, default=5
         An int gives shuffled ``StratifiedKFold`` (classification) or
-        ``KFold`` (regression) seeded by ``random_state``.
+        ``KFold`` (regression) seeded by ``random_state``; with ``groups``,
+        ``StratifiedGroupKFold`` or ``GroupKFold``.
+    groups : array-like of shape (n_samples,), optional
+        Group labels of correlated rows (e.g. one simulation each); a group
+        never spans a training and a held-out fold.
     scoring : str, callable or None, default=None
         Scorer for the held-out folds; None uses ``estimator.score``
         (accuracy or R²).
@@ -229,7 +224,8 @@ def compare_selectors(X, y, *, methods=None, k_values=None, estimator=None, cv=5
     methods = _resolve_methods(methods)
     k_values = _resolve_k(k_values, X.shape[1])
     rng = check_random_state(random_state)
-    folds = _folds(cv, X, y, task, rng.randint(2**31 - 1))
+    folds = make_folds(cv, X, y, classification=task == "classification",
+                       groups=groups, random_state=rng.randint(2**31 - 1))
     estimator = _default_estimator(task) if estimator is None else estimator
     scorer = check_scoring(estimator, scoring=scoring)
     seeds = rng.randint(2**31 - 1, size=len(folds))

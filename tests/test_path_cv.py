@@ -1,0 +1,203 @@
+"""Explicit validation sets, grouped splits, cross-validated paths and the SVM
+baseline: the machinery of the glass comparison (Fig. 4 of the DIB paper)."""
+
+import numpy as np
+import pytest
+from sklearn.model_selection import GridSearchCV, GroupKFold
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.svm import SVC
+
+from skdib import DistributedIBClassifier, DistributedIBRegressor
+from skdib.compare import compare_selectors, cross_validate_path, linear_svm_baseline
+from skdib.compare._folds import make_folds
+
+
+@pytest.fixture(scope="module")
+def grouped():
+    """y = 1[x0 > 0]; rows come in 30 groups of 8 that share their x1."""
+    rng = np.random.default_rng(3)
+    groups = np.repeat(np.arange(30), 8)
+    X = rng.normal(size=(240, 3))
+    X[:, 1] = rng.normal(size=30)[groups]
+    return X, (X[:, 0] > 0).astype(int), groups
+
+
+@pytest.fixture(scope="module")
+def cv_path(grouped, tiny_params):
+    X, y, groups = grouped
+    dib = DistributedIBClassifier(**{**tiny_params, "beta_end": 3.0})
+    return cross_validate_path(dib, X, y, cv=3, groups=groups, random_state=0,
+                               return_estimators=True)
+
+
+def test_explicit_validation_set_is_the_path_score(grouped, tiny_params):
+    X, y, _ = grouped
+    est = DistributedIBClassifier(**tiny_params).fit(
+        X[:180], y[:180], X_val=X[180:], y_val=y[180:])
+    path = est.information_path_
+    for i in (0, path.n_points - 1):
+        est.set_path_point(i)
+        assert path.score_val[i] == pytest.approx(est.score(X[180:], y[180:]))
+
+
+def test_regressor_takes_a_validation_set(grouped, tiny_params):
+    X, _, _ = grouped
+    t = 2 * X[:, 0]
+    est = DistributedIBRegressor(**tiny_params).fit(
+        X[:180], t[:180], X_val=X[180:], y_val=t[180:])
+    est.set_path_point(0)
+    assert est.information_path_.score_val[0] == pytest.approx(
+        est.score(X[180:], t[180:]))
+
+
+def test_groups_keep_each_group_on_one_side(grouped, tiny_params, monkeypatch):
+    X, y, groups = grouped
+    seen = {}
+    real_fit = DistributedIBClassifier.fit
+
+    def spy(api_fit):
+        def fit_network(net, X_tr, y_tr, X_val, *args, **kwargs):
+            seen["train"], seen["val"] = X_tr[:, 1], X_val[:, 1]
+            return api_fit(net, X_tr, y_tr, X_val, *args, **kwargs)
+        return fit_network
+
+    from skdib._backend import _api
+    monkeypatch.setattr(_api, "fit_network", spy(_api.fit_network))
+    real_fit(DistributedIBClassifier(**tiny_params), X, y, groups=groups)
+    # x1 identifies the group: no value may appear on both sides
+    assert len(seen["val"]) > 0
+    assert not set(seen["train"].tolist()) & set(seen["val"].tolist())
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"X_val": "X"}, "both X_val and y_val"),
+    ({"y_val": "y"}, "both X_val and y_val"),
+    ({"X_val": "X", "y_val": "y", "groups": "g"}, "cannot be combined"),
+    ({"groups": "g_short"}, "groups has 5 entries"),
+    ({"X_val": "X_narrow", "y_val": "y"}, "2 features"),
+    ({"X_val": "X", "y_val": "y_new_class"}, r"classes \[7\] that never occur"),
+])
+def test_bad_validation_arguments(grouped, kwargs, match):
+    X, y, groups = grouped
+    values = {"X": X, "y": y, "g": groups, "g_short": groups[:5],
+              "X_narrow": X[:, :2], "y_new_class": np.where(y == 1, 7, 0)}
+    est = DistributedIBClassifier(n_steps=5, n_pretrain_steps=0)
+    with pytest.raises(ValueError, match=match):
+        est.fit(X, y, **{k: values[v] for k, v in kwargs.items()})
+
+
+def test_groups_need_a_validation_fraction(grouped):
+    X, y, groups = grouped
+    est = DistributedIBClassifier(n_steps=5, n_pretrain_steps=0,
+                                  validation_fraction=0)
+    with pytest.raises(ValueError, match="validation_fraction > 0"):
+        est.fit(X, y, groups=groups)
+
+
+def test_make_folds_grouped_and_stratified(grouped):
+    X, y, groups = grouped
+    folds = make_folds(4, X, y, classification=True, groups=groups, random_state=0)
+    assert len(folds) == 4
+    held_out = np.concatenate([test for _, test in folds])
+    assert np.array_equal(np.sort(held_out), np.arange(len(y)))
+    for train, test in folds:
+        assert not set(groups[train]) & set(groups[test])
+    # an explicit splitter is used as given
+    explicit = make_folds(GroupKFold(3), X, y, classification=True, groups=groups)
+    assert len(explicit) == 3
+
+
+def test_cross_validated_path_matches_each_fold(grouped, cv_path):
+    X, y, groups = grouped
+    assert cv_path.score.shape == (3, len(cv_path.beta))
+    assert cv_path.information.shape == (3, len(cv_path.beta), 3)
+    for (train, test), est, scores in zip(cv_path.folds, cv_path.estimators,
+                                          cv_path.score, strict=True):
+        assert not set(groups[train]) & set(groups[test])
+        # each fold's path was scored on exactly its held-out rows
+        est.set_path_point(0)
+        assert scores[0] == pytest.approx(est.score(X[test], y[test]))
+    np.testing.assert_allclose(cv_path.mean_score, cv_path.score.mean(axis=0))
+    assert cv_path.best_score == pytest.approx(cv_path.mean_score.max())
+    assert cv_path.best_score > 0.9  # the task is easy
+    # the squeeze removes the information at the end of the sweep
+    total = cv_path.information.sum(axis=2).mean(axis=0)
+    assert total[-1] < total[0]
+
+
+def test_cross_validated_path_is_reproducible(grouped, tiny_params, cv_path):
+    X, y, groups = grouped
+    dib = DistributedIBClassifier(**{**tiny_params, "beta_end": 3.0})
+    again = cross_validate_path(dib, X, y, cv=3, groups=groups, random_state=0)
+    np.testing.assert_array_equal(again.score, cv_path.score)
+    assert "estimators" not in again
+
+
+def test_svm_baseline_equals_grid_search_on_the_same_folds(grouped):
+    X, y, groups = grouped
+    Cs = [1e-3, 1e-1, 10.0]
+    svm = linear_svm_baseline(X, y, Cs=Cs, cv=3, groups=groups, random_state=0)
+    search = GridSearchCV(
+        make_pipeline(StandardScaler(), SVC(kernel="linear")),
+        {"svc__C": Cs}, cv=svm.folds).fit(X, y)
+    np.testing.assert_allclose(svm.mean_score,
+                               search.cv_results_["mean_test_score"])
+    assert svm.best_C == search.best_params_["svc__C"]
+    assert svm.best_score == pytest.approx(search.best_score_)
+
+
+def test_svm_and_path_share_folds(grouped, cv_path):
+    X, y, groups = grouped
+    svm = linear_svm_baseline(X, y, Cs=[1.0], cv=3, groups=groups, random_state=0)
+    for (a, b), (c, d) in zip(svm.folds, cv_path.folds, strict=True):
+        assert np.array_equal(a, c) and np.array_equal(b, d)
+
+
+def test_svm_baseline_rejects_bad_cs(grouped):
+    X, y, _ = grouped
+    with pytest.raises(ValueError, match="positive finite"):
+        linear_svm_baseline(X, y, Cs=[0.0, 1.0])
+
+
+def test_compare_selectors_respects_groups(grouped):
+    X, y, groups = grouped
+    res = compare_selectors(X, y, methods=["random"], k_values=[1], cv=3,
+                            groups=groups, random_state=0)
+    assert sorted(res["fold"].unique()) == [0, 1, 2]
+    with pytest.raises(ValueError, match="groups has 4 entries"):
+        compare_selectors(X, y, methods=["random"], k_values=[1], cv=3,
+                          groups=groups[:4])
+
+
+def test_mean_path_of_the_folds(cv_path):
+    path = cv_path.path
+    np.testing.assert_allclose(path.information, cv_path.information.mean(axis=0))
+    np.testing.assert_allclose(path.score_val, cv_path.mean_score)
+    np.testing.assert_allclose(path.loss_val, cv_path.loss_val.mean(axis=0))
+    point = path.coarsest_point(0.9)
+    assert point is not None and path.score_val[point] >= 0.9
+    # nothing with less information reaches 0.9
+    less = path.total_information < path.total_information[point]
+    assert np.all(path.score_val[less] < 0.9)
+
+
+def test_dataframe_columns_name_the_channels(grouped, tiny_params):
+    pd = pytest.importorskip("pandas")
+    X, y, groups = grouped
+    frame = pd.DataFrame(X, columns=["signal", "shared", "noise"])
+    res = cross_validate_path(DistributedIBClassifier(**tiny_params), frame, y,
+                              cv=2, groups=groups, random_state=0)
+    assert res.feature_names == ("signal", "shared", "noise")
+    assert res.path.feature_names == ("signal", "shared", "noise")
+
+
+def test_read_only_input_is_accepted_without_warning(grouped, tiny_params):
+    import warnings
+    X, y, _ = grouped
+    X = X.copy()
+    X.flags.writeable = False
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        est = DistributedIBClassifier(**tiny_params).fit(X, y, X_val=X, y_val=y)
+        assert est.score(X, y) > 0.8
