@@ -10,7 +10,12 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from skdib import DistributedIBClassifier
-from skdib.featurizers import KA_EPSILON, KA_SIGMA, RadialStructureFunctions
+from skdib.featurizers import (
+    KA_EPSILON,
+    KA_SIGMA,
+    RadialStructureFunctions,
+    radial_distribution,
+)
 
 # ----------------------------------------------------------------------------
 # Radial structure functions
@@ -138,6 +143,47 @@ def test_radial_in_pipeline_with_distributed_ib(tiny_params):
     assert pred.shape == y.shape and set(np.unique(pred)) <= {0, 1}
     assert np.mean(pred == y) > max(np.mean(y), 1 - np.mean(y))
     assert len(pipe[-1].information_path_.feature_names) == 10
+
+
+def test_radial_distribution_counts_rings_by_hand():
+    """Two centres; neighbours at hand-picked distances, NaN padding."""
+    X = np.full((2, 5, 3), np.nan)
+    X[0, :4] = [[0.5, 0.0, 0], [0.0, -1.5, 0], [1.2, 1.6, 1], [3.9, 0.0, 1]]
+    X[1, :2] = [[-0.6, 0.8, 0], [0.0, 2.5, 0]]       # distances 1.0 and 2.5
+    rdf = radial_distribution(X, r_max=4.0, n_bins=4, density=[2.0, 0.5])
+    # type 0 distances 0.5, 1.5, 1.0, 2.5 -> rings [0,1):1 [1,2):2 [2,3):1
+    # type 1 distances 2.0, 3.9 -> rings [2,3):1 [3,4):1
+    counts = np.array([[1, 2, 1, 0], [0, 0, 1, 1]], dtype=float)
+    area = np.pi * np.diff(np.arange(5.0) ** 2)
+    expected = counts / (2 * area * np.array([[2.0], [0.5]]))
+    np.testing.assert_allclose(rdf.g, expected)
+    np.testing.assert_allclose(rdf.r, [0.5, 1.5, 2.5, 3.5])
+    # estimated density: neighbours within r_max per centre per unit area
+    est = radial_distribution(X, r_max=4.0, n_bins=4)
+    np.testing.assert_allclose(est.density, np.array([4, 2]) / (2 * np.pi * 16.0))
+
+
+def test_radial_distribution_of_a_lattice_peaks_at_the_spacing():
+    """Square lattice of spacing 1: the first peak is at r = 1, none below."""
+    grid = np.arange(-4, 5, dtype=float)
+    xy = np.array([(a, b) for a in grid for b in grid if (a, b) != (0, 0)])
+    hood = np.concatenate([xy, np.zeros((len(xy), 1))], axis=1)[None]
+    rdf = radial_distribution(hood, r_max=3.0, n_bins=30, types=(0,),
+                              density=[1.0])
+    assert rdf.r[np.argmax(rdf.g[0])] == pytest.approx(1.05)
+    assert np.all(rdf.g[0][rdf.r < 0.95] == 0)
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"r_max": 0.0}, "r_max"),
+    ({"n_bins": 0}, "n_bins"),
+    ({"density": [1.0]}, "one positive number per type"),
+    ({"density": [1.0, -1.0]}, "one positive number per type"),
+])
+def test_radial_distribution_rejects_bad_settings(kwargs, match):
+    X = random_hoods(np.random.default_rng(6))
+    with pytest.raises(ValueError, match=match):
+        radial_distribution(X, **kwargs)
 
 
 # ----------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from skdib.plotting import (
     plot_distinguishability,
     plot_information_allocation,
     plot_information_plane,
+    plot_radial_allocation,
     plot_selector_comparison,
     plot_subset_frontier,
 )
@@ -309,3 +310,51 @@ def test_frontier_marks_the_path_subsets(circuit_subsets):
     good = details["on_frontier"].to_numpy()
     expected = np.concatenate([expected[good], expected[~good]])
     np.testing.assert_allclose(marked, expected)
+
+
+def radial_path(n_types=2, n_radii=4, n_points=3):
+    rng = np.random.default_rng(0)
+    info = rng.uniform(0, 2, size=(n_points, n_types * n_radii))
+    names = [f"G_{t}({r})" for t in "AB"[:n_types] for r in range(n_radii)]
+    return InformationPath(
+        beta=np.logspace(-3, 0, n_points), kl=info, information=info,
+        loss_train=np.zeros(n_points), loss_val=np.zeros(n_points),
+        score_val=np.zeros(n_points), feature_names=names)
+
+
+def test_radial_allocation_rows_are_radii_of_each_type():
+    path = radial_path()
+    radii = np.array([0.5, 1.0, 1.5, 2.0])
+    r = np.linspace(0.4, 2.1, 18)
+    g = np.vstack([np.sin(r) + 1, np.cos(r) + 1])
+    fig = plot_radial_allocation(path, radii, rdf=(r, g))
+    heat_a, curve_a, heat_b, curve_b = fig.axes[:4]
+    np.testing.assert_allclose(heat_a.images[0].get_array(), path.information[:, :4].T)
+    np.testing.assert_allclose(heat_b.images[0].get_array(), path.information[:, 4:].T)
+    # g(r) is drawn sideways, on the heatmap's radius axis
+    x, y = curve_b.lines[0].get_data()
+    inside = (r >= 0.25) & (r <= 2.25)
+    np.testing.assert_allclose(x, g[1][inside])
+    np.testing.assert_allclose(y, r[inside])
+    assert curve_a.get_xlabel() == "g_AA(r)" and curve_b.get_xlabel() == "g_AB(r)"
+    lo, hi = heat_a.get_ylim()
+    assert lo == pytest.approx(0.25) and hi == pytest.approx(2.25)
+
+
+def test_radial_allocation_without_rdf_and_bad_shapes():
+    path = radial_path()
+    fig = plot_radial_allocation(path, [1.0, 2.0, 3.0, 4.0])
+    assert len([ax for ax in fig.axes if ax.images]) == 2
+    with pytest.raises(ValueError, match="2 types x 3 radii"):
+        plot_radial_allocation(path, [1.0, 2.0, 3.0])
+    with pytest.raises(ValueError, match="one g"):
+        plot_radial_allocation(path, [1.0, 2.0, 3.0, 4.0],
+                               rdf=(np.arange(5.0), np.ones((1, 5))))
+
+
+def test_radial_allocation_takes_a_colour_norm():
+    from matplotlib.colors import PowerNorm
+
+    norm = PowerNorm(0.5, vmin=0)
+    fig = plot_radial_allocation(radial_path(), [1.0, 2.0, 3.0, 4.0], norm=norm)
+    assert fig.axes[0].images[0].norm is norm
