@@ -16,7 +16,7 @@ from skdib._channels import resolve_channels
 from skdib._inspection import InspectionMixin, default_channel_values
 from skdib._path import InformationPath
 from skdib._progress import SweepProgress
-from skdib._validation import non_numeric_columns
+from skdib._validation import check_groups, non_numeric_columns
 
 __all__ = ["BaseDistributedIB"]
 
@@ -276,9 +276,7 @@ class BaseDistributedIB(InspectionMixin, TransformerMixin, BaseEstimator):
                 raise ValueError(
                     "groups needs validation_fraction > 0 (it decides which "
                     "groups are held out).")
-            if len(groups) != len(X):
-                raise ValueError(
-                    f"groups has {len(groups)} entries but X has {len(X)} rows.")
+            check_groups(groups, len(X))
         if X_val is None:
             return None, None
         _check_numeric_frame(X_val)

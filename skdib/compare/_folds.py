@@ -11,7 +11,9 @@ from sklearn.model_selection import (
     check_cv,
 )
 
-__all__ = ["make_folds"]
+from skdib._validation import check_groups
+
+__all__ = ["fold_mean_and_se", "make_folds"]
 
 
 def make_folds(cv, X, y, *, classification, groups=None, random_state=None):
@@ -22,11 +24,7 @@ def make_folds(cv, X, y, *, classification, groups=None, random_state=None):
     in one fold when ``groups`` is given. Any scikit-learn splitter or
     iterable of index pairs is used as it is.
     """
-    if groups is not None:
-        groups = np.asarray(groups)
-        if len(groups) != len(X):
-            raise ValueError(
-                f"groups has {len(groups)} entries but X has {len(X)} rows.")
+    groups = check_groups(groups, len(X))
     if cv is None or (isinstance(cv, Integral) and not isinstance(cv, bool)):
         n_splits = 5 if cv is None else int(cv)
         if groups is None:
@@ -36,3 +34,11 @@ def make_folds(cv, X, y, *, classification, groups=None, random_state=None):
         cv = splitter(n_splits, shuffle=True, random_state=random_state)
     splitter = check_cv(cv, y, classifier=classification)
     return list(splitter.split(X, y, groups))
+
+
+def fold_mean_and_se(score):
+    """Mean over folds (axis 0) and its standard error (NaN for one fold)."""
+    mean = score.mean(axis=0)
+    if len(score) < 2:
+        return mean, np.full_like(mean, np.nan)
+    return mean, score.std(axis=0, ddof=1) / np.sqrt(len(score))

@@ -7,7 +7,7 @@ from sklearn.utils import Bunch, _safe_indexing, check_random_state
 from sklearn.utils.validation import check_array
 
 from skdib._path import InformationPath
-from skdib.compare._folds import make_folds
+from skdib.compare._folds import fold_mean_and_se, make_folds
 
 __all__ = ["cross_validate_path"]
 
@@ -99,9 +99,7 @@ def cross_validate_path(estimator, X, y, *, cv=5, groups=None, random_state=None
            for p in paths):
         raise RuntimeError("The folds' β schedules differ; cannot align the paths.")
     score = np.stack([p.score_val for p in paths])
-    mean = score.mean(axis=0)
-    se = (score.std(axis=0, ddof=1) / np.sqrt(len(paths)) if len(paths) > 1
-          else np.full_like(mean, np.nan))
+    mean, se = fold_mean_and_se(score)
     best = int(np.argmax(mean))
     stacked = {name: np.stack([getattr(p, name) for p in paths])
                for name in ("kl", "information", "loss_train", "loss_val")}

@@ -7,7 +7,7 @@ from sklearn.svm import SVC
 from sklearn.utils import Bunch, check_random_state
 from sklearn.utils.validation import check_array, column_or_1d
 
-from skdib.compare._folds import make_folds
+from skdib.compare._folds import fold_mean_and_se, make_folds
 
 __all__ = ["linear_svm_baseline"]
 
@@ -69,9 +69,7 @@ def linear_svm_baseline(X, y, *, Cs=None, cv=5, groups=None, random_state=None):
         for j, C in enumerate(Cs):
             model = make_pipeline(StandardScaler(), SVC(kernel="linear", C=C))
             score[i, j] = model.fit(X[train], y[train]).score(X[test], y[test])
-    mean = score.mean(axis=0)
-    se = (score.std(axis=0, ddof=1) / np.sqrt(len(folds)) if len(folds) > 1
-          else np.full_like(mean, np.nan))
+    mean, se = fold_mean_and_se(score)
     best = int(np.argmax(mean))
     return Bunch(Cs=Cs, score=score, mean_score=mean, se_score=se,
                  best_C=float(Cs[best]), best_score=float(mean[best]),

@@ -2,16 +2,12 @@
 
 import numpy as np
 
-from skdib.plotting._common import as_path, channel_ranking, new_axes
+from skdib.plotting._common import as_path, channel_ranking, new_axes, tick_positions
 
 __all__ = ["plot_information_allocation"]
 
 MAX_TICKS = 7
 MAX_ROW_LABELS = 40
-
-
-def _tick_positions(n, max_ticks):
-    return np.unique(np.linspace(0, n - 1, min(n, max_ticks)).round().astype(int))
 
 
 def plot_information_allocation(est_or_path, ax=None, *, threshold=0.05,
@@ -80,7 +76,7 @@ InformationPath
     step = int(np.ceil(n_rows / MAX_ROW_LABELS))
     ax.set_yticks(np.arange(0, n_rows, step))
     ax.set_yticklabels(names[::step])
-    ticks = _tick_positions(n_cols, MAX_TICKS)
+    ticks = tick_positions(n_cols, MAX_TICKS)
     ax.set_xticks(ticks)
     total = path.total_information
     ax.set_xticklabels([f"{total[t]:.2g}" if total[t] >= 0.005 else "0"

@@ -4,7 +4,8 @@ import numpy as np
 
 from skdib._path import InformationPath
 
-__all__ = ["as_path", "best_point", "channel_colors", "channel_ranking", "new_axes"]
+__all__ = ["as_path", "best_point", "channel_colors", "channel_ranking", "new_axes",
+           "tick_positions"]
 
 
 def as_path(est_or_path):
@@ -76,3 +77,8 @@ def new_axes(ax, figsize):
 
     _, ax = plt.subplots(figsize=figsize, layout="constrained")
     return ax
+
+
+def tick_positions(n, max_ticks):
+    """At most ``max_ticks`` evenly spread indices of ``range(n)``, ends included."""
+    return np.unique(np.linspace(0, n - 1, min(n, max_ticks)).round().astype(int))

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from skdib.plotting._common import as_path
+from skdib.plotting._common import as_path, tick_positions
 
 __all__ = ["plot_radial_allocation"]
 
@@ -98,16 +98,16 @@ def plot_radial_allocation(est_or_path, radii, rdf=None, *, type_names=("A", "B"
     ncols = 2 if curves else 1
     axes = figure.subplots(n_types, ncols, squeeze=False, sharey=True,
                            gridspec_kw={"width_ratios": [3, 1][:ncols]})
-    vmax = max(float(np.nanmax(info)), 0.05)
     step = (radii[1] - radii[0]) if len(radii) > 1 else 1.0
     extent = (-0.5, info.shape[0] - 0.5, radii[0] - step / 2, radii[-1] + step / 2)
+    scale = ({"norm": norm} if norm is not None
+             else {"vmin": 0, "vmax": max(float(np.nanmax(info)), 0.05)})
+    ticks = tick_positions(info.shape[0], 6)
     for t, name in enumerate(type_names):
         ax = axes[t, 0]
-        scale = {"norm": norm} if norm is not None else {"vmin": 0, "vmax": vmax}
         image = ax.imshow(blocks[t], aspect="auto", origin="lower", cmap=cmap,
                           interpolation="nearest", extent=extent, **scale)
         ax.set_ylabel(f"radius r of G_{name}")
-        ticks = np.unique(np.linspace(0, info.shape[0] - 1, 6).round().astype(int))
         ax.set_xticks(ticks)
         ax.set_xticklabels([f"{path.beta[i]:.0e}" for i in ticks], fontsize="small")
         ax.set_xlabel("β" if t == n_types - 1 else "")
