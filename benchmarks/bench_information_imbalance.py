@@ -131,9 +131,9 @@ def dadapy_available():
 
 
 def skdib_greedy(X, y, n_select, device, prune=True):
-    from skdib._backend._imbalance import greedy_selection_numpy
+    from skdib._backend.facade import greedy_imbalance_selection
 
-    order, path, _ = greedy_selection_numpy(
+    order, path, _ = greedy_imbalance_selection(
         X, n_select, target=y[:, None], device=device, prune=prune
     )
     order = [int(c) for c in order]

@@ -11,7 +11,7 @@ STAMP=.venv/.skdib-setup-stamp
 if [ ! -f "$STAMP" ] || [ setup.cfg -nt "$STAMP" ] || [ scripts/_setup.sh -nt "$STAMP" ] \
         || [ requirements/cpu-constraints.txt -nt "$STAMP" ]; then
     .venv/bin/python -m pip install --quiet --disable-pip-version-check \
-        -c requirements/cpu-constraints.txt -e ".[dev,docs,glass,baselines]"
+        -c requirements/cpu-constraints.txt -e ".[dev,docs,glass,baselines,dask]"
     touch "$STAMP"
 fi
 export PATH="$ROOT/.venv/bin:$PATH"

@@ -13,12 +13,12 @@ import importlib
 __version__ = "0.1.0.dev0"
 
 _PUBLIC = {
-    "DistributedIBClassifier": "skdib._classifier",
-    "DistributedIBRegressor": "skdib._regressor",
-    "DistributedIBSelector": "skdib._selector",
-    "InformationImbalanceSelector": "skdib._imbalance_selector",
-    "InformationPath": "skdib._path",
-    "information_imbalance": "skdib._information_imbalance",
+    "DistributedIBClassifier": "skdib._dib._classifier",
+    "DistributedIBRegressor": "skdib._dib._regressor",
+    "DistributedIBSelector": "skdib.selection._dib_selector",
+    "InformationImbalanceSelector": "skdib.selection._imbalance_selector",
+    "InformationPath": "skdib._dib._path",
+    "information_imbalance": "skdib.selection._information_imbalance",
 }
 
 __all__ = [*sorted(_PUBLIC), "__version__"]

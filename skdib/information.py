@@ -10,6 +10,8 @@ return numpy arrays or Python floats on the CPU:
   the training loss and an upper bound on the information in the channel.
 * :func:`mutual_information_bounds` -- InfoNCE lower and leave-one-out upper
   bounds on I(U; X), in bits.
+* :func:`mixture_information` -- the information of a channel whose input
+  takes finitely many values (a Gaussian mixture), with exact bounds.
 * :func:`bhattacharyya_distance` and :func:`distinguishability` -- pairwise
   comparisons of posteriors, the entries of a distinguishability matrix.
 
@@ -19,75 +21,17 @@ Computations run in float64 on the device where torch inputs live.
 import numbers
 
 import numpy as np
-import torch
 
-from skdib._backend import _information as _info
+from skdib._backend import facade
+from skdib._utils._random import seed_from_random_state
 
 __all__ = [
     "bhattacharyya_distance",
     "distinguishability",
     "kl_divergence",
+    "mixture_information",
     "mutual_information_bounds",
 ]
-
-
-def _as_float64_tensor(a, name, device=None):
-    """Convert numpy / array-like / torch input to a float64 tensor."""
-    if isinstance(a, torch.Tensor):
-        t = a.detach()
-        if t.is_complex():
-            raise TypeError(f"{name} must be real-valued; got a complex tensor.")
-        return t.to(dtype=torch.float64)
-    try:
-        arr = np.asarray(a, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise TypeError(
-            f"{name} must be a numeric array-like or torch tensor; got "
-            f"{type(a).__name__}."
-        ) from exc
-    return torch.from_numpy(np.ascontiguousarray(arr)).to(device=device)
-
-
-def _check_posteriors(means, log_vars, names=("means", "log_vars"), device=None):
-    """Validate one (means, log_vars) pair; return float64 tensors, one device.
-
-    Torch inputs keep their device; numpy inputs go to the device of a torch
-    partner, else to ``device`` (None: the CPU).
-    """
-    device = next((t.device for t in (means, log_vars)
-                   if isinstance(t, torch.Tensor)), device)
-    mu = _as_float64_tensor(means, names[0], device)
-    lv = _as_float64_tensor(log_vars, names[1], device)
-    if mu.device != lv.device:
-        raise ValueError(
-            f"{names[0]} and {names[1]} are on different devices "
-            f"({mu.device} and {lv.device})."
-        )
-    if mu.dim() not in (2, 3):
-        raise ValueError(
-            f"{names[0]} must have shape (n_samples, n_dims) or "
-            f"(n_channels, n_samples, n_dims); got shape {tuple(mu.shape)}."
-        )
-    if tuple(mu.shape) != tuple(lv.shape):
-        raise ValueError(
-            f"{names[0]} and {names[1]} must have the same shape; got "
-            f"{tuple(mu.shape)} and {tuple(lv.shape)}."
-        )
-    if 0 in mu.shape:
-        raise ValueError(
-            f"{names[0]} has an empty axis (shape {tuple(mu.shape)}); every axis "
-            "needs at least one entry."
-        )
-    for t, name in ((mu, names[0]), (lv, names[1])):
-        if not bool(torch.isfinite(t).all()):
-            raise ValueError(f"{name} contains NaN or infinite values.")
-    return mu, lv
-
-
-def _to_numpy(t, scalar):
-    """CPU numpy array (or a Python float when ``scalar``)."""
-    arr = t.cpu().numpy()
-    return float(arr.reshape(())) if scalar else arr
 
 
 def _check_positive_int(value, name, minimum=1):
@@ -98,34 +42,6 @@ def _check_positive_int(value, name, minimum=1):
     return int(value)
 
 
-def _torch_generator(random_state, device):
-    """A local torch.Generator on ``device`` seeded from ``random_state``.
-
-    ``None`` draws fresh entropy; an int seeds it directly; a numpy
-    ``Generator`` or ``RandomState`` supplies a seed (and is advanced).
-    """
-    if random_state is None:
-        seed = int(np.random.default_rng().integers(0, 2**62))
-    elif isinstance(random_state, np.random.Generator):
-        seed = int(random_state.integers(0, 2**62))
-    elif isinstance(random_state, np.random.RandomState):
-        seed = int(random_state.randint(0, 2**31 - 1))
-    elif isinstance(random_state, numbers.Integral) and not isinstance(
-            random_state, bool):
-        if random_state < 0:
-            raise ValueError(
-                f"random_state must be a non-negative integer; got {random_state}."
-            )
-        seed = int(random_state)
-    else:
-        raise TypeError(
-            "random_state must be None, an int, a numpy Generator or a "
-            f"RandomState; got {type(random_state).__name__}."
-        )
-    return torch.Generator(device=device).manual_seed(seed)
-
-
-@torch.no_grad()
 def kl_divergence(means, log_vars, *, reduction="mean"):
     """KL divergence of Gaussian posteriors from the N(0, I) prior, in bits.
 
@@ -156,16 +72,13 @@ or (n_channels, n_samples, n_dims)
     if reduction not in ("mean", "none"):
         raise ValueError(
             f"reduction must be 'mean' or 'none'; got {reduction!r}.")
-    mu, lv = _check_posteriors(means, log_vars)
-    kl = _info.kl_bits(mu, lv)
-    kl = _to_numpy(kl, scalar=False)
+    kl = facade.kl_divergence_bits(means, log_vars)
     if reduction == "mean":
         kl = kl.mean(axis=-1)
         return float(kl) if kl.ndim == 0 else kl
     return kl
 
 
-@torch.no_grad()
 def mutual_information_bounds(means, log_vars, *, batch_size=1024, n_batches=8,
                               random_state=None):
     """Lower and upper bounds on the information I(U; X) of each channel.
@@ -198,8 +111,9 @@ default=None
     Returns
     -------
     lower, upper : float or ndarray of shape (n_channels,)
-        Bounds in bits; floats for 2-D input. Being estimates from finite
-        batches they can cross by a hair when the information is near zero.
+        Bounds in bits; floats for 2-D input, floored at 0 (the
+        information's own floor). Being estimates from finite batches they
+        can cross by a hair when the information is near zero.
 
     Examples
     --------
@@ -215,43 +129,57 @@ default=None
     """
     batch_size = _check_positive_int(batch_size, "batch_size", minimum=2)
     n_batches = _check_positive_int(n_batches, "n_batches")
-    mu, lv = _check_posteriors(means, log_vars)
-    if mu.shape[-2] < 2:
-        raise ValueError(
-            "mutual_information_bounds needs at least 2 samples; got "
-            f"{mu.shape[-2]}."
-        )
-    gen = _torch_generator(random_state, mu.device)
-    lower, upper = _info.mi_bounds(mu, lv, batch_size=batch_size,
-                                   n_batches=n_batches, generator=gen)
-    scalar = mu.dim() == 2
-    return _to_numpy(lower, scalar), _to_numpy(upper, scalar)
+    seed = seed_from_random_state(random_state)
+    return facade.mutual_information_bounds(
+        means, log_vars, batch_size=batch_size, n_batches=n_batches, seed=seed)
 
 
-def _check_pair(means_a, log_vars_a, means_b, log_vars_b):
-    """Validate two sets of posteriors that will be compared pairwise."""
-    mu_a, lv_a = _check_posteriors(means_a, log_vars_a, ("means_a", "log_vars_a"))
-    if means_b is None and log_vars_b is None:
-        return mu_a, lv_a, mu_a, lv_a
-    if means_b is None or log_vars_b is None:
-        raise ValueError("Give both means_b and log_vars_b, or neither.")
-    mu_b, lv_b = _check_posteriors(means_b, log_vars_b, ("means_b", "log_vars_b"),
-                                   device=mu_a.device)
-    if mu_a.device != mu_b.device:
-        raise ValueError(
-            f"The a and b posteriors are on different devices ({mu_a.device} and "
-            f"{mu_b.device})."
-        )
-    if mu_a.dim() != mu_b.dim() or mu_a.shape[-1] != mu_b.shape[-1] or (
-            mu_a.shape[:-2] != mu_b.shape[:-2]):
-        raise ValueError(
-            "means_a and means_b must agree in the number of channels and "
-            f"dimensions; got shapes {tuple(mu_a.shape)} and {tuple(mu_b.shape)}."
-        )
-    return mu_a, lv_a, mu_b, lv_b
+def mixture_information(means, log_vars, weights, *, n_samples=4096,
+                        random_state=None):
+    """I(U; X) of a channel whose input takes finitely many values.
+
+    When X takes V values with probabilities ``weights``, the marginal of U
+    is the finite Gaussian mixture sum_v w_v N(mu_v, diag exp(log_var_v)), and
+
+        I(U; X) = sum_v w_v E_{u ~ p(u|v)} [log2 p(u|v) - log2 sum_v' w_v' p(u|v')],
+
+    estimated here by Monte Carlo with the exact mixture density, from all
+    components at once (``n_samples`` draws per component). The
+    Kolchinsky-Tracey pairwise-distance bounds (Bhattacharyya below, KL
+    above) are returned beside it; they are exact bounds, not estimates.
+
+    Parameters
+    ----------
+    means, log_vars : array-like of shape (V, n_dims) or (n_channels, V, n_dims)
+        The posterior of each distinct input value.
+    weights : array-like of shape (V,) or (n_channels, V)
+        Probabilities of the values (normalised here; zero weights mark
+        padding and are ignored).
+    n_samples : int, default=4096
+        Monte Carlo draws per component.
+    random_state : int, numpy.random.Generator, RandomState or None, default=None
+
+    Returns
+    -------
+    information, standard_error, lower, upper : float or ndarray of shape (n_channels,)
+        In bits.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skdib.information import mixture_information
+    >>> means = np.array([[-30.0], [30.0]])           # two values, far apart
+    >>> info, se, lower, upper = mixture_information(
+    ...     means, np.zeros((2, 1)), [0.5, 0.5], random_state=0)
+    >>> round(info, 3), round(lower, 3), round(upper, 3)
+    (1.0, 1.0, 1.0)
+    """
+    n_samples = _check_positive_int(n_samples, "n_samples")
+    return facade.mixture_information(means, log_vars, weights,
+                                      n_samples=n_samples,
+                                      seed=seed_from_random_state(random_state))
 
 
-@torch.no_grad()
 def bhattacharyya_distance(means_a, log_vars_a, means_b=None, log_vars_b=None):
     """Pairwise Bhattacharyya distances between Gaussian posteriors, in nats.
 
@@ -280,9 +208,7 @@ or (n_channels, n_a, n_dims)
     array([[0. , 0.5],
            [0.5, 0. ]])
     """
-    mu_a, lv_a, mu_b, lv_b = _check_pair(means_a, log_vars_a, means_b, log_vars_b)
-    return _to_numpy(_info.pairwise_bhattacharyya(mu_a, lv_a, mu_b, lv_b),
-                     scalar=False)
+    return facade.bhattacharyya_matrix(means_a, log_vars_a, means_b, log_vars_b)
 
 
 def distinguishability(means_a, log_vars_a, means_b=None, log_vars_b=None):

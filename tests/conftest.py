@@ -12,6 +12,17 @@ TINY = dict(encoder_hidden=(16,), embedding_dim=2, decoder_hidden=(32,),
             learning_rate=1e-2, random_state=0)
 
 
+@pytest.fixture
+def one_torch_thread():
+    """Run a test with one torch thread (numerics tests compare exact sums)."""
+    import torch
+
+    previous = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(previous)
+
+
 @pytest.fixture(scope="session")
 def tiny_params():
     return dict(TINY)

@@ -12,7 +12,7 @@ import pytest
 
 from skdib import InformationPath
 from skdib.__main__ import main
-from skdib._cli_data import CLIError, infer_task, parse_groups
+from skdib._cli._data import CLIError, infer_task, parse_groups
 
 FAST = ["--n-steps", "300", "--n-pretrain-steps", "100", "--quiet"]
 PATH_COLUMNS = list(InformationPath(

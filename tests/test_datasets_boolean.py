@@ -237,6 +237,27 @@ def test_path_of_frontier_subsets_scores_one(table10):
     assert len(details) == 10  # distinct non-empty subsets
     assert details["on_frontier"].all()
     assert list(details["size"]) == list(range(10, 0, -1))
+    assert details["proper"].tolist() == [False] + [True] * 9
+    assert details.attrs["outcome"] == "scored"
+
+
+def test_only_proper_subsets_count(table10):
+    frontier = information_frontier(table10)
+    full = np.ones((1, 10))
+    worse = table10[(table10["size"] == 3) & (
+        table10["information"] < frontier.loc[3, "information"] - 1e-6)]
+    miss = np.zeros((1, 10))
+    miss[0, list(worse["subset"].iloc[0])] = 0.5
+    # all inputs, then a sub-optimal triple: the full set does not lift it
+    score, details = path_subset_score(np.vstack([full, miss]), table10,
+                                       return_details=True)
+    assert score == 0.0 and details.attrs["outcome"] == "scored"
+    # all inputs, then none: no proper subset, which is not a miss
+    score, details = path_subset_score(np.vstack([full, np.zeros((1, 10))]),
+                                       table10, return_details=True)
+    assert np.isnan(score)
+    assert details.attrs["outcome"] == "no proper subset"
+    assert details["proper"].tolist() == [False]
 
 
 def test_path_with_wrong_subsets_gives_fraction(table10):
@@ -292,3 +313,20 @@ def test_draw_boolean_circuit_labels(circuit10):
     plt.close(new_ax.figure)
     with pytest.raises(TypeError, match="make_boolean_circuit"):
         draw_boolean_circuit({"X": 1})
+
+
+def test_paper_circuit_matches_its_gates_written_out():
+    circuit = make_boolean_circuit("paper")
+    x = [circuit.X[:, i] for i in range(10)]
+    n10, n11, n12 = x[0] | x[1], x[8] ^ x[7], x[4] & x[3]
+    n13, n14 = n11 | x[5], x[6] ^ n12
+    n15, n16 = n13 ^ x[9], n14 | n10
+    n17 = n15 & x[2]
+    np.testing.assert_array_equal(circuit.y, n17 & n16)
+    assert circuit.X.shape == (1024, 10)
+    assert circuit.input_depth.tolist() == [3, 3, 2, 4, 4, 4, 3, 5, 5, 3]
+    import matplotlib.pyplot as plt
+
+    ax = draw_boolean_circuit(circuit)
+    assert len(ax.texts) >= 19  # 10 inputs and 9 gates
+    plt.close(ax.figure)

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 import torch
 
-from skdib._backend._layers import BatchedLinear, BatchedMLP
-from skdib._backend._model import DistributedIBNet, kl_nats
+from skdib._backend.dib._layers import BatchedLinear, BatchedMLP
+from skdib._backend.dib._model import DistributedIBNet, kl_nats
 
 
 def reference_encoder(mlp, channel, x):

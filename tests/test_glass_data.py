@@ -2,6 +2,7 @@
 
 import itertools
 import json
+import os
 import shutil
 
 import numpy as np
@@ -10,7 +11,8 @@ import pytest
 
 from skdib.datasets import load_sheared_glass
 from skdib.datasets._glass import _DATA_DIR
-from skdib.datasets.glass import neighbourhoods
+from skdib.datasets.glass_generation import assemble, main, neighbourhoods
+from skdib.datasets.glass_generation._lammps import DEFAULT_PARAMS
 
 PROTOCOLS = ("gradual", "rapid")
 SIGMA_A = (1.0, 0.8)  # sigma between an A centre and a neighbour of type 0, 1
@@ -83,6 +85,10 @@ def test_metadata_record(glass):
     assert meta["n_samples"] == len(glass.target)
     assert len(meta["sha256"]) == 64
     assert 0 < glass.strain.max() <= meta["max_strain"]
+    assert meta["cpu_seconds"] > 0
+    # the record's file size is the shipped file's, and the file stays small
+    size = os.path.getsize(os.path.join(_DATA_DIR, meta["file"]))
+    assert meta["file_bytes"] == size < 4_000_000
 
 
 def test_protocols_differ():
@@ -110,7 +116,8 @@ def test_checksum_is_verified(tmp_path):
 def test_bad_protocol_and_missing_data(tmp_path):
     with pytest.raises(ValueError, match="protocol must be one of"):
         load_sheared_glass("slow")
-    with pytest.raises(FileNotFoundError, match="python -m skdib.datasets.glass"):
+    with pytest.raises(FileNotFoundError,
+                       match="python -m skdib.datasets.glass_generation"):
         load_sheared_glass("rapid", data_dir=tmp_path)
 
 
@@ -144,6 +151,73 @@ def test_neighbourhoods_match_brute_force_in_a_tilted_box():
         np.testing.assert_array_equal(row[:k, 2], [types[j] for *_, j in ref])
     with pytest.raises(ValueError, match="raise n_neighbors"):
         neighbourhoods(positions, types, box, [0], radius=2.9, n_neighbors=3)
+
+
+def _write_samples(folder, seeds, n_particles=150, length=14.0, n_events=3):
+    """Tiny synthetic sample files, as ``simulate_sample`` writes them."""
+    folder.mkdir(parents=True)
+    for seed in seeds:
+        rng = np.random.default_rng(seed)
+        types = rng.choice([1, 2], size=n_particles, p=[0.65, 0.35])
+        locus = rng.integers(0, n_particles, size=n_events)
+        np.savez_compressed(
+            folder / f"sample_{seed:05d}.npz",
+            positions=rng.uniform(0, length, size=(n_events, n_particles, 2)),
+            types=types, length=length, seed=seed, cpu_seconds=1.25 * seed,
+            tilt=np.linspace(0.0, 1.0, n_events),
+            strain=np.linspace(0.01, 0.1, n_events), locus=locus,
+            locus_drop=np.where(rng.uniform(size=n_events) < 0.5, locus, 0))
+
+
+def test_appending_equals_assembling_all_samples_at_once(tmp_path):
+    _write_samples(tmp_path / "all" / "gradual", [3, 5, 7, 11])
+    _write_samples(tmp_path / "first" / "gradual", [5, 11])
+    _write_samples(tmp_path / "second" / "gradual", [3, 7])
+    assemble("gradual", tmp_path / "all" / "gradual", tmp_path / "once",
+             DEFAULT_PARAMS, 0.12)
+    assemble("gradual", tmp_path / "first" / "gradual", tmp_path / "merged",
+             DEFAULT_PARAMS, 0.12)
+    main(["--protocol", "gradual", "--assemble-only", "--out-dir",
+          str(tmp_path / "second"), "--append-to", str(tmp_path / "merged")])
+    once, merged = (load_sheared_glass("gradual", data_dir=tmp_path / name)
+                    for name in ("once", "merged"))
+    assert len(once.target) > 4 and set(once.groups) == {3, 5, 7, 11}
+    np.testing.assert_array_equal(merged.data, once.data)  # NaN padding too
+    for name in ("target", "groups", "event", "strain", "center_index",
+                 "locus_agrees"):
+        np.testing.assert_array_equal(getattr(merged, name), getattr(once, name))
+    if once.descriptors is not None:
+        pd.testing.assert_frame_equal(merged.descriptors, once.descriptors)
+    record = {k: v for k, v in merged.metadata.items()
+              if k not in ("sha256", "file_bytes")}
+    assert record == {k: v for k, v in once.metadata.items()
+                      if k not in ("sha256", "file_bytes")}
+    assert record["seeds"] == [3, 5, 7, 11] and record["n_glasses"] == 4
+    assert record["cpu_seconds"] == 32.5 and record["n_events_all_loci"] == 12
+    assert merged.metadata["file_bytes"] == (
+        tmp_path / "merged" / "sheared_glass_gradual.npz").stat().st_size
+
+
+def test_appending_refuses_used_seeds_and_other_settings(tmp_path):
+    _write_samples(tmp_path / "first", [1, 2, 3])
+    _write_samples(tmp_path / "again", [3, 4])
+    assemble("rapid", tmp_path / "first", tmp_path / "data", DEFAULT_PARAMS, 0.12)
+    before = (tmp_path / "data" / "sheared_glass_rapid.npz").read_bytes()
+    with pytest.raises(ValueError, match=r"seeds 3 are already in .* above 3"):
+        assemble("rapid", tmp_path / "again", tmp_path / "data",
+                 DEFAULT_PARAMS, 0.12, append_to=tmp_path / "data")
+    (tmp_path / "again" / "sample_00003.npz").unlink()
+    with pytest.raises(ValueError, match="max_strain differs"):
+        assemble("rapid", tmp_path / "again", tmp_path / "data",
+                 DEFAULT_PARAMS, 0.2, append_to=tmp_path / "data")
+    with pytest.raises(ValueError, match="no 'gradual' record"):
+        assemble("gradual", tmp_path / "again", tmp_path / "data",
+                 DEFAULT_PARAMS, 0.12, append_to=tmp_path / "data")
+    assert (tmp_path / "data" / "sheared_glass_rapid.npz").read_bytes() == before
+    assemble("rapid", tmp_path / "again", tmp_path / "data", DEFAULT_PARAMS,
+             0.12, append_to=tmp_path / "data")
+    glass = load_sheared_glass("rapid", data_dir=tmp_path / "data")
+    assert glass.metadata["seeds"] == [1, 2, 3, 4]
 
 
 @pytest.mark.slow

@@ -7,7 +7,7 @@ import pytest
 import torch
 from scipy import integrate, stats
 
-from skdib._backend import _information as backend
+from skdib._backend.dib import _information as backend
 from skdib.information import (
     bhattacharyya_distance,
     distinguishability,
@@ -20,12 +20,7 @@ needs_cuda = pytest.mark.skipif(not torch.cuda.is_available(),
                                 reason="needs a CUDA GPU")
 
 
-@pytest.fixture(autouse=True)
-def _one_thread():
-    previous = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(previous)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 def _posteriors(shape, seed=0):

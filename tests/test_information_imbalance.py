@@ -17,17 +17,12 @@ from sklearn.linear_model import LinearRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from skdib._backend._imbalance import (
-    _SortedRanks,
-    distance_rows,
-    greedy_selection,
-    greedy_selection_numpy,
-    imbalance,
-    rank_rows,
-    ranks_at,
-)
-from skdib._imbalance_selector import InformationImbalanceSelector
-from skdib._information_imbalance import information_imbalance
+from skdib._backend.facade import greedy_imbalance_selection
+from skdib._backend.imbalance._distances import distance_rows, rank_rows, ranks_at
+from skdib._backend.imbalance._greedy import greedy_selection
+from skdib._backend.imbalance._ranks import _SortedRanks, imbalance
+from skdib.selection._imbalance_selector import InformationImbalanceSelector
+from skdib.selection._information_imbalance import information_imbalance
 
 # --------------------------------------------------------------------------- #
 # References
@@ -242,7 +237,8 @@ def test_bisection_ranks_equal_rank_rows(p):
 
 def test_greedy_supervised_matches_reference(problem, supervised_reference):
     X, y = problem
-    order, path, table = greedy_selection_numpy(X, 3, target=y[:, None], device="cpu")
+    order, path, table = greedy_imbalance_selection(X, 3, target=y[:, None],
+                                                    device="cpu")
     ref_order, ref_path = supervised_reference
     assert list(order) == ref_order
     np.testing.assert_allclose(path, ref_path, atol=1e-6)
@@ -259,7 +255,7 @@ def test_greedy_unsupervised_matches_reference():
     rng = np.random.default_rng(5)
     z = rng.normal(size=(400, 3))
     X = np.concatenate([z, z[:, :2] + 0.3 * rng.normal(size=(400, 2))], axis=1)
-    order, path, _ = greedy_selection_numpy(X, 3, device="cpu")
+    order, path, _ = greedy_imbalance_selection(X, 3, device="cpu")
     ref_order, ref_path = ref_greedy(X, 3)
     assert list(order) == ref_order
     np.testing.assert_allclose(path, ref_path, atol=1e-6)
@@ -425,7 +421,7 @@ def test_information_imbalance_rejects_bad_input(A, B, kwargs, match):
 def test_selector_rejects_bad_input(problem):
     X, y = problem
     X, y = X[:50], y[:50]
-    with pytest.raises(ValueError, match="larger than the number of features"):
+    with pytest.raises(ValueError, match="more than the 10 features"):
         InformationImbalanceSelector(11).fit(X, y)
     with pytest.raises(ValueError, match="mode"):
         InformationImbalanceSelector(mode="both").fit(X, y)
@@ -465,8 +461,8 @@ def test_cuda_matches_cpu(problem):
     assert information_imbalance(X[:, :3], y, k=2, device="cuda") == pytest.approx(
         information_imbalance(X[:, :3], y, k=2, device="cpu"), abs=1e-12
     )
-    on_gpu = greedy_selection_numpy(X, 3, target=y[:, None], device="cuda")
-    on_cpu = greedy_selection_numpy(X, 3, target=y[:, None], device="cpu")
+    on_gpu = greedy_imbalance_selection(X, 3, target=y[:, None], device="cuda")
+    on_cpu = greedy_imbalance_selection(X, 3, target=y[:, None], device="cpu")
     np.testing.assert_array_equal(on_gpu[0], on_cpu[0])
     np.testing.assert_allclose(on_gpu[2], on_cpu[2], atol=1e-12)
     sel = InformationImbalanceSelector(3, device="cuda").fit(X, y)

@@ -5,14 +5,15 @@ import pandas as pd
 import pytest
 
 from skdib import DistributedIBClassifier, DistributedIBRegressor
-from skdib._channels import resolve_channels
+from skdib._dib._channels import resolve_channels
 
 X = np.random.default_rng(0).normal(size=(40, 3))
 Y = (X[:, 0] > 0).astype(int)
 
 
 def fit(**params):
-    return DistributedIBClassifier(n_steps=5, n_pretrain_steps=0, **params)
+    return DistributedIBClassifier(n_steps=5, n_pretrain_steps=0, n_checkpoints=2,
+                                   **params)
 
 
 @pytest.mark.parametrize("X_bad, match", [

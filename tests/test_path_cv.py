@@ -62,8 +62,8 @@ def test_groups_keep_each_group_on_one_side(grouped, tiny_params, monkeypatch):
             return api_fit(net, X_tr, y_tr, X_val, *args, **kwargs)
         return fit_network
 
-    from skdib._backend import _api
-    monkeypatch.setattr(_api, "fit_network", spy(_api.fit_network))
+    from skdib._backend import facade
+    monkeypatch.setattr(facade, "fit_network", spy(facade.fit_network))
     real_fit(DistributedIBClassifier(**tiny_params), X, y, groups=groups)
     # x1 identifies the group: no value may appear on both sides
     assert len(seen["val"]) > 0

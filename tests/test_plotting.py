@@ -130,9 +130,12 @@ def test_plane_from_path_with_bounds_and_entropy():
     assert band[:, 1].max() == pytest.approx(path.information_upper[:, 0].max())
     labels = [line.get_label() for line in ax.lines]
     assert ax.lines[labels.index("H(Y)")].get_ydata()[0] == 1.0
-    # best validation score 0.9 at points 0 and 1: the later one wins
+    # a bare path marks the point InformationPath.select_point("best") picks
+    # (the estimators' own rule): best score, ties to the lower validation loss
     best = ax.lines[labels.index("best validation point")]
-    assert best.get_xdata()[0] == pytest.approx(path.total_information[1])
+    b = path.select_point("best")
+    assert b == 0
+    assert best.get_xdata()[0] == pytest.approx(path.total_information[b])
     assert not channel_axes(plot_information_plane(make_path())).collections
 
 

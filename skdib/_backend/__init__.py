@@ -1,1 +1,5 @@
-"""Torch backend of skdib: no scikit-learn objects live here."""
+"""Torch backend of skdib: the only code that imports torch.
+
+Everything outside this package talks to it through :mod:`skdib._backend.facade`
+(numpy in, numpy out). No scikit-learn objects live here.
+"""

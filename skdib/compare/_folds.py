@@ -11,7 +11,7 @@ from sklearn.model_selection import (
     check_cv,
 )
 
-from skdib._validation import check_groups
+from skdib._utils._validation import check_groups
 
 __all__ = ["fold_mean_and_se", "make_folds"]
 

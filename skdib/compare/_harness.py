@@ -134,7 +134,7 @@ def _run_fold(X, y, train, test, fold, methods, k_values, estimator, scorer,
 
 
 def _run_fold_one_thread(*args):
-    from skdib._backend._device import torch_threads
+    from skdib._backend.facade import torch_threads
 
     with torch_threads(1):
         return _run_fold(*args)

@@ -59,9 +59,9 @@ def rank_dib(X, y, task, random_state, *, estimator=None,
     information_threshold : float, default=0.05
         Bits below which a feature counts as dropped.
     """
-    from skdib._classifier import DistributedIBClassifier
-    from skdib._regressor import DistributedIBRegressor
-    from skdib._selector import DistributedIBSelector
+    from skdib._dib._classifier import DistributedIBClassifier
+    from skdib._dib._regressor import DistributedIBRegressor
+    from skdib.selection._dib_selector import DistributedIBSelector
 
     if estimator is None:
         estimator = (DistributedIBClassifier() if task == "classification"
@@ -85,7 +85,7 @@ def rank_information_imbalance(X, y, task, random_state, *, mode="supervised",
     ``random_state`` (for ``max_samples`` subsampling) defaults to
     ``random_state``.
     """
-    from skdib._imbalance_selector import InformationImbalanceSelector
+    from skdib.selection._imbalance_selector import InformationImbalanceSelector
 
     params.setdefault("random_state", random_state)
     selector = InformationImbalanceSelector(

@@ -6,7 +6,7 @@ from sklearn.base import clone, is_classifier
 from sklearn.utils import Bunch, _safe_indexing, check_random_state
 from sklearn.utils.validation import check_array
 
-from skdib._path import InformationPath
+from skdib._dib._path import InformationPath
 from skdib.compare._folds import fold_mean_and_se, make_folds
 
 __all__ = ["cross_validate_path"]

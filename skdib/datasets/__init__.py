@@ -1,9 +1,10 @@
 """Data sets with known answers: Boolean circuits with exact subset information,
 the image task (pixel position -> colour) and binary images in 2-D."""
 
+from skdib.datasets._binary_image import make_binary_image
 from skdib.datasets._boolean import draw_boolean_circuit, make_boolean_circuit
 from skdib.datasets._glass import load_sheared_glass
-from skdib.datasets._image import load_image_task, make_binary_image
+from skdib.datasets._image import load_image_task
 from skdib.datasets._subsets import (
     information_frontier,
     path_subset_score,

@@ -49,7 +49,7 @@ def _check_gates(gates):
 
 def _check_n_inputs(n_inputs):
     if isinstance(n_inputs, bool) or not isinstance(n_inputs, Integral):
-        raise TypeError(f"n_inputs must be an int, got {n_inputs!r}.")
+        raise TypeError(f"n_inputs must be an int or \"paper\", got {n_inputs!r}.")
     if not _MIN_INPUTS <= n_inputs <= _MAX_INPUTS:
         raise ValueError(
             f"n_inputs must be in [{_MIN_INPUTS}, {_MAX_INPUTS}], got {n_inputs}."
@@ -81,6 +81,25 @@ def _random_tree(feature_names, gates, rng):
         nodes.append(gate)
         pool.append(gate["id"])
     return nodes
+
+
+# The circuit of the Boolean figure of the Distributed IB paper: inputs x0..x9,
+# nodes numbered from 10 in order; the output is y = AND(n17, n16).
+_PAPER_GATES = (
+    ("n10", "or", ("x0", "x1")),
+    ("n11", "xor", ("x8", "x7")),
+    ("n12", "and", ("x4", "x3")),
+    ("n13", "or", ("n11", "x5")),
+    ("n14", "xor", ("x6", "n12")),
+    ("n15", "xor", ("n13", "x9")),
+    ("n16", "or", ("n14", "n10")),
+    ("n17", "and", ("n15", "x2")),
+    ("y", "and", ("n17", "n16")),
+)
+
+
+def _paper_tree():
+    return [{"id": i, "type": t, "inputs": inputs} for i, t, inputs in _PAPER_GATES]
 
 
 def _evaluate(gates, X, feature_names):
@@ -123,9 +142,13 @@ def make_boolean_circuit(n_inputs=10, *, gates=("and", "or", "xor"),
 
     Parameters
     ----------
-    n_inputs : int, default=10
+    n_inputs : int or "paper", default=10
         Number of binary inputs, in [2, 20]. The circuit has ``n_inputs - 1``
-        gates.
+        gates. ``"paper"`` gives the fixed 10-input circuit of the Boolean
+        figure of the Distributed IB paper (``gates`` and ``random_state`` are
+        then unused): n10 = OR(x0, x1), n11 = XOR(x8, x7), n12 = AND(x4, x3),
+        n13 = OR(n11, x5), n14 = XOR(x6, n12), n15 = XOR(n13, x9),
+        n16 = OR(n14, n10), n17 = AND(n15, x2), y = AND(n17, n16).
     gates : sequence of str, default=("and", "or", "xor")
         Gate types to draw from, uniformly (repeat a name to weight it). Valid
         names: "and", "or", "xor", "nand", "nor", "xnor".
@@ -166,12 +189,18 @@ def make_boolean_circuit(n_inputs=10, *, gates=("and", "or", "xor"),
     8
     >>> len(circuit.gates)
     3
+    >>> make_boolean_circuit("paper").expression
+    'and(and(xor(or(xor(x8, x7), x5), x9), x2), or(xor(x6, and(x4, x3)), or(x0, x1)))'
     """
-    n_inputs = _check_n_inputs(n_inputs)
-    gates = _check_gates(gates)
-    rng = check_random_state(random_state)
-    feature_names = [f"x{j}" for j in range(n_inputs)]
-    nodes = _random_tree(feature_names, gates, rng)
+    if isinstance(n_inputs, str) and n_inputs == "paper":
+        n_inputs, nodes = 10, _paper_tree()
+        feature_names = [f"x{j}" for j in range(n_inputs)]
+    else:
+        n_inputs = _check_n_inputs(n_inputs)
+        gates = _check_gates(gates)
+        rng = check_random_state(random_state)
+        feature_names = [f"x{j}" for j in range(n_inputs)]
+        nodes = _random_tree(feature_names, gates, rng)
     X = _truth_table(n_inputs)
     y = _evaluate(nodes, X, feature_names).astype(np.int64)
     by_id = {gate["id"]: gate for gate in nodes}

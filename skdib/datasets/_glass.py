@@ -18,7 +18,7 @@ def _read_metadata(data_dir):
     if not os.path.exists(path):
         raise FileNotFoundError(
             f"No sheared-glass metadata at {path}; generate the data with "
-            "`python -m skdib.datasets.glass` (needs LAMMPS).")
+            "`python -m skdib.datasets.glass_generation` (needs LAMMPS).")
     with open(path) as handle:
         return json.load(handle)
 
@@ -45,8 +45,9 @@ def load_sheared_glass(protocol="gradual", *, data_dir=None):
     samples: the neighbourhood of the locus (``target`` 1) and that of a
     random other type-A particle of the same configuration (``target`` 0), as
     in the Distributed IB paper (Appendix A). The data ship with the package;
-    loading needs neither LAMMPS nor network access. Regenerate (or scale up)
-    with ``python -m skdib.datasets.glass``.
+    loading needs neither LAMMPS nor network access. Regenerate with
+    ``python -m skdib.datasets.glass_generation``, or scale up by appending
+    glasses of unused seeds to these data (its ``--append-to`` option).
 
     Parameters
     ----------
@@ -109,7 +110,7 @@ def load_sheared_glass(protocol="gradual", *, data_dir=None):
     if record is None:
         raise ValueError(
             f"No {protocol!r} glass data in {data_dir}; generate it with "
-            f"`python -m skdib.datasets.glass --protocol {protocol}`.")
+            f"`python -m skdib.datasets.glass_generation --protocol {protocol}`.")
     path = os.path.join(data_dir, record["file"])
     _check_file(path, record["sha256"])
     with np.load(path, allow_pickle=False) as arrays:

@@ -239,13 +239,21 @@ def _path_information(path):
 
 def path_subset_score(path, subset_info, *, threshold=0.05,
                       return_details=False):
-    """Share of a path's feature subsets that are most informative for their size.
+    """Share of a path's proper feature subsets that are most informative.
 
     At each checkpoint of the path the active subset holds the channels that
     transmit more than ``threshold`` bits. The score is the share of the
-    distinct non-empty active subsets that are maximum-information subsets of
-    their size (within 1e-9 bits), the quality measure of Fig. 2c of the
-    Distributed IB paper.
+    distinct *proper* active subsets (neither empty nor all features) that
+    are maximum-information subsets of their size (within 1e-9 bits), the
+    quality measure of Fig. 2c of the Distributed IB paper. The full set is
+    on the frontier by definition and the empty set carries nothing, so
+    neither counts.
+
+    A path can rightly visit no proper subset: on parity-like circuits every
+    proper subset lies below the chord from no information to all of it, and
+    a Lagrangian sweep jumps from all inputs to none. The score is then NaN
+    and the details say ``outcome == "no proper subset"``, which is not a
+    miss.
 
     Parameters
     ----------
@@ -263,14 +271,16 @@ def path_subset_score(path, subset_info, *, threshold=0.05,
     Returns
     -------
     score : float
-        Share in [0, 1]; NaN (with a warning) when no checkpoint uses any
-        channel.
+        Share in [0, 1]; NaN when the path visits no proper subset (with a
+        warning when no checkpoint uses any channel at all).
     details : DataFrame
-        Only when ``return_details``: one row per distinct subset, in order of
-        first appearance, with ``mask``, ``subset``, ``size``, ``information``,
-        ``max_information`` (the best of that size), ``on_frontier``,
-        ``first_point`` (its first checkpoint) and ``n_points`` (checkpoints
-        using it).
+        Only when ``return_details``: one row per distinct non-empty subset,
+        in order of first appearance, with ``mask``, ``subset``, ``size``,
+        ``information``, ``max_information`` (the best of that size),
+        ``on_frontier``, ``proper`` (counted in the score), ``first_point``
+        (its first checkpoint) and ``n_points`` (checkpoints using it).
+        ``details.attrs["outcome"]`` is ``"scored"``, ``"no proper subset"``
+        or ``"no subset"``.
 
     Examples
     --------
@@ -312,14 +322,17 @@ def path_subset_score(path, subset_info, *, threshold=0.05,
     best = information_frontier(subset_info)["information"]
     max_information = best.loc[rows["size"]].to_numpy()
     on_frontier = rows["information"].to_numpy() >= max_information - _ATOL
-    if distinct.size:
-        score = float(on_frontier.mean())
+    proper = rows["size"].to_numpy() < n_features
+    if proper.any():
+        score, outcome = float(on_frontier[proper].mean()), "scored"
+    elif distinct.size:
+        score, outcome = float("nan"), "no proper subset"
     else:
         warnings.warn(
             f"No checkpoint of the path has a channel above {threshold} bits; "
             "the score is NaN.", UserWarning, stacklevel=2,
         )
-        score = float("nan")
+        score, outcome = float("nan"), "no subset"
     if not return_details:
         return score
     details = pd.DataFrame({
@@ -329,7 +342,9 @@ def path_subset_score(path, subset_info, *, threshold=0.05,
         "information": rows["information"].to_numpy(),
         "max_information": max_information,
         "on_frontier": on_frontier,
+        "proper": proper,
         "first_point": first,
         "n_points": counts,
     })
+    details.attrs["outcome"] = outcome
     return score, details

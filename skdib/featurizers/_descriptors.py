@@ -9,6 +9,8 @@ number density and volume fraction, at several lengths l.
 import numpy as np
 import pandas as pd
 
+from skdib._utils._optional import import_optional
+
 # 2-D Kob-Andersen binary Lennard-Jones mixture, type 0 = A, type 1 = B.
 KA_SIGMA = np.array([[1.0, 0.8], [0.8, 0.88]])
 KA_EPSILON = np.array([[1.0, 1.5], [1.5, 0.5]])
@@ -25,14 +27,9 @@ _CHUNK_PAIRS = 4_000_000
 
 
 def _freud():
-    try:
-        import freud
-    except ImportError as exc:  # pragma: no cover - depends on the environment
-        raise ImportError(
-            "particle_descriptors needs freud: pip install freud-analysis "
-            "(or pip install 'skdib[glass]')."
-        ) from exc
-    return freud
+    return import_optional("freud", "particle_descriptors",
+                           "pip install freud-analysis (or pip install "
+                           "'skdib[glass]').")
 
 
 def _as_box(box):

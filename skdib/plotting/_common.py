@@ -2,7 +2,8 @@
 
 import numpy as np
 
-from skdib._path import InformationPath
+from skdib._dib._path import InformationPath
+from skdib._dib._ranking import DROP_THRESHOLD, rank_channels
 
 __all__ = ["as_path", "best_point", "channel_colors", "channel_ranking", "new_axes",
            "tick_positions"]
@@ -30,26 +31,18 @@ def as_path(est_or_path):
 
 
 def best_point(path, est=None):
-    """Checkpoint with the best validation score (ties: the later one)."""
+    """The estimator's default point, else the path's best validation score."""
     if est is not None and hasattr(est, "best_point_"):
         return int(est.best_point_)
-    score = np.asarray(path.score_val, dtype=float)
-    if not np.isfinite(score).any():
-        return path.n_points - 1
-    score = np.where(np.isfinite(score), score, -np.inf)
-    return int(len(score) - 1 - np.argmax(score[::-1]))
+    return path.select_point("best")
 
 
-def channel_ranking(path, threshold=0.05):
-    """Channel indices, the last to lose its information first.
+def channel_ranking(path, threshold=DROP_THRESHOLD):
+    """Channel indices, most important first: the selector's own rule.
 
-    Channels are sorted by :meth:`InformationPath.drop_order` (descending);
-    ties go to the channel with more bits summed over the path.
+    See :func:`skdib._dib._ranking.rank_channels`.
     """
-    drop = path.drop_order(threshold)
-    area = np.nan_to_num(np.asarray(path.information, dtype=float)).sum(axis=0)
-    order = np.lexsort((np.arange(len(drop)), -area, -drop))
-    return order.astype(int)
+    return rank_channels(path, threshold)
 
 
 # tab10 with its grey swapped for navy: grey marks the unlabelled channels

@@ -1,0 +1,1 @@
+"""The Distributed IB network in torch: layers, model, heads, training, bounds."""

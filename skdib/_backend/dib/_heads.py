@@ -1,0 +1,68 @@
+"""Prediction heads: turn decoder features into a likelihood for y."""
+
+import math
+
+import torch
+from torch import nn
+
+from skdib._backend.dib._metrics import r2_with_se
+
+LOG_2PI = math.log(2.0 * math.pi)
+
+
+class CategoricalHead(nn.Module):
+    """Softmax over ``n_classes`` logits; y holds integer class codes."""
+
+    contrastive = False
+
+    def __init__(self, n_in, n_classes):
+        super().__init__()
+        self.linear = nn.Linear(n_in, n_classes)
+
+    def forward(self, h):
+        return self.linear(h)
+
+    def nll(self, out, y):
+        """Per-sample negative log-likelihood in nats."""
+        return nn.functional.cross_entropy(out, y, reduction="none")
+
+    def predict(self, out):
+        """Class probabilities."""
+        return torch.softmax(out, dim=-1)
+
+    def score(self, out, y):
+        """Accuracy and its standard error."""
+        correct = (out.argmax(dim=-1) == y).double()
+        acc = correct.mean()
+        return acc, torch.sqrt(acc * (1 - acc) / len(correct))
+
+
+class GaussianHead(nn.Module):
+    """Gaussian likelihood with a learned variance per output.
+
+    y is expected standardised (zero mean, unit variance per output) so the
+    initial variance of one is sensible; the estimator undoes the scaling.
+    """
+
+    contrastive = False
+
+    def __init__(self, n_in, n_outputs):
+        super().__init__()
+        self.linear = nn.Linear(n_in, n_outputs)
+        self.log_var = nn.Parameter(torch.zeros(n_outputs))
+
+    def forward(self, h):
+        return self.linear(h)
+
+    def nll(self, out, y):
+        """Per-sample negative log-likelihood in nats, summed over outputs."""
+        sq = (y - out) ** 2 * torch.exp(-self.log_var)
+        return 0.5 * (LOG_2PI + self.log_var + sq).sum(dim=-1)
+
+    def predict(self, out):
+        """Predicted mean (in standardised units)."""
+        return out
+
+    def score(self, out, y):
+        """R² averaged over outputs, and its standard error."""
+        return r2_with_se(out, y)

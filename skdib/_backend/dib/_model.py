@@ -1,0 +1,110 @@
+"""The Distributed IB network: batched channel encoders, decoder and head."""
+
+import torch
+from torch import nn
+
+from skdib._backend.dib._heads import CategoricalHead, GaussianHead
+from skdib._backend.dib._infonce import InfoNCEHead
+from skdib._backend.dib._information import kl_nats
+from skdib._backend.dib._layers import BatchedMLP, hidden_stack
+
+LOG_VAR_MIN, LOG_VAR_MAX = -30.0, 15.0
+
+
+def make_head(kind, n_in, n_out, **options):
+    """Build the head called ``kind``: 'categorical', 'gaussian' or 'infonce'."""
+    if kind == "categorical":
+        return CategoricalHead(n_in, n_out)
+    if kind == "gaussian":
+        return GaussianHead(n_in, n_out)
+    if kind == "infonce":
+        return InfoNCEHead(n_in, n_out, **options)
+    raise ValueError(f"Unknown head {kind!r}.")
+
+
+class DistributedIBNet(nn.Module):
+    """Encode every channel at once, sample, concatenate, decode.
+
+    Parameters
+    ----------
+    channels : list of list of int
+        Input columns of each channel.
+    n_features : int
+        Number of input columns.
+    center, scale : sequence of float, length n_features
+        Per-column standardisation applied inside the network.
+    frequencies : sequence of float
+        Fourier frequencies; each standardised value z also enters as
+        sin(w z) for every w. Empty for no Fourier features.
+    encoder_hidden, decoder_hidden : tuple of int
+    embedding_dim : int
+    activation : str
+    head : {'categorical', 'gaussian'}
+    n_outputs : int
+        Number of classes, or of regression outputs.
+    head_options : dict, optional
+        Extra settings of the head (the InfoNCE head's codebook, width, ...).
+    """
+
+    def __init__(self, channels, n_features, center, scale, frequencies,
+                 encoder_hidden, embedding_dim, decoder_hidden, activation,
+                 head, n_outputs, head_options=None):
+        super().__init__()
+        n_channels = len(channels)
+        width = max(len(c) for c in channels)
+        index = torch.full((n_channels, width), n_features, dtype=torch.long)
+        for i, cols in enumerate(channels):
+            index[i, : len(cols)] = torch.as_tensor(cols, dtype=torch.long)
+        self.register_buffer("gather_index", index)
+        self.register_buffer("center", torch.as_tensor(center, dtype=torch.float32))
+        self.register_buffer("scale", torch.as_tensor(scale, dtype=torch.float32))
+        self.register_buffer(
+            "frequencies", torch.as_tensor(frequencies, dtype=torch.float32)
+        )
+        per_value = 1 + len(frequencies)
+        fan_in = [len(c) * per_value for c in channels]
+        self.n_channels = n_channels
+        self.embedding_dim = embedding_dim
+        self.encoder = BatchedMLP(
+            n_channels, width * per_value, encoder_hidden, 2 * embedding_dim,
+            activation, fan_in=fan_in,
+        )
+        n_concat = n_channels * embedding_dim
+        self.decoder = hidden_stack(n_concat, decoder_hidden, activation)
+        last = decoder_hidden[-1] if decoder_hidden else n_concat
+        self.head = make_head(head, last, n_outputs, **(head_options or {}))
+
+    def channel_inputs(self, x):
+        """Standardise, split into channels and add Fourier features.
+
+        Returns a tensor of shape (n_channels, batch, width * (1 + n_freq));
+        columns that pad a narrow channel are exactly zero.
+        """
+        z = (x - self.center) / self.scale
+        z = torch.cat([z, z.new_zeros(z.shape[0], 1)], dim=1)
+        g = z[:, self.gather_index].transpose(0, 1)
+        if self.frequencies.numel():
+            s = torch.sin(g.unsqueeze(-1) * self.frequencies)
+            g = torch.cat([g, s.flatten(start_dim=2)], dim=-1)
+        return g
+
+    def encode(self, x):
+        """Posterior means and log-variances, each (n_channels, batch, dim)."""
+        out = self.encoder(self.channel_inputs(x))
+        mu, log_var = out.chunk(2, dim=-1)
+        return mu, log_var.clamp(LOG_VAR_MIN, LOG_VAR_MAX)
+
+    def decode(self, u):
+        """Head output from channel samples u of shape (n_channels, batch, dim)."""
+        h = u.transpose(0, 1).flatten(start_dim=1)
+        return self.head(self.decoder(h))
+
+    def forward(self, x, generator=None):
+        """Return (head output, per-channel KL in nats of shape (C, batch))."""
+        mu, log_var = self.encode(x)
+        kl = kl_nats(mu, log_var)
+        eps = torch.randn(mu.shape, generator=generator, device=mu.device,
+                          dtype=mu.dtype)
+        u = mu + torch.exp(0.5 * log_var) * eps
+        return self.decode(u), kl
+

@@ -1,0 +1,97 @@
+"""What a sweep needs to stop cleanly and to resume exactly.
+
+A sweep stops early for two reasons: it diverges (a non-finite or exploding
+loss, KL or parameter) or the user interrupts it (``KeyboardInterrupt``). In
+both cases :class:`TrainingStopped` carries the path recorded so far and the
+state at the last good checkpoint: network, optimizer, generator, and the
+position in the current data permutation. Resuming from that state replays
+the remaining steps exactly as an uninterrupted sweep would.
+"""
+
+import copy
+import math
+
+import torch
+
+__all__ = ["CHECK_EVERY", "TrainingStopped", "capture", "divergence", "restore"]
+
+# Steps between two checks of the training loss (one host synchronisation).
+CHECK_EVERY = 50
+# Bits beyond which a channel's KL or a loss counts as exploding: no channel of
+# a float32 network carries a million bits about anything.
+EXPLODING_BITS = 1e6
+
+
+class TrainingStopped(Exception):
+    """The sweep ended before its last step.
+
+    Attributes
+    ----------
+    reason : {"diverged", "interrupted"}
+    step : int
+        The step at which it stopped.
+    beta : float
+        β at that step.
+    detail : str
+        What was found (for divergence).
+    record : dict
+        The path recorded up to the last good checkpoint (the training
+        loop's usual record).
+    resume : dict or None
+        The state at the last good checkpoint, for :func:`restore`; None when
+        no checkpoint was reached.
+    """
+
+    def __init__(self, reason, step, beta, detail, record, resume):
+        super().__init__(f"{reason} at step {step} (beta={beta:.3g}): {detail}")
+        self.reason, self.step, self.beta = reason, step, beta
+        self.detail, self.record, self.resume = detail, record, resume
+
+
+def _snapshot(model):
+    return {k: v.detach().to("cpu", copy=True) for k, v in model.state_dict().items()}
+
+
+def capture(step, model, optimizer, generator, perm, cursor, rec):
+    """The state after ``step`` (a recorded checkpoint), on the CPU."""
+    return {
+        "step": int(step),
+        "model": _snapshot(model),
+        "optimizer": copy.deepcopy({
+            "state": {k: {n: (t.to("cpu") if torch.is_tensor(t) else t)
+                          for n, t in v.items()}
+                      for k, v in optimizer.state_dict()["state"].items()},
+            "param_groups": optimizer.state_dict()["param_groups"]}),
+        "generator": generator.get_state(),
+        "perm": perm.to("cpu").clone(),
+        "cursor": int(cursor),
+        "record": {k: list(v) for k, v in rec.items()},
+    }
+
+
+def restore(state, model, optimizer, generator, device):
+    """Load a captured state; return (first step to run, perm, cursor, rec)."""
+    model.load_state_dict(state["model"])
+    optimizer.load_state_dict(state["optimizer"])
+    generator.set_state(state["generator"])
+    rec = {k: list(v) for k, v in state["record"].items()}
+    return state["step"] + 1, state["perm"].to(device), state["cursor"], rec
+
+
+def divergence(loss_value, point, model):
+    """A sentence saying what diverged, or None when all is finite and sane."""
+    if not math.isfinite(loss_value) or abs(loss_value) > EXPLODING_BITS:
+        return f"the training loss is {loss_value:.3g} nats"
+    if point is None:
+        return None
+    for name in ("loss_train", "loss_val"):
+        value = float(point[name])
+        if not math.isfinite(value) or abs(value) > EXPLODING_BITS:
+            return f"{name} is {value:.3g} bits"
+    kl = torch.as_tensor(point["kl"])
+    if not bool(torch.isfinite(kl).all()) or float(kl.max()) > EXPLODING_BITS:
+        return f"a channel's KL is {float(kl.max()):.3g} bits"
+    for name, p in model.named_parameters():
+        if not bool(torch.isfinite(p).all()):
+            return f"parameter {name} is not finite"
+    return None

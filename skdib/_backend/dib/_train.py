@@ -1,0 +1,200 @@
+"""The training loop: β annealing with a checkpoint recorder."""
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from skdib._backend.dib._checkpoint_information import ESTIMATE_KEYS
+from skdib._backend.dib._metrics import infonce_lower_bound
+from skdib._backend.dib._model import kl_nats
+from skdib._backend.dib._schedule import beta_schedule, checkpoint_steps
+from skdib._backend.dib._sweep_state import (
+    CHECK_EVERY,
+    TrainingStopped,
+    capture,
+    divergence,
+    restore,
+)
+
+LN2 = math.log(2.0)
+
+
+@dataclass
+class TrainConfig:
+    """Settings of one β sweep (validated by the estimator)."""
+
+    beta_start: float
+    beta_end: float
+    n_pretrain_steps: int
+    n_steps: int
+    batch_size: int
+    learning_rate: float
+    n_checkpoints: int
+    keep_snapshots: bool = True
+    eval_batch_size: int = 4096
+    max_train_eval: int = 4096
+    progress: object = None
+
+
+def _batched_eval(model, x, y, generator, chunk, posteriors=None):
+    """Mean KL per channel, prediction loss, score (+ SE), relevance bound.
+
+    The relevance bound is the InfoNCE lower bound on I(U; Y) in bits for
+    contrastive heads (each chunk is one batch of negatives), else NaN. When
+    ``posteriors`` is a list, each chunk's (mu, log_var) is appended to it so
+    callers can reuse the encoding instead of running the encoders again.
+    """
+    kl_sum = None
+    nll_sum = 0.0
+    rel_sum = 0.0
+    contrastive = model.head.contrastive
+    outs = []
+    for start in range(0, x.shape[0], chunk):
+        xb = x[start:start + chunk]
+        mu, log_var = model.encode(xb)
+        if posteriors is not None:
+            posteriors.append((mu, log_var))
+        kl = kl_nats(mu, log_var).sum(dim=1)
+        kl_sum = kl if kl_sum is None else kl_sum + kl
+        eps = torch.randn(mu.shape, generator=generator, device=mu.device)
+        out = model.decode(mu + torch.exp(0.5 * log_var) * eps)
+        nll = model.head.nll(out, y[start:start + chunk]).sum().item()
+        nll_sum += nll
+        rel_sum += len(xb) * infonce_lower_bound(nll / len(xb), len(xb))
+        outs.append(model.decode(mu))
+    score, score_se = (v.item() for v in model.head.score(torch.cat(outs), y))
+    n = x.shape[0]
+    kl_bits = (kl_sum / n / LN2).double().cpu().numpy()
+    relevance = rel_sum / n / LN2 if contrastive else float("nan")
+    return kl_bits, nll_sum / n / LN2, score, score_se, relevance
+
+
+def encode_chunked(model, x, chunk):
+    """``model.encode`` over row chunks, concatenated along the sample axis."""
+    parts = [model.encode(x[s:s + chunk]) for s in range(0, x.shape[0], chunk)]
+    return (torch.cat([p[0] for p in parts], dim=1),
+            torch.cat([p[1] for p in parts], dim=1))
+
+
+def _snapshot(model):
+    return {k: v.detach().to("cpu", copy=True) for k, v in model.state_dict().items()}
+
+
+_RECORDED = ("beta", "kl", "loss_train", "loss_val", "score_val", "score_val_se",
+             "relevance", "step")
+
+
+def _checkpoint(model, data, config, eval_seed, bounds_fn):
+    """Metrics (and bounds) of the network now, on fixed evaluation draws."""
+    x_train, y_train, x_val, y_val = data
+    n_eval_train = min(x_train.shape[0], config.max_train_eval)
+    with torch.no_grad():
+        eval_gen = torch.Generator(device=x_train.device).manual_seed(eval_seed)
+        posteriors = None if bounds_fn is None else []
+        kl_bits, loss_val, score, score_se, relevance = _batched_eval(
+            model, x_val, y_val, eval_gen, config.eval_batch_size, posteriors)
+        _, loss_tr, _, _, _ = _batched_eval(
+            model, x_train[:n_eval_train], y_train[:n_eval_train], eval_gen,
+            config.eval_batch_size)
+        point = {"kl": kl_bits, "loss_train": loss_tr, "loss_val": loss_val,
+                 "score_val": score, "score_val_se": score_se,
+                 "relevance": relevance}
+        if bounds_fn is not None:
+            point.update(bounds_fn(torch.cat([p[0] for p in posteriors], dim=1),
+                                   torch.cat([p[1] for p in posteriors], dim=1)))
+    return point
+
+
+def _finish_record(rec, model):
+    """The recorded lists as numpy arrays, plus the final state."""
+    out = {k: np.asarray(rec[k]) for k in _RECORDED}
+    # information estimates: arrays (n_points, n_channels), or None if not made
+    out["estimates"] = ({k: np.asarray(rec[k]) for k in ESTIMATE_KEYS}
+                        if rec[ESTIMATE_KEYS[0]] else None)
+    out["snapshots"] = rec["snapshots"]
+    out["final_state"] = None if model is None else _snapshot(model)
+    return out
+
+
+def _record_point(rec, point, beta, step, model, config):
+    for key, value in {**point, "beta": beta, "step": step}.items():
+        rec[key].append(value)
+    if config.keep_snapshots:
+        rec["snapshots"].append(_snapshot(model))
+
+
+def train(model, x_train, y_train, x_val, y_val, config, seed, bounds_fn=None,
+          resume=None):
+    """Run the sweep and return the recorded path as numpy arrays.
+
+    ``bounds_fn(mu, log_var)``, when given, returns a dict of per-channel
+    information estimates in bits from held-out posteriors (see
+    :func:`skdib._backend.dib._checkpoint_information.make_information_fn`).
+    ``resume``, a state captured by an earlier, stopped run of the same sweep,
+    continues it from its last checkpoint. Raises
+    :class:`~skdib._backend.dib._sweep_state.TrainingStopped` on divergence or
+    ``KeyboardInterrupt``, with the path so far.
+    """
+    device = x_train.device
+    gen = torch.Generator(device=device).manual_seed(seed)
+    betas = beta_schedule(config.beta_start, config.beta_end,
+                          config.n_pretrain_steps, config.n_steps)
+    record_at = set(checkpoint_steps(config.n_pretrain_steps, config.n_steps,
+                                     config.n_checkpoints).tolist())
+    optimizer = torch.optim.Adam(model.parameters(), lr=config.learning_rate)
+    n = x_train.shape[0]
+    bs = min(config.batch_size, n)
+    rec = {k: [] for k in (*_RECORDED, *ESTIMATE_KEYS, "snapshots")}
+    first, saved = 0, None
+    perm, cursor = torch.randperm(n, generator=gen, device=device), 0
+    if resume is not None:
+        first, perm, cursor, rec = restore(resume, model, optimizer, gen, device)
+        saved = resume
+    step, beta = first, betas[min(first, len(betas) - 1)]
+    try:
+        for step in range(first, len(betas)):
+            beta = betas[step]
+            if cursor + bs > n:
+                perm, cursor = torch.randperm(n, generator=gen, device=device), 0
+            idx = perm[cursor:cursor + bs]
+            cursor += bs
+            out, kl = model(x_train[idx], generator=gen)
+            kl_total = kl.sum(dim=0).mean()
+            loss = model.head.nll(out, y_train[idx]).mean() + beta * kl_total
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            optimizer.step()
+            report = config.progress is not None and (
+                step % 20 == 0 or step == len(betas) - 1)
+            if report:
+                config.progress(step, beta, loss.item(), kl_total.item() / LN2)
+            if step not in record_at:
+                if step % CHECK_EVERY == 0:
+                    problem = divergence(loss.item(), None, model)
+                    if problem is not None:
+                        raise TrainingStopped("diverged", step, beta, problem,
+                                              _stopped_record(rec, saved), saved)
+                continue
+            point = _checkpoint(model, (x_train, y_train, x_val, y_val), config,
+                                seed + 1, bounds_fn)
+            problem = divergence(loss.item(), point, model)
+            if problem is not None:
+                raise TrainingStopped("diverged", step, beta, problem,
+                                      _stopped_record(rec, saved), saved)
+            _record_point(rec, point, beta, step, model, config)
+            saved = capture(step, model, optimizer, gen, perm, cursor, rec)
+    except KeyboardInterrupt:
+        raise TrainingStopped("interrupted", step, beta, "KeyboardInterrupt",
+                              _stopped_record(rec, saved), saved) from None
+    return _finish_record(rec, model)
+
+
+def _stopped_record(rec, saved):
+    """The record up to the last good checkpoint (None if there was none)."""
+    if saved is None:
+        return None
+    out = _finish_record(rec, None)
+    out["final_state"] = saved["model"]
+    return out

@@ -1,0 +1,212 @@
+"""The one door into the torch backend: numpy in, numpy out.
+
+Everything outside :mod:`skdib._backend` calls these functions and never
+touches a tensor. Seeds arrive as plain integers (see
+:mod:`skdib._utils._random`); devices as names or ``torch.device`` objects.
+"""
+
+import copy
+
+import numpy as np
+import torch
+
+from skdib._backend._device import resolve_device, torch_threads
+from skdib._backend._tensors import as_tensor, make_generator, to_numpy
+from skdib._backend.dib import _checkpoint_information, _information
+from skdib._backend.dib._information import kl_bits, mi_bounds, pairwise_bhattacharyya
+from skdib._backend.dib._layers import ACTIVATIONS, initialise
+from skdib._backend.dib._model import DistributedIBNet
+from skdib._backend.dib._posteriors import check_pair, check_posteriors
+from skdib._backend.dib._sweep_state import TrainingStopped
+from skdib._backend.dib._train import TrainConfig, encode_chunked, train
+from skdib._backend.imbalance._greedy import greedy_selection
+from skdib._backend.imbalance._ranks import imbalance
+
+__all__ = [
+    "ACTIVATION_NAMES",
+    "TrainConfig",
+    "TrainingStopped",
+    "bhattacharyya_matrix",
+    "build_network",
+    "device_type",
+    "encode",
+    "fit_network",
+    "greedy_imbalance_selection",
+    "information_imbalance",
+    "kl_divergence_bits",
+    "load_state",
+    "make_information_fn",
+    "mixture_information",
+    "mutual_information_bounds",
+    "network_device",
+    "predict_output",
+    "resolve_device",
+    "to_cpu",
+    "torch_threads",
+]
+
+# Names accepted by the estimators' ``activation`` parameter.
+ACTIVATION_NAMES = tuple(ACTIVATIONS)
+
+
+def device_type(device):
+    """``'cpu'`` or ``'cuda'`` for a device name, ``'auto'`` resolved."""
+    return resolve_device(device).type
+
+
+# -- the Distributed IB network ------------------------------------------
+def build_network(spec, seed):
+    """Create a :class:`DistributedIBNet` from a dict of settings, seeded.
+
+    The weights come from a generator local to this call; torch's global
+    generator is left as it was.
+    """
+    with torch.random.fork_rng(devices=[]):
+        net = DistributedIBNet(**spec)
+    return initialise(net, make_generator(seed, "cpu"))
+
+
+def fit_network(net, X_train, y_train, X_val, y_val, config, *, seed, device,
+                y_dtype, bounds_fn=None, resume=None):
+    """Move data and network to ``device`` once, then run the β sweep.
+
+    Raises :class:`TrainingStopped` (with the path so far) when the sweep
+    diverges or is interrupted; ``resume`` continues such a sweep.
+    """
+    net = net.to(device)
+    tensors = [as_tensor(X_train, device), as_tensor(y_train, device, y_dtype),
+               as_tensor(X_val, device), as_tensor(y_val, device, y_dtype)]
+    record = train(net, *tensors, config, seed, bounds_fn=bounds_fn,
+                   resume=resume)
+    return net, record
+
+
+def make_information_fn(batch_size, n_batches, seed, discrete, n_mixture_samples,
+                        device):
+    """Per-checkpoint information estimates (numpy, bits) of every channel.
+
+    See :func:`skdib._backend.dib._checkpoint_information.make_information_fn`.
+    """
+    return _checkpoint_information.make_information_fn(
+        batch_size=batch_size, n_batches=n_batches, seed=seed, discrete=discrete,
+        n_mixture_samples=n_mixture_samples, device=resolve_device(device))
+
+
+def network_device(net):
+    """Device on which the network's parameters live."""
+    return next(net.parameters()).device
+
+
+def _inference_copy(net, X):
+    """A float64 copy of the network and X as a float64 tensor beside it.
+
+    Inference runs in float64 so that a sample's output does not depend on
+    which other rows share its batch (float32 matmuls round differently for
+    different batch shapes).
+    """
+    net64 = copy.deepcopy(net).double()
+    return net64, as_tensor(X, network_device(net), "float64")
+
+
+@torch.no_grad()
+def encode(net, X, chunk=4096):
+    """Posterior (means, log-variances) as numpy, each (n_channels, n, dim)."""
+    net64, x = _inference_copy(net, X)
+    mu, log_var = encode_chunked(net64, x, chunk)
+    return to_numpy(mu), to_numpy(log_var)
+
+
+@torch.no_grad()
+def predict_output(net, X, chunk=4096):
+    """Head prediction from the posterior means (probabilities or means)."""
+    net64, x = _inference_copy(net, X)
+    outs = []
+    for start in range(0, x.shape[0], chunk):
+        mu, _ = net64.encode(x[start:start + chunk])
+        outs.append(net64.head.predict(net64.decode(mu)))
+    return to_numpy(torch.cat(outs))
+
+
+def load_state(net, state):
+    """Load a (CPU) snapshot into the network, wherever it lives."""
+    net.load_state_dict(state)
+
+
+def to_cpu(net):
+    """The network moved to the CPU (used when pickling)."""
+    return net.to("cpu")
+
+
+# -- information in Gaussian channels (skdib.information) ----------------
+@torch.no_grad()
+def kl_divergence_bits(means, log_vars):
+    """Per-sample KL to the N(0, I) prior in bits, shape ``means.shape[:-1]``."""
+    mu, lv = check_posteriors(means, log_vars)
+    return to_numpy(kl_bits(mu, lv))
+
+
+@torch.no_grad()
+def mutual_information_bounds(means, log_vars, *, batch_size, n_batches, seed):
+    """InfoNCE lower and leave-one-out upper bounds in bits (floats for 2-D)."""
+    mu, lv = check_posteriors(means, log_vars)
+    if mu.shape[-2] < 2:
+        raise ValueError(
+            "mutual_information_bounds needs at least 2 samples; got "
+            f"{mu.shape[-2]}.")
+    lower, upper = mi_bounds(mu, lv, batch_size=batch_size, n_batches=n_batches,
+                             generator=make_generator(seed, mu.device))
+    scalar = mu.dim() == 2
+    return to_numpy(lower, scalar), to_numpy(upper, scalar)
+
+
+@torch.no_grad()
+def bhattacharyya_matrix(means_a, log_vars_a, means_b=None, log_vars_b=None):
+    """Pairwise Bhattacharyya distances (nats) between two sets of posteriors."""
+    mu_a, lv_a, mu_b, lv_b = check_pair(means_a, log_vars_a, means_b, log_vars_b)
+    return to_numpy(pairwise_bhattacharyya(mu_a, lv_a, mu_b, lv_b))
+
+
+@torch.no_grad()
+def mixture_information(means, log_vars, weights, *, n_samples, seed):
+    """Finite-mixture information in bits: (estimate, SE, lower, upper)."""
+    mu, lv = check_posteriors(means, log_vars)
+    scalar = mu.dim() == 2
+    w = as_tensor(weights, mu.device, "float64", "weights")
+    if scalar:
+        mu, lv, w = mu[None], lv[None], w.reshape(1, -1)
+    if tuple(w.shape) != tuple(mu.shape[:2]):
+        raise ValueError(
+            f"weights must have shape {tuple(mu.shape[:2])} (one per component); "
+            f"got {tuple(w.shape)}.")
+    if bool((w < 0).any()) or not bool(torch.isfinite(w).all()):
+        raise ValueError("weights must be finite and non-negative.")
+    sums = w.sum(dim=-1)
+    if bool((sums <= 0).any()):
+        raise ValueError("Each channel needs at least one positive weight.")
+    w = w / sums[:, None]
+    value, se = _information.mixture_information(
+        mu, lv, w, n_samples=n_samples, generator=make_generator(seed, mu.device))
+    lower, upper = _information.mixture_information_bounds(mu, lv, w)
+    return tuple(to_numpy(t[0], True) if scalar else to_numpy(t)
+                 for t in (value, se, lower, upper))
+
+
+# -- information imbalance ------------------------------------------------
+def _imbalance_device(device):
+    return resolve_device("auto" if device is None else device)
+
+
+def information_imbalance(A, B, *, k=1, p=2, device=None, chunk_size=None):
+    """Δ(A→B) of two 2-D arrays, as a float."""
+    dev = _imbalance_device(device)
+    return imbalance(as_tensor(A, dev, "float64"), as_tensor(B, dev, "float64"),
+                     k=k, p=p, chunk_size=chunk_size)
+
+
+def greedy_imbalance_selection(X, n_select, *, target=None, device=None, **kwargs):
+    """Greedy selection by information imbalance: (order, path, score table)."""
+    dev = _imbalance_device(device)
+    y = None if target is None else as_tensor(target, dev, "float64")
+    order, path, table = greedy_selection(as_tensor(X, dev, "float64"), n_select,
+                                          target=y, **kwargs)
+    return np.asarray(order, dtype=np.intp), path, table

@@ -1,0 +1,1 @@
+"""Information imbalance in torch: chunked distances, ranks, greedy selection."""

@@ -1,0 +1,213 @@
+"""The ``skdib`` command: ``skdib demo`` and ``skdib analyze``."""
+
+import platform
+import shlex
+import sys
+import time
+from html import escape
+from importlib import metadata
+from pathlib import Path
+
+from skdib._cli._data import CLIError
+from skdib._cli._parser import build_parser
+
+__all__ = ["main"]
+
+def _versions():
+    import skdib
+
+    found = {"skdib": skdib.__version__, "python": platform.python_version()}
+    for dist in ("torch", "scikit-learn", "numpy", "pandas", "matplotlib"):
+        try:
+            found[dist] = metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            found[dist] = "not installed"
+    return found
+
+
+def _check_args(args):
+    """Cheap checks that should fail before a long fit."""
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        raise CLIError(f"--out {out} is a file; give a folder for the report")
+    for name in ("n_steps", "n_pretrain_steps", "n_checkpoints"):
+        value = getattr(args, name)
+        minimum = 0 if name == "n_pretrain_steps" else 1
+        if value is not None and value < minimum:
+            flag = "--" + name.replace("_", "-")
+            raise CLIError(f"{flag} must be >= {minimum}, got {value}")
+
+
+def _fit(estimator_class, X, y, args, device, say, **params):
+    params.update(device=device, random_state=args.seed,
+                  verbose=0 if args.quiet else 1)
+    for name in ("n_steps", "n_pretrain_steps", "n_checkpoints"):
+        if getattr(args, name) is not None:
+            params[name] = getattr(args, name)
+    est = estimator_class(**params)
+    n_steps = est.n_pretrain_steps + est.n_steps
+    say(f"Fitting {estimator_class.__name__} on {X.shape[0]} samples x "
+        f"{X.shape[1]} columns ({n_steps} steps on {device}).")
+    start = time.perf_counter()
+    try:
+        est.fit(X, y)
+    except (ValueError, TypeError) as exc:
+        raise CLIError(str(exc).strip().splitlines()[0]) from None
+    return est, time.perf_counter() - start
+
+
+def _device(name):
+    from skdib._backend.facade import resolve_device
+
+    try:
+        return str(resolve_device(name))
+    except ValueError as exc:
+        raise CLIError(f"--device: {exc}") from None
+
+
+def _finish(est, X, args, argv, t0, fit_s, device, say, **report):
+    from skdib._cli.report._figures import write_report
+    from skdib._cli.report._summary import path_table
+
+    say("")
+    say(path_table(est))
+    run = {"command": "skdib " + shlex.join(argv), "argv": list(argv),
+           "versions": _versions(), "device": device, "seed": args.seed,
+           "timing_s": {"fit": round(fit_s, 3)},
+           "estimator": type(est).__name__,
+           "params": {k: v for k, v in est.get_params().items() if k != "verbose"}}
+    run.update(report.pop("run_extra", {}))
+    try:
+        index = write_report(args.out, est, X, run=run, t0=t0, **report)
+    except OSError as exc:
+        raise CLIError(f"could not write the report to {args.out}: "
+                       f"{exc.strerror or exc}") from None
+    print(f"Report written to {index}")
+    return 0
+
+
+def _demo(args, argv, say):
+    import pandas as pd
+
+    from skdib import DistributedIBClassifier
+    from skdib._cli.report._summary import THRESHOLD
+    from skdib.datasets import (
+        make_boolean_circuit,
+        path_subset_score,
+        subset_information,
+    )
+
+    t0 = time.perf_counter()
+    device = _device(args.device)
+    circuit = make_boolean_circuit(10, random_state=args.seed)
+    X = pd.DataFrame(circuit.X, columns=circuit.feature_names)
+    say(f"Boolean circuit (seed {args.seed}): y = {circuit.expression}")
+    subsets = subset_information(X, circuit.y)
+    est, fit_s = _fit(DistributedIBClassifier, X, circuit.y, args, device, say)
+    score = path_subset_score(est.information_path_, subsets, threshold=THRESHOLD)
+    say(f"Subsets on the path that are the most informative of their size: "
+        f"{score:.0%}")
+    description = (
+        "<p>A random circuit of AND, OR and XOR gates with 10 binary inputs "
+        "<code>x0 ... x9</code>; the data is its full truth table (1024 rows), "
+        f"so the information of every input subset is known exactly. "
+        f"{score:.0%} of the input subsets that the path uses are the most "
+        "informative subsets of their size.</p>"
+        f"<pre>{escape(circuit.description)}</pre>")
+    extra = {"data": {"name": "boolean circuit", "n_samples": len(X),
+                      "n_features": X.shape[1], "expression": circuit.expression},
+             "path_subset_score": score}
+    return _finish(est, X, args, argv, t0, fit_s, device, say,
+                   title="skdib demo: a Boolean circuit",
+                   subtitle=f"y = {circuit.expression}",
+                   description=description, subset_info=subsets, run_extra=extra)
+
+
+def _data_description(args, data):
+    classes = ""
+    if data.task == "classification":
+        import numpy as np
+
+        labels = np.unique(data.y.astype(str))
+        shown = ", ".join(labels[:8]) + (", ..." if len(labels) > 8 else "")
+        classes = f", {len(labels)} classes: {shown}"
+    groups = ""
+    if data.feature_groups:
+        multi = {k: v for k, v in data.feature_groups.items() if len(v) > 1}
+        groups = "; groups: " + "; ".join(f"{k} = {', '.join(v)}"
+                                          for k, v in multi.items())
+    n_channels = len(data.feature_groups or data.X.columns)
+    return (f"<p><b>{escape(Path(args.data).name)}</b>: {len(data.X)} rows; "
+            f"target <b>{escape(data.target)}</b> ({data.task}{escape(classes)}); "
+            f"{data.X.shape[1]} feature columns in {n_channels} channels"
+            f"{escape(groups)}.</p>")
+
+
+def _analyze(args, argv, say):
+    from skdib import DistributedIBClassifier, DistributedIBRegressor
+    from skdib._cli._data import (
+        parse_columns,
+        parse_groups,
+        prepare_dataset,
+        read_table,
+    )
+
+    t0 = time.perf_counter()
+    groups = parse_groups(args.groups) if args.groups is not None else None
+    device = _device(args.device)
+    frame = read_table(args.data)
+    data = prepare_dataset(frame, args.target, task=args.task,
+                           drop=parse_columns(args.drop), groups=groups)
+    say(f"Read {args.data}: {len(frame)} rows, target {data.target!r} "
+        f"({data.task}).")
+    estimator_class = (DistributedIBClassifier if data.task == "classification"
+                       else DistributedIBRegressor)
+    est, fit_s = _fit(estimator_class, data.X, data.y, args, device, say,
+                      feature_groups=data.feature_groups)
+    extra = {"data": {"path": str(Path(args.data).resolve()),
+                      "n_samples": len(data.X), "n_features": data.X.shape[1],
+                      "target": data.target, "task": data.task,
+                      "feature_groups": data.feature_groups}}
+    return _finish(est, data.X, args, argv, t0, fit_s, device, say,
+                   title=f"skdib analysis of {Path(args.data).name}",
+                   subtitle=f"target: {data.target} ({data.task})",
+                   description=_data_description(args, data), run_extra=extra)
+
+
+def main(argv=None):
+    """Run the ``skdib`` command; return the exit status.
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        Arguments without the program name; default ``sys.argv[1:]``.
+
+    Returns
+    -------
+    status : int
+        0 on success, 2 on a usage or data error (reported as one line
+        ``skdib: error: ...`` on stderr).
+    """
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as exc:  # --help and --version
+        return int(exc.code or 0)
+    except CLIError as exc:
+        print(f"skdib: error: {exc}", file=sys.stderr)
+        return 2
+
+    def say(text):
+        if not args.quiet:
+            print(text, flush=True)
+
+    try:
+        _check_args(args)
+        command = _demo if args.command == "demo" else _analyze
+        return command(args, argv, say)
+    except CLIError as exc:
+        print(f"skdib: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("skdib: interrupted", file=sys.stderr)
+        return 130

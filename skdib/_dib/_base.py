@@ -1,0 +1,378 @@
+"""Shared scikit-learn facade of the Distributed IB estimators."""
+
+import time
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from skdib._backend import facade
+from skdib._dib._channels import resolve_channels
+from skdib._dib._estimates import discrete_channels
+from skdib._dib._inspection import InspectionMixin, default_channel_values
+from skdib._dib._path import path_from_record
+from skdib._dib._persistence import PersistenceMixin
+from skdib._dib._resume import ResumableSweepMixin
+from skdib._dib._settings import (
+    BOUNDS_BATCH_SIZE,
+    BOUNDS_N_BATCHES,
+    MIXTURE_SAMPLES,
+    check_checkpoints,
+    check_layer_sizes,
+    fourier_frequencies,
+)
+from skdib._dib._split import (
+    check_target_shape,
+    check_target_variation,
+    check_validation_request,
+    split_validation,
+)
+from skdib._utils._progress import SweepProgress
+from skdib._utils._random import draw_seed, numpy_rng
+from skdib._utils._validation import check_numeric_frame
+
+__all__ = ["BaseDistributedIB"]
+
+class BaseDistributedIB(PersistenceMixin, ResumableSweepMixin, InspectionMixin,
+                        TransformerMixin, BaseEstimator):
+    """Common fit / path / rewind / transform logic; see the subclasses."""
+
+    _parameter_constraints = {
+        "feature_groups": [None, list, tuple, dict],
+        "encoder_hidden": [tuple, list],
+        "embedding_dim": [Interval(Integral, 1, None, closed="left")],
+        "decoder_hidden": [tuple, list],
+        "activation": [StrOptions(set(facade.ACTIVATION_NAMES))],
+        "fourier_frequencies": [None, Interval(Integral, 1, None, closed="left"),
+                                "array-like"],
+        "beta_start": [Interval(Real, 0, None, closed="neither")],
+        "beta_end": [Interval(Real, 0, None, closed="neither")],
+        "n_pretrain_steps": [Interval(Integral, 0, None, closed="left")],
+        "n_steps": [Interval(Integral, 1, None, closed="left")],
+        "n_checkpoints": [Interval(Integral, 1, None, closed="left")],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "validation_fraction": [Interval(Real, 0, 1, closed="left")],
+        "information_bounds": ["boolean", StrOptions({"auto"})],
+        "select_point": [StrOptions({"auto", "one_se", "best"})],
+        "keep_snapshots": ["boolean"],
+        "device": [str, object],
+        "n_threads": [None, Interval(Integral, 1, None, closed="left")],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+    }
+
+    def __init__(self, *, feature_groups=None, encoder_hidden=(64, 64),
+                 embedding_dim=8, decoder_hidden=(128, 128), activation="relu",
+                 fourier_frequencies=None, beta_start=1e-4, beta_end=1.0,
+                 n_pretrain_steps=2000, n_steps=8000, n_checkpoints=30,
+                 batch_size=256, learning_rate=3e-4, validation_fraction=0.2,
+                 information_bounds=True, select_point="auto",
+                 keep_snapshots=True, device="auto",
+                 n_threads=1, random_state=None, verbose=0):
+        self.feature_groups = feature_groups
+        self.encoder_hidden = encoder_hidden
+        self.embedding_dim = embedding_dim
+        self.decoder_hidden = decoder_hidden
+        self.activation = activation
+        self.fourier_frequencies = fourier_frequencies
+        self.beta_start = beta_start
+        self.beta_end = beta_end
+        self.n_pretrain_steps = n_pretrain_steps
+        self.n_steps = n_steps
+        self.n_checkpoints = n_checkpoints
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.validation_fraction = validation_fraction
+        self.information_bounds = information_bounds
+        self.select_point = select_point
+        self.keep_snapshots = keep_snapshots
+        self.device = device
+        self.n_threads = n_threads
+        self.random_state = random_state
+        self.verbose = verbose
+
+    # -- subclass hooks -------------------------------------------------
+    def _prepare_target(self, y):
+        """Return (encoded y, head name, n_outputs, y dtype name, stratify)."""
+        raise NotImplementedError
+
+    def _fit_target_scaling(self, y_train, y_val):
+        """Learn target statistics from the training rows alone; apply them.
+
+        Nothing about the validation rows may leak into the fit (they are the
+        held-out fold of ``cross_validate_path``).
+        """
+        return y_train, y_val
+
+    def _head_options(self, y_train, rng):
+        """Extra settings of the head, from the training targets."""
+        return {}
+
+    # -- fitting --------------------------------------------------------
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, *, X_val=None, y_val=None, groups=None):
+        """Sweep β and record the information path.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Numeric inputs. Non-numeric columns must be encoded first.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+        X_val, y_val : array-like, optional
+            An explicit validation set for the path's held-out loss, score and
+            information (for example one fold of a grouped cross-validation).
+            All of ``X`` then trains and ``validation_fraction`` is ignored.
+        groups : array-like of shape (n_samples,), optional
+            Group labels (e.g. the experiment or simulation each row comes
+            from). The random validation split then keeps each group on one
+            side, so correlated rows cannot leak from training into
+            validation. Not used with ``X_val``.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator, positioned at the path point with the best
+            validation score.
+        """
+        check_numeric_frame(X)
+        X, y = validate_data(self, X, y, dtype=np.float64, ensure_min_samples=2,
+                             **self._target_validation)
+        if self._target_validation.get("y_numeric"):
+            check_target_variation(y)
+        X_val, y_val = self._check_validation_set(X, y, X_val, y_val, groups)
+        rng = numpy_rng(self.random_state)
+        self._remember_inputs(rng, X, y, X_val, y_val, groups)
+        return self._sweep(X, y, X_val, y_val, groups, rng)
+
+    def _sweep(self, X, y, X_val, y_val, groups, rng, resume=None):
+        """Prepare the data and network, run the sweep, store the path."""
+        data = self._training_data(X, y, X_val, y_val, groups, rng)
+        spec, channels, names = self._network_spec(data, rng)
+        data["discrete"] = discrete_channels(data["X_train"], data["X_val"],
+                                             channels)
+
+        def store(record, net):
+            self._store_fit(net, record, channels, names, data, rng)
+
+        try:
+            record, net = self._run_sweep(spec, data, len(channels), rng, resume)
+        except facade.TrainingStopped as stop:
+            self._sweep_stopped(stop, store)
+        store(record, net)
+        self.fit_status_ = "complete"
+        self._resume_state = None
+        return self
+
+    def _training_data(self, X, y, X_val, y_val, groups, rng):
+        """Encoded targets and the train / validation rows."""
+        n = len(X)
+        y_all = y if X_val is None else np.concatenate([y, y_val])
+        y_enc, head, n_out, y_dtype, stratify = self._prepare_target(y_all)
+        if X_val is None:
+            X_tr, X_val, y_tr, y_val = split_validation(
+                X, y_enc, self.validation_fraction, stratify, groups, rng)
+        else:
+            X_tr, y_tr, y_val = X, y_enc[:n], y_enc[n:]
+        y_tr, y_val = self._fit_target_scaling(y_tr, y_val)
+        return {"X_train": X_tr, "y_train": y_tr, "X_val": X_val, "y_val": y_val,
+                "head": head, "n_outputs": n_out, "y_dtype": y_dtype}
+
+    def _network_spec(self, data, rng):
+        """The network's settings, its channels and their names."""
+        if self.beta_end < self.beta_start:
+            raise ValueError(
+                f"beta_end ({self.beta_end}) must be >= beta_start "
+                f"({self.beta_start})."
+            )
+        check_checkpoints(self.n_checkpoints, self.n_steps)
+        channels, names = resolve_channels(
+            self.feature_groups, self.n_features_in_,
+            getattr(self, "feature_names_in_", None))
+        X_tr = data["X_train"]
+        scale = X_tr.std(axis=0)
+        scale[scale < 1e-12] = 1.0
+        spec = dict(
+            channels=channels, n_features=self.n_features_in_,
+            center=X_tr.mean(axis=0), scale=scale,
+            frequencies=fourier_frequencies(self.fourier_frequencies),
+            encoder_hidden=check_layer_sizes("encoder_hidden", self.encoder_hidden,
+                                             allow_empty=True),
+            embedding_dim=self.embedding_dim,
+            decoder_hidden=check_layer_sizes("decoder_hidden", self.decoder_hidden,
+                                             allow_empty=True),
+            activation=self.activation, head=data["head"],
+            n_outputs=data["n_outputs"],
+            head_options=self._head_options(data["y_train"], rng))
+        return spec, channels, names
+
+    @staticmethod
+    def _bounds_batch_size(data):
+        """The evaluation batch K: all held-out rows, at most BOUNDS_BATCH_SIZE."""
+        return min(BOUNDS_BATCH_SIZE, len(data["X_val"]))
+
+    def _run_sweep(self, spec, data, n_channels, rng, resume=None):
+        """Train the network along the β schedule; return (record, network)."""
+        device = facade.resolve_device(self.device)
+        total = self.n_pretrain_steps + self.n_steps
+        progress = SweepProgress(total, type(self).__name__) if self.verbose else None
+        config = facade.TrainConfig(
+            beta_start=float(self.beta_start), beta_end=float(self.beta_end),
+            n_pretrain_steps=self.n_pretrain_steps, n_steps=self.n_steps,
+            batch_size=self.batch_size, learning_rate=float(self.learning_rate),
+            n_checkpoints=self.n_checkpoints, keep_snapshots=self.keep_snapshots,
+            progress=progress)
+        bounds_fn = None
+        if self.information_bounds:
+            bounds_fn = facade.make_information_fn(
+                self._bounds_batch_size(data), BOUNDS_N_BATCHES, draw_seed(rng),
+                data["discrete"], MIXTURE_SAMPLES, device)
+        start = time.perf_counter()
+        net = None
+        try:
+            with facade.torch_threads(self.n_threads):
+                net = facade.build_network(spec, draw_seed(rng))
+                net, record = facade.fit_network(
+                    net, data["X_train"], data["y_train"], data["X_val"],
+                    data["y_val"], config, seed=draw_seed(rng), device=device,
+                    y_dtype=data["y_dtype"], bounds_fn=bounds_fn, resume=resume)
+        except facade.TrainingStopped as stop:
+            stop.network = net
+            raise
+        finally:
+            if progress is not None:
+                progress.close()
+        self.fit_time_ = time.perf_counter() - start
+        self.bounds_time_ = 0.0 if bounds_fn is None else bounds_fn.elapsed
+        return record, net
+
+    def _store_fit(self, net, record, channels, names, data, rng):
+        """Set the fitted attributes and move to the default path point."""
+        self.network_ = net
+        self.channels_ = channels
+        self.n_channels_ = len(channels)
+        self.checkpoint_steps_ = record["step"]
+        self._snapshots = record["snapshots"] or None
+        self._final_state = record["final_state"]
+        self.information_path_ = path_from_record(
+            record, names, data["discrete"], self._bounds_batch_size(data))
+        X_tr = data["X_train"]
+        self._feature_center = X_tr.mean(axis=0)
+        self._channel_values = [default_channel_values(X_tr[:, cols], rng)
+                                for cols in channels]
+        rule = (self._default_select_point if self.select_point == "auto"
+                else self.select_point)
+        self.best_point_ = self.information_path_.select_point(rule)
+        if self._snapshots is None:
+            self.path_point_ = self.information_path_.n_points - 1
+        else:
+            self.set_path_point(self.best_point_)
+
+    def _check_validation_set(self, X, y, X_val, y_val, groups):
+        """Validate ``X_val``/``y_val`` and ``groups``; return the checked pair."""
+        check_validation_request(X_val, y_val, groups, self.validation_fraction,
+                                 len(X))
+        if X_val is None:
+            return None, None
+        check_numeric_frame(X_val)
+        X_val, y_val = validate_data(self, X_val, y_val, reset=False,
+                                     dtype=np.float64, **self._target_validation)
+        y_val = check_target_shape(y, y_val)
+        self._check_validation_target(y, y_val)
+        return X_val, y_val
+
+    def _check_validation_target(self, y, y_val):
+        """Hook: refuse validation targets the training targets cannot explain."""
+
+    # -- the path -------------------------------------------------------
+    def set_path_point(self, index=None, *, beta=None, total_information=None):
+        """Rewind the model to a checkpoint of the information path.
+
+        Give exactly one of ``index``, ``beta`` (nearest on a log scale) or
+        ``total_information`` (nearest total in bits). ``index=None`` with no
+        other argument returns to the default point, ``best_point_``.
+
+        Returns
+        -------
+        self : object
+        """
+        check_is_fitted(self)
+        path = self.information_path_
+        given = sum(v is not None for v in (index, beta, total_information))
+        if given > 1:
+            raise ValueError("Give only one of index, beta or total_information.")
+        if given == 0:
+            index = self.best_point_
+        elif index is None:
+            index = path.nearest_point(beta=beta, total_information=total_information)
+        if isinstance(index, bool) or not isinstance(index, Integral):
+            raise TypeError(f"index must be an int, got {index!r}.")
+        if not -path.n_points <= index < path.n_points:
+            raise ValueError(
+                f"index {index} is out of range for a path of {path.n_points} points."
+            )
+        index = int(index) % path.n_points
+        if self._snapshots is None:
+            if index != path.n_points - 1:
+                raise ValueError(
+                    "This model was fitted with keep_snapshots=False, so only the "
+                    "last path point is available."
+                )
+            state = self._final_state
+        else:
+            state = self._snapshots[index]
+        facade.load_state(self.network_, state)
+        self.path_point_ = index
+        return self
+
+    # -- inference ------------------------------------------------------
+    def _validated(self, X):
+        check_is_fitted(self)
+        check_numeric_frame(X)
+        return validate_data(self, X, dtype=np.float64, reset=False)
+
+    def _head_output(self, X):
+        X = self._validated(X)
+        with facade.torch_threads(self.n_threads):
+            return facade.predict_output(self.network_, X)
+
+    def encode(self, X):
+        """Posterior means and log-variances of every channel.
+
+        Returns
+        -------
+        means, log_vars : ndarray of shape (n_channels, n_samples, embedding_dim)
+        """
+        return self._encode_array(self._validated(X))
+
+    def _encode_array(self, X):
+        """Encode an already validated float array (no feature-name checks)."""
+        with facade.torch_threads(self.n_threads):
+            return facade.encode(self.network_, X)
+
+    def transform(self, X):
+        """Posterior means of all channels at the current path point.
+
+        Returns
+        -------
+        U : ndarray of shape (n_samples, n_channels * embedding_dim)
+            Channel-major: columns ``c * embedding_dim ... (c + 1) *
+            embedding_dim - 1`` belong to channel ``c``.
+        """
+        means, _ = self.encode(X)
+        return means.transpose(1, 0, 2).reshape(means.shape[1], -1)
+
+    def get_feature_names_out(self, input_features=None):
+        """Names ``<channel>_u<k>`` of the transform's columns."""
+        check_is_fitted(self)
+        return np.asarray(
+            [f"{name}_u{k}" for name in self.information_path_.feature_names
+             for k in range(self.embedding_dim)], dtype=object)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = False
+        tags.non_deterministic = False
+        return tags

@@ -1,0 +1,169 @@
+"""Categorical columns of a table: one channel each, one-hot inside.
+
+A pandas DataFrame may hold string, object or ``category`` columns (and,
+when named in ``categorical_features``, integer codes). Each such column
+becomes one channel: the estimator sees its one-hot block, the path and the
+report see the column. Categories are learned at ``fit``; a category first
+seen at ``predict`` is encoded as the all-zero block with a warning, like
+``OneHotEncoder(handle_unknown='warn')``.
+"""
+
+import warnings
+from numbers import Integral
+
+import numpy as np
+import pandas as pd
+from pandas.api.types import is_bool_dtype, is_numeric_dtype
+
+__all__ = ["CategoricalLayout", "UnknownCategoryWarning", "fit_layout"]
+
+# Most categories a column may have before it is refused as an identifier.
+MAX_CATEGORIES = 1000
+
+
+class UnknownCategoryWarning(UserWarning):
+    """A category not seen at ``fit`` was met; it is encoded as all zeros."""
+
+
+def _is_frame(X):
+    return hasattr(X, "columns") and hasattr(X, "dtypes")
+
+
+def _auto_columns(frame):
+    """Positions of the columns that are neither numeric nor boolean."""
+    return [j for j, (_, t) in enumerate(frame.dtypes.items())
+            if not (is_numeric_dtype(t) or is_bool_dtype(t))]
+
+
+def _named_columns(frame, spec):
+    """Positions of the columns listed in ``categorical_features``."""
+    names = [str(c) for c in frame.columns]
+    out = []
+    for item in spec:
+        if isinstance(item, (bool, np.bool_)):
+            raise TypeError("categorical_features lists column names or "
+                            f"positions, not booleans; got {item!r}.")
+        if isinstance(item, Integral):
+            if not 0 <= item < len(names):
+                raise ValueError(f"categorical_features: column {item} is out of "
+                                 f"range for {len(names)} columns.")
+            out.append(int(item))
+        elif str(item) in names:
+            out.append(names.index(str(item)))
+        else:
+            raise ValueError(f"categorical_features: no column {item!r}; the "
+                             f"columns are {names}.")
+    return sorted(set(out))
+
+
+def _categories(column, name):
+    """The sorted categories of one column (its own order for ``category``)."""
+    if column.isna().any():
+        raise ValueError(
+            f"Categorical column {name!r} has missing values. Fill them (for "
+            "example with a 'missing' category) or drop those rows.")
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        cats = np.asarray(column.cat.categories, dtype=object)
+    else:
+        cats = np.asarray(sorted(pd.unique(column), key=str), dtype=object)
+    if len(cats) > MAX_CATEGORIES:
+        raise ValueError(
+            f"Categorical column {name!r} has {len(cats)} distinct values "
+            f"(more than {MAX_CATEGORIES}); it looks like an identifier. Drop "
+            "it, or bin it into fewer categories.")
+    return cats
+
+
+class CategoricalLayout:
+    """Where each input column lands in the numeric matrix the network sees.
+
+    Parameters
+    ----------
+    n_columns : int
+        Columns of the input table.
+    categories : dict of int to ndarray
+        For each categorical column (by position), its categories in order.
+    """
+
+    def __init__(self, n_columns, categories):
+        self.n_columns = n_columns
+        self.categories = categories
+        self.blocks = []
+        start = 0
+        for j in range(n_columns):
+            width = len(categories[j]) if j in categories else 1
+            self.blocks.append(list(range(start, start + width)))
+            start += width
+        self.n_outputs = start
+
+    def expand_channels(self, channels):
+        """Channels of input columns as channels of numeric columns."""
+        return [[k for j in cols for k in self.blocks[j]] for cols in channels]
+
+    def channel_categories(self, channels):
+        """Per channel: the categories of a lone categorical column, else None."""
+        return [self.categories.get(cols[0]) if len(cols) == 1 else None
+                for cols in channels]
+
+    def transform(self, frame, *, warn=True):
+        """The numeric matrix: numeric columns as they are, categories one-hot."""
+        out = np.zeros((len(frame), self.n_outputs))
+        for j in range(self.n_columns):
+            column = frame.iloc[:, j]
+            block = self.blocks[j]
+            if j not in self.categories:
+                out[:, block[0]] = _numeric(column)
+                continue
+            cats = self.categories[j]
+            codes = pd.Categorical(column, categories=cats).codes
+            unknown = (codes < 0) & column.notna().to_numpy()
+            if column.isna().any():
+                raise ValueError(f"Categorical column {column.name!r} has missing "
+                                 "values; fill or drop them before predicting.")
+            if warn and unknown.any():
+                seen = sorted({str(v) for v in column[unknown]})[:5]
+                warnings.warn(
+                    f"Column {column.name!r} has categories not seen during fit "
+                    f"({', '.join(seen)}); they are encoded as all zeros, the "
+                    "channel's 'unknown' input.", UnknownCategoryWarning,
+                    stacklevel=4)
+            rows = np.flatnonzero(codes >= 0)
+            out[rows, np.asarray(block)[codes[rows]]] = 1.0
+        return out
+
+
+def _numeric(column):
+    """A numeric or boolean column as float64 (booleans as 0 and 1)."""
+    return column.to_numpy(dtype=np.float64, na_value=np.nan)
+
+
+def fit_layout(X, categorical_features):
+    """The layout of a table, or None when it has no categorical column.
+
+    Parameters
+    ----------
+    X : array-like
+        The training input. Only pandas DataFrames can hold categories.
+    categorical_features : 'auto', list of str or int, or None
+        'auto': every column that is neither numeric nor boolean. A list
+        names the columns (names or positions; integer codes allowed). None:
+        no column is categorical (non-numeric columns are refused).
+    """
+    if categorical_features is None or not _is_frame(X):
+        if categorical_features not in (None, "auto"):
+            raise ValueError(
+                "categorical_features names columns, which needs a pandas "
+                "DataFrame; X has no column names.")
+        return None
+    if isinstance(categorical_features, str):
+        if categorical_features != "auto":
+            raise ValueError("categorical_features must be 'auto', None or a list "
+                             f"of columns; got {categorical_features!r}.")
+        positions = _auto_columns(X)
+    else:
+        positions = _named_columns(X, list(categorical_features))
+    if not positions:
+        return None
+    names = [str(c) for c in X.columns]
+    categories = {j: _categories(X.iloc[:, j], names[j]) for j in positions}
+    return CategoricalLayout(X.shape[1], categories)

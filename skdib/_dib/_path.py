@@ -1,0 +1,306 @@
+"""The information path: what a β sweep records at each checkpoint."""
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from skdib._dib._estimates import combine_estimates
+
+__all__ = ["InformationPath"]
+
+
+@dataclass(frozen=True)
+class InformationPath:
+    """Record of a β sweep, one row per checkpoint, rows by increasing β.
+
+    Parameters
+    ----------
+    beta : ndarray of shape (n_points,)
+        Bottleneck strength at each checkpoint.
+    kl : ndarray of shape (n_points, n_features)
+        KL divergence of each channel's posterior to the prior, averaged over
+        held-out data, in bits. It is an upper bound on the information that
+        the channel transmits.
+    information : ndarray of shape (n_points, n_features)
+        The point estimate of the information per channel, in bits, made by
+        the method in ``information_method`` (see the user guide, "Bits per
+        channel"): the exact finite-mixture information for discrete
+        channels, the midpoint of the sandwich bounds for continuous ones,
+        ``kl`` when no bounds were computed. Fitted estimators guarantee
+        ``0 <= information_lower <= information <= information_upper <= kl``.
+    information_lower, information_upper : ndarray or None
+        Bounds on the information per channel in bits, or None when not
+        computed: Kolchinsky-Tracey pairwise bounds for discrete channels,
+        InfoNCE below and min(leave-one-out, KL) above for continuous ones.
+    loss_train, loss_val : ndarray of shape (n_points,)
+        Prediction loss (cross-entropy or negative log-likelihood, in bits per
+        sample, without the β term) on training and held-out data.
+    score_val : ndarray of shape (n_points,)
+        Held-out score: accuracy for classifiers, R² for regressors.
+    score_val_se : ndarray of shape (n_points,) or None
+        Standard error of ``score_val`` over the held-out samples.
+    relevance_lower : ndarray of shape (n_points,) or None
+        InfoNCE lower bound on I(U; Y) in bits on held-out data (InfoNCE head
+        only).
+    feature_names : tuple of str
+        One name per channel (a feature, or a feature group).
+    bounds_saturated : ndarray of bool of shape (n_points, n_features) or None
+        Cells where the InfoNCE lower bound is within one bit of its ceiling
+        log2(``bounds_batch_size``): the interval is then wide and
+        ``information`` a weak estimate.
+    information_method : tuple of str or None
+        Per channel, how ``information`` was made: ``"mixture"``,
+        ``"sandwich"`` or ``"kl"``; None for a path built by hand.
+    bounds_batch_size : int or None
+        The evaluation batch K of the sandwich bounds.
+
+    Attributes
+    ----------
+    total_information : ndarray of shape (n_points,)
+        ``information`` summed over channels.
+    n_points : int
+        Number of checkpoints.
+    bounds_gap : ndarray of shape (n_points, n_features) or None
+        ``information_upper - information_lower``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skdib import InformationPath
+    >>> path = InformationPath(
+    ...     beta=np.array([1e-3, 1e-1]),
+    ...     kl=np.array([[1.0, 0.5], [0.4, 0.0]]),
+    ...     information=np.array([[1.0, 0.5], [0.4, 0.0]]),
+    ...     loss_train=np.array([0.1, 0.6]), loss_val=np.array([0.2, 0.6]),
+    ...     score_val=np.array([0.95, 0.7]), feature_names=("a", "b"))
+    >>> path.total_information
+    array([1.5, 0.4])
+    >>> path.to_frame().shape
+    (4, 16)
+    """
+
+    beta: np.ndarray
+    kl: np.ndarray
+    information: np.ndarray
+    loss_train: np.ndarray
+    loss_val: np.ndarray
+    score_val: np.ndarray
+    feature_names: tuple
+    information_lower: np.ndarray | None = None
+    information_upper: np.ndarray | None = None
+    score_val_se: np.ndarray | None = None
+    relevance_lower: np.ndarray | None = None
+    bounds_saturated: np.ndarray | None = None
+    information_method: tuple | None = None
+    bounds_batch_size: int | None = None
+
+    def __post_init__(self):
+        beta = np.asarray(self.beta, dtype=float)
+        n_points, n_features = np.shape(self.kl)
+        if beta.shape != (n_points,):
+            raise ValueError(
+                f"beta has shape {beta.shape}; expected ({n_points},) to match kl."
+            )
+        if len(self.feature_names) != n_features:
+            raise ValueError(
+                f"{len(self.feature_names)} feature names for {n_features} channels."
+            )
+        for name in ("kl", "information", "information_lower", "information_upper",
+                     "bounds_saturated"):
+            value = getattr(self, name)
+            if value is not None and np.shape(value) != (n_points, n_features):
+                raise ValueError(
+                    f"{name} has shape {np.shape(value)}; expected "
+                    f"({n_points}, {n_features})."
+                )
+        for name in ("loss_train", "loss_val", "score_val", "score_val_se",
+                     "relevance_lower"):
+            value = getattr(self, name)
+            if value is not None and np.shape(value) != (n_points,):
+                raise ValueError(f"{name} must have shape ({n_points},).")
+        method = self.information_method
+        if method is not None and len(method) != n_features:
+            raise ValueError(
+                f"information_method has {len(method)} entries for {n_features} "
+                "channels.")
+        if n_points > 1 and np.any(np.diff(beta) < 0):
+            raise ValueError("Checkpoints must be ordered by increasing beta.")
+        object.__setattr__(self, "feature_names", tuple(map(str, self.feature_names)))
+
+    @property
+    def n_points(self):
+        """Number of checkpoints on the path."""
+        return len(self.beta)
+
+    @property
+    def total_information(self):
+        """Information summed over channels, in bits, per checkpoint."""
+        return np.asarray(self.information).sum(axis=1)
+
+    @property
+    def bounds_gap(self):
+        """Width of the interval around ``information``, in bits (or None)."""
+        if self.information_lower is None or self.information_upper is None:
+            return None
+        return (np.asarray(self.information_upper, dtype=float)
+                - np.asarray(self.information_lower, dtype=float))
+
+    @property
+    def has_bounds(self):
+        """Whether the InfoNCE / leave-one-out bounds were computed."""
+        return self.information_lower is not None
+
+    def to_frame(self):
+        """Tidy table: one row per (checkpoint, channel).
+
+        Returns
+        -------
+        frame : pandas.DataFrame
+            Columns ``point``, ``beta``, ``feature``, ``feature_index``,
+            ``information``, ``information_lower``, ``information_upper``,
+            ``bounds_gap``, ``bounds_saturated``, ``information_method``,
+            ``kl``, ``total_information``, ``loss_train``, ``loss_val``,
+            ``score_val`` and ``score_val_se``. Bounds are NaN (and the flag
+            False) when they were not computed.
+        """
+        n_points, n_features = np.shape(self.kl)
+        point = np.repeat(np.arange(n_points), n_features)
+
+        def per_point(values):
+            return np.repeat(np.asarray(values, dtype=float), n_features)
+
+        def per_cell(values):
+            if values is None:
+                return np.full(n_points * n_features, np.nan)
+            return np.asarray(values, dtype=float).ravel()
+
+        return pd.DataFrame(
+            {
+                "point": point,
+                "beta": per_point(self.beta),
+                "feature": np.tile(np.array(self.feature_names, object), n_points),
+                "feature_index": np.tile(np.arange(n_features), n_points),
+                "information": per_cell(self.information),
+                "information_lower": per_cell(self.information_lower),
+                "information_upper": per_cell(self.information_upper),
+                "bounds_gap": per_cell(self.bounds_gap),
+                "bounds_saturated": (np.zeros(n_points * n_features, bool)
+                                     if self.bounds_saturated is None else
+                                     np.asarray(self.bounds_saturated).ravel()),
+                "information_method": np.tile(np.array(
+                    self.information_method or ("given",) * n_features, object),
+                    n_points),
+                "kl": per_cell(self.kl),
+                "total_information": per_point(self.total_information),
+                "loss_train": per_point(self.loss_train),
+                "loss_val": per_point(self.loss_val),
+                "score_val": per_point(self.score_val),
+                "score_val_se": per_point(np.full(n_points, np.nan)
+                                          if self.score_val_se is None
+                                          else self.score_val_se),
+            }
+        )
+
+    def nearest_point(self, *, beta=None, total_information=None):
+        """Index of the checkpoint closest to a β (log scale) or a total in bits."""
+        if (beta is None) == (total_information is None):
+            raise ValueError("Give exactly one of beta or total_information.")
+        if beta is not None:
+            if not np.isfinite(beta) or beta <= 0:
+                raise ValueError(f"beta must be a positive number, got {beta!r}.")
+            return int(np.argmin(np.abs(np.log(self.beta) - np.log(beta))))
+        if not np.isfinite(total_information) or total_information < 0:
+            raise ValueError(
+                f"total_information must be >= 0 bits, got {total_information!r}."
+            )
+        return int(np.argmin(np.abs(self.total_information - total_information)))
+
+    def select_point(self, rule="one_se"):
+        """Index of the default checkpoint.
+
+        ``'best'``: the highest validation score; ties (common for accuracy
+        on small sets) go to the lowest validation loss, then the larger β.
+        ``'one_se'``: the most compressed checkpoint (largest β) whose
+        validation score is within one standard error of the best, the rule
+        of Breiman et al. and glmnet's ``lambda.1se``: on small validation sets
+        it picks a point as good as the best within noise, with fewer bits.
+        """
+        if rule not in ("one_se", "best"):
+            raise ValueError(f"rule must be 'one_se' or 'best', got {rule!r}.")
+        score = np.asarray(self.score_val, dtype=float)
+        loss = np.asarray(self.loss_val, dtype=float)
+        # lexsort: last key is primary -> max score, then min loss, then max β
+        best = int(np.lexsort((-np.arange(len(score)), loss, -score))[0])
+        if rule == "best" or self.score_val_se is None:
+            return best
+        ok = np.flatnonzero(score >= score[best] - self.score_val_se[best])
+        return int(ok[-1])
+
+    def coarsest_point(self, min_score):
+        """Index of the most compressed checkpoint scoring at least ``min_score``.
+
+        The coarsest approximation that is still good enough: among the
+        checkpoints whose validation score reaches ``min_score``, the one
+        with the least total information (ties: the larger β). None when no
+        checkpoint reaches it.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skdib import InformationPath
+        >>> bits = np.array([[3.0, 2.0], [1.0, 0.5], [0.2, 0.0]])
+        >>> path = InformationPath(
+        ...     beta=np.array([1e-3, 1e-2, 1e-1]), kl=bits, information=bits,
+        ...     loss_train=np.zeros(3), loss_val=np.zeros(3),
+        ...     score_val=np.array([0.9, 0.85, 0.6]), feature_names=("a", "b"))
+        >>> path.coarsest_point(0.8)
+        1
+        >>> path.coarsest_point(0.95) is None
+        True
+        """
+        score = np.asarray(self.score_val, dtype=float)
+        ok = np.flatnonzero(score >= min_score)
+        if ok.size == 0:
+            return None
+        total = self.total_information[ok]
+        return int(ok[np.lexsort((-ok, total))[0]])
+
+    def drop_order(self, threshold=0.05):
+        """Channel ranking by when each loses its information as β rises.
+
+        Returns
+        -------
+        order : ndarray of shape (n_features,)
+            ``order[i]`` is the index of the first checkpoint from which channel
+            ``i`` stays below ``threshold`` bits (``n_points`` if it never
+            does). Larger means the channel kept its information longer.
+        """
+        info = np.asarray(self.information)
+        above = info > threshold
+        # last point where the channel is above threshold, +1; 0 if never above
+        rev = above[::-1]
+        last = np.where(rev.any(axis=0), self.n_points - np.argmax(rev, axis=0), 0)
+        return last.astype(int)
+
+    def __repr__(self):
+        return (
+            f"InformationPath(n_points={self.n_points}, "
+            f"n_features={len(self.feature_names)}, "
+            f"beta=[{self.beta[0]:.3g} .. {self.beta[-1]:.3g}], "
+            f"bounds={self.has_bounds})"
+        )
+
+
+def path_from_record(record, names, discrete, batch_size):
+    """The :class:`InformationPath` of a training record (see the backend)."""
+    relevance = record["relevance"]
+    estimates = combine_estimates(record["kl"], record["estimates"], discrete,
+                                  batch_size)
+    return InformationPath(
+        beta=record["beta"], kl=record["kl"], **estimates,
+        loss_train=record["loss_train"], loss_val=record["loss_val"],
+        score_val=record["score_val"], score_val_se=record["score_val_se"],
+        relevance_lower=None if np.all(np.isnan(relevance)) else relevance,
+        bounds_batch_size=None if record["estimates"] is None else batch_size,
+        feature_names=tuple(names))

@@ -1,0 +1,103 @@
+"""Stopped sweeps: keep the path so far, explain, and resume exactly."""
+
+import copy
+import warnings
+
+import joblib
+import numpy as np
+from sklearn.utils.validation import validate_data
+
+from skdib._backend import facade
+from skdib.exceptions import DivergenceError, SweepInterruptedWarning
+
+__all__ = ["ResumableSweepMixin"]
+
+# What a stopped fit keeps so that ``continue_fit`` can replay it.
+_REPLAY = ("_rng_state", "_data_hash", "_resume_state")
+
+
+class ResumableSweepMixin:
+    """``continue_fit`` and the handling of diverged or interrupted sweeps."""
+
+    def _remember_inputs(self, rng, X, y, X_val, y_val, groups):
+        """Record what a resumed sweep must replay: the seed state and data."""
+        self._rng_state = copy.deepcopy(rng.bit_generator.state)
+        self._data_hash = joblib.hash((X, y, X_val, y_val, groups))
+
+    def _forget_fit(self):
+        """Remove every fitted attribute: the estimator is unfitted again."""
+        for name in [k for k in vars(self) if k.endswith("_")
+                     and not k.startswith("__")]:
+            delattr(self, name)
+        for name in (*_REPLAY, "_snapshots", "_final_state"):
+            self.__dict__.pop(name, None)
+
+    def _sweep_stopped(self, stop, store):
+        """Keep the path so far (``store(record, network)``), then raise."""
+        total = self.n_pretrain_steps + self.n_steps
+        if stop.record is None:
+            self._forget_fit()
+            if stop.reason == "interrupted":
+                raise KeyboardInterrupt
+            raise DivergenceError(self._divergence_message(stop, kept=False),
+                                  stop.step, stop.beta)
+        facade.load_state(stop.network, stop.record["final_state"])
+        store(stop.record, stop.network)
+        self.fit_status_ = stop.reason
+        self._resume_state = stop.resume
+        if stop.reason == "interrupted":
+            warnings.warn(SweepInterruptedWarning(
+                f"The sweep was interrupted at step {stop.step} of {total}; the "
+                f"estimator keeps the {self.information_path_.n_points} "
+                "checkpoints recorded so far and predicts from them. "
+                "est.continue_fit(X, y) with the same data resumes the sweep "
+                "from its last checkpoint."), stacklevel=3)
+            raise KeyboardInterrupt
+        raise DivergenceError(self._divergence_message(stop, kept=True),
+                              stop.step, stop.beta)
+
+    def _divergence_message(self, stop, kept):
+        where = (f"The path up to the last finite checkpoint (β = "
+                 f"{self.information_path_.beta[-1]:.3g}, "
+                 f"{self.information_path_.n_points} points) is kept on the "
+                 "estimator, which predicts from it." if kept else
+                 "No checkpoint had been reached, so nothing was kept.")
+        return (f"The β sweep diverged at step {stop.step} (β = {stop.beta:.3g}): "
+                f"{stop.detail}. {where} Try a lower learning_rate (now "
+                f"{self.learning_rate:g}), a narrower β range (a smaller beta_end, "
+                f"now {self.beta_end:g}), or standardised inputs and targets.")
+
+    def continue_fit(self, X, y, *, X_val=None, y_val=None, groups=None):
+        """Resume a sweep that was interrupted or diverged.
+
+        The sweep restarts from its last recorded checkpoint with the
+        network, optimizer and random-generator states it had there, so the
+        finished path equals that of one uninterrupted fit with the same
+        ``random_state`` (exactly, on the CPU). Pass the same data as to
+        ``fit``. Settings that shape the schedule or the network must not
+        change in between; ``learning_rate`` may (e.g. after a divergence),
+        and then the rest of the path follows the new rate.
+
+        Returns
+        -------
+        self : object
+        """
+        status = getattr(self, "fit_status_", None)
+        if status not in ("interrupted", "diverged"):
+            raise ValueError(
+                "continue_fit resumes an interrupted or diverged sweep; this "
+                f"estimator's fit_status_ is {status!r}. Call fit instead.")
+        X_c, y_c = validate_data(self, X, y, reset=False, dtype=np.float64,
+                                 **self._target_validation)
+        X_val, y_val = self._check_validation_set(X_c, y_c, X_val, y_val, groups)
+        if joblib.hash((X_c, y_c, X_val, y_val, groups)) != self._data_hash:
+            raise ValueError(
+                "continue_fit needs the same X, y (and X_val, y_val, groups) as "
+                "the interrupted fit; these differ.")
+        rng = np.random.default_rng()
+        rng.bit_generator.state = copy.deepcopy(self._rng_state)
+        return self._sweep(X_c, y_c, X_val, y_val, groups, rng,
+                           resume=self._resume_state)
+
+    def __sklearn_is_fitted__(self):
+        return hasattr(self, "information_path_") and hasattr(self, "network_")

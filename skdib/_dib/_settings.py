@@ -1,0 +1,52 @@
+"""Hyperparameter checks of the Distributed IB estimators (no torch)."""
+
+from numbers import Integral
+
+import numpy as np
+
+__all__ = ["BOUNDS_BATCH_SIZE", "BOUNDS_N_BATCHES", "MIXTURE_SAMPLES",
+           "check_checkpoints", "check_layer_sizes", "fourier_frequencies"]
+
+# Evaluation batch K of the InfoNCE / leave-one-out bounds (the SI uses 1024)
+# and the number of batches averaged: the cost of the bounds per checkpoint is
+# at most n_channels * BOUNDS_N_BATCHES * K**2 * embedding_dim, on any device.
+BOUNDS_BATCH_SIZE = 1024
+BOUNDS_N_BATCHES = 2
+# Monte Carlo draws per mixture component for discrete channels.
+MIXTURE_SAMPLES = 1024
+
+
+def check_layer_sizes(name, value, allow_empty):
+    """``value`` as a tuple of positive layer widths, or a clear error."""
+    sizes = tuple(value)
+    ok = all(isinstance(s, Integral) and not isinstance(s, bool) and s > 0
+             for s in sizes)
+    if not ok or (not sizes and not allow_empty):
+        raise ValueError(
+            f"{name} must be a tuple of positive ints (layer widths); got {value!r}."
+        )
+    return tuple(int(s) for s in sizes)
+
+
+def fourier_frequencies(value):
+    """Fourier frequencies: None -> none, int K -> 2**k * pi for k=1..K."""
+    if value is None:
+        return []
+    if isinstance(value, Integral):
+        return [float(2.0**k * np.pi) for k in range(1, int(value) + 1)]
+    freqs = np.asarray(value, dtype=float).ravel()
+    if freqs.size == 0 or not np.all(np.isfinite(freqs)):
+        raise ValueError(
+            "fourier_frequencies must be None, a positive int or a non-empty "
+            f"array of finite frequencies; got {value!r}."
+        )
+    return freqs.tolist()
+
+
+def check_checkpoints(n_checkpoints, n_steps):
+    """Every checkpoint needs a ramp step of its own."""
+    if n_checkpoints > n_steps:
+        raise ValueError(
+            f"n_checkpoints={n_checkpoints} is more than n_steps={n_steps}: each "
+            "checkpoint of the path is recorded at its own step of the β ramp. "
+            "Lower n_checkpoints or raise n_steps.")

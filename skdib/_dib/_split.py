@@ -1,0 +1,113 @@
+"""Held-out rows for the path: explicit validation sets and random splits."""
+
+import warnings
+
+import numpy as np
+from sklearn.model_selection import GroupShuffleSplit, train_test_split
+from sklearn.utils.validation import _num_samples
+
+from skdib._utils._validation import check_groups
+
+__all__ = ["MIN_VALIDATION_ROWS", "check_target_variation",
+           "check_validation_request", "split_validation"]
+
+# Below this many validation rows the path's validation score (and the point
+# picked from it) is mostly noise: fit warns and suggests cross-validation.
+MIN_VALIDATION_ROWS = 50
+
+
+def check_validation_request(X_val, y_val, groups, validation_fraction, n_rows):
+    """Refuse inconsistent combinations of ``X_val``/``y_val`` and ``groups``."""
+    if (X_val is None) != (y_val is None):
+        raise ValueError("Give both X_val and y_val, or neither.")
+    if X_val is not None and _num_samples(X_val) < 2:
+        raise ValueError(
+            f"X_val has {_num_samples(X_val)} row(s); the path's validation "
+            "score and its standard error need at least 2 (and mean little "
+            f"below {MIN_VALIDATION_ROWS}).")
+    if groups is None:
+        return
+    if X_val is not None:
+        raise ValueError(
+            "groups shapes the random validation split; it cannot be "
+            "combined with an explicit X_val, y_val.")
+    if validation_fraction == 0:
+        raise ValueError(
+            "groups needs validation_fraction > 0 (it decides which "
+            "groups are held out).")
+    check_groups(groups, n_rows, min_labels=2)
+
+
+def check_target_variation(y):
+    """Warn when a numeric target (or one of its columns) is constant."""
+    y2 = np.asarray(y, dtype=np.float64).reshape(len(y), -1)
+    constant = np.flatnonzero(np.ptp(y2, axis=0) == 0) if len(y2) else []
+    if len(constant) == 0:
+        return
+    what = (f"y is constant (every value is {y2[0, 0]:g})" if y2.shape[1] == 1
+            else f"y columns {constant.tolist()} are constant")
+    warnings.warn(
+        f"{what}: no feature can carry information about it, so the "
+        "information path stays at 0 bits and R² is undefined. Check that the "
+        "right column is the target.", UserWarning, stacklevel=3)
+
+
+def check_target_shape(y, y_val):
+    """``y_val`` must match ``y`` beyond the number of rows."""
+    y_val = np.asarray(y_val)
+    if y_val.ndim != np.ndim(y) or y_val.shape[1:] != np.shape(y)[1:]:
+        raise ValueError(
+            f"y_val has shape {y_val.shape}, which does not match y's "
+            f"{np.shape(y)} beyond the number of rows.")
+    return y_val
+
+
+def _stratify_labels(y, n, n_val, stratify):
+    """The labels to stratify by, when every class can be on both sides."""
+    if not stratify:
+        return None
+    _, counts = np.unique(y, return_counts=True)
+    if counts.min() >= 2 and n_val >= len(counts) and n - n_val >= len(counts):
+        return y
+    return None
+
+
+def split_validation(X, y, fraction, stratify, groups, rng):
+    """(X_train, X_val, y_train, y_val): a random split seeded from ``rng``.
+
+    ``fraction == 0`` validates on the training rows; ``groups`` keeps each
+    group on one side; classification targets are stratified when possible.
+    """
+    n = X.shape[0]
+    if fraction == 0:
+        return X, X, y, y
+    seed = int(rng.integers(0, 2**31 - 1))
+    if groups is not None:
+        splitter = GroupShuffleSplit(n_splits=1, random_state=seed,
+                                     test_size=fraction)
+        train, val = next(splitter.split(X, y, np.asarray(groups)))
+        _check_split_sizes(n, len(train), len(val), fraction, "groups")
+        return X[train], X[val], y[train], y[val]
+    n_val = max(1, int(round(fraction * n)))
+    _check_split_sizes(n, n - n_val, n_val, fraction)
+    return train_test_split(X, y, test_size=n_val, random_state=seed,
+                            stratify=_stratify_labels(y, n, n_val, stratify))
+
+
+def _check_split_sizes(n, n_train, n_val, fraction, by=None):
+    """Refuse splits the path cannot use; warn when validation is tiny."""
+    how = f"validation_fraction={fraction}" + ("" if by is None else " by groups")
+    if n_train < 2 or n_val < 2:
+        raise ValueError(
+            f"X has {n} rows: {how} holds out {n_val} for validation and leaves "
+            f"{n_train} for training, but fitting a path needs at least 2 of "
+            "each (a validation score and its standard error are undefined on "
+            "fewer). Use more rows, or validation_fraction=0 to validate on "
+            "the training rows.")
+    if n_val < MIN_VALIDATION_ROWS:
+        warnings.warn(
+            f"Only {n_val} validation rows ({how} of {n} rows): the path's "
+            "validation score, and the default point chosen from it, are "
+            f"mostly noise below {MIN_VALIDATION_ROWS} rows. Use "
+            "skdib.compare.cross_validate_path to score every row out of fold, "
+            "or pass a larger X_val, y_val.", UserWarning, stacklevel=4)

@@ -1,0 +1,131 @@
+"""Input checks shared by the estimators and the command line (no torch)."""
+
+import numpy as np
+from pandas.api.types import is_bool_dtype, is_numeric_dtype
+
+__all__ = ["check_groups", "check_numeric_frame", "non_numeric_columns",
+           "plain_value"]
+
+_ENCODE_HINT = (
+    "Encode them first (for example one-hot with "
+    "sklearn.preprocessing.OneHotEncoder) and pass each encoded block as one "
+    "entry of feature_groups."
+)
+
+
+def _is_series(X):
+    """Whether ``X`` is a pandas Series (one column, one dtype)."""
+    return hasattr(X, "dtype") and hasattr(X, "to_frame") and not hasattr(
+        X, "columns")
+
+
+def non_numeric_columns(frame):
+    """Names of the columns of a DataFrame that are neither numeric nor bool.
+
+    A pandas Series counts as one column (its name, or ``'0'``). Returns an
+    empty list for objects without ``dtypes`` (e.g. numpy arrays).
+    """
+    if _is_series(frame):
+        dtype = frame.dtype
+        ok = is_numeric_dtype(dtype) or is_bool_dtype(dtype)
+        return [] if ok else [str(frame.name if frame.name is not None else 0)]
+    dtypes = getattr(frame, "dtypes", None)
+    if dtypes is None or not hasattr(dtypes, "items"):
+        return []
+    return [str(c) for c, t in dtypes.items()
+            if not (is_numeric_dtype(t) or is_bool_dtype(t))]
+
+
+def check_groups(groups, n_rows, *, min_labels=1):
+    """``groups`` as an array with one label per row, or None.
+
+    Parameters
+    ----------
+    groups : array-like of shape (n_rows,) or None
+    n_rows : int
+        Rows of X.
+    min_labels : int, default=1
+        Fewest distinct labels that make sense for the caller (holding out
+        whole groups needs at least 2).
+
+    Returns
+    -------
+    groups : ndarray of shape (n_rows,) or None
+    """
+    if groups is None:
+        return None
+    groups = np.asarray(groups)
+    if groups.ndim != 1:
+        raise ValueError(
+            f"groups must be one label per row (1-D); got shape {groups.shape}.")
+    if len(groups) != n_rows:
+        raise ValueError(f"groups has {len(groups)} entries but X has {n_rows} rows.")
+    n_labels = len(np.unique(groups.astype(str)))
+    if n_labels < min_labels:
+        raise ValueError(
+            f"groups has only {n_labels} distinct label(s) "
+            f"({plain_value(groups[0])!r}); holding out whole groups needs at least "
+            f"{min_labels}. Drop groups to split the rows at random, or give "
+            "one label per experiment, run or subject.")
+    return groups
+
+
+def plain_value(value):
+    """A numpy scalar as the Python value it holds (for readable messages)."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def _first_non_number(values):
+    """The first entry of an object or string array that is not a number."""
+    for v in np.ravel(values):
+        try:
+            float(v)
+        except (TypeError, ValueError):
+            return plain_value(v)
+    return None
+
+
+def check_numeric_frame(X, *, name="X", hint=_ENCODE_HINT, allow_series=False):
+    """Refuse non-numeric input, naming the columns or the first bad value.
+
+    Parameters
+    ----------
+    X : array-like
+        A DataFrame, a Series, a numpy array or anything array-like.
+    name : str, default="X"
+        How the input is called in messages.
+    hint : str
+        What the user should do about non-numeric columns.
+    allow_series : bool, default=False
+        Accept a numeric pandas Series (for inputs where 1-D means one column).
+
+    Raises
+    ------
+    ValueError
+        For a pandas Series (a single column: pass ``X.to_frame()``), for
+        DataFrame columns that are neither numeric nor bool, and for string
+        or object arrays with an entry that is not a number.
+    """
+    if _is_series(X) and not allow_series:
+        raise ValueError(
+            f"{name} is a pandas Series (one-dimensional); estimators need a 2-D "
+            f"table of shape (n_samples, n_features). Use {name}.to_frame() for "
+            f"a single feature, or {name}.to_numpy().reshape(1, -1) for a "
+            "single sample.")
+    bad = non_numeric_columns(X)
+    if bad:
+        raise ValueError(f"{name} has non-numeric columns {bad}. {hint}")
+    if isinstance(X, (list, tuple)):
+        try:
+            X = np.asarray(X)
+        except ValueError:  # ragged: scikit-learn's own message names it
+            return
+    dtype = getattr(X, "dtype", None)
+    if getattr(dtype, "kind", None) in ("O", "S", "U"):
+        try:
+            np.asarray(X, dtype=np.float64)
+        except ValueError:  # strings; a TypeError is left to scikit-learn
+            value = _first_non_number(X)
+            raise ValueError(
+                f"{name} contains a non-numeric value {value!r} (array of dtype "
+                f"{dtype}). {hint}") from None

@@ -1,0 +1,34 @@
+"""Exceptions and warnings raised by skdib."""
+
+__all__ = ["DivergenceError", "IncompatiblePickleError", "SweepInterruptedWarning"]
+
+
+class DivergenceError(RuntimeError):
+    """The β sweep diverged: a non-finite or exploding loss, KL or parameter.
+
+    The estimator that raised it keeps the path up to the last finite
+    checkpoint (``fit_status_ == "diverged"``) and predicts from it.
+
+    Attributes
+    ----------
+    step : int
+        The optimisation step at which the divergence was found.
+    beta : float
+        β at that step.
+    """
+
+    def __init__(self, message, step, beta):
+        super().__init__(message)
+        self.step, self.beta = step, beta
+
+
+class SweepInterruptedWarning(UserWarning):
+    """A sweep was interrupted; the estimator holds the path so far."""
+
+
+class IncompatiblePickleError(ValueError):
+    """A pickled skdib model in a format this version of skdib cannot read.
+
+    The message names the skdib version that wrote the pickle and whether to
+    upgrade skdib or refit the model.
+    """

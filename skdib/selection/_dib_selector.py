@@ -1,0 +1,373 @@
+"""Feature selection from the information path of a Distributed IB sweep."""
+
+import contextlib
+import os
+import threading
+from collections import OrderedDict
+from numbers import Integral, Real
+
+import joblib
+import numpy as np
+from sklearn.base import BaseEstimator, MetaEstimatorMixin, _fit_context, clone
+from sklearn.feature_selection import SelectorMixin
+from sklearn.utils._param_validation import HasMethods, Interval, RealNotInt
+from sklearn.utils.multiclass import type_of_target
+from sklearn.utils.validation import check_is_fitted, check_memory, validate_data
+
+from skdib._dib._base import BaseDistributedIB
+from skdib._dib._classifier import DistributedIBClassifier
+from skdib._dib._persistence import PersistenceMixin
+from skdib._dib._ranking import DROP_THRESHOLD, channel_ranks
+from skdib._dib._regressor import DistributedIBRegressor
+from skdib._utils._validation import check_numeric_frame, plain_value
+from skdib.selection._n_features import resolve_n_features
+
+__all__ = ["DistributedIBSelector"]
+
+_CACHE_SIZE = 8
+_CACHE = OrderedDict()
+_CACHE_LOCK = threading.Lock()
+# Threads fitting the same sweep wait for each other (striped, so bounded).
+_KEY_LOCKS = tuple(threading.Lock() for _ in range(32))
+_RULES = ("n_features_to_select", "information_budget", "threshold")
+LOCK_FOLDER = "skdib_sweep_locks"
+
+
+def _cache_get(key):
+    with _CACHE_LOCK:
+        est = _CACHE.get(key)
+        if est is not None:
+            _CACHE.move_to_end(key)
+        return est
+
+
+def _cache_put(key, estimator):
+    with _CACHE_LOCK:
+        _CACHE[key] = estimator
+        _CACHE.move_to_end(key)
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
+
+
+def sweep_key(estimator, X_arr, y_arr, feature_names):
+    """The ``joblib.hash`` that identifies one sweep: estimator and data."""
+    cls = type(estimator)
+    return joblib.hash((f"{cls.__module__}.{cls.__qualname__}",
+                        estimator.get_params(), X_arr, y_arr, feature_names))
+
+
+def run_sweep(key, estimator, X, y):
+    """Fit ``estimator`` on (X, y): the call ``joblib.Memory`` caches by ``key``."""
+    return estimator.fit(X, y)
+
+
+@contextlib.contextmanager
+def _file_lock(location, key):
+    """Hold an exclusive lock on ``location/skdib_sweep_locks/key.lock``.
+
+    Processes that share the folder (joblib's loky workers, Dask workers on
+    one file system) then run each sweep once: the others wait and load it.
+    Without ``fcntl`` (Windows) no lock is taken.
+    """
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        yield
+        return
+    folder = os.path.join(location, LOCK_FOLDER)
+    os.makedirs(folder, exist_ok=True)
+    with open(os.path.join(folder, f"{key}.lock"), "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _check_varies(y_arr):
+    """A constant target has no information to find: refuse it."""
+    y2 = np.asarray(y_arr).reshape(len(y_arr), -1)
+    if len(y2) and (y2 == y2[:1]).all():
+        value = plain_value(y2[0, 0])
+        raise ValueError(
+            f"y is constant (every value is {value!r}): no feature carries "
+            "information about it, so there is nothing to select. Check that "
+            "the right column is the target.")
+
+
+def _default_estimator(y):
+    kind = type_of_target(y, input_name="y")
+    if kind in ("binary", "multiclass"):
+        return DistributedIBClassifier()
+    if kind in ("continuous", "continuous-multioutput"):
+        return DistributedIBRegressor()
+    raise ValueError(
+        f"Cannot choose a default Distributed IB estimator for a target of type "
+        f"{kind!r}; pass estimator=DistributedIBClassifier(...) or "
+        "DistributedIBRegressor(...)."
+    )
+
+
+def _budget_point(total, budget):
+    """Point with the largest total <= budget, else the smallest total."""
+    within = np.flatnonzero(total <= budget)
+    if within.size:
+        return int(within[np.argmax(total[within])])
+    return int(np.argmin(total))
+
+
+class DistributedIBSelector(PersistenceMixin, SelectorMixin, MetaEstimatorMixin,
+                            BaseEstimator):
+    """Select features by the order in which a Distributed IB sweep drops them.
+
+    One β sweep of a :class:`DistributedIBClassifier` or
+    :class:`DistributedIBRegressor` ranks all features (or feature groups)
+    at once: as β rises, the least useful channels lose their information
+    first. The features that keep information up to the largest β rank
+    first. Interactions count: two features that are useless alone but
+    informative together (an XOR) both rank high, which no per-feature score
+    or linear model can see.
+
+    Parameters
+    ----------
+    estimator : DistributedIBClassifier, DistributedIBRegressor or None, \
+            default=None
+        The Distributed IB estimator to sweep; it is cloned. None picks
+        ``DistributedIBClassifier()`` for binary or multiclass targets and
+        ``DistributedIBRegressor()`` for continuous ones (from
+        :func:`sklearn.utils.multiclass.type_of_target`). With
+        ``feature_groups`` on the estimator, selection is by group: a group
+        is selected or dropped as a whole, and every count below is in
+        groups (channels).
+    n_features_to_select : int, float or None, default=None
+        Keep the ``n_features_to_select`` best-ranked channels; a float in
+        (0, 1] is a fraction of the channels (at least one). None, when
+        neither other rule is given, keeps half (as
+        :class:`~sklearn.feature_selection.SequentialFeatureSelector`).
+    information_budget : float or None, default=None
+        Total information in bits. Takes the path point whose total
+        information (``information_path_.total_information``) is the largest
+        one not above the budget (when every point exceeds the budget: the
+        point with the smallest total) and selects the channels carrying
+        more than ``information_threshold`` bits there. A budget below the
+        smallest non-zero total can select no feature at all.
+    threshold : float or None, default=None
+        Bits per channel: selects the channels with at least ``threshold``
+        bits at the best validation point (``estimator_.best_point_``).
+    information_threshold : float, default=0.05
+        Bits below which a channel counts as dropped, for the ranking and
+        for ``information_budget``.
+    cache : bool, default=True
+        Reuse a Distributed IB fit when only the selection rule changed.
+        Fits are remembered in a module-level least-recently-used cache of
+        8 entries, keyed by ``joblib.hash`` of (estimator class, estimator
+        parameters, X, y, column names); it is shared by every selector in
+        the process, so the clones made by :class:`~sklearn.pipeline.Pipeline`
+        or :class:`~sklearn.model_selection.GridSearchCV` over
+        ``n_features_to_select`` all reuse one sweep. A cached estimator
+        object is shared between selectors and must not be modified. With
+        ``random_state=None`` on the estimator, a cached fit is reused as if
+        the seed were fixed; set ``cache=False`` for an independent refit.
+        :meth:`clear_cache` empties the in-process cache.
+    memory : None, str, path or joblib.Memory, default=None
+        Where cached sweeps are stored so that other processes reuse them:
+        a folder (or a :class:`joblib.Memory`) shared by joblib workers
+        (``n_jobs``), Dask or Ray workers, or later sessions. Each distinct
+        (estimator parameters, data) sweep then runs once per location: a
+        process that finds it running elsewhere waits for it (a file lock in
+        ``<location>/skdib_sweep_locks``) and loads the result. On a cluster
+        the folder must be on a file system that every worker sees. None
+        keeps the cache in the process only (joblib workers in other
+        processes then each refit). Needs ``cache=True``; empty it with
+        ``joblib.Memory(location).clear()``.
+
+    Attributes
+    ----------
+    estimator_ : DistributedIBClassifier or DistributedIBRegressor
+        The fitted estimator; its ``information_path_`` holds the sweep.
+    ranking_ : ndarray of shape (n_features,)
+        Rank of each input column; 1 is the most important. Columns of a
+        group share the group's rank; columns in no group get
+        ``n_channels + 1``.
+    channel_ranking_ : ndarray of shape (n_channels,)
+        Rank of each channel (feature or group): by the last checkpoint at
+        which it carries more than ``information_threshold`` bits
+        (``information_path_.drop_order``); ties go to more bits at that
+        checkpoint, then to more bits summed over the path. The plots and the
+        report order channels by the same rule.
+    feature_information_ : ndarray of shape (n_channels,)
+        Bits kept from each channel at the best validation point; with no
+        ``feature_groups`` one entry per input feature.
+    selected_point_ : int or None
+        Path checkpoint used by ``information_budget`` or ``threshold``;
+        None for ``n_features_to_select``.
+    support_ : ndarray of bool of shape (n_features,)
+        Selected input columns.
+    n_features_in_ : int
+    feature_names_in_ : ndarray of str
+        Only when X has string column names.
+
+    See Also
+    --------
+    InformationImbalanceSelector : the greedy information-imbalance baseline.
+    skdib.compare.compare_selectors : score vs number of selected features
+        for several selectors on the same folds.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skdib import DistributedIBClassifier, DistributedIBSelector
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.normal(size=(400, 5))
+    >>> y = (X[:, 0] * X[:, 3] > 0).astype(int)
+    >>> dib = DistributedIBClassifier(n_steps=1000, n_pretrain_steps=200,
+    ...                               n_checkpoints=10, random_state=0)
+    >>> selector = DistributedIBSelector(dib, n_features_to_select=2).fit(X, y)
+    >>> selector.get_support(indices=True)
+    array([0, 3])
+    >>> selector.transform(X).shape
+    (400, 2)
+    """
+
+    _parameter_constraints = {
+        "estimator": [None, HasMethods(["fit"])],
+        "n_features_to_select": [None, Interval(RealNotInt, 0, 1, closed="right"),
+                                 Interval(Integral, 1, None, closed="left")],
+        "information_budget": [None, Interval(Real, 0, None, closed="left")],
+        "threshold": [None, Interval(Real, 0, None, closed="left")],
+        "information_threshold": [Interval(Real, 0, None, closed="left")],
+        "cache": ["boolean"],
+        "memory": [None, str, os.PathLike, HasMethods(["cache"])],
+    }
+
+    def __init__(self, estimator=None, *, n_features_to_select=None,
+                 information_budget=None, threshold=None,
+                 information_threshold=DROP_THRESHOLD, cache=True, memory=None):
+        self.estimator = estimator
+        self.n_features_to_select = n_features_to_select
+        self.information_budget = information_budget
+        self.threshold = threshold
+        self.information_threshold = information_threshold
+        self.cache = cache
+        self.memory = memory
+
+    @_fit_context(prefer_skip_nested_validation=False)
+    def fit(self, X, y):
+        """Fit (or reuse) the Distributed IB sweep and select features.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+
+        Returns
+        -------
+        self : object
+        """
+        given = [name for name in _RULES if getattr(self, name) is not None]
+        if len(given) > 1:
+            raise ValueError(
+                f"Give only one selection rule; got {' and '.join(given)}. Use "
+                "n_features_to_select (a count), information_budget (total "
+                "bits) or threshold (bits per feature)."
+            )
+        check_numeric_frame(X)
+        X_arr, y_arr = validate_data(self, X, y, dtype=np.float64,
+                                     ensure_min_samples=2, multi_output=True,
+                                     y_numeric=False)
+        resolve_n_features(self.n_features_to_select, self.n_features_in_,
+                           "features of X")
+        _check_varies(y_arr)
+        if self.estimator is None:
+            estimator = _default_estimator(y)
+        elif isinstance(self.estimator, BaseDistributedIB):
+            estimator = clone(self.estimator)
+        else:
+            raise TypeError(
+                "estimator must be a DistributedIBClassifier, a "
+                "DistributedIBRegressor or None; got "
+                f"{type(self.estimator).__name__}."
+            )
+        self.estimator_ = self._fitted(estimator, X, y, X_arr, y_arr)
+        path = self.estimator_.information_path_
+        best = self.estimator_.best_point_
+        self.channel_ranking_ = channel_ranks(path, self.information_threshold)
+        self.feature_information_ = np.asarray(path.information[best], dtype=float)
+        chosen, self.selected_point_ = self._select_channels(path, best)
+        channels = self.estimator_.channels_
+        self.ranking_ = np.full(self.n_features_in_, len(channels) + 1, dtype=int)
+        self.support_ = np.zeros(self.n_features_in_, dtype=bool)
+        for c, cols in enumerate(channels):
+            self.ranking_[cols] = self.channel_ranking_[c]
+            self.support_[cols] = chosen[c]
+        return self
+
+    def _memory(self):
+        """The joblib.Memory of ``memory``, or None for the in-process cache."""
+        if self.memory is None:
+            return None
+        if not self.cache:
+            raise ValueError(
+                "memory is set but cache=False: cache=False refits every time, "
+                "so nothing would be stored. Remove one of the two.")
+        memory = check_memory(os.fspath(self.memory)
+                              if isinstance(self.memory, os.PathLike)
+                              else self.memory)
+        return None if getattr(memory, "location", None) is None else memory
+
+    def _fitted(self, estimator, X, y, X_arr, y_arr):
+        memory = self._memory()
+        if not self.cache:
+            return estimator.fit(X, y)
+        key = sweep_key(estimator, X_arr, y_arr,
+                        getattr(self, "feature_names_in_", None))
+        where = None if memory is None else str(memory.location)
+        with _KEY_LOCKS[int(key[:8], 16) % len(_KEY_LOCKS)]:
+            cached = _cache_get((where, key))
+            if cached is not None:
+                return cached
+            if memory is None:
+                cached = estimator.fit(X, y)
+            else:
+                cached_sweep = memory.cache(run_sweep,
+                                            ignore=["estimator", "X", "y"])
+                lock = (_file_lock(where, key)
+                        if isinstance(memory.location, (str, os.PathLike))
+                        else contextlib.nullcontext())
+                with lock:
+                    cached = cached_sweep(key, estimator, X, y)
+            _cache_put((where, key), cached)
+        return cached
+
+    def _select_channels(self, path, best):
+        """Boolean mask over channels and the path point used (or None)."""
+        n_channels = len(self.channel_ranking_)
+        info = np.asarray(path.information, dtype=float)
+        if self.information_budget is not None:
+            point = _budget_point(path.total_information, self.information_budget)
+            return info[point] > self.information_threshold, point
+        if self.threshold is not None:
+            return info[best] >= self.threshold, best
+        k = resolve_n_features(self.n_features_to_select, n_channels,
+                               "channels (features, or feature_groups)")
+        return self.channel_ranking_ <= k, None
+
+    @staticmethod
+    def clear_cache():
+        """Forget every Distributed IB fit remembered for reuse (``cache=True``).
+
+        The cache holds up to 8 fitted estimators, with their path snapshots;
+        clear it to free that memory.
+        """
+        with _CACHE_LOCK:
+            _CACHE.clear()
+
+    def _get_support_mask(self):
+        check_is_fitted(self)
+        return self.support_
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = False
+        tags.target_tags.required = True
+        return tags
