@@ -1,6 +1,7 @@
 """Exceptions and warnings raised by skdib."""
 
-__all__ = ["DivergenceError", "IncompatiblePickleError", "SweepInterruptedWarning"]
+__all__ = ["DivergenceError", "IncompatiblePickleError", "SweepInterruptedWarning",
+           "UnknownCategoryWarning"]
 
 
 class DivergenceError(RuntimeError):
@@ -31,4 +32,12 @@ class IncompatiblePickleError(ValueError):
 
     The message names the skdib version that wrote the pickle and whether to
     upgrade skdib or refit the model.
+    """
+
+
+class UnknownCategoryWarning(UserWarning):
+    """A categorical column holds a category not seen during ``fit``.
+
+    The row's channel gets the all-zero one-hot block, its "unknown" input,
+    as with ``OneHotEncoder(handle_unknown='warn')``.
     """

@@ -21,9 +21,12 @@ from skdib import (
 )
 from skdib import information as info
 
+# categorical_features=None: string and category columns are refused, the
+# case this matrix checks (tests/test_tables.py fits them as categories).
 FAST = dict(encoder_hidden=(8,), embedding_dim=2, decoder_hidden=(8,),
             n_pretrain_steps=10, n_steps=10, n_checkpoints=2, batch_size=64,
-            learning_rate=1e-2, information_bounds=False, random_state=0)
+            learning_rate=1e-2, information_bounds=False, random_state=0,
+            categorical_features=None)
 N = 300  # 60 validation rows: no small-validation warning unless asked for
 RNG = np.random.default_rng(0)
 X = RNG.normal(size=(N, 3))

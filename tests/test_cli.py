@@ -48,7 +48,7 @@ def analyzed(table, tmp_path_factory):
     path, _ = table
     out = tmp_path_factory.mktemp("report") / "out"
     status = main(["analyze", str(path), "--target", "y", "--drop", "id",
-                   "--n-checkpoints", "12", "--out", str(out), *FAST])
+                   "--n-checkpoints", "12", "--cv", "0", "--out", str(out), *FAST])
     return status, out
 
 
@@ -127,7 +127,8 @@ def test_analyze_regression_with_groups_prints_the_table(tmp_path, capsys):
     frame.to_csv(data, index=False)
     status = main(["analyze", str(data), "--target", "target", "--groups",
                    "pos=px,py", "--n-steps", "100", "--n-pretrain-steps", "50",
-                   "--n-checkpoints", "5", "--out", str(tmp_path / "r")])
+                   "--n-checkpoints", "5", "--cv", "0", "--out",
+                   str(tmp_path / "r")])
     assert status == 0
     stdout = capsys.readouterr().out
     assert "(regression)" in stdout and "val R²" in stdout
@@ -155,7 +156,7 @@ def small(tmp_path):
 @pytest.mark.parametrize("case, match", [
     ("missing file", "no such file"),
     ("missing target", "no column 'target'"),
-    ("text feature", "not numeric.*--groups"),
+    ("text feature", "colour are not numeric and --categorical none"),
     ("nan", "missing or infinite values.*columns: b"),
     ("one class", "single value"),
     ("bad groups", "bad --groups entry 'pos:a,b'"),
@@ -174,7 +175,8 @@ def test_errors_are_one_line_with_status_2(case, match, small, capsys):
         "missing file": ["analyze", str(tmp_path / "nope.csv"), "--target", "y"],
         "missing target": ["analyze", good, "--target", "target"],
         "text feature": ["analyze", write(tmp_path, "t.csv", frame.assign(
-            colour=["red", "blue"] * 15)), "--target", "y"],
+            colour=["red", "blue"] * 15)), "--target", "y", "--categorical",
+            "none"],
         "nan": ["analyze", write(tmp_path, "n.csv", frame.assign(
             b=frame["b"].where(frame.index != 3))), "--target", "y"],
         "one class": ["analyze", write(tmp_path, "o.csv", frame.assign(y=1)),

@@ -37,10 +37,11 @@ def test_continuous_target_for_classifier():
         fit().fit(X, X[:, 0])
 
 
-def test_non_numeric_columns_named():
+def test_non_numeric_columns_named_when_categories_are_off():
     df = pd.DataFrame({"a": X[:, 0], "colour": ["red", "blue"] * 20})
-    with pytest.raises(ValueError, match=r"non-numeric columns \['colour'\].*one-hot"):
-        fit().fit(df, Y)
+    with pytest.raises(ValueError, match=r"non-numeric columns \['colour'\].*"
+                                         "categorical_features='auto'"):
+        fit(categorical_features=None).fit(df, Y)
 
 
 def test_wrong_number_of_features_at_predict():

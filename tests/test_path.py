@@ -66,6 +66,35 @@ def test_select_point_breaks_score_ties_by_loss():
     assert path.select_point("one_se") == 2
 
 
+def test_one_se_measures_the_paired_difference_from_the_best():
+    # informative points score 0.15 and 0.14, an empty one 0.0; the best
+    # score's own standard error (heavy-tailed rows) dwarfs every difference
+    info = np.array([[3.0, 1.0, 0.0], [1.0, 0.5, 0.0], [0.02, 0.0, 0.0]])
+    kw = dict(information=info, kl=info + 0.1,
+              score_val=np.array([0.15, 0.14, 0.0]),
+              score_val_se=np.array([0.2, 0.2, 0.2]))
+    assert make_path(**kw).select_point("one_se") == 2  # without paired SEs
+    paired = make_path(**kw, score_val_diff_se=np.array([0.0, 0.01, 0.03]))
+    assert paired.select_point("one_se") == 1  # 0.15 - 0.0 > 0.03
+    noisy = make_path(**kw, score_val_diff_se=np.array([0.0, 0.01, 0.2]))
+    assert noisy.select_point("one_se") == 2
+
+
+def test_paired_standard_error_of_score_differences():
+    from skdib._dib._path import paired_se
+
+    rng = np.random.default_rng(0)
+    common = rng.normal(size=500)
+    rows = np.stack([common + 0.1 * rng.normal(size=500), common, common + 1.0])
+    se = paired_se(rows, best=1)
+    # the shared part cancels: only the 0.1-scale noise is left for point 0
+    np.testing.assert_allclose(se[0], 0.1 / np.sqrt(500), rtol=0.15)
+    assert se[1] == 0.0 and se[2] < 1e-12  # a constant shift has no noise
+    w = np.r_[np.ones(250), np.zeros(250)]
+    weighted = paired_se(rows, best=1, weights=w)
+    np.testing.assert_allclose(weighted[0], paired_se(rows[:, :250], best=1)[0])
+
+
 def test_coarsest_point_takes_least_information_among_good_points():
     bits = np.array([[3.0, 2.0], [0.3, 0.1], [1.0, 0.5], [0.0, 0.0]])
     path = InformationPath(

@@ -105,7 +105,7 @@ def test_loky_search_shares_sweeps_through_memory(tmp_path, data, serial):
     np.testing.assert_allclose(gs.cv_results_["mean_test_score"],
                                gs_serial.cv_results_["mean_test_score"])
     assert len(ran) == DISTINCT_SWEEPS, ran
-    stored = list(memory.glob("joblib/**/run_sweep/*/output.pkl"))
+    stored = list(memory.glob("skdib_sweeps/*.joblib"))
     assert len(stored) == DISTINCT_SWEEPS
     # Worker processes did the fold sweeps, each with at most its share of
     # cores as torch's default (what n_threads=None would use).

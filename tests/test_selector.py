@@ -263,8 +263,10 @@ def test_groups_by_column_name_and_non_numeric_frame(pair_data):
     assert sel.estimator_.information_path_.feature_names == ("ad", "bce")
     np.testing.assert_array_equal(sel.get_feature_names_out(), ["a", "d"])
     bad = frame.assign(e=["x"] * len(frame))
+    strict = DistributedIBClassifier(feature_groups=groups, categorical_features=None,
+                                     **SMALL)
     with pytest.raises(ValueError, match="non-numeric columns"):
-        sel.fit(bad, y)
+        DistributedIBSelector(strict, n_features_to_select=1).fit(bad, y)
 
 
 def test_regression_target(pair_data):
@@ -323,8 +325,14 @@ def test_transform_before_fit():
         DistributedIBSelector().transform(np.zeros((2, 3)))
 
 
-# Every check is expected to pass; a failure here is a bug, not a known gap.
-EXPECTED_FAILURES = {}
+# One check cannot pass by design (see tests/test_common.py); every other
+# failure is a bug.
+EXPECTED_FAILURES = {
+    "check_sample_weight_equivalence_on_dense_data": (
+        "The wrapped sweep is stochastic: integer weights match repeated rows "
+        "in expectation, not to float precision (tests/test_tables.py checks "
+        "the estimator's equivalence to a tolerance)."),
+}
 
 
 @parametrize_with_checks(

@@ -17,6 +17,7 @@ from skdib._backend.dib._information import kl_bits, mi_bounds, pairwise_bhattac
 from skdib._backend.dib._layers import ACTIVATIONS, initialise
 from skdib._backend.dib._model import DistributedIBNet
 from skdib._backend.dib._posteriors import check_pair, check_posteriors
+from skdib._backend.dib._predictive import averaged_prediction, predictive_noise
 from skdib._backend.dib._sweep_state import TrainingStopped
 from skdib._backend.dib._train import TrainConfig, encode_chunked, train
 from skdib._backend.imbalance._greedy import greedy_selection
@@ -67,17 +68,19 @@ def build_network(spec, seed):
 
 
 def fit_network(net, X_train, y_train, X_val, y_val, config, *, seed, device,
-                y_dtype, bounds_fn=None, resume=None):
+                y_dtype, bounds_fn=None, resume=None, w_train=None, w_val=None):
     """Move data and network to ``device`` once, then run the β sweep.
 
-    Raises :class:`TrainingStopped` (with the path so far) when the sweep
-    diverges or is interrupted; ``resume`` continues such a sweep.
+    ``w_train`` and ``w_val`` are per-row weights (None: unweighted). Raises
+    :class:`TrainingStopped` (with the path so far) when the sweep diverges
+    or is interrupted; ``resume`` continues such a sweep.
     """
     net = net.to(device)
     tensors = [as_tensor(X_train, device), as_tensor(y_train, device, y_dtype),
                as_tensor(X_val, device), as_tensor(y_val, device, y_dtype)]
+    weights = [None if w is None else as_tensor(w, device) for w in (w_train, w_val)]
     record = train(net, *tensors, config, seed, bounds_fn=bounds_fn,
-                   resume=resume)
+                   resume=resume, w_train=weights[0], w_val=weights[1])
     return net, record
 
 
@@ -117,13 +120,22 @@ def encode(net, X, chunk=4096):
 
 
 @torch.no_grad()
-def predict_output(net, X, chunk=4096):
-    """Head prediction from the posterior means (probabilities or means)."""
+def predict_output(net, X, chunk=4096, n_samples=0):
+    """Head prediction as numpy: probabilities or means.
+
+    ``n_samples=0`` decodes the posterior means; ``n_samples=S`` averages the
+    prediction over S fixed draws of every channel's message (see
+    :mod:`skdib._backend.dib._predictive`).
+    """
     net64, x = _inference_copy(net, X)
     outs = []
     for start in range(0, x.shape[0], chunk):
-        mu, _ = net64.encode(x[start:start + chunk])
-        outs.append(net64.head.predict(net64.decode(mu)))
+        mu, log_var = net64.encode(x[start:start + chunk])
+        if n_samples == 0:
+            outs.append(net64.head.predict(net64.decode(mu)))
+        else:
+            noise = predictive_noise(n_samples, mu.shape[0], mu.shape[2], mu.device)
+            outs.append(averaged_prediction(net64, mu, log_var, noise))
     return to_numpy(torch.cat(outs))
 
 

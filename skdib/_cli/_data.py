@@ -1,6 +1,6 @@
 """Reading and checking the user's table for ``skdib analyze``."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -9,7 +9,8 @@ from pandas.api.types import is_bool_dtype, is_numeric_dtype
 
 from skdib._utils._validation import non_numeric_columns
 
-__all__ = ["CLIError", "Dataset", "infer_task", "parse_columns", "parse_groups",
+__all__ = ["CLIError", "Dataset", "describe_categorical", "infer_task",
+           "parse_categorical", "parse_columns", "parse_groups",
            "prepare_dataset", "read_table"]
 
 MAX_CLASSES_AUTO = 20
@@ -23,13 +24,24 @@ class CLIError(Exception):
 
 @dataclass
 class Dataset:
-    """A checked table, ready for an estimator."""
+    """A checked table, ready for an estimator.
+
+    ``X`` holds the numeric feature columns as float and the categorical ones
+    as they were read; ``categorical_features`` is the estimator's parameter
+    ('auto', None or a list of columns) and ``categorical`` the columns it
+    makes categorical, with their number of categories. ``kinds`` describes
+    every channel for the report: 'numeric', 'categorical (k categories)' or
+    'group (n columns)'.
+    """
 
     X: pd.DataFrame
     y: np.ndarray
     task: str
     feature_groups: dict | None
     target: str
+    categorical_features: str | list | None = "auto"
+    categorical: dict = field(default_factory=dict)
+    kinds: dict = field(default_factory=dict)
 
 
 def _listing(names, limit=12):
@@ -109,24 +121,60 @@ def parse_groups(spec):
     return groups
 
 
-def infer_task(y, task="auto"):
+def parse_categorical(spec):
+    """``--categorical``: ``auto`` -> 'auto', ``none`` -> None, ``a,b`` -> list."""
+    text = (spec or "").strip()
+    if text.lower() in ("auto", "none"):
+        return None if text.lower() == "none" else "auto"
+    columns = parse_columns(text)
+    if not columns:
+        raise CLIError("--categorical is empty; give auto, none or COL,COL,...")
+    return columns
+
+
+def _is_numeric(column):
+    return is_numeric_dtype(column) and not is_bool_dtype(column)
+
+
+def _not_class_labels(y):
+    """Why a numeric target does not look like class labels ('' when it does).
+
+    Class labels are integers, at most ``MAX_CLASSES_AUTO`` distinct ones.
+    """
+    values = y.to_numpy(dtype=float)
+    fractional = values[values != np.round(values)]
+    if fractional.size:
+        return (f"the target {y.name!r} holds non-integer values (such as "
+                f"{fractional[0]:g})")
+    n_distinct = y.nunique()
+    if n_distinct > MAX_CLASSES_AUTO:
+        return (f"the target {y.name!r} holds {n_distinct} distinct numbers "
+                f"(more than {MAX_CLASSES_AUTO})")
+    return ""
+
+
+def infer_task(y, task="auto", *, force=False):
     """'classification' or 'regression' for a target column.
 
     ``auto`` is classification when the target is not numeric, or when it
-    holds at most 20 distinct integer values; otherwise regression.
+    holds at most 20 distinct values, all integers; otherwise regression (a
+    float target with fractional values is never taken as classes). An
+    explicit ``classification`` of a numeric target that does not look like
+    class labels is refused unless ``force``.
     """
-    numeric = is_numeric_dtype(y) and not is_bool_dtype(y)
+    numeric = _is_numeric(y)
     if task == "regression" and not numeric:
         raise CLIError(f"--task regression needs a numeric target; {y.name!r} "
                        f"holds values such as {y.iloc[0]!r}")
+    problem = _not_class_labels(y) if numeric else ""
+    if task == "classification" and problem and not force:
+        raise CLIError(
+            f"--task classification: {problem}, which looks like a quantity "
+            "rather than class labels; use --task regression, or add "
+            "--force-task to make every distinct value a class")
     if task != "auto":
         return task
-    if not numeric:
-        return "classification"
-    values = y.to_numpy(dtype=float)
-    integer = np.all(values == np.round(values))
-    return ("classification" if integer and y.nunique() <= MAX_CLASSES_AUTO
-            else "regression")
+    return "regression" if problem else "classification"
 
 
 def _feature_groups(features, groups, target, dropped):
@@ -156,48 +204,109 @@ def _feature_groups(features, groups, target, dropped):
     return channels
 
 
-def _check_features(X):
-    bad = non_numeric_columns(X)
+def _named_categorical(spec, features, target, dropped):
+    """Check the columns given to ``--categorical COL,COL``."""
+    for col in spec:
+        if col == target:
+            raise CLIError(f"--categorical: {col!r} is the target, not a feature")
+        if col in dropped:
+            raise CLIError(f"--categorical names column {col!r}, which --drop "
+                           "removes")
+        if col not in features:
+            raise CLIError(f"--categorical: no feature column {col!r}; feature "
+                           f"columns are: {_listing(features)}")
+    return list(dict.fromkeys(spec))
+
+
+def _categorical_columns(X, spec, target, dropped):
+    """The feature columns to treat as categories; refuse other text columns."""
+    text = non_numeric_columns(X)
+    if spec == "auto":
+        return text
+    chosen = ([] if spec is None
+              else _named_categorical(spec, list(X.columns), target, dropped))
+    bad = [c for c in text if c not in chosen]
     if bad:
-        example = bad[0]
+        how = ("--categorical none treats no column as categorical" if spec is None
+               else "--categorical does not name them")
         raise CLIError(
-            f"feature column(s) {_listing(bad)} are not numeric: one-hot encode "
-            "them (e.g. pandas.get_dummies) and pass each block as one channel "
-            f'with --groups "{example}={example}_a,{example}_b,...", or leave '
-            f"them out with --drop {','.join(bad[:3])}"
-        )
-    return X.astype(float)
+            f"feature column(s) {_listing(bad)} are not numeric and {how}: use "
+            "--categorical auto (each text column becomes one channel) or add "
+            f"them to --categorical, or leave them out with --drop "
+            f"{','.join(bad[:3])}")
+    return chosen
 
 
-def _check_missing(frame):
-    bad = (frame.isna() | frame.isin([np.inf, -np.inf])).to_numpy()
+def _n_categories(column):
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return len(column.cat.categories)
+    return int(column.nunique())
+
+
+def _check_missing(frame, categorical):
+    numeric = frame.drop(columns=categorical)
+    bad = (numeric.isna() | numeric.isin([np.inf, -np.inf])).to_numpy()
     if bad.any():
-        cols = [c for c, b in zip(frame.columns, bad.any(axis=0), strict=True) if b]
+        cols = [c for c, b in zip(numeric.columns, bad.any(axis=0), strict=True)
+                if b]
         raise CLIError(
             f"{int(bad.any(axis=1).sum())} row(s) have missing or infinite values "
             f"(columns: {_listing(cols)}); drop or impute them first"
         )
+    missing = frame[categorical].isna().sum()
+    missing = missing[missing > 0]
+    if len(missing):
+        raise CLIError(
+            f"categorical column(s) {_listing(missing.index)} have missing values "
+            f"({int(missing.sum())} in all); fill them (e.g. with a 'missing' "
+            "category) or drop those rows first")
 
 
-def prepare_dataset(frame, target, *, task="auto", drop=(), groups=None):
-    """Check a table and split it into features and target.
+def _features(frame, features, spec, target, dropped):
+    """The feature frame (numeric columns as float) and its categories."""
+    X = frame[features]
+    categorical = _categorical_columns(X, spec, target, dropped)
+    _check_missing(frame[[*features, target]], categorical)
+    numeric = [c for c in features if c not in categorical]
+    X = X.astype(dict.fromkeys(numeric, float))
+    return X, {c: _n_categories(X[c]) for c in categorical}
 
-    Parameters
-    ----------
-    frame : DataFrame
-    target : str
-        Target column.
-    task : {"auto", "classification", "regression"}
-    drop : list of str
-        Columns to leave out.
-    groups : dict name -> list of columns, optional
-        Columns that form one channel each; the other features are channels
-        on their own.
 
-    Returns
-    -------
-    Dataset
-    """
+def describe_categorical(categorical):
+    """``{"island": 3}`` -> ``"island (3 categories)"``; '' when empty."""
+    return ", ".join(f"{c} ({k} categories)" for c, k in categorical.items())
+
+
+def _channel_kinds(features, feature_groups, categorical):
+    """'numeric', 'categorical (k categories)' or 'group (n columns)'."""
+    channels = feature_groups or {c: [c] for c in features}
+    kinds = {}
+    for name, columns in channels.items():
+        if len(columns) > 1:
+            kinds[name] = f"group ({len(columns)} columns)"
+        elif columns[0] in categorical:
+            kinds[name] = f"categorical ({categorical[columns[0]]} categories)"
+        else:
+            kinds[name] = "numeric"
+    return kinds
+
+
+def _target(frame, target, task, force):
+    """The task and the target values (integer codes for integer classes)."""
+    task = infer_task(frame[target], task, force=force)
+    y = frame[target].to_numpy()
+    values = np.unique(y.astype(str)) if task == "classification" else np.unique(y)
+    if len(values) < 2:
+        raise CLIError(f"the target {target!r} has a single value ({values[0]}); "
+                       "there is nothing to predict")
+    if task == "classification" and _is_numeric(frame[target]):
+        as_float = y.astype(float)
+        if np.all(as_float == np.round(as_float)):
+            y = as_float.astype(np.int64)
+    return task, y
+
+
+def _feature_columns(frame, target, drop):
     columns = list(frame.columns)
     if target not in columns:
         raise CLIError(f"no column {target!r} in the data; columns are: "
@@ -214,19 +323,42 @@ def prepare_dataset(frame, target, *, task="auto", drop=(), groups=None):
     if len(frame) < MIN_ROWS:
         raise CLIError(f"the data has only {len(frame)} rows; at least "
                        f"{MIN_ROWS} are needed")
-    _check_missing(frame[[*features, target]])
-    X = _check_features(frame[features])
-    task = infer_task(frame[target], task)
-    y = frame[target].to_numpy()
-    values = np.unique(y.astype(str)) if task == "classification" else np.unique(y)
-    if len(values) < 2:
-        raise CLIError(f"the target {target!r} has a single value ({values[0]}); "
-                       "there is nothing to predict")
-    if task == "classification" and is_numeric_dtype(frame[target]):
-        as_float = y.astype(float)
-        if np.all(as_float == np.round(as_float)):
-            y = as_float.astype(np.int64)
+    return features
+
+
+def prepare_dataset(frame, target, *, task="auto", drop=(), groups=None,
+                    categorical="auto", force_task=False):
+    """Check a table and split it into features and target.
+
+    Parameters
+    ----------
+    frame : DataFrame
+    target : str
+        Target column.
+    task : {"auto", "classification", "regression"}
+    drop : list of str
+        Columns to leave out.
+    groups : dict name -> list of columns, optional
+        Columns that form one channel each; every feature column not named in
+        a group is a channel of its own.
+    categorical : 'auto', None or list of str, default='auto'
+        The estimator's ``categorical_features``: 'auto' makes every text
+        (or category) column categorical, None none of them (text columns are
+        then refused), a list exactly those feature columns.
+    force_task : bool, default=False
+        Accept ``task='classification'`` for a numeric target that does not
+        look like class labels.
+
+    Returns
+    -------
+    Dataset
+    """
+    features = _feature_columns(frame, target, drop)
+    X, categories = _features(frame, features, categorical, target, set(drop))
+    task, y = _target(frame, target, task, force_task)
     feature_groups = (None if groups is None
                       else _feature_groups(features, groups, target, set(drop)))
     return Dataset(X=X, y=y, task=task, feature_groups=feature_groups,
-                   target=target)
+                   target=target, categorical_features=categorical,
+                   categorical=categories,
+                   kinds=_channel_kinds(features, feature_groups, categories))

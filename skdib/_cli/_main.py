@@ -8,10 +8,11 @@ from html import escape
 from importlib import metadata
 from pathlib import Path
 
-from skdib._cli._data import CLIError
-from skdib._cli._parser import build_parser
+from skdib._cli._data import CLIError, describe_categorical
+from skdib._cli._parser import FIT_SETTINGS, build_parser
 
 __all__ = ["main"]
+
 
 def _versions():
     import skdib
@@ -30,18 +31,22 @@ def _check_args(args):
     out = Path(args.out)
     if out.exists() and not out.is_dir():
         raise CLIError(f"--out {out} is a file; give a folder for the report")
-    for name in ("n_steps", "n_pretrain_steps", "n_checkpoints"):
+    for name in FIT_SETTINGS:
         value = getattr(args, name)
         minimum = 0 if name == "n_pretrain_steps" else 1
         if value is not None and value < minimum:
             flag = "--" + name.replace("_", "-")
             raise CLIError(f"{flag} must be >= {minimum}, got {value}")
+    cv = getattr(args, "cv", 0)
+    if cv < 0 or cv == 1:
+        raise CLIError(f"--cv must be 0 (no cross-validation) or at least 2 "
+                       f"folds, got {cv}")
 
 
 def _fit(estimator_class, X, y, args, device, say, **params):
     params.update(device=device, random_state=args.seed,
                   verbose=0 if args.quiet else 1)
-    for name in ("n_steps", "n_pretrain_steps", "n_checkpoints"):
+    for name in FIT_SETTINGS:
         if getattr(args, name) is not None:
             params[name] = getattr(args, name)
     est = estimator_class(**params)
@@ -67,10 +72,13 @@ def _device(name):
 
 def _finish(est, X, args, argv, t0, fit_s, device, say, **report):
     from skdib._cli.report._figures import write_report
-    from skdib._cli.report._summary import path_table
+    from skdib._cli.report._summary import path_table, scores_table
 
     say("")
     say(path_table(est))
+    if report.get("scores") is not None:
+        say("")
+        say(scores_table(report["scores"], est))
     run = {"command": "skdib " + shlex.join(argv), "argv": list(argv),
            "versions": _versions(), "device": device, "seed": args.seed,
            "timing_s": {"fit": round(fit_s, 3)},
@@ -136,6 +144,8 @@ def _data_description(args, data):
         multi = {k: v for k, v in data.feature_groups.items() if len(v) > 1}
         groups = "; groups: " + "; ".join(f"{k} = {', '.join(v)}"
                                           for k, v in multi.items())
+    if data.categorical:
+        groups += "; categorical: " + describe_categorical(data.categorical)
     n_channels = len(data.feature_groups or data.X.columns)
     return (f"<p><b>{escape(Path(args.data).name)}</b>: {len(data.X)} rows; "
             f"target <b>{escape(data.target)}</b> ({data.task}{escape(classes)}); "
@@ -143,35 +153,67 @@ def _data_description(args, data):
             f"{escape(groups)}.</p>")
 
 
-def _analyze(args, argv, say):
-    from skdib import DistributedIBClassifier, DistributedIBRegressor
+def _read_data(args, say):
     from skdib._cli._data import (
+        parse_categorical,
         parse_columns,
         parse_groups,
         prepare_dataset,
         read_table,
     )
 
-    t0 = time.perf_counter()
     groups = parse_groups(args.groups) if args.groups is not None else None
-    device = _device(args.device)
+    categorical = parse_categorical(args.categorical)
     frame = read_table(args.data)
     data = prepare_dataset(frame, args.target, task=args.task,
-                           drop=parse_columns(args.drop), groups=groups)
+                           drop=parse_columns(args.drop), groups=groups,
+                           categorical=categorical, force_task=args.force_task)
+    kinds = describe_categorical(data.categorical)
     say(f"Read {args.data}: {len(frame)} rows, target {data.target!r} "
-        f"({data.task}).")
+        f"({data.task})" + (f"; categorical: {kinds}." if kinds else "."))
+    return data
+
+
+def _cross_validate(est, data, args, say):
+    """Scores of the chosen point and the baselines; (scores, cv path, s)."""
+    from skdib._cli._scores import cross_validated_scores, validation_scores
+
+    scores = {"validation": validation_scores(est), "cv": 0,
+              "models": {}}
+    if args.cv == 0:
+        return scores, None, 0.0
+    say(f"Cross-validating the path and two baselines on {args.cv} folds "
+        f"({args.cv} more fits).")
+    start = time.perf_counter()
+    cv_scores, cv_path = cross_validated_scores(
+        est, data.X, data.y, task=data.task, categorical=list(data.categorical),
+        cv=args.cv, seed=args.seed)
+    return {**scores, **cv_scores}, cv_path, time.perf_counter() - start
+
+
+def _analyze(args, argv, say):
+    from skdib import DistributedIBClassifier, DistributedIBRegressor
+
+    t0 = time.perf_counter()
+    device = _device(args.device)
+    data = _read_data(args, say)
     estimator_class = (DistributedIBClassifier if data.task == "classification"
                        else DistributedIBRegressor)
     est, fit_s = _fit(estimator_class, data.X, data.y, args, device, say,
-                      feature_groups=data.feature_groups)
+                      feature_groups=data.feature_groups,
+                      categorical_features=data.categorical_features)
+    scores, cv_path, cv_s = _cross_validate(est, data, args, say)
     extra = {"data": {"path": str(Path(args.data).resolve()),
                       "n_samples": len(data.X), "n_features": data.X.shape[1],
                       "target": data.target, "task": data.task,
-                      "feature_groups": data.feature_groups}}
+                      "feature_groups": data.feature_groups,
+                      "categorical": data.categorical, "channels": data.kinds},
+             "timing_s": {"fit": round(fit_s, 3), "cv": round(cv_s, 3)}}
     return _finish(est, data.X, args, argv, t0, fit_s, device, say,
                    title=f"skdib analysis of {Path(args.data).name}",
                    subtitle=f"target: {data.target} ({data.task})",
-                   description=_data_description(args, data), run_extra=extra)
+                   description=_data_description(args, data), run_extra=extra,
+                   scores=scores, cv_path=cv_path, kinds=data.kinds)
 
 
 def main(argv=None):

@@ -2,9 +2,13 @@
 
 import argparse
 
-from skdib._cli._data import CLIError
+from skdib._cli._data import MAX_CLASSES_AUTO, CLIError
+from skdib._cli._scores import N_TREES
 
-__all__ = ["build_parser"]
+__all__ = ["FIT_SETTINGS", "build_parser", "estimator_defaults"]
+
+# Estimator settings with a command-line option (--n-steps, ...).
+FIT_SETTINGS = ("n_steps", "n_pretrain_steps", "n_checkpoints")
 
 DESCRIPTION = """\
 Find where the information about a target is, with the Distributed
@@ -13,23 +17,39 @@ bottleneck strength beta rises, and records how many bits each feature keeps
 and how well the target is still predicted. The result is a report folder
 with plots you can open in a browser."""
 
-GROUPS_HELP = """\
+GROUPS_HELP = f"""\
+Channels: every feature column not named in a group is its own channel; use
+--drop to leave a column out.
+
 --groups syntax: NAME=COL,COL,...;NAME=COL,... Each group becomes ONE
 channel (one compressed variable), e.g. a 2-D position or the columns of a
-one-hot encoded category:
+one-hot encoded category (a text column needs none: see --categorical):
     --groups "pos=x,y;colour=colour_red,colour_green,colour_blue"
-Columns in no group are channels of their own. Quote the spec in the shell.
+Quote the spec in the shell.
+
+--categorical auto (the default): every text or category column is one
+channel, one-hot encoded inside the model and named after the column.
+'none' treats no column as categorical (text columns are then refused);
+COL,COL,... makes exactly those feature columns categorical (integer codes
+too). Missing values are refused in every column: drop or fill them first.
 
 --task auto: classification when the target is not numeric or holds at most
-20 distinct integer values; regression otherwise.
+{MAX_CLASSES_AUTO} distinct values, all integers; regression otherwise (a target
+with fractional values is never taken as classes). --task classification on
+a numeric target with fractional values or more than {MAX_CLASSES_AUTO} distinct
+values is refused unless --force-task confirms it.
 
-Features must be numeric, without missing values: one-hot encode categories
-(e.g. pandas.get_dummies) and pass each block with --groups.
+--cv K: after the fit, the chosen path point, a linear model (logistic
+regression or ridge, standardised) and a random forest ({N_TREES} trees) are
+cross-validated on the same K folds (K more fits of the model), and the
+report shows each score as mean +- standard error over the folds. --cv 0
+skips this.
 
-The report folder (--out) holds index.html (ranking table and plots),
-path.csv (the information path), PNG plots, model.joblib (the fitted
-estimator: joblib.load) and run.json (command, versions, device, timing).
-Files of an earlier report in the same folder are replaced."""
+The report folder (--out) holds index.html (ranking table, scores and
+plots), path.csv (the information path), PNG plots, model.joblib (the
+fitted estimator: joblib.load) and run.json (command, versions, device,
+timing, scores). Files of an earlier report in the same folder are
+replaced."""
 
 DEMO_HELP = """\
 The demo builds a random Boolean circuit of AND / OR / XOR gates with 10
@@ -47,18 +67,36 @@ class _Parser(argparse.ArgumentParser):
         raise CLIError(f"{message} (see '{self.prog} --help')")
 
 
+def estimator_defaults():
+    """The estimators' defaults of the settings the command exposes.
+
+    Read from the estimators themselves, so the help can never drift from
+    them: ``{name: value}`` when the classifier and the regressor agree,
+    ``{name: "classifier X, regressor Y"}`` otherwise.
+    """
+    from skdib import DistributedIBClassifier, DistributedIBRegressor
+
+    clf = DistributedIBClassifier().get_params()
+    reg = DistributedIBRegressor().get_params()
+    return {name: clf[name] if clf[name] == reg[name]
+            else f"classifier {clf[name]}, regressor {reg[name]}"
+            for name in FIT_SETTINGS}
+
+
 def _common_options(parser, default_out):
+    defaults = estimator_defaults()
     run = parser.add_argument_group("fitting and output")
     run.add_argument("--out", default=default_out, metavar="DIR",
                      help=f"report folder (default: {default_out})")
     run.add_argument("--n-steps", type=int, default=None, metavar="N",
                      help="steps of the beta sweep (default: the estimator's, "
-                          "5000); fewer is faster and coarser")
+                          f"{defaults['n_steps']}); fewer is faster and coarser")
     run.add_argument("--n-pretrain-steps", type=int, default=None, metavar="N",
-                     help="steps before the sweep (default: the estimator's, 500)")
+                     help="steps before the sweep (default: the estimator's, "
+                          f"{defaults['n_pretrain_steps']})")
     run.add_argument("--n-checkpoints", type=int, default=None, metavar="N",
                      help="points recorded on the path (default: the "
-                          "estimator's, 30)")
+                          f"estimator's, {defaults['n_checkpoints']})")
     run.add_argument("--device", default="auto", metavar="D",
                      help="'auto' (GPU when there is one), 'cpu', 'cuda' or "
                           "'cuda:N' (default: auto)")
@@ -99,10 +137,23 @@ def build_parser():
                       help="column to predict")
     data.add_argument("--task", choices=("auto", "classification", "regression"),
                       default="auto", help="default: auto (see below)")
+    data.add_argument("--force-task", action="store_true",
+                      help="accept --task classification for a numeric target "
+                           "with fractional values or more than "
+                           f"{MAX_CLASSES_AUTO} distinct values (each distinct "
+                           "value becomes a class)")
+    data.add_argument("--categorical", default="auto", metavar="auto|none|COLS",
+                      help="which feature columns are categories, one channel "
+                           "each: auto (text columns), none, or COL,COL,... "
+                           "(default: auto; see below)")
     data.add_argument("--groups", default=None, metavar="SPEC",
                       help='columns that form one channel, e.g. "pos=x,y;'
-                           'colour=r,g,b" (see below)')
+                           'colour=r,g,b"; every feature column not named in a '
+                           "group is its own channel (see below)")
     data.add_argument("--drop", default="", metavar="COLS",
                       help="comma-separated columns to leave out, e.g. id,date")
+    data.add_argument("--cv", type=int, default=5, metavar="K",
+                      help="folds to cross-validate the chosen point and two "
+                           "baselines on (default: 5; 0 skips; see below)")
     _common_options(analyze, "skdib-report")
     return parser

@@ -6,11 +6,12 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted
 
 from skdib._backend import facade
 from skdib._dib._channels import resolve_channels
 from skdib._dib._estimates import discrete_channels
+from skdib._dib._inputs import InputMixin, normalise_weights
 from skdib._dib._inspection import InspectionMixin, default_channel_values
 from skdib._dib._path import path_from_record
 from skdib._dib._persistence import PersistenceMixin
@@ -24,23 +25,21 @@ from skdib._dib._settings import (
     fourier_frequencies,
 )
 from skdib._dib._split import (
-    check_target_shape,
     check_target_variation,
-    check_validation_request,
     split_validation,
 )
 from skdib._utils._progress import SweepProgress
 from skdib._utils._random import draw_seed, numpy_rng
-from skdib._utils._validation import check_numeric_frame
 
 __all__ = ["BaseDistributedIB"]
 
 class BaseDistributedIB(PersistenceMixin, ResumableSweepMixin, InspectionMixin,
-                        TransformerMixin, BaseEstimator):
+                        InputMixin, TransformerMixin, BaseEstimator):
     """Common fit / path / rewind / transform logic; see the subclasses."""
 
     _parameter_constraints = {
         "feature_groups": [None, list, tuple, dict],
+        "categorical_features": [None, StrOptions({"auto"}), list, tuple],
         "encoder_hidden": [tuple, list],
         "embedding_dim": [Interval(Integral, 1, None, closed="left")],
         "decoder_hidden": [tuple, list],
@@ -64,7 +63,8 @@ class BaseDistributedIB(PersistenceMixin, ResumableSweepMixin, InspectionMixin,
         "verbose": ["verbose"],
     }
 
-    def __init__(self, *, feature_groups=None, encoder_hidden=(64, 64),
+    def __init__(self, *, feature_groups=None, categorical_features="auto",
+                 encoder_hidden=(64, 64),
                  embedding_dim=8, decoder_hidden=(128, 128), activation="relu",
                  fourier_frequencies=None, beta_start=1e-4, beta_end=1.0,
                  n_pretrain_steps=2000, n_steps=8000, n_checkpoints=30,
@@ -73,6 +73,7 @@ class BaseDistributedIB(PersistenceMixin, ResumableSweepMixin, InspectionMixin,
                  keep_snapshots=True, device="auto",
                  n_threads=1, random_state=None, verbose=0):
         self.feature_groups = feature_groups
+        self.categorical_features = categorical_features
         self.encoder_hidden = encoder_hidden
         self.embedding_dim = embedding_dim
         self.decoder_hidden = decoder_hidden
@@ -99,7 +100,7 @@ class BaseDistributedIB(PersistenceMixin, ResumableSweepMixin, InspectionMixin,
         """Return (encoded y, head name, n_outputs, y dtype name, stratify)."""
         raise NotImplementedError
 
-    def _fit_target_scaling(self, y_train, y_val):
+    def _fit_target_scaling(self, y_train, y_val, w_train=None):
         """Learn target statistics from the training rows alone; apply them.
 
         Nothing about the validation rows may leak into the fit (they are the
@@ -113,14 +114,20 @@ class BaseDistributedIB(PersistenceMixin, ResumableSweepMixin, InspectionMixin,
 
     # -- fitting --------------------------------------------------------
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y, *, X_val=None, y_val=None, groups=None):
+    def fit(self, X, y, sample_weight=None, *, X_val=None, y_val=None, groups=None):
         """Sweep β and record the information path.
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
-            Numeric inputs. Non-numeric columns must be encoded first.
+        X : array-like or DataFrame of shape (n_samples, n_features)
+            Numeric inputs; a DataFrame may also hold categorical columns
+            (see ``categorical_features``).
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+        sample_weight : array-like of shape (n_samples,), optional
+            Non-negative row weights: they weight the training loss, the
+            validation loss and score, the KL and the value frequencies of
+            discrete channels. A weight of 2 acts like the row given twice.
+            Rows of an explicit ``X_val`` count equally.
         X_val, y_val : array-like, optional
             An explicit validation set for the path's held-out loss, score and
             information (for example one fold of a grouped cross-validation).
@@ -137,22 +144,21 @@ class BaseDistributedIB(PersistenceMixin, ResumableSweepMixin, InspectionMixin,
             The fitted estimator, positioned at the path point with the best
             validation score.
         """
-        check_numeric_frame(X)
-        X, y = validate_data(self, X, y, dtype=np.float64, ensure_min_samples=2,
-                             **self._target_validation)
+        X, y, weights = self._check_fit_input(X, y, sample_weight)
         if self._target_validation.get("y_numeric"):
             check_target_variation(y)
         X_val, y_val = self._check_validation_set(X, y, X_val, y_val, groups)
         rng = numpy_rng(self.random_state)
-        self._remember_inputs(rng, X, y, X_val, y_val, groups)
-        return self._sweep(X, y, X_val, y_val, groups, rng)
+        self._remember_inputs(rng, X, y, X_val, y_val, groups, weights)
+        return self._sweep(X, y, X_val, y_val, groups, rng, weights=weights)
 
-    def _sweep(self, X, y, X_val, y_val, groups, rng, resume=None):
+    def _sweep(self, X, y, X_val, y_val, groups, rng, resume=None, weights=None):
         """Prepare the data and network, run the sweep, store the path."""
-        data = self._training_data(X, y, X_val, y_val, groups, rng)
+        data = self._training_data(X, y, X_val, y_val, groups, rng, weights)
         spec, channels, names = self._network_spec(data, rng)
-        data["discrete"] = discrete_channels(data["X_train"], data["X_val"],
-                                             channels)
+        data["discrete"] = discrete_channels(
+            data["X_train"], data["X_val"], spec["channels"],
+            sample_weight=data["w_val"])
 
         def store(record, net):
             self._store_fit(net, record, channels, names, data, rng)
@@ -166,18 +172,27 @@ class BaseDistributedIB(PersistenceMixin, ResumableSweepMixin, InspectionMixin,
         self._resume_state = None
         return self
 
-    def _training_data(self, X, y, X_val, y_val, groups, rng):
-        """Encoded targets and the train / validation rows."""
+    def _training_data(self, X, y, X_val, y_val, groups, rng, weights=None):
+        """Encoded targets, the train / validation rows and their weights."""
         n = len(X)
         y_all = y if X_val is None else np.concatenate([y, y_val])
         y_enc, head, n_out, y_dtype, stratify = self._prepare_target(y_all)
         if X_val is None:
-            X_tr, X_val, y_tr, y_val = split_validation(
-                X, y_enc, self.validation_fraction, stratify, groups, rng)
+            train, val = split_validation(y_enc, self.validation_fraction,
+                                          stratify, groups, rng)
+            X_tr, X_val, y_tr, y_val = X[train], X[val], y_enc[train], y_enc[val]
+            w_tr, w_val = ((None, None) if weights is None
+                           else (weights[train], weights[val]))
         else:
             X_tr, y_tr, y_val = X, y_enc[:n], y_enc[n:]
-        y_tr, y_val = self._fit_target_scaling(y_tr, y_val)
+            w_tr, w_val = weights, None
+        if w_val is not None and w_val.sum() <= 0:
+            raise ValueError("Every validation row has sample weight 0; the path "
+                             "cannot be scored. Give those rows weight, or pass "
+                             "an explicit X_val, y_val.")
+        y_tr, y_val = self._fit_target_scaling(y_tr, y_val, w_tr)
         return {"X_train": X_tr, "y_train": y_tr, "X_val": X_val, "y_val": y_val,
+                "w_train": normalise_weights(w_tr), "w_val": normalise_weights(w_val),
                 "head": head, "n_outputs": n_out, "y_dtype": y_dtype}
 
     def _network_spec(self, data, rng):
@@ -191,11 +206,14 @@ class BaseDistributedIB(PersistenceMixin, ResumableSweepMixin, InspectionMixin,
         channels, names = resolve_channels(
             self.feature_groups, self.n_features_in_,
             getattr(self, "feature_names_in_", None))
+        layout = getattr(self, "_layout", None)
         X_tr = data["X_train"]
         scale = X_tr.std(axis=0)
         scale[scale < 1e-12] = 1.0
         spec = dict(
-            channels=channels, n_features=self.n_features_in_,
+            channels=(channels if layout is None
+                      else layout.expand_channels(channels)),
+            n_features=X_tr.shape[1],
             center=X_tr.mean(axis=0), scale=scale,
             frequencies=fourier_frequencies(self.fourier_frequencies),
             encoder_hidden=check_layer_sizes("encoder_hidden", self.encoder_hidden,
@@ -223,7 +241,7 @@ class BaseDistributedIB(PersistenceMixin, ResumableSweepMixin, InspectionMixin,
             n_pretrain_steps=self.n_pretrain_steps, n_steps=self.n_steps,
             batch_size=self.batch_size, learning_rate=float(self.learning_rate),
             n_checkpoints=self.n_checkpoints, keep_snapshots=self.keep_snapshots,
-            progress=progress)
+            predict_samples=getattr(self, "predict_samples", 0), progress=progress)
         bounds_fn = None
         if self.information_bounds:
             bounds_fn = facade.make_information_fn(
@@ -237,7 +255,8 @@ class BaseDistributedIB(PersistenceMixin, ResumableSweepMixin, InspectionMixin,
                 net, record = facade.fit_network(
                     net, data["X_train"], data["y_train"], data["X_val"],
                     data["y_val"], config, seed=draw_seed(rng), device=device,
-                    y_dtype=data["y_dtype"], bounds_fn=bounds_fn, resume=resume)
+                    y_dtype=data["y_dtype"], bounds_fn=bounds_fn, resume=resume,
+                    w_train=data["w_train"], w_val=data["w_val"])
         except facade.TrainingStopped as stop:
             stop.network = net
             raise
@@ -253,40 +272,35 @@ class BaseDistributedIB(PersistenceMixin, ResumableSweepMixin, InspectionMixin,
         self.network_ = net
         self.channels_ = channels
         self.n_channels_ = len(channels)
+        layout = getattr(self, "_layout", None)
+        self._net_channels = (channels if layout is None
+                              else layout.expand_channels(channels))
+        self._channel_categories = (None if layout is None
+                                    else layout.channel_categories(channels))
         self.checkpoint_steps_ = record["step"]
         self._snapshots = record["snapshots"] or None
         self._final_state = record["final_state"]
         self.information_path_ = path_from_record(
-            record, names, data["discrete"], self._bounds_batch_size(data))
+            record, names, data["discrete"], self._bounds_batch_size(data),
+            weights=data["w_val"])
         X_tr = data["X_train"]
         self._feature_center = X_tr.mean(axis=0)
         self._channel_values = [default_channel_values(X_tr[:, cols], rng)
-                                for cols in channels]
-        rule = (self._default_select_point if self.select_point == "auto"
-                else self.select_point)
-        self.best_point_ = self.information_path_.select_point(rule)
+                                for cols in self._net_channels]
+        self.n_validation_samples_ = len(data["X_val"])
+        self.best_point_ = self.information_path_.select_point(
+            self._selection_rule())
         if self._snapshots is None:
             self.path_point_ = self.information_path_.n_points - 1
         else:
             self.set_path_point(self.best_point_)
 
-    def _check_validation_set(self, X, y, X_val, y_val, groups):
-        """Validate ``X_val``/``y_val`` and ``groups``; return the checked pair."""
-        check_validation_request(X_val, y_val, groups, self.validation_fraction,
-                                 len(X))
-        if X_val is None:
-            return None, None
-        check_numeric_frame(X_val)
-        X_val, y_val = validate_data(self, X_val, y_val, reset=False,
-                                     dtype=np.float64, **self._target_validation)
-        y_val = check_target_shape(y, y_val)
-        self._check_validation_target(y, y_val)
-        return X_val, y_val
-
-    def _check_validation_target(self, y, y_val):
-        """Hook: refuse validation targets the training targets cannot explain."""
-
     # -- the path -------------------------------------------------------
+    def _selection_rule(self):
+        """The rule of :meth:`InformationPath.select_point` behind ``best_point_``."""
+        return (self._default_select_point if self.select_point == "auto"
+                else self.select_point)
+
     def set_path_point(self, index=None, *, beta=None, total_information=None):
         """Rewind the model to a checkpoint of the information path.
 
@@ -330,13 +344,12 @@ class BaseDistributedIB(PersistenceMixin, ResumableSweepMixin, InspectionMixin,
     # -- inference ------------------------------------------------------
     def _validated(self, X):
         check_is_fitted(self)
-        check_numeric_frame(X)
-        return validate_data(self, X, dtype=np.float64, reset=False)
+        return self._check_input(X)
 
-    def _head_output(self, X):
+    def _head_output(self, X, n_samples=0):
         X = self._validated(X)
         with facade.torch_threads(self.n_threads):
-            return facade.predict_output(self.network_, X)
+            return facade.predict_output(self.network_, X, n_samples=n_samples)
 
     def encode(self, X):
         """Posterior means and log-variances of every channel.

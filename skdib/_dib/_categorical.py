@@ -15,14 +15,12 @@ import numpy as np
 import pandas as pd
 from pandas.api.types import is_bool_dtype, is_numeric_dtype
 
-__all__ = ["CategoricalLayout", "UnknownCategoryWarning", "fit_layout"]
+from skdib.exceptions import UnknownCategoryWarning
+
+__all__ = ["CategoricalLayout", "fit_layout"]
 
 # Most categories a column may have before it is refused as an identifier.
 MAX_CATEGORIES = 1000
-
-
-class UnknownCategoryWarning(UserWarning):
-    """A category not seen at ``fit`` was met; it is encoded as all zeros."""
 
 
 def _is_frame(X):
@@ -114,12 +112,11 @@ class CategoricalLayout:
             if j not in self.categories:
                 out[:, block[0]] = _numeric(column)
                 continue
-            cats = self.categories[j]
-            codes = pd.Categorical(column, categories=cats).codes
-            unknown = (codes < 0) & column.notna().to_numpy()
             if column.isna().any():
                 raise ValueError(f"Categorical column {column.name!r} has missing "
                                  "values; fill or drop them before predicting.")
+            codes = pd.Index(self.categories[j]).get_indexer(column.astype(object))
+            unknown = codes < 0
             if warn and unknown.any():
                 seen = sorted({str(v) for v in column[unknown]})[:5]
                 warnings.warn(

@@ -1,8 +1,12 @@
 """Distributed IB classifier."""
 
+from numbers import Integral
+
 import numpy as np
 from sklearn.base import ClassifierMixin
 from sklearn.preprocessing import LabelEncoder
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
 
@@ -23,11 +27,29 @@ class DistributedIBClassifier(ClassifierMixin, BaseDistributedIB):
 
     Parameters
     ----------
+    class_weight : None, 'balanced' or dict, default=None
+        Weights of the classes in the loss and the validation metrics, as in
+        scikit-learn's classifiers ('balanced': inversely proportional to the
+        class frequencies); they multiply ``sample_weight``.
+    predict_samples : int, default=32
+        ``predict_proba`` averages the class probabilities over this many
+        draws of the channels' messages U ~ p(u | x), the predictive
+        distribution the model was trained for (the same fixed draws for
+        every row). On breast cancer it nearly halved the test log loss at the
+        default point (0.32 to 0.17; see the user guide). 0 decodes the
+        posterior means.
     feature_groups : None, list or dict, default=None
         How columns form channels. None: one channel per column. A list: one
         channel per entry, each a column (index or name) or a list of columns
         (e.g. a one-hot block, or a 2-D position). A dict: channel name ->
         columns. Columns in no group are not used.
+    categorical_features : 'auto', list or None, default='auto'
+        Columns of a DataFrame that are categories: each becomes one channel
+        (one-hot inside), named after the column, with its distinguishability
+        matrix over its categories. 'auto': every column that is neither
+        numeric nor boolean; a list names them (codes allowed); None: none
+        (non-numeric columns are then refused). A category first seen at
+        predict is encoded as all zeros, with a warning.
     encoder_hidden : tuple of int, default=(64, 64)
         Hidden widths of every channel's encoder MLP.
     embedding_dim : int, default=8
@@ -73,12 +95,14 @@ class DistributedIBClassifier(ClassifierMixin, BaseDistributedIB):
         The default path point (``best_point_``) used by predict/transform.
         'best': highest validation score (ties: lowest validation loss).
         'one_se': the most compressed point whose validation score is within
-        one standard error of the best (fewer bits, equally good within the noise of the
-        validation set). 'auto' is 'best' for the classifier and 'one_se' for
-        the regressor: on small regression sets the validation R² is too noisy
-        to pick a point by its maximum (diabetes, 3 seeds: test R² 0.17-0.37
-        with 'best', 0.33-0.37 with 'one_se'), while for classification
-        'best' was measured better (breast cancer: 0.947 vs 0.918).
+        one standard error of the best (fewer bits, equally good within the
+        noise of the validation set; the standard error of the paired
+        difference on the same rows). 'auto' is 'best' for the classifier and
+        'one_se' for the regressor: on small regression sets the validation
+        R² is too noisy to pick a point by its maximum (diabetes, 70/30
+        splits, seeds 0-2: test R² 0.252 / 0.211 / 0.396 with 'best',
+        0.377 / 0.211 / 0.396 with 'one_se'), while for classification 'best'
+        was measured better (see the user guide).
     keep_snapshots : bool, default=True
         Keep a CPU copy of the parameters at every checkpoint so the model can
         be rewound with :meth:`set_path_point`.
@@ -134,10 +158,46 @@ class DistributedIBClassifier(ClassifierMixin, BaseDistributedIB):
 
     _target_validation = {"y_numeric": False}
     _default_select_point = "best"
+    _parameter_constraints = {
+        **BaseDistributedIB._parameter_constraints,
+        "class_weight": [None, dict, StrOptions({"balanced"})],
+        "predict_samples": [Interval(Integral, 0, None, closed="left")],
+    }
 
-    def _fit_target_scaling(self, y_train, y_val):
-        """Record H(Y) of the training labels; codes need no scaling."""
-        p = np.bincount(y_train) / len(y_train)
+    def __init__(self, *, class_weight=None, predict_samples=32, feature_groups=None,
+                 categorical_features="auto", encoder_hidden=(64, 64),
+                 embedding_dim=8, decoder_hidden=(128, 128), activation="relu",
+                 fourier_frequencies=None, beta_start=1e-4, beta_end=1.0,
+                 n_pretrain_steps=2000, n_steps=8000, n_checkpoints=30,
+                 batch_size=256, learning_rate=3e-4, validation_fraction=0.2,
+                 information_bounds=True, select_point="auto",
+                 keep_snapshots=True, device="auto", n_threads=1,
+                 random_state=None, verbose=0):
+        self.class_weight = class_weight
+        self.predict_samples = predict_samples
+        super().__init__(
+            feature_groups=feature_groups,
+            categorical_features=categorical_features, encoder_hidden=encoder_hidden,
+            embedding_dim=embedding_dim, decoder_hidden=decoder_hidden,
+            activation=activation, fourier_frequencies=fourier_frequencies,
+            beta_start=beta_start, beta_end=beta_end,
+            n_pretrain_steps=n_pretrain_steps, n_steps=n_steps,
+            n_checkpoints=n_checkpoints, batch_size=batch_size,
+            learning_rate=learning_rate, validation_fraction=validation_fraction,
+            information_bounds=information_bounds, select_point=select_point,
+            keep_snapshots=keep_snapshots, device=device, n_threads=n_threads,
+            random_state=random_state, verbose=verbose)
+
+    def _class_weights(self, y):
+        """Per-row weights from ``class_weight`` (None when not set)."""
+        if self.class_weight is None:
+            return None
+        return compute_sample_weight(self.class_weight, y)
+
+    def _fit_target_scaling(self, y_train, y_val, w_train=None):
+        """Record H(Y) of the (weighted) training labels; codes need no scaling."""
+        p = np.bincount(y_train, weights=w_train)
+        p = p / p.sum()
         p = p[p > 0]
         self.target_entropy_ = float(-np.sum(p * np.log2(p)))
         return y_train, y_val
@@ -170,7 +230,7 @@ class DistributedIBClassifier(ClassifierMixin, BaseDistributedIB):
         proba : ndarray of shape (n_samples, n_classes)
             Columns follow ``classes_``.
         """
-        return self._head_output(X)
+        return self._head_output(X, n_samples=self.predict_samples)
 
     def predict(self, X):
         """Most probable class at the current path point."""

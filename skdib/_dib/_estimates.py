@@ -31,14 +31,16 @@ MAX_DISCRETE_VALUES = 64
 SATURATION_MARGIN = 1.0
 
 
-def discrete_channels(X_train, X_val, channels, max_values=MAX_DISCRETE_VALUES):
+def discrete_channels(X_train, X_val, channels, max_values=MAX_DISCRETE_VALUES,
+                      sample_weight=None):
     """Per channel: None, or the held-out rows and weights of its values.
 
     A channel is discrete when its training inputs take at most
     ``max_values`` distinct values. Its mixture components are then the
     distinct values among the held-out rows (one representative row each)
-    with their held-out frequencies as weights, the same rows whose mean KL
-    is the path's ``kl``.
+    with their held-out frequencies as weights (weighted by the rows'
+    ``sample_weight`` when given), the same rows whose mean KL is the path's
+    ``kl``.
     """
     out = []
     for cols in channels:
@@ -46,11 +48,13 @@ def discrete_channels(X_train, X_val, channels, max_values=MAX_DISCRETE_VALUES):
         if n_train_values > max_values:
             out.append(None)
             continue
-        _, rows, counts = np.unique(X_val[:, cols], axis=0, return_index=True,
-                                    return_counts=True)
+        _, rows, inverse = np.unique(X_val[:, cols], axis=0, return_index=True,
+                                     return_inverse=True)
         if len(rows) > max_values:  # held-out values the training set lacks
             out.append(None)
             continue
+        counts = np.bincount(inverse.ravel(), weights=sample_weight,
+                             minlength=len(rows))
         out.append((rows, counts / counts.sum()))
     return out
 

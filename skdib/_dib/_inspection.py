@@ -67,7 +67,8 @@ class InspectionMixin:
             Channel index or name (a feature, or a ``feature_groups`` entry).
         values : array-like, optional
             Values to compare: shape (n_values,) for a one-column channel, or
-            (n_values, n_columns) rows for a group. Default: the sorted unique
+            (n_values, n_columns) rows for a group; categories for a
+            categorical column (default: all its categories). Default: the sorted unique
             training values when there are at most 25, else 25 quantiles of the
             training data (for groups, up to 25 distinct training rows).
         point : int, optional
@@ -95,7 +96,26 @@ class InspectionMixin:
         """
         check_is_fitted(self)
         c = self._channel_index(i)
-        cols = self.channels_[c]
+        cols = getattr(self, "_net_channels", self.channels_)[c]
+        categories = (getattr(self, "_channel_categories", None) or [None] * (c + 1))[c]
+        if categories is not None:
+            values, block = _category_block(values, categories)
+        else:
+            values, block = self._value_block(c, cols, values)
+        X = np.tile(self._feature_center, (len(block), 1))
+        X[:, cols] = block
+        current = self.path_point_
+        if point is not None:
+            self.set_path_point(point)
+        try:
+            means, log_vars = self._encode_array(X)
+        finally:
+            if point is not None:
+                self.set_path_point(current)
+        return values, distinguishability(means[c], log_vars[c])
+
+    def _value_block(self, c, cols, values):
+        """Numeric values of a channel and the rows of its columns."""
         if values is None:
             values = self._channel_values[c]
         values = np.asarray(values, dtype=np.float64)
@@ -112,14 +132,20 @@ class InspectionMixin:
             )
         if len(block) == 0 or not np.all(np.isfinite(block)):
             raise ValueError("values must be a non-empty array of finite numbers.")
-        X = np.tile(self._feature_center, (len(block), 1))
-        X[:, cols] = block
-        current = self.path_point_
-        if point is not None:
-            self.set_path_point(point)
-        try:
-            means, log_vars = self._encode_array(X)
-        finally:
-            if point is not None:
-                self.set_path_point(current)
-        return values, distinguishability(means[c], log_vars[c])
+        return values, block
+
+
+def _category_block(values, categories):
+    """Categories of a categorical channel and their one-hot rows."""
+    values = categories if values is None else np.asarray(values, dtype=object)
+    if values.ndim != 1 or len(values) == 0:
+        raise ValueError("values of a categorical channel must be a non-empty "
+                         "list of its categories.")
+    index = {str(cat): k for k, cat in enumerate(categories)}
+    unknown = [v for v in values if str(v) not in index]
+    if unknown:
+        raise ValueError(f"Unknown categories {unknown[:5]}; this channel's "
+                         f"categories are {list(categories)}.")
+    block = np.zeros((len(values), len(categories)))
+    block[np.arange(len(values)), [index[str(v)] for v in values]] = 1.0
+    return values, block

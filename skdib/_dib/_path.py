@@ -54,6 +54,10 @@ class InformationPath:
         ``"sandwich"`` or ``"kl"``; None for a path built by hand.
     bounds_batch_size : int or None
         The evaluation batch K of the sandwich bounds.
+    score_val_diff_se : ndarray of shape (n_points,) or None
+        Standard error of ``score_val[p]`` minus the best validation score,
+        paired over the held-out rows (both scores are taken on the same
+        rows, so the difference is far less noisy than either score).
 
     Attributes
     ----------
@@ -94,6 +98,7 @@ class InformationPath:
     bounds_saturated: np.ndarray | None = None
     information_method: tuple | None = None
     bounds_batch_size: int | None = None
+    score_val_diff_se: np.ndarray | None = None
 
     def __post_init__(self):
         beta = np.asarray(self.beta, dtype=float)
@@ -115,7 +120,7 @@ class InformationPath:
                     f"({n_points}, {n_features})."
                 )
         for name in ("loss_train", "loss_val", "score_val", "score_val_se",
-                     "relevance_lower"):
+                     "relevance_lower", "score_val_diff_se"):
             value = getattr(self, name)
             if value is not None and np.shape(value) != (n_points,):
                 raise ValueError(f"{name} must have shape ({n_points},).")
@@ -221,21 +226,25 @@ class InformationPath:
 
         ``'best'``: the highest validation score; ties (common for accuracy
         on small sets) go to the lowest validation loss, then the larger β.
-        ``'one_se'``: the most compressed checkpoint (largest β) whose
-        validation score is within one standard error of the best, the rule
-        of Breiman et al. and glmnet's ``lambda.1se``: on small validation sets
-        it picks a point as good as the best within noise, with fewer bits.
+        ``'one_se'``: the most compressed checkpoint whose validation score
+        is within one standard error of the best, the rule of Breiman et al.
+        and glmnet's ``lambda.1se``. The standard error is that of the paired
+        difference from the best point on the same held-out rows
+        (``score_val_diff_se``) when the path has it, else the best score's
+        own (``score_val_se``). The paired one ignores what is common to all
+        points (a few extreme rows of a skewed target), so a constant model
+        is not chosen when a model with information predicts better.
         """
         if rule not in ("one_se", "best"):
             raise ValueError(f"rule must be 'one_se' or 'best', got {rule!r}.")
         score = np.asarray(self.score_val, dtype=float)
         loss = np.asarray(self.loss_val, dtype=float)
-        # lexsort: last key is primary -> max score, then min loss, then max β
-        best = int(np.lexsort((-np.arange(len(score)), loss, -score))[0])
+        best = best_score_point(score, loss)
         if rule == "best" or self.score_val_se is None:
             return best
-        ok = np.flatnonzero(score >= score[best] - self.score_val_se[best])
-        return int(ok[-1])
+        se = (self.score_val_se[best] if self.score_val_diff_se is None
+              else np.asarray(self.score_val_diff_se, dtype=float))
+        return int(np.flatnonzero(score >= score[best] - se)[-1])
 
     def coarsest_point(self, min_score):
         """Index of the most compressed checkpoint scoring at least ``min_score``.
@@ -292,13 +301,45 @@ class InformationPath:
         )
 
 
-def path_from_record(record, names, discrete, batch_size):
-    """The :class:`InformationPath` of a training record (see the backend)."""
+def best_score_point(score_val, loss_val):
+    """Index of the highest validation score (ties: lowest loss, larger β)."""
+    score = np.asarray(score_val, dtype=float)
+    loss = np.asarray(loss_val, dtype=float)
+    return int(np.lexsort((-np.arange(len(score)), loss, -score))[0])
+
+
+def paired_se(rows, best, weights=None):
+    """Standard error of ``rows[p].mean() - rows[best].mean()`` for every p.
+
+    ``rows`` (n_points, n_val) holds every held-out row's score term at every
+    checkpoint; the difference is taken row by
+    row (a paired comparison on the same rows, far less noisy than either
+    mean alone), weighted by the rows' ``weights`` when given.
+    """
+    rows = np.asarray(rows, dtype=float)
+    p = (np.full(rows.shape[1], 1.0) if weights is None
+         else np.asarray(weights, dtype=float))
+    p = p / p.sum()
+    diff = rows - rows[best]
+    mean = diff @ p
+    return np.sqrt(((diff - mean[:, None]) ** 2) @ p**2)
+
+
+def path_from_record(record, names, discrete, batch_size, weights=None):
+    """The :class:`InformationPath` of a training record (see the backend).
+
+    ``weights`` are the held-out rows' sample weights (None: equal).
+    """
     relevance = record["relevance"]
     estimates = combine_estimates(record["kl"], record["estimates"], discrete,
                                   batch_size)
+    diff_se = None
+    if len(record.get("score_val_rows", ())):
+        best = best_score_point(record["score_val"], record["loss_val"])
+        diff_se = paired_se(record["score_val_rows"], best, weights)
     return InformationPath(
         beta=record["beta"], kl=record["kl"], **estimates,
+        score_val_diff_se=diff_se,
         loss_train=record["loss_train"], loss_val=record["loss_val"],
         score_val=record["score_val"], score_val_se=record["score_val_se"],
         relevance_lower=None if np.all(np.isnan(relevance)) else relevance,

@@ -45,8 +45,9 @@ class DistributedIBRegressor(RegressorMixin, BaseDistributedIB):
     codebook_size : int, default=1024
         Training targets kept for InfoNCE predictions.
     **other parameters**
-        As in :class:`DistributedIBClassifier`, except that
-        ``select_point='auto'`` means 'one_se' here.
+        As in :class:`DistributedIBClassifier` (without ``class_weight``
+        and ``predict_samples``), except that ``select_point='auto'`` means
+        'one_se' here.
 
     Attributes
     ----------
@@ -83,7 +84,8 @@ class DistributedIBRegressor(RegressorMixin, BaseDistributedIB):
     }
 
     def __init__(self, *, head="gaussian", temperature=1.0, similarity="l2",
-                 codebook_size=1024, feature_groups=None, encoder_hidden=(64, 64),
+                 codebook_size=1024, feature_groups=None,
+                 categorical_features="auto", encoder_hidden=(64, 64),
                  embedding_dim=8, decoder_hidden=(128, 128), activation="relu",
                  fourier_frequencies=None, beta_start=1e-4, beta_end=1.0,
                  n_pretrain_steps=2000, n_steps=8000, n_checkpoints=30,
@@ -96,7 +98,8 @@ class DistributedIBRegressor(RegressorMixin, BaseDistributedIB):
         self.similarity = similarity
         self.codebook_size = codebook_size
         super().__init__(
-            feature_groups=feature_groups, encoder_hidden=encoder_hidden,
+            feature_groups=feature_groups,
+            categorical_features=categorical_features, encoder_hidden=encoder_hidden,
             embedding_dim=embedding_dim, decoder_hidden=decoder_hidden,
             activation=activation, fourier_frequencies=fourier_frequencies,
             beta_start=beta_start, beta_end=beta_end,
@@ -114,10 +117,12 @@ class DistributedIBRegressor(RegressorMixin, BaseDistributedIB):
         self.n_outputs_ = y2.shape[1]
         return y2, self.head, self.n_outputs_, "float32", False
 
-    def _fit_target_scaling(self, y_train, y_val):
-        """Standardise y with the mean and scale of the training rows only."""
-        self._y_mean = y_train.mean(axis=0)
-        std = y_train.std(axis=0)
+    def _fit_target_scaling(self, y_train, y_val, w_train=None):
+        """Standardise y with the (weighted) mean and scale of the training
+        rows only."""
+        self._y_mean = np.average(y_train, axis=0, weights=w_train)
+        std = (y_train.std(axis=0) if w_train is None else np.sqrt(
+            np.average((y_train - self._y_mean) ** 2, axis=0, weights=w_train)))
         self._y_scale = np.where(std < 1e-12, 1.0, std)
         return ((y_train - self._y_mean) / self._y_scale,
                 (y_val - self._y_mean) / self._y_scale)

@@ -5,7 +5,6 @@ import warnings
 
 import joblib
 import numpy as np
-from sklearn.utils.validation import validate_data
 
 from skdib._backend import facade
 from skdib.exceptions import DivergenceError, SweepInterruptedWarning
@@ -19,10 +18,10 @@ _REPLAY = ("_rng_state", "_data_hash", "_resume_state")
 class ResumableSweepMixin:
     """``continue_fit`` and the handling of diverged or interrupted sweeps."""
 
-    def _remember_inputs(self, rng, X, y, X_val, y_val, groups):
+    def _remember_inputs(self, rng, X, y, X_val, y_val, groups, weights=None):
         """Record what a resumed sweep must replay: the seed state and data."""
         self._rng_state = copy.deepcopy(rng.bit_generator.state)
-        self._data_hash = joblib.hash((X, y, X_val, y_val, groups))
+        self._data_hash = joblib.hash((X, y, X_val, y_val, groups, weights))
 
     def _forget_fit(self):
         """Remove every fitted attribute: the estimator is unfitted again."""
@@ -67,7 +66,8 @@ class ResumableSweepMixin:
                 f"{self.learning_rate:g}), a narrower β range (a smaller beta_end, "
                 f"now {self.beta_end:g}), or standardised inputs and targets.")
 
-    def continue_fit(self, X, y, *, X_val=None, y_val=None, groups=None):
+    def continue_fit(self, X, y, sample_weight=None, *, X_val=None, y_val=None,
+                     groups=None):
         """Resume a sweep that was interrupted or diverged.
 
         The sweep restarts from its last recorded checkpoint with the
@@ -87,17 +87,18 @@ class ResumableSweepMixin:
             raise ValueError(
                 "continue_fit resumes an interrupted or diverged sweep; this "
                 f"estimator's fit_status_ is {status!r}. Call fit instead.")
-        X_c, y_c = validate_data(self, X, y, reset=False, dtype=np.float64,
-                                 **self._target_validation)
+        X_c, y_c, weights = self._check_fit_input(X, y, sample_weight,
+                                                  reset=False)
         X_val, y_val = self._check_validation_set(X_c, y_c, X_val, y_val, groups)
-        if joblib.hash((X_c, y_c, X_val, y_val, groups)) != self._data_hash:
+        if (joblib.hash((X_c, y_c, X_val, y_val, groups, weights))
+                != self._data_hash):
             raise ValueError(
-                "continue_fit needs the same X, y (and X_val, y_val, groups) as "
-                "the interrupted fit; these differ.")
+                "continue_fit needs the same X, y (and sample_weight, X_val, "
+                "y_val, groups) as the interrupted fit; these differ.")
         rng = np.random.default_rng()
         rng.bit_generator.state = copy.deepcopy(self._rng_state)
         return self._sweep(X_c, y_c, X_val, y_val, groups, rng,
-                           resume=self._resume_state)
+                           resume=self._resume_state, weights=weights)
 
     def __sklearn_is_fitted__(self):
         return hasattr(self, "information_path_") and hasattr(self, "network_")

@@ -72,25 +72,26 @@ def _stratify_labels(y, n, n_val, stratify):
     return None
 
 
-def split_validation(X, y, fraction, stratify, groups, rng):
-    """(X_train, X_val, y_train, y_val): a random split seeded from ``rng``.
+def split_validation(y, fraction, stratify, groups, rng):
+    """(train rows, validation rows): a random split seeded from ``rng``.
 
     ``fraction == 0`` validates on the training rows; ``groups`` keeps each
     group on one side; classification targets are stratified when possible.
     """
-    n = X.shape[0]
+    n = len(y)
+    rows = np.arange(n)
     if fraction == 0:
-        return X, X, y, y
+        return rows, rows
     seed = int(rng.integers(0, 2**31 - 1))
     if groups is not None:
         splitter = GroupShuffleSplit(n_splits=1, random_state=seed,
                                      test_size=fraction)
-        train, val = next(splitter.split(X, y, np.asarray(groups)))
+        train, val = next(splitter.split(rows, y, np.asarray(groups)))
         _check_split_sizes(n, len(train), len(val), fraction, "groups")
-        return X[train], X[val], y[train], y[val]
+        return train, val
     n_val = max(1, int(round(fraction * n)))
     _check_split_sizes(n, n - n_val, n_val, fraction)
-    return train_test_split(X, y, test_size=n_val, random_state=seed,
+    return train_test_split(rows, test_size=n_val, random_state=seed,
                             stratify=_stratify_labels(y, n, n_val, stratify))
 
 
@@ -108,6 +109,8 @@ def _check_split_sizes(n, n_train, n_val, fraction, by=None):
         warnings.warn(
             f"Only {n_val} validation rows ({how} of {n} rows): the path's "
             "validation score, and the default point chosen from it, are "
-            f"mostly noise below {MIN_VALIDATION_ROWS} rows. Use "
-            "skdib.compare.cross_validate_path to score every row out of fold, "
-            "or pass a larger X_val, y_val.", UserWarning, stacklevel=4)
+            f"mostly noise below {MIN_VALIDATION_ROWS} rows, and the bits per "
+            "feature are estimated on those rows too: read them as a rough "
+            "ranking, not as measurements. Use skdib.compare.cross_validate_path "
+            "to score every row out of fold, or pass a larger X_val, y_val.",
+            UserWarning, stacklevel=4)

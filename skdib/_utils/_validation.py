@@ -3,7 +3,7 @@
 import numpy as np
 from pandas.api.types import is_bool_dtype, is_numeric_dtype
 
-__all__ = ["check_groups", "check_numeric_frame", "non_numeric_columns",
+__all__ = ["check_groups", "check_numeric_frame", "is_series", "non_numeric_columns",
            "plain_value"]
 
 _ENCODE_HINT = (
@@ -13,7 +13,7 @@ _ENCODE_HINT = (
 )
 
 
-def _is_series(X):
+def is_series(X):
     """Whether ``X`` is a pandas Series (one column, one dtype)."""
     return hasattr(X, "dtype") and hasattr(X, "to_frame") and not hasattr(
         X, "columns")
@@ -25,7 +25,7 @@ def non_numeric_columns(frame):
     A pandas Series counts as one column (its name, or ``'0'``). Returns an
     empty list for objects without ``dtypes`` (e.g. numpy arrays).
     """
-    if _is_series(frame):
+    if is_series(frame):
         dtype = frame.dtype
         ok = is_numeric_dtype(dtype) or is_bool_dtype(dtype)
         return [] if ok else [str(frame.name if frame.name is not None else 0)]
@@ -106,7 +106,7 @@ def check_numeric_frame(X, *, name="X", hint=_ENCODE_HINT, allow_series=False):
         DataFrame columns that are neither numeric nor bool, and for string
         or object arrays with an entry that is not a number.
     """
-    if _is_series(X) and not allow_series:
+    if is_series(X) and not allow_series:
         raise ValueError(
             f"{name} is a pandas Series (one-dimensional); estimators need a 2-D "
             f"table of shape (n_samples, n_features). Use {name}.to_frame() for "

@@ -42,6 +42,22 @@ def _nearest_counts(samples, values):
     return np.bincount(nearest, minlength=len(values))
 
 
+def _is_categorical(est, c):
+    """Whether channel ``c`` is one categorical column of the table."""
+    categories = getattr(est, "_channel_categories", None)
+    return categories is not None and categories[c] is not None
+
+
+def _category_counts(est, X, col, values):
+    """Rows of ``X`` in each category of column ``col``, in ``values`` order."""
+    if not hasattr(X, "iloc") or X.shape[1] != est.n_features_in_:
+        raise ValueError(
+            f"X must be the training DataFrame with {est.n_features_in_} columns.")
+    column = X.iloc[:, col].astype(object).astype(str)
+    counts = column.value_counts()
+    return np.array([counts.get(str(v), 0) for v in values])
+
+
 def _channel_data(est, X, cols):
     X = X.to_numpy() if hasattr(X, "to_numpy") else np.asarray(X)
     if X.ndim != 2 or X.shape[1] != est.n_features_in_:
@@ -52,9 +68,13 @@ def _channel_data(est, X, cols):
     return np.asarray(X[:, cols], dtype=float)
 
 
-def _draw_matrix(ax, values, matrix, cmap, label, column_names):
-    """Draw on ``ax``; return (artist, centres, widths) of the cells."""
-    if values.ndim == 1:
+def _draw_matrix(ax, values, matrix, cmap, label, tick_labels):
+    """Draw on ``ax``; return (artist, centres, widths) of the cells.
+
+    ``tick_labels`` None: numeric values on value axes; else index axes with
+    these labels (group rows, or categories).
+    """
+    if tick_labels is None:
         edges = _cell_edges(values)
         mesh = ax.pcolormesh(edges, edges, matrix, cmap=cmap, vmin=0.0, vmax=1.0)
         ax.set_xlabel(label)
@@ -70,9 +90,8 @@ def _draw_matrix(ax, values, matrix, cmap, label, column_names):
     ax.set_xlabel(f"{label}: value index")
     ax.set_ylabel(f"{label}: value index")
     if n <= MAX_TICK_LABELS:
-        labels = _row_labels(values, column_names)
-        ax.set_xticks(np.arange(n), labels, rotation=45, ha="right")
-        ax.set_yticks(np.arange(n), labels)
+        ax.set_xticks(np.arange(n), tick_labels, rotation=45, ha="right")
+        ax.set_yticks(np.arange(n), tick_labels)
     return image, np.arange(n, dtype=float), np.ones(n)
 
 
@@ -88,9 +107,10 @@ def plot_distinguishability(est, channel, values=None, *, ax=None, fig=None,
 
     A one-column channel has value axes (each cell spans half the gap to its
     neighbours); a multi-column group has index axes, labelled with the value
-    rows when there are few (or with the hot column for one-hot rows). With
-    ``X``, the margins show how many training samples lie nearest to each
-    value.
+    rows when there are few (or with the hot column for one-hot rows); a
+    categorical column has its categories on the axes. With ``X``, the
+    margins show how many training samples lie nearest to each value (or
+    fall in each category).
 
     Parameters
     ----------
@@ -143,24 +163,30 @@ def plot_distinguishability(est, channel, values=None, *, ax=None, fig=None,
     c = est._channel_index(channel)
     cols = list(est.channels_[c])
     values, matrix = est.distinguishability_matrix(c, values, point=point)
-    values, matrix = np.asarray(values, dtype=float), np.asarray(matrix, dtype=float)
-    if values.ndim == 1:
+    categorical = _is_categorical(est, c)
+    matrix = np.asarray(matrix, dtype=float)
+    if not categorical:
+        values = np.asarray(values, dtype=float)
+    if values.ndim == 1 and not categorical:
         order = np.argsort(values, kind="stable")
         values, matrix = values[order], matrix[np.ix_(order, order)]
     label = path.feature_names[c]
-    column_names = _column_names(est, cols)
+    tick_labels = ([str(v) for v in values] if categorical else None
+                   if values.ndim == 1 else
+                   _row_labels(values, _column_names(est, cols)))
     if X is None:
         if fig is not None:
             raise ValueError("fig is for the figure with margins; pass ax without X.")
         ax = new_axes(ax, (5.0, 4.2))
-        artist, _, _ = _draw_matrix(ax, values, matrix, cmap, label, column_names)
+        artist, _, _ = _draw_matrix(ax, values, matrix, cmap, label, tick_labels)
         ax.figure.colorbar(artist, ax=ax, label="distinguishability")
         title = "" if point is None else f" (path point {point})"
         ax.set_title(f"Distinguishability of {label}{title}", fontsize="medium")
         return ax
     if ax is not None:
         raise ValueError("With X the plot needs a whole figure: pass fig, not ax.")
-    counts = _nearest_counts(_channel_data(est, X, cols), values)
+    counts = (_category_counts(est, X, cols[0], values) if categorical
+              else _nearest_counts(_channel_data(est, X, cols), values))
     if fig is None:
         import matplotlib.pyplot as plt
 
@@ -170,7 +196,7 @@ def plot_distinguishability(est, channel, values=None, *, ax=None, fig=None,
     top = fig.add_subplot(grid[0, 0], sharex=main)
     right = fig.add_subplot(grid[1, 1], sharey=main)
     artist, centres, widths = _draw_matrix(main, values, matrix, cmap, label,
-                                           column_names)
+                                           tick_labels)
     top.bar(centres, counts, width=widths * 0.9, color="0.55")
     right.barh(centres, counts, height=widths * 0.9, color="0.55")
     top.set_ylabel("samples")

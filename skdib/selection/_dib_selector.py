@@ -1,87 +1,46 @@
 """Feature selection from the information path of a Distributed IB sweep."""
 
-import contextlib
 import os
-import threading
-from collections import OrderedDict
 from numbers import Integral, Real
 
-import joblib
 import numpy as np
 from sklearn.base import BaseEstimator, MetaEstimatorMixin, _fit_context, clone
 from sklearn.feature_selection import SelectorMixin
 from sklearn.utils._param_validation import HasMethods, Interval, RealNotInt
 from sklearn.utils.multiclass import type_of_target
-from sklearn.utils.validation import check_is_fitted, check_memory, validate_data
+from sklearn.utils.validation import (
+    _num_samples,
+    check_array,
+    check_is_fitted,
+    check_memory,
+    validate_data,
+)
 
 from skdib._dib._base import BaseDistributedIB
 from skdib._dib._classifier import DistributedIBClassifier
 from skdib._dib._persistence import PersistenceMixin
 from skdib._dib._ranking import DROP_THRESHOLD, channel_ranks
 from skdib._dib._regressor import DistributedIBRegressor
-from skdib._utils._validation import check_numeric_frame, plain_value
+from skdib._utils._validation import (
+    check_numeric_frame,
+    is_series,
+    non_numeric_columns,
+    plain_value,
+)
 from skdib.selection._n_features import resolve_n_features
+from skdib.selection._sweep_cache import (
+    KEY_LOCKS,
+    cache_get,
+    cache_put,
+    clear,
+    run_sweep,
+    stored_sweep,
+    sweep_key,
+)
 
 __all__ = ["DistributedIBSelector"]
 
-_CACHE_SIZE = 8
-_CACHE = OrderedDict()
-_CACHE_LOCK = threading.Lock()
-# Threads fitting the same sweep wait for each other (striped, so bounded).
-_KEY_LOCKS = tuple(threading.Lock() for _ in range(32))
 _RULES = ("n_features_to_select", "information_budget", "threshold")
-LOCK_FOLDER = "skdib_sweep_locks"
-
-
-def _cache_get(key):
-    with _CACHE_LOCK:
-        est = _CACHE.get(key)
-        if est is not None:
-            _CACHE.move_to_end(key)
-        return est
-
-
-def _cache_put(key, estimator):
-    with _CACHE_LOCK:
-        _CACHE[key] = estimator
-        _CACHE.move_to_end(key)
-        while len(_CACHE) > _CACHE_SIZE:
-            _CACHE.popitem(last=False)
-
-
-def sweep_key(estimator, X_arr, y_arr, feature_names):
-    """The ``joblib.hash`` that identifies one sweep: estimator and data."""
-    cls = type(estimator)
-    return joblib.hash((f"{cls.__module__}.{cls.__qualname__}",
-                        estimator.get_params(), X_arr, y_arr, feature_names))
-
-
-def run_sweep(key, estimator, X, y):
-    """Fit ``estimator`` on (X, y): the call ``joblib.Memory`` caches by ``key``."""
-    return estimator.fit(X, y)
-
-
-@contextlib.contextmanager
-def _file_lock(location, key):
-    """Hold an exclusive lock on ``location/skdib_sweep_locks/key.lock``.
-
-    Processes that share the folder (joblib's loky workers, Dask workers on
-    one file system) then run each sweep once: the others wait and load it.
-    Without ``fcntl`` (Windows) no lock is taken.
-    """
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - Windows
-        yield
-        return
-    folder = os.path.join(location, LOCK_FOLDER)
-    os.makedirs(folder, exist_ok=True)
-    with open(os.path.join(folder, f"{key}.lock"), "a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _check_varies(y_arr):
@@ -178,8 +137,9 @@ class DistributedIBSelector(PersistenceMixin, SelectorMixin, MetaEstimatorMixin,
         ``<location>/skdib_sweep_locks``) and loads the result. On a cluster
         the folder must be on a file system that every worker sees. None
         keeps the cache in the process only (joblib workers in other
-        processes then each refit). Needs ``cache=True``; empty it with
-        ``joblib.Memory(location).clear()``.
+        processes then each refit). Needs ``cache=True``. The sweeps are
+        files ``<location>/skdib_sweeps/<key>.joblib``; delete that folder
+        to empty the store.
 
     Attributes
     ----------
@@ -252,13 +212,17 @@ class DistributedIBSelector(PersistenceMixin, SelectorMixin, MetaEstimatorMixin,
         self.memory = memory
 
     @_fit_context(prefer_skip_nested_validation=False)
-    def fit(self, X, y):
+    def fit(self, X, y, sample_weight=None):
         """Fit (or reuse) the Distributed IB sweep and select features.
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : array-like or DataFrame of shape (n_samples, n_features)
+            A DataFrame may hold categorical columns when the estimator's
+            ``categorical_features`` takes them (the default does).
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+        sample_weight : array-like of shape (n_samples,), optional
+            Passed to the estimator's ``fit``; part of the cache key.
 
         Returns
         -------
@@ -271,10 +235,7 @@ class DistributedIBSelector(PersistenceMixin, SelectorMixin, MetaEstimatorMixin,
                 "n_features_to_select (a count), information_budget (total "
                 "bits) or threshold (bits per feature)."
             )
-        check_numeric_frame(X)
-        X_arr, y_arr = validate_data(self, X, y, dtype=np.float64,
-                                     ensure_min_samples=2, multi_output=True,
-                                     y_numeric=False)
+        X_arr, y_arr = self._checked(X, y)
         resolve_n_features(self.n_features_to_select, self.n_features_in_,
                            "features of X")
         _check_varies(y_arr)
@@ -288,7 +249,8 @@ class DistributedIBSelector(PersistenceMixin, SelectorMixin, MetaEstimatorMixin,
                 "DistributedIBRegressor or None; got "
                 f"{type(self.estimator).__name__}."
             )
-        self.estimator_ = self._fitted(estimator, X, y, X_arr, y_arr)
+        self.estimator_ = self._fitted(estimator, X, y, X_arr, y_arr,
+                                       sample_weight)
         path = self.estimator_.information_path_
         best = self.estimator_.best_point_
         self.channel_ranking_ = channel_ranks(path, self.information_threshold)
@@ -303,7 +265,7 @@ class DistributedIBSelector(PersistenceMixin, SelectorMixin, MetaEstimatorMixin,
         return self
 
     def _memory(self):
-        """The joblib.Memory of ``memory``, or None for the in-process cache."""
+        """The folder of ``memory`` (str), or None for the in-process cache."""
         if self.memory is None:
             return None
         if not self.cache:
@@ -313,30 +275,40 @@ class DistributedIBSelector(PersistenceMixin, SelectorMixin, MetaEstimatorMixin,
         memory = check_memory(os.fspath(self.memory)
                               if isinstance(self.memory, os.PathLike)
                               else self.memory)
-        return None if getattr(memory, "location", None) is None else memory
+        location = getattr(memory, "location", None)
+        return None if location is None else os.fspath(location)
 
-    def _fitted(self, estimator, X, y, X_arr, y_arr):
+    def _checked(self, X, y):
+        """X as hashed for the cache (float, or the table itself when it has
+        categorical columns the estimator takes) and y; sets the names."""
+        takes_categories = getattr(self.estimator, "categorical_features",
+                                   "auto") is not None
+        if takes_categories and non_numeric_columns(X) and not is_series(X):
+            _, y_arr = validate_data(self, X, y, skip_check_array=True)
+            y_arr = check_array(y_arr, ensure_2d=False, dtype=None)
+            if _num_samples(X) < 2:
+                raise ValueError(f"X has {_num_samples(X)} sample(s); at least 2 "
+                                 "are needed.")
+            return X, y_arr
+        check_numeric_frame(X)
+        return validate_data(self, X, y, dtype=np.float64, ensure_min_samples=2,
+                             multi_output=True, y_numeric=False)
+
+    def _fitted(self, estimator, X, y, X_arr, y_arr, sample_weight=None):
         memory = self._memory()
         if not self.cache:
-            return estimator.fit(X, y)
+            return run_sweep(None, estimator, X, y, sample_weight)
         key = sweep_key(estimator, X_arr, y_arr,
-                        getattr(self, "feature_names_in_", None))
-        where = None if memory is None else str(memory.location)
-        with _KEY_LOCKS[int(key[:8], 16) % len(_KEY_LOCKS)]:
-            cached = _cache_get((where, key))
+                        getattr(self, "feature_names_in_", None), sample_weight)
+        with KEY_LOCKS[int(key[:8], 16) % len(KEY_LOCKS)]:
+            cached = cache_get((memory, key))
             if cached is not None:
                 return cached
             if memory is None:
-                cached = estimator.fit(X, y)
+                cached = run_sweep(key, estimator, X, y, sample_weight)
             else:
-                cached_sweep = memory.cache(run_sweep,
-                                            ignore=["estimator", "X", "y"])
-                lock = (_file_lock(where, key)
-                        if isinstance(memory.location, (str, os.PathLike))
-                        else contextlib.nullcontext())
-                with lock:
-                    cached = cached_sweep(key, estimator, X, y)
-            _cache_put((where, key), cached)
+                cached = stored_sweep(memory, key, estimator, X, y, sample_weight)
+            cache_put((memory, key), cached)
         return cached
 
     def _select_channels(self, path, best):
@@ -359,8 +331,7 @@ class DistributedIBSelector(PersistenceMixin, SelectorMixin, MetaEstimatorMixin,
         The cache holds up to 8 fitted estimators, with their path snapshots;
         clear it to free that memory.
         """
-        with _CACHE_LOCK:
-            _CACHE.clear()
+        clear()
 
     def _get_support_mask(self):
         check_is_fitted(self)

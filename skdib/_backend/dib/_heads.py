@@ -5,7 +5,7 @@ import math
 import torch
 from torch import nn
 
-from skdib._backend.dib._metrics import r2_with_se
+from skdib._backend.dib._metrics import r2_rows, r2_with_se, weighted_mean_se
 
 LOG_2PI = math.log(2.0 * math.pi)
 
@@ -30,9 +30,15 @@ class CategoricalHead(nn.Module):
         """Class probabilities."""
         return torch.softmax(out, dim=-1)
 
-    def score(self, out, y):
-        """Accuracy and its standard error."""
+    def row_scores(self, out, y):
+        """Per row: 1 if the most probable class is right, else 0."""
+        return (out.argmax(dim=-1) == y).double()
+
+    def score(self, out, y, weights=None):
+        """Accuracy (weighted by ``weights`` if given) and its standard error."""
         correct = (out.argmax(dim=-1) == y).double()
+        if weights is not None:
+            return weighted_mean_se(correct, weights)
         acc = correct.mean()
         return acc, torch.sqrt(acc * (1 - acc) / len(correct))
 
@@ -63,6 +69,10 @@ class GaussianHead(nn.Module):
         """Predicted mean (in standardised units)."""
         return out
 
-    def score(self, out, y):
+    def row_scores(self, out, y):
+        """Per-row terms of R² (:func:`r2_rows`)."""
+        return r2_rows(out, y)
+
+    def score(self, out, y, weights=None):
         """R² averaged over outputs, and its standard error."""
-        return r2_with_se(out, y)
+        return r2_with_se(out, y, weights)

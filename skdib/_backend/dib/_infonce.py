@@ -5,7 +5,7 @@ import torch
 from torch import nn
 
 from skdib._backend.dib._layers import hidden_stack
-from skdib._backend.dib._metrics import infonce_lower_bound, r2_with_se
+from skdib._backend.dib._metrics import infonce_lower_bound, r2_rows, r2_with_se
 
 
 class InfoNCEHead(nn.Module):
@@ -61,6 +61,10 @@ class InfoNCEHead(nn.Module):
         codes = self.y_encoder(self.codebook.to(out.dtype))
         return self.codebook.to(out.dtype)[self._logits(out, codes).argmax(dim=1)]
 
-    def score(self, out, y):
+    def row_scores(self, out, y):
+        """Per-row terms of the codebook predictions' R²."""
+        return r2_rows(self.predict(out), y)
+
+    def score(self, out, y, weights=None):
         """R² (and its standard error) of the codebook predictions."""
-        return r2_with_se(self.predict(out), y)
+        return r2_with_se(self.predict(out), y, weights)

@@ -2,7 +2,7 @@
 
 import math
 
-__all__ = ["infonce_lower_bound", "r2_with_se"]
+__all__ = ["infonce_lower_bound", "r2_rows", "r2_with_se", "weighted_mean_se"]
 
 
 def infonce_lower_bound(mean_nll, batch_size):
@@ -14,13 +14,44 @@ def infonce_lower_bound(mean_nll, batch_size):
     return math.log(batch_size) - mean_nll
 
 
-def r2_with_se(pred, y):
+def weighted_mean_se(values, weights):
+    """Weighted mean of per-row ``values`` and its standard error (float64).
+
+    With normalised weights p_i = w_i / sum w, the mean is sum p_i v_i and its
+    standard error sqrt(sum p_i^2 (v_i - mean)^2), which for equal weights is
+    the population standard deviation over sqrt(n).
+    """
+    v = values.double()
+    p = weights.double() / weights.double().sum()
+    mean = (p * v).sum()
+    return mean, ((p * (v - mean)).square().sum()).sqrt()
+
+
+def r2_with_se(pred, y, weights=None):
     """R² of ``pred`` averaged over outputs, and its standard error.
 
     R² = 1 - mean_i t_i with t_i the squared error of sample i over the
     variance of y (averaged over outputs); the standard error is that of the
-    mean of t_i.
+    mean of t_i. With ``weights`` the means and the variance of y are
+    weighted.
+    """
+    if weights is None:
+        var = ((y - y.mean(dim=0)) ** 2).mean(dim=0).clamp_min(1e-12)
+        t = (((y - pred) ** 2) / var).mean(dim=1).double()
+        return 1.0 - t.mean(), t.std() / math.sqrt(len(t))
+    p = (weights / weights.sum())[:, None].to(y.dtype)
+    centre = (p * y).sum(dim=0)
+    var = (p * (y - centre) ** 2).sum(dim=0).clamp_min(1e-12)
+    t = (((y - pred) ** 2) / var).mean(dim=1)
+    mean, se = weighted_mean_se(t, weights)
+    return 1.0 - mean, se
+
+
+def r2_rows(pred, y):
+    """Per-row terms 1 - t_i of R², t_i the squared error over var(y).
+
+    Differences of these between two predictions on the same rows are what a
+    paired comparison of R² needs (the variance is the same for both).
     """
     var = ((y - y.mean(dim=0)) ** 2).mean(dim=0).clamp_min(1e-12)
-    t = (((y - pred) ** 2) / var).mean(dim=1).double()
-    return 1.0 - t.mean(), t.std() / math.sqrt(len(t))
+    return 1.0 - (((y - pred) ** 2) / var).mean(dim=1).double()

@@ -9,6 +9,7 @@ import torch
 from skdib._backend.dib._checkpoint_information import ESTIMATE_KEYS
 from skdib._backend.dib._metrics import infonce_lower_bound
 from skdib._backend.dib._model import kl_nats
+from skdib._backend.dib._predictive import averaged_prediction, predictive_noise
 from skdib._backend.dib._schedule import beta_schedule, checkpoint_steps
 from skdib._backend.dib._sweep_state import (
     CHECK_EVERY,
@@ -34,20 +35,32 @@ class TrainConfig:
     n_checkpoints: int
     keep_snapshots: bool = True
     eval_batch_size: int = 4096
+    predict_samples: int = 0
     max_train_eval: int = 4096
     progress: object = None
 
 
-def _batched_eval(model, x, y, generator, chunk, posteriors=None):
-    """Mean KL per channel, prediction loss, score (+ SE), relevance bound.
+def _weighted_mean(values, weights):
+    """Mean over rows (axis -1), weighted when ``weights`` is given."""
+    if weights is None:
+        return values.mean(dim=-1)
+    return (values * weights).sum(dim=-1) / weights.sum()
+
+
+def _batched_eval(model, x, y, generator, chunk, posteriors=None, weights=None,
+                  predict_samples=0):
+    """Mean KL per channel, prediction loss, score (+ SE), relevance bound,
+    and every row's score term (``head.row_scores``).
 
     The relevance bound is the InfoNCE lower bound on I(U; Y) in bits for
     contrastive heads (each chunk is one batch of negatives), else NaN. When
     ``posteriors`` is a list, each chunk's (mu, log_var) is appended to it so
     callers can reuse the encoding instead of running the encoders again.
+    ``weights`` (one per row) weight the means and the score. The score is
+    that of the estimator's prediction: from the posterior means, or averaged
+    over ``predict_samples`` fixed draws of the messages.
     """
-    kl_sum = None
-    nll_sum = 0.0
+    kls, nlls = [], []
     rel_sum = 0.0
     contrastive = model.head.contrastive
     outs = []
@@ -56,19 +69,27 @@ def _batched_eval(model, x, y, generator, chunk, posteriors=None):
         mu, log_var = model.encode(xb)
         if posteriors is not None:
             posteriors.append((mu, log_var))
-        kl = kl_nats(mu, log_var).sum(dim=1)
-        kl_sum = kl if kl_sum is None else kl_sum + kl
+        kls.append(kl_nats(mu, log_var))
         eps = torch.randn(mu.shape, generator=generator, device=mu.device)
         out = model.decode(mu + torch.exp(0.5 * log_var) * eps)
-        nll = model.head.nll(out, y[start:start + chunk]).sum().item()
-        nll_sum += nll
-        rel_sum += len(xb) * infonce_lower_bound(nll / len(xb), len(xb))
-        outs.append(model.decode(mu))
-    score, score_se = (v.item() for v in model.head.score(torch.cat(outs), y))
-    n = x.shape[0]
-    kl_bits = (kl_sum / n / LN2).double().cpu().numpy()
-    relevance = rel_sum / n / LN2 if contrastive else float("nan")
-    return kl_bits, nll_sum / n / LN2, score, score_se, relevance
+        nll = model.head.nll(out, y[start:start + chunk])
+        nlls.append(nll)
+        rel_sum += len(xb) * infonce_lower_bound(nll.mean().item(), len(xb))
+        if predict_samples:
+            noise = predictive_noise(predict_samples, mu.shape[0], mu.shape[2],
+                                     mu.device)
+            outs.append(averaged_prediction(model, mu, log_var, noise))
+        else:
+            outs.append(model.decode(mu))
+    outs = torch.cat(outs)
+    score, score_se = (v.item() for v in model.head.score(outs, y, weights))
+    score_rows = model.head.row_scores(outs, y).cpu().numpy()
+    nll_rows = torch.cat(nlls).double()
+    weights = None if weights is None else weights.double()
+    kl_bits = _weighted_mean(torch.cat(kls, dim=1).double(), weights) / LN2
+    relevance = rel_sum / x.shape[0] / LN2 if contrastive else float("nan")
+    return (kl_bits.cpu().numpy(), _weighted_mean(nll_rows, weights).item() / LN2,
+            score, score_se, relevance, score_rows)
 
 
 def encode_chunked(model, x, chunk):
@@ -83,24 +104,26 @@ def _snapshot(model):
 
 
 _RECORDED = ("beta", "kl", "loss_train", "loss_val", "score_val", "score_val_se",
-             "relevance", "step")
+             "relevance", "step", "score_val_rows")
 
 
 def _checkpoint(model, data, config, eval_seed, bounds_fn):
     """Metrics (and bounds) of the network now, on fixed evaluation draws."""
-    x_train, y_train, x_val, y_val = data
+    x_train, y_train, x_val, y_val, w_train, w_val = data
     n_eval_train = min(x_train.shape[0], config.max_train_eval)
+    w_eval = None if w_train is None else w_train[:n_eval_train]
     with torch.no_grad():
         eval_gen = torch.Generator(device=x_train.device).manual_seed(eval_seed)
         posteriors = None if bounds_fn is None else []
-        kl_bits, loss_val, score, score_se, relevance = _batched_eval(
-            model, x_val, y_val, eval_gen, config.eval_batch_size, posteriors)
-        _, loss_tr, _, _, _ = _batched_eval(
+        kl_bits, loss_val, score, score_se, relevance, score_rows = _batched_eval(
+            model, x_val, y_val, eval_gen, config.eval_batch_size, posteriors,
+            w_val, config.predict_samples)
+        loss_tr = _batched_eval(
             model, x_train[:n_eval_train], y_train[:n_eval_train], eval_gen,
-            config.eval_batch_size)
+            config.eval_batch_size, weights=w_eval)[1]
         point = {"kl": kl_bits, "loss_train": loss_tr, "loss_val": loss_val,
                  "score_val": score, "score_val_se": score_se,
-                 "relevance": relevance}
+                 "relevance": relevance, "score_val_rows": score_rows}
         if bounds_fn is not None:
             point.update(bounds_fn(torch.cat([p[0] for p in posteriors], dim=1),
                                    torch.cat([p[1] for p in posteriors], dim=1)))
@@ -126,14 +149,15 @@ def _record_point(rec, point, beta, step, model, config):
 
 
 def train(model, x_train, y_train, x_val, y_val, config, seed, bounds_fn=None,
-          resume=None):
+          resume=None, w_train=None, w_val=None):
     """Run the sweep and return the recorded path as numpy arrays.
 
     ``bounds_fn(mu, log_var)``, when given, returns a dict of per-channel
     information estimates in bits from held-out posteriors (see
     :func:`skdib._backend.dib._checkpoint_information.make_information_fn`).
     ``resume``, a state captured by an earlier, stopped run of the same sweep,
-    continues it from its last checkpoint. Raises
+    continues it from its last checkpoint. ``w_train`` and ``w_val`` (one
+    weight per row, or None) weight the loss, the metrics and the KL. Raises
     :class:`~skdib._backend.dib._sweep_state.TrainingStopped` on divergence or
     ``KeyboardInterrupt``, with the path so far.
     """
@@ -161,8 +185,11 @@ def train(model, x_train, y_train, x_val, y_val, config, seed, bounds_fn=None,
             idx = perm[cursor:cursor + bs]
             cursor += bs
             out, kl = model(x_train[idx], generator=gen)
-            kl_total = kl.sum(dim=0).mean()
-            loss = model.head.nll(out, y_train[idx]).mean() + beta * kl_total
+            nll, kl_rows = model.head.nll(out, y_train[idx]), kl.sum(dim=0)
+            if w_train is not None:  # weights of mean 1: an unbiased batch loss
+                nll, kl_rows = nll * w_train[idx], kl_rows * w_train[idx]
+            kl_total = kl_rows.mean()
+            loss = nll.mean() + beta * kl_total
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             optimizer.step()
@@ -177,8 +204,8 @@ def train(model, x_train, y_train, x_val, y_val, config, seed, bounds_fn=None,
                         raise TrainingStopped("diverged", step, beta, problem,
                                               _stopped_record(rec, saved), saved)
                 continue
-            point = _checkpoint(model, (x_train, y_train, x_val, y_val), config,
-                                seed + 1, bounds_fn)
+            point = _checkpoint(model, (x_train, y_train, x_val, y_val, w_train,
+                                        w_val), config, seed + 1, bounds_fn)
             problem = divergence(loss.item(), point, model)
             if problem is not None:
                 raise TrainingStopped("diverged", step, beta, problem,

@@ -7,8 +7,17 @@ from pathlib import Path
 import joblib
 import numpy as np
 
+from skdib._cli._scores import validation_scores
 from skdib._cli.report._html import render_index
-from skdib._cli.report._summary import THRESHOLD, channel_summary, score_name
+from skdib._cli.report._summary import (
+    THRESHOLD,
+    bits_scale,
+    channel_summary,
+    score_name,
+    scores_lines,
+    scores_note,
+)
+from skdib._utils._validation import non_numeric_columns
 from skdib.plotting import (
     plot_distinguishability,
     plot_information_allocation,
@@ -49,30 +58,48 @@ def _plane(out, est):
             "the same path against the total information in bits (the "
             "information plane; a curve that folds back at the right is the "
             "start of the sweep, before the fit settled). The star marks the "
-            "best validation point." + entropy, True)
+            "chosen path point." + entropy, True)
 
 
-def _allocation(out, est):
+def _allocation(out, est, scale):
     n = est.information_path_.n_points
     ax = _figure((max(7.0, 0.2 * n + 3.0),
                   max(3.0, 0.3 * min(est.n_channels_, 60) + 1.5))).add_subplot()
     plot_information_allocation(est, ax=ax, threshold=THRESHOLD)
+    ax.images[0].set_clim(0.0, scale)  # one extreme cell must not wash out all
     return (_save(ax.figure, out, "information_allocation.png"),
             "Information allocation",
             "Bits kept from each feature (rows, the last to lose its information "
             "on top) at each point of the path (columns, most information on "
-            "the left; β on the top axis).", True)
+            f"the left; β on the top axis). The colours saturate at {scale:.2f} "
+            "bits, the same robust top as the bars of the table.", True)
 
 
-def _distinguishability(out, est, X, channel):
+def _numeric_channels(summary, est, X):
+    """Ranked channels whose columns are all numeric in ``X``.
+
+    The distinguishability plot with data margins needs numeric values; a
+    channel with a text column is left out of it.
+    """
+    text = set(non_numeric_columns(X))
+    names = list(est.information_path_.feature_names)
+    columns = [str(c) for c in X.columns]
+    return [channel for channel in summary["channel"]
+            if not any(columns[c] in text
+                       for c in est.channels_[names.index(channel)])]
+
+
+def _distinguishability(out, est, X, channel, first):
     fig = plot_distinguishability(est, channel, X=X, fig=_figure((5.4, 4.9)))
     beta = est.information_path_.beta[est.path_point_]
+    which = ("the feature kept longest" if first
+             else "the numeric feature kept longest")
     return (_save(fig, out, "distinguishability.png"),
             f"Distinguishability of {channel}",
-            f"How well the compressed {channel} (the feature kept longest) tells "
-            f"its values apart at the best validation point (β = {beta:.2g}): 0 "
-            "(dark) means the model treats two values as the same, 1 (bright) "
-            "that it tells them apart perfectly. The margins count the training "
+            f"How well the compressed {channel} ({which}) tells its values "
+            f"apart at the chosen path point (β = {beta:.2g}): 0 (dark) means "
+            "the model treats two values as the same, 1 (bright) that it "
+            "tells them apart perfectly. The margins count the training "
             "samples at each value.", False)
 
 
@@ -88,12 +115,22 @@ def _frontier(out, est, subset_info):
             "all subsets.", False)
 
 
+def _validation_card(est):
+    """The chosen point's held-out score, its standard error and row count."""
+    val = validation_scores(est)
+    value = f"{val['score']:.3f}"
+    if np.isfinite(val["se"]):
+        value += f" ± {val['se']:.3f}"
+    return value, (f"validation {score_name(est)} at the chosen point "
+                   f"({val['n_rows']} held-out rows)")
+
+
 def _cards(est, run):
     path, b = est.information_path_, est.best_point_
-    cards = [(f"{path.score_val[b]:.3f}", f"best validation {score_name(est)}"),
+    cards = [_validation_card(est),
              (f"{path.total_information[b]:.2f} bits",
-              "total information at the best point"),
-             (f"{path.beta[b]:.2g}", "β at the best point")]
+              "total information at the chosen point"),
+             (f"{path.beta[b]:.2g}", "β at the chosen point")]
     if hasattr(est, "target_entropy_"):
         cards.append((f"{est.target_entropy_:.3f} bits", "H(Y), target entropy"))
     data = run.get("data", {})
@@ -105,6 +142,15 @@ def _cards(est, run):
     return cards
 
 
+def _score_rows(est, scores):
+    """The score table's rows and note: ``scores``, or the path's own."""
+    if scores is None:
+        value, what = _validation_card(est)
+        return [(what, value)], ("The path's own held-out score, ± its "
+                                 "standard error over the held-out rows.")
+    return scores_lines(scores), scores_note(scores, est)
+
+
 def _json_default(value):
     if isinstance(value, np.generic):
         return value.item()
@@ -113,8 +159,18 @@ def _json_default(value):
     return str(value)
 
 
+def _path_frame(path, cv_path):
+    """path.csv: the path, plus the cross-validated score at every point."""
+    frame = path.to_frame()
+    if cv_path is not None and np.allclose(cv_path.beta, path.beta):
+        frame["score_cv"] = cv_path.mean_score[frame["point"]]
+        frame["score_cv_se"] = cv_path.se_score[frame["point"]]
+    return frame
+
+
 def write_report(out, est, X, *, title, subtitle, description, run,
-                 subset_info=None, t0=None):
+                 subset_info=None, t0=None, scores=None, cv_path=None,
+                 kinds=None):
     """Write the report folder and return the path of ``index.html``.
 
     Parameters
@@ -122,7 +178,7 @@ def write_report(out, est, X, *, title, subtitle, description, run,
     out : str or Path
         Folder, created when missing; existing report files are replaced.
     est : fitted DistributedIBClassifier or DistributedIBRegressor
-        At its best validation point.
+        At its chosen path point (``best_point_``).
     X : DataFrame
         Training data (for the distinguishability margins).
     title, subtitle : str
@@ -135,26 +191,46 @@ def write_report(out, est, X, *, title, subtitle, description, run,
         frontier plot.
     t0 : float, optional
         ``time.perf_counter()`` at the start of the run, for the total time.
+    scores : dict, optional
+        Validation and cross-validated scores (``skdib._cli._scores``), for
+        the score table and ``run.json``.
+    cv_path : Bunch, optional
+        :func:`skdib.compare.cross_validate_path` of the same settings: its
+        score per point goes into ``path.csv`` (``score_cv``, ``score_cv_se``).
+    kinds : dict channel -> str, optional
+        What each channel is, for the ranking table.
     """
     start = time.perf_counter()
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    est.information_path_.to_frame().to_csv(out / "path.csv", index=False)
+    _path_frame(est.information_path_, cv_path).to_csv(out / "path.csv",
+                                                       index=False)
     joblib.dump(est, out / "model.joblib")
-    summary = channel_summary(est, THRESHOLD)
-    figures = [_plane(out, est), _allocation(out, est),
-               _distinguishability(out, est, X, summary["channel"].iloc[0])]
+    summary = channel_summary(est, THRESHOLD, kinds)
+    scale = bits_scale(est.information_path_)
+    if scores is not None:
+        run = {**run, "scores": scores}
+    figures = [_plane(out, est), _allocation(out, est, scale)]
+    drawable = _numeric_channels(summary, est, X)
+    if drawable:
+        figures.append(_distinguishability(
+            out, est, X, drawable[0], drawable[0] == summary["channel"].iloc[0]))
+    else:  # only text channels: no plot, and none left from an earlier report
+        (out / "distinguishability.png").unlink(missing_ok=True)
     if subset_info is not None:
         figures.append(_frontier(out, est, subset_info))
-    files = [("path.csv", "the information path, one row per (point, feature)"),
+    cv_note = "" if cv_path is None else "; score_cv: the cross-validated score"
+    files = [("path.csv", "the information path, one row per (point, "
+              f"feature){cv_note}"),
              ("model.joblib", f"the fitted {type(est).__name__} (joblib.load)"),
-             ("run.json", "command line, versions, device and timing")]
+             ("run.json", "command line, versions, device, timing and scores")]
     files += [(figure[0], figure[1].lower()) for figure in figures]
     html = render_index(
         title=title, subtitle=subtitle, cards=_cards(est, run),
         description=description, summary=summary, figures=figures, files=files,
         estimator=type(est).__name__, command=run.get("command", ""),
-        versions=run.get("versions", {}), threshold=THRESHOLD)
+        versions=run.get("versions", {}), threshold=THRESHOLD, scale=scale,
+        scores=_score_rows(est, scores))
     (out / "index.html").write_text(html, encoding="utf-8")
     b = est.best_point_
     run = {**run,
@@ -162,6 +238,8 @@ def write_report(out, est, X, *, title, subtitle, description, run,
            "best_beta": float(est.information_path_.beta[b]),
            "best_score_val": float(est.information_path_.score_val[b]),
            "ranking": summary["channel"].tolist(),
+           "channel_kinds": dict(zip(summary["channel"], summary["kind"],
+                                     strict=True)),
            "files": ["index.html"] + [name for name, _ in files]}
     timing = run["timing_s"] = dict(run.get("timing_s", {}))
     timing["report"] = round(time.perf_counter() - start, 3)

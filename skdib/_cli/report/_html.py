@@ -3,6 +3,8 @@
 from html import escape
 from string import Template
 
+from skdib._cli.report._summary import SCALE_PERCENTILE
+
 __all__ = ["render_index"]
 
 PAGE = Template("""<!DOCTYPE html>
@@ -28,7 +30,8 @@ table.rank { border-collapse: collapse; font-size: 0.93em; }
 table.rank th, table.rank td { padding: 0.3em 0.8em; text-align: right;
                                border-bottom: 1px solid #eee; }
 table.rank th { background: #f3f3f3; }
-table.rank td.channel, table.rank td.cols { text-align: left; }
+table.rank td.channel, table.rank td.cols, table.rank td.kind,
+table.rank td.what { text-align: left; }
 table.rank td.channel { font-weight: 600; }
 table.rank td.bits { min-width: 170px; }
 .bar { display: inline-block; height: 0.75em; background: #1f77b4;
@@ -54,11 +57,15 @@ footer { color: #888; font-size: 0.85em; margin: 2.5em 0 1em; }
 $cards
 </div>
 $description
+<h2>How well it predicts</h2>
+$scores
 <h2>Where the information about the target is</h2>
 <p>The Distributed Information Bottleneck compresses every feature on its own
 and sweeps the bottleneck strength β from weak to strong. Features that matter
 for the target keep their information longest; the table ranks them by the
-point where they lose it (below $threshold bits).</p>
+point where they lose it (below $threshold bits). Bars are scaled to
+$scale bits, the ${percentile}th percentile of the bits over the whole path, so one
+extreme value cannot flatten the others; a longer value fills its bar.</p>
 $table
 <h2>Plots</h2>
 <div class="figs">
@@ -98,28 +105,45 @@ def _interval_cell(row):
             f'<span class="muted">{escape(row.method)}{note}</span>')
 
 
-def _table(summary):
+BAR_PX = 120
+
+
+def _bits_cell(bits, scale):
+    """A bar (full at ``scale`` bits, never longer) and the value."""
+    width = BAR_PX * min(max(bits, 0.0) / scale, 1.0)
+    return (f'<td class="bits"><span class="bar" style="width:{width:.0f}px">'
+            f"</span>{bits:.2f}</td>".replace("-0.00", "0.00"))
+
+
+def _table(summary, scale):
     groups = (summary["columns"] != summary["channel"]).any()
-    scale = max(float(summary["bits_max"].max()), 1e-9)
-    head = ["#", "Feature"] + (["Columns"] if groups else []) + [
-        "Bits at best point", "Interval", "Most bits on the path",
+    head = ["#", "Feature", "Kind"] + (["Columns"] if groups else []) + [
+        "Bits at chosen point", "Interval", "Most bits on the path",
         "Loses its information at β"]
     lines = ['<table class="rank">',
              "<tr>" + "".join(f"<th>{escape(h)}</th>" for h in head) + "</tr>"]
     for row in summary.itertuples():
-        width = 120 * max(row.bits_best, 0.0) / scale
         cells = [f"<td>{row.rank}</td>",
-                 f'<td class="channel">{escape(row.channel)}</td>']
+                 f'<td class="channel">{escape(row.channel)}</td>',
+                 f'<td class="kind">{escape(row.kind)}</td>']
         if groups:
             cells.append(f'<td class="cols">{escape(row.columns)}</td>')
-        cells += [f'<td class="bits"><span class="bar" style="width:{width:.0f}px">'
-                  f"</span>{row.bits_best:.2f}</td>".replace("-0.00", "0.00"),
+        cells += [_bits_cell(row.bits_best, scale),
                   f"<td>{_interval_cell(row)}</td>",
                   f"<td>{row.bits_max:.2f}</td>",
                   f"<td>{_drop_cell(row)}</td>"]
         lines.append("<tr>" + "".join(cells) + "</tr>")
     lines.append("</table>")
     return "\n".join(lines)
+
+
+def _scores(rows, note):
+    """The score table: (what, score text) rows and a note above them."""
+    lines = [f"<p>{escape(note)}</p>", '<table class="rank">',
+             "<tr><th>Model</th><th>Score</th></tr>"]
+    lines += [f'<tr><td class="what">{escape(what)}</td><td>{escape(value)}'
+              "</td></tr>" for what, value in rows]
+    return "\n".join([*lines, "</table>"])
 
 
 def _figure(name, title, caption, wide):
@@ -130,7 +154,8 @@ def _figure(name, title, caption, wide):
 
 
 def render_index(*, title, subtitle, cards, description, summary, figures,
-                 files, estimator, command, versions, threshold):
+                 files, estimator, command, versions, threshold, scale,
+                 scores=((), "")):
     """Fill the page.
 
     Parameters
@@ -150,6 +175,10 @@ def render_index(*, title, subtitle, cards, description, summary, figures,
     command : str
     versions : dict name -> version
     threshold : float
+    scale : float
+        Bits that fill a bar (:func:`skdib._cli.report._summary.bits_scale`).
+    scores : (rows, note)
+        The score table: (what, score text) rows, and the sentence above it.
     """
     return PAGE.substitute(
         title=escape(title),
@@ -157,7 +186,10 @@ def render_index(*, title, subtitle, cards, description, summary, figures,
         cards="\n".join(_card(v, k) for v, k in cards),
         description=description,
         threshold=f"{threshold:g}",
-        table=_table(summary),
+        scale=f"{scale:.2f}",
+        percentile=SCALE_PERCENTILE,
+        scores=_scores(*scores),
+        table=_table(summary, scale),
         figures="\n".join(_figure(*f) for f in figures),
         files="\n".join(f'<li><a href="{escape(n)}">{escape(n)}</a>: '
                         f"{escape(what)}</li>" for n, what in files),

@@ -5,9 +5,12 @@ import pandas as pd
 
 from skdib._dib._ranking import DROP_THRESHOLD, rank_channels
 
-__all__ = ["channel_summary", "path_table", "score_name"]
+__all__ = ["bits_scale", "channel_summary", "path_table", "score_name",
+           "scores_lines", "scores_note", "scores_table"]
 
 THRESHOLD = DROP_THRESHOLD
+# Percentile of the path's cells (points x channels) that fills a bit bar.
+SCALE_PERCENTILE = 99
 
 
 def score_name(est):
@@ -22,14 +25,41 @@ def _column_names(est):
     return [str(n) for n in names]
 
 
-def channel_summary(est, threshold=THRESHOLD):
+def bits_scale(path, threshold=THRESHOLD):
+    """The bits that fill a bar: a robust top of the path's information.
+
+    The ``SCALE_PERCENTILE``-th percentile of the information over every
+    (point, channel) cell, so that one extreme cell (a channel early in the
+    sweep, or a noisy estimate) cannot shrink every other bar; at least
+    ``threshold``. Values above it are drawn as full bars.
+    """
+    cells = np.asarray(path.information, dtype=float)
+    cells = cells[np.isfinite(cells)]
+    top = float(np.percentile(cells, SCALE_PERCENTILE)) if cells.size else 0.0
+    return max(top, threshold)
+
+
+def _default_kind(n_columns):
+    return "numeric" if n_columns == 1 else f"group ({n_columns} columns)"
+
+
+def channel_summary(est, threshold=THRESHOLD, kinds=None):
     """One row per channel, ranked by when it loses its information.
+
+    Parameters
+    ----------
+    est : fitted DistributedIBClassifier or DistributedIBRegressor
+    threshold : float
+        Bits below which a channel counts as dropped.
+    kinds : dict channel name -> str, optional
+        What each channel is ("numeric", "categorical (3 categories)",
+        "group (2 columns)"); by default numeric or group from its width.
 
     Returns
     -------
     DataFrame
-        ``rank`` (1 = kept longest), ``channel``, ``columns`` (its input
-        columns), ``bits_best`` (bits at the best validation point),
+        ``rank`` (1 = kept longest), ``channel``, ``kind``, ``columns`` (its
+        input columns), ``bits_best`` (bits at the chosen path point, ``best_point_``),
         ``bits_lower`` and ``bits_upper`` (its bounds there; NaN without
         bounds), ``method`` (how the bits were estimated), ``saturated``
         (whether the lower bound is near its ceiling there),
@@ -42,6 +72,7 @@ def channel_summary(est, threshold=THRESHOLD):
     info = np.asarray(path.information, dtype=float)
     drop = path.drop_order(threshold)
     columns = _column_names(est)
+    kinds = kinds or {}
     rows = []
     for rank, j in enumerate(rank_channels(path, threshold), start=1):
         if drop[j] == 0:
@@ -53,6 +84,8 @@ def channel_summary(est, threshold=THRESHOLD):
         rows.append({
             "rank": rank,
             "channel": path.feature_names[j],
+            "kind": kinds.get(path.feature_names[j],
+                              _default_kind(len(est.channels_[j]))),
             "columns": ", ".join(columns[c] for c in est.channels_[j]),
             "bits_best": float(info[est.best_point_, j]),
             "bits_lower": _cell(path.information_lower, est.best_point_, j),
@@ -105,8 +138,50 @@ def path_table(est, max_rows=8, max_channels=10, threshold=THRESHOLD):
                      f"{_bits(path.total_information[i], 6)}  {bits}  "
                      f"{path.score_val[i]:>12.3f}")
     n_more = len(path.feature_names) - len(ranked)
-    notes = ["* best validation point; bits per channel, channels ranked by "
-             "how long they keep information"]
+    notes = ["* chosen path point (the model's default); bits per channel, "
+             "channels ranked by how long they keep information"]
     if n_more:
         notes.append(f"  ({n_more} more channels in path.csv)")
     return "\n".join(lines + notes)
+
+
+def _score_cell(mean, se):
+    text = f"{mean:.3f}"
+    return text if np.isnan(se) else f"{text} ± {se:.3f}"
+
+
+def scores_lines(scores):
+    """(what, score text) rows of the score table, validation first."""
+    val = scores["validation"]
+    rows = [(f"path's own validation, point {val['point']} "
+             f"({val['n_rows']} held-out rows)", _score_cell(val["score"],
+                                                             val["se"]))]
+    for entry in scores["models"].values():
+        label = entry["label"]
+        if "point" in entry:
+            label += (f" (point {entry['point']}, β {entry['beta']:.2g}, "
+                      f"rule '{entry['rule']}')")
+        rows.append((label, _score_cell(entry["mean"], entry["se"])))
+    return rows
+
+
+def scores_note(scores, est):
+    """One sentence on where the scores come from."""
+    metric = score_name(est)
+    if not scores["cv"]:
+        return (f"Cross-validation skipped (--cv 0): only the path's own "
+                f"validation {metric} is shown, with its standard error over "
+                "the held-out rows.")
+    return (f"Cross-validated {metric}: mean ± standard error over "
+            f"{scores['cv']} folds of {scores['n_rows']} rows, every model "
+            "fitted on the same folds. First row: the model in this report, "
+            "scored on its own held-out rows (± standard error over those "
+            "rows).")
+
+
+def scores_table(scores, est):
+    """The scores as a text table for the terminal."""
+    rows = scores_lines(scores)
+    width = max(len(what) for what, _ in rows)
+    lines = [f"  {what:<{width}}  {value}" for what, value in rows]
+    return "\n".join([scores_note(scores, est), *lines])

@@ -1,0 +1,108 @@
+"""What the estimators accept as X, y and sample weights, checked in one place.
+
+X is a numeric array or a pandas DataFrame whose categorical columns (see
+:mod:`skdib._dib._categorical`) become one-hot blocks; ``n_features_in_`` and
+``feature_names_in_`` always describe the table as given. Sample weights
+(and, for the classifier, class weights) are normalised to mean 1.
+"""
+
+import numpy as np
+from sklearn.utils.validation import (
+    _check_sample_weight,
+    check_array,
+    check_X_y,
+    validate_data,
+)
+
+from skdib._dib._categorical import fit_layout
+from skdib._dib._split import check_target_shape, check_validation_request
+from skdib._utils._validation import check_numeric_frame
+
+__all__ = ["InputMixin", "normalise_weights"]
+
+_CATEGORICAL_HINT = (
+    "With categorical_features='auto' (the default) a DataFrame's string and "
+    "category columns become categorical channels; categorical_features=None "
+    "turns that off.")
+
+
+def normalise_weights(weights):
+    """Weights scaled to mean 1, or None when they are all equal."""
+    if weights is None:
+        return None
+    weights = np.asarray(weights, dtype=np.float64)
+    if weights.sum() <= 0:
+        raise ValueError("The sample weights sum to 0; at least one row needs a "
+                         "positive weight.")
+    if np.all(weights == weights[0]):
+        return None
+    return weights / weights.mean()
+
+
+class InputMixin:
+    """Input checks of the Distributed IB estimators (fit and predict)."""
+
+    def _class_weights(self, y):
+        """Hook: per-row class weights (the classifier's ``class_weight``)."""
+        return None
+
+    def _check_fit_input(self, X, y, sample_weight=None, *, reset=True):
+        """Float X (categories one-hot), checked y, row weights of mean 1.
+
+        ``reset=True`` (``fit``) learns the column layout, names and
+        categories; ``reset=False`` (``continue_fit``) checks them.
+        """
+        if reset:
+            self._layout = fit_layout(X, self.categorical_features)
+        layout = getattr(self, "_layout", None)
+        params = dict(dtype=np.float64, ensure_min_samples=2,
+                      **self._target_validation)
+        if layout is None:
+            check_numeric_frame(X, hint=_CATEGORICAL_HINT)
+            X, y = validate_data(self, X, y, reset=reset, **params)
+        else:
+            validate_data(self, X, y, reset=reset, skip_check_array=True)
+            X, y = check_X_y(layout.transform(X), y, **params)
+        weights = None
+        if sample_weight is not None:
+            weights = _check_sample_weight(sample_weight, X, ensure_non_negative=True)
+        class_weights = self._class_weights(y)
+        if class_weights is not None:
+            weights = class_weights if weights is None else weights * class_weights
+        return X, y, normalise_weights(weights)
+
+    def _check_validation_set(self, X, y, X_val, y_val, groups):
+        """Validate ``X_val``/``y_val`` and ``groups``; return the checked pair."""
+        check_validation_request(X_val, y_val, groups, self.validation_fraction,
+                                 len(X))
+        if X_val is None:
+            return None, None
+        X_val, y_val = check_X_y(self._check_input(X_val), y_val, dtype=np.float64,
+                                 **self._target_validation)
+        y_val = check_target_shape(y, y_val)
+        self._check_validation_target(y, y_val)
+        return X_val, y_val
+
+    def _check_validation_target(self, y, y_val):
+        """Hook: refuse validation targets the training targets cannot explain."""
+
+    def _check_input(self, X):
+        """X at predict time, as the float matrix the network reads."""
+        layout = getattr(self, "_layout", None)
+        if layout is None:
+            check_numeric_frame(X)
+            return validate_data(self, X, dtype=np.float64, reset=False)
+        if not hasattr(X, "columns"):
+            raise ValueError(
+                "This model was fitted on a DataFrame with categorical columns "
+                f"{self._categorical_columns()}; pass a DataFrame with the same "
+                "columns.")
+        validate_data(self, X, reset=False, skip_check_array=True)
+        return check_array(layout.transform(X), dtype=np.float64)
+
+    def _categorical_columns(self):
+        """Names of the columns fitted as categories (empty when none)."""
+        layout = getattr(self, "_layout", None)
+        if layout is None:
+            return []
+        return [str(self.feature_names_in_[j]) for j in sorted(layout.categories)]

@@ -1,0 +1,113 @@
+"""The Distributed IB selector's sweep cache: in the process, and on disk.
+
+A sweep is identified by :func:`sweep_key` (estimator settings and data).
+Fitted sweeps stay in a small in-process LRU; with a location they are also
+stored on disk (:func:`stored_sweep`), where worker processes that share the
+folder find them, one process per sweep running it while the others wait on
+a file lock.
+"""
+
+import contextlib
+import os
+import threading
+from collections import OrderedDict
+
+import joblib
+import numpy as np
+
+__all__ = ["KEY_LOCKS", "LOCK_FOLDER", "SWEEP_FOLDER", "cache_get", "cache_put",
+           "clear", "file_lock", "run_sweep", "stored_sweep", "sweep_key"]
+
+_CACHE_SIZE = 8
+_CACHE = OrderedDict()
+_CACHE_LOCK = threading.Lock()
+# Threads fitting the same sweep wait for each other (striped, so bounded).
+KEY_LOCKS = tuple(threading.Lock() for _ in range(32))
+LOCK_FOLDER = "skdib_sweep_locks"
+SWEEP_FOLDER = "skdib_sweeps"
+
+
+def cache_get(key):
+    with _CACHE_LOCK:
+        est = _CACHE.get(key)
+        if est is not None:
+            _CACHE.move_to_end(key)
+        return est
+
+
+def cache_put(key, estimator):
+    with _CACHE_LOCK:
+        _CACHE[key] = estimator
+        _CACHE.move_to_end(key)
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
+
+
+def sweep_key(estimator, X_arr, y_arr, feature_names, sample_weight=None):
+    """The ``joblib.hash`` that identifies one sweep: estimator and data."""
+    cls = type(estimator)
+    data = (X_arr, y_arr, feature_names)
+    if sample_weight is not None:  # unweighted keys stay as they were
+        data = (*data, np.asarray(sample_weight, dtype=np.float64))
+    return joblib.hash((f"{cls.__module__}.{cls.__qualname__}",
+                        estimator.get_params(), *data))
+
+
+def run_sweep(key, estimator, X, y, sample_weight=None):
+    """Fit ``estimator`` on (X, y): the sweep stored under ``key``.
+
+    ``sample_weight`` is passed only when given, so estimators whose ``fit``
+    takes no weights still work unweighted.
+    """
+    if sample_weight is None:
+        return estimator.fit(X, y)
+    return estimator.fit(X, y, sample_weight=sample_weight)
+
+
+@contextlib.contextmanager
+def file_lock(location, key):
+    """Hold an exclusive lock on ``location/skdib_sweep_locks/key.lock``.
+
+    Processes that share the folder (joblib's loky workers, Dask workers on
+    one file system) then run each sweep once: the others wait and load it.
+    Without ``fcntl`` (Windows) no lock is taken.
+    """
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        yield
+        return
+    folder = os.path.join(location, LOCK_FOLDER)
+    os.makedirs(folder, exist_ok=True)
+    with open(os.path.join(folder, f"{key}.lock"), "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def clear():
+    """Forget every sweep held in this process."""
+    with _CACHE_LOCK:
+        _CACHE.clear()
+
+
+def stored_sweep(location, key, estimator, X, y, sample_weight=None):
+    """The sweep stored for ``key`` under ``location``, run once if missing.
+
+    Under the key's file lock: load ``<location>/skdib_sweeps/<key>.joblib``
+    when it exists; else run the sweep and write it (to a temporary file,
+    then renamed, so no reader ever sees half a file). Every process sharing
+    the folder therefore runs each sweep at most once.
+    """
+    path = os.path.join(location, SWEEP_FOLDER, f"{key}.joblib")
+    with file_lock(location, key):
+        if os.path.exists(path):
+            return joblib.load(path)
+        fitted = run_sweep(key, estimator, X, y, sample_weight)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        temporary = f"{path}.{os.getpid()}.tmp"
+        joblib.dump(fitted, temporary)
+        os.replace(temporary, path)
+        return fitted
