@@ -208,17 +208,21 @@ def _imbalance_device(device):
     return resolve_device("auto" if device is None else device)
 
 
-def information_imbalance(A, B, *, k=1, p=2, device=None, chunk_size=None):
-    """Δ(A→B) of two 2-D arrays, as a float."""
+def information_imbalance(A, B, *, k=1, p=2, device=None, chunk_size=None,
+                          row_weights=None):
+    """Δ(A→B) of two 2-D arrays, as a float (``row_weights``: mean 1, or None)."""
     dev = _imbalance_device(device)
+    w = None if row_weights is None else as_tensor(row_weights, dev, "float64")
     return imbalance(as_tensor(A, dev, "float64"), as_tensor(B, dev, "float64"),
-                     k=k, p=p, chunk_size=chunk_size)
+                     k=k, p=p, chunk_size=chunk_size, row_weights=w)
 
 
-def greedy_imbalance_selection(X, n_select, *, target=None, device=None, **kwargs):
+def greedy_imbalance_selection(X, n_select, *, target=None, device=None,
+                               row_weights=None, **kwargs):
     """Greedy selection by information imbalance: (order, path, score table)."""
     dev = _imbalance_device(device)
     y = None if target is None else as_tensor(target, dev, "float64")
+    w = None if row_weights is None else as_tensor(row_weights, dev, "float64")
     order, path, table = greedy_selection(as_tensor(X, dev, "float64"), n_select,
-                                          target=y, **kwargs)
+                                          target=y, row_weights=w, **kwargs)
     return np.asarray(order, dtype=np.intp), path, table

@@ -7,9 +7,14 @@ from sklearn.base import BaseEstimator, _fit_context
 from sklearn.feature_selection import SelectorMixin
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, RealNotInt, StrOptions
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import (
+    _check_sample_weight,
+    check_is_fitted,
+    validate_data,
+)
 
 from skdib._backend import facade
+from skdib._dib._inputs import normalise_weights
 from skdib._dib._persistence import PersistenceMixin
 from skdib._utils._validation import check_numeric_frame, plain_value
 from skdib.selection._n_features import resolve_n_features
@@ -21,6 +26,14 @@ ENCODE_HINT = (
     "sklearn.preprocessing.OneHotEncoder, or OrdinalEncoder for ordered "
     "categories), or drop them."
 )
+
+
+def point_weights(sample_weight, X):
+    """Checked non-negative weights of the rows of ``X``, mean 1 (or None)."""
+    if sample_weight is None:
+        return None
+    return normalise_weights(_check_sample_weight(sample_weight, X,
+                                                  ensure_non_negative=True))
 
 
 def _standardize(a):
@@ -197,7 +210,7 @@ class InformationImbalanceSelector(PersistenceMixin, SelectorMixin, BaseEstimato
         return tags
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y=None):
+    def fit(self, X, y=None, sample_weight=None):
         """Select features greedily.
 
         Parameters
@@ -206,6 +219,9 @@ class InformationImbalanceSelector(PersistenceMixin, SelectorMixin, BaseEstimato
             Training data; a pandas DataFrame records the feature names.
         y : array-like of shape (n_samples,) or (n_samples, n_targets), default=None
             Target. Required when ``mode="supervised"``, ignored otherwise.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weights of the points in the imbalance's average
+            over points; every point still serves as a neighbour.
 
         Returns
         -------
@@ -229,10 +245,12 @@ class InformationImbalanceSelector(PersistenceMixin, SelectorMixin, BaseEstimato
                 f"X has {X.shape[0]} samples, but k={self.k} neighbours need "
                 f"at least {self.k + 1}; lower k or give more samples.")
         n_select = resolve_n_features(self.n_features_to_select, X.shape[1])
+        weights = point_weights(sample_weight, X)
         if self.max_samples is not None and X.shape[0] > self.max_samples:
             rng = check_random_state(self.random_state)
             rows = np.sort(rng.choice(X.shape[0], self.max_samples, replace=False))
             X = X[rows]
+            weights = None if weights is None else normalise_weights(weights[rows])
             if self.mode == "supervised":
                 y = y[rows]
         if self.standardize:
@@ -241,7 +259,8 @@ class InformationImbalanceSelector(PersistenceMixin, SelectorMixin, BaseEstimato
         if self.mode == "supervised":
             target = _target_space(y, self.standardize)
         order, path, table = facade.greedy_imbalance_selection(
-            X, n_select, target=target, k=self.k, device=self.device
+            X, n_select, target=target, k=self.k, device=self.device,
+            row_weights=weights,
         )
         self.n_features_to_select_ = n_select
         self.ranking_ = np.full(X.shape[1], n_select + 1, dtype=np.intp)

@@ -7,7 +7,7 @@ from sklearn.utils import check_array
 
 from skdib._backend import facade
 from skdib._utils._validation import check_numeric_frame
-from skdib.selection._imbalance_selector import ENCODE_HINT
+from skdib.selection._imbalance_selector import ENCODE_HINT, point_weights
 
 __all__ = ["information_imbalance"]
 
@@ -31,7 +31,8 @@ def _as_space(a, name):
     return a
 
 
-def information_imbalance(A, B, *, k=1, metric="euclidean", device=None):
+def information_imbalance(A, B, *, k=1, metric="euclidean", device=None,
+                          sample_weight=None):
     """Information imbalance Δ(A→B): how well distances in A predict those in B.
 
     For each point i, take its k nearest neighbours j in space A and look up
@@ -63,6 +64,9 @@ def information_imbalance(A, B, *, k=1, metric="euclidean", device=None):
     device : str or None, default=None
         ``"cpu"``, ``"cuda"``, ``"cuda:N"`` or ``"auto"``; None means
         ``"auto"`` (a GPU when one is available). The result is the same.
+    sample_weight : array-like of shape (n_samples,), optional
+        Non-negative weights of the points i in the average over points
+        (normalised to mean 1); every point still serves as a neighbour.
 
     Returns
     -------
@@ -98,4 +102,5 @@ def information_imbalance(A, B, *, k=1, metric="euclidean", device=None):
             f"information_imbalance needs more than k={k} samples; got {A.shape[0]}."
         )
     return facade.information_imbalance(A, B, k=int(k), p=_METRIC_POWER[metric],
-                                        device=device)
+                                        device=device,
+                                        row_weights=point_weights(sample_weight, A))

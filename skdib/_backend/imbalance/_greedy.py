@@ -183,6 +183,15 @@ def _brute_sums(ctx, start, d_s, r_b, full_nb):
     return fwd, bwd
 
 
+def _row_sum(sums, ctx, start):
+    """Σ over the rows of a chunk of ``sums`` (R, C), each row weighted by
+    its point's weight when the selection is weighted."""
+    weights = ctx.get("row_weights")
+    if weights is None:
+        return sums.sum(0)
+    return (sums * weights[start:start + sums.shape[0], None]).sum(0)
+
+
 def _step_sums(ctx, d_sub, r_target, full_nb, chunk_size):
     """Rank sums of every candidate: forward, Σ over Δ(S∪c → B), and backward,
     Σ over Δ(X → S∪c) when ``full_nb`` holds the neighbours of the full X."""
@@ -194,7 +203,7 @@ def _step_sums(ctx, d_sub, r_target, full_nb, chunk_size):
         rows = _rows_per_chunk(per_row, chunk_size, _PROBE_CHUNK_BYTES)
         for start, stop in _spans(n, rows):
             d_s, r_b = d_sub.rows(start, stop), r_target.chunk(start, stop)
-            fwd += _pruned_sums(ctx, start, d_s, r_b).sum(0)
+            fwd += _row_sum(_pruned_sums(ctx, start, d_s, r_b), ctx, start)
         if full_nb is None:
             return fwd, bwd
     rows = _rows_per_chunk(8 * n_cand * n, chunk_size, _BRUTE_CHUNK_BYTES)
@@ -202,9 +211,9 @@ def _step_sums(ctx, d_sub, r_target, full_nb, chunk_size):
         r_b = None if ctx["pruned"] else r_target.chunk(start, stop)
         f, b = _brute_sums(ctx, start, d_sub.rows(start, stop), r_b, full_nb)
         if f is not None:
-            fwd += f.sum(0)
+            fwd += _row_sum(f, ctx, start)
         if b is not None:
-            bwd += b.sum(0)
+            bwd += _row_sum(b, ctx, start)
     return fwd, bwd
 
 
@@ -233,6 +242,7 @@ def greedy_selection(
     chunk_size=None,
     cache_bytes=_CACHE_BYTES,
     prune=True,
+    row_weights=None,
 ):
     """Greedy forward selection by information imbalance.
 
@@ -251,6 +261,9 @@ def greedy_selection(
         Largest N × N cache kept (target ranks, then ``d_S``).
     prune : bool
         False scores every candidate on full rows (slow; for checking).
+    row_weights : float64 tensor of shape (N,) or None
+        Weights of the points in the averages over points i (mean 1); every
+        point still serves as a neighbour. None: all equal.
 
     Returns
     -------
@@ -280,7 +293,8 @@ def greedy_selection(
         cand = torch.tensor([c for c in range(m) if c not in sel], device=X.device)
         X_c = X[:, cand]
         ctx = {"X_c": X_c, "X_ct": X_c.T.contiguous(), "k": k, "p": p,
-               "n_selected": len(sel), "stats": [], "pruned": prune}  # fmt: skip
+               "n_selected": len(sel), "stats": [], "pruned": prune,
+               "row_weights": row_weights}  # fmt: skip
         if prune:
             ctx["order_c"], ctx["pos_c"] = order_all[cand], pos_all[:, cand]
             if len(sel) == 1:

@@ -17,8 +17,11 @@ from skdib._backend.imbalance._distances import (
 __all__ = ["imbalance"]
 
 
-def imbalance(A, B, *, k=1, p=2, chunk_size=None):
-    """Δ(A→B) for float64 tensors A (N, F_A) and B (N, F_B) on one device."""
+def imbalance(A, B, *, k=1, p=2, chunk_size=None, row_weights=None):
+    """Δ(A→B) for float64 tensors A (N, F_A) and B (N, F_B) on one device.
+
+    ``row_weights`` (N,), mean 1, weight the points in the average over i.
+    """
     n = A.shape[0]
     sorted_b = _SortedRanks(B[:, 0], p) if B.shape[1] == 1 else None
     total = torch.zeros((), dtype=torch.float64, device=A.device)
@@ -30,7 +33,10 @@ def imbalance(A, B, *, k=1, p=2, chunk_size=None):
         else:
             d_b = distance_rows(B, start, stop, p)
             ranks = ranks_at(d_b, d_b.gather(1, idx))
-        total += (w * ranks).sum()
+        per_row = (w * ranks).sum(-1)
+        if row_weights is not None:
+            per_row = per_row * row_weights[start:stop]
+        total += per_row.sum()
     return float(total) * 2.0 / (n * n * k)
 
 
