@@ -53,6 +53,13 @@ def test_torch_is_imported_only_in_the_backend():
     assert outside == []
 
 
+def test_grep_for_import_torch_finds_only_the_backend():
+    # The literal check a reader runs: grep -rl "import torch" skdib/
+    found = sorted(str(path.relative_to(PACKAGE.parent)) for _, path, _ in MODULES
+                   if "import torch" in path.read_text())
+    assert found and all(f.startswith("skdib/_backend/") for f in found), found
+
+
 def test_the_backend_is_reached_only_through_its_facade():
     leaks = sorted(
         (name, m) for name, _, tree in MODULES

@@ -134,9 +134,9 @@ def _run_fold(X, y, train, test, fold, methods, k_values, estimator, scorer,
 
 
 def _run_fold_one_thread(*args):
-    from skdib._backend.facade import torch_threads
+    from skdib._backend import facade
 
-    with torch_threads(1):
+    with facade.torch_threads(1):
         return _run_fold(*args)
 
 
