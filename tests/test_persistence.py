@@ -99,6 +99,28 @@ def test_pickle_from_before_formats_loads(clf):
     np.testing.assert_array_equal(loaded.predict(X), clf.predict(X))
 
 
+def test_pickle_without_newer_parameters_gets_their_defaults(clf):
+    # a pickle of the previous release: no categorical_features, class_weight,
+    # predict_samples; its path has no paired standard errors
+    state = clf.__getstate__()
+    for name in ("categorical_features", "class_weight", "predict_samples",
+                 "_layout", "_net_channels", "_channel_categories"):
+        state.pop(name, None)
+    path_state = dict(vars(state["information_path_"]))
+    path_state.pop("score_val_diff_se")
+    old_path = object.__new__(type(clf.information_path_))
+    old_path.__dict__.update(path_state)
+    state["information_path_"] = old_path
+    loaded = DistributedIBClassifier.__new__(DistributedIBClassifier)
+    loaded.__setstate__(state)
+    assert loaded.get_params()["predict_samples"] == 32
+    assert loaded.get_params()["categorical_features"] == "auto"
+    np.testing.assert_allclose(loaded.predict_proba(X), clf.predict_proba(X))
+    assert loaded.information_path_.select_point("one_se") in range(3)
+    values, _ = loaded.distinguishability_matrix(0, [0.0, 1.0])
+    np.testing.assert_array_equal(values, [0.0, 1.0])
+
+
 def test_incompatible_pickle_error_is_a_value_error():
     assert issubclass(IncompatiblePickleError, ValueError)
 

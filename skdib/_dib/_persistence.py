@@ -14,6 +14,7 @@ moved through the facade and other tensors by duck typing (``.device`` and
 """
 
 import copy
+import inspect
 
 from skdib._backend import facade
 from skdib.exceptions import IncompatiblePickleError
@@ -138,3 +139,16 @@ class PersistenceMixin:
         check_pickle_format(type(self).__name__, state.pop(FORMAT_KEY, None),
                             version)
         super().__setstate__(state)
+        self._fill_new_parameters()
+
+    def _fill_new_parameters(self):
+        """Give parameters added since the pickle was written their defaults.
+
+        A pickle of an older skdib lacks the attributes of parameters that
+        did not exist yet (e.g. ``categorical_features``); without them
+        ``get_params`` and the methods that read them would fail.
+        """
+        for name, param in inspect.signature(type(self).__init__).parameters.items():
+            if (name != "self" and param.default is not param.empty
+                    and name not in self.__dict__):
+                setattr(self, name, param.default)
