@@ -68,9 +68,10 @@ class InspectionMixin:
         values : array-like, optional
             Values to compare: shape (n_values,) for a one-column channel, or
             (n_values, n_columns) rows for a group; categories for a
-            categorical column (default: all its categories). Default: the sorted unique
-            training values when there are at most 25, else 25 quantiles of the
-            training data (for groups, up to 25 distinct training rows).
+            categorical column (default: all its categories). Otherwise the
+            default is the sorted unique training values when there are at
+            most 25, else 25 quantiles of the training data (for groups, up to
+            25 distinct training rows).
         point : int, optional
             Path checkpoint to use; default the current ``path_point_``. The
             model is returned to its current point afterwards.
@@ -97,7 +98,7 @@ class InspectionMixin:
         check_is_fitted(self)
         c = self._channel_index(i)
         cols = getattr(self, "_net_channels", self.channels_)[c]
-        categories = (getattr(self, "_channel_categories", None) or [None] * (c + 1))[c]
+        categories = self._categories_of(c)
         if categories is not None:
             values, block = _category_block(values, categories)
         else:
@@ -113,6 +114,12 @@ class InspectionMixin:
             if point is not None:
                 self.set_path_point(current)
         return values, distinguishability(means[c], log_vars[c])
+
+    def _categories_of(self, c):
+        """The categories of channel ``c`` when it is one categorical column,
+        else None (also for models pickled before categories existed)."""
+        categories = getattr(self, "_channel_categories", None)
+        return None if categories is None else categories[c]
 
     def _value_block(self, c, cols, values):
         """Numeric values of a channel and the rows of its columns."""

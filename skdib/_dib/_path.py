@@ -312,9 +312,9 @@ def paired_se(rows, best, weights=None):
     """Standard error of ``rows[p].mean() - rows[best].mean()`` for every p.
 
     ``rows`` (n_points, n_val) holds every held-out row's score term at every
-    checkpoint; the difference is taken row by
-    row (a paired comparison on the same rows, far less noisy than either
-    mean alone), weighted by the rows' ``weights`` when given.
+    checkpoint; the difference is taken row by row (a paired comparison on
+    the same rows, far less noisy than either mean alone), weighted by the
+    rows' ``weights`` when given.
     """
     rows = np.asarray(rows, dtype=float)
     p = (np.full(rows.shape[1], 1.0) if weights is None

@@ -42,12 +42,6 @@ def _nearest_counts(samples, values):
     return np.bincount(nearest, minlength=len(values))
 
 
-def _is_categorical(est, c):
-    """Whether channel ``c`` is one categorical column of the table."""
-    categories = getattr(est, "_channel_categories", None)
-    return categories is not None and categories[c] is not None
-
-
 def _category_counts(est, X, col, values):
     """Rows of ``X`` in each category of column ``col``, in ``values`` order."""
     if not hasattr(X, "iloc") or X.shape[1] != est.n_features_in_:
@@ -163,7 +157,7 @@ def plot_distinguishability(est, channel, values=None, *, ax=None, fig=None,
     c = est._channel_index(channel)
     cols = list(est.channels_[c])
     values, matrix = est.distinguishability_matrix(c, values, point=point)
-    categorical = _is_categorical(est, c)
+    categorical = est._categories_of(c) is not None
     matrix = np.asarray(matrix, dtype=float)
     if not categorical:
         values = np.asarray(values, dtype=float)

@@ -36,7 +36,7 @@ class CategoricalHead(nn.Module):
 
     def score(self, out, y, weights=None):
         """Accuracy (weighted by ``weights`` if given) and its standard error."""
-        correct = (out.argmax(dim=-1) == y).double()
+        correct = self.row_scores(out, y)
         if weights is not None:
             return weighted_mean_se(correct, weights)
         acc = correct.mean()

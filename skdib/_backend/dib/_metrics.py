@@ -36,8 +36,7 @@ def r2_with_se(pred, y, weights=None):
     weighted.
     """
     if weights is None:
-        var = ((y - y.mean(dim=0)) ** 2).mean(dim=0).clamp_min(1e-12)
-        t = (((y - pred) ** 2) / var).mean(dim=1).double()
+        t = _squared_error_ratios(pred, y)
         return 1.0 - t.mean(), t.std() / math.sqrt(len(t))
     p = (weights / weights.sum())[:, None].to(y.dtype)
     centre = (p * y).sum(dim=0)
@@ -47,11 +46,16 @@ def r2_with_se(pred, y, weights=None):
     return 1.0 - mean, se
 
 
+def _squared_error_ratios(pred, y):
+    """t_i: each row's squared error over var(y), averaged over outputs."""
+    var = ((y - y.mean(dim=0)) ** 2).mean(dim=0).clamp_min(1e-12)
+    return (((y - pred) ** 2) / var).mean(dim=1).double()
+
+
 def r2_rows(pred, y):
-    """Per-row terms 1 - t_i of R², t_i the squared error over var(y).
+    """Per-row terms 1 - t_i of R² (:func:`_squared_error_ratios`).
 
     Differences of these between two predictions on the same rows are what a
     paired comparison of R² needs (the variance is the same for both).
     """
-    var = ((y - y.mean(dim=0)) ** 2).mean(dim=0).clamp_min(1e-12)
-    return 1.0 - (((y - pred) ** 2) / var).mean(dim=1).double()
+    return 1.0 - _squared_error_ratios(pred, y)
