@@ -50,23 +50,38 @@ def test_information_path_contract(fitted, tiny_params):
     assert np.argmax(best) == 0
 
 
-def test_default_point_is_best_validation_score(fitted):
+def test_default_point_is_one_se_of_the_prediction_loss(fitted):
     path = fitted.information_path_
     assert fitted.path_point_ == fitted.best_point_
-    assert fitted.best_point_ == path.select_point("best")
-    assert path.score_val[fitted.best_point_] == path.score_val.max()
+    assert fitted.best_point_ == path.select_point("one_se")
+    loss, se = path.prediction_loss_val, path.prediction_loss_diff_se
+    lowest = int(np.argmin(loss))
+    chosen = fitted.best_point_
+    assert chosen >= lowest and se[lowest] == 0
+    assert loss[chosen] <= loss[lowest] + se[chosen]
+    assert np.all(loss[chosen + 1:] > loss[lowest] + se[chosen + 1:])
 
 
-def test_one_se_rule_picks_most_compressed_within_noise(fitted):
+def test_prediction_loss_is_the_log_loss_of_predict_proba(fitted, threshold_data):
+    # recomputed here from predict_proba on an explicit validation set
+    X, y = threshold_data
+    # exact snapshots: the rewound weights are those the path was scored with
+    est = clone(fitted).set_params(keep_snapshots="exact")
+    est.fit(X[:150], y[:150], X_val=X[150:], y_val=y[150:])
+    path = est.information_path_
+    for point in (0, path.n_points - 1):
+        proba = est.set_path_point(point).predict_proba(X[150:])
+        codes = np.searchsorted(est.classes_, y[150:])
+        expected = -np.log2(proba[np.arange(len(codes)), codes]).mean()
+        np.testing.assert_allclose(path.prediction_loss_val[point], expected,
+                                   rtol=1e-3, atol=1e-4)
+
+
+def test_best_rule_is_the_highest_score(fitted):
     path = fitted.information_path_
     score = path.score_val
     ties = np.flatnonzero(score == score.max())
     best = int(ties[np.argmin(path.loss_val[ties])])  # ties: lowest loss
-    chosen = path.select_point("one_se")
-    assert chosen >= best
-    assert path.score_val[chosen] >= path.score_val[best] - path.score_val_se[best]
-    later = path.score_val[chosen + 1:]
-    assert np.all(later < path.score_val[best] - path.score_val_se[best])
     assert path.select_point("best") == best
     with pytest.raises(ValueError, match="rule"):
         path.select_point("median")
@@ -133,6 +148,18 @@ def test_joblib_round_trip_identical_predictions(fitted, threshold_data):
     loaded.set_path_point()
     fitted.set_path_point()
     np.testing.assert_array_equal(loaded.transform(X), fitted.transform(X))
+
+
+def test_regressor_uses_the_same_rule_on_one_minus_r2(tiny_params):
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(300, 3))
+    y = X[:, 0] + 0.5 * rng.normal(size=300)
+    reg = DistributedIBRegressor(**tiny_params).fit(X, y)
+    path = reg.information_path_
+    # two computations of the same number: the loss rows and the R² score
+    np.testing.assert_allclose(path.prediction_loss_val, 1 - path.score_val,
+                               atol=1e-9)
+    assert reg.best_point_ == path.select_point("one_se")
 
 
 def test_clone_and_params(tiny_params):

@@ -80,6 +80,21 @@ def test_one_se_measures_the_paired_difference_from_the_best():
     assert noisy.select_point("one_se") == 2
 
 
+def test_one_se_reads_the_prediction_loss_when_the_path_has_it():
+    info = np.array([[3.0, 1.0, 0.0], [1.0, 0.5, 0.0], [0.02, 0.0, 0.0]])
+    kw = dict(information=info, kl=info + 0.1,
+              score_val=np.array([0.95, 0.90, 0.60]),  # accuracy: point 0 best
+              score_val_se=np.array([0.01, 0.01, 0.01]))
+    # log loss lowest at point 1; point 2 is worse beyond its paired SE
+    loss = dict(prediction_loss_val=np.array([0.30, 0.20, 0.50]),
+                prediction_loss_diff_se=np.array([0.05, 0.0, 0.1]))
+    assert make_path(**kw).select_point("one_se") == 0
+    assert make_path(**kw, **loss).select_point("one_se") == 1
+    assert make_path(**kw, **loss).select_point("best") == 0
+    wide = dict(loss, prediction_loss_diff_se=np.array([0.05, 0.0, 0.35]))
+    assert make_path(**kw, **wide).select_point("one_se") == 2
+
+
 def test_paired_standard_error_of_score_differences():
     from skdib._dib._path import paired_se
 

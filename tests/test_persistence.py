@@ -70,11 +70,12 @@ def test_newer_format_is_refused_with_a_clear_message(clf, monkeypatch):
     monkeypatch.undo()
     with pytest.raises(IncompatiblePickleError,
                        match=r"pickled by skdib 9\.0 in pickle format 99.*reads "
-                             r"formats 1-1\. Upgrade skdib.*or refit"):
+                             r"formats 1-2\. Upgrade skdib.*or refit"):
         pickle.loads(blob)
 
 
 def test_retired_format_is_refused_with_a_clear_message(clf, monkeypatch):
+    monkeypatch.setattr(_persistence, "PICKLE_FORMAT", 1)
     blob = pickle.dumps(clf)
     monkeypatch.setattr(_persistence, "PICKLE_FORMAT", 3)
     monkeypatch.setattr(_persistence, "MIN_PICKLE_FORMAT", 2)
@@ -164,9 +165,24 @@ def test_getstate_moves_a_gpu_network_to_the_cpu_on_a_copy(clf, monkeypatch):
     monkeypatch.setattr(_persistence.facade, "network_device",
                         lambda net: torch.device("cuda"))
     monkeypatch.setattr(_persistence.facade, "to_cpu", to_cpu)
+    monkeypatch.setattr(clf, "_snapshots", None)  # else it travels weightless
     state = clf.__getstate__()
     assert moved and state["network_"] is moved[-1]
     assert state["network_"] is not clf.network_
+
+
+def test_network_travels_without_weights_beside_its_snapshots(clf):
+    net_alone = len(pickle.dumps(clf.network_))
+    weight_bytes = sum(t.numel() * t.element_size()
+                       for t in clf.network_.state_dict().values())
+    state = clf.__getstate__()
+    assert net_alone - len(pickle.dumps(state["network_"])) > 0.9 * weight_bytes
+    assert next(clf.network_.parameters()).device.type == "cpu"  # untouched
+    clf.set_path_point(1)
+    loaded = pickle.loads(pickle.dumps(clf))
+    assert loaded.path_point_ == 1
+    np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
+    clf.set_path_point()
 
 
 def test_snapshots_are_cpu_tensors_and_load_with_map_location(clf):

@@ -103,7 +103,7 @@ def test_plane_lines_carry_the_path(clf):
         np.testing.assert_allclose(line.get_xdata(), path.total_information)
         np.testing.assert_allclose(line.get_ydata(), path.information[:, j])
     labels = [line.get_label() for line in ax.lines]
-    best = ax.lines[labels.index("best validation point")]
+    best = ax.lines[labels.index("default point")]
     b = clf.best_point_
     assert best.get_xdata()[0] == pytest.approx(path.total_information[b])
     assert best.get_ydata()[0] == pytest.approx(path.loss_val[b])
@@ -130,11 +130,11 @@ def test_plane_from_path_with_bounds_and_entropy():
     assert band[:, 1].max() == pytest.approx(path.information_upper[:, 0].max())
     labels = [line.get_label() for line in ax.lines]
     assert ax.lines[labels.index("H(Y)")].get_ydata()[0] == 1.0
-    # a bare path marks the point InformationPath.select_point("best") picks
-    # (the estimators' own rule): best score, ties to the lower validation loss
-    best = ax.lines[labels.index("best validation point")]
-    b = path.select_point("best")
-    assert b == 0
+    # a bare path marks the point the estimators' own rule picks; without
+    # losses or standard errors that is the best score, ties to the lower loss
+    best = ax.lines[labels.index("default point")]
+    b = path.select_point("one_se")
+    assert b == path.select_point("best") == 0
     assert best.get_xdata()[0] == pytest.approx(path.total_information[b])
     assert not channel_axes(plot_information_plane(make_path())).collections
 

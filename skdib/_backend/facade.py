@@ -140,8 +140,25 @@ def predict_output(net, X, chunk=4096, n_samples=0):
 
 
 def load_state(net, state):
-    """Load a (CPU) snapshot into the network, wherever it lives."""
-    net.load_state_dict(state)
+    """Load a (CPU) snapshot into the network, wherever it lives.
+
+    A weightless network (see :func:`weightless_copy`) takes the snapshot's
+    tensors as its own, on the CPU.
+    """
+    net.load_state_dict(state, assign=is_weightless(net))
+
+
+def weightless_copy(net):
+    """A copy of the network with shapes but no values (on the meta device).
+
+    Pickles to a few kB; :func:`load_state` gives it weights again.
+    """
+    return copy.deepcopy(net).to("meta")
+
+
+def is_weightless(net):
+    """Whether the network is a :func:`weightless_copy` still without values."""
+    return network_device(net).type == "meta"
 
 
 def to_cpu(net):
@@ -226,3 +243,4 @@ def greedy_imbalance_selection(X, n_select, *, target=None, device=None,
     order, path, table = greedy_selection(as_tensor(X, dev, "float64"), n_select,
                                           target=y, row_weights=w, **kwargs)
     return np.asarray(order, dtype=np.intp), path, table
+

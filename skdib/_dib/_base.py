@@ -13,7 +13,7 @@ from skdib._dib._channels import resolve_channels
 from skdib._dib._estimates import discrete_channels
 from skdib._dib._inputs import InputMixin, normalise_weights
 from skdib._dib._inspection import InspectionMixin, default_channel_values
-from skdib._dib._path import path_from_record
+from skdib._dib._path import DEFAULT_SELECTION_RULE, path_from_record
 from skdib._dib._persistence import PersistenceMixin
 from skdib._dib._resume import ResumableSweepMixin
 from skdib._dib._settings import (
@@ -56,7 +56,7 @@ class BaseDistributedIB(PersistenceMixin, ResumableSweepMixin, InspectionMixin,
         "validation_fraction": [Interval(Real, 0, 1, closed="left")],
         "information_bounds": ["boolean", StrOptions({"auto"})],
         "select_point": [StrOptions({"auto", "one_se", "best"})],
-        "keep_snapshots": ["boolean"],
+        "keep_snapshots": ["boolean", StrOptions({"exact"})],
         "device": [str, object],
         "n_threads": [None, Interval(Integral, 1, None, closed="left")],
         "random_state": ["random_state"],
@@ -279,7 +279,8 @@ class BaseDistributedIB(PersistenceMixin, ResumableSweepMixin, InspectionMixin,
                                     else layout.channel_categories(channels))
         self.checkpoint_steps_ = record["step"]
         self._snapshots = record["snapshots"] or None
-        self._final_state = record["final_state"]
+        # the last snapshot is the final state; keep it apart only without them
+        self._final_state = None if self._snapshots else record["final_state"]
         self.information_path_ = path_from_record(
             record, names, data["discrete"], self._bounds_batch_size(data),
             weights=data["w_val"])
@@ -298,7 +299,7 @@ class BaseDistributedIB(PersistenceMixin, ResumableSweepMixin, InspectionMixin,
     # -- the path -------------------------------------------------------
     def _selection_rule(self):
         """The rule of :meth:`InformationPath.select_point` behind ``best_point_``."""
-        return (self._default_select_point if self.select_point == "auto"
+        return (DEFAULT_SELECTION_RULE if self.select_point == "auto"
                 else self.select_point)
 
     def set_path_point(self, index=None, *, beta=None, total_information=None):

@@ -58,6 +58,13 @@ class InformationPath:
         Standard error of ``score_val[p]`` minus the best validation score,
         paired over the held-out rows (both scores are taken on the same
         rows, so the difference is far less noisy than either score).
+    prediction_loss_val : ndarray of shape (n_points,) or None
+        Held-out loss of what the estimator predicts at each point: the log
+        loss of ``predict_proba`` in bits (classifier), the squared error over
+        the variance of y, i.e. 1 - R² (regressor).
+    prediction_loss_diff_se : ndarray of shape (n_points,) or None
+        Standard error of ``prediction_loss_val[p]`` minus its lowest value,
+        paired over the held-out rows.
 
     Attributes
     ----------
@@ -81,7 +88,7 @@ class InformationPath:
     >>> path.total_information
     array([1.5, 0.4])
     >>> path.to_frame().shape
-    (4, 16)
+    (4, 17)
     """
 
     beta: np.ndarray
@@ -99,6 +106,8 @@ class InformationPath:
     information_method: tuple | None = None
     bounds_batch_size: int | None = None
     score_val_diff_se: np.ndarray | None = None
+    prediction_loss_val: np.ndarray | None = None
+    prediction_loss_diff_se: np.ndarray | None = None
 
     def __post_init__(self):
         beta = np.asarray(self.beta, dtype=float)
@@ -120,7 +129,8 @@ class InformationPath:
                     f"({n_points}, {n_features})."
                 )
         for name in ("loss_train", "loss_val", "score_val", "score_val_se",
-                     "relevance_lower", "score_val_diff_se"):
+                     "relevance_lower", "score_val_diff_se", "prediction_loss_val",
+                     "prediction_loss_diff_se"):
             value = getattr(self, name)
             if value is not None and np.shape(value) != (n_points,):
                 raise ValueError(f"{name} must have shape ({n_points},).")
@@ -166,13 +176,16 @@ class InformationPath:
             ``information``, ``information_lower``, ``information_upper``,
             ``bounds_gap``, ``bounds_saturated``, ``information_method``,
             ``kl``, ``total_information``, ``loss_train``, ``loss_val``,
-            ``score_val`` and ``score_val_se``. Bounds are NaN (and the flag
-            False) when they were not computed.
+            ``score_val``, ``score_val_se`` and ``prediction_loss_val``.
+            Bounds are NaN (and the flag False) when they were not computed,
+            as are a hand-built path's missing standard errors and losses.
         """
         n_points, n_features = np.shape(self.kl)
         point = np.repeat(np.arange(n_points), n_features)
 
         def per_point(values):
+            if values is None:
+                return np.full(n_points * n_features, np.nan)
             return np.repeat(np.asarray(values, dtype=float), n_features)
 
         def per_cell(values):
@@ -201,9 +214,8 @@ class InformationPath:
                 "loss_train": per_point(self.loss_train),
                 "loss_val": per_point(self.loss_val),
                 "score_val": per_point(self.score_val),
-                "score_val_se": per_point(np.full(n_points, np.nan)
-                                          if self.score_val_se is None
-                                          else self.score_val_se),
+                "score_val_se": per_point(self.score_val_se),
+                "prediction_loss_val": per_point(self.prediction_loss_val),
             }
         )
 
@@ -226,25 +238,35 @@ class InformationPath:
 
         ``'best'``: the highest validation score; ties (common for accuracy
         on small sets) go to the lowest validation loss, then the larger β.
-        ``'one_se'``: the most compressed checkpoint whose validation score
-        is within one standard error of the best, the rule of Breiman et al.
-        and glmnet's ``lambda.1se``. The standard error is that of the paired
-        difference from the best point on the same held-out rows
-        (``score_val_diff_se``) when the path has it, else the best score's
-        own (``score_val_se``). The paired one ignores what is common to all
+        ``'one_se'``: the most compressed checkpoint whose held-out loss of
+        the prediction (``prediction_loss_val``: log loss of the predicted
+        probabilities for a classifier, 1 - R² for a regressor) is within one
+        standard error of the lowest, the rule of Breiman et al. and glmnet's
+        ``lambda.1se``. The standard error is that of the paired difference
+        from the lowest point on the same held-out rows
+        (``prediction_loss_diff_se``), which ignores what is common to all
         points (a few extreme rows of a skewed target), so a constant model
-        is not chosen when a model with information predicts better.
+        is not chosen when a model with information predicts better. A path
+        without prediction losses (built by hand, or pickled by skdib before
+        they were recorded) applies the rule to ``score_val`` instead.
         """
         if rule not in ("one_se", "best"):
             raise ValueError(f"rule must be 'one_se' or 'best', got {rule!r}.")
         score = np.asarray(self.score_val, dtype=float)
         loss = np.asarray(self.loss_val, dtype=float)
         best = best_score_point(score, loss)
-        if rule == "best" or self.score_val_se is None:
+        if rule == "best":
             return best
-        se = (self.score_val_se[best] if self.score_val_diff_se is None
-              else np.asarray(self.score_val_diff_se, dtype=float))
-        return int(np.flatnonzero(score >= score[best] - se)[-1])
+        if self.prediction_loss_val is not None:
+            # the same rule on a loss: higher is better for -loss
+            score = -np.asarray(self.prediction_loss_val, dtype=float)
+            best, se = best_score_point(score, loss), self.prediction_loss_diff_se
+        elif self.score_val_se is None:
+            return best
+        else:
+            se = (self.score_val_se[best] if self.score_val_diff_se is None
+                  else self.score_val_diff_se)
+        return within_one_se(score, best, se)
 
     def coarsest_point(self, min_score):
         """Index of the most compressed checkpoint scoring at least ``min_score``.
@@ -301,11 +323,22 @@ class InformationPath:
         )
 
 
+# The rule behind every estimator's default point (select_point='auto') and
+# the point plots mark on a bare path.
+DEFAULT_SELECTION_RULE = "one_se"
+
+
 def best_score_point(score_val, loss_val):
     """Index of the highest validation score (ties: lowest loss, larger β)."""
     score = np.asarray(score_val, dtype=float)
     loss = np.asarray(loss_val, dtype=float)
     return int(np.lexsort((-np.arange(len(score)), loss, -score))[0])
+
+
+def within_one_se(score, best, se):
+    """The last (most compressed) point scoring within ``se`` of ``best``'s."""
+    score = np.asarray(score, dtype=float)
+    return int(np.flatnonzero(score >= score[best] - np.asarray(se, dtype=float))[-1])
 
 
 def paired_se(rows, best, weights=None):
@@ -333,13 +366,20 @@ def path_from_record(record, names, discrete, batch_size, weights=None):
     relevance = record["relevance"]
     estimates = combine_estimates(record["kl"], record["estimates"], discrete,
                                   batch_size)
-    diff_se = None
+    diff_se = loss_mean = loss_se = None
     if len(record.get("score_val_rows", ())):
         best = best_score_point(record["score_val"], record["loss_val"])
         diff_se = paired_se(record["score_val_rows"], best, weights)
+    if len(record.get("prediction_loss_rows", ())):
+        rows = np.asarray(record["prediction_loss_rows"], dtype=float)
+        p = np.ones(rows.shape[1]) if weights is None else np.asarray(weights, float)
+        loss_mean = rows @ (p / p.sum())
+        lowest = best_score_point(-loss_mean, record["loss_val"])
+        loss_se = paired_se(rows, lowest, weights)
     return InformationPath(
         beta=record["beta"], kl=record["kl"], **estimates,
-        score_val_diff_se=diff_se,
+        score_val_diff_se=diff_se, prediction_loss_val=loss_mean,
+        prediction_loss_diff_se=loss_se,
         loss_train=record["loss_train"], loss_val=record["loss_val"],
         score_val=record["score_val"], score_val_se=record["score_val_se"],
         relevance_lower=None if np.all(np.isnan(relevance)) else relevance,

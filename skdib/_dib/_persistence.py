@@ -24,8 +24,10 @@ __all__ = ["MIN_PICKLE_FORMAT", "PICKLE_FORMAT", "IncompatiblePickleError",
 
 # The layout of the pickled state. Raise it when a fitted attribute changes
 # meaning or shape so that old pickles would mislead; MIN_PICKLE_FORMAT is the
-# oldest layout this version still reads.
-PICKLE_FORMAT = 1
+# oldest layout this version still reads. Format 2 (0.2): snapshots coded
+# compactly and the network pickled without weights (taken from the snapshot
+# of ``path_point_`` on load); format 1 pickles still load.
+PICKLE_FORMAT = 2
 MIN_PICKLE_FORMAT = 1
 VERSION_KEY = "_skdib_version"
 FORMAT_KEY = "_skdib_pickle_format"
@@ -75,7 +77,10 @@ def portable_state(state):
     """
     state = dict(state)
     net = state.get("network_")
-    if net is not None and facade.network_device(net).type != "cpu":
+    if net is not None and state.get("_snapshots"):
+        # its weights are those of snapshot path_point_: stored once, there
+        state["network_"] = facade.weightless_copy(net)
+    elif net is not None and facade.network_device(net).type != "cpu":
         state["network_"] = facade.to_cpu(copy.deepcopy(net))
     for name, value in state.items():
         if name != "network_":
@@ -140,6 +145,9 @@ class PersistenceMixin:
                             version)
         super().__setstate__(state)
         self._fill_new_parameters()
+        net = self.__dict__.get("network_")
+        if net is not None and facade.is_weightless(net):
+            facade.load_state(net, self._snapshots[self.path_point_])
 
     def _fill_new_parameters(self):
         """Give parameters added since the pickle was written their defaults.

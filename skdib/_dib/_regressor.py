@@ -46,8 +46,8 @@ class DistributedIBRegressor(RegressorMixin, BaseDistributedIB):
         Training targets kept for InfoNCE predictions.
     **other parameters**
         As in :class:`DistributedIBClassifier` (without ``class_weight``
-        and ``predict_samples``), except that ``select_point='auto'`` means
-        'one_se' here.
+        and ``predict_samples``); ``select_point``'s prediction loss is
+        1 - R² here.
 
     Attributes
     ----------
@@ -74,7 +74,6 @@ class DistributedIBRegressor(RegressorMixin, BaseDistributedIB):
     """
 
     _target_validation = {"y_numeric": True, "multi_output": True}
-    _default_select_point = "one_se"
     _parameter_constraints = {
         **BaseDistributedIB._parameter_constraints,
         "head": [StrOptions({"gaussian", "infonce"})],

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from skdib._dib._path import InformationPath
+from skdib._dib._path import DEFAULT_SELECTION_RULE, InformationPath
 from skdib._dib._ranking import DROP_THRESHOLD, rank_channels
 
 __all__ = ["as_path", "best_point", "channel_colors", "channel_ranking", "new_axes",
@@ -31,10 +31,10 @@ def as_path(est_or_path):
 
 
 def best_point(path, est=None):
-    """The estimator's default point, else the path's best validation score."""
+    """The estimator's default point, else the point its rule picks on the path."""
     if est is not None and hasattr(est, "best_point_"):
         return int(est.best_point_)
-    return path.select_point("best")
+    return path.select_point(DEFAULT_SELECTION_RULE)
 
 
 def channel_ranking(path, threshold=DROP_THRESHOLD):

@@ -113,7 +113,7 @@ InformationPath
     ax : matplotlib Axes
         The relevance axes. Its lines are, in order: the loss curves (train,
         validation) or the score curve, the best-point marker (label
-        ``"best validation point"``), a vertical line at the best point, and
+        ``"default point"``), a vertical line at the best point, and
         ``H(Y)`` when drawn. The twin axes (label ``"channels"``, in
         ``ax.figure.axes``) holds one line per channel in channel order.
 
@@ -160,7 +160,7 @@ InformationPath
     curve = _draw_relevance(ax, xs, path, relevance, est)
     b = best_point(path, est)
     ax.plot([xs[b]], [curve[b]], ls="none", marker="*", ms=13, color="crimson",
-            mec="white", mew=0.8, label="best validation point", zorder=5)
+            mec="white", mew=0.8, label="default point", zorder=5)
     ax.axvline(xs[b], color="crimson", lw=0.8, alpha=0.5, ls="-")
     if relevance == "loss" and target_entropy is not None:
         ax.axhline(float(target_entropy), color="k", ls=":", lw=1.2, label="H(Y)")

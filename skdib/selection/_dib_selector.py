@@ -112,7 +112,7 @@ class DistributedIBSelector(PersistenceMixin, SelectorMixin, MetaEstimatorMixin,
         smallest non-zero total can select no feature at all.
     threshold : float or None, default=None
         Bits per channel: selects the channels with at least ``threshold``
-        bits at the best validation point (``estimator_.best_point_``).
+        bits at the default point (``estimator_.best_point_``).
     information_threshold : float, default=0.05
         Bits below which a channel counts as dropped, for the ranking and
         for ``information_budget``.
@@ -156,7 +156,7 @@ class DistributedIBSelector(PersistenceMixin, SelectorMixin, MetaEstimatorMixin,
         checkpoint, then to more bits summed over the path. The plots and the
         report order channels by the same rule.
     feature_information_ : ndarray of shape (n_channels,)
-        Bits kept from each channel at the best validation point; with no
+        Bits kept from each channel at the default point; with no
         ``feature_groups`` one entry per input feature.
     selected_point_ : int or None
         Path checkpoint used by ``information_budget`` or ``threshold``;

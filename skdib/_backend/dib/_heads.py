@@ -5,7 +5,12 @@ import math
 import torch
 from torch import nn
 
-from skdib._backend.dib._metrics import r2_rows, r2_with_se, weighted_mean_se
+from skdib._backend.dib._metrics import (
+    r2_rows,
+    r2_with_se,
+    squared_error_rows,
+    weighted_mean_se,
+)
 
 LOG_2PI = math.log(2.0 * math.pi)
 
@@ -29,6 +34,11 @@ class CategoricalHead(nn.Module):
     def predict(self, out):
         """Class probabilities."""
         return torch.softmax(out, dim=-1)
+
+    def loss_rows(self, pred, y):
+        """Per row: the log loss of the predicted probabilities, in bits."""
+        p = pred.gather(1, y.reshape(-1, 1)).squeeze(1).double()
+        return -torch.log2(p.clamp_min(1e-15))
 
     def row_scores(self, out, y):
         """Per row: 1 if the most probable class is right, else 0."""
@@ -68,6 +78,10 @@ class GaussianHead(nn.Module):
     def predict(self, out):
         """Predicted mean (in standardised units)."""
         return out
+
+    def loss_rows(self, pred, y):
+        """Per row: squared error over var(y), the terms of 1 - R²."""
+        return squared_error_rows(pred, y)
 
     def row_scores(self, out, y):
         """Per-row terms of R² (:func:`r2_rows`)."""

@@ -5,7 +5,12 @@ import torch
 from torch import nn
 
 from skdib._backend.dib._layers import hidden_stack
-from skdib._backend.dib._metrics import infonce_lower_bound, r2_rows, r2_with_se
+from skdib._backend.dib._metrics import (
+    infonce_lower_bound,
+    r2_rows,
+    r2_with_se,
+    squared_error_rows,
+)
 
 
 class InfoNCEHead(nn.Module):
@@ -60,6 +65,10 @@ class InfoNCEHead(nn.Module):
         """The codebook target most similar to each sample's encoding."""
         codes = self.y_encoder(self.codebook.to(out.dtype))
         return self.codebook.to(out.dtype)[self._logits(out, codes).argmax(dim=1)]
+
+    def loss_rows(self, pred, y):
+        """Per row: squared error of the codebook prediction over var(y)."""
+        return squared_error_rows(pred, y)
 
     def row_scores(self, out, y):
         """Per-row terms of the codebook predictions' R²."""

@@ -52,6 +52,12 @@ def _squared_error_ratios(pred, y):
     return (((y - pred) ** 2) / var).mean(dim=1).double()
 
 
+def squared_error_rows(pred, y):
+    """Each row's squared error over var(y), averaged over outputs: the
+    per-row loss whose mean is 1 - R² (:func:`_squared_error_ratios`)."""
+    return _squared_error_ratios(pred, y)
+
+
 def r2_rows(pred, y):
     """Per-row terms 1 - t_i of R² (:func:`_squared_error_ratios`).
 

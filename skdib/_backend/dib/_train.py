@@ -1,6 +1,7 @@
 """The training loop: β annealing with a checkpoint recorder."""
 
 import math
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -11,6 +12,7 @@ from skdib._backend.dib._metrics import infonce_lower_bound
 from skdib._backend.dib._model import kl_nats
 from skdib._backend.dib._predictive import averaged_prediction, predictive_noise
 from skdib._backend.dib._schedule import beta_schedule, checkpoint_steps
+from skdib._backend.dib._snapshots import SnapshotSequence, encode_snapshot
 from skdib._backend.dib._sweep_state import (
     CHECK_EVERY,
     TrainingStopped,
@@ -33,7 +35,7 @@ class TrainConfig:
     batch_size: int
     learning_rate: float
     n_checkpoints: int
-    keep_snapshots: bool = True
+    keep_snapshots: bool | str = True  # True: int8-coded, 'exact', False
     eval_batch_size: int = 4096
     predict_samples: int = 0
     max_train_eval: int = 4096
@@ -50,7 +52,8 @@ def _weighted_mean(values, weights):
 def _batched_eval(model, x, y, generator, chunk, posteriors=None, weights=None,
                   predict_samples=0):
     """Mean KL per channel, prediction loss, score (+ SE), relevance bound,
-    and every row's score term (``head.row_scores``).
+    every row's score term (``head.row_scores``) and every row's loss of the
+    estimator's prediction (``head.loss_rows``).
 
     The relevance bound is the InfoNCE lower bound on I(U; Y) in bits for
     contrastive heads (each chunk is one batch of negatives), else NaN. When
@@ -84,12 +87,14 @@ def _batched_eval(model, x, y, generator, chunk, posteriors=None, weights=None,
     outs = torch.cat(outs)
     score, score_se = (v.item() for v in model.head.score(outs, y, weights))
     score_rows = model.head.row_scores(outs, y).cpu().numpy()
+    pred = outs if predict_samples else model.head.predict(outs)
+    loss_rows = model.head.loss_rows(pred, y).cpu().numpy()
     nll_rows = torch.cat(nlls).double()
     weights = None if weights is None else weights.double()
     kl_bits = _weighted_mean(torch.cat(kls, dim=1).double(), weights) / LN2
     relevance = rel_sum / x.shape[0] / LN2 if contrastive else float("nan")
     return (kl_bits.cpu().numpy(), _weighted_mean(nll_rows, weights).item() / LN2,
-            score, score_se, relevance, score_rows)
+            score, score_se, relevance, score_rows, loss_rows)
 
 
 def encode_chunked(model, x, chunk):
@@ -104,7 +109,7 @@ def _snapshot(model):
 
 
 _RECORDED = ("beta", "kl", "loss_train", "loss_val", "score_val", "score_val_se",
-             "relevance", "step", "score_val_rows")
+             "relevance", "step", "score_val_rows", "prediction_loss_rows")
 
 
 def _checkpoint(model, data, config, eval_seed, bounds_fn):
@@ -115,7 +120,8 @@ def _checkpoint(model, data, config, eval_seed, bounds_fn):
     with torch.no_grad():
         eval_gen = torch.Generator(device=x_train.device).manual_seed(eval_seed)
         posteriors = None if bounds_fn is None else []
-        kl_bits, loss_val, score, score_se, relevance, score_rows = _batched_eval(
+        (kl_bits, loss_val, score, score_se, relevance, score_rows,
+         loss_rows) = _batched_eval(
             model, x_val, y_val, eval_gen, config.eval_batch_size, posteriors,
             w_val, config.predict_samples)
         loss_tr = _batched_eval(
@@ -123,7 +129,8 @@ def _checkpoint(model, data, config, eval_seed, bounds_fn):
             config.eval_batch_size, weights=w_eval)[1]
         point = {"kl": kl_bits, "loss_train": loss_tr, "loss_val": loss_val,
                  "score_val": score, "score_val_se": score_se,
-                 "relevance": relevance, "score_val_rows": score_rows}
+                 "relevance": relevance, "score_val_rows": score_rows,
+                 "prediction_loss_rows": loss_rows}
         if bounds_fn is not None:
             point.update(bounds_fn(torch.cat([p[0] for p in posteriors], dim=1),
                                    torch.cat([p[1] for p in posteriors], dim=1)))
@@ -136,16 +143,54 @@ def _finish_record(rec, model):
     # information estimates: arrays (n_points, n_channels), or None if not made
     out["estimates"] = ({k: np.asarray(rec[k]) for k in ESTIMATE_KEYS}
                         if rec[ESTIMATE_KEYS[0]] else None)
-    out["snapshots"] = rec["snapshots"]
+    out["snapshots"] = SnapshotSequence(rec["snapshots"])
     out["final_state"] = None if model is None else _snapshot(model)
     return out
 
 
-def _record_point(rec, point, beta, step, model, config):
+def _record_point(rec, point, beta, step, entry):
+    """Append the checkpoint and its coded snapshot (None: not kept)."""
     for key, value in {**point, "beta": beta, "step": step}.items():
         rec[key].append(value)
-    if config.keep_snapshots:
-        rec["snapshots"].append(_snapshot(model))
+    if entry is not None:
+        rec["snapshots"].append(entry)
+
+
+def _stored_snapshot(model, previous, config):
+    """``(entry, weights)``: the snapshot as stored, and the weights it holds
+    (what a model rewound to this checkpoint will have); (None, None) when
+    snapshots are not kept."""
+    if not config.keep_snapshots:
+        return None, None
+    return encode_snapshot(model, previous, exact=config.keep_snapshots == "exact")
+
+
+def _scored_checkpoint(model, data, config, eval_seed, bounds_fn, previous):
+    """``(point, entry, weights)``: the checkpoint's snapshot as stored, and
+    its metrics computed with those weights (see :func:`_weights`)."""
+    entry, stored = _stored_snapshot(model, previous, config)
+    with _weights(model, stored):
+        point = _checkpoint(model, data, config, eval_seed, bounds_fn)
+    return point, entry, stored
+
+
+@contextmanager
+def _weights(model, state):
+    """Run the block with ``state`` loaded into ``model``, then restore it.
+
+    Checkpoints are scored with the weights a rewound model will have, so the
+    path's numbers are those of ``set_path_point``; training goes on from the
+    exact weights.
+    """
+    if state is None:
+        yield
+        return
+    exact = {k: v.detach().clone() for k, v in model.state_dict().items()}
+    model.load_state_dict(state)
+    try:
+        yield
+    finally:
+        model.load_state_dict(exact)
 
 
 def train(model, x_train, y_train, x_val, y_val, config, seed, bounds_fn=None,
@@ -176,6 +221,8 @@ def train(model, x_train, y_train, x_val, y_val, config, seed, bounds_fn=None,
     if resume is not None:
         first, perm, cursor, rec = restore(resume, model, optimizer, gen, device)
         saved = resume
+    # the last snapshot as stored: the next one is coded as a change from it
+    last = SnapshotSequence(rec["snapshots"])[-1] if rec["snapshots"] else None
     step, beta = first, betas[min(first, len(betas) - 1)]
     try:
         for step in range(first, len(betas)):
@@ -204,13 +251,15 @@ def train(model, x_train, y_train, x_val, y_val, config, seed, bounds_fn=None,
                         raise TrainingStopped("diverged", step, beta, problem,
                                               _stopped_record(rec, saved), saved)
                 continue
-            point = _checkpoint(model, (x_train, y_train, x_val, y_val, w_train,
-                                        w_val), config, seed + 1, bounds_fn)
+            point, entry, stored = _scored_checkpoint(
+                model, (x_train, y_train, x_val, y_val, w_train, w_val), config,
+                seed + 1, bounds_fn, last)
             problem = divergence(loss.item(), point, model)
             if problem is not None:
                 raise TrainingStopped("diverged", step, beta, problem,
                                       _stopped_record(rec, saved), saved)
-            _record_point(rec, point, beta, step, model, config)
+            _record_point(rec, point, beta, step, entry)
+            last = stored
             saved = capture(step, model, optimizer, gen, perm, cursor, rec)
     except KeyboardInterrupt:
         raise TrainingStopped("interrupted", step, beta, "KeyboardInterrupt",
