@@ -9,8 +9,27 @@ the ``skdib`` command start without loading torch until a model is needed.
 """
 
 import importlib
+import os
+import sys
 
 __version__ = "0.1.0.dev0"
+
+
+def _quiet_openmp_waits():
+    """Let idle OpenMP threads sleep (``OMP_WAIT_POLICY=PASSIVE``).
+
+    Only when the user has not chosen a policy and torch is not loaded yet
+    (OpenMP reads it once, when torch loads). With spinning threads, two
+    torch threads on a machine where another process held a core ran a
+    default training step 2-4x slower than one thread, every small parallel
+    region waiting for the descheduled thread; with sleeping ones the second
+    thread helped (``benchmarks/run.py --only threads``).
+    """
+    if "torch" not in sys.modules:
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+
+_quiet_openmp_waits()
 
 _PUBLIC = {
     "DistributedIBClassifier": "skdib._dib._classifier",

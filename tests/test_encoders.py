@@ -30,6 +30,38 @@ def test_batched_mlp_equals_per_channel_loop(activation):
         assert torch.max(torch.abs(batched[c] - ref)).item() < 1e-5
 
 
+@pytest.mark.parametrize("chunk_bytes", [1, 32 * 13 * 8 * 3])  # 1 and 3 channels
+def test_cache_sized_channel_chunks_change_nothing(monkeypatch, chunk_bytes):
+    from skdib._backend.dib import _layers
+
+    torch.manual_seed(0)
+    mlp = BatchedMLP(7, 5, (11, 13), 6, "relu").double()
+    x = torch.randn(7, 32, 5, dtype=torch.float64, requires_grad=True)
+    whole = mlp(x)
+    grads = torch.autograd.grad(whole.square().sum(), [x, *mlp.parameters()])
+    monkeypatch.setattr(_layers, "CPU_CHUNK_BYTES", chunk_bytes)
+    assert _layers.channel_chunk(7, 32, mlp.widest, x) == (1 if chunk_bytes == 1
+                                                           else 3)
+    chunked = mlp(x)
+    again = torch.autograd.grad(chunked.square().sum(), [x, *mlp.parameters()])
+    torch.testing.assert_close(chunked, whole, rtol=1e-12, atol=1e-12)
+    for a, b in zip(again, grads, strict=True):
+        torch.testing.assert_close(a, b, rtol=1e-12, atol=1e-12)
+    # per-channel reference, independent of both code paths
+    for c in range(7):
+        torch.testing.assert_close(chunked[c], reference_encoder(mlp, c, x[c]))
+
+
+def test_batched_affine_gradients_match_finite_differences():
+    from skdib._backend.dib._layers import BatchedAffine
+
+    gen = torch.Generator().manual_seed(0)
+    args = [torch.randn(shape, generator=gen, dtype=torch.float64,
+                        requires_grad=True)
+            for shape in ((3, 5, 4), (3, 4, 2), (3, 1, 2))]
+    assert torch.autograd.gradcheck(BatchedAffine.apply, args)
+
+
 def make_net(channels, n_features, frequencies=()):
     torch.manual_seed(1)
     rng = np.random.default_rng(0)

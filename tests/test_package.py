@@ -1,9 +1,12 @@
 """Package-level promises: lazy imports, public names, README and CI agree."""
 
+import os
 import re
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 import skdib
 
@@ -46,3 +49,15 @@ def test_cpu_setup_pins_torch():
     assert re.search(r"^torch==\d+\.\d+\.\d+$", constraints, re.M)
     setup = (ROOT / "scripts" / "_setup.sh").read_text()
     assert "-c requirements/cpu-constraints.txt" in setup
+
+
+@pytest.mark.parametrize("chosen", [None, "ACTIVE"])
+def test_openmp_threads_sleep_unless_the_user_chose(chosen):
+    env = {k: v for k, v in os.environ.items() if k != "OMP_WAIT_POLICY"}
+    if chosen:
+        env["OMP_WAIT_POLICY"] = chosen
+    code = ("import os, skdib, torch; "
+            "print(os.environ.get('OMP_WAIT_POLICY'))")
+    out = subprocess.run([sys.executable, "-c", code], env=env, check=True,
+                         capture_output=True, text=True).stdout.split()[-1]
+    assert out == (chosen or "PASSIVE")
