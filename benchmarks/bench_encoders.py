@@ -92,6 +92,15 @@ def time_steps(net, x, y, n_steps, device):
     return (time.perf_counter() - start) / n_steps
 
 
+def step_flops(n_channels, hidden, dim, decoder_hidden, batch):
+    """Multiply-add FLOPs of one training step (forward + backward ~ 3x)."""
+    enc = [1, *hidden, 2 * dim]
+    dec = [n_channels * dim, *decoder_hidden, 2]
+    forward = n_channels * sum(a * b for a, b in zip(enc[:-1], enc[1:], strict=True))
+    forward += sum(a * b for a, b in zip(dec[:-1], dec[1:], strict=True))
+    return 3 * 2 * batch * forward
+
+
 def run(device, channel_counts, quick):
     rows = []
     for name, (hidden, dim, batch) in CONFIGS.items():
@@ -109,8 +118,23 @@ def run(device, channel_counts, quick):
             t_fast = time_steps(fast, x, y, n_steps, device)
             t_slow = time_steps(slow, x, y, n_steps, device)
             rows.append((device.type, name, n_channels, t_slow * 1e3,
-                         t_fast * 1e3, t_slow / t_fast))
+                         t_fast * 1e3, t_slow / t_fast,
+                         step_flops(n_channels, hidden, dim, decoder, batch)))
     return rows
+
+
+def measure(device, quick=True, channel_counts=(10, 100, 300)):
+    """Rows for ``benchmarks/run.py``: batched encoders against the loop."""
+    out = []
+    for _, name, c, slow, fast, ratio, flops in run(torch.device(device),
+                                                   channel_counts, quick):
+        out.append(dict(case="encoders: batched vs per-channel loop",
+                        setting=f"{name}, {c} channels", seconds=fast / 1e3,
+                        throughput=f"{1e3 / fast:.0f} steps/s",
+                        flops=flops / (fast / 1e3),
+                        baseline="per-channel loop", baseline_seconds=slow / 1e3,
+                        ratio=ratio))
+    return out
 
 
 def main():
@@ -129,7 +153,7 @@ def main():
               "speed-up")
     print(" | ".join(header))
     print(" | ".join("---" for _ in header))
-    for dev, name, c, slow, fast, ratio in rows:
+    for dev, name, c, slow, fast, ratio, _ in rows:
         print(f"{dev} | {name} | {c} | {slow:.2f} | {fast:.2f} | {ratio:.1f}x")
 
 
