@@ -63,7 +63,9 @@ def measure_defaults(device="cpu", quick=True):
     factor = 10 if quick else 1
     rows = []
     for name, (X, y) in _tables().items():
-        split = train_test_split(X, y, test_size=0.3, random_state=0, stratify=y)
+        X_tr, X_te, y_tr, y_te = train_test_split(X, y, test_size=0.3,
+                                                  random_state=0, stratify=y)
+        split = (X_tr, y_tr, X_te, y_te)
         new = _schedule(DistributedIBClassifier().get_params(), factor)
         old = {**OLD_DEFAULTS, **_schedule(OLD_DEFAULTS, factor)}
         t_new, s_new = _fit(new, *split, device)
