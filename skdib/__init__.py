@@ -38,6 +38,7 @@ _PUBLIC = {
     "InformationImbalanceSelector": "skdib.selection._imbalance_selector",
     "InformationPath": "skdib._dib._path",
     "information_imbalance": "skdib.selection._information_imbalance",
+    "stability_paths": "skdib.selection._stability",
 }
 
 __all__ = [*sorted(_PUBLIC), "__version__"]

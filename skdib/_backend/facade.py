@@ -18,6 +18,7 @@ from skdib._backend.dib._layers import ACTIVATIONS, initialise
 from skdib._backend.dib._model import DistributedIBNet
 from skdib._backend.dib._posteriors import check_pair, check_posteriors
 from skdib._backend.dib._predictive import averaged_prediction, predictive_noise
+from skdib._backend.dib._replicates import ReplicateDiverged, train_replicates
 from skdib._backend.dib._sweep_state import TrainingStopped
 from skdib._backend.dib._train import TrainConfig, encode_chunked, train
 from skdib._backend.imbalance._greedy import greedy_selection
@@ -25,6 +26,7 @@ from skdib._backend.imbalance._ranks import imbalance
 
 __all__ = [
     "ACTIVATION_NAMES",
+    "ReplicateDiverged",
     "TrainConfig",
     "TrainingStopped",
     "bhattacharyya_matrix",
@@ -32,8 +34,10 @@ __all__ = [
     "device_type",
     "encode",
     "fit_network",
+    "fit_replicates",
     "greedy_imbalance_selection",
     "information_imbalance",
+    "is_weightless",
     "kl_divergence_bits",
     "load_state",
     "make_information_fn",
@@ -44,6 +48,7 @@ __all__ = [
     "resolve_device",
     "to_cpu",
     "torch_threads",
+    "weightless_copy",
 ]
 
 # Names accepted by the estimators' ``activation`` parameter.
@@ -244,3 +249,25 @@ def greedy_imbalance_selection(X, n_select, *, target=None, device=None,
                                           target=y, row_weights=w, **kwargs)
     return np.asarray(order, dtype=np.intp), path, table
 
+
+# -- many sweeps at once (replicates) -------------------------------------
+# R sweeps trained as one batched model; see _backend/dib/_replicates.py.
+
+
+def fit_replicates(nets, datasets, config, *, seeds, device, y_dtype,
+                   bounds_fns=None):
+    """Run R β sweeps as one batched model: (networks, records).
+
+    ``nets`` are R networks of one architecture (see :func:`build_network`);
+    ``datasets`` one ``(X_train, y_train, X_val, y_val)`` tuple of numpy
+    arrays per network (row counts may differ); ``seeds`` and ``bounds_fns``
+    one per network, as for :func:`fit_network`. Replicate r's record is the
+    one :func:`fit_network` would return for it alone with ``seeds[r]``, up
+    to float rounding. Raises :class:`ReplicateDiverged` when one diverges.
+    """
+    nets = [net.to(device) for net in nets]
+    tensors = [(as_tensor(X_tr, device), as_tensor(y_tr, device, y_dtype),
+                as_tensor(X_val, device), as_tensor(y_val, device, y_dtype))
+               for X_tr, y_tr, X_val, y_val in datasets]
+    records = train_replicates(nets, tensors, config, seeds, bounds_fns)
+    return nets, records

@@ -9,31 +9,24 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from skdib._backend import facade
-from skdib._dib._channels import resolve_channels
 from skdib._dib._estimates import discrete_channels
 from skdib._dib._inputs import InputMixin, normalise_weights
 from skdib._dib._inspection import InspectionMixin, default_channel_values
 from skdib._dib._path import DEFAULT_SELECTION_RULE, path_from_record
 from skdib._dib._persistence import PersistenceMixin
 from skdib._dib._resume import ResumableSweepMixin
-from skdib._dib._settings import (
-    BOUNDS_BATCH_SIZE,
-    BOUNDS_N_BATCHES,
-    MIXTURE_SAMPLES,
-    check_checkpoints,
-    check_layer_sizes,
-    fourier_frequencies,
-)
 from skdib._dib._split import (
     check_target_variation,
     split_validation,
 )
+from skdib._dib._sweep_setup import SweepSetupMixin
 from skdib._utils._progress import SweepProgress
-from skdib._utils._random import draw_seed, numpy_rng
+from skdib._utils._random import numpy_rng
 
 __all__ = ["BaseDistributedIB"]
 
-class BaseDistributedIB(PersistenceMixin, ResumableSweepMixin, InspectionMixin,
+class BaseDistributedIB(PersistenceMixin, ResumableSweepMixin, SweepSetupMixin,
+                        InspectionMixin,
                         InputMixin, TransformerMixin, BaseEstimator):
     """Common fit / path / rewind / transform logic; see the subclasses."""
 
@@ -144,21 +137,35 @@ class BaseDistributedIB(PersistenceMixin, ResumableSweepMixin, InspectionMixin,
             The fitted estimator, positioned at the path point with the best
             validation score.
         """
+        X, y, X_val, y_val, rng, weights = self._begin_fit(
+            X, y, sample_weight, X_val, y_val, groups)
+        return self._sweep(X, y, X_val, y_val, groups, rng, weights=weights)
+
+    def _begin_fit(self, X, y, sample_weight, X_val, y_val, groups):
+        """Checked inputs and the fit's generator: all of ``fit`` before the
+        sweep (also used by the batched fits of ``_replicated_fit.py``)."""
         X, y, weights = self._check_fit_input(X, y, sample_weight)
         if self._target_validation.get("y_numeric"):
             check_target_variation(y)
         X_val, y_val = self._check_validation_set(X, y, X_val, y_val, groups)
         rng = numpy_rng(self.random_state)
         self._remember_inputs(rng, X, y, X_val, y_val, groups, weights)
-        return self._sweep(X, y, X_val, y_val, groups, rng, weights=weights)
+        return X, y, X_val, y_val, rng, weights
 
-    def _sweep(self, X, y, X_val, y_val, groups, rng, resume=None, weights=None):
-        """Prepare the data and network, run the sweep, store the path."""
+    def _prepare_sweep(self, X, y, X_val, y_val, groups, rng, weights=None):
+        """The sweep's data (with discrete channels), network spec, channels
+        and names."""
         data = self._training_data(X, y, X_val, y_val, groups, rng, weights)
         spec, channels, names = self._network_spec(data, rng)
         data["discrete"] = discrete_channels(
             data["X_train"], data["X_val"], spec["channels"],
             sample_weight=data["w_val"])
+        return data, spec, channels, names
+
+    def _sweep(self, X, y, X_val, y_val, groups, rng, resume=None, weights=None):
+        """Prepare the data and network, run the sweep, store the path."""
+        data, spec, channels, names = self._prepare_sweep(
+            X, y, X_val, y_val, groups, rng, weights)
 
         def store(record, net):
             self._store_fit(net, record, channels, names, data, rng)
@@ -195,66 +202,21 @@ class BaseDistributedIB(PersistenceMixin, ResumableSweepMixin, InspectionMixin,
                 "w_train": normalise_weights(w_tr), "w_val": normalise_weights(w_val),
                 "head": head, "n_outputs": n_out, "y_dtype": y_dtype}
 
-    def _network_spec(self, data, rng):
-        """The network's settings, its channels and their names."""
-        if self.beta_end < self.beta_start:
-            raise ValueError(
-                f"beta_end ({self.beta_end}) must be >= beta_start "
-                f"({self.beta_start})."
-            )
-        check_checkpoints(self.n_checkpoints, self.n_steps)
-        channels, names = resolve_channels(
-            self.feature_groups, self.n_features_in_,
-            getattr(self, "feature_names_in_", None))
-        layout = getattr(self, "_layout", None)
-        X_tr = data["X_train"]
-        scale = X_tr.std(axis=0)
-        scale[scale < 1e-12] = 1.0
-        spec = dict(
-            channels=(channels if layout is None
-                      else layout.expand_channels(channels)),
-            n_features=X_tr.shape[1],
-            center=X_tr.mean(axis=0), scale=scale,
-            frequencies=fourier_frequencies(self.fourier_frequencies),
-            encoder_hidden=check_layer_sizes("encoder_hidden", self.encoder_hidden,
-                                             allow_empty=True),
-            embedding_dim=self.embedding_dim,
-            decoder_hidden=check_layer_sizes("decoder_hidden", self.decoder_hidden,
-                                             allow_empty=True),
-            activation=self.activation, head=data["head"],
-            n_outputs=data["n_outputs"],
-            head_options=self._head_options(data["y_train"], rng))
-        return spec, channels, names
-
-    @staticmethod
-    def _bounds_batch_size(data):
-        """The evaluation batch K: all held-out rows, at most BOUNDS_BATCH_SIZE."""
-        return min(BOUNDS_BATCH_SIZE, len(data["X_val"]))
-
     def _run_sweep(self, spec, data, n_channels, rng, resume=None):
         """Train the network along the β schedule; return (record, network)."""
         device = facade.resolve_device(self.device)
         total = self.n_pretrain_steps + self.n_steps
         progress = SweepProgress(total, type(self).__name__) if self.verbose else None
-        config = facade.TrainConfig(
-            beta_start=float(self.beta_start), beta_end=float(self.beta_end),
-            n_pretrain_steps=self.n_pretrain_steps, n_steps=self.n_steps,
-            batch_size=self.batch_size, learning_rate=float(self.learning_rate),
-            n_checkpoints=self.n_checkpoints, keep_snapshots=self.keep_snapshots,
-            predict_samples=getattr(self, "predict_samples", 0), progress=progress)
-        bounds_fn = None
-        if self.information_bounds:
-            bounds_fn = facade.make_information_fn(
-                self._bounds_batch_size(data), BOUNDS_N_BATCHES, draw_seed(rng),
-                data["discrete"], MIXTURE_SAMPLES, device)
+        config = self._train_config(progress)
+        bounds_fn, net_seed, loop_seed = self._sweep_seeds(data, rng)
         start = time.perf_counter()
         net = None
         try:
             with facade.torch_threads(self.n_threads):
-                net = facade.build_network(spec, draw_seed(rng))
+                net = facade.build_network(spec, net_seed)
                 net, record = facade.fit_network(
                     net, data["X_train"], data["y_train"], data["X_val"],
-                    data["y_val"], config, seed=draw_seed(rng), device=device,
+                    data["y_val"], config, seed=loop_seed, device=device,
                     y_dtype=data["y_dtype"], bounds_fn=bounds_fn, resume=resume,
                     w_train=data["w_train"], w_val=data["w_val"])
         except facade.TrainingStopped as stop:

@@ -1,27 +1,18 @@
 """The information path, cross-validated: one β sweep per fold, same schedule."""
 
 import numpy as np
-from joblib import Parallel, delayed
-from sklearn.base import clone, is_classifier
-from sklearn.utils import Bunch, _safe_indexing, check_random_state
-from sklearn.utils.validation import check_array
+from sklearn.base import is_classifier
+from sklearn.utils import Bunch, check_random_state
 
 from skdib._dib._path import InformationPath
+from skdib._dib._replicated_fit import aligned_beta, check_rows, fit_on_splits
 from skdib.compare._folds import fold_mean_and_se, make_folds
 
 __all__ = ["cross_validate_path"]
 
 
-def _fit_fold(estimator, X, y, train, test, seed):
-    est = clone(estimator)
-    if "random_state" in est.get_params():
-        est.set_params(random_state=seed)
-    return est.fit(_safe_indexing(X, train), y[train],
-                   X_val=_safe_indexing(X, test), y_val=y[test])
-
-
 def cross_validate_path(estimator, X, y, *, cv=5, groups=None, random_state=None,
-                        n_jobs=None, return_estimators=False):
+                        n_jobs=None, return_estimators=False, batched="auto"):
     """Fit one information path per cross-validation fold.
 
     Each fold trains a clone of ``estimator`` on its training rows and uses
@@ -31,6 +22,14 @@ def cross_validate_path(estimator, X, y, *, cv=5, groups=None, random_state=None
     point and can be averaged: the cross-validated score along the path is
     what the Distributed IB paper plots against β (Fig. 4) and compares
     with a tuned baseline.
+
+    On a GPU all folds train together as one batched model (one optimizer
+    step per iteration for all folds); each fold's path equals that of its
+    separate fit up to float rounding. This pays on a GPU, which one
+    default-size sweep leaves mostly idle. A CPU core is already busy with
+    one such sweep, so there the batched run costs about as much as the
+    separate fits (``benchmarks/bench_replicates.py``); only small networks
+    gain, and ``batched=True`` asks for it.
 
     Parameters
     ----------
@@ -47,10 +46,17 @@ def cross_validate_path(estimator, X, y, *, cv=5, groups=None, random_state=None
     random_state : int, RandomState or None, default=None
         Seeds the folds and each fold's estimator.
     n_jobs : int or None, default=None
-        Folds in parallel with joblib (each estimator keeps its own
-        ``n_threads``, 1 by default).
+        Parallel joblib workers (each keeps the estimator's ``n_threads``,
+        1 by default): each trains one batched group of the folds, or whole
+        folds with ``batched=False``.
     return_estimators : bool, default=False
         Keep the fitted estimator of every fold (with its snapshots).
+    batched : bool or 'auto', default='auto'
+        Train the folds as one batched model ('auto': when the estimator
+        trains on a GPU). Estimators that cannot be batched (with
+        ``class_weight``, or not a Distributed IB estimator) are fitted fold
+        by fold, as with False. ``fit_time_`` of a batched fold is the time
+        of the whole batched run.
 
     Returns
     -------
@@ -81,23 +87,15 @@ def cross_validate_path(estimator, X, y, *, cv=5, groups=None, random_state=None
     >>> bool(cvp.best_score > 0.9)
     True
     """
-    if not hasattr(X, "iloc"):
-        X = check_array(X, dtype=np.float64)
-    y = np.asarray(y)
-    if len(y) != len(X):
-        raise ValueError(f"X has {len(X)} samples but y has {len(y)}.")
+    X, y = check_rows(X, y)
     rng = check_random_state(random_state)
     folds = make_folds(cv, X, y, classification=is_classifier(estimator),
                        groups=groups, random_state=rng.randint(2**31 - 1))
     seeds = rng.randint(2**31 - 1, size=len(folds))
-    fitted = Parallel(n_jobs=n_jobs)(
-        delayed(_fit_fold)(estimator, X, y, train, test, int(seed))
-        for (train, test), seed in zip(folds, seeds, strict=True))
+    fitted = fit_on_splits(estimator, X, y, folds, seeds, batched=batched,
+                           n_jobs=n_jobs)
     paths = [est.information_path_ for est in fitted]
-    beta = paths[0].beta
-    if any(p.n_points != len(beta) or not np.allclose(p.beta, beta)
-           for p in paths):
-        raise RuntimeError("The folds' β schedules differ; cannot align the paths.")
+    beta = aligned_beta(paths)
     score = np.stack([p.score_val for p in paths])
     mean, se = fold_mean_and_se(score)
     best = int(np.argmax(mean))

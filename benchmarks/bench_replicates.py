@@ -1,0 +1,114 @@
+"""Many sweeps at once: 8 cross-validation folds in one batched run.
+
+    python benchmarks/bench_replicates.py [--full] [--device cpu|cuda]
+
+Times, in the same run and with one torch thread, on a 10-input Boolean
+circuit and on breast cancer at the default network size (encoders 2x64,
+embedding 8, decoder 2x128, batch 256, information bounds on):
+
+* one fold's fit (one sweep),
+* the 8 folds of ``cross_validate_path(cv=8)`` trained as one batched model,
+* the same 8 folds fitted one after the other (``batched=False``).
+
+The goal (DESIGN.md, "Many sweeps") is 8 batched sweeps in at most 3x the
+time of one sweep on the CPU and 1.5x on a GPU. ``ratio`` follows
+``benchmarks/run.py``: the baseline's time over the case's (above 1: the
+case is faster). ``throughput`` gives the batched run's cost in sweeps.
+A last row repeats the circuit with a small network (encoders 16, embedding
+2, decoder 32), where one sweep's steps are too small to keep a CPU core
+busy.
+"""
+
+import argparse
+import time
+import warnings
+
+from sklearn.base import clone
+from sklearn.datasets import load_breast_cancer
+
+from skdib import DistributedIBClassifier
+from skdib.compare import cross_validate_path
+from skdib.datasets import make_boolean_circuit
+
+N_FOLDS = 8
+SMALL = dict(encoder_hidden=(16,), embedding_dim=2, decoder_hidden=(32,))
+
+
+def _tables():
+    circuit = make_boolean_circuit(10, random_state=101)
+    X, y = load_breast_cancer(return_X_y=True)
+    return {"10-input Boolean circuit": (circuit.X, circuit.y),
+            "breast cancer": (X, y)}
+
+
+def _schedule(quick):
+    """A short schedule in quick mode, the estimator's defaults otherwise."""
+    if quick:
+        return dict(n_pretrain_steps=100, n_steps=400, n_checkpoints=8)
+    return {}
+
+
+def _timed(function):
+    start = time.perf_counter()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        out = function()
+    return time.perf_counter() - start, out
+
+
+def _rows(name, X, y, est, label):
+    """One fold, 8 folds batched and 8 folds one by one, on the same folds."""
+    t_batched, cvp = _timed(lambda: cross_validate_path(
+        est, X, y, cv=N_FOLDS, random_state=0, return_estimators=True))
+    train, test = cvp.folds[0]
+    seed = cvp.estimators[0].random_state
+    t_one, _ = _timed(lambda: clone(est).set_params(random_state=seed).fit(
+        X[train], y[train], X_val=X[test], y_val=y[test]))
+    t_loop, _ = _timed(lambda: cross_validate_path(
+        est, X, y, cv=N_FOLDS, random_state=0, batched=False))
+    steps = est.n_pretrain_steps + est.n_steps
+    setting = f"{name}, {label}, {steps} steps, {est.n_checkpoints} checkpoints"
+    case = f"{N_FOLDS} CV folds in one batched run"
+    cost = f"{t_batched / t_one:.1f} sweeps' time for {N_FOLDS}"
+    return [
+        dict(name=f"{case} vs one fold ({setting})", case=case, setting=setting,
+             seconds=t_batched, throughput=cost, flops=None,
+             baseline="one fold's fit (goal: case <= 3x this)",
+             baseline_seconds=t_one, ratio=t_one / t_batched),
+        dict(name=f"{case} vs {N_FOLDS} separate fits ({setting})", case=case,
+             setting=setting, seconds=t_batched, throughput=cost, flops=None,
+             baseline=f"the {N_FOLDS} folds one by one",
+             baseline_seconds=t_loop, ratio=t_loop / t_batched),
+    ]
+
+
+def measure(quick=True, device="cpu"):
+    """Rows (dicts with name, seconds, baseline_seconds, ratio, ...)."""
+    base = dict(n_threads=1, device=device, **_schedule(quick))
+    rows = []
+    for name, (X, y) in _tables().items():
+        rows += _rows(name, X, y, DistributedIBClassifier(**base),
+                      "default network")
+    X, y = _tables()["10-input Boolean circuit"]
+    rows += _rows("10-input Boolean circuit", X, y,
+                  DistributedIBClassifier(**base, **SMALL), "small network")
+    return rows
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--full", action="store_true",
+                        help="the estimator's default schedule (slow)")
+    parser.add_argument("--device", choices=("cpu", "cuda"), default="cpu")
+    args = parser.parse_args(argv)
+    print("| case | setting | time (s) | cost | baseline | baseline (s) | ratio |")
+    print("|---|---|---|---|---|---|---|")
+    for r in measure(quick=not args.full, device=args.device):
+        print(f"| {r['case']} | {r['setting']} | {r['seconds']:.3g} | "
+              f"{r['throughput']} | {r['baseline']} | {r['baseline_seconds']:.3g} "
+              f"| {r['ratio']:.2f}x |", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

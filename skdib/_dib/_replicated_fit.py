@@ -1,0 +1,186 @@
+"""Fit one clone of an estimator per split of the rows, all in one batched run.
+
+Each split ``(train, val)`` becomes ``clone(estimator).fit(X[train], y[train],
+X_val=X[val], y_val=y[val])`` with its own ``random_state``. With
+``batched=True`` the clones' data, networks and seeds are prepared exactly as
+``fit`` prepares them, the R sweeps train as one batched model (see
+``skdib/_backend/dib/_replicates.py``), and each record is stored into its
+clone as ``fit`` stores it; the result equals the separate fits up to float
+rounding.
+"""
+
+import time
+
+import numpy as np
+from joblib import Parallel, delayed, effective_n_jobs
+from sklearn import config_context
+from sklearn.base import clone
+from sklearn.utils import _safe_indexing
+from sklearn.utils.validation import check_array
+
+from skdib._backend import facade
+from skdib._dib._base import BaseDistributedIB
+from skdib._utils._progress import SweepProgress
+from skdib.exceptions import DivergenceError
+
+__all__ = ["aligned_beta", "batching_obstacle", "check_rows", "fit_on_splits",
+           "use_batching"]
+
+
+def check_rows(X, y):
+    """X (a DataFrame kept as it is, else a float array) and y, as many rows."""
+    if not hasattr(X, "iloc"):
+        X = check_array(X, dtype=np.float64)
+    y = np.asarray(y)
+    if len(y) != len(X):
+        raise ValueError(f"X has {len(X)} samples but y has {len(y)}.")
+    return X, y
+
+
+def batching_obstacle(estimator):
+    """Why ``estimator`` cannot join a batched run (None when it can)."""
+    if not isinstance(estimator, BaseDistributedIB):
+        return (f"{type(estimator).__name__} is not a DistributedIBClassifier or "
+                "DistributedIBRegressor")
+    if getattr(estimator, "class_weight", None) is not None:
+        return ("class_weight weights the rows, and a batched run trains "
+                "unweighted sweeps only")
+    return None
+
+
+def _fit_split(estimator, X, y, train, val, seed):
+    """The reference: one ordinary fit of a clone on one split."""
+    est = clone(estimator)
+    if "random_state" in est.get_params():
+        est.set_params(random_state=seed)
+    return est.fit(_safe_indexing(X, train), y[train],
+                   X_val=_safe_indexing(X, val), y_val=y[val])
+
+
+def _prepare(estimator, X, y, train, val, seed):
+    """A clone readied as ``fit`` readies it, up to the training loop."""
+    est = clone(estimator).set_params(random_state=seed)
+    est._validate_params()
+    X_tr, y_tr, X_val, y_val, rng, weights = est._begin_fit(
+        _safe_indexing(X, train), y[train], None, _safe_indexing(X, val), y[val],
+        None)
+    if weights is not None:
+        raise ValueError("Row weights (class_weight) are not supported in a "
+                         "batched run; use batched=False.")
+    data, spec, channels, names = est._prepare_sweep(X_tr, y_tr, X_val, y_val,
+                                                     None, rng)
+    bounds_fn, net_seed, loop_seed = est._sweep_seeds(data, rng)
+    with facade.torch_threads(est.n_threads):
+        net = facade.build_network(spec, net_seed)
+    return {"est": est, "rng": rng, "data": data, "channels": channels,
+            "names": names, "net": net, "bounds_fn": bounds_fn,
+            "seed": loop_seed}
+
+
+def _train(reps, template):
+    """Run the prepared replicates as one batched model; return the records."""
+    total = template.n_pretrain_steps + template.n_steps
+    progress = (SweepProgress(total, f"{type(template).__name__} x{len(reps)}")
+                if template.verbose else None)
+    try:
+        with facade.torch_threads(template.n_threads):
+            nets, records = facade.fit_replicates(
+                [rep["net"] for rep in reps],
+                [tuple(rep["data"][k] for k in ("X_train", "y_train", "X_val",
+                                                 "y_val")) for rep in reps],
+                template._train_config(progress),
+                seeds=[rep["seed"] for rep in reps],
+                device=facade.resolve_device(template.device),
+                y_dtype=reps[0]["data"]["y_dtype"],
+                bounds_fns=[rep["bounds_fn"] for rep in reps])
+    except facade.ReplicateDiverged as stop:
+        raise DivergenceError(
+            f"Replicate {stop.replicate} of a batched run of {len(reps)} sweeps "
+            f"diverged at step {stop.step} (β = {stop.beta:.3g}): {stop.detail}. "
+            "Nothing was kept. Try a lower learning_rate or a smaller beta_end, "
+            "or batched=False to keep the other sweeps.", stop.step,
+            stop.beta) from None
+    finally:
+        if progress is not None:
+            progress.close()
+    return nets, records
+
+
+def _fit_batch(estimator, X, y, splits, seeds):
+    """Fit one clone per split in one batched run (see the module docstring)."""
+    with config_context(skip_parameter_validation=True):
+        reps = [_prepare(estimator, X, y, train, val, int(seed))
+                for (train, val), seed in zip(splits, seeds, strict=True)]
+    start = time.perf_counter()
+    nets, records = _train(reps, reps[0]["est"])
+    elapsed = time.perf_counter() - start
+    for rep, net, record in zip(reps, nets, records, strict=True):
+        est = rep["est"]
+        est.fit_time_ = elapsed  # the whole batched run
+        est.bounds_time_ = 0.0 if rep["bounds_fn"] is None else rep["bounds_fn"].elapsed
+        est._store_fit(net, record, rep["channels"], rep["names"], rep["data"],
+                       rep["rng"])
+        est.fit_status_ = "complete"
+        est._resume_state = None
+    return [rep["est"] for rep in reps]
+
+
+def use_batching(batched, estimator):
+    """Whether ``fit_on_splits`` trains the clones as one batched model.
+
+    ``'auto'``: on a GPU only. One default-size sweep already keeps a CPU core
+    busy, so batching R sweeps there cost 0.9-1.1x the R separate fits
+    (``benchmarks/bench_replicates.py``), while on a GPU one sweep leaves the
+    device mostly idle.
+    """
+    if batching_obstacle(estimator) is not None or batched is False:
+        return False
+    if batched == "auto":
+        return facade.device_type(estimator.device) == "cuda"
+    return True
+
+
+def fit_on_splits(estimator, X, y, splits, seeds, *, batched="auto", n_jobs=None):
+    """One fitted clone of ``estimator`` per ``(train, val)`` split.
+
+    Parameters
+    ----------
+    estimator : estimator
+        Unfitted template; clone i gets ``random_state=seeds[i]``.
+    X : array-like or DataFrame
+    y : ndarray
+    splits : list of (ndarray, ndarray)
+        Training and validation row indices of each clone.
+    seeds : sequence of int
+    batched : bool or 'auto', default='auto'
+        Train all clones as one batched model when the estimator allows it
+        (:func:`batching_obstacle`), else one ordinary fit per split; 'auto'
+        batches on a GPU only (:func:`use_batching`).
+    n_jobs : int or None
+        Parallel joblib workers: each runs one batched group of the splits
+        (``batched=True``) or whole fits (``batched=False``).
+
+    Returns
+    -------
+    estimators : list
+    """
+    if not use_batching(batched, estimator):
+        return Parallel(n_jobs=n_jobs)(
+            delayed(_fit_split)(estimator, X, y, train, val, int(seed))
+            for (train, val), seed in zip(splits, seeds, strict=True))
+    n_groups = min(effective_n_jobs(n_jobs), len(splits))
+    groups = np.array_split(np.arange(len(splits)), n_groups)
+    fitted = Parallel(n_jobs=n_groups)(
+        delayed(_fit_batch)(estimator, X, y, [splits[i] for i in group],
+                            [seeds[i] for i in group])
+        for group in groups)
+    return [est for part in fitted for est in part]
+
+
+def aligned_beta(paths):
+    """The β schedule shared by ``paths`` (RuntimeError if they differ)."""
+    beta = paths[0].beta
+    if any(p.n_points != len(beta) or not np.allclose(p.beta, beta)
+           for p in paths):
+        raise RuntimeError("The sweeps' β schedules differ; cannot align the paths.")
+    return beta

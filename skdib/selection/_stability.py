@@ -1,0 +1,244 @@
+"""Stability selection along the β path (Meinshausen and Bühlmann, 2010).
+
+R random halves of the rows each get a β sweep, all trained as one batched
+model; at every checkpoint a feature counts as selected in a half when its
+channel carries more than ``threshold`` bits. The share of halves that
+select it is its selection probability, and the Meinshausen-Bühlmann bound
+turns the average number selected into a bound on the expected number of
+noise features among those selected with probability at least π_thr.
+"""
+
+from dataclasses import dataclass, field
+from numbers import Integral, Real
+
+import numpy as np
+import pandas as pd
+from sklearn.base import is_classifier
+from sklearn.model_selection import ShuffleSplit, StratifiedShuffleSplit
+
+from skdib._dib._base import BaseDistributedIB
+from skdib._dib._ranking import DROP_THRESHOLD
+from skdib._dib._replicated_fit import aligned_beta, check_rows, fit_on_splits
+from skdib._utils._random import numpy_rng
+
+__all__ = ["StabilityPaths", "stability_paths"]
+
+_SEED_BOUND = 2**31 - 1  # what scikit-learn accepts as an int random_state
+
+
+@dataclass(frozen=True)
+class StabilityPaths:
+    """Selection probabilities of every feature along the β path.
+
+    Attributes
+    ----------
+    beta : ndarray of shape (n_points,)
+        The checkpoints' β, shared by all half-sample sweeps.
+    selection_probability : ndarray of shape (n_points, n_features)
+        Share of the half-sample sweeps in which each channel (a feature, or
+        a feature group) carries more than ``threshold`` bits at each
+        checkpoint.
+    feature_names : tuple of str
+        One name per channel.
+    threshold : float
+        Bits above which a channel counts as selected.
+    information : ndarray of shape (n_resamples, n_points, n_features)
+        Every sweep's bits per channel, measured on its held-out half.
+    score : ndarray of shape (n_resamples, n_points)
+        Every sweep's validation score on its held-out half.
+    estimators : list or None
+        The fitted estimator of every half, when requested.
+    """
+
+    beta: np.ndarray
+    selection_probability: np.ndarray
+    feature_names: tuple
+    threshold: float
+    information: np.ndarray
+    score: np.ndarray
+    estimators: list | None = field(default=None, repr=False)
+
+    @property
+    def n_resamples(self):
+        """Number of half-sample sweeps."""
+        return len(self.information)
+
+    @property
+    def expected_selected(self):
+        """q: the average number of channels a half selects, per checkpoint."""
+        return self.selection_probability.sum(axis=1)
+
+    def expected_false_selections(self, pi_threshold=0.9):
+        """Meinshausen-Bühlmann bound on the falsely selected channels.
+
+        E[V] <= q² / ((2 π_thr - 1) p) at every checkpoint, where V counts
+        the noise channels whose selection probability there is at least
+        ``pi_threshold``, q is :attr:`expected_selected` and p the number of
+        channels. It assumes the noise channels are exchangeable and the
+        selection no worse than random guessing (Theorem 1 of Meinshausen and
+        Bühlmann, 2010, with the single checkpoint as the set Λ).
+
+        Returns
+        -------
+        bound : ndarray of shape (n_points,)
+        """
+        pi = _check_pi(pi_threshold)
+        p = self.selection_probability.shape[1]
+        return self.expected_selected**2 / ((2 * pi - 1) * p)
+
+    def controlled_point(self, pi_threshold=0.9, max_false=1.0):
+        """The least compressed checkpoint whose bound is at most ``max_false``.
+
+        The checkpoint with the most selections (the most power) among those
+        where :meth:`expected_false_selections` guarantees at most
+        ``max_false`` falsely selected channels in expectation; the one with
+        the lowest bound when none does.
+        """
+        bound = self.expected_false_selections(pi_threshold)
+        ok = np.flatnonzero(bound <= max_false)
+        return int(ok[0]) if ok.size else int(np.argmin(bound))
+
+    def selected(self, pi_threshold=0.9, point=None, *, max_false=1.0):
+        """Indices of the channels selected with probability >= ``pi_threshold``.
+
+        ``point`` is a checkpoint index; None takes
+        :meth:`controlled_point` (``pi_threshold``, ``max_false``).
+        """
+        pi = _check_pi(pi_threshold)
+        if point is None:
+            point = self.controlled_point(pi, max_false)
+        if isinstance(point, bool) or not isinstance(point, Integral):
+            raise TypeError(f"point must be an int, got {point!r}.")
+        n_points = len(self.beta)
+        if not -n_points <= point < n_points:
+            raise ValueError(f"point {point} is out of range for {n_points} "
+                             "checkpoints.")
+        return np.flatnonzero(self.selection_probability[point] >= pi)
+
+    def to_frame(self):
+        """A tidy DataFrame: one row per checkpoint and channel."""
+        n_points, n_features = self.selection_probability.shape
+        return pd.DataFrame({
+            "point": np.repeat(np.arange(n_points), n_features),
+            "beta": np.repeat(self.beta, n_features),
+            "feature": np.tile(np.asarray(self.feature_names, dtype=object),
+                               n_points),
+            "selection_probability": self.selection_probability.ravel()})
+
+
+def _check_pi(pi_threshold):
+    if (isinstance(pi_threshold, bool) or not isinstance(pi_threshold, Real)
+            or not 0.5 < pi_threshold <= 1):
+        raise ValueError("pi_threshold must be a probability in (0.5, 1] (the "
+                         f"bound needs more than a half); got {pi_threshold!r}.")
+    return float(pi_threshold)
+
+
+def _check_arguments(estimator, n_resamples, threshold):
+    if not isinstance(estimator, BaseDistributedIB):
+        raise TypeError(
+            "stability_paths needs a DistributedIBClassifier or "
+            f"DistributedIBRegressor; got {type(estimator).__name__}.")
+    if (isinstance(n_resamples, bool) or not isinstance(n_resamples, Integral)
+            or n_resamples < 2):
+        raise ValueError("n_resamples must be an int >= 2 (selection "
+                         f"probabilities need several halves); got {n_resamples!r}.")
+    if (isinstance(threshold, bool) or not isinstance(threshold, Real)
+            or not np.isfinite(threshold) or threshold < 0):
+        raise ValueError("threshold must be a finite number of bits >= 0; got "
+                         f"{threshold!r}.")
+
+
+def half_samples(y, n_resamples, classification, seed):
+    """``n_resamples`` random halves of the rows (train) and their complements.
+
+    Drawn without replacement; stratified by class for classification.
+    """
+    n = len(y)
+    if n < 4:
+        raise ValueError(f"Stability selection needs at least 4 rows; got {n}.")
+    splitter = StratifiedShuffleSplit if classification else ShuffleSplit
+    halves = splitter(n_splits=n_resamples, train_size=n // 2,
+                      test_size=n - n // 2, random_state=seed)
+    return list(halves.split(np.zeros((n, 1)), y))
+
+
+def stability_paths(estimator, X, y, *, n_resamples=8, threshold=DROP_THRESHOLD,
+                    random_state=None, batched="auto", n_jobs=None,
+                    return_estimators=False):
+    """Stability selection along the information path.
+
+    Fits a clone of ``estimator`` on each of ``n_resamples`` random halves
+    of the rows (stratified for classifiers), with the other half as its
+    validation set, so the bits per channel are measured on held-out rows.
+    The halves share the β schedule (on a GPU they train together as one
+    batched model).
+    At every checkpoint a channel is selected in a half when it carries
+    more than ``threshold`` bits; the share of halves selecting it is its
+    selection probability (Meinshausen and Bühlmann, 2010, with β in the
+    role of the regularisation parameter).
+
+    Parameters
+    ----------
+    estimator : DistributedIBClassifier or DistributedIBRegressor
+        Unfitted template; every half gets a clone with its own
+        ``random_state``.
+    X : array-like or DataFrame of shape (n_samples, n_features)
+    y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+    n_resamples : int, default=8
+        Number of half-samples R (at least 2; the paper uses 100).
+    threshold : float, default=0.05
+        Bits above which a channel counts as selected (the selector's
+        threshold for a dropped channel).
+    random_state : int, Generator, RandomState or None, default=None
+        Seeds the halves and each half's estimator.
+    batched : bool or 'auto', default='auto'
+        Train the halves as one batched model ('auto': when the estimator
+        trains on a GPU; False: one fit per half; the paths agree up to float
+        rounding).
+    n_jobs : int or None, default=None
+        Parallel joblib workers, each training a batched group of halves.
+    return_estimators : bool, default=False
+        Keep the fitted estimator of every half.
+
+    Returns
+    -------
+    result : StabilityPaths
+        ``selection_probability`` (n_points, n_features) along ``beta``,
+        with :meth:`~StabilityPaths.selected` and the false-selection bound
+        :meth:`~StabilityPaths.expected_false_selections`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skdib import DistributedIBClassifier
+    >>> from skdib.selection import stability_paths
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.normal(size=(400, 3))
+    >>> y = (X[:, 0] > 0).astype(int)
+    >>> dib = DistributedIBClassifier(encoder_hidden=(16,), embedding_dim=2,
+    ...                               decoder_hidden=(32,), n_pretrain_steps=100,
+    ...                               n_steps=200, n_checkpoints=4,
+    ...                               batch_size=64, learning_rate=1e-2)
+    >>> stab = stability_paths(dib, X, y, n_resamples=4, random_state=0)
+    >>> stab.selection_probability.shape
+    (4, 3)
+    >>> [stab.feature_names[i] for i in stab.selected(pi_threshold=0.75)]
+    ['x0']
+    """
+    _check_arguments(estimator, n_resamples, threshold)
+    X, y = check_rows(X, y)
+    rng = numpy_rng(random_state)
+    halves = half_samples(y, n_resamples, is_classifier(estimator),
+                          int(rng.integers(_SEED_BOUND)))
+    seeds = rng.integers(_SEED_BOUND, size=n_resamples)
+    fitted = fit_on_splits(estimator, X, y, halves, seeds, batched=batched,
+                           n_jobs=n_jobs)
+    paths = [est.information_path_ for est in fitted]
+    information = np.stack([p.information for p in paths])
+    return StabilityPaths(
+        beta=aligned_beta(paths),
+        selection_probability=(information > threshold).mean(axis=0),
+        feature_names=paths[0].feature_names, threshold=float(threshold),
+        information=information, score=np.stack([p.score_val for p in paths]),
+        estimators=fitted if return_estimators else None)

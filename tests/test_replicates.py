@@ -1,0 +1,168 @@
+"""Many sweeps at once: a batched run of R folds equals R separate fits.
+
+Tolerance. Replicate r draws the same batches and noise from the same seeds
+as its separate fit, so the only difference is float32 rounding: the batched
+kernels (one ``bmm`` over all replicates) round differently from the per-fold
+ones (~1e-7 relative), and 300 Adam steps at learning rate 1e-2 amplify that.
+Measured on these tasks: at most ~1e-5 bits, ~1e-6 in the predicted
+probabilities (elsewhere up to ~5e-5 relative on a channel's 23 weakly bounded
+bits). ``ATOL_BITS = 1e-3`` plus ``RTOL = 1e-4`` leave room for other BLAS
+builds and for an int8 snapshot code rounding to its neighbour, while a real
+mistake (a replicate with another's seed, rows or initialisation) moves the
+bits by whole bits: ``test_a_wrong_seed_is_caught`` checks that the tolerance
+tells the two apart.
+"""
+
+import numpy as np
+import pytest
+
+from skdib import DistributedIBClassifier, DistributedIBRegressor
+from skdib._dib._replicated_fit import batching_obstacle, fit_on_splits, use_batching
+from skdib.compare import cross_validate_path
+from skdib.exceptions import DivergenceError
+
+ATOL_BITS = 1e-3  # bits, losses (bits per sample) and R²
+RTOL = 1e-4  # on bits and losses
+ATOL_PROBA = 1e-3
+
+
+@pytest.fixture(scope="module")
+def tasks():
+    """A classification and a regression task on the same 4 columns."""
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(240, 4))
+    y = (X[:, 0] + X[:, 1] > 0).astype(int)
+    t = X[:, 0] + 0.5 * X[:, 1] + 0.3 * rng.normal(size=240)
+    return X, {"classification": (DistributedIBClassifier, y),
+               "regression": (DistributedIBRegressor, t)}
+
+
+@pytest.fixture(scope="module", params=["classification", "regression"])
+def both_ways(request, tasks, tiny_params):
+    """The same cross-validated path, batched and fold by fold."""
+    X, by_task = tasks
+    cls, y = by_task[request.param]
+    est = cls(**tiny_params)
+    runs = {batched: cross_validate_path(est, X, y, cv=3, random_state=0,
+                                         return_estimators=True, batched=batched)
+            for batched in (True, False)}
+    return request.param, X, y, runs[True], runs[False]
+
+
+def test_batched_paths_equal_the_separate_fits(both_ways):
+    task, _, y, batched, separate = both_ways
+    np.testing.assert_array_equal(batched.beta, separate.beta)
+    for name in ("information", "loss_train", "loss_val"):
+        np.testing.assert_allclose(getattr(batched, name), getattr(separate, name),
+                                   rtol=RTOL, atol=ATOL_BITS, err_msg=name)
+    for a, b in zip(batched.estimators, separate.estimators, strict=True):
+        pa, pb = a.information_path_, b.information_path_
+        np.testing.assert_allclose(pa.kl, pb.kl, rtol=RTOL, atol=ATOL_BITS)
+        np.testing.assert_array_equal(a.checkpoint_steps_, b.checkpoint_steps_)
+    # one validation row may flip its predicted class, nothing more
+    n_val = min(len(test) for _, test in batched.folds)
+    atol = 1.01 / n_val if task == "classification" else ATOL_BITS
+    np.testing.assert_allclose(batched.score, separate.score, rtol=0, atol=atol)
+    # the paths are not trivially equal: there is information to compare
+    assert batched.information.max() > 0.5
+
+
+def test_fold_estimators_predict_alike(both_ways):
+    task, X, y, batched, separate = both_ways
+    for a, b in zip(batched.estimators, separate.estimators, strict=True):
+        assert a.best_point_ == b.best_point_
+        assert a.fit_status_ == b.fit_status_ == "complete"
+        assert a.n_validation_samples_ == b.n_validation_samples_
+        for point in (0, -1):
+            a.set_path_point(point)
+            b.set_path_point(point)
+            if task == "classification":
+                np.testing.assert_allclose(a.predict_proba(X), b.predict_proba(X),
+                                           rtol=0, atol=ATOL_PROBA)
+            else:
+                np.testing.assert_allclose(a.predict(X), b.predict(X), rtol=0,
+                                           atol=ATOL_PROBA * np.std(y))
+            np.testing.assert_allclose(a.transform(X[:20]), b.transform(X[:20]),
+                                       rtol=0, atol=ATOL_PROBA)
+        a.set_path_point()
+        b.set_path_point()
+
+
+def test_a_wrong_seed_is_caught(both_ways, tiny_params):
+    """Swapping two folds' seeds moves the paths far beyond the tolerance."""
+    task, X, y, _, separate = both_ways
+    cls = {"classification": DistributedIBClassifier,
+           "regression": DistributedIBRegressor}[task]
+    seeds = [est.random_state for est in separate.estimators]
+    swapped = fit_on_splits(cls(**tiny_params), X, y, separate.folds,
+                            [seeds[1], seeds[0], seeds[2]], batched=True)
+    info = np.stack([est.information_path_.information for est in swapped])
+    assert np.abs(info[:2] - separate.information[:2]).max() > 20 * ATOL_BITS
+    np.testing.assert_allclose(info[2], separate.information[2], rtol=RTOL,
+                               atol=ATOL_BITS)
+
+
+def test_unequal_training_rows_are_padded(tasks, tiny_params):
+    """Replicates with fewer rows than batch_size, and different numbers."""
+    X, by_task = tasks
+    _, t = by_task["regression"]
+    rows = np.arange(len(X))
+    splits = [(rows[:50], rows[50:120]), (rows[100:170], rows[:100])]
+    est = DistributedIBRegressor(**{**tiny_params, "batch_size": 128})
+    runs = [fit_on_splits(est, X, t, splits, [1, 2], batched=batched)
+            for batched in (True, False)]
+    for a, b in zip(*runs, strict=True):
+        np.testing.assert_allclose(a.information_path_.information,
+                                   b.information_path_.information, rtol=RTOL,
+                                   atol=ATOL_BITS)
+        np.testing.assert_allclose(a.predict(X), b.predict(X), rtol=0,
+                                   atol=ATOL_PROBA)
+
+
+def test_class_weight_falls_back_to_separate_fits(tasks, tiny_params):
+    X, by_task = tasks
+    _, y = by_task["classification"]
+    est = DistributedIBClassifier(**{**tiny_params, "class_weight": "balanced"})
+    assert "class_weight" in batching_obstacle(est)
+    runs = [cross_validate_path(est, X[:150], y[:150], cv=2, random_state=1,
+                                batched=batched) for batched in (True, False)]
+    # the very same fits, not merely close ones
+    np.testing.assert_array_equal(runs[0].information, runs[1].information)
+
+
+def test_non_dib_estimators_are_not_batched():
+    from sklearn.linear_model import LogisticRegression
+
+    assert "LogisticRegression" in batching_obstacle(LogisticRegression())
+    assert batching_obstacle(DistributedIBClassifier()) is None
+
+
+def test_auto_batches_on_a_gpu_only(tiny_params, monkeypatch):
+    from skdib._dib import _replicated_fit
+
+    est = DistributedIBClassifier(**tiny_params)
+    assert not use_batching("auto", est)
+    assert use_batching(True, est) and not use_batching(False, est)
+    monkeypatch.setattr(_replicated_fit.facade, "device_type", lambda d: "cuda")
+    assert use_batching("auto", est)
+    weighted = DistributedIBClassifier(**{**tiny_params, "class_weight": "balanced"})
+    assert not use_batching("auto", weighted) and not use_batching(True, weighted)
+
+
+def test_contrastive_head_needs_equal_batches(tasks, tiny_params):
+    X, by_task = tasks
+    _, t = by_task["regression"]
+    rows = np.arange(len(X))
+    est = DistributedIBRegressor(**{**tiny_params, "head": "infonce",
+                                    "batch_size": 128})
+    with pytest.raises(ValueError, match="contrastive.*batch"):
+        fit_on_splits(est, X, t, [(rows[:50], rows[50:]), (rows[:60], rows[60:])],
+                      [1, 2], batched=True)
+
+
+def test_a_diverged_replicate_is_named(tasks, tiny_params):
+    X, by_task = tasks
+    _, t = by_task["regression"]
+    est = DistributedIBRegressor(**{**tiny_params, "learning_rate": 1e6})
+    with pytest.raises(DivergenceError, match="Replicate .* of a batched run"):
+        cross_validate_path(est, X, 1e3 * t, cv=2, random_state=0, batched=True)
