@@ -50,9 +50,11 @@ def _fit(estimator_class, X, y, args, device, say, **params):
         if getattr(args, name) is not None:
             params[name] = getattr(args, name)
     est = estimator_class(**params)
-    n_steps = est.n_pretrain_steps + est.n_steps
+    steps = (est.n_pretrain_steps, est.n_steps)
+    schedule = (f"{sum(steps)} steps" if all(isinstance(v, int) for v in steps)
+                else "the default recipe")
     say(f"Fitting {estimator_class.__name__} on {X.shape[0]} samples x "
-        f"{X.shape[1]} columns ({n_steps} steps on {device}).")
+        f"{X.shape[1]} columns ({schedule} on {device}).")
     start = time.perf_counter()
     try:
         est.fit(X, y)

@@ -9,7 +9,6 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from skdib._backend import facade
-from skdib._dib._estimates import discrete_channels
 from skdib._dib._inputs import InputMixin, normalise_weights
 from skdib._dib._inspection import InspectionMixin, default_channel_values
 from skdib._dib._path import DEFAULT_SELECTION_RULE, path_from_record
@@ -33,19 +32,22 @@ class BaseDistributedIB(PersistenceMixin, ResumableSweepMixin, SweepSetupMixin,
     _parameter_constraints = {
         "feature_groups": [None, list, tuple, dict],
         "categorical_features": [None, StrOptions({"auto"}), list, tuple],
-        "encoder_hidden": [tuple, list],
-        "embedding_dim": [Interval(Integral, 1, None, closed="left")],
-        "decoder_hidden": [tuple, list],
+        "encoder_hidden": [tuple, list, StrOptions({"auto"})],
+        "embedding_dim": [Interval(Integral, 1, None, closed="left"),
+                          StrOptions({"auto"})],
+        "decoder_hidden": [tuple, list, StrOptions({"auto"})],
         "activation": [StrOptions(set(facade.ACTIVATION_NAMES))],
         "fourier_frequencies": [None, Interval(Integral, 1, None, closed="left"),
                                 "array-like"],
         "beta_start": [Interval(Real, 0, None, closed="neither")],
         "beta_end": [Interval(Real, 0, None, closed="neither")],
-        "n_pretrain_steps": [Interval(Integral, 0, None, closed="left")],
-        "n_steps": [Interval(Integral, 1, None, closed="left")],
+        "n_pretrain_steps": [Interval(Integral, 0, None, closed="left"),
+                             StrOptions({"auto"})],
+        "n_steps": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "n_checkpoints": [Interval(Integral, 1, None, closed="left")],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
-        "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "learning_rate": [Interval(Real, 0, None, closed="neither"),
+                          StrOptions({"auto"})],
         "validation_fraction": [Interval(Real, 0, 1, closed="left")],
         "information_bounds": ["boolean", StrOptions({"auto"})],
         "select_point": [StrOptions({"auto", "one_se", "best"})],
@@ -57,11 +59,11 @@ class BaseDistributedIB(PersistenceMixin, ResumableSweepMixin, SweepSetupMixin,
     }
 
     def __init__(self, *, feature_groups=None, categorical_features="auto",
-                 encoder_hidden=(64, 64),
-                 embedding_dim=8, decoder_hidden=(128, 128), activation="relu",
+                 encoder_hidden="auto",
+                 embedding_dim="auto", decoder_hidden="auto", activation="relu",
                  fourier_frequencies=None, beta_start=1e-4, beta_end=1.0,
-                 n_pretrain_steps=2000, n_steps=8000, n_checkpoints=30,
-                 batch_size=256, learning_rate=3e-4, validation_fraction=0.2,
+                 n_pretrain_steps="auto", n_steps="auto", n_checkpoints=30,
+                 batch_size=256, learning_rate="auto", validation_fraction=0.2,
                  information_bounds=True, select_point="auto",
                  keep_snapshots=True, device="auto",
                  n_threads=1, random_state=None, verbose=0):
@@ -157,9 +159,6 @@ class BaseDistributedIB(PersistenceMixin, ResumableSweepMixin, SweepSetupMixin,
         and names."""
         data = self._training_data(X, y, X_val, y_val, groups, rng, weights)
         spec, channels, names = self._network_spec(data, rng)
-        data["discrete"] = discrete_channels(
-            data["X_train"], data["X_val"], spec["channels"],
-            sample_weight=data["w_val"])
         return data, spec, channels, names
 
     def _sweep(self, X, y, X_val, y_val, groups, rng, resume=None, weights=None):
@@ -205,7 +204,7 @@ class BaseDistributedIB(PersistenceMixin, ResumableSweepMixin, SweepSetupMixin,
     def _run_sweep(self, spec, data, n_channels, rng, resume=None):
         """Train the network along the β schedule; return (record, network)."""
         device = facade.resolve_device(self.device)
-        total = self.n_pretrain_steps + self.n_steps
+        total = self._total_steps()
         progress = SweepProgress(total, type(self).__name__) if self.verbose else None
         config = self._train_config(progress)
         bounds_fn, net_seed, loop_seed = self._sweep_seeds(data, rng)
@@ -232,6 +231,7 @@ class BaseDistributedIB(PersistenceMixin, ResumableSweepMixin, SweepSetupMixin,
     def _store_fit(self, net, record, channels, names, data, rng):
         """Set the fitted attributes and move to the default path point."""
         self.network_ = net
+        self.recipe_ = dict(self._recipe)
         self.channels_ = channels
         self.n_channels_ = len(channels)
         layout = getattr(self, "_layout", None)
@@ -345,7 +345,13 @@ class BaseDistributedIB(PersistenceMixin, ResumableSweepMixin, SweepSetupMixin,
         check_is_fitted(self)
         return np.asarray(
             [f"{name}_u{k}" for name in self.information_path_.feature_names
-             for k in range(self.embedding_dim)], dtype=object)
+             for k in range(self._fitted_setting("embedding_dim"))], dtype=object)
+
+    def _fitted_setting(self, name):
+        """A setting as the fit used it (``recipe_``; older pickles: the
+        parameter itself)."""
+        recipe = getattr(self, "recipe_", None)
+        return getattr(self, name) if recipe is None else recipe[name]
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

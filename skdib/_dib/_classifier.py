@@ -50,11 +50,11 @@ class DistributedIBClassifier(ClassifierMixin, BaseDistributedIB):
         numeric nor boolean; a list names them (codes allowed); None: none
         (non-numeric columns are then refused). A category first seen at
         predict is encoded as all zeros, with a warning.
-    encoder_hidden : tuple of int, default=(64, 64)
+    encoder_hidden : tuple of int or 'auto', default='auto'
         Hidden widths of every channel's encoder MLP.
-    embedding_dim : int, default=8
+    embedding_dim : int or 'auto', default='auto'
         Dimension of each channel's Gaussian representation U_i.
-    decoder_hidden : tuple of int, default=(128, 128)
+    decoder_hidden : tuple of int or 'auto', default='auto'
         Hidden widths of the decoder MLP.
     activation : {'relu', 'tanh', 'gelu', 'elu', 'leaky_relu', 'silu'}, default='relu'
     fourier_frequencies : None, int or array-like, default=None
@@ -64,20 +64,24 @@ class DistributedIBClassifier(ClassifierMixin, BaseDistributedIB):
     beta_start, beta_end : float, default=1e-4, 1.0
         Range of the log-spaced β ramp. At β ≥ 1 no information is worth
         keeping, so 1 ends the sweep for most problems.
-    n_pretrain_steps : int, default=2000
+    n_pretrain_steps : int or 'auto', default='auto'
         Optimisation steps at ``beta_start`` before the ramp. Too few leave
         weak but real contributions unlearned at the start of the path.
-    n_steps : int, default=8000
-        Steps of the ramp. The defaults were chosen on random 10-input Boolean
-        circuits: with them 27 of the 28 distinct feature subsets along the
-        paths of 7 circuits were maximum-information subsets of their size
-        (500 + 5000 steps: 2 of 7 circuits fell to 0.5-0.67). A default fit
-        of 10 features is about 10,000 steps of ~2.5 ms on one CPU thread.
+    n_steps : int or 'auto', default='auto'
+        Steps of the ramp.
     n_checkpoints : int, default=30
         Points recorded on the path (evenly spaced in log β).
     batch_size : int, default=256
-    learning_rate : float, default=3e-4
-        Adam's learning rate.
+    learning_rate : float or 'auto', default='auto'
+        Adam's learning rate. The six settings above that default to 'auto'
+        follow the default recipe, chosen from the data at fit time and
+        recorded in ``recipe_``: when every channel takes few distinct values
+        (at most 64, e.g. Boolean inputs or one-hot groups), encoders (64, 64),
+        embedding 8, decoder (128, 128), 2000 + 8000 steps at 3e-4 (on Boolean
+        circuits shorter schedules skipped maximum-information subsets);
+        otherwise encoders (32, 32), embedding 4, decoder (64, 64), 500 + 2500
+        steps at 1e-3, 4-5x faster (see the user guide for what was measured).
+        A value given explicitly is used as it is.
     validation_fraction : float, default=0.2
         Held-out share (stratified) for the path's KL, loss and score. 0 uses
         the training data. ``fit`` also takes an explicit validation set
@@ -136,6 +140,12 @@ class DistributedIBClassifier(ClassifierMixin, BaseDistributedIB):
     information_path_ : InformationPath
     fit_time_, bounds_time_ : float
         Seconds spent in the sweep, and in computing bounds within it.
+    recipe_ : dict
+        The network and schedule the fit used: ``encoder_hidden``,
+        ``embedding_dim``, ``decoder_hidden``, ``n_pretrain_steps``,
+        ``n_steps`` and ``learning_rate``, with ``kind`` ('discrete' or
+        'continuous', the recipe behind the 'auto' values) and ``auto`` (the
+        names that were 'auto').
     best_point_ : int
         The default checkpoint, chosen by ``select_point``.
     path_point_ : int
@@ -171,11 +181,11 @@ class DistributedIBClassifier(ClassifierMixin, BaseDistributedIB):
     }
 
     def __init__(self, *, class_weight=None, predict_samples=32, feature_groups=None,
-                 categorical_features="auto", encoder_hidden=(64, 64),
-                 embedding_dim=8, decoder_hidden=(128, 128), activation="relu",
+                 categorical_features="auto", encoder_hidden="auto",
+                 embedding_dim="auto", decoder_hidden="auto", activation="relu",
                  fourier_frequencies=None, beta_start=1e-4, beta_end=1.0,
-                 n_pretrain_steps=2000, n_steps=8000, n_checkpoints=30,
-                 batch_size=256, learning_rate=3e-4, validation_fraction=0.2,
+                 n_pretrain_steps="auto", n_steps="auto", n_checkpoints=30,
+                 batch_size=256, learning_rate="auto", validation_fraction=0.2,
                  information_bounds=True, select_point="auto",
                  keep_snapshots=True, device="auto", n_threads=1,
                  random_state=None, verbose=0):

@@ -84,11 +84,11 @@ class DistributedIBRegressor(RegressorMixin, BaseDistributedIB):
 
     def __init__(self, *, head="gaussian", temperature=1.0, similarity="l2",
                  codebook_size=1024, feature_groups=None,
-                 categorical_features="auto", encoder_hidden=(64, 64),
-                 embedding_dim=8, decoder_hidden=(128, 128), activation="relu",
+                 categorical_features="auto", encoder_hidden="auto",
+                 embedding_dim="auto", decoder_hidden="auto", activation="relu",
                  fourier_frequencies=None, beta_start=1e-4, beta_end=1.0,
-                 n_pretrain_steps=2000, n_steps=8000, n_checkpoints=30,
-                 batch_size=256, learning_rate=3e-4, validation_fraction=0.2,
+                 n_pretrain_steps="auto", n_steps="auto", n_checkpoints=30,
+                 batch_size=256, learning_rate="auto", validation_fraction=0.2,
                  information_bounds=True, select_point="auto",
                  keep_snapshots=True, device="auto", n_threads=1,
                  random_state=None, verbose=0):
@@ -131,7 +131,7 @@ class DistributedIBRegressor(RegressorMixin, BaseDistributedIB):
             return {}
         size = min(self.codebook_size, len(y_train))
         codebook = y_train[rng.choice(len(y_train), size, replace=False)]
-        return dict(codebook=codebook, hidden=self.decoder_hidden,
+        return dict(codebook=codebook, hidden=self._recipe["decoder_hidden"],
                     temperature=self.temperature, similarity=self.similarity,
                     activation=self.activation)
 

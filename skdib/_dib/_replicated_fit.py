@@ -79,7 +79,7 @@ def _prepare(estimator, X, y, train, val, seed):
 
 def _train(reps, template):
     """Run the prepared replicates as one batched model; return the records."""
-    total = template.n_pretrain_steps + template.n_steps
+    total = template._total_steps()
     progress = (SweepProgress(total, f"{type(template).__name__} x{len(reps)}")
                 if template.verbose else None)
     try:

@@ -33,7 +33,7 @@ class ResumableSweepMixin:
 
     def _sweep_stopped(self, stop, store):
         """Keep the path so far (``store(record, network)``), then raise."""
-        total = self.n_pretrain_steps + self.n_steps
+        total = self._total_steps()
         if stop.record is None:
             self._forget_fit()
             if stop.reason == "interrupted":
@@ -63,8 +63,9 @@ class ResumableSweepMixin:
                  "No checkpoint had been reached, so nothing was kept.")
         return (f"The β sweep diverged at step {stop.step} (β = {stop.beta:.3g}): "
                 f"{stop.detail}. {where} Try a lower learning_rate (now "
-                f"{self.learning_rate:g}), a narrower β range (a smaller beta_end, "
-                f"now {self.beta_end:g}), or standardised inputs and targets.")
+                f"{self._recipe['learning_rate']:g}), a narrower β range (a "
+                f"smaller beta_end, now {self.beta_end:g}), or standardised "
+                "inputs and targets.")
 
     def continue_fit(self, X, y, sample_weight=None, *, X_val=None, y_val=None,
                      groups=None):

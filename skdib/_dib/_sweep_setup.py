@@ -7,6 +7,9 @@ network and draw the same seeds in the same order.
 
 from skdib._backend import facade
 from skdib._dib._channels import resolve_channels
+from skdib._dib._estimates import discrete_channels
+from skdib._dib._recipe import SETTINGS as RECIPE_SETTINGS
+from skdib._dib._recipe import resolve_recipe
 from skdib._dib._settings import (
     BOUNDS_BATCH_SIZE,
     BOUNDS_N_BATCHES,
@@ -24,30 +27,43 @@ class SweepSetupMixin:
     """The network spec, the training settings and the sweep's seeds."""
 
     def _network_spec(self, data, rng):
-        """The network's settings, its channels and their names."""
+        """The network's settings, its channels and their names.
+
+        Also finds the discrete channels (``data["discrete"]``) and resolves
+        the 'auto' settings from them (``self._recipe``, published as
+        ``recipe_`` when the fit is stored).
+        """
         if self.beta_end < self.beta_start:
             raise ValueError(
                 f"beta_end ({self.beta_end}) must be >= beta_start "
                 f"({self.beta_start})."
             )
-        check_checkpoints(self.n_checkpoints, self.n_steps)
         channels, names = resolve_channels(
             self.feature_groups, self.n_features_in_,
             getattr(self, "feature_names_in_", None))
         layout = getattr(self, "_layout", None)
         X_tr = data["X_train"]
+        net_channels = (channels if layout is None
+                        else layout.expand_channels(channels))
+        data["discrete"] = discrete_channels(X_tr, data["X_val"], net_channels,
+                                             sample_weight=data["w_val"])
+        # attributes, not get_params(): a subclass may fix some in its __init__
+        settings = {name: getattr(self, name) for name in RECIPE_SETTINGS}
+        self._recipe = recipe = resolve_recipe(settings, data["discrete"])
+        check_checkpoints(self.n_checkpoints, recipe["n_steps"])
         scale = X_tr.std(axis=0)
         scale[scale < 1e-12] = 1.0
         spec = dict(
-            channels=(channels if layout is None
-                      else layout.expand_channels(channels)),
+            channels=net_channels,
             n_features=X_tr.shape[1],
             center=X_tr.mean(axis=0), scale=scale,
             frequencies=fourier_frequencies(self.fourier_frequencies),
-            encoder_hidden=check_layer_sizes("encoder_hidden", self.encoder_hidden,
+            encoder_hidden=check_layer_sizes("encoder_hidden",
+                                             recipe["encoder_hidden"],
                                              allow_empty=True),
-            embedding_dim=self.embedding_dim,
-            decoder_hidden=check_layer_sizes("decoder_hidden", self.decoder_hidden,
+            embedding_dim=recipe["embedding_dim"],
+            decoder_hidden=check_layer_sizes("decoder_hidden",
+                                             recipe["decoder_hidden"],
                                              allow_empty=True),
             activation=self.activation, head=data["head"],
             n_outputs=data["n_outputs"],
@@ -59,12 +75,19 @@ class SweepSetupMixin:
         """The evaluation batch K: all held-out rows, at most BOUNDS_BATCH_SIZE."""
         return min(BOUNDS_BATCH_SIZE, len(data["X_val"]))
 
+    def _total_steps(self):
+        """Pretraining plus ramp steps of the fit under way (or the last)."""
+        recipe = self._recipe
+        return recipe["n_pretrain_steps"] + recipe["n_steps"]
+
     def _train_config(self, progress=None):
         """The training loop's settings."""
+        recipe = self._recipe
         return facade.TrainConfig(
             beta_start=float(self.beta_start), beta_end=float(self.beta_end),
-            n_pretrain_steps=self.n_pretrain_steps, n_steps=self.n_steps,
-            batch_size=self.batch_size, learning_rate=float(self.learning_rate),
+            n_pretrain_steps=recipe["n_pretrain_steps"], n_steps=recipe["n_steps"],
+            batch_size=self.batch_size,
+            learning_rate=float(recipe["learning_rate"]),
             n_checkpoints=self.n_checkpoints, keep_snapshots=self.keep_snapshots,
             predict_samples=getattr(self, "predict_samples", 0), progress=progress)
 

@@ -1,0 +1,61 @@
+"""The default recipe: 'auto' settings resolved from the data, recorded."""
+
+import pickle
+
+import numpy as np
+import pytest
+
+from skdib import DistributedIBClassifier, DistributedIBRegressor
+from skdib._dib._recipe import RECIPES, SETTINGS, recipe_kind, resolve_recipe
+
+SHORT = dict(n_pretrain_steps=20, n_steps=40, n_checkpoints=3, random_state=0)
+
+
+def test_kind_needs_every_channel_discrete():
+    assert recipe_kind([(0,), (1,)]) == "discrete"
+    assert recipe_kind([(0,), None]) == "continuous"
+    assert recipe_kind([]) == "continuous"
+
+
+def test_given_values_are_kept_and_auto_ones_filled():
+    params = {name: "auto" for name in SETTINGS}
+    params["embedding_dim"] = 3
+    recipe = resolve_recipe(params, [None])
+    assert recipe["embedding_dim"] == 3
+    assert recipe["auto"] == tuple(n for n in SETTINGS if n != "embedding_dim")
+    for name in recipe["auto"]:
+        assert recipe[name] == RECIPES["continuous"][name]
+
+
+@pytest.mark.parametrize("binary", [True, False])
+def test_fit_records_and_uses_the_recipe(binary):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(200, 3))
+    if binary:
+        X = np.sign(X)
+    y = (X[:, 0] > 0).astype(int)
+    clf = DistributedIBClassifier(**SHORT).fit(X, y)
+    kind = "discrete" if binary else "continuous"
+    expected = RECIPES[kind]
+    assert clf.recipe_["kind"] == kind
+    assert clf.recipe_["n_steps"] == 40  # given, not the recipe's
+    assert "n_steps" not in clf.recipe_["auto"]
+    # the network really has the recipe's sizes
+    assert clf.transform(X).shape == (200, 3 * expected["embedding_dim"])
+    first = clf.network_.encoder.layers[0].weight
+    assert first.shape[-1] == expected["encoder_hidden"][0]
+    assert clf.get_params()["encoder_hidden"] == "auto"  # parameters untouched
+
+
+def test_regressor_and_old_pickles():
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(150, 2))
+    reg = DistributedIBRegressor(embedding_dim=2, **SHORT).fit(X, X[:, 0])
+    assert reg.recipe_["embedding_dim"] == 2
+    assert reg.recipe_["learning_rate"] == RECIPES["continuous"]["learning_rate"]
+    # a pickle from before recipes: names from the parameter itself
+    state = reg.__getstate__()
+    del state["recipe_"]
+    old = DistributedIBRegressor.__new__(DistributedIBRegressor)
+    old.__setstate__(pickle.loads(pickle.dumps(state)))
+    assert len(old.get_feature_names_out()) == 2 * 2
