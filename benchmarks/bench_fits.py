@@ -21,14 +21,16 @@ from sklearn.datasets import load_breast_cancer
 from sklearn.model_selection import train_test_split
 
 from skdib import DistributedIBClassifier
-from skdib._dib._estimates import discrete_channels
+from skdib._dib._estimates import table_channels
 from skdib._dib._recipe import RECIPES, recipe_kind
 from skdib.datasets import load_sheared_glass, make_boolean_circuit
 from skdib.featurizers import RadialStructureFunctions
 
 # pass these to reproduce the 0.1.0.dev0 defaults
+# (network encoders for discrete channels and batches of 256 were defaults too)
 OLD_DEFAULTS = dict(n_pretrain_steps=2000, n_steps=8000, encoder_hidden=(64, 64),
-                    embedding_dim=8, decoder_hidden=(128, 128), learning_rate=3e-4)
+                    embedding_dim=8, decoder_hidden=(128, 128), learning_rate=3e-4,
+                    discrete_encoder="mlp", batch_size=256)
 
 
 def _tables():
@@ -49,7 +51,7 @@ def _schedule(params, factor):
 
 def _default_schedule(X, factor):
     """The default recipe's step counts for ``X``, divided by ``factor``."""
-    kind = recipe_kind(discrete_channels(X, X, [[j] for j in range(X.shape[1])]))
+    kind = recipe_kind(table_channels(X, [[j] for j in range(X.shape[1])]))
     return _schedule(RECIPES[kind], factor)
 
 

@@ -2,16 +2,17 @@
 Which inputs of a Boolean circuit matter?
 =========================================
 
-A random circuit of 2-input gates reads 10 binary inputs and outputs one bit
-(Fig. 2 of the Distributed IB paper). The Distributed IB compresses every
-input through its own channel and sweeps the bottleneck strength β: as
-information gets more expensive, the inputs drop out one by one, and the
-inputs still in use at each point of the path form a subset of the circuit's
-inputs. With only 2**10 input combinations, the information I(X_S; Y) of
-every one of the 1024 subsets can be computed exactly, so we can check that
-the path's subsets are the most informative ones of their size, and compare
-the Distributed IB's ranking with logistic-regression weights and Shapley
-values (SI Fig. S1 of the information-decomposition paper).
+The circuit of the Boolean figure of the Distributed IB paper (Fig. 2) reads
+10 binary inputs through nine 2-input gates and outputs one bit. The
+Distributed IB compresses every input through its own channel and sweeps the
+bottleneck strength β: as information gets more expensive, the inputs drop
+out one by one, and the inputs still in use at each point of the path form a
+subset of the circuit's inputs. With only 2**10 input combinations, the
+information I(X_S; Y) of every one of the 1024 subsets can be computed
+exactly, so we can check that the path's subsets are the most informative
+ones of their size, and compare the Distributed IB's ranking with
+logistic-regression weights and Shapley values (SI Fig. S1 of the
+information-decomposition paper).
 
 Set ``SKDIB_EXAMPLES_FAST=1`` to run a tiny version (a few seconds).
 """
@@ -19,8 +20,10 @@ Set ``SKDIB_EXAMPLES_FAST=1`` to run a tiny version (a few seconds).
 # %%
 # The circuit
 # -----------
-# The truth table lists every input combination once, so the uniform
-# distribution over its rows is the joint distribution of inputs and output.
+# The paper's circuit (``make_boolean_circuit("paper")``; random circuits of
+# any size come from an int and a seed). The truth table lists every input
+# combination once, so the uniform distribution over its rows is the joint
+# distribution of inputs and output.
 import os
 
 import matplotlib.pyplot as plt
@@ -38,7 +41,7 @@ from skdib.plotting import plot_information_plane, plot_subset_frontier
 
 FAST = os.environ.get("SKDIB_EXAMPLES_FAST") == "1"
 
-circuit = make_boolean_circuit(10, random_state=10)
+circuit = make_boolean_circuit("paper")
 X, y = circuit.X, circuit.y
 print(circuit.expression)
 draw_boolean_circuit(circuit)
@@ -47,13 +50,16 @@ plt.tight_layout()
 # %%
 # Fit the Distributed IB
 # ----------------------
-# One channel per input and the estimator's default β sweep. The validation
-# split is a random fifth of the truth table; the path records, at every
-# checkpoint, the bits kept from each input.
+# One channel per input and the estimator's default recipe: with only
+# Boolean inputs, each input's encoder is a lookup table holding one
+# Gaussian message per value (``dib.recipe_``). The validation split is a
+# random fifth of the truth table; the path records, at every checkpoint,
+# the bits kept from each input.
 settings = dict(n_steps=150, n_pretrain_steps=20, n_checkpoints=5) if FAST else {}
 dib = DistributedIBClassifier(random_state=0, **settings).fit(X, y)
 path = dib.information_path_
-print(f"fit in {dib.fit_time_:.1f} s, {path.n_points} checkpoints")
+print(f"fit in {dib.fit_time_:.1f} s, {path.n_points} checkpoints, "
+      f"encoders: {dib.recipe_['discrete_encoder']}")
 
 # %%
 # The information plane

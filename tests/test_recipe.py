@@ -42,8 +42,12 @@ def test_fit_records_and_uses_the_recipe(binary):
     assert "n_steps" not in clf.recipe_["auto"]
     # the network really has the recipe's sizes
     assert clf.transform(X).shape == (200, 3 * expected["embedding_dim"])
-    first = clf.network_.encoder.layers[0].weight
-    assert first.shape[-1] == expected["encoder_hidden"][0]
+    if binary:  # Boolean channels: lookup tables, no encoder network
+        assert clf.network_.encoder is None
+        assert clf.network_.tables.table.shape == (3, 2, 2 * expected["embedding_dim"])
+    else:
+        first = clf.network_.encoder.layers[0].weight
+        assert first.shape[-1] == expected["encoder_hidden"][0]
     assert clf.get_params()["encoder_hidden"] == "auto"  # parameters untouched
 
 

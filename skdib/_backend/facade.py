@@ -20,12 +20,14 @@ from skdib._backend.dib._posteriors import check_pair, check_posteriors
 from skdib._backend.dib._predictive import averaged_prediction, predictive_noise
 from skdib._backend.dib._replicates import ReplicateDiverged, train_replicates
 from skdib._backend.dib._sweep_state import TrainingStopped
+from skdib._backend.dib._tables import MAX_TABLE_CODES, table_codes
 from skdib._backend.dib._train import TrainConfig, encode_chunked, train
 from skdib._backend.imbalance._greedy import greedy_selection
 from skdib._backend.imbalance._ranks import imbalance
 
 __all__ = [
     "ACTIVATION_NAMES",
+    "MAX_TABLE_CODES",
     "ReplicateDiverged",
     "TrainConfig",
     "TrainingStopped",
@@ -46,6 +48,8 @@ __all__ = [
     "network_device",
     "predict_output",
     "resolve_device",
+    "table_codes",
+    "same_architecture",
     "to_cpu",
     "torch_threads",
     "weightless_copy",
@@ -151,6 +155,21 @@ def load_state(net, state):
     tensors as its own, on the CPU.
     """
     net.load_state_dict(state, assign=is_weightless(net))
+
+
+def same_architecture(nets):
+    """Whether the networks have the same parameters and lookup tables.
+
+    Only then can they be trained as one batched model
+    (:func:`fit_replicates`): equal parameter names and shapes, and equal
+    shapes of the lookup tables' buffers.
+    """
+    def shapes(net):
+        return [(name, tuple(t.shape)) for name, t in net.state_dict().items()
+                if name in dict(net.named_parameters()) or name.startswith("tables.")]
+
+    first = shapes(nets[0])
+    return all(shapes(net) == first for net in nets[1:])
 
 
 def weightless_copy(net):

@@ -33,6 +33,7 @@ class BaseDistributedIB(PersistenceMixin, ResumableSweepMixin, SweepSetupMixin,
         "feature_groups": [None, list, tuple, dict],
         "categorical_features": [None, StrOptions({"auto"}), list, tuple],
         "encoder_hidden": [tuple, list, StrOptions({"auto"})],
+        "discrete_encoder": [StrOptions({"auto", "table", "mlp"})],
         "embedding_dim": [Interval(Integral, 1, None, closed="left"),
                           StrOptions({"auto"})],
         "decoder_hidden": [tuple, list, StrOptions({"auto"})],
@@ -45,7 +46,8 @@ class BaseDistributedIB(PersistenceMixin, ResumableSweepMixin, SweepSetupMixin,
                              StrOptions({"auto"})],
         "n_steps": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "n_checkpoints": [Interval(Integral, 1, None, closed="left")],
-        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "batch_size": [Interval(Integral, 1, None, closed="left"),
+                       StrOptions({"auto"})],
         "learning_rate": [Interval(Real, 0, None, closed="neither"),
                           StrOptions({"auto"})],
         "validation_fraction": [Interval(Real, 0, 1, closed="left")],
@@ -59,17 +61,18 @@ class BaseDistributedIB(PersistenceMixin, ResumableSweepMixin, SweepSetupMixin,
     }
 
     def __init__(self, *, feature_groups=None, categorical_features="auto",
-                 encoder_hidden="auto",
+                 encoder_hidden="auto", discrete_encoder="auto",
                  embedding_dim="auto", decoder_hidden="auto", activation="relu",
                  fourier_frequencies=None, beta_start=1e-4, beta_end=1.0,
                  n_pretrain_steps="auto", n_steps="auto", n_checkpoints=30,
-                 batch_size=256, learning_rate="auto", validation_fraction=0.2,
+                 batch_size="auto", learning_rate="auto", validation_fraction=0.2,
                  information_bounds=True, select_point="auto",
                  keep_snapshots=True, device="auto",
                  n_threads=1, random_state=None, verbose=0):
         self.feature_groups = feature_groups
         self.categorical_features = categorical_features
         self.encoder_hidden = encoder_hidden
+        self.discrete_encoder = discrete_encoder
         self.embedding_dim = embedding_dim
         self.decoder_hidden = decoder_hidden
         self.activation = activation

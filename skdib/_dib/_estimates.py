@@ -21,6 +21,8 @@ information <= information_upper <= kl``, whatever the device or data size:
 
 import numpy as np
 
+from skdib._backend import facade
+
 __all__ = ["MAX_DISCRETE_VALUES", "SATURATION_MARGIN", "combine_estimates",
            "discrete_channels"]
 
@@ -56,6 +58,31 @@ def discrete_channels(X_train, X_val, channels, max_values=MAX_DISCRETE_VALUES,
         counts = np.bincount(inverse.ravel(), weights=sample_weight,
                              minlength=len(rows))
         out.append((rows, counts / counts.sum()))
+    return out
+
+
+# A value needs this many training rows on average for its own table entry.
+MIN_ROWS_PER_VALUE = 5
+
+
+def table_channels(X_train, channels, max_values=MAX_DISCRETE_VALUES):
+    """Per channel: its training rows when it can have a lookup table, else None.
+
+    A channel can when its training rows take at most ``max_values``
+    distinct values, at most one per :data:`MIN_ROWS_PER_VALUE` rows (so a
+    continuous column of a small table is not mistaken for a code), and its
+    columns' numbers of distinct values multiply to at most
+    :data:`~skdib._backend.facade.MAX_TABLE_CODES`. The same channels make
+    the default recipe 'discrete' (:func:`~skdib._dib._recipe.recipe_kind`).
+    """
+    n = len(X_train)
+    out = []
+    for cols in channels:
+        rows = X_train[:, cols]
+        n_values = len(np.unique(rows, axis=0))
+        fits = (n_values <= max_values and n_values * MIN_ROWS_PER_VALUE <= n
+                and facade.table_codes(rows) <= facade.MAX_TABLE_CODES)
+        out.append(rows if fits else None)
     return out
 
 

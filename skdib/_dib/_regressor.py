@@ -85,10 +85,11 @@ class DistributedIBRegressor(RegressorMixin, BaseDistributedIB):
     def __init__(self, *, head="gaussian", temperature=1.0, similarity="l2",
                  codebook_size=1024, feature_groups=None,
                  categorical_features="auto", encoder_hidden="auto",
+                 discrete_encoder="auto",
                  embedding_dim="auto", decoder_hidden="auto", activation="relu",
                  fourier_frequencies=None, beta_start=1e-4, beta_end=1.0,
                  n_pretrain_steps="auto", n_steps="auto", n_checkpoints=30,
-                 batch_size=256, learning_rate="auto", validation_fraction=0.2,
+                 batch_size="auto", learning_rate="auto", validation_fraction=0.2,
                  information_bounds=True, select_point="auto",
                  keep_snapshots=True, device="auto", n_threads=1,
                  random_state=None, verbose=0):
@@ -99,6 +100,7 @@ class DistributedIBRegressor(RegressorMixin, BaseDistributedIB):
         super().__init__(
             feature_groups=feature_groups,
             categorical_features=categorical_features, encoder_hidden=encoder_hidden,
+            discrete_encoder=discrete_encoder,
             embedding_dim=embedding_dim, decoder_hidden=decoder_hidden,
             activation=activation, fourier_frequencies=fourier_frequencies,
             beta_start=beta_start, beta_end=beta_end,

@@ -111,6 +111,11 @@ def _fit_batch(estimator, X, y, splits, seeds):
     with config_context(skip_parameter_validation=True):
         reps = [_prepare(estimator, X, y, train, val, int(seed))
                 for (train, val), seed in zip(splits, seeds, strict=True)]
+    if not facade.same_architecture([rep["net"] for rep in reps]):
+        # e.g. a fold whose training rows lack a value of a discrete channel
+        # has a shorter lookup table: such networks cannot be stacked
+        return [_fit_split(estimator, X, y, train, val, int(seed))
+                for (train, val), seed in zip(splits, seeds, strict=True)]
     start = time.perf_counter()
     nets, records = _train(reps, reps[0]["est"])
     elapsed = time.perf_counter() - start

@@ -7,7 +7,7 @@ network and draw the same seeds in the same order.
 
 from skdib._backend import facade
 from skdib._dib._channels import resolve_channels
-from skdib._dib._estimates import discrete_channels
+from skdib._dib._estimates import discrete_channels, table_channels
 from skdib._dib._recipe import SETTINGS as RECIPE_SETTINGS
 from skdib._dib._recipe import resolve_recipe
 from skdib._dib._settings import (
@@ -47,9 +47,10 @@ class SweepSetupMixin:
                         else layout.expand_channels(channels))
         data["discrete"] = discrete_channels(X_tr, data["X_val"], net_channels,
                                              sample_weight=data["w_val"])
+        lookup = table_channels(X_tr, net_channels)
         # attributes, not get_params(): a subclass may fix some in its __init__
         settings = {name: getattr(self, name) for name in RECIPE_SETTINGS}
-        self._recipe = recipe = resolve_recipe(settings, data["discrete"])
+        self._recipe = recipe = resolve_recipe(settings, lookup)
         check_checkpoints(self.n_checkpoints, recipe["n_steps"])
         scale = X_tr.std(axis=0)
         scale[scale < 1e-12] = 1.0
@@ -67,7 +68,9 @@ class SweepSetupMixin:
                                              allow_empty=True),
             activation=self.activation, head=data["head"],
             n_outputs=data["n_outputs"],
-            head_options=self._head_options(data["y_train"], rng))
+            head_options=self._head_options(data["y_train"], rng),
+            tables=(lookup if recipe["discrete_encoder"] == "table"
+                    and any(t is not None for t in lookup) else None))
         return spec, channels, names
 
     @staticmethod
@@ -86,7 +89,7 @@ class SweepSetupMixin:
         return facade.TrainConfig(
             beta_start=float(self.beta_start), beta_end=float(self.beta_end),
             n_pretrain_steps=recipe["n_pretrain_steps"], n_steps=recipe["n_steps"],
-            batch_size=self.batch_size,
+            batch_size=recipe["batch_size"],
             learning_rate=float(recipe["learning_rate"]),
             n_checkpoints=self.n_checkpoints, keep_snapshots=self.keep_snapshots,
             predict_samples=getattr(self, "predict_samples", 0), progress=progress)

@@ -5,6 +5,8 @@ import math
 import torch
 from torch import nn
 
+from skdib._backend.dib._tables import ChannelTables
+
 ACTIVATIONS = {
     "relu": nn.ReLU,
     "tanh": nn.Tanh,
@@ -163,7 +165,7 @@ def initialise(model, generator):
     torch's global generator.
     """
     for module in model.modules():
-        if isinstance(module, BatchedLinear):
+        if isinstance(module, BatchedLinear | ChannelTables):
             module.reset_parameters(generator)
         elif isinstance(module, nn.Linear):
             bound = 1.0 / math.sqrt(module.in_features)

@@ -7,6 +7,7 @@ from skdib._backend.dib._heads import CategoricalHead, GaussianHead
 from skdib._backend.dib._infonce import InfoNCEHead
 from skdib._backend.dib._information import kl_nats
 from skdib._backend.dib._layers import BatchedMLP, hidden_stack
+from skdib._backend.dib._tables import ChannelTables
 
 LOG_VAR_MIN, LOG_VAR_MAX = -30.0, 15.0
 
@@ -44,16 +45,36 @@ class DistributedIBNet(nn.Module):
         Number of classes, or of regression outputs.
     head_options : dict, optional
         Extra settings of the head (the InfoNCE head's codebook, width, ...).
+    tables : list, optional
+        One entry per channel: None for a network encoder, or the channel's
+        training rows (n_samples, len(columns)) for a lookup-table encoder
+        (:class:`~skdib._backend.dib._tables.ChannelTables`). None: network
+        encoders everywhere.
+
+    ``encoder`` holds the network encoders (None when every channel has a
+    table) and ``tables`` the lookup tables (None when no channel has one).
     """
 
     def __init__(self, channels, n_features, center, scale, frequencies,
                  encoder_hidden, embedding_dim, decoder_hidden, activation,
-                 head, n_outputs, head_options=None):
+                 head, n_outputs, head_options=None, tables=None):
         super().__init__()
         n_channels = len(channels)
-        width = max(len(c) for c in channels)
-        index = torch.full((n_channels, width), n_features, dtype=torch.long)
-        for i, cols in enumerate(channels):
+        tables = [None] * n_channels if tables is None else list(tables)
+        in_table = [t is not None for t in tables]
+        networked = [c for c, t in zip(channels, in_table, strict=True) if not t]
+        order = ([i for i, t in enumerate(in_table) if not t]
+                 + [i for i, t in enumerate(in_table) if t])
+        self.register_buffer("channel_order",
+                             torch.as_tensor(order, dtype=torch.long).argsort())
+        self.tables = None
+        if any(in_table):
+            self.tables = ChannelTables(
+                [c for c, t in zip(channels, in_table, strict=True) if t],
+                [t for t in tables if t is not None], 2 * embedding_dim)
+        width = max((len(c) for c in networked), default=1)
+        index = torch.full((len(networked), width), n_features, dtype=torch.long)
+        for i, cols in enumerate(networked):
             index[i, : len(cols)] = torch.as_tensor(cols, dtype=torch.long)
         self.register_buffer("gather_index", index)
         self.register_buffer("center", torch.as_tensor(center, dtype=torch.float32))
@@ -62,13 +83,15 @@ class DistributedIBNet(nn.Module):
             "frequencies", torch.as_tensor(frequencies, dtype=torch.float32)
         )
         per_value = 1 + len(frequencies)
-        fan_in = [len(c) * per_value for c in channels]
+        fan_in = [len(c) * per_value for c in networked]
         self.n_channels = n_channels
         self.embedding_dim = embedding_dim
-        self.encoder = BatchedMLP(
-            n_channels, width * per_value, encoder_hidden, 2 * embedding_dim,
-            activation, fan_in=fan_in,
-        )
+        self.encoder = None
+        if networked:
+            self.encoder = BatchedMLP(
+                len(networked), width * per_value, encoder_hidden,
+                2 * embedding_dim, activation, fan_in=fan_in,
+            )
         n_concat = n_channels * embedding_dim
         self.decoder = hidden_stack(n_concat, decoder_hidden, activation)
         last = decoder_hidden[-1] if decoder_hidden else n_concat
@@ -77,8 +100,9 @@ class DistributedIBNet(nn.Module):
     def channel_inputs(self, x):
         """Standardise, split into channels and add Fourier features.
 
-        Returns a tensor of shape (n_channels, batch, width * (1 + n_freq));
-        columns that pad a narrow channel are exactly zero.
+        Returns a tensor of shape (n_networked, batch, width * (1 + n_freq))
+        for the channels with a network encoder, in their order; columns
+        that pad a narrow channel are exactly zero.
         """
         z = (x - self.center) / self.scale
         z = torch.cat([z, z.new_zeros(z.shape[0], 1)], dim=1)
@@ -90,7 +114,13 @@ class DistributedIBNet(nn.Module):
 
     def encode(self, x):
         """Posterior means and log-variances, each (n_channels, batch, dim)."""
-        out = self.encoder(self.channel_inputs(x))
+        parts = []
+        if self.encoder is not None:
+            parts.append(self.encoder(self.channel_inputs(x)))
+        tables = getattr(self, "tables", None)  # absent from 0.1 pickles
+        if tables is not None:
+            parts.append(tables(x))
+        out = parts[0] if len(parts) == 1 else torch.cat(parts)[self.channel_order]
         mu, log_var = out.chunk(2, dim=-1)
         return mu, log_var.clamp(LOG_VAR_MIN, LOG_VAR_MAX)
 

@@ -1,0 +1,154 @@
+"""Lookup-table encoders: one trainable message per value of a discrete channel.
+
+A channel whose inputs take few distinct values (a Boolean input, a one-hot
+group, a small integer code) needs no network: its encoder is a table with
+one row (a posterior mean and log-variance) per distinct training value.
+All table channels are looked up at once, with one gather.
+
+A row's entry is found from its raw values: each column's value is rounded
+to the nearest training value of that column (by the midpoints between
+neighbouring values), the columns' ranks form a mixed-radix code, and the
+code names the table row. A code that no training row had (a combination of
+column values never seen together) takes the row of the nearest training
+combination: least summed rank distance, the first in sorted order on ties.
+"""
+
+import itertools
+
+import numpy as np
+import torch
+from torch import nn
+
+# Codes one channel may have (the product of its columns' numbers of values);
+# a channel with more gets a network encoder.
+MAX_TABLE_CODES = 1 << 12
+
+# The initial posterior: means ~ N(0, 1) per dimension, log-variance offset
+# to -3 (the authors' Boolean and glass notebooks), so the messages of
+# different values are told apart from the first step.
+TABLE_LOG_VAR_INIT = -3.0
+
+__all__ = ["MAX_TABLE_CODES", "TABLE_LOG_VAR_INIT", "ChannelTables", "table_codes",
+           "table_layout"]
+
+
+def table_layout(rows):
+    """Column values, radices and the code-to-row map of one channel.
+
+    Parameters
+    ----------
+    rows : array-like of shape (n_rows, n_columns)
+        The channel's training rows (duplicates allowed).
+
+    Returns
+    -------
+    values : list of ndarray
+        Each column's sorted distinct values.
+    code_to_row : ndarray of int, shape (n_codes,)
+        For every mixed-radix code (first column most significant), the
+        index of its table row among the sorted distinct training rows; a
+        code with no training row maps to the nearest one.
+    n_rows : int
+        Distinct training rows (the table's length).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skdib._backend.dib._tables import table_layout
+    >>> values, code_to_row, n = table_layout(np.array([[0, 1], [1, 0], [0, 0]]))
+    >>> [v.tolist() for v in values], code_to_row.tolist(), n
+    ([[0.0, 1.0], [0.0, 1.0]], [0, 1, 2, 1], 3)
+    """
+    rows = np.asarray(rows, dtype=np.float32).reshape(len(rows), -1)
+    values = [np.unique(rows[:, j]) for j in range(rows.shape[1])]
+    ranks = np.stack([np.searchsorted(v, rows[:, j]) for j, v in enumerate(values)],
+                     axis=1)
+    seen = np.unique(ranks, axis=0)  # sorted distinct training rows, as ranks
+    grid = np.array(list(itertools.product(*[range(len(v)) for v in values])))
+    seen_codes = [_code(r, values) for r in seen]
+    distance = np.abs(grid[:, None, :] - seen[None, :, :]).sum(axis=2)
+    code_to_row = distance.argmin(axis=1).astype(np.int64)
+    # every seen code must map to itself (argmin ties never move it)
+    code_to_row[seen_codes] = np.arange(len(seen))
+    return values, code_to_row, len(seen)
+
+
+def table_codes(rows):
+    """The number of mixed-radix codes of a channel's training rows."""
+    rows = np.asarray(rows).reshape(len(rows), -1)
+    return int(np.prod([len(np.unique(rows[:, j])) for j in range(rows.shape[1])],
+                       dtype=float))
+
+
+def _code(ranks, values):
+    code = 0
+    for r, v in zip(ranks, values, strict=True):
+        code = code * len(v) + int(r)
+    return code
+
+
+class ChannelTables(nn.Module):
+    """The lookup-table encoders of several discrete channels.
+
+    Parameters
+    ----------
+    columns : list of list of int
+        Input columns of each table channel.
+    rows : list of ndarray
+        Each table channel's training rows, shape (n_samples, len(columns)).
+    out_features : int
+        Entries per row: posterior means and log-variances (2 x embedding).
+
+    The forward pass maps raw inputs (batch, n_features) to
+    (n_channels, batch, out_features).
+    """
+
+    def __init__(self, columns, rows, out_features):
+        super().__init__()
+        layouts = [table_layout(r) for r in rows]
+        n_ch = len(columns)
+        width = max(len(c) for c in columns)
+        n_values = max(len(v) for lay in layouts for v in lay[0])
+        n_codes_max = max(len(lay[1]) for lay in layouts)
+        index = torch.zeros(n_ch, width, dtype=torch.long)
+        mid = torch.full((n_ch, width, max(n_values - 1, 1)), float("inf"))
+        radix = torch.zeros(n_ch, width, dtype=torch.long)
+        code_to_row = torch.zeros(n_ch, n_codes_max, dtype=torch.long)
+        for c, (cols, (values, to_row, _)) in enumerate(zip(columns, layouts,
+                                                            strict=True)):
+            index[c, : len(cols)] = torch.as_tensor(cols)
+            step = 1
+            for j in reversed(range(len(cols))):
+                v = torch.as_tensor(values[j])
+                mid[c, j, : len(v) - 1] = (v[1:] + v[:-1]) / 2
+                radix[c, j] = step
+                step *= len(v)
+            code_to_row[c, : len(to_row)] = torch.as_tensor(to_row)
+        self.register_buffer("column_index", index)
+        self.register_buffer("midpoints", mid)
+        self.register_buffer("radix", radix)
+        self.register_buffer("code_to_row", code_to_row)
+        n_rows = max(lay[2] for lay in layouts)
+        self.table = nn.Parameter(torch.empty(n_ch, n_rows, out_features))
+        self.reset_parameters()
+
+    @torch.no_grad()
+    def reset_parameters(self, generator=None):
+        """Means ~ N(0, 1), log-variances ``TABLE_LOG_VAR_INIT``."""
+        dim = self.table.shape[-1] // 2
+        self.table[..., :dim].normal_(generator=generator)
+        self.table[..., dim:].fill_(TABLE_LOG_VAR_INIT)
+
+    @torch.no_grad()
+    def rows(self, x):
+        """The table row of every input row and channel, (n_channels, batch)."""
+        g = x[:, self.column_index]  # (batch, C, width)
+        ranks = (g.unsqueeze(-1) > self.midpoints).sum(dim=-1)
+        code = (ranks * self.radix).sum(dim=-1)  # (batch, C)
+        return self.code_to_row[self._channels(x), code.T]
+
+    def forward(self, x):
+        return self.table[self._channels(x), self.rows(x)]
+
+    def _channels(self, x):
+        return torch.arange(self.table.shape[0], device=x.device).unsqueeze(1)
