@@ -145,7 +145,11 @@ def test_mixed_data_gets_both_encoders():
     rng = np.random.default_rng(4)
     X = np.c_[rng.normal(size=300), rng.integers(0, 3, 300)]
     y = ((X[:, 0] > 0) ^ (X[:, 1] == 2)).astype(int)
-    clf = DistributedIBClassifier(**SHORT).fit(X, y)
+    # 'auto' keeps network encoders for mixed data; 'table' mixes both
+    auto = DistributedIBClassifier(**SHORT).fit(X, y)
+    assert auto.recipe_["discrete_encoder"] == "mlp"
+    assert auto.network_.tables is None
+    clf = DistributedIBClassifier(discrete_encoder="table", **SHORT).fit(X, y)
     assert clf.network_.encoder is not None
     assert clf.network_.tables.table.shape[:2] == (1, 3)
     values, m = clf.distinguishability_matrix(1)
@@ -185,11 +189,11 @@ def test_a_small_continuous_table_is_not_taken_for_codes():
     rng = np.random.default_rng(6)
     X = rng.normal(size=(75, 2))
     y = (X[:, 0] > 0).astype(int)
-    clf = DistributedIBClassifier(**SHORT).fit(X, y)
+    clf = DistributedIBClassifier(discrete_encoder="table", **SHORT).fit(X, y)
     assert clf.recipe_["kind"] == "continuous"
     assert clf.network_.tables is None
     # a code with 3 values among 60 rows is still a code
     X[:, 1] = rng.integers(0, 3, 75)
-    clf = DistributedIBClassifier(**SHORT).fit(X, y)
+    clf = DistributedIBClassifier(discrete_encoder="table", **SHORT).fit(X, y)
     assert clf.network_.tables.table.shape[:2] == (1, 3)
     assert clf.recipe_["kind"] == "continuous"

@@ -54,13 +54,14 @@ class DistributedIBClassifier(ClassifierMixin, BaseDistributedIB):
         Hidden widths of every channel's encoder MLP.
     discrete_encoder : {'auto', 'table', 'mlp'}, default='auto'
         The encoder of a discrete channel (one whose training rows take at
-        most 64 distinct values, at most one per 5 rows, with at most 4096
+        most 64 distinct values, at most one per 20 rows, with at most 4096
         combinations of its columns' values: a Boolean input, a one-hot
         group, a small code).
         'table': a lookup table holding one trainable message per value;
         a value not seen in training takes the message of the nearest
         training value. 'mlp': the encoder MLP, as for continuous channels.
-        'auto': 'table'.
+        'auto': 'table' when every channel is discrete, else 'mlp' (mixed
+        data keeps the measured continuous recipe).
     embedding_dim : int or 'auto', default='auto'
         Dimension of each channel's Gaussian representation U_i.
     decoder_hidden : tuple of int or 'auto', default='auto'
@@ -89,8 +90,8 @@ class DistributedIBClassifier(ClassifierMixin, BaseDistributedIB):
         ``discrete_encoder``: e.g. Boolean inputs or one-hot groups), lookup
         tables, embedding 8, decoder (128, 128), 250 + 2500 steps at 2e-2 in
         batches of 512; otherwise encoders (32, 32), embedding 4, decoder
-        (64, 64), 500 + 2500 steps at 1e-3 in batches of 256, with lookup
-        tables for whatever channels are discrete. Both fit 4-6x faster than
+        (64, 64), 500 + 2500 steps at 1e-3 in batches of 256, network
+        encoders throughout. Both fit 4-6x faster than
         the 0.1 defaults (see the user guide for what was measured). A value
         given explicitly is used as it is.
     validation_fraction : float, default=0.2
