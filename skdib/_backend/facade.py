@@ -165,8 +165,9 @@ def same_architecture(nets):
     shapes of the lookup tables' buffers.
     """
     def shapes(net):
+        params = {name for name, _ in net.named_parameters()}
         return [(name, tuple(t.shape)) for name, t in net.state_dict().items()
-                if name in dict(net.named_parameters()) or name.startswith("tables.")]
+                if name in params or name.startswith("tables.")]
 
     first = shapes(nets[0])
     return all(shapes(net) == first for net in nets[1:])

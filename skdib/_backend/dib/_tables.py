@@ -28,8 +28,8 @@ MAX_TABLE_CODES = 1 << 12
 # different values are told apart from the first step.
 TABLE_LOG_VAR_INIT = -3.0
 
-__all__ = ["MAX_TABLE_CODES", "TABLE_LOG_VAR_INIT", "ChannelTables", "table_codes",
-           "table_layout"]
+__all__ = ["MAX_TABLE_CODES", "TABLE_LOG_VAR_INIT", "ChannelTables", "radices",
+           "table_codes", "table_layout"]
 
 
 def table_layout(rows):
@@ -65,7 +65,7 @@ def table_layout(rows):
                      axis=1)
     seen = np.unique(ranks, axis=0)  # sorted distinct training rows, as ranks
     grid = np.array(list(itertools.product(*[range(len(v)) for v in values])))
-    seen_codes = [_code(r, values) for r in seen]
+    seen_codes = seen @ radices(values)
     distance = np.abs(grid[:, None, :] - seen[None, :, :]).sum(axis=2)
     code_to_row = distance.argmin(axis=1).astype(np.int64)
     # every seen code must map to itself (argmin ties never move it)
@@ -80,11 +80,21 @@ def table_codes(rows):
                        dtype=float))
 
 
-def _code(ranks, values):
-    code = 0
-    for r, v in zip(ranks, values, strict=True):
-        code = code * len(v) + int(r)
-    return code
+def radices(values):
+    """Place values of the mixed-radix code: the first column most significant.
+
+    ``values`` holds each column's distinct values; a code is the ranks'
+    dot product with the result (the order of ``itertools.product``).
+
+    Examples
+    --------
+    >>> from skdib._backend.dib._tables import radices
+    >>> radices([[0, 1, 2], [0, 1]]).tolist()
+    [2, 1]
+    """
+    sizes = [len(v) for v in values]
+    return np.array([int(np.prod(sizes[j + 1:])) for j in range(len(sizes))],
+                    dtype=np.int64)
 
 
 class ChannelTables(nn.Module):
@@ -117,12 +127,10 @@ class ChannelTables(nn.Module):
         for c, (cols, (values, to_row, _)) in enumerate(zip(columns, layouts,
                                                             strict=True)):
             index[c, : len(cols)] = torch.as_tensor(cols)
-            step = 1
-            for j in reversed(range(len(cols))):
-                v = torch.as_tensor(values[j])
+            radix[c, : len(cols)] = torch.as_tensor(radices(values))
+            for j, v in enumerate(values):
+                v = torch.as_tensor(v)
                 mid[c, j, : len(v) - 1] = (v[1:] + v[:-1]) / 2
-                radix[c, j] = step
-                step *= len(v)
             code_to_row[c, : len(to_row)] = torch.as_tensor(to_row)
         self.register_buffer("column_index", index)
         self.register_buffer("midpoints", mid)
