@@ -35,6 +35,8 @@ _PUBLIC = {
     "DistributedIBClassifier": "skdib._dib._classifier",
     "DistributedIBRegressor": "skdib._dib._regressor",
     "DistributedIBSelector": "skdib.selection._dib_selector",
+    "DistributedIBSetClassifier": "skdib._sets._estimators",
+    "DistributedIBSetRegressor": "skdib._sets._estimators",
     "InformationImbalanceSelector": "skdib.selection._imbalance_selector",
     "InformationPath": "skdib._dib._path",
     "information_imbalance": "skdib.selection._information_imbalance",

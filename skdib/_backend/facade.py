@@ -24,6 +24,8 @@ from skdib._backend.dib._tables import MAX_TABLE_CODES, table_codes
 from skdib._backend.dib._train import TrainConfig, encode_chunked, train
 from skdib._backend.imbalance._greedy import greedy_selection
 from skdib._backend.imbalance._ranks import imbalance
+from skdib._backend.sets import _information as _set_information
+from skdib._backend.sets._model import SetIBNet
 
 __all__ = [
     "ACTIVATION_NAMES",
@@ -33,8 +35,10 @@ __all__ = [
     "TrainingStopped",
     "bhattacharyya_matrix",
     "build_network",
+    "build_set_network",
     "device_type",
     "encode",
+    "encode_elements",
     "fit_network",
     "fit_replicates",
     "greedy_imbalance_selection",
@@ -42,11 +46,13 @@ __all__ = [
     "is_weightless",
     "kl_divergence_bits",
     "load_state",
+    "make_element_information_fn",
     "make_information_fn",
     "mixture_information",
     "mutual_information_bounds",
     "network_device",
     "predict_output",
+    "probe_information",
     "resolve_device",
     "table_codes",
     "same_architecture",
@@ -76,6 +82,18 @@ def build_network(spec, seed):
     return initialise(net, make_generator(seed, "cpu"))
 
 
+def build_set_network(spec, seed):
+    """Create a :class:`~skdib._backend.sets._model.SetIBNet`, seeded.
+
+    Attention layers draw their initial weights from torch's generator, so
+    it is seeded too, inside a fork that leaves the global state as it was.
+    """
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        net = SetIBNet(**spec)
+    return initialise(net, make_generator(seed, "cpu"))
+
+
 def fit_network(net, X_train, y_train, X_val, y_val, config, *, seed, device,
                 y_dtype, bounds_fn=None, resume=None, w_train=None, w_val=None):
     """Move data and network to ``device`` once, then run the β sweep.
@@ -102,6 +120,36 @@ def make_information_fn(batch_size, n_batches, seed, discrete, n_mixture_samples
     return _checkpoint_information.make_information_fn(
         batch_size=batch_size, n_batches=n_batches, seed=seed, discrete=discrete,
         n_mixture_samples=n_mixture_samples, device=resolve_device(device))
+
+
+def make_element_information_fn(batch_size, n_batches, seed):
+    """Per-checkpoint bounds in bits per element of each type (set networks).
+
+    See :func:`skdib._backend.sets._information.make_element_information_fn`.
+    """
+    return _set_information.make_element_information_fn(
+        batch_size=batch_size, n_batches=n_batches, seed=seed)
+
+
+@torch.no_grad()
+def probe_information(net, probes, references, type_index, *, seed):
+    """Bits transmitted about each probe element: (lower, upper, kl), numpy.
+
+    See :func:`skdib._backend.sets._information.probe_information`; runs on
+    a float64 copy of the set network.
+    """
+    net64 = copy.deepcopy(net).double()
+    return _set_information.probe_information(net64, probes, references,
+                                              type_index, seed=seed)
+
+
+@torch.no_grad()
+def encode_elements(net, rows, type_index):
+    """Float64 numpy (means, log-variances), each (G, d), of element rows
+    under the encoder of one type (set networks)."""
+    net64 = copy.deepcopy(net).double()
+    mu, log_var = _set_information.element_posteriors(net64, rows, type_index)
+    return to_numpy(mu), to_numpy(log_var)
 
 
 def network_device(net):
@@ -143,7 +191,7 @@ def predict_output(net, X, chunk=4096, n_samples=0):
         if n_samples == 0:
             outs.append(net64.head.predict(net64.decode(mu)))
         else:
-            noise = predictive_noise(n_samples, mu.shape[0], mu.shape[2], mu.device)
+            noise = predictive_noise(n_samples, mu.shape, mu.device)
             outs.append(averaged_prediction(net64, mu, log_var, noise))
     return to_numpy(torch.cat(outs))
 

@@ -124,6 +124,11 @@ class DistributedIBNet(nn.Module):
         mu, log_var = out.chunk(2, dim=-1)
         return mu, log_var.clamp(LOG_VAR_MIN, LOG_VAR_MAX)
 
+    @staticmethod
+    def message_kl(mu, log_var):
+        """KL in nats per channel and row, (C, batch), of encoded messages."""
+        return kl_nats(mu, log_var)
+
     def decode(self, u):
         """Head output from channel samples u of shape (n_channels, batch, dim)."""
         h = u.transpose(0, 1).flatten(start_dim=1)

@@ -11,14 +11,16 @@ import torch
 __all__ = ["averaged_prediction", "predictive_noise"]
 
 
-def predictive_noise(n_samples, n_channels, dim, device):
-    """Fixed standard-normal draws (seed 0), shape (S, C, 1, d).
+def predictive_noise(n_samples, shape, device):
+    """Fixed standard-normal draws (seed 0) for messages of ``shape``.
 
-    Shared by every row (the singleton axis), so a row's prediction does not
-    depend on which other rows are predicted with it.
+    ``shape`` is that of the messages, rows on axis 1: (C, B, d) for the
+    tabular network, (T, B, E, d) for sets. The draws have shape
+    (S, C, 1, ...): shared by every row (the singleton axis), so a row's
+    prediction does not depend on which other rows are predicted with it.
     """
     gen = torch.Generator().manual_seed(0)
-    noise = torch.randn((n_samples, n_channels, 1, dim), generator=gen,
+    noise = torch.randn((n_samples, shape[0], 1, *shape[2:]), generator=gen,
                         dtype=torch.float64)
     return noise.to(device)
 

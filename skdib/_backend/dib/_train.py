@@ -9,7 +9,6 @@ import torch
 
 from skdib._backend.dib._checkpoint_information import ESTIMATE_KEYS
 from skdib._backend.dib._metrics import infonce_lower_bound
-from skdib._backend.dib._model import kl_nats
 from skdib._backend.dib._predictive import averaged_prediction, predictive_noise
 from skdib._backend.dib._schedule import beta_schedule, checkpoint_steps
 from skdib._backend.dib._snapshots import SnapshotSequence, encode_snapshot
@@ -72,15 +71,14 @@ def _batched_eval(model, x, y, generator, chunk, posteriors=None, weights=None,
         mu, log_var = model.encode(xb)
         if posteriors is not None:
             posteriors.append((mu, log_var))
-        kls.append(kl_nats(mu, log_var))
+        kls.append(model.message_kl(mu, log_var))
         eps = torch.randn(mu.shape, generator=generator, device=mu.device)
         out = model.decode(mu + torch.exp(0.5 * log_var) * eps)
         nll = model.head.nll(out, y[start:start + chunk])
         nlls.append(nll)
         rel_sum += len(xb) * infonce_lower_bound(nll.mean().item(), len(xb))
         if predict_samples:
-            noise = predictive_noise(predict_samples, mu.shape[0], mu.shape[2],
-                                     mu.device)
+            noise = predictive_noise(predict_samples, mu.shape, mu.device)
             outs.append(averaged_prediction(model, mu, log_var, noise))
         else:
             outs.append(model.decode(mu))

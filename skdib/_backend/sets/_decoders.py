@@ -1,0 +1,68 @@
+"""Permutation-invariant decoders of a set of element messages.
+
+Both take messages ``u`` of shape (batch, n_elements, dim) and a boolean mask
+(batch, n_elements) of the elements that exist, and return one vector of
+``width`` numbers per set. Padding elements never reach the output: they are
+left out of the attention (as keys) and of the pooled mean.
+"""
+
+from torch import nn
+
+from skdib._backend.dib._layers import hidden_stack, make_activation
+
+__all__ = ["DECODERS", "DeepSetsDecoder", "SetTransformerDecoder", "make_set_decoder"]
+
+
+def masked_mean(h, mask):
+    """Mean of ``h`` (batch, n, width) over the elements where ``mask`` holds."""
+    weights = mask.to(h.dtype).unsqueeze(-1)
+    return (h * weights).sum(dim=1) / weights.sum(dim=1).clamp_min(1.0)
+
+
+class DeepSetsDecoder(nn.Module):
+    """rho(mean_e phi(u_e)): an MLP per element, a masked mean, an MLP."""
+
+    def __init__(self, dim, width, depth, activation):
+        super().__init__()
+        self.phi = hidden_stack(dim, (width,) * max(depth, 1), activation)
+        self.rho = hidden_stack(width, (width,), activation)
+
+    def forward(self, u, mask):
+        return self.rho(masked_mean(self.phi(u), mask))
+
+
+class SetTransformerDecoder(nn.Module):
+    """Self-attention blocks over the elements, then a masked mean.
+
+    Pre-norm transformer blocks (no positional encoding, so the order of the
+    elements cannot matter), full self-attention among the existing elements.
+    """
+
+    def __init__(self, dim, width, depth, activation, n_heads):
+        super().__init__()
+        if width % n_heads:
+            raise ValueError(f"decoder_width ({width}) must be a multiple of "
+                             f"n_heads ({n_heads}).")
+        self.embed = nn.Linear(dim, width)
+        layer = nn.TransformerEncoderLayer(
+            width, n_heads, dim_feedforward=2 * width, dropout=0.0,
+            activation=make_activation(activation), batch_first=True,
+            norm_first=True)
+        self.blocks = nn.TransformerEncoder(layer, depth, enable_nested_tensor=False)
+        self.norm = nn.LayerNorm(width)
+
+    def forward(self, u, mask):
+        h = self.blocks(self.embed(u), src_key_padding_mask=~mask)
+        return self.norm(masked_mean(h, mask))
+
+
+DECODERS = ("deepsets", "transformer")
+
+
+def make_set_decoder(kind, dim, width, depth, activation, n_heads):
+    """The decoder called ``kind`` (one of :data:`DECODERS`)."""
+    if kind == "deepsets":
+        return DeepSetsDecoder(dim, width, depth, activation)
+    if kind == "transformer":
+        return SetTransformerDecoder(dim, width, depth, activation, n_heads)
+    raise ValueError(f"Unknown set decoder {kind!r}; expected one of {DECODERS}.")

@@ -1,0 +1,1 @@
+"""Set-valued inputs: the per-element (per-particle) Distributed IB."""

@@ -1,0 +1,313 @@
+"""Shared scikit-learn facade of the set-valued Distributed IB estimators."""
+
+import dataclasses
+import time
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.base import BaseEstimator, _fit_context
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import check_is_fitted
+
+from skdib._backend import facade
+from skdib._dib._path import DEFAULT_SELECTION_RULE, path_from_record
+from skdib._dib._persistence import PersistenceMixin
+from skdib._dib._settings import (
+    BOUNDS_BATCH_SIZE,
+    BOUNDS_N_BATCHES,
+    check_checkpoints,
+    check_layer_sizes,
+    fourier_frequencies,
+)
+from skdib._dib._split import split_validation
+from skdib._sets._inputs import (
+    check_sets,
+    element_counts,
+    element_types,
+    membership,
+    type_names,
+)
+from skdib._sets._maps import InformationMapMixin, reference_elements
+from skdib._utils._progress import SweepProgress
+from skdib._utils._random import draw_seed, numpy_rng
+
+__all__ = ["BaseSetDIB"]
+
+
+def check_length(values, X, name):
+    """``values`` with one entry per set of X."""
+    if len(values) != len(X):
+        raise ValueError(f"X has {len(X)} samples but {name} has {len(values)}.")
+    return values
+
+
+def per_set_path(path, counts):
+    """The path in bits per set: per-element columns times ``counts``."""
+    scale = np.asarray(counts, dtype=float)[None, :]
+
+    def times(values):
+        return None if values is None else values * scale
+
+    return dataclasses.replace(
+        path, kl=times(path.kl), information=times(path.information),
+        information_lower=times(path.information_lower),
+        information_upper=times(path.information_upper))
+
+
+class BaseSetDIB(InformationMapMixin, PersistenceMixin, BaseEstimator):
+    """Common fit / path / rewind logic of the set estimators."""
+
+    _parameter_constraints = {
+        "type_column": [None, Interval(Integral, 0, None, closed="left")],
+        "encoder_hidden": [tuple, list],
+        "embedding_dim": [Interval(Integral, 1, None, closed="left")],
+        "decoder": [StrOptions({"deepsets", "transformer"})],
+        "decoder_width": [Interval(Integral, 1, None, closed="left")],
+        "decoder_depth": [Interval(Integral, 1, None, closed="left")],
+        "n_heads": [Interval(Integral, 1, None, closed="left")],
+        "activation": [StrOptions(set(facade.ACTIVATION_NAMES))],
+        "fourier_frequencies": [None, Interval(Integral, 1, None, closed="left"),
+                                "array-like"],
+        "beta_start": [Interval(Real, 0, None, closed="neither")],
+        "beta_end": [Interval(Real, 0, None, closed="neither")],
+        "n_pretrain_steps": [Interval(Integral, 0, None, closed="left")],
+        "n_steps": [Interval(Integral, 1, None, closed="left")],
+        "n_checkpoints": [Interval(Integral, 1, None, closed="left")],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+        "information_bounds": ["boolean"],
+        "select_point": [StrOptions({"auto", "one_se", "best"})],
+        "keep_snapshots": ["boolean", StrOptions({"exact"})],
+        "device": [str, object],
+        "n_threads": [None, Interval(Integral, 1, None, closed="left")],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+    }
+
+    def __init__(self, *, type_column=None, encoder_hidden=(64, 64),
+                 embedding_dim=8, decoder="deepsets", decoder_width=64,
+                 decoder_depth=2, n_heads=4, activation="relu",
+                 fourier_frequencies=None, beta_start=1e-4, beta_end=1.0,
+                 n_pretrain_steps=300, n_steps=2000, n_checkpoints=20,
+                 batch_size=128, learning_rate=1e-3, validation_fraction=0.2,
+                 information_bounds=True, select_point="auto",
+                 keep_snapshots=True, device="auto", n_threads=1,
+                 random_state=None, verbose=0):
+        self.type_column = type_column
+        self.encoder_hidden = encoder_hidden
+        self.embedding_dim = embedding_dim
+        self.decoder = decoder
+        self.decoder_width = decoder_width
+        self.decoder_depth = decoder_depth
+        self.n_heads = n_heads
+        self.activation = activation
+        self.fourier_frequencies = fourier_frequencies
+        self.beta_start = beta_start
+        self.beta_end = beta_end
+        self.n_pretrain_steps = n_pretrain_steps
+        self.n_steps = n_steps
+        self.n_checkpoints = n_checkpoints
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.validation_fraction = validation_fraction
+        self.information_bounds = information_bounds
+        self.select_point = select_point
+        self.keep_snapshots = keep_snapshots
+        self.device = device
+        self.n_threads = n_threads
+        self.random_state = random_state
+        self.verbose = verbose
+
+    # -- subclass hooks -------------------------------------------------
+    def _prepare_target(self, y):
+        """Return (encoded y, head name, n_outputs, y dtype name, stratify)."""
+        raise NotImplementedError
+
+    def _fit_target_scaling(self, y_train, y_val):
+        return y_train, y_val
+
+    # -- fitting --------------------------------------------------------
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, *, X_val=None, y_val=None, groups=None):
+        """Sweep β and record the information path of the element encoders.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_elements, n_features)
+            One set per sample; rows of NaN pad smaller sets.
+        y : array-like of shape (n_samples,)
+        X_val, y_val : array-like, optional
+            An explicit validation set (e.g. the held-out fold of a grouped
+            cross-validation): all of X then trains. Its sets may have
+            another number of element rows.
+        groups : array-like of shape (n_samples,), optional
+            Group labels; the random validation split keeps each group on
+            one side. Not used with ``X_val``.
+
+        Returns
+        -------
+        self : object
+            Positioned at the default path point (``best_point_``).
+        """
+        if self.beta_end < self.beta_start:
+            raise ValueError(f"beta_end ({self.beta_end}) must be >= beta_start "
+                             f"({self.beta_start}).")
+        check_checkpoints(self.n_checkpoints, self.n_steps)
+        X = check_sets(X, type_column=self.type_column)
+        y = check_length(np.asarray(y), X, "y")
+        if (X_val is None) != (y_val is None):
+            raise ValueError("Give both X_val and y_val, or neither.")
+        if X_val is not None:
+            X_val = check_sets(X_val, X.shape[2], self.type_column)
+            y_val = check_length(np.asarray(y_val), X_val, "y_val")
+        if groups is not None:
+            groups = check_length(np.asarray(groups), X, "groups")
+        rng = numpy_rng(self.random_state)
+        data = self._training_data(X, y, X_val, y_val, groups, rng)
+        self.element_types_ = element_types(data["X_train"], self.type_column)
+        self.n_features_in_ = X.shape[2]
+        spec = self._network_spec(data)
+        record, net = self._run_sweep(spec, data, rng)
+        self._store_fit(net, record, data, rng)
+        return self
+
+    def _training_data(self, X, y, X_val, y_val, groups, rng):
+        y_all = y if X_val is None else np.concatenate([y, y_val])
+        y_enc, head, n_out, y_dtype, stratify = self._prepare_target(y_all)
+        if X_val is None:
+            train, val = split_validation(y_enc, self.validation_fraction,
+                                          stratify, groups, rng)
+            X_tr, X_val, y_tr, y_val = X[train], X[val], y_enc[train], y_enc[val]
+        else:
+            X_tr, y_tr, y_val = X, y_enc[:len(X)], y_enc[len(X):]
+        y_tr, y_val = self._fit_target_scaling(y_tr, y_val)
+        return {"X_train": X_tr, "y_train": y_tr, "X_val": X_val,
+                "y_val": y_val, "head": head, "n_outputs": n_out,
+                "y_dtype": y_dtype}
+
+    def _network_spec(self, data):
+        X_tr = data["X_train"]
+        columns = [c for c in range(X_tr.shape[2]) if c != self.type_column]
+        values = X_tr[..., columns][~np.isnan(X_tr).all(axis=-1)]
+        scale = values.std(axis=0)
+        scale[scale < 1e-12] = 1.0
+        return dict(
+            n_features=X_tr.shape[2], type_column=self.type_column,
+            type_values=self.element_types_.tolist(), center=values.mean(axis=0),
+            scale=scale, frequencies=fourier_frequencies(self.fourier_frequencies),
+            encoder_hidden=check_layer_sizes("encoder_hidden", self.encoder_hidden,
+                                             allow_empty=True),
+            embedding_dim=self.embedding_dim, decoder=self.decoder,
+            decoder_width=self.decoder_width, decoder_depth=self.decoder_depth,
+            n_heads=self.n_heads, activation=self.activation, head=data["head"],
+            n_outputs=data["n_outputs"])
+
+    def _train_config(self, progress):
+        return facade.TrainConfig(
+            beta_start=float(self.beta_start), beta_end=float(self.beta_end),
+            n_pretrain_steps=self.n_pretrain_steps, n_steps=self.n_steps,
+            batch_size=self.batch_size, learning_rate=float(self.learning_rate),
+            n_checkpoints=self.n_checkpoints, keep_snapshots=self.keep_snapshots,
+            eval_batch_size=256, progress=progress)
+
+    def _run_sweep(self, spec, data, rng):
+        device = facade.resolve_device(self.device)
+        total = self.n_pretrain_steps + self.n_steps
+        progress = SweepProgress(total, type(self).__name__) if self.verbose else None
+        bounds_fn = None
+        if self.information_bounds:
+            bounds_fn = facade.make_element_information_fn(
+                BOUNDS_BATCH_SIZE, BOUNDS_N_BATCHES, draw_seed(rng))
+        net_seed, loop_seed = draw_seed(rng), draw_seed(rng)
+        start = time.perf_counter()
+        try:
+            with facade.torch_threads(self.n_threads):
+                net = facade.build_set_network(spec, net_seed)
+                net, record = facade.fit_network(
+                    net, data["X_train"], data["y_train"], data["X_val"],
+                    data["y_val"], self._train_config(progress), seed=loop_seed,
+                    device=device, y_dtype=data["y_dtype"], bounds_fn=bounds_fn)
+        finally:
+            if progress is not None:
+                progress.close()
+        self.fit_time_ = time.perf_counter() - start
+        return record, net
+
+    def _store_fit(self, net, record, data, rng):
+        types = self.element_types_
+        X_val = data["X_val"]
+        counts = element_counts(X_val, self.type_column, types)
+        self.elements_per_sample_ = counts
+        kl_element = np.asarray(record["kl"]) / np.maximum(counts, 1e-12)
+        present = membership(X_val, self.type_column, types).sum(axis=(1, 2))
+        batch = int(max(2, min(BOUNDS_BATCH_SIZE, present.min())))
+        path = path_from_record({**record, "kl": kl_element},
+                                type_names(self.type_column, types),
+                                [None] * len(types), batch)
+        self.information_path_ = per_set_path(path, counts)
+        self.network_ = net
+        self.n_channels_ = len(types)
+        self.checkpoint_steps_ = record["step"]
+        self._snapshots = record["snapshots"] or None
+        self._final_state = None if self._snapshots else record["final_state"]
+        self._reference_elements = [
+            reference_elements(X_val, self.type_column, types, i, draw_seed(rng))
+            for i in range(len(types))]
+        self.best_point_ = self.information_path_.select_point(
+            DEFAULT_SELECTION_RULE if self.select_point == "auto"
+            else self.select_point)
+        if self._snapshots is None:
+            self.path_point_ = self.information_path_.n_points - 1
+        else:
+            self.set_path_point(self.best_point_)
+
+    # -- the path -------------------------------------------------------
+    @property
+    def information_per_element_(self):
+        """Bits per element of each type, (n_points, n_types): the path's
+        ``information`` divided by ``elements_per_sample_``."""
+        check_is_fitted(self)
+        return (self.information_path_.information
+                / np.maximum(self.elements_per_sample_, 1e-12)[None, :])
+
+    def set_path_point(self, index=None):
+        """Rewind the model to checkpoint ``index`` (None: ``best_point_``)."""
+        check_is_fitted(self)
+        n_points = self.information_path_.n_points
+        index = self.best_point_ if index is None else index
+        if isinstance(index, bool) or not isinstance(index, Integral):
+            raise TypeError(f"index must be an int, got {index!r}.")
+        if not -n_points <= index < n_points:
+            raise ValueError(f"index {index} is out of range for a path of "
+                             f"{n_points} points.")
+        index = int(index) % n_points
+        if self._snapshots is None:
+            if index != n_points - 1:
+                raise ValueError("This model was fitted with keep_snapshots=False, "
+                                 "so only the last path point is available.")
+            state = self._final_state
+        else:
+            state = self._snapshots[index]
+        facade.load_state(self.network_, state)
+        self.path_point_ = index
+        return self
+
+    # -- inference ------------------------------------------------------
+    def _validated(self, X):
+        check_is_fitted(self)
+        return check_sets(X, self.n_features_in_, self.type_column,
+                          self.element_types_)
+
+    def _head_output(self, X):
+        X = self._validated(X)
+        with facade.torch_threads(self.n_threads):
+            return facade.predict_output(self.network_, X, chunk=256)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = True
+        tags.input_tags.three_d_array = True
+        tags.input_tags.two_d_array = False
+        tags.non_deterministic = False
+        return tags

@@ -1,0 +1,170 @@
+"""Information maps of the shared element encoders, computed by probing.
+
+A probe is a hypothetical element (a particle at a given position, of a
+given type). How many bits the encoder transmits about it follows the SI of
+the information-decomposition paper ("Information transmitted per
+particle"): the summands of the InfoNCE / leave-one-out sandwich for that
+outcome, against batches of real elements of the same type.
+"""
+
+import numpy as np
+from sklearn.utils import Bunch
+from sklearn.utils.validation import check_is_fitted
+
+from skdib._backend import facade
+from skdib._dib._settings import MIXTURE_SAMPLES
+from skdib._sets._inputs import element_rows
+from skdib._utils._random import numpy_rng
+
+__all__ = ["InformationMapMixin", "reference_elements"]
+
+# Elements of each type kept from the validation sets for the probes.
+MAX_REFERENCE_ELEMENTS = 4096
+
+
+def reference_elements(X, type_column, types, index, seed):
+    """Up to :data:`MAX_REFERENCE_ELEMENTS` elements of one type, drawn once."""
+    rows = element_rows(X, type_column, types, index)
+    rng = np.random.default_rng(seed)
+    keep = rng.permutation(len(rows))[:MAX_REFERENCE_ELEMENTS]
+    return rows[np.sort(keep)]
+
+
+class InformationMapMixin:
+    """``information_map`` and ``radial_azimuthal_information``."""
+
+    def _type_index(self, element_type):
+        types = self.element_types_
+        if element_type is None:
+            if len(types) > 1:
+                raise ValueError(f"Give element_type: the model has {len(types)} "
+                                 f"element types ({types.tolist()}).")
+            return 0
+        match = np.flatnonzero(types == element_type)
+        if not len(match):
+            raise ValueError(f"element_type={element_type!r} is not one of the "
+                             f"fitted types {types.tolist()}.")
+        return int(match[0])
+
+    def _probe_rows(self, probes, index):
+        probes = np.array(probes, dtype=np.float64, ndmin=2)
+        if probes.ndim != 2 or probes.shape[1] != self.n_features_in_:
+            raise ValueError(f"probes must have shape (n_probes, {self.n_features_in_})"
+                             f" (one element per row); got {probes.shape}.")
+        if self.type_column is not None:
+            probes[:, self.type_column] = self.element_types_[index]
+        if not np.isfinite(probes).all():
+            raise ValueError("probes must be finite.")
+        return probes
+
+    def information_map(self, probes, element_type=None, *, n_references=512,
+                        n_batches=32, random_state=0):
+        """Bits the encoder transmits about each probe element.
+
+        For every probe (a hypothetical element, e.g. a particle placed at a
+        grid point), the per-outcome summands of the sandwich bounds on
+        I(U; element), averaged over ``n_batches`` batches of
+        ``n_references`` real elements of the same type (from the
+        validation sets) and one message draw per batch. At the current path
+        point (see :meth:`set_path_point`).
+
+        Parameters
+        ----------
+        probes : array-like of shape (n_probes, n_features)
+            Element rows as in X; the type column, if any, is overwritten
+            with ``element_type``.
+        element_type : number, optional
+            The type code; required when the model has several types.
+        n_references, n_batches : int
+        random_state : int
+
+        Returns
+        -------
+        Bunch
+            ``lower``, ``upper`` and ``information`` (their midpoint) in
+            bits, and ``kl`` (bits to the prior, an upper bound of the
+            encoder's cost), each of shape (n_probes,); ``element_type`` and
+            ``path_point``.
+        """
+        check_is_fitted(self)
+        index = self._type_index(element_type)
+        probes = self._probe_rows(probes, index)
+        refs = self._reference_elements[index]
+        if len(refs) < 2:
+            raise ValueError("Fewer than 2 validation elements of this type: "
+                             "no reference batch for the probes.")
+        rng = numpy_rng(random_state)
+        k = min(int(n_references), len(refs))
+        batches = np.stack([refs[rng.choice(len(refs), k, replace=False)]
+                            for _ in range(int(n_batches))])
+        with facade.torch_threads(self.n_threads):
+            lower, upper, kl = facade.probe_information(
+                self.network_, probes, batches, index,
+                seed=int(rng.integers(2**31 - 1)))
+        upper = np.maximum(upper, lower)
+        return Bunch(lower=lower, upper=upper, information=0.5 * (lower + upper),
+                     kl=kl, element_type=self.element_types_[index],
+                     path_point=self.path_point_)
+
+    def radial_azimuthal_information(self, radii, element_type=None, *,
+                                     n_angles=32, position_columns=(0, 1),
+                                     radial_weights=None, random_state=0):
+        """Split the bits about a probe's position into radius and angle.
+
+        Probes sit on rings (``radii`` × ``n_angles`` evenly spaced angles);
+        with the position uniform in angle and the rings weighted by
+        ``radial_weights`` (default: how often real elements of this type
+        lie nearest to each ring), the chain rule gives
+        I(U; position) = I(U; R) + I(U; Θ | R). Each term is the information
+        of a finite Gaussian mixture of the probes' messages. The elements
+        must be described by their position alone (plus the type column).
+
+        Returns
+        -------
+        Bunch
+            ``total``, ``radial`` and ``azimuthal`` bits, and
+            ``azimuthal_by_radius`` (one value per ring).
+        """
+        check_is_fitted(self)
+        index = self._type_index(element_type)
+        radii = np.asarray(radii, dtype=float).ravel()
+        columns = [c for c in range(self.n_features_in_) if c != self.type_column]
+        if sorted(columns) != sorted(position_columns):
+            raise ValueError(f"The elements have numbers in columns {columns}; the "
+                             "split needs elements described by position_columns "
+                             f"{tuple(position_columns)} alone.")
+        theta = 2 * np.pi * np.arange(n_angles) / n_angles
+        probes = np.zeros((len(radii) * n_angles, self.n_features_in_))
+        probes[:, position_columns[0]] = np.repeat(radii, n_angles) * np.tile(
+            np.cos(theta), len(radii))
+        probes[:, position_columns[1]] = np.repeat(radii, n_angles) * np.tile(
+            np.sin(theta), len(radii))
+        weights = self._ring_weights(radii, index, position_columns, radial_weights)
+        mu, lv = facade.encode_elements(self.network_, self._probe_rows(probes, index),
+                                        index)
+        seed = int(numpy_rng(random_state).integers(2**31 - 1))
+        total = facade.mixture_information(
+            mu, lv, np.repeat(weights, n_angles) / n_angles,
+            n_samples=MIXTURE_SAMPLES, seed=seed)[0]
+        d = mu.shape[-1]
+        rings = facade.mixture_information(
+            mu.reshape(len(radii), n_angles, d), lv.reshape(len(radii), n_angles, d),
+            np.full((len(radii), n_angles), 1.0 / n_angles),
+            n_samples=MIXTURE_SAMPLES, seed=seed)[0]
+        azimuthal = float(np.dot(weights, rings))
+        return Bunch(total=float(total), radial=max(float(total) - azimuthal, 0.0),
+                     azimuthal=azimuthal, azimuthal_by_radius=np.asarray(rings),
+                     radii=radii, radial_weights=weights)
+
+    def _ring_weights(self, radii, index, position_columns, given):
+        if given is not None:
+            w = np.asarray(given, dtype=float).ravel()
+            if w.shape != radii.shape or (w < 0).any() or w.sum() <= 0:
+                raise ValueError("radial_weights must be one non-negative number "
+                                 "per radius, not all 0.")
+            return w / w.sum()
+        refs = self._reference_elements[index][:, list(position_columns)]
+        r = np.hypot(refs[:, 0], refs[:, 1])
+        nearest = np.abs(r[:, None] - radii[None, :]).argmin(axis=1)
+        w = np.bincount(nearest, minlength=len(radii)).astype(float)
+        return w / w.sum()

@@ -1,0 +1,206 @@
+"""The set-valued Distributed IB: shared encoders per element type, a
+permutation-invariant decoder, per-type bits and probe information maps.
+
+``parametrize_with_checks`` does not apply here: every common check feeds
+2-D tables, while these estimators take (n_samples, n_elements, n_features)
+arrays and refuse 2-D input by design. The contract pieces that do apply
+(clone, get_params, pickling, not-fitted errors, bad input) are tested
+below.
+"""
+
+import math
+import pickle
+
+import numpy as np
+import pytest
+import torch
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
+
+from skdib import DistributedIBSetClassifier, DistributedIBSetRegressor
+from skdib._backend.sets._information import probe_bounds
+
+R0 = 1.5
+TINY = dict(n_pretrain_steps=100, n_steps=700, n_checkpoints=8, batch_size=64)
+
+
+def make_sets(n, seed, n_elements=10):
+    """Elements (x, y, type) uniform in a 6 x 6 box, 5-10 per set (NaN padding);
+    y = 1 when a type-1 element lies within R0 of the centre."""
+    rng = np.random.default_rng(seed)
+    pos = rng.uniform(-3, 3, size=(n, n_elements, 2))
+    kind = rng.integers(0, 2, size=(n, n_elements, 1)).astype(float)
+    X = np.concatenate([pos, kind], axis=-1)
+    size = rng.integers(5, n_elements + 1, size=n)
+    X[np.arange(n_elements)[None, :] >= size[:, None]] = np.nan
+    near = (np.hypot(X[..., 0], X[..., 1]) < R0) & (X[..., 2] == 1)
+    return X, near.any(axis=1).astype(int)
+
+
+@pytest.fixture(scope="module")
+def fitted():
+    X, y = make_sets(1200, 0)
+    clf = DistributedIBSetClassifier(type_column=2, random_state=0, **TINY)
+    return clf.fit(X, y)
+
+
+@pytest.fixture(scope="module")
+def test_sets():
+    return make_sets(600, 1)
+
+
+def test_learns_the_set_task(fitted, test_sets):
+    X, y = test_sets
+    assert fitted.score(X, y) >= 0.9
+
+
+def test_element_order_and_padding_change_no_prediction(fitted, test_sets):
+    X, _ = test_sets
+    proba = fitted.predict_proba(X)
+    order = np.random.default_rng(2).permutation(X.shape[1])
+    assert np.abs(fitted.predict_proba(X[:, order]) - proba).max() < 1e-10
+    padded = np.concatenate([np.full((len(X), 3, 3), np.nan), X], axis=1)
+    assert np.abs(fitted.predict_proba(padded) - proba).max() < 1e-10
+
+
+def test_bits_go_to_the_relevant_type_and_respect_their_bounds(fitted):
+    path = fitted.information_path_
+    assert path.feature_names == ("type=0", "type=1")
+    best = fitted.best_point_
+    info = path.information[best]
+    assert info[1] > 1.0 and info[0] < 0.15 * info[1], info
+    lo, up = path.information_lower, path.information_upper
+    assert np.all(lo <= path.information + 1e-12)
+    assert np.all(path.information <= up + 1e-12)
+    assert np.all(up <= path.kl + 1e-9)
+    # bits per set are the elements per set times the bits per element
+    counts = fitted.elements_per_sample_
+    assert np.all((counts > 3) & (counts < 4.5)), counts
+
+
+def compressed_point(est, tolerance=0.02):
+    """The most compressed checkpoint scoring within ``tolerance`` of the best."""
+    score = est.information_path_.score_val
+    return int(np.flatnonzero(score >= score.max() - tolerance)[-1])
+
+
+def test_information_map_is_highest_inside_the_relevant_radius(fitted):
+    # An element outside R0 still tells "not inside": for an ideal encoder its
+    # specific information is log2(1 / P(outside)) > 0, so the map cannot be
+    # 0 outside; inside it is log2(1 / P(inside)), several times more here.
+    grid = np.linspace(-3, 3, 25)
+    gx, gy = np.meshgrid(grid, grid)
+    probes = np.c_[gx.ravel(), gy.ravel(), np.zeros(gx.size)]
+    inside = np.hypot(probes[:, 0], probes[:, 1]) < R0
+    fitted.set_path_point(compressed_point(fitted))
+    try:
+        m1 = fitted.information_map(probes, element_type=1)
+        m0 = fitted.information_map(probes, element_type=0)
+    finally:
+        fitted.set_path_point()
+    assert np.all(m1.lower <= m1.upper)
+    assert m1.information[inside].mean() > 2.5 * m1.information[~inside].mean()
+    # the irrelevant type transmits little anywhere
+    assert m0.information.mean() < 0.25 * m1.information.mean()
+    # the same seed gives the same map
+    fitted.set_path_point(compressed_point(fitted))
+    again = fitted.information_map(probes, element_type=1)
+    fitted.set_path_point()
+    np.testing.assert_array_equal(again.information, m1.information)
+
+
+def test_radial_information_dominates_for_a_radial_task(fitted):
+    fitted.set_path_point(compressed_point(fitted))
+    split = fitted.radial_azimuthal_information(np.linspace(0.1, 3, 12),
+                                                element_type=1, n_angles=16)
+    fitted.set_path_point()
+    assert split.radial > 0.2
+    assert split.azimuthal < 0.35 * split.radial, split
+    assert math.isclose(split.radial + split.azimuthal, split.total, abs_tol=1e-9)
+
+
+def test_probe_bounds_match_the_specific_information_of_separated_clusters():
+    # references: K messages from two far-apart clusters, a quarter in the
+    # first; a probe in the first cluster carries log2(4) = 2 bits, one in
+    # the second log2(4/3)
+    d, k = 4, 400
+    mu_ref = torch.zeros(k, d, dtype=torch.float64)
+    mu_ref[: k // 4, 0] = 40.0
+    lv = torch.full((k, d), -2.0, dtype=torch.float64)
+    probes = torch.zeros(2, d, dtype=torch.float64)
+    probes[0, 0] = 40.0
+    gen = torch.Generator().manual_seed(0)
+    lower, upper = probe_bounds(probes, lv[:2], mu_ref, lv, n_draws=50,
+                                generator=gen)
+    expected = np.array([2.0, math.log2(4 / 3)])
+    assert np.allclose(upper.numpy(), expected, atol=0.02), upper
+    # the lower bound counts the probe among the K + 1 references
+    assert np.all(lower.numpy() <= upper.numpy() + 1e-12)
+    assert np.allclose(lower.numpy(), expected, atol=0.03), lower
+
+
+def test_transformer_decoder_learns_and_ignores_order(test_sets):
+    X, y = make_sets(1200, 3)
+    clf = DistributedIBSetClassifier(type_column=2, decoder="transformer",
+                                     decoder_width=32, decoder_depth=1, n_heads=2,
+                                     random_state=0, information_bounds=False,
+                                     **TINY).fit(X, y)
+    Xt, yt = test_sets
+    assert clf.score(Xt, yt) >= 0.85
+    order = np.random.default_rng(4).permutation(Xt.shape[1])
+    assert np.abs(clf.predict_proba(Xt[:, order]) - clf.predict_proba(Xt)).max() < 1e-9
+
+
+def test_regressor_predicts_a_set_function():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(900, 6, 1))
+    y = X[..., 0].max(axis=1)
+    reg = DistributedIBSetRegressor(random_state=0, **TINY).fit(X[:600], y[:600])
+    assert reg.score(X[600:], y[600:]) > 0.8
+    assert reg.information_path_.feature_names == ("element",)
+
+
+def test_pickle_clone_and_rewind(fitted, test_sets):
+    X, _ = test_sets
+    copy = pickle.loads(pickle.dumps(fitted))
+    np.testing.assert_allclose(copy.predict_proba(X), fitted.predict_proba(X),
+                               atol=1e-12)
+    assert clone(fitted).get_params() == fitted.get_params()
+    last = copy.set_path_point(-1).predict_proba(X)
+    assert np.abs(last - fitted.predict_proba(X)).max() > 1e-3
+    with pytest.raises(NotFittedError):
+        DistributedIBSetClassifier().predict(X)
+
+
+def test_reproducible_with_a_seed(fitted):
+    X, y = make_sets(1200, 0)
+    again = clone(fitted).fit(X, y)
+    np.testing.assert_array_equal(again.information_path_.kl,
+                                  fitted.information_path_.kl)
+
+
+@pytest.mark.parametrize("bad, message", [
+    (np.zeros((5, 3)), "n_elements, n_features"),
+    (np.array([[[0.0, np.nan, 1.0]] * 2] * 4), "some but not all"),
+    (np.full((4, 2, 3), np.nan), "no element"),
+    (np.array([[[0.0, 0.0, 1.0], [np.inf, 0.0, 0.0]]] * 4), "infinite"),
+])
+def test_bad_sets_are_refused(bad, message):
+    with pytest.raises(ValueError, match=message):
+        DistributedIBSetClassifier(type_column=2).fit(bad, np.arange(len(bad)) % 2)
+
+
+def test_bad_use_after_fit_is_refused(fitted, test_sets):
+    X, _ = test_sets
+    unknown = X.copy()
+    unknown[0, 0, 2] = 7.0
+    with pytest.raises(ValueError, match="did not occur in training"):
+        fitted.predict(unknown)
+    with pytest.raises(ValueError, match="Give element_type"):
+        fitted.information_map(np.zeros((3, 3)))
+    with pytest.raises(ValueError, match="not one of the fitted types"):
+        fitted.information_map(np.zeros((3, 3)), element_type=5)
+    with pytest.raises(ValueError, match="probes must have shape"):
+        fitted.information_map(np.zeros((3, 2)), element_type=1)
+    with pytest.raises(ValueError, match="type_column"):
+        DistributedIBSetClassifier(type_column=5).fit(X, np.arange(len(X)) % 2)
