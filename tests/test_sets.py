@@ -204,3 +204,71 @@ def test_bad_use_after_fit_is_refused(fitted, test_sets):
         fitted.information_map(np.zeros((3, 2)), element_type=1)
     with pytest.raises(ValueError, match="type_column"):
         DistributedIBSetClassifier(type_column=5).fit(X, np.arange(len(X)) % 2)
+
+
+def test_information_map_plot_shows_the_informative_disc(fitted):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from skdib.plotting import plot_information_map
+
+    fitted.set_path_point(compressed_point(fitted))
+    try:
+        fig = plot_information_map(fitted, element_type=1, extent=3.0,
+                                   resolution=21, n_batches=8)
+    finally:
+        fitted.set_path_point()
+    result = fig.information_map
+    left, right = fig.axes[0], fig.axes[1]
+    drawn = left.images[0].get_array()
+    radius = np.hypot(result.grid_x, result.grid_y)
+    assert drawn.shape == (21, 21)
+    # the brightest tenth of the map lies inside R0 (plus one grid step)
+    top = drawn >= np.quantile(drawn, 0.9)
+    assert np.all(radius[top] < R0 + 0.3)
+    # the density panel counts every reference element inside the box
+    refs = fitted.element_sample(1)[:, :2]
+    inside_box = np.all(np.abs(refs) <= 3.0, axis=1).sum()
+    assert right.images[0].get_array().sum() == inside_box
+
+
+def test_map_plot_refuses_a_table_model():
+    from skdib import DistributedIBClassifier
+    from skdib.plotting import plot_information_map
+
+    with pytest.raises(TypeError, match="DistributedIBSetClassifier"):
+        plot_information_map(DistributedIBClassifier())
+
+
+def test_position_probes(fitted):
+    probes = fitted.position_probes(np.array([[0.5, -1.0]]), element_type=0)
+    np.testing.assert_array_equal(probes, [[0.5, -1.0, 0.0]])
+    made = fitted.position_probes(
+        np.array([[1.0, 2.0]]), element_type=1,
+        make_probes=lambda p: np.c_[p[:, ::-1], np.zeros(len(p))])
+    np.testing.assert_array_equal(made, [[2.0, 1.0, 1.0]])
+    with pytest.raises(ValueError, match="positions must have shape"):
+        fitted.position_probes(np.zeros(3), element_type=1)
+
+
+def test_nearest_neighbours_matches_a_sort_per_set():
+    from skdib.featurizers import nearest_neighbours
+
+    rng = np.random.default_rng(5)
+    X = np.concatenate([rng.normal(size=(30, 12, 2)),
+                        rng.integers(0, 2, size=(30, 12, 1))], axis=-1)
+    sizes = rng.integers(1, 13, size=30)
+    for i, m in enumerate(sizes):
+        X[i, m:] = np.nan
+        X[i] = X[i, rng.permutation(12)]
+    out = nearest_neighbours(X, n_neighbors=8)
+    assert out.shape == (30, 8, 3)
+    for i in range(30):
+        real = X[i][~np.isnan(X[i]).all(axis=1)]
+        want = real[np.argsort(np.hypot(real[:, 0], real[:, 1]), kind="stable")][:8]
+        np.testing.assert_array_equal(out[i, :len(want)], want)
+        assert np.isnan(out[i, len(want):]).all()
+    wide = nearest_neighbours(X, n_neighbors=15)
+    assert wide.shape == (30, 15, 3) and np.isnan(wide[:, 12:]).all()
+    with pytest.raises(ValueError, match="positive int"):
+        nearest_neighbours(X, n_neighbors=0)

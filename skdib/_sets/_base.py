@@ -62,6 +62,7 @@ class BaseSetDIB(InformationMapMixin, PersistenceMixin, BaseEstimator):
         "encoder_hidden": [tuple, list],
         "embedding_dim": [Interval(Integral, 1, None, closed="left")],
         "decoder": [StrOptions({"deepsets", "transformer"})],
+        "pooling": [StrOptions({"sum", "mean"})],
         "decoder_width": [Interval(Integral, 1, None, closed="left")],
         "decoder_depth": [Interval(Integral, 1, None, closed="left")],
         "n_heads": [Interval(Integral, 1, None, closed="left")],
@@ -86,7 +87,8 @@ class BaseSetDIB(InformationMapMixin, PersistenceMixin, BaseEstimator):
     }
 
     def __init__(self, *, type_column=None, encoder_hidden=(64, 64),
-                 embedding_dim=8, decoder="deepsets", decoder_width=64,
+                 embedding_dim=8, decoder="deepsets", pooling="sum",
+                 decoder_width=64,
                  decoder_depth=2, n_heads=4, activation="relu",
                  fourier_frequencies=None, beta_start=1e-4, beta_end=1.0,
                  n_pretrain_steps=300, n_steps=2000, n_checkpoints=20,
@@ -98,6 +100,7 @@ class BaseSetDIB(InformationMapMixin, PersistenceMixin, BaseEstimator):
         self.encoder_hidden = encoder_hidden
         self.embedding_dim = embedding_dim
         self.decoder = decoder
+        self.pooling = pooling
         self.decoder_width = decoder_width
         self.decoder_depth = decoder_depth
         self.n_heads = n_heads
@@ -201,7 +204,9 @@ class BaseSetDIB(InformationMapMixin, PersistenceMixin, BaseEstimator):
             embedding_dim=self.embedding_dim, decoder=self.decoder,
             decoder_width=self.decoder_width, decoder_depth=self.decoder_depth,
             n_heads=self.n_heads, activation=self.activation, head=data["head"],
-            n_outputs=data["n_outputs"])
+            n_outputs=data["n_outputs"],
+            set_size=(float(element_counts(X_tr, None, None)[0])
+                      if self.pooling == "sum" else None))
 
     def _train_config(self, progress):
         return facade.TrainConfig(

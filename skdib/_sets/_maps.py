@@ -108,7 +108,8 @@ class InformationMapMixin:
 
     def radial_azimuthal_information(self, radii, element_type=None, *,
                                      n_angles=32, position_columns=(0, 1),
-                                     radial_weights=None, random_state=0):
+                                     make_probes=None, radial_weights=None,
+                                     random_state=0):
         """Split the bits about a probe's position into radius and angle.
 
         Probes sit on rings (``radii`` × ``n_angles`` evenly spaced angles);
@@ -116,8 +117,8 @@ class InformationMapMixin:
         ``radial_weights`` (default: how often real elements of this type
         lie nearest to each ring), the chain rule gives
         I(U; position) = I(U; R) + I(U; Θ | R). Each term is the information
-        of a finite Gaussian mixture of the probes' messages. The elements
-        must be described by their position alone (plus the type column).
+        of a finite Gaussian mixture of the probes' messages. Probes are made
+        by :meth:`position_probes` (``position_columns``, ``make_probes``).
 
         Returns
         -------
@@ -128,20 +129,13 @@ class InformationMapMixin:
         check_is_fitted(self)
         index = self._type_index(element_type)
         radii = np.asarray(radii, dtype=float).ravel()
-        columns = [c for c in range(self.n_features_in_) if c != self.type_column]
-        if sorted(columns) != sorted(position_columns):
-            raise ValueError(f"The elements have numbers in columns {columns}; the "
-                             "split needs elements described by position_columns "
-                             f"{tuple(position_columns)} alone.")
         theta = 2 * np.pi * np.arange(n_angles) / n_angles
-        probes = np.zeros((len(radii) * n_angles, self.n_features_in_))
-        probes[:, position_columns[0]] = np.repeat(radii, n_angles) * np.tile(
-            np.cos(theta), len(radii))
-        probes[:, position_columns[1]] = np.repeat(radii, n_angles) * np.tile(
-            np.sin(theta), len(radii))
+        positions = np.stack([np.outer(radii, np.cos(theta)).ravel(),
+                              np.outer(radii, np.sin(theta)).ravel()], axis=1)
+        probes = self.position_probes(positions, element_type, position_columns,
+                                      make_probes)
         weights = self._ring_weights(radii, index, position_columns, radial_weights)
-        mu, lv = facade.encode_elements(self.network_, self._probe_rows(probes, index),
-                                        index)
+        mu, lv = facade.encode_elements(self.network_, probes, index)
         seed = int(numpy_rng(random_state).integers(2**31 - 1))
         total = facade.mixture_information(
             mu, lv, np.repeat(weights, n_angles) / n_angles,
@@ -155,6 +149,40 @@ class InformationMapMixin:
         return Bunch(total=float(total), radial=max(float(total) - azimuthal, 0.0),
                      azimuthal=azimuthal, azimuthal_by_radius=np.asarray(rings),
                      radii=radii, radial_weights=weights)
+
+    def position_probes(self, positions, element_type=None,
+                        position_columns=(0, 1), make_probes=None):
+        """Element rows of probes at 2-D ``positions`` (n_probes, 2).
+
+        ``make_probes(positions)``, when given, returns the rows (e.g. with
+        derived numbers such as the radius). Otherwise the elements must be
+        described by their position alone: it goes into
+        ``position_columns`` and the type column holds ``element_type``.
+        """
+        check_is_fitted(self)
+        index = self._type_index(element_type)
+        positions = np.asarray(positions, dtype=float)
+        if positions.ndim != 2 or positions.shape[1] != 2:
+            raise ValueError(f"positions must have shape (n_probes, 2); got "
+                             f"{positions.shape}.")
+        if make_probes is not None:
+            return self._probe_rows(make_probes(positions), index)
+        columns = [c for c in range(self.n_features_in_) if c != self.type_column]
+        if sorted(columns) != sorted(position_columns):
+            raise ValueError(
+                f"The elements have numbers in columns {columns}; probes from "
+                f"positions alone need elements described by position_columns "
+                f"{tuple(position_columns)} only. Pass make_probes to build "
+                "the other numbers from a position.")
+        probes = np.zeros((len(positions), self.n_features_in_))
+        probes[:, list(position_columns)] = positions
+        return self._probe_rows(probes, index)
+
+    def element_sample(self, element_type=None):
+        """The validation elements of one type that the probes are compared
+        with (at most 4096, drawn once at fit), shape (m, n_features)."""
+        check_is_fitted(self)
+        return self._reference_elements[self._type_index(element_type)].copy()
 
     def _ring_weights(self, radii, index, position_columns, given):
         if given is not None:

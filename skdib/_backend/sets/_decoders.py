@@ -13,33 +13,43 @@ from skdib._backend.dib._layers import hidden_stack, make_activation
 __all__ = ["DECODERS", "DeepSetsDecoder", "SetTransformerDecoder", "make_set_decoder"]
 
 
-def masked_mean(h, mask):
-    """Mean of ``h`` (batch, n, width) over the elements where ``mask`` holds."""
+def masked_pool(h, mask, set_size):
+    """Pool ``h`` (batch, n, width) over the elements where ``mask`` holds.
+
+    ``set_size`` None: the mean over the set. A number: the sum divided by
+    that fixed number (the typical set size), which keeps how many elements
+    of a kind a set has (a mean forgets it) at a scale near 1.
+    """
     weights = mask.to(h.dtype).unsqueeze(-1)
-    return (h * weights).sum(dim=1) / weights.sum(dim=1).clamp_min(1.0)
+    total = (h * weights).sum(dim=1)
+    if set_size is None:
+        return total / weights.sum(dim=1).clamp_min(1.0)
+    return total / set_size
 
 
 class DeepSetsDecoder(nn.Module):
-    """rho(mean_e phi(u_e)): an MLP per element, a masked mean, an MLP."""
+    """rho(pool_e phi(u_e)): an MLP per element, a masked pool, an MLP."""
 
-    def __init__(self, dim, width, depth, activation):
+    def __init__(self, dim, width, depth, activation, set_size=None):
         super().__init__()
         self.phi = hidden_stack(dim, (width,) * max(depth, 1), activation)
         self.rho = hidden_stack(width, (width,), activation)
+        self.set_size = set_size
 
     def forward(self, u, mask):
-        return self.rho(masked_mean(self.phi(u), mask))
+        return self.rho(masked_pool(self.phi(u), mask, self.set_size))
 
 
 class SetTransformerDecoder(nn.Module):
-    """Self-attention blocks over the elements, then a masked mean.
+    """Self-attention blocks over the elements, then a masked pool.
 
     Pre-norm transformer blocks (no positional encoding, so the order of the
     elements cannot matter), full self-attention among the existing elements.
     """
 
-    def __init__(self, dim, width, depth, activation, n_heads):
+    def __init__(self, dim, width, depth, activation, n_heads, set_size=None):
         super().__init__()
+        self.set_size = set_size
         if width % n_heads:
             raise ValueError(f"decoder_width ({width}) must be a multiple of "
                              f"n_heads ({n_heads}).")
@@ -53,16 +63,17 @@ class SetTransformerDecoder(nn.Module):
 
     def forward(self, u, mask):
         h = self.blocks(self.embed(u), src_key_padding_mask=~mask)
-        return self.norm(masked_mean(h, mask))
+        return self.norm(masked_pool(h, mask, self.set_size))
 
 
 DECODERS = ("deepsets", "transformer")
 
 
-def make_set_decoder(kind, dim, width, depth, activation, n_heads):
-    """The decoder called ``kind`` (one of :data:`DECODERS`)."""
+def make_set_decoder(kind, dim, width, depth, activation, n_heads, set_size=None):
+    """The decoder called ``kind`` (one of :data:`DECODERS`); ``set_size``
+    as in :func:`masked_pool`."""
     if kind == "deepsets":
-        return DeepSetsDecoder(dim, width, depth, activation)
+        return DeepSetsDecoder(dim, width, depth, activation, set_size)
     if kind == "transformer":
-        return SetTransformerDecoder(dim, width, depth, activation, n_heads)
+        return SetTransformerDecoder(dim, width, depth, activation, n_heads, set_size)
     raise ValueError(f"Unknown set decoder {kind!r}; expected one of {DECODERS}.")

@@ -49,12 +49,16 @@ class SetIBNet(nn.Module):
     head : {'categorical', 'gaussian'}
     n_outputs : int
     head_options : dict, optional
+    set_size : float, optional
+        None: the decoder pools by the mean over each set; a number: by the
+        sum over the set divided by it (see
+        :func:`~skdib._backend.sets._decoders.masked_pool`).
     """
 
     def __init__(self, n_features, type_column, type_values, center, scale,
                  frequencies, encoder_hidden, embedding_dim, decoder,
                  decoder_width, decoder_depth, n_heads, activation, head,
-                 n_outputs, head_options=None):
+                 n_outputs, head_options=None, set_size=None):
         super().__init__()
         columns = [c for c in range(n_features) if c != type_column]
         self.type_column = type_column
@@ -71,7 +75,8 @@ class SetIBNet(nn.Module):
         self.encoder = BatchedMLP(self.n_channels, n_in, encoder_hidden,
                                   2 * embedding_dim, activation)
         self.decoder = make_set_decoder(decoder, embedding_dim, decoder_width,
-                                        decoder_depth, activation, n_heads)
+                                        decoder_depth, activation, n_heads,
+                                        set_size)
         self.head = make_head(head, decoder_width, n_outputs, **(head_options or {}))
 
     def membership(self, x):

@@ -1,0 +1,106 @@
+"""Where in an element's space the set model's information lives: a map."""
+
+import numpy as np
+
+__all__ = ["plot_information_map"]
+
+
+def _check_set_estimator(est):
+    if not hasattr(est, "information_map") or not hasattr(est, "position_probes"):
+        raise TypeError(
+            "plot_information_map needs a fitted DistributedIBSetClassifier or "
+            f"DistributedIBSetRegressor, got {type(est).__name__}.")
+
+
+def plot_information_map(est, element_type=None, *, extent=None, resolution=41,
+                         position_columns=(0, 1), make_probes=None,
+                         quantity="information", n_references=512, n_batches=16,
+                         random_state=0, cmap="magma", figure=None):
+    """Bits per probe element over a 2-D neighbourhood, beside the density.
+
+    The view of Fig. 4 (b-d) of the information-decomposition paper. Left:
+    :meth:`~skdib.DistributedIBSetClassifier.information_map` on a square
+    grid of probe positions (a hypothetical element of ``element_type`` at
+    each point), at the model's current path point. Right, on the same axes:
+    where the real elements of that type lie (a 2-D histogram of the
+    validation elements the probes are compared with). Informative regions
+    that hold few elements show up as bright areas on the left over sparse
+    areas on the right.
+
+    Parameters
+    ----------
+    est : fitted DistributedIBSetClassifier or DistributedIBSetRegressor
+    element_type : number, optional
+        Required when the model has several element types.
+    extent : float or (xmin, xmax, ymin, ymax), optional
+        The square ``[-extent, extent]^2`` or a box. Default: the range of
+        the real elements' positions.
+    resolution : int, default=41
+        Grid points per side.
+    position_columns, make_probes :
+        How a position becomes an element row; see
+        :meth:`~skdib.DistributedIBSetClassifier.position_probes`.
+    quantity : {'information', 'lower', 'upper', 'kl'}, default='information'
+        Which per-probe value to draw (bits).
+    n_references, n_batches, random_state :
+        Passed to ``information_map``.
+    cmap : str, default='magma'
+    figure : matplotlib Figure, optional
+        Drawn into (two panels); a new one by default.
+
+    Returns
+    -------
+    figure : matplotlib.figure.Figure
+        With the map values in ``figure.information_map`` (the Bunch of
+        ``information_map`` plus ``grid_x`` and ``grid_y``).
+    """
+    _check_set_estimator(est)
+    if quantity not in ("information", "lower", "upper", "kl"):
+        raise ValueError(f"quantity must be 'information', 'lower', 'upper' or "
+                         f"'kl', got {quantity!r}.")
+    refs = est.element_sample(element_type)[:, list(position_columns)]
+    box = _box(extent, refs)
+    gx, gy = np.meshgrid(np.linspace(box[0], box[1], resolution),
+                         np.linspace(box[2], box[3], resolution))
+    probes = est.position_probes(np.c_[gx.ravel(), gy.ravel()], element_type,
+                                 position_columns, make_probes)
+    result = est.information_map(probes, element_type, n_references=n_references,
+                                 n_batches=n_batches, random_state=random_state)
+    result.grid_x, result.grid_y = gx, gy
+    if figure is None:
+        import matplotlib.pyplot as plt
+
+        figure = plt.figure(figsize=(9, 4), layout="constrained")
+    left, right = figure.subplots(1, 2, sharex=True, sharey=True)
+    values = getattr(result, quantity).reshape(gx.shape)
+    image = left.imshow(values, origin="lower", extent=box, cmap=cmap,
+                        aspect="equal")
+    figure.colorbar(image, ax=left, label=f"{quantity} per probe (bits)")
+    left.set_title(f"bits per element, type {result.element_type:g}")
+    counts, _, _ = np.histogram2d(refs[:, 1], refs[:, 0], bins=resolution,
+                                  range=[box[2:], box[:2]])
+    dens = right.imshow(counts, origin="lower", extent=box, cmap="Greys",
+                        aspect="equal")
+    figure.colorbar(dens, ax=right, label="elements per bin")
+    right.set_title("where the elements lie")
+    for ax in (left, right):
+        ax.set_xlabel("x")
+    left.set_ylabel("y")
+    figure.information_map = result
+    return figure
+
+
+def _box(extent, refs):
+    if extent is None:
+        reach = float(np.abs(refs).max()) if len(refs) else 1.0
+        return (-reach, reach, -reach, reach)
+    if np.ndim(extent) == 0:
+        e = float(extent)
+        if not e > 0:
+            raise ValueError(f"extent must be positive, got {extent!r}.")
+        return (-e, e, -e, e)
+    box = tuple(float(v) for v in extent)
+    if len(box) != 4 or not (box[0] < box[1] and box[2] < box[3]):
+        raise ValueError("extent must be a positive number or (xmin, xmax, ymin, "
+                         f"ymax) with min < max; got {extent!r}.")
+    return box
