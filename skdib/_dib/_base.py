@@ -11,9 +11,10 @@ from sklearn.utils.validation import check_is_fitted
 from skdib._backend import facade
 from skdib._dib._inputs import InputMixin, normalise_weights
 from skdib._dib._inspection import InspectionMixin, default_channel_values
-from skdib._dib._path import DEFAULT_SELECTION_RULE, path_from_record
+from skdib._dib._path import path_from_record
 from skdib._dib._persistence import PersistenceMixin
 from skdib._dib._resume import ResumableSweepMixin
+from skdib._dib._rewind import RewindMixin
 from skdib._dib._split import (
     check_target_variation,
     split_validation,
@@ -25,7 +26,7 @@ from skdib._utils._random import numpy_rng
 __all__ = ["BaseDistributedIB"]
 
 class BaseDistributedIB(PersistenceMixin, ResumableSweepMixin, SweepSetupMixin,
-                        InspectionMixin,
+                        RewindMixin, InspectionMixin,
                         InputMixin, TransformerMixin, BaseEstimator):
     """Common fit / path / rewind / transform logic; see the subclasses."""
 
@@ -260,52 +261,6 @@ class BaseDistributedIB(PersistenceMixin, ResumableSweepMixin, SweepSetupMixin,
             self.path_point_ = self.information_path_.n_points - 1
         else:
             self.set_path_point(self.best_point_)
-
-    # -- the path -------------------------------------------------------
-    def _selection_rule(self):
-        """The rule of :meth:`InformationPath.select_point` behind ``best_point_``."""
-        return (DEFAULT_SELECTION_RULE if self.select_point == "auto"
-                else self.select_point)
-
-    def set_path_point(self, index=None, *, beta=None, total_information=None):
-        """Rewind the model to a checkpoint of the information path.
-
-        Give exactly one of ``index``, ``beta`` (nearest on a log scale) or
-        ``total_information`` (nearest total in bits). ``index=None`` with no
-        other argument returns to the default point, ``best_point_``.
-
-        Returns
-        -------
-        self : object
-        """
-        check_is_fitted(self)
-        path = self.information_path_
-        given = sum(v is not None for v in (index, beta, total_information))
-        if given > 1:
-            raise ValueError("Give only one of index, beta or total_information.")
-        if given == 0:
-            index = self.best_point_
-        elif index is None:
-            index = path.nearest_point(beta=beta, total_information=total_information)
-        if isinstance(index, bool) or not isinstance(index, Integral):
-            raise TypeError(f"index must be an int, got {index!r}.")
-        if not -path.n_points <= index < path.n_points:
-            raise ValueError(
-                f"index {index} is out of range for a path of {path.n_points} points."
-            )
-        index = int(index) % path.n_points
-        if self._snapshots is None:
-            if index != path.n_points - 1:
-                raise ValueError(
-                    "This model was fitted with keep_snapshots=False, so only the "
-                    "last path point is available."
-                )
-            state = self._final_state
-        else:
-            state = self._snapshots[index]
-        facade.load_state(self.network_, state)
-        self.path_point_ = index
-        return self
 
     # -- inference ------------------------------------------------------
     def _validated(self, X):

@@ -10,8 +10,9 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from skdib._backend import facade
-from skdib._dib._path import DEFAULT_SELECTION_RULE, path_from_record
+from skdib._dib._path import path_from_record
 from skdib._dib._persistence import PersistenceMixin
+from skdib._dib._rewind import RewindMixin
 from skdib._dib._settings import (
     BOUNDS_BATCH_SIZE,
     BOUNDS_N_BATCHES,
@@ -54,7 +55,7 @@ def per_set_path(path, counts):
         information_upper=times(path.information_upper))
 
 
-class BaseSetDIB(InformationMapMixin, PersistenceMixin, BaseEstimator):
+class BaseSetDIB(InformationMapMixin, RewindMixin, PersistenceMixin, BaseEstimator):
     """Common fit / path / rewind logic of the set estimators."""
 
     _parameter_constraints = {
@@ -260,8 +261,7 @@ class BaseSetDIB(InformationMapMixin, PersistenceMixin, BaseEstimator):
             reference_elements(X_val, self.type_column, types, i, draw_seed(rng))
             for i in range(len(types))]
         self.best_point_ = self.information_path_.select_point(
-            DEFAULT_SELECTION_RULE if self.select_point == "auto"
-            else self.select_point)
+            self._selection_rule())
         if self._snapshots is None:
             self.path_point_ = self.information_path_.n_points - 1
         else:
@@ -275,28 +275,6 @@ class BaseSetDIB(InformationMapMixin, PersistenceMixin, BaseEstimator):
         check_is_fitted(self)
         return (self.information_path_.information
                 / np.maximum(self.elements_per_sample_, 1e-12)[None, :])
-
-    def set_path_point(self, index=None):
-        """Rewind the model to checkpoint ``index`` (None: ``best_point_``)."""
-        check_is_fitted(self)
-        n_points = self.information_path_.n_points
-        index = self.best_point_ if index is None else index
-        if isinstance(index, bool) or not isinstance(index, Integral):
-            raise TypeError(f"index must be an int, got {index!r}.")
-        if not -n_points <= index < n_points:
-            raise ValueError(f"index {index} is out of range for a path of "
-                             f"{n_points} points.")
-        index = int(index) % n_points
-        if self._snapshots is None:
-            if index != n_points - 1:
-                raise ValueError("This model was fitted with keep_snapshots=False, "
-                                 "so only the last path point is available.")
-            state = self._final_state
-        else:
-            state = self._snapshots[index]
-        facade.load_state(self.network_, state)
-        self.path_point_ = index
-        return self
 
     # -- inference ------------------------------------------------------
     def _validated(self, X):

@@ -115,7 +115,8 @@ class InformationMapMixin:
         Probes sit on rings (``radii`` × ``n_angles`` evenly spaced angles);
         with the position uniform in angle and the rings weighted by
         ``radial_weights`` (default: how often real elements of this type
-        lie nearest to each ring), the chain rule gives
+        lie nearest to each ring, read from their ``position_columns``;
+        required with ``make_probes``), the chain rule gives
         I(U; position) = I(U; R) + I(U; Θ | R). Each term is the information
         of a finite Gaussian mixture of the probes' messages. Probes are made
         by :meth:`position_probes` (``position_columns``, ``make_probes``).
@@ -134,7 +135,8 @@ class InformationMapMixin:
                               np.outer(radii, np.sin(theta)).ravel()], axis=1)
         probes = self.position_probes(positions, element_type, position_columns,
                                       make_probes)
-        weights = self._ring_weights(radii, index, position_columns, radial_weights)
+        weights = self._ring_weights(radii, index, position_columns, radial_weights,
+                                     make_probes)
         mu, lv = facade.encode_elements(self.network_, probes, index)
         seed = int(numpy_rng(random_state).integers(2**31 - 1))
         total = facade.mixture_information(
@@ -184,13 +186,16 @@ class InformationMapMixin:
         check_is_fitted(self)
         return self._reference_elements[self._type_index(element_type)].copy()
 
-    def _ring_weights(self, radii, index, position_columns, given):
+    def _ring_weights(self, radii, index, position_columns, given, make_probes):
         if given is not None:
             w = np.asarray(given, dtype=float).ravel()
             if w.shape != radii.shape or (w < 0).any() or w.sum() <= 0:
                 raise ValueError("radial_weights must be one non-negative number "
                                  "per radius, not all 0.")
             return w / w.sum()
+        if make_probes is not None:
+            raise ValueError("With make_probes the elements' positions are not "
+                             "known; pass radial_weights (one per radius).")
         refs = self._reference_elements[index][:, list(position_columns)]
         r = np.hypot(refs[:, 0], refs[:, 1])
         nearest = np.abs(r[:, None] - radii[None, :]).argmin(axis=1)

@@ -9,9 +9,10 @@ keeps the nearest particles of each as a set for the set-valued estimators.
 """
 
 from skdib.featurizers._descriptors import KA_EPSILON, KA_SIGMA, particle_descriptors
-from skdib.featurizers._nearest import nearest_neighbours
+from skdib.featurizers._nearest import nearest_neighbours, polar_features
 from skdib.featurizers._radial import RadialStructureFunctions
 from skdib.featurizers._rdf import radial_distribution
 
 __all__ = ["KA_EPSILON", "KA_SIGMA", "RadialStructureFunctions",
-           "nearest_neighbours", "particle_descriptors", "radial_distribution"]
+           "nearest_neighbours", "particle_descriptors", "polar_features",
+           "radial_distribution"]

@@ -6,7 +6,7 @@ import numpy as np
 
 from skdib.featurizers._radial import _as_neighbourhoods, _check_rows
 
-__all__ = ["nearest_neighbours"]
+__all__ = ["nearest_neighbours", "polar_features"]
 
 
 def nearest_neighbours(X, n_neighbors=50, types=(0, 1)):
@@ -54,3 +54,39 @@ def nearest_neighbours(X, n_neighbors=50, types=(0, 1)):
         pad = np.full((len(X), n_neighbors - out.shape[1], 3), np.nan)
         out = np.concatenate([out, pad], axis=1)
     return out
+
+
+def polar_features(X):
+    """Each particle as (unit vector x, unit vector y, distance, type).
+
+    Positions (dx, dy) relative to the centre become the direction and the
+    distance, the numbers the paper's per-particle encoder was given besides
+    the position (SI, "Per-particle measurement scheme"); a shell of the
+    neighbourhood is then a threshold on one number. Padding rows stay NaN;
+    a particle at the centre itself gets direction (0, 0).
+
+    Parameters
+    ----------
+    X : array-like of shape (..., 3)
+        (dx, dy, type) per particle: neighbourhoods (n_samples, n, 3) or
+        probe rows (n_probes, 3).
+
+    Returns
+    -------
+    ndarray of shape (..., 4)
+
+    Examples
+    --------
+    >>> from skdib.featurizers import polar_features
+    >>> polar_features([[3.0, 4.0, 1.0]])
+    array([[0.6, 0.8, 5. , 1. ]])
+    """
+    X = np.asarray(X, dtype=np.float64)
+    if X.shape[-1] != 3:
+        raise ValueError(f"Particles must be (dx, dy, type) rows; got shape "
+                         f"{X.shape}.")
+    r = np.hypot(X[..., 0], X[..., 1])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        unit = np.where(r[..., None] > 0, X[..., :2] / r[..., None], 0.0)
+    unit[np.isnan(r)] = np.nan
+    return np.concatenate([unit, r[..., None], X[..., 2:]], axis=-1)

@@ -14,6 +14,7 @@ def _check_set_estimator(est):
 
 def plot_information_map(est, element_type=None, *, extent=None, resolution=41,
                          position_columns=(0, 1), make_probes=None,
+                         positions_of=None,
                          quantity="information", n_references=512, n_batches=16,
                          random_state=0, cmap="magma", figure=None):
     """Bits per probe element over a 2-D neighbourhood, beside the density.
@@ -40,6 +41,10 @@ def plot_information_map(est, element_type=None, *, extent=None, resolution=41,
     position_columns, make_probes :
         How a position becomes an element row; see
         :meth:`~skdib.DistributedIBSetClassifier.position_probes`.
+    positions_of : callable, optional
+        Element rows to 2-D positions, for the density panel (needed when
+        the elements are described by other numbers than their position;
+        default: their ``position_columns``).
     quantity : {'information', 'lower', 'upper', 'kl'}, default='information'
         Which per-probe value to draw (bits).
     n_references, n_batches, random_state :
@@ -58,7 +63,9 @@ def plot_information_map(est, element_type=None, *, extent=None, resolution=41,
     if quantity not in ("information", "lower", "upper", "kl"):
         raise ValueError(f"quantity must be 'information', 'lower', 'upper' or "
                          f"'kl', got {quantity!r}.")
-    refs = est.element_sample(element_type)[:, list(position_columns)]
+    sample = est.element_sample(element_type)
+    refs = (sample[:, list(position_columns)] if positions_of is None
+            else np.asarray(positions_of(sample), dtype=float))
     box = _box(extent, refs)
     gx, gy = np.meshgrid(np.linspace(box[0], box[1], resolution),
                          np.linspace(box[2], box[3], resolution))

@@ -1,0 +1,198 @@
+"""
+Information per particle in a sheared glass
+===========================================
+
+The glass study of the information-decomposition paper (Fig. 4) reads the
+same neighbourhoods in a second basis. Instead of 100 radial densities, each
+of the 50 particles nearest to the centre is compressed on its own, by one
+encoder per particle type shared by all particles of that type, and a
+permutation-invariant decoder predicts the rearrangement from the set of
+compressed particles (:class:`~skdib.DistributedIBSetClassifier`). The
+information per particle, probed with hypothetical particles placed on a
+grid, then maps *where* in the neighbourhood the predictive information
+lives, with no radial structure imposed.
+
+Each particle enters as its direction (a unit vector), its distance to the
+centre and its type (:func:`~skdib.featurizers.polar_features`), so that a
+shell of the neighbourhood is a threshold on one number; the distance also
+passes through a few Fourier features. We
+
+1. cross-validate the per-particle model, the radial-density Distributed IB
+   and a linear SVM on the **same grouped folds** (no glass on both sides);
+2. draw the information per particle over the neighbourhood beside the
+   particle density, and the bits per unit area against the distance;
+3. split the information about a particle's position into its radial and
+   its azimuthal part.
+
+The settings below run in minutes on a laptop CPU. ``PAPER_SCALE`` holds the
+paper's architecture and schedule for a GPU.
+"""
+
+# %%
+# Data: the nearest particles of every neighbourhood
+# --------------------------------------------------
+import os
+
+import matplotlib.pyplot as plt
+import numpy as np
+from sklearn.base import clone
+
+from skdib import DistributedIBClassifier, DistributedIBSetClassifier
+from skdib.compare import cross_validate_path, linear_svm_baseline
+from skdib.datasets import load_sheared_glass
+from skdib.featurizers import (
+    RadialStructureFunctions,
+    nearest_neighbours,
+    polar_features,
+)
+from skdib.plotting import plot_information_map
+
+FAST = os.environ.get("SKDIB_EXAMPLES_FAST") == "1"
+PROTOCOLS = ("gradual", "rapid")
+N_FOLDS = 3 if FAST else 5
+TYPE_A, TYPE_B = 0.0, 1.0
+
+glasses = {p: load_sheared_glass(p) for p in PROTOCOLS}
+sets = {p: polar_features(nearest_neighbours(g.data, n_neighbors=50))
+        for p, g in glasses.items()}
+rsf = RadialStructureFunctions().fit(glasses["gradual"].data)
+densities = {p: rsf.transform(g.data) for p, g in glasses.items()}
+
+# The per-particle model: columns (unit x, unit y, distance, type).
+per_particle = DistributedIBSetClassifier(
+    type_column=3, fourier_frequencies=[1.0, 2.0, 4.0], learning_rate=3e-3,
+    beta_start=1e-5, beta_end=0.1,
+    n_pretrain_steps=300 if FAST else 1000, n_steps=600 if FAST else 3000,
+    n_checkpoints=8 if FAST else 15, random_state=0)
+
+# The paper's setting (SI, "Per-particle measurement scheme"), for a GPU:
+# encoders 2 x 128 to 32 dimensions, a transformer of 6 blocks and 12 heads,
+# 25,000 steps of 32 neighbourhoods at 1e-4, beta from 2e-6 to 0.2. (Here the
+# heads split decoder_width; the paper's heads had key dimension 128 each,
+# its leaky ReLU slope 0.1 and a learning-rate warm-up.)
+PAPER_SCALE = dict(
+    encoder_hidden=(128, 128), embedding_dim=32, activation="leaky_relu",
+    decoder="transformer", decoder_width=384, decoder_depth=6, n_heads=12,
+    n_pretrain_steps=0, n_steps=25_000, batch_size=32, learning_rate=1e-4,
+    beta_start=2e-6, beta_end=0.2, device="cuda")
+
+radial = DistributedIBClassifier(
+    encoder_hidden=(32,), embedding_dim=4, decoder_hidden=(64, 64),
+    batch_size=128, beta_start=1e-5, beta_end=2.0,
+    n_pretrain_steps=200 if FAST else 1000, n_steps=800 if FAST else 5000,
+    n_checkpoints=12 if FAST else 30)
+
+# %%
+# Three models on the same folds
+# ------------------------------
+# ``cross_validate_path`` fixes the grouped folds; the per-particle model is
+# fitted on each fold's training glasses with the held-out fold as its
+# validation set, so every checkpoint carries a cross-validated accuracy.
+svm, radial_cv, particle_scores, particle_fits = {}, {}, {}, {}
+for p, g in glasses.items():
+    radial_cv[p] = cross_validate_path(radial, densities[p], g.target,
+                                       cv=N_FOLDS, groups=g.groups,
+                                       random_state=0)
+    svm[p] = linear_svm_baseline(densities[p], g.target, Cs=np.logspace(-4, 1, 6),
+                                 cv=radial_cv[p].folds, random_state=0)
+    scores, fits = [], []
+    for train, test in radial_cv[p].folds:
+        fit = clone(per_particle).fit(sets[p][train], g.target[train],
+                                      X_val=sets[p][test], y_val=g.target[test])
+        scores.append(fit.information_path_.score_val)
+        fits.append(fit)
+    particle_scores[p] = np.mean(scores, axis=0)
+    particle_fits[p] = fits
+
+fig, axes = plt.subplots(1, 2, figsize=(10, 3.6), sharey=True,
+                         layout="constrained")
+for ax, p in zip(axes, PROTOCOLS, strict=True):
+    path = particle_fits[p][0].information_path_
+    ax.plot(path.beta, particle_scores[p], "o-", label="per-particle DIB")
+    ax.plot(radial_cv[p].beta, radial_cv[p].mean_score, label="radial-density DIB")
+    ax.axhline(svm[p].best_score, color="black", ls=":", label="linear SVM")
+    ax.set_xscale("log")
+    ax.set_xlabel("β")
+    ax.set_title(f"{p} quench")
+axes[0].set_ylabel("cross-validated accuracy")
+axes[0].legend(loc="lower left", fontsize="small")
+
+print(f"{'protocol':8s} {'SVM':>6s} {'radial DIB':>10s} {'per-particle':>12s}")
+for p in PROTOCOLS:
+    print(f"{p:8s} {svm[p].best_score:6.3f} {radial_cv[p].best_score:10.3f} "
+          f"{particle_scores[p].max():12.3f}")
+
+# %%
+# Where the information lives
+# ---------------------------
+# One fold's per-particle model at its default point, probed with a particle
+# of each type at every point of a grid around the centre (left), beside
+# where the particles of that type actually are (right).
+
+
+def probes_of_type(kind):
+    """Probe rows (unit x, unit y, distance, type) from 2-D positions."""
+    return lambda positions: polar_features(
+        np.c_[positions, np.full(len(positions), kind)])
+
+
+def positions(rows):
+    """2-D positions back from (unit x, unit y, distance, type) rows."""
+    return rows[:, :2] * rows[:, 2:3]
+
+
+est = particle_fits["gradual"][0]
+for kind, name in ((TYPE_A, "A"), (TYPE_B, "B")):
+    fig = plot_information_map(est, element_type=kind, extent=4.0,
+                               resolution=25 if FAST else 51,
+                               make_probes=probes_of_type(kind),
+                               positions_of=positions,
+                               n_batches=8 if FAST else 32)
+    fig.suptitle(f"gradual quench, type-{name} particles")
+
+# %%
+# Bits per unit area against the distance
+# ---------------------------------------
+# The bits per particle at distance r (averaged over directions) times the
+# number of particles per unit area there: how much of the neighbourhood's
+# information each ring holds. The densest shells are not automatically the
+# most informative ones.
+radii = np.linspace(0.6, 4.0, 18 if FAST else 35)
+angles = np.linspace(0, 2 * np.pi, 16, endpoint=False)
+ring = np.stack([np.outer(radii, np.cos(angles)).ravel(),
+                 np.outer(radii, np.sin(angles)).ravel()], axis=1)
+step = radii[1] - radii[0]
+fig, ax = plt.subplots(figsize=(6, 3.6), layout="constrained")
+profile = {}
+for kind, name in ((TYPE_A, "A"), (TYPE_B, "B")):
+    bits = est.information_map(probes_of_type(kind)(ring), element_type=kind,
+                               n_batches=8 if FAST else 32).information
+    per_particle_bits = bits.reshape(len(radii), len(angles)).mean(axis=1)
+    r_elements = est.element_sample(kind)[:, 2]
+    counts, _ = np.histogram(r_elements, bins=len(radii),
+                             range=(radii[0] - step / 2, radii[-1] + step / 2))
+    share = counts / len(r_elements)
+    per_area = (est.elements_per_sample_[list(est.element_types_).index(kind)]
+                * share / (2 * np.pi * radii * step))
+    profile[name] = (per_area, share)
+    ax.plot(radii, per_particle_bits * per_area, "o-", label=f"type {name}")
+ax.set_xlabel("distance from the centre (σ)")
+ax.set_ylabel("bits per unit area")
+ax.legend()
+for name, (per_area, _) in profile.items():
+    print(f"type {name}: densest ring at r = {radii[np.argmax(per_area)]:.2f}")
+
+# %%
+# Radial or azimuthal?
+# --------------------
+# By the chain rule, I(U; position) = I(U; R) + I(U; angle | R): with probes
+# on rings, each term is the information of a finite mixture of the probes'
+# messages. As in the paper, almost all the information is about the
+# distance.
+for kind, name in ((TYPE_A, "A"), (TYPE_B, "B")):
+    split = est.radial_azimuthal_information(
+        radii, element_type=kind, n_angles=16, make_probes=probes_of_type(kind),
+        radial_weights=profile[name][1])
+    print(f"type {name}: {split.total:.2f} bits about the position: "
+          f"{split.radial:.2f} radial, {split.azimuthal:.2f} azimuthal")
+plt.show()

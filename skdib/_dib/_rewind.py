@@ -1,0 +1,65 @@
+"""Rewinding a fitted model to a checkpoint of its information path.
+
+A mixin of both the tabular and the set-valued estimators: they keep the
+same fitted state (``information_path_``, ``best_point_``, the snapshots or
+the final state, ``network_``), so one rule picks and loads a checkpoint.
+"""
+
+from numbers import Integral
+
+from sklearn.utils.validation import check_is_fitted
+
+from skdib._backend import facade
+from skdib._dib._path import DEFAULT_SELECTION_RULE
+
+__all__ = ["RewindMixin"]
+
+
+class RewindMixin:
+    """``set_path_point`` and the rule behind ``best_point_``."""
+
+    def _selection_rule(self):
+        """The rule of :meth:`InformationPath.select_point` behind ``best_point_``."""
+        return (DEFAULT_SELECTION_RULE if self.select_point == "auto"
+                else self.select_point)
+
+    def set_path_point(self, index=None, *, beta=None, total_information=None):
+        """Rewind the model to a checkpoint of the information path.
+
+        Give exactly one of ``index``, ``beta`` (nearest on a log scale) or
+        ``total_information`` (nearest total in bits). ``index=None`` with no
+        other argument returns to the default point, ``best_point_``.
+
+        Returns
+        -------
+        self : object
+        """
+        check_is_fitted(self)
+        path = self.information_path_
+        given = sum(v is not None for v in (index, beta, total_information))
+        if given > 1:
+            raise ValueError("Give only one of index, beta or total_information.")
+        if given == 0:
+            index = self.best_point_
+        elif index is None:
+            index = path.nearest_point(beta=beta, total_information=total_information)
+        if isinstance(index, bool) or not isinstance(index, Integral):
+            raise TypeError(f"index must be an int, got {index!r}.")
+        if not -path.n_points <= index < path.n_points:
+            raise ValueError(
+                f"index {index} is out of range for a path of {path.n_points} points."
+            )
+        index = int(index) % path.n_points
+        if self._snapshots is None:
+            if index != path.n_points - 1:
+                raise ValueError(
+                    "This model was fitted with keep_snapshots=False, so only the "
+                    "last path point is available."
+                )
+            state = self._final_state
+        else:
+            state = self._snapshots[index]
+        facade.load_state(self.network_, state)
+        self.path_point_ = index
+        return self
+
