@@ -49,3 +49,28 @@ def test_gpu_and_cpu_paths_agree_in_shape(cuda_fit, threshold_data, tiny_params)
     cpu = DistributedIBClassifier(**tiny_params, device="cpu").fit(X, y)
     assert cpu.information_path_.kl.shape == cuda_fit.information_path_.kl.shape
     assert np.argmax(cuda_fit.information_path_.information[0]) == 0
+
+
+def test_set_model_gives_the_same_numbers_on_gpu_and_cpu():
+    from skdib import DistributedIBSetClassifier
+
+    rng = np.random.default_rng(0)
+    X = np.concatenate([rng.uniform(-3, 3, size=(400, 8, 2)),
+                        rng.integers(0, 2, size=(400, 8, 1))], axis=-1)
+    y = ((np.hypot(X[..., 0], X[..., 1]) < 1.5) & (X[..., 2] == 1)).any(axis=1)
+    cpu = DistributedIBSetClassifier(type_column=2, n_pretrain_steps=50,
+                                     n_steps=100, n_checkpoints=3,
+                                     random_state=0, device="cpu").fit(X, y)
+    gpu = pickle.loads(pickle.dumps(cpu))
+    gpu.network_.to("cuda")
+    np.testing.assert_allclose(gpu.predict_proba(X), cpu.predict_proba(X),
+                               atol=1e-6)
+    probes = np.c_[rng.uniform(-3, 3, size=(20, 2)), np.ones(20)]
+    np.testing.assert_allclose(gpu.information_map(probes, element_type=1).kl,
+                               cpu.information_map(probes, element_type=1).kl,
+                               rtol=1e-6, atol=1e-9)
+    fitted_on_gpu = DistributedIBSetClassifier(
+        type_column=2, n_pretrain_steps=50, n_steps=100, n_checkpoints=3,
+        random_state=0, device="cuda").fit(X, y)
+    assert fitted_on_gpu.information_path_.kl.shape == cpu.information_path_.kl.shape
+    assert fitted_on_gpu.score(X, y) > 0.8

@@ -77,6 +77,7 @@ class BaseSetDIB(InformationMapMixin, RewindMixin, PersistenceMixin, BaseEstimat
         "n_checkpoints": [Interval(Integral, 1, None, closed="left")],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
         "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "warmup_fraction": [Interval(Real, 0, 1, closed="both")],
         "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
         "information_bounds": ["boolean"],
         "select_point": [StrOptions({"auto", "one_se", "best"})],
@@ -93,7 +94,8 @@ class BaseSetDIB(InformationMapMixin, RewindMixin, PersistenceMixin, BaseEstimat
                  decoder_depth=2, n_heads=4, activation="relu",
                  fourier_frequencies=None, beta_start=1e-4, beta_end=1.0,
                  n_pretrain_steps=300, n_steps=2000, n_checkpoints=20,
-                 batch_size=128, learning_rate=1e-3, validation_fraction=0.2,
+                 batch_size=128, learning_rate=1e-3, warmup_fraction=0.0,
+                 validation_fraction=0.2,
                  information_bounds=True, select_point="auto",
                  keep_snapshots=True, device="auto", n_threads=1,
                  random_state=None, verbose=0):
@@ -114,6 +116,7 @@ class BaseSetDIB(InformationMapMixin, RewindMixin, PersistenceMixin, BaseEstimat
         self.n_checkpoints = n_checkpoints
         self.batch_size = batch_size
         self.learning_rate = learning_rate
+        self.warmup_fraction = warmup_fraction
         self.validation_fraction = validation_fraction
         self.information_bounds = information_bounds
         self.select_point = select_point
@@ -215,7 +218,8 @@ class BaseSetDIB(InformationMapMixin, RewindMixin, PersistenceMixin, BaseEstimat
             n_pretrain_steps=self.n_pretrain_steps, n_steps=self.n_steps,
             batch_size=self.batch_size, learning_rate=float(self.learning_rate),
             n_checkpoints=self.n_checkpoints, keep_snapshots=self.keep_snapshots,
-            eval_batch_size=256, progress=progress)
+            eval_batch_size=256, progress=progress,
+            warmup_fraction=float(self.warmup_fraction))
 
     def _run_sweep(self, spec, data, rng):
         device = facade.resolve_device(self.device)

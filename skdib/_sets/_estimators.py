@@ -38,6 +38,10 @@ _PARAMETERS = """
     batch_size : int, default=128
         Sets per training step.
     learning_rate : float, default=1e-3
+    warmup_fraction : float, default=0.0
+        Share of all steps over which the learning rate rises linearly from
+        ``learning_rate / n`` to ``learning_rate`` (the paper's per-particle
+        model warmed up over the first 10 %).
     validation_fraction : float, default=0.2
     information_bounds : bool, default=True
         Per-element sandwich bounds at every checkpoint, on up to 1024

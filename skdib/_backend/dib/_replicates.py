@@ -33,6 +33,8 @@ from skdib._backend.dib._train import (
     _finish_record,
     _record_point,
     _scored_checkpoint,
+    apply_warmup,
+    warmup_steps,
 )
 
 __all__ = ["ReplicateDiverged", "train_replicates"]
@@ -240,11 +242,13 @@ def train_replicates(nets, data, config, seeds, bounds_fns=None):
                        (nets[0].n_channels, nets[0].embedding_dim))
     at = {"recs": [{k: [] for k in (*_RECORDED, *ESTIMATE_KEYS, "snapshots")}
                    for _ in nets], "lasts": [None] * len(nets)}
+    n_warmup = warmup_steps(config, len(betas))
     for step, beta in enumerate(betas):
         nll, kl_rows = stack.losses(*batches.next())
         per = batches.mean(nll) + beta * batches.mean(kl_rows)
         optimizer.zero_grad(set_to_none=True)
         per.sum().backward()
+        apply_warmup(optimizer, config, step, n_warmup)
         optimizer.step()
         if config.progress is not None and (step % 20 == 0 or step == len(betas) - 1):
             config.progress(step, beta, per.mean().item(),

@@ -39,6 +39,22 @@ class TrainConfig:
     predict_samples: int = 0
     max_train_eval: int = 4096
     progress: object = None
+    warmup_fraction: float = 0.0  # of all steps, linear learning-rate warm-up
+
+
+def warmup_steps(config, n_total):
+    """Steps of the linear learning-rate warm-up."""
+    return round(config.warmup_fraction * n_total)
+
+
+def apply_warmup(optimizer, config, step, n_warmup):
+    """Set the rate of ``step``: ``(step + 1) / n_warmup`` of the learning
+    rate during the warm-up, the full rate from the step after it on."""
+    if step > n_warmup:
+        return
+    factor = 1.0 if step >= n_warmup else (step + 1) / n_warmup
+    for group in optimizer.param_groups:
+        group["lr"] = config.learning_rate * factor
 
 
 def _weighted_mean(values, weights):
@@ -211,6 +227,7 @@ def train(model, x_train, y_train, x_val, y_val, config, seed, bounds_fn=None,
     record_at = set(checkpoint_steps(config.n_pretrain_steps, config.n_steps,
                                      config.n_checkpoints).tolist())
     optimizer = torch.optim.Adam(model.parameters(), lr=config.learning_rate)
+    n_warmup = warmup_steps(config, len(betas))
     n = x_train.shape[0]
     bs = min(config.batch_size, n)
     rec = {k: [] for k in (*_RECORDED, *ESTIMATE_KEYS, "snapshots")}
@@ -237,6 +254,7 @@ def train(model, x_train, y_train, x_val, y_val, config, seed, bounds_fn=None,
             loss = nll.mean() + beta * kl_total
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
+            apply_warmup(optimizer, config, step, n_warmup)
             optimizer.step()
             report = config.progress is not None and (
                 step % 20 == 0 or step == len(betas) - 1)
