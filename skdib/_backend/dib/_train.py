@@ -246,12 +246,8 @@ def train(model, x_train, y_train, x_val, y_val, config, seed, bounds_fn=None,
                 perm, cursor = torch.randperm(n, generator=gen, device=device), 0
             idx = perm[cursor:cursor + bs]
             cursor += bs
-            out, kl = model(x_train[idx], generator=gen)
-            nll, kl_rows = model.head.nll(out, y_train[idx]), kl.sum(dim=0)
-            if w_train is not None:  # weights of mean 1: an unbiased batch loss
-                nll, kl_rows = nll * w_train[idx], kl_rows * w_train[idx]
-            kl_total = kl_rows.mean()
-            loss = nll.mean() + beta * kl_total
+            loss, kl_total = _batch_loss(model, x_train, y_train, w_train, idx,
+                                         beta, gen)
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             apply_warmup(optimizer, config, step, n_warmup)
@@ -281,6 +277,16 @@ def train(model, x_train, y_train, x_val, y_val, config, seed, bounds_fn=None,
         raise TrainingStopped("interrupted", step, beta, "KeyboardInterrupt",
                               _stopped_record(rec, saved), saved) from None
     return _finish_record(rec, model)
+
+
+def _batch_loss(model, x_train, y_train, w_train, idx, beta, gen):
+    """The Lagrangian of one batch and its mean KL (nats) per row."""
+    out, kl = model(x_train[idx], generator=gen)
+    nll, kl_rows = model.head.nll(out, y_train[idx]), kl.sum(dim=0)
+    if w_train is not None:  # weights of mean 1: an unbiased batch loss
+        nll, kl_rows = nll * w_train[idx], kl_rows * w_train[idx]
+    kl_total = kl_rows.mean()
+    return nll.mean() + beta * kl_total, kl_total
 
 
 def _stopped_record(rec, saved):
