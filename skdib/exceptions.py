@@ -1,7 +1,7 @@
 """Exceptions and warnings raised by skdib."""
 
-__all__ = ["DivergenceError", "IncompatiblePickleError", "SweepInterruptedWarning",
-           "UnknownCategoryWarning"]
+__all__ = ["BetaRangeWarning", "DivergenceError", "IncompatiblePickleError",
+           "SweepInterruptedWarning", "UnknownCategoryWarning"]
 
 
 class DivergenceError(RuntimeError):
@@ -40,4 +40,14 @@ class UnknownCategoryWarning(UserWarning):
 
     The row's channel gets the all-zero one-hot block, its "unknown" input,
     as with ``OneHotEncoder(handle_unknown='warn')``.
+    """
+
+
+class BetaRangeWarning(UserWarning):
+    """The fitted path shows its β range too narrow for the data.
+
+    Raised after a complete sweep when the channels still carry information
+    at ``beta_end``, or when the held-out loss was still falling at
+    ``beta_start`` (see the user guide, "Choosing the β range"). The fit is
+    kept as it is; refit with the range the message names.
     """

@@ -9,6 +9,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from skdib._backend import facade
+from skdib._dib._beta_range import warn_beta_range
 from skdib._dib._inputs import InputMixin, normalise_weights
 from skdib._dib._inspection import InspectionMixin, default_channel_values
 from skdib._dib._path import path_from_record
@@ -180,6 +181,7 @@ class BaseDistributedIB(PersistenceMixin, ResumableSweepMixin, SweepSetupMixin,
         store(record, net)
         self.fit_status_ = "complete"
         self._resume_state = None
+        warn_beta_range(self.information_path_)
         return self
 
     def _training_data(self, X, y, X_val, y_val, groups, rng, weights=None):

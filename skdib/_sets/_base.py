@@ -10,6 +10,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from skdib._backend import facade
+from skdib._dib._beta_range import warn_beta_range
 from skdib._dib._path import path_from_record
 from skdib._dib._persistence import PersistenceMixin
 from skdib._dib._rewind import RewindMixin
@@ -177,6 +178,7 @@ class BaseSetDIB(InformationMapMixin, RewindMixin, PersistenceMixin, BaseEstimat
         spec = self._network_spec(data)
         record, net = self._run_sweep(spec, data, rng)
         self._store_fit(net, record, data, rng)
+        warn_beta_range(self.information_path_)
         return self
 
     def _training_data(self, X, y, X_val, y_val, groups, rng):
