@@ -52,6 +52,7 @@ class BaseDistributedIB(PersistenceMixin, ResumableSweepMixin, SweepSetupMixin,
                        StrOptions({"auto"})],
         "learning_rate": [Interval(Real, 0, None, closed="neither"),
                           StrOptions({"auto"})],
+        "warmup_fraction": [Interval(Real, 0, 1, closed="both"), StrOptions({"auto"})],
         "validation_fraction": [Interval(Real, 0, 1, closed="left")],
         "information_bounds": ["boolean", StrOptions({"auto"})],
         "select_point": [StrOptions({"auto", "one_se", "best"})],
@@ -67,7 +68,8 @@ class BaseDistributedIB(PersistenceMixin, ResumableSweepMixin, SweepSetupMixin,
                  embedding_dim="auto", decoder_hidden="auto", activation="relu",
                  fourier_frequencies=None, beta_start=1e-4, beta_end=1.0,
                  n_pretrain_steps="auto", n_steps="auto", n_checkpoints=30,
-                 batch_size="auto", learning_rate="auto", validation_fraction=0.2,
+                 batch_size="auto", learning_rate="auto", warmup_fraction="auto",
+                 validation_fraction=0.2,
                  information_bounds=True, select_point="auto",
                  keep_snapshots=True, device="auto",
                  n_threads=1, random_state=None, verbose=0):
@@ -86,6 +88,7 @@ class BaseDistributedIB(PersistenceMixin, ResumableSweepMixin, SweepSetupMixin,
         self.n_checkpoints = n_checkpoints
         self.batch_size = batch_size
         self.learning_rate = learning_rate
+        self.warmup_fraction = warmup_fraction
         self.validation_fraction = validation_fraction
         self.information_bounds = information_bounds
         self.select_point = select_point

@@ -1,8 +1,9 @@
 """The default recipe: network and schedule chosen from the data ('auto').
 
-Eight settings default to ``'auto'``: ``discrete_encoder``,
+Nine settings default to ``'auto'``: ``discrete_encoder``,
 ``encoder_hidden``, ``embedding_dim``, ``decoder_hidden``,
-``n_pretrain_steps``, ``n_steps``, ``learning_rate`` and ``batch_size``.
+``n_pretrain_steps``, ``n_steps``, ``learning_rate``, ``batch_size`` and
+``warmup_fraction``.
 :func:`resolve_recipe` turns them into values at fit time, from the kind of
 channels the data has, and the fitted estimator records the result in
 ``recipe_``. A value the user gives is kept as it is.
@@ -35,11 +36,11 @@ RECIPES = {
     "discrete": dict(discrete_encoder="table", encoder_hidden=(64, 64),
                      embedding_dim=8, decoder_hidden=(128, 128),
                      n_pretrain_steps=250, n_steps=2500, learning_rate=2e-2,
-                     batch_size=512),
+                     batch_size=512, warmup_fraction=0.0),
     "continuous": dict(discrete_encoder="mlp", encoder_hidden=(32, 32),
                        embedding_dim=4, decoder_hidden=(64, 64),
                        n_pretrain_steps=500, n_steps=2500, learning_rate=1e-3,
-                       batch_size=256),
+                       batch_size=256, warmup_fraction=0.0),
 }
 
 SETTINGS = tuple(RECIPES["discrete"])
@@ -80,7 +81,8 @@ def resolve_recipe(params, discrete):
     >>> params = dict(discrete_encoder="auto", encoder_hidden="auto",
     ...               embedding_dim=2,
     ...               decoder_hidden="auto", n_pretrain_steps="auto",
-    ...               n_steps=100, learning_rate="auto", batch_size="auto")
+    ...               n_steps=100, learning_rate="auto", batch_size="auto",
+    ...               warmup_fraction="auto")
     >>> r = resolve_recipe(params, [None, (0, 1)])
     >>> r["kind"], r["embedding_dim"], r["n_steps"], r["n_pretrain_steps"]
     ('continuous', 2, 100, 500)

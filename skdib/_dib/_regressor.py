@@ -89,7 +89,8 @@ class DistributedIBRegressor(RegressorMixin, BaseDistributedIB):
                  embedding_dim="auto", decoder_hidden="auto", activation="relu",
                  fourier_frequencies=None, beta_start=1e-4, beta_end=1.0,
                  n_pretrain_steps="auto", n_steps="auto", n_checkpoints=30,
-                 batch_size="auto", learning_rate="auto", validation_fraction=0.2,
+                 batch_size="auto", learning_rate="auto", warmup_fraction="auto",
+                 validation_fraction=0.2,
                  information_bounds=True, select_point="auto",
                  keep_snapshots=True, device="auto", n_threads=1,
                  random_state=None, verbose=0):
@@ -106,7 +107,8 @@ class DistributedIBRegressor(RegressorMixin, BaseDistributedIB):
             beta_start=beta_start, beta_end=beta_end,
             n_pretrain_steps=n_pretrain_steps, n_steps=n_steps,
             n_checkpoints=n_checkpoints, batch_size=batch_size,
-            learning_rate=learning_rate, validation_fraction=validation_fraction,
+            learning_rate=learning_rate, warmup_fraction=warmup_fraction,
+            validation_fraction=validation_fraction,
             information_bounds=information_bounds, select_point=select_point,
             keep_snapshots=keep_snapshots, device=device, n_threads=n_threads,
             random_state=random_state, verbose=verbose)

@@ -91,6 +91,8 @@ class SweepSetupMixin:
             n_pretrain_steps=recipe["n_pretrain_steps"], n_steps=recipe["n_steps"],
             batch_size=recipe["batch_size"],
             learning_rate=float(recipe["learning_rate"]),
+            # a sweep pickled before warm-up existed resumes without one
+            warmup_fraction=float(recipe.get("warmup_fraction", 0.0)),
             n_checkpoints=self.n_checkpoints, keep_snapshots=self.keep_snapshots,
             predict_samples=getattr(self, "predict_samples", 0), progress=progress)
 
