@@ -59,7 +59,7 @@ rsf = RadialStructureFunctions().fit(glasses["gradual"].data)
 densities = {p: rsf.transform(g.data) for p, g in glasses.items()}
 
 # The per-particle model: columns (unit x, unit y, distance, type). Small
-# encoders and a short sweep suit the ~1,300 neighbourhoods per protocol
+# encoders and a short sweep suit the ~2,000 neighbourhoods per protocol
 # (settings chosen on the gradual quench; the rapid one only validates them).
 SET_SETTINGS = dict(
     fourier_frequencies=[1.0, 2.0, 4.0], encoder_hidden=(32, 32),

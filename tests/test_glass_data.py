@@ -47,6 +47,14 @@ def test_targets_are_balanced_pairs_from_the_same_configuration(glass):
     assert len(pairs) == glass.metadata["n_events"]
 
 
+def test_each_protocol_has_a_thousand_events(glass):
+    # issue 16: >= 1,000 type-A rearrangements per protocol, with as many
+    # negatives drawn from the same configurations
+    assert (glass.target == 1).sum() >= 1000
+    assert (glass.target == 0).sum() == (glass.target == 1).sum()
+    assert len(np.unique(glass.groups)) >= 250  # glasses, for grouped folds
+
+
 def test_neighbourhoods_are_sorted_and_padded(glass):
     radius = glass.metadata["radius"]
     present = np.isfinite(glass.data[..., 0])
