@@ -248,10 +248,7 @@ class BaseDistributedIB(PersistenceMixin, ResumableSweepMixin, SweepSetupMixin,
                               else layout.expand_channels(channels))
         self._channel_categories = (None if layout is None
                                     else layout.channel_categories(channels))
-        self.checkpoint_steps_ = record["step"]
-        self._snapshots = record["snapshots"] or None
-        # the last snapshot is the final state; keep it apart only without them
-        self._final_state = None if self._snapshots else record["final_state"]
+        self._keep_checkpoints(record)
         self.information_path_ = path_from_record(
             record, names, data["discrete"], self._bounds_batch_size(data),
             weights=data["w_val"])
@@ -260,12 +257,7 @@ class BaseDistributedIB(PersistenceMixin, ResumableSweepMixin, SweepSetupMixin,
         self._channel_values = [default_channel_values(X_tr[:, cols], rng)
                                 for cols in self._net_channels]
         self.n_validation_samples_ = len(data["X_val"])
-        self.best_point_ = self.information_path_.select_point(
-            self._selection_rule())
-        if self._snapshots is None:
-            self.path_point_ = self.information_path_.n_points - 1
-        else:
-            self.set_path_point(self.best_point_)
+        self._rewind_to_default()
 
     # -- inference ------------------------------------------------------
     def _validated(self, X):

@@ -23,6 +23,24 @@ class RewindMixin:
         return (DEFAULT_SELECTION_RULE if self.select_point == "auto"
                 else self.select_point)
 
+    def _keep_checkpoints(self, record):
+        """Hold a finished sweep's checkpoints: their steps and snapshots, or
+        the final state alone when snapshots were not kept."""
+        self.checkpoint_steps_ = record["step"]
+        self._snapshots = record["snapshots"] or None
+        # the last snapshot is the final state; keep it apart only without them
+        self._final_state = None if self._snapshots else record["final_state"]
+
+    def _rewind_to_default(self):
+        """Choose ``best_point_`` on the stored path and move the model there
+        (to the last point when no snapshots were kept)."""
+        self.best_point_ = self.information_path_.select_point(
+            self._selection_rule())
+        if self._snapshots is None:
+            self.path_point_ = self.information_path_.n_points - 1
+        else:
+            self.set_path_point(self.best_point_)
+
     def set_path_point(self, index=None, *, beta=None, total_information=None):
         """Rewind the model to a checkpoint of the information path.
 

@@ -260,18 +260,11 @@ class BaseSetDIB(InformationMapMixin, RewindMixin, PersistenceMixin, BaseEstimat
         self.information_path_ = per_set_path(path, counts)
         self.network_ = net
         self.n_channels_ = len(types)
-        self.checkpoint_steps_ = record["step"]
-        self._snapshots = record["snapshots"] or None
-        self._final_state = None if self._snapshots else record["final_state"]
+        self._keep_checkpoints(record)
         self._reference_elements = [
             reference_elements(X_val, self.type_column, types, i, draw_seed(rng))
             for i in range(len(types))]
-        self.best_point_ = self.information_path_.select_point(
-            self._selection_rule())
-        if self._snapshots is None:
-            self.path_point_ = self.information_path_.n_points - 1
-        else:
-            self.set_path_point(self.best_point_)
+        self._rewind_to_default()
 
     # -- the path -------------------------------------------------------
     @property
