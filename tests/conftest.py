@@ -35,3 +35,25 @@ def threshold_data():
     X = rng.normal(size=(300, 3))
     y = np.where(X[:, 0] > 0, "pos", "neg")
     return X, y
+
+
+@pytest.fixture
+def interrupt_at_checkpoint(monkeypatch):
+    """``arm(k)``: the k-th checkpoint scored from now on (counting every
+    sweep of the fit) raises KeyboardInterrupt, as Ctrl-C would there.
+    ``monkeypatch.undo()`` disarms it."""
+    import skdib._backend.dib._train as train_module
+
+    def arm(k):
+        real = train_module._checkpoint
+        calls = {"n": 0}
+
+        def checkpoint(*args, **kwargs):
+            calls["n"] += 1
+            if calls["n"] == k:
+                raise KeyboardInterrupt
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(train_module, "_checkpoint", checkpoint)
+
+    return arm

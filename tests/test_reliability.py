@@ -92,24 +92,11 @@ def uninterrupted(data):
     return DistributedIBClassifier(**PARAMS).fit(X, y)
 
 
-def _interrupt_at_checkpoint(monkeypatch, k):
-    real = train_module._checkpoint
-    calls = {"n": 0}
-
-    def checkpoint(*args, **kwargs):
-        calls["n"] += 1
-        if calls["n"] == k:
-            raise KeyboardInterrupt
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(train_module, "_checkpoint", checkpoint)
-
-
 def test_interrupted_fit_keeps_the_path_and_resumes_exactly(
-        data, uninterrupted, monkeypatch):
+        data, uninterrupted, monkeypatch, interrupt_at_checkpoint):
     X, y = data
     clf = DistributedIBClassifier(**PARAMS)
-    _interrupt_at_checkpoint(monkeypatch, 4)
+    interrupt_at_checkpoint(4)
     with pytest.warns(SweepInterruptedWarning, match="continue_fit"):
         with pytest.raises(KeyboardInterrupt):
             clf.fit(X, y)
@@ -124,10 +111,11 @@ def test_interrupted_fit_keeps_the_path_and_resumes_exactly(
                                   uninterrupted.predict_proba(X))
 
 
-def test_interruption_before_any_checkpoint_leaves_it_unfitted(data, monkeypatch):
+def test_interruption_before_any_checkpoint_leaves_it_unfitted(
+        data, interrupt_at_checkpoint):
     X, y = data
     clf = DistributedIBClassifier(**PARAMS)
-    _interrupt_at_checkpoint(monkeypatch, 1)
+    interrupt_at_checkpoint(1)
     with pytest.raises(KeyboardInterrupt):
         clf.fit(X, y)
     with pytest.raises(NotFittedError):

@@ -14,6 +14,7 @@ from skdib._dib._inputs import InputMixin, normalise_weights
 from skdib._dib._inspection import InspectionMixin, default_channel_values
 from skdib._dib._path import path_from_record
 from skdib._dib._persistence import PersistenceMixin
+from skdib._dib._replicate_sweeps import ReplicateSweepMixin
 from skdib._dib._resume import ResumableSweepMixin
 from skdib._dib._rewind import RewindMixin
 from skdib._dib._split import (
@@ -27,7 +28,7 @@ from skdib._utils._random import numpy_rng
 __all__ = ["BaseDistributedIB"]
 
 class BaseDistributedIB(PersistenceMixin, ResumableSweepMixin, SweepSetupMixin,
-                        RewindMixin, InspectionMixin,
+                        ReplicateSweepMixin, RewindMixin, InspectionMixin,
                         InputMixin, TransformerMixin, BaseEstimator):
     """Common fit / path / rewind / transform logic; see the subclasses."""
 
@@ -48,6 +49,7 @@ class BaseDistributedIB(PersistenceMixin, ResumableSweepMixin, SweepSetupMixin,
                              StrOptions({"auto"})],
         "n_steps": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "n_checkpoints": [Interval(Integral, 1, None, closed="left")],
+        "n_replicates": [Interval(Integral, 1, None, closed="left")],
         "batch_size": [Interval(Integral, 1, None, closed="left"),
                        StrOptions({"auto"})],
         "learning_rate": [Interval(Real, 0, None, closed="neither"),
@@ -68,7 +70,8 @@ class BaseDistributedIB(PersistenceMixin, ResumableSweepMixin, SweepSetupMixin,
                  embedding_dim="auto", decoder_hidden="auto", activation="relu",
                  fourier_frequencies=None, beta_start=1e-4, beta_end=1.0,
                  n_pretrain_steps="auto", n_steps="auto", n_checkpoints=30,
-                 batch_size="auto", learning_rate="auto", warmup_fraction="auto",
+                 n_replicates=1, batch_size="auto", learning_rate="auto",
+                 warmup_fraction="auto",
                  validation_fraction=0.2,
                  information_bounds=True, select_point="auto",
                  keep_snapshots=True, device="auto",
@@ -86,6 +89,7 @@ class BaseDistributedIB(PersistenceMixin, ResumableSweepMixin, SweepSetupMixin,
         self.n_pretrain_steps = n_pretrain_steps
         self.n_steps = n_steps
         self.n_checkpoints = n_checkpoints
+        self.n_replicates = n_replicates
         self.batch_size = batch_size
         self.learning_rate = learning_rate
         self.warmup_fraction = warmup_fraction
@@ -211,25 +215,23 @@ class BaseDistributedIB(PersistenceMixin, ResumableSweepMixin, SweepSetupMixin,
                 "head": head, "n_outputs": n_out, "y_dtype": y_dtype}
 
     def _run_sweep(self, spec, data, n_channels, rng, resume=None):
-        """Train the network along the β schedule; return (record, network)."""
+        """Train the network along the β schedule (``n_replicates`` times,
+        see :mod:`skdib._dib._replicate_sweeps`); return (record, network)."""
         device = facade.resolve_device(self.device)
-        total = self._total_steps()
+        total = self._total_steps() * self.n_replicates
         progress = SweepProgress(total, type(self).__name__) if self.verbose else None
         config = self._train_config(progress)
         bounds_fn, net_seed, loop_seed = self._sweep_seeds(data, rng)
+        seeds = [(net_seed, loop_seed), *self._sweep_plan(rng)]
         start = time.perf_counter()
-        net = None
         try:
             with facade.torch_threads(self.n_threads):
-                net = facade.build_network(spec, net_seed)
-                net, record = facade.fit_network(
-                    net, data["X_train"], data["y_train"], data["X_val"],
-                    data["y_val"], config, seed=loop_seed, device=device,
-                    y_dtype=data["y_dtype"], bounds_fn=bounds_fn, resume=resume,
-                    w_train=data["w_train"], w_val=data["w_val"])
-        except facade.TrainingStopped as stop:
-            stop.network = net
-            raise
+                if len(seeds) == 1:
+                    record, net = self._one_sweep(spec, data, config, seeds[0],
+                                                  device, bounds_fn, resume)
+                else:
+                    record, net = self._replicate_sweeps(
+                        spec, data, config, seeds, device, bounds_fn, resume)
         finally:
             if progress is not None:
                 progress.close()
@@ -249,6 +251,9 @@ class BaseDistributedIB(PersistenceMixin, ResumableSweepMixin, SweepSetupMixin,
         self._channel_categories = (None if layout is None
                                     else layout.channel_categories(channels))
         self._keep_checkpoints(record)
+        self.path_replicate_ = np.asarray(
+            record.get("replicate", np.zeros(len(record["step"]), dtype=int)))
+        self.replicate_loss_val_ = facade.replicate_losses(record, data["w_val"])
         self.information_path_ = path_from_record(
             record, names, data["discrete"], self._bounds_batch_size(data),
             weights=data["w_val"])

@@ -81,6 +81,17 @@ class DistributedIBClassifier(ClassifierMixin, BaseDistributedIB):
         Steps of the ramp.
     n_checkpoints : int, default=30
         Points recorded on the path (evenly spaced in log β).
+    n_replicates : int, default=1
+        Sweeps of the same rows with different seeds. At every checkpoint
+        the path keeps the replicate whose validation loss of the prediction
+        is lowest (its bits, scores and snapshot), which makes the path and
+        the default point less dependent on one sweep's luck, at
+        ``n_replicates`` times the cost: measured on held-out splits, 4
+        replicates lowered the test loss at the default point by up to a
+        quarter (user guide, "Replicates"). Replicate 0 is the fit of
+        ``n_replicates=1``. On a GPU the replicates train as one batched
+        model. The choice is made on the validation rows, which then read
+        slightly optimistic.
     batch_size : int or 'auto', default='auto'
         Training rows per optimisation step.
     learning_rate : float or 'auto', default='auto'
@@ -165,6 +176,14 @@ class DistributedIBClassifier(ClassifierMixin, BaseDistributedIB):
         names that were 'auto').
     best_point_ : int
         The default checkpoint, chosen by ``select_point``.
+    path_replicate_ : ndarray of shape (n_points,)
+        The replicate each checkpoint of the path comes from (all 0 for one
+        replicate).
+    replicate_loss_val_ : ndarray of shape (n_replicates, n_points)
+        Every replicate's validation loss of the prediction (bits per row for
+        the classifier; for the regressor the squared error over the target
+        variance, the terms of 1 - R²), from which ``path_replicate_`` was
+        chosen; NaN after a replicate that diverged.
     path_point_ : int
         Checkpoint the model currently uses for predict/transform.
     channels_ : list of list of int
@@ -203,7 +222,8 @@ class DistributedIBClassifier(ClassifierMixin, BaseDistributedIB):
                  embedding_dim="auto", decoder_hidden="auto", activation="relu",
                  fourier_frequencies=None, beta_start=1e-4, beta_end=1.0,
                  n_pretrain_steps="auto", n_steps="auto", n_checkpoints=30,
-                 batch_size="auto", learning_rate="auto", warmup_fraction="auto",
+                 n_replicates=1, batch_size="auto", learning_rate="auto",
+                 warmup_fraction="auto",
                  validation_fraction=0.2,
                  information_bounds=True, select_point="auto",
                  keep_snapshots=True, device="auto", n_threads=1,
@@ -218,7 +238,8 @@ class DistributedIBClassifier(ClassifierMixin, BaseDistributedIB):
             activation=activation, fourier_frequencies=fourier_frequencies,
             beta_start=beta_start, beta_end=beta_end,
             n_pretrain_steps=n_pretrain_steps, n_steps=n_steps,
-            n_checkpoints=n_checkpoints, batch_size=batch_size,
+            n_checkpoints=n_checkpoints, n_replicates=n_replicates,
+            batch_size=batch_size,
             learning_rate=learning_rate, warmup_fraction=warmup_fraction,
             validation_fraction=validation_fraction,
             information_bounds=information_bounds, select_point=select_point,

@@ -53,6 +53,8 @@ class DistributedIBRegressor(RegressorMixin, BaseDistributedIB):
     ----------
     information_path_ : InformationPath
     best_point_, path_point_ : int
+    path_replicate_, replicate_loss_val_ : ndarray
+        See :class:`DistributedIBClassifier` (``n_replicates``).
     channels_ : list of list of int
     n_channels_, n_features_in_ : int
     n_outputs_ : int
@@ -89,7 +91,8 @@ class DistributedIBRegressor(RegressorMixin, BaseDistributedIB):
                  embedding_dim="auto", decoder_hidden="auto", activation="relu",
                  fourier_frequencies=None, beta_start=1e-4, beta_end=1.0,
                  n_pretrain_steps="auto", n_steps="auto", n_checkpoints=30,
-                 batch_size="auto", learning_rate="auto", warmup_fraction="auto",
+                 n_replicates=1, batch_size="auto", learning_rate="auto",
+                 warmup_fraction="auto",
                  validation_fraction=0.2,
                  information_bounds=True, select_point="auto",
                  keep_snapshots=True, device="auto", n_threads=1,
@@ -106,7 +109,8 @@ class DistributedIBRegressor(RegressorMixin, BaseDistributedIB):
             activation=activation, fourier_frequencies=fourier_frequencies,
             beta_start=beta_start, beta_end=beta_end,
             n_pretrain_steps=n_pretrain_steps, n_steps=n_steps,
-            n_checkpoints=n_checkpoints, batch_size=batch_size,
+            n_checkpoints=n_checkpoints, n_replicates=n_replicates,
+            batch_size=batch_size,
             learning_rate=learning_rate, warmup_fraction=warmup_fraction,
             validation_fraction=validation_fraction,
             information_bounds=information_bounds, select_point=select_point,

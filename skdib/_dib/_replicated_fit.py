@@ -42,6 +42,9 @@ def batching_obstacle(estimator):
     if not isinstance(estimator, BaseDistributedIB):
         return (f"{type(estimator).__name__} is not a DistributedIBClassifier or "
                 "DistributedIBRegressor")
+    if estimator.n_replicates > 1:
+        return ("n_replicates > 1 makes each fit a best-of-R composite, which a "
+                "batched run of one sweep per split does not build")
     if getattr(estimator, "class_weight", None) is not None:
         return ("class_weight weights the rows, and a batched run trains "
                 "unweighted sweeps only")

@@ -10,10 +10,12 @@ class SweepProgress:
         self.bar = tqdm(total=total, desc=desc, unit="step", leave=True,
                         dynamic_ncols=True)
         self.last = 0
+        self.offset = 0  # steps of the sweeps run before this one
 
     def __call__(self, step, beta, loss, bits):
-        self.bar.update(step + 1 - self.last)
-        self.last = step + 1
+        done = self.offset + step + 1
+        self.bar.update(done - self.last)
+        self.last = done
         self.bar.set_postfix(beta=f"{beta:.2e}", loss=f"{loss:.3f}",
                              bits=f"{bits:.2f}", refresh=False)
 

@@ -28,7 +28,7 @@ from typing import NamedTuple
 import numpy as np
 import torch
 
-__all__ = ["QuantisedDelta", "SnapshotSequence", "encode_snapshot"]
+__all__ = ["QuantisedDelta", "SnapshotSequence", "checked_index", "encode_snapshot"]
 
 _LEVELS = 63  # 7-bit codes in [-63, 63], stored as int8
 _LZMA_PRESET = 1  # measured: within 6 % of preset 6 in size, ~3x faster
@@ -92,6 +92,14 @@ def encode_snapshot(model, previous, exact=False):
     return entry, recon
 
 
+def checked_index(index, n):
+    """``index`` of a sequence of ``n`` snapshots as 0...n-1 (IndexError
+    when out of range; negative indices count from the end)."""
+    if not -n <= index < n:
+        raise IndexError(f"snapshot {index} out of range for {n}.")
+    return index % n
+
+
 class SnapshotSequence:
     """The path's snapshots as a sequence of float32 state dicts.
 
@@ -108,10 +116,7 @@ class SnapshotSequence:
         return len(self.entries)
 
     def __getitem__(self, index):
-        n = len(self.entries)
-        if not -n <= index < n:
-            raise IndexError(f"snapshot {index} out of range for {n}.")
-        index %= n
+        index = checked_index(index, len(self.entries))
         start, state = -1, None
         if self._cached is not None and self._cached[0] <= index:
             start, state = self._cached

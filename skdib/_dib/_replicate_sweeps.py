@@ -1,0 +1,127 @@
+"""``n_replicates``: R sweeps of one fit, the best of them at each checkpoint.
+
+A mixin of :class:`~skdib._dib._base.BaseDistributedIB`. Replicate 0 is the
+sweep ``fit`` runs with ``n_replicates=1`` (same seeds); replicates 1...R-1
+draw their network and loop seeds from the fit's generator after it. They
+share the rows, the validation split and the information estimator (the same
+evaluation batches), so their held-out losses are compared on equal terms.
+The composite path is assembled by
+:func:`skdib._backend.dib._best_of.best_of_replicates`.
+
+On a GPU, without row weights, the R sweeps train as one batched model
+(``facade.fit_replicates``); elsewhere one after the other, which on a CPU
+costs the same (``benchmarks/bench_replicates.py``) and keeps every
+replicate's checkpoints when one diverges or the fit is interrupted.
+"""
+
+import warnings
+
+from skdib._backend import facade
+from skdib._utils._random import draw_seed
+
+__all__ = ["ReplicateSweepMixin", "batch_replicates"]
+
+
+def batch_replicates(device, data, resume):
+    """Whether the replicates train as one batched model: on a GPU, for an
+    unweighted fit that is not being resumed."""
+    return (facade.device_type(device) == "cuda" and resume is None
+            and data["w_train"] is None and data["w_val"] is None)
+
+
+class ReplicateSweepMixin:
+    """The sweep of one fit: one network, or the best of ``n_replicates``."""
+
+    def _sweep_plan(self, rng):
+        """``[(network seed, loop seed)]`` of replicates 1...R-1 (drawn after
+        replicate 0's, so that one replicate is the plain fit)."""
+        return [(draw_seed(rng), draw_seed(rng))
+                for _ in range(self.n_replicates - 1)]
+
+    def _one_sweep(self, spec, data, config, seeds, device, bounds_fn, resume):
+        """Build and train one network; ``(record, network)``."""
+        net = None
+        try:
+            net = facade.build_network(spec, seeds[0])
+            net, record = facade.fit_network(
+                net, data["X_train"], data["y_train"], data["X_val"],
+                data["y_val"], config, seed=seeds[1], device=device,
+                y_dtype=data["y_dtype"], bounds_fn=bounds_fn, resume=resume,
+                w_train=data["w_train"], w_val=data["w_val"])
+        except facade.TrainingStopped as stop:
+            stop.network = net
+            raise
+        return record, net
+
+    def _replicate_sweeps(self, spec, data, config, seeds, device, bounds_fn,
+                          resume):
+        """The best-of-R record and a network holding its final state.
+
+        ``resume`` (from an interrupted fit) holds the finished replicates'
+        records and the state of the one that was running.
+        """
+        if batch_replicates(device, data, resume):
+            try:
+                return self._batched_replicates(spec, data, config, seeds, device,
+                                                bounds_fn)
+            except facade.ReplicateDiverged:
+                pass  # one after the other, keeping each replicate's path
+        done = [] if resume is None else list(resume["records"])
+        current = None if resume is None else resume["current"]
+        net = last_stop = None
+        for r in range(len(done), len(seeds)):
+            if config.progress is not None:
+                config.progress.offset = r * self._total_steps()
+            try:
+                record, net = self._one_sweep(spec, data, config, seeds[r], device,
+                                              bounds_fn, current)
+            except facade.TrainingStopped as stop:
+                if stop.reason == "interrupted":
+                    self._keep_finished(stop, done, data["w_val"])
+                    raise
+                record, last_stop = stop.record, stop
+                net = stop.network if stop.network is not None else net
+                self._warn_replicate_diverged(r, stop)
+            done.append(record)
+            current = None
+        if all(rec is None for rec in done):
+            raise facade.TrainingStopped(
+                "diverged", last_stop.step, last_stop.beta,
+                "every replicate diverged before its first checkpoint", None, None)
+        return self._assembled(done, net, data["w_val"])
+
+    def _batched_replicates(self, spec, data, config, seeds, device, bounds_fn):
+        nets = [facade.build_network(spec, net_seed) for net_seed, _ in seeds]
+        arrays = tuple(data[k] for k in ("X_train", "y_train", "X_val", "y_val"))
+        nets, records = facade.fit_replicates(
+            nets, [arrays] * len(nets), config,
+            seeds=[loop_seed for _, loop_seed in seeds], device=device,
+            y_dtype=data["y_dtype"], bounds_fns=[bounds_fn] * len(nets))
+        return self._assembled(records, nets[0], None)
+
+    def _assembled(self, records, net, weights):
+        """The composite record, with its final state loaded into ``net``."""
+        record = facade.best_of_replicates(records, weights)
+        facade.load_state(net, record["final_state"])
+        if record["step"][-1] < self._total_steps() - 1:
+            # every replicate diverged: the path stops where the last one did
+            raise facade.TrainingStopped(
+                "diverged", int(record["step"][-1]), float(record["beta"][-1]),
+                "every replicate diverged", record, None)
+        return record, net
+
+    @staticmethod
+    def _keep_finished(stop, done, weights):
+        """Turn an interrupted replicate's stop into the whole fit's: the
+        composite of the replicates so far, and what resumes it."""
+        partial = [*done, stop.record]
+        stop.resume = {"records": done, "current": stop.resume}
+        if any(rec is not None and len(rec["step"]) for rec in partial):
+            stop.record = facade.best_of_replicates(partial, weights)
+
+    def _warn_replicate_diverged(self, r, stop):
+        warnings.warn(
+            f"Replicate {r} of {self.n_replicates} diverged at step {stop.step} "
+            f"(β = {stop.beta:.3g}): {stop.detail}. Its checkpoints before that "
+            "stay candidates; later ones are chosen among the other "
+            "replicates.", RuntimeWarning, stacklevel=5)
