@@ -166,6 +166,7 @@ def small(tmp_path):
     ("parquet", "pyarrow|could not read"),
     ("no target option", "--target"),
     ("bad steps", "--n-steps must be >= 1"),
+    ("bad replicates", "--n-replicates must be >= 1"),
     ("out is a file", "is a file"),
 ])
 def test_errors_are_one_line_with_status_2(case, match, small, capsys):
@@ -189,6 +190,7 @@ def test_errors_are_one_line_with_status_2(case, match, small, capsys):
         "parquet": ["analyze", str(tmp_path / "d.parquet"), "--target", "y"],
         "no target option": ["analyze", good],
         "bad steps": ["demo", "--n-steps", "0"],
+        "bad replicates": ["demo", "--n-replicates", "0"],
         "out is a file": ["analyze", good, "--target", "y", "--out", good],
     }[case]
     (tmp_path / "d.parquet").write_bytes(b"not a parquet file")

@@ -260,7 +260,8 @@ def test_help_defaults_are_the_estimators(capsys):
     text = " ".join(capsys.readouterr().out.split())
     for option, name in [("--n-steps", "n_steps"),
                          ("--n-pretrain-steps", "n_pretrain_steps"),
-                         ("--n-checkpoints", "n_checkpoints")]:
+                         ("--n-checkpoints", "n_checkpoints"),
+                         ("--n-replicates", "n_replicates")]:
         found = re.search(rf"{option} N [^(]*\(default: the estimator's, (\w+)\)",
                           text)
         assert found, option

@@ -8,7 +8,7 @@ from skdib._cli._scores import N_TREES
 __all__ = ["FIT_SETTINGS", "build_parser", "estimator_defaults"]
 
 # Estimator settings with a command-line option (--n-steps, ...).
-FIT_SETTINGS = ("n_steps", "n_pretrain_steps", "n_checkpoints")
+FIT_SETTINGS = ("n_steps", "n_pretrain_steps", "n_checkpoints", "n_replicates")
 
 DESCRIPTION = """\
 Find where the information about a target is, with the Distributed
@@ -97,6 +97,11 @@ def _common_options(parser, default_out):
     run.add_argument("--n-checkpoints", type=int, default=None, metavar="N",
                      help="points recorded on the path (default: the "
                           f"estimator's, {defaults['n_checkpoints']})")
+    run.add_argument("--n-replicates", type=int, default=None, metavar="N",
+                     help="sweeps with different seeds; each checkpoint keeps "
+                          "the one with the lowest validation loss (default: "
+                          f"the estimator's, {defaults['n_replicates']}); N "
+                          "times the fit time")
     run.add_argument("--device", default="auto", metavar="D",
                      help="'auto' (GPU when there is one), 'cpu', 'cuda' or "
                           "'cuda:N' (default: auto)")
