@@ -226,12 +226,8 @@ class BaseDistributedIB(PersistenceMixin, ResumableSweepMixin, SweepSetupMixin,
         start = time.perf_counter()
         try:
             with facade.torch_threads(self.n_threads):
-                if len(seeds) == 1:
-                    record, net = self._one_sweep(spec, data, config, seeds[0],
-                                                  device, bounds_fn, resume)
-                else:
-                    record, net = self._replicate_sweeps(
-                        spec, data, config, seeds, device, bounds_fn, resume)
+                record, net = self._train_sweeps(spec, data, config, seeds,
+                                                 device, bounds_fn, resume)
         finally:
             if progress is not None:
                 progress.close()

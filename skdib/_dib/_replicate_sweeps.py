@@ -30,7 +30,17 @@ def batch_replicates(device, data, resume):
 
 
 class ReplicateSweepMixin:
-    """The sweep of one fit: one network, or the best of ``n_replicates``."""
+    """The sweep of one fit: one network, or the best of ``n_replicates``.
+
+    Used by the tabular and the set estimators; the set networks train one
+    replicate after the other (``_batchable_replicates``).
+    """
+
+    _batchable_replicates = True
+
+    def _build_network(self, spec, seed):
+        """The untrained network of ``spec``, initialised from ``seed``."""
+        return facade.build_network(spec, seed)
 
     def _sweep_plan(self, rng):
         """``[(network seed, loop seed)]`` of replicates 1...R-1 (drawn after
@@ -38,11 +48,20 @@ class ReplicateSweepMixin:
         return [(draw_seed(rng), draw_seed(rng))
                 for _ in range(self.n_replicates - 1)]
 
+    def _train_sweeps(self, spec, data, config, seeds, device, bounds_fn, resume):
+        """``(record, network)`` of one sweep per ``(network seed, loop seed)``
+        pair: the plain sweep for one pair, else the best-of-R composite."""
+        if len(seeds) == 1:
+            return self._one_sweep(spec, data, config, seeds[0], device, bounds_fn,
+                                   resume)
+        return self._replicate_sweeps(spec, data, config, seeds, device, bounds_fn,
+                                      resume)
+
     def _one_sweep(self, spec, data, config, seeds, device, bounds_fn, resume):
         """Build and train one network; ``(record, network)``."""
         net = None
         try:
-            net = facade.build_network(spec, seeds[0])
+            net = self._build_network(spec, seeds[0])
             net, record = facade.fit_network(
                 net, data["X_train"], data["y_train"], data["X_val"],
                 data["y_val"], config, seed=seeds[1], device=device,
@@ -60,7 +79,7 @@ class ReplicateSweepMixin:
         ``resume`` (from an interrupted fit) holds the finished replicates'
         records and the state of the one that was running.
         """
-        if batch_replicates(device, data, resume):
+        if self._batchable_replicates and batch_replicates(device, data, resume):
             try:
                 return self._batched_replicates(spec, data, config, seeds, device,
                                                 bounds_fn)
@@ -91,7 +110,7 @@ class ReplicateSweepMixin:
         return self._assembled(done, net, data["w_val"])
 
     def _batched_replicates(self, spec, data, config, seeds, device, bounds_fn):
-        nets = [facade.build_network(spec, net_seed) for net_seed, _ in seeds]
+        nets = [self._build_network(spec, net_seed) for net_seed, _ in seeds]
         arrays = tuple(data[k] for k in ("X_train", "y_train", "X_val", "y_val"))
         nets, records = facade.fit_replicates(
             nets, [arrays] * len(nets), config,

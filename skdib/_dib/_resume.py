@@ -55,6 +55,12 @@ class ResumableSweepMixin:
         raise DivergenceError(self._divergence_message(stop, kept=True),
                               stop.step, stop.beta)
 
+    def _sweep_learning_rate(self):
+        """The learning rate of the sweep under way: the recipe's where the
+        estimator resolves one ('auto'), else the parameter."""
+        recipe = getattr(self, "_recipe", None)
+        return self.learning_rate if recipe is None else recipe["learning_rate"]
+
     def _divergence_message(self, stop, kept):
         where = (f"The path up to the last finite checkpoint (β = "
                  f"{self.information_path_.beta[-1]:.3g}, "
@@ -63,7 +69,7 @@ class ResumableSweepMixin:
                  "No checkpoint had been reached, so nothing was kept.")
         return (f"The β sweep diverged at step {stop.step} (β = {stop.beta:.3g}): "
                 f"{stop.detail}. {where} Try a lower learning_rate (now "
-                f"{self._recipe['learning_rate']:g}), a narrower β range (a "
+                f"{self._sweep_learning_rate():g}), a narrower β range (a "
                 f"smaller beta_end, now {self.beta_end:g}), or standardised "
                 "inputs and targets.")
 

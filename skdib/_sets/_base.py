@@ -13,6 +13,8 @@ from skdib._backend import facade
 from skdib._dib._beta_range import warn_beta_range
 from skdib._dib._path import path_from_record
 from skdib._dib._persistence import PersistenceMixin
+from skdib._dib._replicate_sweeps import ReplicateSweepMixin
+from skdib._dib._resume import ResumableSweepMixin
 from skdib._dib._rewind import RewindMixin
 from skdib._dib._settings import (
     BOUNDS_BATCH_SIZE,
@@ -56,7 +58,8 @@ def per_set_path(path, counts):
         information_upper=times(path.information_upper))
 
 
-class BaseSetDIB(InformationMapMixin, RewindMixin, PersistenceMixin, BaseEstimator):
+class BaseSetDIB(InformationMapMixin, ResumableSweepMixin, ReplicateSweepMixin,
+                 RewindMixin, PersistenceMixin, BaseEstimator):
     """Common fit / path / rewind logic of the set estimators."""
 
     _parameter_constraints = {
@@ -76,6 +79,7 @@ class BaseSetDIB(InformationMapMixin, RewindMixin, PersistenceMixin, BaseEstimat
         "n_pretrain_steps": [Interval(Integral, 0, None, closed="left")],
         "n_steps": [Interval(Integral, 1, None, closed="left")],
         "n_checkpoints": [Interval(Integral, 1, None, closed="left")],
+        "n_replicates": [Interval(Integral, 1, None, closed="left")],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
         "learning_rate": [Interval(Real, 0, None, closed="neither")],
         "warmup_fraction": [Interval(Real, 0, 1, closed="both")],
@@ -95,7 +99,8 @@ class BaseSetDIB(InformationMapMixin, RewindMixin, PersistenceMixin, BaseEstimat
                  decoder_depth=2, n_heads=4, activation="relu",
                  fourier_frequencies=None, beta_start=1e-4, beta_end=1.0,
                  n_pretrain_steps=300, n_steps=2000, n_checkpoints=20,
-                 batch_size=128, learning_rate=1e-3, warmup_fraction=0.0,
+                 n_replicates=1, batch_size=128, learning_rate=1e-3,
+                 warmup_fraction=0.0,
                  validation_fraction=0.2,
                  information_bounds=True, select_point="auto",
                  keep_snapshots=True, device="auto", n_threads=1,
@@ -115,6 +120,7 @@ class BaseSetDIB(InformationMapMixin, RewindMixin, PersistenceMixin, BaseEstimat
         self.n_pretrain_steps = n_pretrain_steps
         self.n_steps = n_steps
         self.n_checkpoints = n_checkpoints
+        self.n_replicates = n_replicates
         self.batch_size = batch_size
         self.learning_rate = learning_rate
         self.warmup_fraction = warmup_fraction
@@ -162,22 +168,49 @@ class BaseSetDIB(InformationMapMixin, RewindMixin, PersistenceMixin, BaseEstimat
             raise ValueError(f"beta_end ({self.beta_end}) must be >= beta_start "
                              f"({self.beta_start}).")
         check_checkpoints(self.n_checkpoints, self.n_steps)
-        X = check_sets(X, type_column=self.type_column)
-        y = check_length(np.asarray(y), X, "y")
+        X, y, _ = self._check_fit_input(X, y)
+        X_val, y_val = self._check_validation_set(X, y, X_val, y_val, groups)
+        rng = numpy_rng(self.random_state)
+        self._remember_inputs(rng, X, y, X_val, y_val, groups)
+        return self._sweep(X, y, X_val, y_val, groups, rng)
+
+    def _check_fit_input(self, X, y, sample_weight=None, reset=True):
+        """Checked sets and targets (``reset=False``: as many features as
+        the fit had, for ``continue_fit``); no row weights for sets."""
+        if sample_weight is not None:
+            raise TypeError(f"{type(self).__name__}.fit takes no sample_weight.")
+        X = check_sets(X, None if reset else self.n_features_in_,
+                       type_column=self.type_column)
+        return X, check_length(np.asarray(y), X, "y"), None
+
+    def _check_validation_set(self, X, y, X_val, y_val, groups):
         if (X_val is None) != (y_val is None):
             raise ValueError("Give both X_val and y_val, or neither.")
         if X_val is not None:
             X_val = check_sets(X_val, X.shape[2], self.type_column)
             y_val = check_length(np.asarray(y_val), X_val, "y_val")
         if groups is not None:
-            groups = check_length(np.asarray(groups), X, "groups")
-        rng = numpy_rng(self.random_state)
+            check_length(np.asarray(groups), X, "groups")
+        return X_val, y_val
+
+    def _sweep(self, X, y, X_val, y_val, groups, rng, resume=None, weights=None):
+        """Prepare the data and network, run the sweep, store the path."""
+        groups = None if groups is None else np.asarray(groups)
         data = self._training_data(X, y, X_val, y_val, groups, rng)
         self.element_types_ = element_types(data["X_train"], self.type_column)
         self.n_features_in_ = X.shape[2]
         spec = self._network_spec(data)
-        record, net = self._run_sweep(spec, data, rng)
-        self._store_fit(net, record, data, rng)
+
+        def store(record, net):
+            self._store_fit(net, record, data, rng)
+
+        try:
+            record, net = self._run_sweep(spec, data, rng, resume)
+        except facade.TrainingStopped as stop:
+            self._sweep_stopped(stop, store)
+        store(record, net)
+        self.fit_status_ = "complete"
+        self._resume_state = None
         warn_beta_range(self.information_path_)
         return self
 
@@ -193,7 +226,7 @@ class BaseSetDIB(InformationMapMixin, RewindMixin, PersistenceMixin, BaseEstimat
         y_tr, y_val = self._fit_target_scaling(y_tr, y_val)
         return {"X_train": X_tr, "y_train": y_tr, "X_val": X_val,
                 "y_val": y_val, "head": head, "n_outputs": n_out,
-                "y_dtype": y_dtype}
+                "y_dtype": y_dtype, "w_train": None, "w_val": None}
 
     def _network_spec(self, data):
         X_tr = data["X_train"]
@@ -223,23 +256,31 @@ class BaseSetDIB(InformationMapMixin, RewindMixin, PersistenceMixin, BaseEstimat
             eval_batch_size=256, progress=progress,
             warmup_fraction=float(self.warmup_fraction))
 
-    def _run_sweep(self, spec, data, rng):
+    def _total_steps(self):
+        return self.n_pretrain_steps + self.n_steps
+
+    _batchable_replicates = False  # the batched step knows tabular networks
+
+    def _build_network(self, spec, seed):
+        return facade.build_set_network(spec, seed)
+
+    def _run_sweep(self, spec, data, rng, resume=None):
+        """Train along the β schedule (``n_replicates`` times); return
+        (record, network)."""
         device = facade.resolve_device(self.device)
-        total = self.n_pretrain_steps + self.n_steps
+        total = self._total_steps() * self.n_replicates
         progress = SweepProgress(total, type(self).__name__) if self.verbose else None
+        config = self._train_config(progress)
         bounds_fn = None
         if self.information_bounds:
             bounds_fn = facade.make_element_information_fn(
                 BOUNDS_BATCH_SIZE, BOUNDS_N_BATCHES, draw_seed(rng))
-        net_seed, loop_seed = draw_seed(rng), draw_seed(rng)
+        seeds = [(draw_seed(rng), draw_seed(rng)), *self._sweep_plan(rng)]
         start = time.perf_counter()
         try:
             with facade.torch_threads(self.n_threads):
-                net = facade.build_set_network(spec, net_seed)
-                net, record = facade.fit_network(
-                    net, data["X_train"], data["y_train"], data["X_val"],
-                    data["y_val"], self._train_config(progress), seed=loop_seed,
-                    device=device, y_dtype=data["y_dtype"], bounds_fn=bounds_fn)
+                record, net = self._train_sweeps(spec, data, config, seeds,
+                                                 device, bounds_fn, resume)
         finally:
             if progress is not None:
                 progress.close()
@@ -261,6 +302,9 @@ class BaseSetDIB(InformationMapMixin, RewindMixin, PersistenceMixin, BaseEstimat
         self.network_ = net
         self.n_channels_ = len(types)
         self._keep_checkpoints(record)
+        self.path_replicate_ = np.asarray(
+            record.get("replicate", np.zeros(len(record["step"]), dtype=int)))
+        self.replicate_loss_val_ = facade.replicate_losses(record)
         self._reference_elements = [
             reference_elements(X_val, self.type_column, types, i, draw_seed(rng))
             for i in range(len(types))]

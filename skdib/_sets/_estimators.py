@@ -35,6 +35,11 @@ _PARAMETERS = """
     beta_start, beta_end : float, default=1e-4, 1.0
     n_pretrain_steps, n_steps : int, default=300, 2000
     n_checkpoints : int, default=20
+    n_replicates : int, default=1
+        Sweeps with different seeds; every checkpoint keeps the replicate
+        with the lowest validation loss of the prediction, as for
+        :class:`~skdib.DistributedIBClassifier` (here one after the other on
+        every device).
     batch_size : int, default=128
         Sets per training step.
     learning_rate : float, default=1e-3
@@ -65,6 +70,13 @@ _PARAMETERS = """
     element_types_ : ndarray
         The type codes, in the path's column order.
     best_point_, path_point_ : int
+    path_replicate_, replicate_loss_val_ : ndarray
+        The replicate behind each checkpoint and every replicate's
+        validation losses (``n_replicates``).
+    fit_status_ : {'complete', 'interrupted', 'diverged'}
+        A sweep stopped by Ctrl-C or a divergence keeps the path up to its
+        last good checkpoint and predicts from it; :meth:`continue_fit` with
+        the same data finishes it.
     network_ : torch.nn.Module
     fit_time_ : float
 """
