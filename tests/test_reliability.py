@@ -145,6 +145,18 @@ SCRIPT = textwrap.dedent("""
                   n_pretrain_steps=0, n_steps=6000, n_checkpoints=60,
                   batch_size=32, information_bounds=False, random_state=1)
     clf = DistributedIBClassifier(**params)
+    import skdib._backend.dib._train as train_module
+    record_point, calls = train_module._record_point, []
+
+    def announce(*args, **kwargs):
+        # tell the test once two checkpoints are kept, so that Ctrl-C lands
+        # after the first resumable state however slow the machine is
+        record_point(*args, **kwargs)
+        calls.append(1)
+        if len(calls) == 2:
+            print("recording", flush=True)
+
+    train_module._record_point = announce
     print("start", flush=True)
     try:
         clf.fit(X, y)
@@ -165,14 +177,13 @@ SCRIPT = textwrap.dedent("""
 @pytest.mark.slow
 def test_sigint_in_a_subprocess_keeps_and_resumes_the_sweep(tmp_path):
     import signal
-    import time
 
     script = tmp_path / "fit.py"
     script.write_text(SCRIPT)
     proc = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE,
                             text=True)
     assert proc.stdout.readline().strip() == "start"
-    time.sleep(4.0)
+    assert proc.stdout.readline().strip() == "recording"
     proc.send_signal(signal.SIGINT)
     out, _ = proc.communicate(timeout=300)
     result = json.loads(out.strip().splitlines()[-1])
