@@ -137,6 +137,9 @@ def test_continue_fit_refuses_other_data_and_finished_fits(data, uninterrupted):
 
 SCRIPT = textwrap.dedent("""
     import json, sys, time, threading, os, signal
+    # a shell without job control starts background jobs with SIGINT
+    # ignored, and Python keeps that; install Ctrl-C's usual handler
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     import numpy as np
     from skdib import DistributedIBClassifier
     rng = np.random.default_rng(0)
