@@ -14,7 +14,7 @@ import pytest
 
 import skdib._dib._replicate_sweeps as replicate_sweeps
 from skdib import DistributedIBClassifier, DistributedIBRegressor
-from skdib._backend.dib._best_of import best_of_replicates
+from skdib._dib._replicate_sweeps import composite_record
 from skdib._dib._replicated_fit import batching_obstacle, use_batching
 from skdib.compare import cross_validate_path
 from skdib.exceptions import SweepInterruptedWarning
@@ -131,7 +131,7 @@ def test_a_diverged_replicate_leaves_its_checkpoints():
                    **{k: np.full(n, float(r)) for k in
                       ("beta", "kl", "loss_train", "score_val", "score_val_se",
                        "relevance", "score_val_rows")})
-    out = best_of_replicates(records)
+    out = composite_record(records)
     np.testing.assert_array_equal(out["replicate"], [1, 1, 1, 0, 0, 0, 0, 0])
     np.testing.assert_array_equal(out["kl"], [1, 1, 1, 0, 0, 0, 0, 0])
     assert np.isnan(out["replicate_loss_val"][1, 3:]).all()

@@ -13,7 +13,7 @@ import torch
 from skdib._backend._device import resolve_device, torch_threads
 from skdib._backend._tensors import as_tensor, make_generator, to_numpy
 from skdib._backend.dib import _checkpoint_information, _information
-from skdib._backend.dib._best_of import best_of_replicates, replicate_losses
+from skdib._backend.dib._best_of import best_of_replicates
 from skdib._backend.dib._information import kl_bits, mi_bounds, pairwise_bhattacharyya
 from skdib._backend.dib._layers import ACTIVATIONS, initialise
 from skdib._backend.dib._model import DistributedIBNet
@@ -55,7 +55,6 @@ __all__ = [
     "network_device",
     "predict_output",
     "probe_information",
-    "replicate_losses",
     "resolve_device",
     "table_codes",
     "same_architecture",

@@ -246,10 +246,7 @@ class BaseDistributedIB(PersistenceMixin, ResumableSweepMixin, SweepSetupMixin,
                               else layout.expand_channels(channels))
         self._channel_categories = (None if layout is None
                                     else layout.channel_categories(channels))
-        self._keep_checkpoints(record)
-        self.path_replicate_ = np.asarray(
-            record.get("replicate", np.zeros(len(record["step"]), dtype=int)))
-        self.replicate_loss_val_ = facade.replicate_losses(record, data["w_val"])
+        self._keep_checkpoints(record, data["w_val"])
         self.information_path_ = path_from_record(
             record, names, data["discrete"], self._bounds_batch_size(data),
             weights=data["w_val"])

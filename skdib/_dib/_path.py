@@ -358,6 +358,13 @@ def paired_se(rows, best, weights=None):
     return np.sqrt(((diff - mean[:, None]) ** 2) @ p**2)
 
 
+def mean_over_rows(rows, weights=None):
+    """Each checkpoint's mean of per-row held-out values, (n_points,): rows
+    of shape (n_points, n_rows), weighted by ``weights`` (None: equal)."""
+    p = np.ones(rows.shape[1]) if weights is None else np.asarray(weights, float)
+    return rows @ (p / p.sum())
+
+
 def path_from_record(record, names, discrete, batch_size, weights=None):
     """The :class:`InformationPath` of a training record (see the backend).
 
@@ -372,8 +379,7 @@ def path_from_record(record, names, discrete, batch_size, weights=None):
         diff_se = paired_se(record["score_val_rows"], best, weights)
     if len(record.get("prediction_loss_rows", ())):
         rows = np.asarray(record["prediction_loss_rows"], dtype=float)
-        p = np.ones(rows.shape[1]) if weights is None else np.asarray(weights, float)
-        loss_mean = rows @ (p / p.sum())
+        loss_mean = mean_over_rows(rows, weights)
         lowest = best_score_point(-loss_mean, record["loss_val"])
         loss_se = paired_se(rows, lowest, weights)
     return InformationPath(

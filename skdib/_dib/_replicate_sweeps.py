@@ -5,8 +5,8 @@ sweep ``fit`` runs with ``n_replicates=1`` (same seeds); replicates 1...R-1
 draw their network and loop seeds from the fit's generator after it. They
 share the rows, the validation split and the information estimator (the same
 evaluation batches), so their held-out losses are compared on equal terms.
-The composite path is assembled by
-:func:`skdib._backend.dib._best_of.best_of_replicates`.
+:func:`composite_record` chooses the replicate of each checkpoint and
+``facade.best_of_replicates`` assembles the composite path.
 
 On a GPU, without row weights, the R sweeps train as one batched model
 (``facade.fit_replicates``); elsewhere one after the other, which on a CPU
@@ -16,10 +16,58 @@ replicate's checkpoints when one diverges or the fit is interrupted.
 
 import warnings
 
+import numpy as np
+
 from skdib._backend import facade
+from skdib._dib._path import mean_over_rows
 from skdib._utils._random import draw_seed
 
-__all__ = ["ReplicateSweepMixin", "batch_replicates"]
+__all__ = ["ReplicateSweepMixin", "batch_replicates", "composite_record",
+           "replicate_losses"]
+
+
+def _n_points(record):
+    """Checkpoints a replicate reached (0 for None: stopped before any)."""
+    return 0 if record is None else len(record["step"])
+
+
+def _held_out_loss(record, weights):
+    """Per checkpoint, the held-out loss of the estimator's prediction (what
+    ``select_point`` reads, ``InformationPath.prediction_loss_val``), else
+    the held-out loss of the training objective."""
+    rows = np.asarray(record["prediction_loss_rows"], dtype=float)
+    if rows.size == 0:
+        return np.asarray(record["loss_val"], dtype=float)
+    return mean_over_rows(rows, weights)
+
+
+def replicate_losses(records, weights=None):
+    """Held-out losses of every replicate, (n_replicates, n_points).
+
+    NaN past the end of a replicate that stopped early (None: before its
+    first checkpoint); ``weights`` weight the held-out rows.
+    """
+    n_points = max(_n_points(rec) for rec in records)
+    table = np.full((len(records), n_points), np.nan)
+    for r, rec in enumerate(records):
+        if _n_points(rec):
+            table[r, :_n_points(rec)] = _held_out_loss(rec, weights)
+    return table
+
+
+def composite_record(records, weights=None):
+    """The best-of-R record: at every checkpoint, the replicate with the
+    lowest held-out loss (ties: the lower index), with ``"replicate"`` (the
+    choice) and ``"replicate_loss_val"`` (:func:`replicate_losses`) added.
+    At least one replicate must have reached a checkpoint."""
+    losses = replicate_losses(records, weights)
+    if losses.shape[1] == 0:
+        raise ValueError("No replicate reached a checkpoint.")
+    choice = np.argmin(np.where(np.isnan(losses), np.inf, losses), axis=0)
+    record = facade.best_of_replicates(records, choice)
+    record["replicate"] = choice
+    record["replicate_loss_val"] = losses
+    return record
 
 
 def batch_replicates(device, data, resume):
@@ -120,7 +168,7 @@ class ReplicateSweepMixin:
 
     def _assembled(self, records, net, weights):
         """The composite record, with its final state loaded into ``net``."""
-        record = facade.best_of_replicates(records, weights)
+        record = composite_record(records, weights)
         facade.load_state(net, record["final_state"])
         if record["step"][-1] < self._total_steps() - 1:
             # every replicate diverged: the path stops where the last one did
@@ -135,8 +183,8 @@ class ReplicateSweepMixin:
         composite of the replicates so far, and what resumes it."""
         partial = [*done, stop.record]
         stop.resume = {"records": done, "current": stop.resume}
-        if any(rec is not None and len(rec["step"]) for rec in partial):
-            stop.record = facade.best_of_replicates(partial, weights)
+        if any(_n_points(rec) for rec in partial):
+            stop.record = composite_record(partial, weights)
 
     def _warn_replicate_diverged(self, r, stop):
         warnings.warn(

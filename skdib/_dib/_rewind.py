@@ -7,10 +7,12 @@ the final state, ``network_``), so one rule picks and loads a checkpoint.
 
 from numbers import Integral
 
+import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
 from skdib._backend import facade
 from skdib._dib._path import DEFAULT_SELECTION_RULE
+from skdib._dib._replicate_sweeps import replicate_losses
 
 __all__ = ["RewindMixin"]
 
@@ -23,10 +25,17 @@ class RewindMixin:
         return (DEFAULT_SELECTION_RULE if self.select_point == "auto"
                 else self.select_point)
 
-    def _keep_checkpoints(self, record):
-        """Hold a finished sweep's checkpoints: their steps and snapshots, or
-        the final state alone when snapshots were not kept."""
+    def _keep_checkpoints(self, record, weights=None):
+        """Hold a finished sweep's checkpoints: their steps and snapshots (or
+        the final state alone when snapshots were not kept), and the
+        replicate behind each (``n_replicates``; ``weights`` weight the
+        held-out rows of a single sweep's losses)."""
         self.checkpoint_steps_ = record["step"]
+        self.path_replicate_ = np.asarray(
+            record.get("replicate", np.zeros(len(record["step"]), dtype=int)))
+        self.replicate_loss_val_ = (record["replicate_loss_val"]
+                                    if "replicate_loss_val" in record
+                                    else replicate_losses([record], weights))
         self._snapshots = record["snapshots"] or None
         # the last snapshot is the final state; keep it apart only without them
         self._final_state = None if self._snapshots else record["final_state"]

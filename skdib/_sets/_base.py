@@ -302,9 +302,6 @@ class BaseSetDIB(InformationMapMixin, ResumableSweepMixin, ReplicateSweepMixin,
         self.network_ = net
         self.n_channels_ = len(types)
         self._keep_checkpoints(record)
-        self.path_replicate_ = np.asarray(
-            record.get("replicate", np.zeros(len(record["step"]), dtype=int)))
-        self.replicate_loss_val_ = facade.replicate_losses(record)
         self._reference_elements = [
             reference_elements(X_val, self.type_column, types, i, draw_seed(rng))
             for i in range(len(types))]
