@@ -150,7 +150,8 @@ def channel_chunk(n_channels, batch, width, x):
 def hidden_stack(in_features, hidden, activation):
     """Fully connected layers, each followed by the activation (the decoder)."""
     layers = []
-    for a, b in zip([in_features, *hidden[:-1]], hidden, strict=True):
+    sizes = [in_features, *hidden]
+    for a, b in zip(sizes[:-1], sizes[1:], strict=True):
         layers += [nn.Linear(a, b), make_activation(activation)]
     return nn.Sequential(*layers)
 
