@@ -3,7 +3,8 @@
     python benchmarks/run.py [--quick] [--device cpu|cuda] [--json FILE]
                              [--only SECTION,...]
 
-Sections: encoders, fits, glass, bounds, imbalance, threads, replicates.
+Sections: encoders, fits, denormals, glass, bounds, imbalance, threads,
+replicates.
 
 Each row times one case and a baseline *in the same run* (the per-channel
 loop, the 0.1 defaults, a numpy reference, DADApy when installed), so the
@@ -25,8 +26,8 @@ import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-SECTIONS = ("encoders", "fits", "glass", "bounds", "imbalance", "threads",
-            "replicates")
+SECTIONS = ("encoders", "fits", "denormals", "glass", "bounds", "imbalance",
+            "threads", "replicates")
 
 
 def peak_gflops(device):
@@ -89,6 +90,10 @@ def section_rows(section, device, quick):
         import bench_fits
 
         return bench_fits.measure_defaults(device, quick)
+    if section == "denormals":
+        import bench_fits
+
+        return bench_fits.measure_denormals(device, quick)
     if section == "glass":
         import bench_fits
 

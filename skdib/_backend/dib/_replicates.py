@@ -23,6 +23,7 @@ import torch
 from torch import nn
 from torch.func import functional_call, stack_module_state, vmap
 
+from skdib._backend._device import flush_denormals
 from skdib._backend.dib._checkpoint_information import ESTIMATE_KEYS
 from skdib._backend.dib._model import kl_nats
 from skdib._backend.dib._schedule import beta_schedule, checkpoint_steps
@@ -203,6 +204,7 @@ def _checkpoint_all(stack, nets, data, config, seeds, bounds_fns, losses, at):
         _record_point(recs[r], point, at["beta"], at["step"], entry)
 
 
+@flush_denormals()
 def train_replicates(nets, data, config, seeds, bounds_fns=None):
     """Run R β sweeps as one batched model; return R records of ``train``.
 

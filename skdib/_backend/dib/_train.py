@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from skdib._backend._device import flush_denormals
 from skdib._backend.dib._checkpoint_information import ESTIMATE_KEYS
 from skdib._backend.dib._metrics import infonce_lower_bound
 from skdib._backend.dib._predictive import averaged_prediction, predictive_noise
@@ -207,6 +208,7 @@ def _weights(model, state):
         model.load_state_dict(exact)
 
 
+@flush_denormals()
 def train(model, x_train, y_train, x_val, y_val, config, seed, bounds_fn=None,
           resume=None, w_train=None, w_val=None):
     """Run the sweep and return the recorded path as numpy arrays.
