@@ -141,10 +141,20 @@ def measure_glass_scale(device="cpu", quick=True):
     shape = ((256, 256, 256), 64, (256, 256, 256))
     fast = time_steps(batched_net(100, *shape).to(dev), x, y, n_steps, dev)
     slow = time_steps(LoopNet(100, *shape, 2).to(dev), x, y, n_steps, dev)
+    low = "tf32" if device == "cuda" else "bfloat16"
+    fast_low = time_steps(batched_net(100, *shape).to(dev), x, y, n_steps, dev,
+                          precision=low)
     flops = step_flops(100, shape[0], shape[1], shape[2], 512)
-    return [dict(case="glass-scale network (100 ch, 3x256, d=64, batch 512)",
+    case = "glass-scale network (100 ch, 3x256, d=64, batch 512)"
+    return [dict(case=case,
                  setting=f"{n_steps} steps timed; 30,000 projected: "
                          f"{30000 * fast / 60:.0f} min",
                  seconds=fast, throughput=f"{1 / fast:.1f} steps/s",
                  flops=flops / fast, baseline="per-channel loop",
-                 baseline_seconds=slow, ratio=slow / fast)]
+                 baseline_seconds=slow, ratio=slow / fast),
+            dict(case=case,
+                 setting=f"precision='{low}', {n_steps} steps timed; 30,000 "
+                         f"projected: {30000 * fast_low / 60:.0f} min",
+                 seconds=fast_low, throughput=f"{1 / fast_low:.1f} steps/s",
+                 flops=flops / fast_low, baseline="float32, batched",
+                 baseline_seconds=fast, ratio=fast / fast_low)]

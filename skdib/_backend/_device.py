@@ -1,4 +1,4 @@
-"""Device selection, thread control and the CPU's handling of denormals."""
+"""Device selection, thread control, denormals and training precision."""
 
 import contextlib
 
@@ -66,3 +66,34 @@ def flush_denormals():
         yield
     finally:
         torch.set_flush_denormal(previous)
+
+
+PRECISIONS = ("float32", "bfloat16", "tf32")
+
+
+@contextlib.contextmanager
+def training_precision(precision, device):
+    """The arithmetic of one training step's forward pass on ``device``.
+
+    ``'float32'``: as it is. ``'bfloat16'``: under ``torch.autocast``, so
+    matrix products (and what autocast lists with them) run in bfloat16
+    while parameters, optimizer state and the loss stay float32.
+    ``'tf32'``: float32 matrix products on an NVIDIA GPU use TF32 tensor
+    cores (10-bit mantissa); a CPU has no TF32 and runs float32. The
+    global TF32 switches come back as they were after the block.
+    """
+    if precision not in PRECISIONS:
+        raise ValueError(f"precision must be one of {PRECISIONS}; got {precision!r}.")
+    if precision == "bfloat16":
+        with torch.autocast(device_type=device.type, dtype=torch.bfloat16):
+            yield
+        return
+    if precision == "float32" or device.type != "cuda":
+        yield
+        return
+    before = (torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32)
+    torch.backends.cuda.matmul.allow_tf32 = torch.backends.cudnn.allow_tf32 = True
+    try:
+        yield
+    finally:
+        torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32 = before

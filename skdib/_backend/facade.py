@@ -10,7 +10,7 @@ import copy
 import numpy as np
 import torch
 
-from skdib._backend._device import resolve_device, torch_threads
+from skdib._backend._device import PRECISIONS, resolve_device, torch_threads
 from skdib._backend._tensors import as_tensor, make_generator, to_numpy
 from skdib._backend.dib import _checkpoint_information, _information
 from skdib._backend.dib._best_of import best_of_replicates
@@ -30,6 +30,7 @@ from skdib._backend.sets._model import SetIBNet
 
 __all__ = [
     "ACTIVATION_NAMES",
+    "PRECISIONS",
     "MAX_TABLE_CODES",
     "ReplicateDiverged",
     "TrainConfig",

@@ -80,10 +80,12 @@ def estimator_defaults():
     reg = DistributedIBRegressor().get_params()
     return {name: clf[name] if clf[name] == reg[name]
             else f"classifier {clf[name]}, regressor {reg[name]}"
-            for name in FIT_SETTINGS}
+            for name in (*FIT_SETTINGS, "precision")}
 
 
 def _common_options(parser, default_out):
+    from skdib._backend.facade import PRECISIONS
+
     defaults = estimator_defaults()
     run = parser.add_argument_group("fitting and output")
     run.add_argument("--out", default=default_out, metavar="DIR",
@@ -102,6 +104,13 @@ def _common_options(parser, default_out):
                           "the one with the lowest validation loss (default: "
                           f"the estimator's, {defaults['n_replicates']}); N "
                           "times the fit time")
+    run.add_argument("--precision", default=None,
+                     choices=PRECISIONS,
+                     help="arithmetic of the training steps (default: the "
+                          f"estimator's, {defaults['precision']}); bfloat16 "
+                          "and tf32 speed up large networks on hardware with "
+                          "such units, and the bits are always computed in "
+                          "float32 or float64")
     run.add_argument("--device", default="auto", metavar="D",
                      help="'auto' (GPU when there is one), 'cpu', 'cuda' or "
                           "'cuda:N' (default: auto)")

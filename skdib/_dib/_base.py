@@ -60,6 +60,7 @@ class BaseDistributedIB(PersistenceMixin, ResumableSweepMixin, SweepSetupMixin,
         "select_point": [StrOptions({"auto", "one_se", "best"})],
         "keep_snapshots": ["boolean", StrOptions({"exact"})],
         "device": [str, object],
+        "precision": [StrOptions(set(facade.PRECISIONS))],
         "n_threads": [None, Interval(Integral, 1, None, closed="left")],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
@@ -74,7 +75,7 @@ class BaseDistributedIB(PersistenceMixin, ResumableSweepMixin, SweepSetupMixin,
                  warmup_fraction="auto",
                  validation_fraction=0.2,
                  information_bounds=True, select_point="auto",
-                 keep_snapshots=True, device="auto",
+                 keep_snapshots=True, device="auto", precision="float32",
                  n_threads=1, random_state=None, verbose=0):
         self.feature_groups = feature_groups
         self.categorical_features = categorical_features
@@ -98,6 +99,7 @@ class BaseDistributedIB(PersistenceMixin, ResumableSweepMixin, SweepSetupMixin,
         self.select_point = select_point
         self.keep_snapshots = keep_snapshots
         self.device = device
+        self.precision = precision
         self.n_threads = n_threads
         self.random_state = random_state
         self.verbose = verbose

@@ -95,7 +95,8 @@ class DistributedIBRegressor(RegressorMixin, BaseDistributedIB):
                  warmup_fraction="auto",
                  validation_fraction=0.2,
                  information_bounds=True, select_point="auto",
-                 keep_snapshots=True, device="auto", n_threads=1,
+                 keep_snapshots=True, device="auto", precision="float32",
+                 n_threads=1,
                  random_state=None, verbose=0):
         self.head = head
         self.temperature = temperature
@@ -114,7 +115,8 @@ class DistributedIBRegressor(RegressorMixin, BaseDistributedIB):
             learning_rate=learning_rate, warmup_fraction=warmup_fraction,
             validation_fraction=validation_fraction,
             information_bounds=information_bounds, select_point=select_point,
-            keep_snapshots=keep_snapshots, device=device, n_threads=n_threads,
+            keep_snapshots=keep_snapshots, device=device, precision=precision,
+            n_threads=n_threads,
             random_state=random_state, verbose=verbose)
 
     def _prepare_target(self, y):

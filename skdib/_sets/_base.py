@@ -88,6 +88,7 @@ class BaseSetDIB(InformationMapMixin, ResumableSweepMixin, ReplicateSweepMixin,
         "select_point": [StrOptions({"auto", "one_se", "best"})],
         "keep_snapshots": ["boolean", StrOptions({"exact"})],
         "device": [str, object],
+        "precision": [StrOptions(set(facade.PRECISIONS))],
         "n_threads": [None, Interval(Integral, 1, None, closed="left")],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
@@ -103,8 +104,8 @@ class BaseSetDIB(InformationMapMixin, ResumableSweepMixin, ReplicateSweepMixin,
                  warmup_fraction=0.0,
                  validation_fraction=0.2,
                  information_bounds=True, select_point="auto",
-                 keep_snapshots=True, device="auto", n_threads=1,
-                 random_state=None, verbose=0):
+                 keep_snapshots=True, device="auto", precision="float32",
+                 n_threads=1, random_state=None, verbose=0):
         self.type_column = type_column
         self.encoder_hidden = encoder_hidden
         self.embedding_dim = embedding_dim
@@ -129,6 +130,7 @@ class BaseSetDIB(InformationMapMixin, ResumableSweepMixin, ReplicateSweepMixin,
         self.select_point = select_point
         self.keep_snapshots = keep_snapshots
         self.device = device
+        self.precision = precision
         self.n_threads = n_threads
         self.random_state = random_state
         self.verbose = verbose
@@ -254,7 +256,8 @@ class BaseSetDIB(InformationMapMixin, ResumableSweepMixin, ReplicateSweepMixin,
             batch_size=self.batch_size, learning_rate=float(self.learning_rate),
             n_checkpoints=self.n_checkpoints, keep_snapshots=self.keep_snapshots,
             eval_batch_size=256, progress=progress,
-            warmup_fraction=float(self.warmup_fraction))
+            warmup_fraction=float(self.warmup_fraction),
+            precision=getattr(self, "precision", "float32"))
 
     def _total_steps(self):
         return self.n_pretrain_steps + self.n_steps

@@ -54,6 +54,9 @@ _PARAMETERS = """
     select_point : {'auto', 'one_se', 'best'}, default='auto'
     keep_snapshots : bool or 'exact', default=True
     device : {'auto', 'cpu', 'cuda'} or torch.device, default='auto'
+    precision : {'float32', 'bfloat16', 'tf32'}, default='float32'
+        Arithmetic of the training forward passes, as for
+        :class:`~skdib.DistributedIBClassifier`.
     n_threads : int or None, default=1
     random_state : int, RandomState instance or None, default=None
     verbose : int, default=0

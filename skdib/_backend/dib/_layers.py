@@ -74,14 +74,19 @@ class BatchedAffine(torch.autograd.Function):
 
     @staticmethod
     def backward(ctx, grad):
+        # under autocast the forward ran in a lower precision than the
+        # float32 inputs: the products run in the gradient's dtype, and each
+        # gradient comes back in its input's dtype, as autograd's casts do
         x, weight = ctx.saved_tensors
         grad_x = grad_w = grad_b = None
         if ctx.needs_input_grad[0]:
-            grad_x = torch.bmm(grad, weight.transpose(1, 2))
+            grad_x = torch.bmm(grad, weight.transpose(1, 2).to(grad.dtype))
+            grad_x = grad_x.to(x.dtype)
         if ctx.needs_input_grad[1]:
-            grad_w = torch.bmm(x.transpose(1, 2), grad)
+            grad_w = torch.bmm(x.transpose(1, 2).to(grad.dtype), grad)
+            grad_w = grad_w.to(weight.dtype)
         if ctx.needs_input_grad[2]:
-            grad_b = grad.sum(dim=1, keepdim=True)
+            grad_b = grad.sum(dim=1, keepdim=True, dtype=weight.dtype)
         return grad_x, grad_w, grad_b
 
 

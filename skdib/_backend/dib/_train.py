@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from skdib._backend._device import flush_denormals
+from skdib._backend._device import flush_denormals, training_precision
 from skdib._backend.dib._checkpoint_information import ESTIMATE_KEYS
 from skdib._backend.dib._metrics import infonce_lower_bound
 from skdib._backend.dib._predictive import averaged_prediction, predictive_noise
@@ -41,6 +41,7 @@ class TrainConfig:
     max_train_eval: int = 4096
     progress: object = None
     warmup_fraction: float = 0.0  # of all steps, linear learning-rate warm-up
+    precision: str = "float32"  # of the training forward (see training_precision)
 
 
 def warmup_steps(config, n_total):
@@ -248,8 +249,9 @@ def train(model, x_train, y_train, x_val, y_val, config, seed, bounds_fn=None,
                 perm, cursor = torch.randperm(n, generator=gen, device=device), 0
             idx = perm[cursor:cursor + bs]
             cursor += bs
-            loss, kl_total = _batch_loss(model, x_train, y_train, w_train, idx,
-                                         beta, gen)
+            with training_precision(config.precision, device):
+                loss, kl_total = _batch_loss(model, x_train, y_train, w_train,
+                                             idx, beta, gen)
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             apply_warmup(optimizer, config, step, n_warmup)
