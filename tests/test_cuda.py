@@ -82,7 +82,7 @@ def test_lower_precision_on_gpu_moves_the_bits_little(cuda_fit, threshold_data,
     # against float32 on the same device, so that both draw the same random
     # numbers and only the arithmetic differs; the tolerance is that of
     # tests/test_precision.py, where bfloat16 on a CPU moved the bits of a
-    # short sweep by at most 0.04 (TF32 keeps 10 mantissa bits, bfloat16 7)
+    # short sweep by at most 0.03 (TF32 keeps 10 mantissa bits, bfloat16 7)
     X, y = threshold_data
     low = DistributedIBClassifier(**tiny_params, device="cuda",
                                   precision=precision).fit(X, y)

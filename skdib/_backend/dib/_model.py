@@ -12,6 +12,17 @@ from skdib._backend.dib._tables import ChannelTables
 LOG_VAR_MIN, LOG_VAR_MAX = -30.0, 15.0
 
 
+def message_noise(mu, generator):
+    """Standard-normal draws shaped like ``mu``, in float32 at least.
+
+    Under bfloat16 autocast ``mu`` is bfloat16; the noise stays float32 (as
+    the batched replicate step draws it), so the precision changes the
+    arithmetic, not the random numbers.
+    """
+    return torch.randn(mu.shape, generator=generator, device=mu.device,
+                       dtype=torch.promote_types(mu.dtype, torch.float32))
+
+
 def make_head(kind, n_in, n_out, **options):
     """Build the head called ``kind``: 'categorical', 'gaussian' or 'infonce'."""
     if kind == "categorical":
@@ -138,8 +149,7 @@ class DistributedIBNet(nn.Module):
         """Return (head output, per-channel KL in nats of shape (C, batch))."""
         mu, log_var = self.encode(x)
         kl = kl_nats(mu, log_var)
-        eps = torch.randn(mu.shape, generator=generator, device=mu.device,
-                          dtype=mu.dtype)
+        eps = message_noise(mu, generator)
         u = mu + torch.exp(0.5 * log_var) * eps
         return self.decode(u), kl
 

@@ -18,7 +18,7 @@ from torch import nn
 
 from skdib._backend.dib._information import kl_nats
 from skdib._backend.dib._layers import BatchedMLP
-from skdib._backend.dib._model import LOG_VAR_MAX, LOG_VAR_MIN, make_head
+from skdib._backend.dib._model import LOG_VAR_MAX, LOG_VAR_MIN, make_head, message_noise
 from skdib._backend.sets._decoders import make_set_decoder
 
 __all__ = ["SetIBNet"]
@@ -135,7 +135,5 @@ class SetIBNet(nn.Module):
         """Return (head output, KL in nats per type and set, (T, batch))."""
         mu, log_var, member = self._posteriors(x)
         kl = (kl_nats(mu, log_var) * member.to(mu.dtype)).sum(dim=-1)
-        eps = torch.randn(mu.shape, generator=generator, device=mu.device,
-                          dtype=mu.dtype)
-        u = mu + torch.exp(0.5 * log_var) * eps
+        u = mu + torch.exp(0.5 * log_var) * message_noise(mu, generator)
         return self._decode_elements(u, member), kl
