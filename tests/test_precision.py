@@ -62,6 +62,13 @@ def test_tf32_switches_come_back_as_they_were():
         torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32 = before
 
 
+def test_bfloat16_on_a_gpu_without_it_is_refused_by_name(monkeypatch):
+    monkeypatch.setattr(torch.cuda, "is_bf16_supported", lambda *a, **k: False)
+    with pytest.raises(ValueError, match="precision='bfloat16' needs a GPU"):
+        with training_precision("bfloat16", torch.device("cuda")):
+            pass
+
+
 def test_tf32_on_a_cpu_is_float32(fits):
     a, b = fits["float32"].information_path_, fits["tf32"].information_path_
     np.testing.assert_array_equal(a.loss_train, b.loss_train)

@@ -85,6 +85,11 @@ def training_precision(precision, device):
     if precision not in PRECISIONS:
         raise ValueError(f"precision must be one of {PRECISIONS}; got {precision!r}.")
     if precision == "bfloat16":
+        if device.type == "cuda" and not torch.cuda.is_bf16_supported():
+            raise ValueError(
+                "precision='bfloat16' needs a GPU with bfloat16 arithmetic "
+                "(compute capability 8.0 or newer), and this one has none; "
+                "use precision='float32'.")
         with torch.autocast(device_type=device.type, dtype=torch.bfloat16):
             yield
         return
