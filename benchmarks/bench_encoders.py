@@ -28,7 +28,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from skdib._backend._device import training_precision
+from skdib._backend._device import step_precision
 from skdib._backend.dib._layers import hidden_stack, make_activation
 from skdib._backend.dib._model import DistributedIBNet, kl_nats
 
@@ -73,9 +73,10 @@ def batched_net(n_channels, hidden, dim, decoder_hidden):
 
 def time_steps(net, x, y, n_steps, device, precision="float32"):
     opt = torch.optim.Adam(net.parameters(), lr=3e-4)
+    arithmetic = step_precision(precision, device)
 
     def step():
-        with training_precision(precision, device):
+        with arithmetic():
             out, kl = net(x)
             loss = nn.functional.cross_entropy(out, y) + 1e-3 * kl.sum(0).mean()
         opt.zero_grad(set_to_none=True)

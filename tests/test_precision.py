@@ -6,7 +6,7 @@ import torch
 from sklearn.utils._param_validation import InvalidParameterError
 
 from skdib import DistributedIBClassifier
-from skdib._backend._device import training_precision
+from skdib._backend._device import step_precision
 from skdib._backend.dib._layers import BatchedAffine
 
 SHORT = dict(encoder_hidden=(16, 16), embedding_dim=2, decoder_hidden=(32,),
@@ -53,7 +53,7 @@ def test_tf32_switches_come_back_as_they_were():
     try:
         torch.backends.cuda.matmul.allow_tf32 = False
         torch.backends.cudnn.allow_tf32 = False
-        with training_precision("tf32", torch.device("cuda")):
+        with step_precision("tf32", torch.device("cuda"))():
             assert torch.backends.cuda.matmul.allow_tf32
             assert torch.backends.cudnn.allow_tf32
         assert not torch.backends.cuda.matmul.allow_tf32
@@ -65,8 +65,7 @@ def test_tf32_switches_come_back_as_they_were():
 def test_bfloat16_on_a_gpu_without_it_is_refused_by_name(monkeypatch):
     monkeypatch.setattr(torch.cuda, "is_bf16_supported", lambda *a, **k: False)
     with pytest.raises(ValueError, match="precision='bfloat16' needs a GPU"):
-        with training_precision("bfloat16", torch.device("cuda")):
-            pass
+        step_precision("bfloat16", torch.device("cuda"))
 
 
 def test_tf32_on_a_cpu_is_float32(fits):

@@ -71,16 +71,16 @@ def flush_denormals():
 PRECISIONS = ("float32", "bfloat16", "tf32")
 
 
-@contextlib.contextmanager
-def training_precision(precision, device):
-    """The arithmetic of one training step's forward pass on ``device``.
+def step_precision(precision, device):
+    """The arithmetic of each training step's forward pass on ``device``.
 
-    ``'float32'``: as it is. ``'bfloat16'``: under ``torch.autocast``, so
-    matrix products (and what autocast lists with them) run in bfloat16
-    while parameters, optimizer state and the loss stay float32.
-    ``'tf32'``: float32 matrix products on an NVIDIA GPU use TF32 tensor
-    cores (10-bit mantissa); a CPU has no TF32 and runs float32. The
-    global TF32 switches come back as they were after the block.
+    Checked once per sweep; returns a function that gives a fresh context
+    for one step. ``'float32'``: as it is. ``'bfloat16'``: under
+    ``torch.autocast``, so matrix products (and what autocast lists with
+    them) run in bfloat16 while parameters, optimizer state and the loss
+    stay float32. ``'tf32'``: float32 matrix products on an NVIDIA GPU use
+    TF32 tensor cores (10-bit mantissa), and the global TF32 switches come
+    back as they were after each step; a CPU has no TF32 and runs float32.
     """
     if precision not in PRECISIONS:
         raise ValueError(f"precision must be one of {PRECISIONS}; got {precision!r}.")
@@ -90,12 +90,14 @@ def training_precision(precision, device):
                 "precision='bfloat16' needs a GPU with bfloat16 arithmetic "
                 "(compute capability 8.0 or newer), and this one has none; "
                 "use precision='float32'.")
-        with torch.autocast(device_type=device.type, dtype=torch.bfloat16):
-            yield
-        return
+        return lambda: torch.autocast(device_type=device.type, dtype=torch.bfloat16)
     if precision == "float32" or device.type != "cuda":
-        yield
-        return
+        return contextlib.nullcontext
+    return _tf32
+
+
+@contextlib.contextmanager
+def _tf32():
     before = (torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32)
     torch.backends.cuda.matmul.allow_tf32 = torch.backends.cudnn.allow_tf32 = True
     try:

@@ -9,7 +9,7 @@ from importlib import metadata
 from pathlib import Path
 
 from skdib._cli._data import CLIError, describe_categorical
-from skdib._cli._parser import FIT_SETTINGS, build_parser
+from skdib._cli._parser import FIT_SETTINGS, PASSED_SETTINGS, build_parser
 
 __all__ = ["main"]
 
@@ -46,8 +46,8 @@ def _check_args(args):
 def _fit(estimator_class, X, y, args, device, say, **params):
     params.update(device=device, random_state=args.seed,
                   verbose=0 if args.quiet else 1)
-    for name in (*FIT_SETTINGS, "precision"):
-        if getattr(args, name, None) is not None:
+    for name in PASSED_SETTINGS:
+        if getattr(args, name) is not None:
             params[name] = getattr(args, name)
     est = estimator_class(**params)
     steps = (est.n_pretrain_steps, est.n_steps)

@@ -5,10 +5,12 @@ import argparse
 from skdib._cli._data import MAX_CLASSES_AUTO, CLIError
 from skdib._cli._scores import N_TREES
 
-__all__ = ["FIT_SETTINGS", "build_parser", "estimator_defaults"]
+__all__ = ["FIT_SETTINGS", "PASSED_SETTINGS", "build_parser", "estimator_defaults"]
 
 # Estimator settings with a command-line option (--n-steps, ...).
 FIT_SETTINGS = ("n_steps", "n_pretrain_steps", "n_checkpoints", "n_replicates")
+# Every estimator setting the command passes on when given (--precision too).
+PASSED_SETTINGS = (*FIT_SETTINGS, "precision")
 
 DESCRIPTION = """\
 Find where the information about a target is, with the Distributed
@@ -80,7 +82,7 @@ def estimator_defaults():
     reg = DistributedIBRegressor().get_params()
     return {name: clf[name] if clf[name] == reg[name]
             else f"classifier {clf[name]}, regressor {reg[name]}"
-            for name in (*FIT_SETTINGS, "precision")}
+            for name in PASSED_SETTINGS}
 
 
 def _common_options(parser, default_out):

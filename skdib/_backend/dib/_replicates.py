@@ -23,7 +23,7 @@ import torch
 from torch import nn
 from torch.func import functional_call, stack_module_state, vmap
 
-from skdib._backend._device import flush_denormals, training_precision
+from skdib._backend._device import flush_denormals, step_precision
 from skdib._backend.dib._checkpoint_information import ESTIMATE_KEYS
 from skdib._backend.dib._model import kl_nats
 from skdib._backend.dib._schedule import beta_schedule, checkpoint_steps
@@ -245,8 +245,9 @@ def train_replicates(nets, data, config, seeds, bounds_fns=None):
     at = {"recs": [{k: [] for k in (*_RECORDED, *ESTIMATE_KEYS, "snapshots")}
                    for _ in nets], "lasts": [None] * len(nets)}
     n_warmup = warmup_steps(config, len(betas))
+    precision = step_precision(config.precision, device)
     for step, beta in enumerate(betas):
-        with training_precision(config.precision, device):
+        with precision():
             nll, kl_rows = stack.losses(*batches.next())
             per = batches.mean(nll) + beta * batches.mean(kl_rows)
         optimizer.zero_grad(set_to_none=True)

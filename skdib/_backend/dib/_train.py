@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from skdib._backend._device import flush_denormals, training_precision
+from skdib._backend._device import flush_denormals, step_precision
 from skdib._backend.dib._checkpoint_information import ESTIMATE_KEYS
 from skdib._backend.dib._metrics import infonce_lower_bound
 from skdib._backend.dib._predictive import averaged_prediction, predictive_noise
@@ -41,7 +41,7 @@ class TrainConfig:
     max_train_eval: int = 4096
     progress: object = None
     warmup_fraction: float = 0.0  # of all steps, linear learning-rate warm-up
-    precision: str = "float32"  # of the training forward (see training_precision)
+    precision: str = "float32"  # of the training forward (see step_precision)
 
 
 def warmup_steps(config, n_total):
@@ -231,6 +231,7 @@ def train(model, x_train, y_train, x_val, y_val, config, seed, bounds_fn=None,
                                      config.n_checkpoints).tolist())
     optimizer = torch.optim.Adam(model.parameters(), lr=config.learning_rate)
     n_warmup = warmup_steps(config, len(betas))
+    precision = step_precision(config.precision, device)
     n = x_train.shape[0]
     bs = min(config.batch_size, n)
     rec = {k: [] for k in (*_RECORDED, *ESTIMATE_KEYS, "snapshots")}
@@ -249,7 +250,7 @@ def train(model, x_train, y_train, x_val, y_val, config, seed, bounds_fn=None,
                 perm, cursor = torch.randperm(n, generator=gen, device=device), 0
             idx = perm[cursor:cursor + bs]
             cursor += bs
-            with training_precision(config.precision, device):
+            with precision():
                 loss, kl_total = _batch_loss(model, x_train, y_train, w_train,
                                              idx, beta, gen)
             optimizer.zero_grad(set_to_none=True)
