@@ -9,9 +9,11 @@ The random circuits are drawn from seeds 1000 and up (the first sixteen whose
 output carries at least 0.8 bits). They played no part in choosing the
 defaults, which were tuned on circuits of seeds 502-523, 2000-2016 and
 3000-3022 (user guide, "The default recipe"). The assertion is a pooled share
-with margin (measured 32 of 33 proper subsets; asserted 0.85, which fails at
-five misses), so that a different floating-point rounding on another CPU
-cannot cross it. A miss is a chance event (a channel caught at one
+with margin (asserted 0.85 over at least sixteen proper subsets), so that a
+different floating-point rounding on another CPU cannot cross it. Checkpoints
+recorded before the sweep had settled are skipped by ``path_subset_score``
+(user guide, "Settled checkpoints"; that rule was chosen on circuits
+9000-9043 and 11000-11044). A miss is a chance event (a channel caught at one
 checkpoint on its way out), so no single circuit is held to a share: one
 with two proper subsets and one miss would score 0.5.
 """

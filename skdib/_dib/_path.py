@@ -9,6 +9,10 @@ from skdib._dib._estimates import combine_estimates
 
 __all__ = ["InformationPath"]
 
+#: A channel whose KL moved by more than this share within one hold is in
+#: transit, not batch noise; two in transit make a checkpoint unsettled.
+SETTLED_DRIFT = 0.5
+
 
 @dataclass(frozen=True)
 class InformationPath:
@@ -65,6 +69,11 @@ class InformationPath:
     prediction_loss_diff_se : ndarray of shape (n_points,) or None
         Standard error of ``prediction_loss_val[p]`` minus its lowest value,
         paired over the held-out rows.
+    kl_drift : ndarray of shape (n_points, n_features) or None
+        How far each channel still moved while β was held at the
+        checkpoint's value: the relative change of its training KL from the
+        first to the second half of the hold (user guide, "Settled
+        checkpoints"). NaN where unknown; None for a path built by hand.
 
     Attributes
     ----------
@@ -74,6 +83,14 @@ class InformationPath:
         Number of checkpoints.
     bounds_gap : ndarray of shape (n_points, n_features) or None
         ``information_upper - information_lower``.
+    settled : ndarray of bool of shape (n_points,)
+        False at checkpoints where two or more channels drifted by more than
+        ``SETTLED_DRIFT`` (half of their KL) during the hold: the sweep
+        was recorded in the middle of a transition (typically all channels
+        collapsing together), channels fading at different speeds, and that
+        state is no optimum at its β. One channel on its way out leaves the
+        others' subset well defined and counts as settled. All True when
+        ``kl_drift`` is None; NaN drifts count as settled.
 
     Examples
     --------
@@ -108,6 +125,7 @@ class InformationPath:
     score_val_diff_se: np.ndarray | None = None
     prediction_loss_val: np.ndarray | None = None
     prediction_loss_diff_se: np.ndarray | None = None
+    kl_drift: np.ndarray | None = None
 
     def __post_init__(self):
         beta = np.asarray(self.beta, dtype=float)
@@ -121,7 +139,7 @@ class InformationPath:
                 f"{len(self.feature_names)} feature names for {n_features} channels."
             )
         for name in ("kl", "information", "information_lower", "information_upper",
-                     "bounds_saturated"):
+                     "bounds_saturated", "kl_drift"):
             value = getattr(self, name)
             if value is not None and np.shape(value) != (n_points, n_features):
                 raise ValueError(
@@ -147,6 +165,15 @@ class InformationPath:
     def n_points(self):
         """Number of checkpoints on the path."""
         return len(self.beta)
+
+    @property
+    def settled(self):
+        """Whether the network had settled at each checkpoint's β."""
+        drift = getattr(self, "kl_drift", None)  # None in 0.1 pickles
+        if drift is None:
+            return np.ones(self.n_points, dtype=bool)
+        moving = np.asarray(drift, dtype=float) > SETTLED_DRIFT
+        return moving.reshape(self.n_points, -1).sum(axis=1) < 2
 
     @property
     def total_information(self):
@@ -390,4 +417,5 @@ def path_from_record(record, names, discrete, batch_size, weights=None):
         score_val=record["score_val"], score_val_se=record["score_val_se"],
         relevance_lower=None if np.all(np.isnan(relevance)) else relevance,
         bounds_batch_size=None if record["estimates"] is None else batch_size,
+        kl_drift=record.get("kl_drift"),
         feature_names=tuple(names))

@@ -238,7 +238,7 @@ def _path_information(path):
 
 
 def path_subset_score(path, subset_info, *, threshold=0.05,
-                      return_details=False):
+                      skip_unsettled=True, return_details=False):
     """Share of a path's proper feature subsets that are most informative.
 
     At each checkpoint of the path the active subset holds the channels that
@@ -255,6 +255,11 @@ def path_subset_score(path, subset_info, *, threshold=0.05,
     and the details say ``outcome == "no proper subset"``, which is not a
     miss.
 
+    A checkpoint at which the network had not settled (``path.settled`` is
+    False: it was recorded in the middle of such a jump, channels fading at
+    different speeds) is no optimum at its β, and is skipped unless
+    ``skip_unsettled=False``.
+
     Parameters
     ----------
     path : InformationPath or array-like of shape (n_points, n_features)
@@ -265,6 +270,9 @@ def path_subset_score(path, subset_info, *, threshold=0.05,
         The table returned by :func:`subset_information`.
     threshold : float, default=0.05
         Bits above which a channel counts as used.
+    skip_unsettled : bool, default=True
+        Leave out the checkpoints that ``path.settled`` marks as recorded
+        mid-transition (a plain array of bits has no such marks).
     return_details : bool, default=False
         Also return a DataFrame of the distinct subsets.
 
@@ -305,6 +313,9 @@ def path_subset_score(path, subset_info, *, threshold=0.05,
             f"describes {n_features} features."
         )
     active = information > threshold
+    settled = getattr(path, "settled", None)
+    if skip_unsettled and settled is not None:
+        active &= np.asarray(settled, dtype=bool)[:, None]
     masks = active.astype(np.int64) @ (np.int64(1) << np.arange(n_features))
     distinct, first, counts = np.unique(masks, return_index=True,
                                         return_counts=True)

@@ -27,6 +27,7 @@ from skdib._backend._device import flush_denormals, step_precision
 from skdib._backend.dib._checkpoint_information import ESTIMATE_KEYS
 from skdib._backend.dib._model import kl_nats
 from skdib._backend.dib._schedule import beta_schedule, checkpoint_steps
+from skdib._backend.dib._settling import HoldWindow
 from skdib._backend.dib._sweep_state import CHECK_EVERY, divergence
 from skdib._backend.dib._train import (
     _RECORDED,
@@ -73,7 +74,7 @@ class _NoisyLoss(nn.Module):
         mu, log_var = self.net.encode(x)
         kl = kl_nats(mu, log_var)
         out = self.net.decode(mu + torch.exp(0.5 * log_var) * eps)
-        return self.net.head.nll(out, y), kl.sum(dim=0)
+        return self.net.head.nll(out, y), kl
 
 
 class _Stack:
@@ -102,7 +103,7 @@ class _Stack:
         self.names = [name.removeprefix("net.") for name in params]
 
     def losses(self, x, y, eps):
-        """Per replicate and row: (nll, KL summed over channels), (R, batch)."""
+        """Per replicate: nll (R, batch) and the KL (R, channels, batch)."""
 
         def one(params, batched, x, y, eps):
             return functional_call(self.base, (params, batched, self.shared),
@@ -164,6 +165,12 @@ class _Batches:
         idx = torch.stack(idx)
         return self.x[self.rows, idx], self.y[self.rows, idx], torch.stack(eps)
 
+    def channel_mean(self, values):
+        """Mean over each replicate's real rows of a (R, C, width) tensor."""
+        if self.uniform:
+            return values.mean(dim=2)
+        return (values * self.mask[:, None]).sum(dim=2) / self.counts[:, None]
+
     def mean(self, values):
         """Mean over each replicate's real rows of a (R, width) tensor."""
         if self.uniform:
@@ -198,6 +205,7 @@ def _checkpoint_all(stack, nets, data, config, seeds, bounds_fns, losses, at):
         point, entry, lasts[r] = _scored_checkpoint(
             net, (x_tr, y_tr, x_val, y_val, None, None), config, seeds[r] + 1,
             bounds_fns[r], lasts[r])
+        point["kl_drift"] = at["drift"][r]
         problem = divergence(losses[r], point, net)
         if problem is not None:
             raise ReplicateDiverged(r, at["step"], at["beta"], problem)
@@ -235,7 +243,8 @@ def train_replicates(nets, data, config, seeds, bounds_fns=None):
     device = data[0][0].device
     gens = [torch.Generator(device=device).manual_seed(int(s)) for s in seeds]
     betas = beta_schedule(config.beta_start, config.beta_end,
-                          config.n_pretrain_steps, config.n_steps)
+                          config.n_pretrain_steps, config.n_steps,
+                          config.n_checkpoints)
     record_at = set(checkpoint_steps(config.n_pretrain_steps, config.n_steps,
                                      config.n_checkpoints).tolist())
     stack = _Stack(nets)
@@ -246,14 +255,17 @@ def train_replicates(nets, data, config, seeds, bounds_fns=None):
                    for _ in nets], "lasts": [None] * len(nets)}
     n_warmup = warmup_steps(config, len(betas))
     precision = step_precision(config.precision, device)
+    hold = HoldWindow()
     for step, beta in enumerate(betas):
         with precision():
-            nll, kl_rows = stack.losses(*batches.next())
+            nll, kl = stack.losses(*batches.next())
+            kl_rows = kl.sum(dim=1)
             per = batches.mean(nll) + beta * batches.mean(kl_rows)
         optimizer.zero_grad(set_to_none=True)
         per.sum().backward()
         apply_warmup(optimizer, config, step, n_warmup)
         optimizer.step()
+        hold.add(beta, batches.channel_mean(kl.detach()))
         if config.progress is not None and (step % 20 == 0 or step == len(betas) - 1):
             config.progress(step, beta, per.mean().item(),
                             batches.mean(kl_rows).mean().item() / LN2)
@@ -261,7 +273,7 @@ def train_replicates(nets, data, config, seeds, bounds_fns=None):
             if step % CHECK_EVERY == 0:
                 _check_losses(per, step, beta)
             continue
-        at.update(step=step, beta=beta)
+        at.update(step=step, beta=beta, drift=hold.drift())
         _checkpoint_all(stack, nets, data, config, seeds, bounds_fns,
                         per.tolist(), at)
     for r, net in enumerate(nets):

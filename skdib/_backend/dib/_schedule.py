@@ -1,11 +1,31 @@
-"""The β schedule: pretraining at beta_start, then a log-spaced ramp."""
+"""The β schedule: pretraining at beta_start, then a log-spaced staircase."""
 
 import numpy as np
 
+#: Share of each interval between checkpoints spent at the checkpoint's β.
+HOLD_FRACTION = 0.5
 
-def beta_schedule(beta_start, beta_end, n_pretrain_steps, n_steps):
-    """β for every optimisation step, shape (n_pretrain_steps + n_steps,)."""
+
+def beta_schedule(beta_start, beta_end, n_pretrain_steps, n_steps,
+                  n_checkpoints=1):
+    """β for every optimisation step, shape (n_pretrain_steps + n_steps,).
+
+    After pretraining at ``beta_start``, β rises log-linearly to ``beta_end``
+    and reaches the same value at every checkpoint as a plain ramp would. It
+    does so as a staircase: across each interval between two checkpoints β
+    climbs over the first ``1 - HOLD_FRACTION`` of the steps and then stays at
+    the next checkpoint's value, so the network settles at the β it is
+    recorded at. With a continuous ramp a sweep that collapses (all channels
+    leaving at once, as on parity-like circuits) was caught half-way at a
+    checkpoint: channels decaying at different speeds posed as a feature
+    subset that no optimum at that β uses.
+    """
     ramp = np.geomspace(beta_start, beta_end, n_steps) if n_steps else np.empty(0)
+    at = checkpoint_steps(0, n_steps, n_checkpoints) if n_steps else []
+    for a, b in zip(at[:-1], at[1:], strict=True):
+        n_climb = max(1, int(round((b - a) * (1.0 - HOLD_FRACTION))))
+        ramp[a + 1:a + 1 + n_climb] = np.geomspace(ramp[a], ramp[b], n_climb + 1)[1:]
+        ramp[a + 1 + n_climb:b + 1] = ramp[b]
     return np.concatenate([np.full(n_pretrain_steps, beta_start), ramp])
 
 

@@ -11,6 +11,7 @@ the remaining steps exactly as an uninterrupted sweep would.
 import copy
 import math
 
+import numpy as np
 import torch
 
 __all__ = ["CHECK_EVERY", "TrainingStopped", "capture", "divergence", "restore"]
@@ -75,6 +76,8 @@ def restore(state, model, optimizer, generator, device):
     optimizer.load_state_dict(state["optimizer"])
     generator.set_state(state["generator"])
     rec = {k: list(v) for k, v in state["record"].items()}
+    # states captured before checkpoints recorded their drift: unknown
+    rec.setdefault("kl_drift", [np.full(len(k), np.nan) for k in rec.get("kl", ())])
     return state["step"] + 1, state["perm"].to(device), state["cursor"], rec
 
 

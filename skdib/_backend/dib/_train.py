@@ -12,6 +12,7 @@ from skdib._backend.dib._checkpoint_information import ESTIMATE_KEYS
 from skdib._backend.dib._metrics import infonce_lower_bound
 from skdib._backend.dib._predictive import averaged_prediction, predictive_noise
 from skdib._backend.dib._schedule import beta_schedule, checkpoint_steps
+from skdib._backend.dib._settling import HoldWindow
 from skdib._backend.dib._snapshots import SnapshotSequence, encode_snapshot
 from skdib._backend.dib._sweep_state import (
     CHECK_EVERY,
@@ -125,7 +126,8 @@ def _snapshot(model):
 
 
 _RECORDED = ("beta", "kl", "loss_train", "loss_val", "score_val", "score_val_se",
-             "relevance", "step", "score_val_rows", "prediction_loss_rows")
+             "relevance", "step", "score_val_rows", "prediction_loss_rows",
+             "kl_drift")
 
 
 def _checkpoint(model, data, config, eval_seed, bounds_fn):
@@ -226,7 +228,8 @@ def train(model, x_train, y_train, x_val, y_val, config, seed, bounds_fn=None,
     device = x_train.device
     gen = torch.Generator(device=device).manual_seed(seed)
     betas = beta_schedule(config.beta_start, config.beta_end,
-                          config.n_pretrain_steps, config.n_steps)
+                          config.n_pretrain_steps, config.n_steps,
+                          config.n_checkpoints)
     record_at = set(checkpoint_steps(config.n_pretrain_steps, config.n_steps,
                                      config.n_checkpoints).tolist())
     optimizer = torch.optim.Adam(model.parameters(), lr=config.learning_rate)
@@ -243,6 +246,7 @@ def train(model, x_train, y_train, x_val, y_val, config, seed, bounds_fn=None,
     # the last snapshot as stored: the next one is coded as a change from it
     last = SnapshotSequence(rec["snapshots"])[-1] if rec["snapshots"] else None
     step, beta = first, betas[min(first, len(betas) - 1)]
+    hold = HoldWindow()
     try:
         for step in range(first, len(betas)):
             beta = betas[step]
@@ -251,12 +255,13 @@ def train(model, x_train, y_train, x_val, y_val, config, seed, bounds_fn=None,
             idx = perm[cursor:cursor + bs]
             cursor += bs
             with precision():
-                loss, kl_total = _batch_loss(model, x_train, y_train, w_train,
-                                             idx, beta, gen)
+                loss, kl_total, kl_channels = _batch_loss(
+                    model, x_train, y_train, w_train, idx, beta, gen)
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             apply_warmup(optimizer, config, step, n_warmup)
             optimizer.step()
+            hold.add(beta, kl_channels)
             report = config.progress is not None and (
                 step % 20 == 0 or step == len(betas) - 1)
             if report:
@@ -271,6 +276,7 @@ def train(model, x_train, y_train, x_val, y_val, config, seed, bounds_fn=None,
             point, entry, stored = _scored_checkpoint(
                 model, (x_train, y_train, x_val, y_val, w_train, w_val), config,
                 seed + 1, bounds_fn, last)
+            point["kl_drift"] = hold.drift()
             problem = divergence(loss.item(), point, model)
             if problem is not None:
                 raise TrainingStopped("diverged", step, beta, problem,
@@ -285,13 +291,15 @@ def train(model, x_train, y_train, x_val, y_val, config, seed, bounds_fn=None,
 
 
 def _batch_loss(model, x_train, y_train, w_train, idx, beta, gen):
-    """The Lagrangian of one batch and its mean KL (nats) per row."""
+    """The Lagrangian of one batch, its mean KL (nats) per row, and per channel.
+    """
     out, kl = model(x_train[idx], generator=gen)
     nll, kl_rows = model.head.nll(out, y_train[idx]), kl.sum(dim=0)
     if w_train is not None:  # weights of mean 1: an unbiased batch loss
         nll, kl_rows = nll * w_train[idx], kl_rows * w_train[idx]
+        kl = kl * w_train[idx]
     kl_total = kl_rows.mean()
-    return nll.mean() + beta * kl_total, kl_total
+    return nll.mean() + beta * kl_total, kl_total, kl.detach().mean(dim=1)
 
 
 def _stopped_record(rec, saved):
