@@ -105,7 +105,7 @@ class InformationPath:
     >>> path.total_information
     array([1.5, 0.4])
     >>> path.to_frame().shape
-    (4, 17)
+    (4, 19)
     """
 
     beta: np.ndarray
@@ -203,8 +203,8 @@ class InformationPath:
             ``information``, ``information_lower``, ``information_upper``,
             ``bounds_gap``, ``bounds_saturated``, ``information_method``,
             ``kl``, ``total_information``, ``loss_train``, ``loss_val``,
-            ``score_val``, ``score_val_se`` and ``prediction_loss_val``.
-            Bounds are NaN (and the flag False) when they were not computed,
+            ``score_val``, ``score_val_se``, ``prediction_loss_val``,
+            ``kl_drift`` and ``settled``. Bounds are NaN (and the flag False) when they were not computed,
             as are a hand-built path's missing standard errors and losses.
         """
         n_points, n_features = np.shape(self.kl)
@@ -243,6 +243,8 @@ class InformationPath:
                 "score_val": per_point(self.score_val),
                 "score_val_se": per_point(self.score_val_se),
                 "prediction_loss_val": per_point(self.prediction_loss_val),
+                "kl_drift": per_cell(getattr(self, "kl_drift", None)),
+                "settled": np.repeat(self.settled, n_features),
             }
         )
 
