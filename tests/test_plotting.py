@@ -139,6 +139,21 @@ def test_plane_from_path_with_bounds_and_entropy():
     assert not channel_axes(plot_information_plane(make_path())).collections
 
 
+def test_plane_rings_the_checkpoints_that_had_not_settled():
+    import dataclasses
+
+    path = make_path()
+    drift = np.zeros((4, 3))
+    drift[2, :2] = 0.8  # two channels moved by 80 % during the hold
+    ax = plot_information_plane(dataclasses.replace(path, kl_drift=drift))
+    labels = [line.get_label() for line in ax.lines]
+    ring = ax.lines[labels.index("not settled (mid-transition)")]
+    np.testing.assert_allclose(ring.get_xdata(), [path.total_information[2]])
+    np.testing.assert_allclose(ring.get_ydata(), [path.loss_val[2]])
+    bare = [line.get_label() for line in plot_information_plane(path).lines]
+    assert "not settled (mid-transition)" not in bare
+
+
 def test_plane_greys_out_unlabelled_channels():
     ax = plot_information_plane(make_path(), max_labeled=1)
     texts = [t.get_text() for t in ax.get_legend().get_texts()]

@@ -204,8 +204,9 @@ class InformationPath:
             ``bounds_gap``, ``bounds_saturated``, ``information_method``,
             ``kl``, ``total_information``, ``loss_train``, ``loss_val``,
             ``score_val``, ``score_val_se``, ``prediction_loss_val``,
-            ``kl_drift`` and ``settled``. Bounds are NaN (and the flag False) when they were not computed,
-            as are a hand-built path's missing standard errors and losses.
+            ``kl_drift`` and ``settled``. Bounds are NaN (and the flag
+            False) when they were not computed, as are a hand-built path's
+            missing standard errors, losses and drifts.
         """
         n_points, n_features = np.shape(self.kl)
         point = np.repeat(np.arange(n_points), n_features)

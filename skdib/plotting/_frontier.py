@@ -15,8 +15,9 @@ def plot_subset_frontier(subset_info, path=None, ax=None, *, threshold=0.05,
     feature subset (sizes jittered sideways so they do not pile up), the
     maximum information of each size as a line, H(Y) dotted, and the
     distinct subsets that a Distributed IB path uses (channels above
-    ``threshold`` bits at some point) as open circles when they are the most
-    informative subsets of their size, red crosses otherwise.
+    ``threshold`` bits at some settled checkpoint, see
+    :func:`skdib.datasets.path_subset_score`) as open circles when they are
+    the most informative subsets of their size, red crosses otherwise.
 
     Parameters
     ----------

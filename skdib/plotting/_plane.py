@@ -113,8 +113,10 @@ InformationPath
     ax : matplotlib Axes
         The relevance axes. Its lines are, in order: the loss curves (train,
         validation) or the score curve, the best-point marker (label
-        ``"default point"``), a vertical line at the best point, and
-        ``H(Y)`` when drawn. The twin axes (label ``"channels"``, in
+        ``"default point"``), a vertical line at the best point, rings on
+        checkpoints that had not settled (label ``"not settled
+        (mid-transition)"``, only where there are some) and ``H(Y)`` when
+        drawn. The twin axes (label ``"channels"``, in
         ``ax.figure.axes``) holds one line per channel in channel order.
 
     See Also
@@ -162,6 +164,11 @@ InformationPath
     ax.plot([xs[b]], [curve[b]], ls="none", marker="*", ms=13, color="crimson",
             mec="white", mew=0.8, label="default point", zorder=5)
     ax.axvline(xs[b], color="crimson", lw=0.8, alpha=0.5, ls="-")
+    moving = ~path.settled
+    if moving.any():
+        ax.plot(xs[moving], np.asarray(curve)[moving], ls="none", marker="o",
+                ms=7, mfc="none", mec="darkorange", mew=1.4, zorder=4,
+                label="not settled (mid-transition)")
     if relevance == "loss" and target_entropy is not None:
         ax.axhline(float(target_entropy), color="k", ls=":", lw=1.2, label="H(Y)")
     if relevance == "loss" and np.nanmin([path.loss_train, path.loss_val]) >= 0:
