@@ -9,8 +9,9 @@ The random circuits are drawn from seeds 1000 and up (the first sixteen whose
 output carries at least 0.8 bits). They played no part in choosing the
 defaults, which were tuned on circuits of seeds 502-523, 2000-2016 and
 3000-3022 (user guide, "The default recipe"). The assertion is a pooled share
-with margin (asserted 0.85 over at least sixteen proper subsets), so that a
-different floating-point rounding on another CPU cannot cross it. Checkpoints
+with margin (measured 20 of 20 proper subsets at settled checkpoints, 28 of
+28 counting all; asserted 0.85 over at least twelve), so that a different
+floating-point rounding on another CPU cannot cross it. Checkpoints
 recorded before the sweep had settled are skipped by ``path_subset_score``
 (user guide, "Settled checkpoints"; that rule was chosen on circuits
 9000-9043 and 11000-11044). A miss is a chance event (a channel caught at one
@@ -57,7 +58,7 @@ def test_path_subsets_are_on_the_exhaustive_frontier():
         n_on += int(proper["on_frontier"].sum())
         n_proper += len(proper)
         per_circuit[seed] = score
-    assert n_proper >= N_CIRCUITS, per_circuit
+    assert n_proper >= 0.75 * N_CIRCUITS, per_circuit
     assert n_on / n_proper >= 0.85, (n_on, n_proper, per_circuit)
 
 
