@@ -119,6 +119,8 @@ def test_cross_validated_path_matches_each_fold(grouped, cv_path):
         # each fold's path was scored on exactly its held-out rows
         est.set_path_point(0)
         assert scores[0] == pytest.approx(est.score(X[test], y[test]))
+    np.testing.assert_array_equal(
+        cv_path.settled, [est.information_path_.settled for est in cv_path.estimators])
     np.testing.assert_allclose(cv_path.mean_score, cv_path.score.mean(axis=0))
     assert cv_path.best_score == pytest.approx(cv_path.mean_score.max())
     assert cv_path.best_score > 0.9  # the task is easy

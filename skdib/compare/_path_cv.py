@@ -66,8 +66,10 @@ def cross_validate_path(estimator, X, y, *, cv=5, groups=None, random_state=None
         ``mean_score`` and ``se_score`` (n_points,), the mean over folds and
         its standard error; ``best_point`` (argmax of ``mean_score``) and
         ``best_score``; ``feature_names``; ``folds``, the (train, test)
-        index pairs; ``path``, an :class:`~skdib.InformationPath` of the
-        fold means (``score_val_se`` is the standard error over folds), for
+        index pairs; ``settled`` (n_folds, n_points), whether each fold's
+        network had settled at each checkpoint (False: caught in the middle
+        of a transition, see ``InformationPath.settled``); ``path``, an
+        :class:`~skdib.InformationPath` of the fold means (``score_val_se`` is the standard error over folds), for
         the plotting functions and ``coarsest_point``; and ``estimators`` if
         requested.
 
@@ -109,6 +111,7 @@ def cross_validate_path(estimator, X, y, *, cv=5, groups=None, random_state=None
             beta=beta, score_val=mean, score_val_se=se,
             feature_names=paths[0].feature_names,
             **{name: value.mean(axis=0) for name, value in stacked.items()}),
+        settled=np.stack([p.settled for p in paths]),
         **{name: stacked[name] for name in ("information", "loss_train", "loss_val")})
     if return_estimators:
         result.estimators = fitted
