@@ -69,9 +69,9 @@ def cross_validate_path(estimator, X, y, *, cv=5, groups=None, random_state=None
         index pairs; ``settled`` (n_folds, n_points), whether each fold's
         network had settled at each checkpoint (False: caught in the middle
         of a transition, see ``InformationPath.settled``); ``path``, an
-        :class:`~skdib.InformationPath` of the fold means (``score_val_se`` is the standard error over folds), for
-        the plotting functions and ``coarsest_point``; and ``estimators`` if
-        requested.
+        :class:`~skdib.InformationPath` of the fold means (``score_val_se``
+        is the standard error over folds), for the plotting functions and
+        ``coarsest_point``; and ``estimators`` if requested.
 
     Examples
     --------
