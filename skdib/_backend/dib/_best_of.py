@@ -68,6 +68,13 @@ def _snapshots(records, choice):
          else None for r, rec in enumerate(records)], choice)
 
 
+def _with_drift(rec):
+    """A record kept from before checkpoints measured their drift: NaN."""
+    if rec is None or "kl_drift" in rec:
+        return rec
+    return {**rec, "kl_drift": np.full(np.shape(rec["kl"]), np.nan)}
+
+
 def best_of_replicates(records, choice):
     """Assemble one record from R replicate records (see the module docstring).
 
@@ -89,6 +96,7 @@ def best_of_replicates(records, choice):
     if any(records[r] is None or len(records[r]["step"]) <= k
            for k, r in enumerate(choice)):
         raise ValueError("A chosen replicate has no such checkpoint.")
+    records = [_with_drift(rec) for rec in records]
     out = {key: _pick([None if rec is None else rec[key] for rec in records],
                       choice) for key in _RECORDED}
     used = [records[r] for r in np.unique(choice)]

@@ -26,7 +26,7 @@ from torch.func import functional_call, stack_module_state, vmap
 from skdib._backend._device import flush_denormals, step_precision
 from skdib._backend.dib._checkpoint_information import ESTIMATE_KEYS
 from skdib._backend.dib._model import kl_nats
-from skdib._backend.dib._schedule import beta_schedule, checkpoint_steps
+from skdib._backend.dib._schedule import sweep_schedule
 from skdib._backend.dib._settling import HoldWindow
 from skdib._backend.dib._sweep_state import CHECK_EVERY, divergence
 from skdib._backend.dib._train import (
@@ -242,11 +242,7 @@ def train_replicates(nets, data, config, seeds, bounds_fns=None):
     bounds_fns = bounds_fns or [None] * len(nets)
     device = data[0][0].device
     gens = [torch.Generator(device=device).manual_seed(int(s)) for s in seeds]
-    betas = beta_schedule(config.beta_start, config.beta_end,
-                          config.n_pretrain_steps, config.n_steps,
-                          config.n_checkpoints)
-    record_at = set(checkpoint_steps(config.n_pretrain_steps, config.n_steps,
-                                     config.n_checkpoints).tolist())
+    betas, record_at = sweep_schedule(config)
     stack = _Stack(nets)
     optimizer = torch.optim.Adam(stack.params.values(), lr=config.learning_rate)
     batches = _Batches(data, config.batch_size, gens,

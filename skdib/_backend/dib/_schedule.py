@@ -41,3 +41,13 @@ def checkpoint_steps(n_pretrain_steps, n_steps, n_checkpoints):
         return np.array([n_pretrain_steps + n_steps - 1])
     ramp = np.unique(np.round(np.linspace(0, n_steps - 1, n_checkpoints)).astype(int))
     return n_pretrain_steps + ramp
+
+
+def sweep_schedule(config):
+    """(β of every step, set of the recorded steps) of a training config."""
+    betas = beta_schedule(config.beta_start, config.beta_end,
+                          config.n_pretrain_steps, config.n_steps,
+                          config.n_checkpoints)
+    record_at = set(checkpoint_steps(config.n_pretrain_steps, config.n_steps,
+                                     config.n_checkpoints).tolist())
+    return betas, record_at

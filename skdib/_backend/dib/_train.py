@@ -11,7 +11,7 @@ from skdib._backend._device import flush_denormals, step_precision
 from skdib._backend.dib._checkpoint_information import ESTIMATE_KEYS
 from skdib._backend.dib._metrics import infonce_lower_bound
 from skdib._backend.dib._predictive import averaged_prediction, predictive_noise
-from skdib._backend.dib._schedule import beta_schedule, checkpoint_steps
+from skdib._backend.dib._schedule import sweep_schedule
 from skdib._backend.dib._settling import HoldWindow
 from skdib._backend.dib._snapshots import SnapshotSequence, encode_snapshot
 from skdib._backend.dib._sweep_state import (
@@ -227,11 +227,7 @@ def train(model, x_train, y_train, x_val, y_val, config, seed, bounds_fn=None,
     """
     device = x_train.device
     gen = torch.Generator(device=device).manual_seed(seed)
-    betas = beta_schedule(config.beta_start, config.beta_end,
-                          config.n_pretrain_steps, config.n_steps,
-                          config.n_checkpoints)
-    record_at = set(checkpoint_steps(config.n_pretrain_steps, config.n_steps,
-                                     config.n_checkpoints).tolist())
+    betas, record_at = sweep_schedule(config)
     optimizer = torch.optim.Adam(model.parameters(), lr=config.learning_rate)
     n_warmup = warmup_steps(config, len(betas))
     precision = step_precision(config.precision, device)
@@ -262,9 +258,8 @@ def train(model, x_train, y_train, x_val, y_val, config, seed, bounds_fn=None,
             apply_warmup(optimizer, config, step, n_warmup)
             optimizer.step()
             hold.add(beta, kl_channels)
-            report = config.progress is not None and (
-                step % 20 == 0 or step == len(betas) - 1)
-            if report:
+            if config.progress is not None and (
+                    step % 20 == 0 or step == len(betas) - 1):
                 config.progress(step, beta, loss.item(), kl_total.item() / LN2)
             if step not in record_at:
                 if step % CHECK_EVERY == 0:

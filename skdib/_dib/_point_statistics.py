@@ -1,0 +1,42 @@
+"""Per-checkpoint statistics of the held-out rows behind the default point."""
+
+import numpy as np
+
+__all__ = ["best_score_point", "mean_over_rows", "paired_se", "within_one_se"]
+
+
+def best_score_point(score_val, loss_val):
+    """Index of the highest validation score (ties: lowest loss, larger β)."""
+    score = np.asarray(score_val, dtype=float)
+    loss = np.asarray(loss_val, dtype=float)
+    return int(np.lexsort((-np.arange(len(score)), loss, -score))[0])
+
+
+def within_one_se(score, best, se):
+    """The last (most compressed) point scoring within ``se`` of ``best``'s."""
+    score = np.asarray(score, dtype=float)
+    return int(np.flatnonzero(score >= score[best] - np.asarray(se, dtype=float))[-1])
+
+
+def paired_se(rows, best, weights=None):
+    """Standard error of ``rows[p].mean() - rows[best].mean()`` for every p.
+
+    ``rows`` (n_points, n_val) holds every held-out row's score term at every
+    checkpoint; the difference is taken row by row (a paired comparison on
+    the same rows, far less noisy than either mean alone), weighted by the
+    rows' ``weights`` when given.
+    """
+    rows = np.asarray(rows, dtype=float)
+    p = (np.full(rows.shape[1], 1.0) if weights is None
+         else np.asarray(weights, dtype=float))
+    p = p / p.sum()
+    diff = rows - rows[best]
+    mean = diff @ p
+    return np.sqrt(((diff - mean[:, None]) ** 2) @ p**2)
+
+
+def mean_over_rows(rows, weights=None):
+    """Each checkpoint's mean of per-row held-out values, (n_points,): rows
+    of shape (n_points, n_rows), weighted by ``weights`` (None: equal)."""
+    p = np.ones(rows.shape[1]) if weights is None else np.asarray(weights, float)
+    return rows @ (p / p.sum())
