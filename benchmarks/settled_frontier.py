@@ -17,19 +17,9 @@ import sys
 import warnings
 
 from skdib import DistributedIBClassifier
-from skdib.datasets import make_boolean_circuit, path_subset_score, subset_information
+from skdib.datasets import iter_boolean_circuits, path_subset_score
 
 MIN_ENTROPY = 0.8
-
-
-def circuits(start):
-    seed = start
-    while True:
-        circuit = make_boolean_circuit(10, random_state=seed)
-        table = subset_information(circuit.X, circuit.y)
-        if table.attrs["target_entropy"] >= MIN_ENTROPY:
-            yield seed, circuit, table
-        seed += 1
 
 
 def proper_counts(path, table, skip):
@@ -45,7 +35,7 @@ def main():
     start = int(sys.argv[1]) if len(sys.argv) > 1 else 13000
     n = int(sys.argv[2]) if len(sys.argv) > 2 else 15
     totals = {True: [0, 0, []], False: [0, 0, []]}
-    source = circuits(start)
+    source = iter_boolean_circuits(start, min_entropy=MIN_ENTROPY)
     for _ in range(n):
         seed, circuit, table = next(source)
         path = DistributedIBClassifier(random_state=0).fit(

@@ -23,7 +23,12 @@ import numpy as np
 import pytest
 
 from skdib import DistributedIBClassifier
-from skdib.datasets import make_boolean_circuit, path_subset_score, subset_information
+from skdib.datasets import (
+    iter_boolean_circuits,
+    make_boolean_circuit,
+    path_subset_score,
+    subset_information,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -31,19 +36,9 @@ N_CIRCUITS = 16
 MIN_ENTROPY = 0.8
 
 
-def _validation_circuits():
-    seed = 1000
-    while True:
-        circuit = make_boolean_circuit(10, random_state=seed)
-        table = subset_information(circuit.X, circuit.y)
-        if table.attrs["target_entropy"] >= MIN_ENTROPY:
-            yield seed, circuit, table
-        seed += 1
-
-
 def test_path_subsets_are_on_the_exhaustive_frontier():
     n_on, n_proper, per_circuit = 0, 0, {}
-    circuits = _validation_circuits()
+    circuits = iter_boolean_circuits(1000, min_entropy=MIN_ENTROPY)
     for _ in range(N_CIRCUITS):
         seed, circuit, table = next(circuits)
         clf = DistributedIBClassifier(random_state=0).fit(circuit.X, circuit.y)

@@ -330,3 +330,26 @@ def test_paper_circuit_matches_its_gates_written_out():
     ax = draw_boolean_circuit(circuit)
     assert len(ax.texts) >= 19  # 10 inputs and 9 gates
     plt.close(ax.figure)
+
+
+def test_circuits_in_seed_order_skip_the_nearly_constant_ones():
+    from itertools import islice
+
+    from skdib.datasets import iter_boolean_circuits
+
+    drawn = list(islice(iter_boolean_circuits(1000, n_inputs=4,
+                                              min_entropy=0.9), 4))
+    seeds = [seed for seed, _, _ in drawn]
+    assert seeds == sorted(seeds) and len(set(seeds)) == 4
+    for seed in range(seeds[0], seeds[-1] + 1):  # every seed tried, in order
+        circuit = make_boolean_circuit(4, random_state=seed)
+        entropy = subset_information(circuit.X, circuit.y).attrs["target_entropy"]
+        assert (seed in seeds) == (entropy >= 0.9), (seed, entropy)
+    seed, circuit, table = drawn[0]
+    np.testing.assert_array_equal(
+        circuit.y, make_boolean_circuit(4, random_state=seed).y)
+    assert table.attrs["target_entropy"] >= 0.9
+    with pytest.raises(ValueError, match="min_entropy"):
+        next(iter_boolean_circuits(0, min_entropy=2.0))
+    with pytest.raises(ValueError, match="start_seed"):
+        next(iter_boolean_circuits(-1))
