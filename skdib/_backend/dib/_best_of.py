@@ -18,6 +18,7 @@ reached; later ones are chosen among the others.
 import numpy as np
 
 from skdib._backend.dib._checkpoint_information import ESTIMATE_KEYS
+from skdib._backend.dib._settling import unknown_drift
 from skdib._backend.dib._snapshots import SnapshotSequence, checked_index
 from skdib._backend.dib._train import _RECORDED
 
@@ -68,13 +69,6 @@ def _snapshots(records, choice):
          else None for r, rec in enumerate(records)], choice)
 
 
-def _with_drift(rec):
-    """A record kept from before checkpoints measured their drift: NaN."""
-    if rec is None or "kl_drift" in rec:
-        return rec
-    return {**rec, "kl_drift": np.full(np.shape(rec["kl"]), np.nan)}
-
-
 def best_of_replicates(records, choice):
     """Assemble one record from R replicate records (see the module docstring).
 
@@ -96,7 +90,8 @@ def best_of_replicates(records, choice):
     if any(records[r] is None or len(records[r]["step"]) <= k
            for k, r in enumerate(choice)):
         raise ValueError("A chosen replicate has no such checkpoint.")
-    records = [_with_drift(rec) for rec in records]
+    records = [rec if rec is None or "kl_drift" in rec
+               else {**rec, "kl_drift": unknown_drift(rec)} for rec in records]
     out = {key: _pick([None if rec is None else rec[key] for rec in records],
                       choice) for key in _RECORDED}
     used = [records[r] for r in np.unique(choice)]

@@ -10,6 +10,7 @@ channels collapsing together) many channels drift by most of their KL.
 
 import math
 
+import numpy as np
 import torch
 
 #: KL (nats) below which changes do not count: 0.05 bits, a channel unused.
@@ -50,3 +51,13 @@ class HoldWindow:
         first, second = kl[:half].mean(dim=0), kl[n - half:].mean(dim=0)
         scale = torch.clamp(torch.maximum(first, second), min=KL_FLOOR)
         return ((second - first).abs() / scale).tolist()
+
+
+def unknown_drift(record):
+    """NaN drifts for a record kept from before checkpoints measured them.
+
+    One array of NaN per checkpoint, shaped as that checkpoint's KL (the
+    path counts NaN as settled): for states captured for resume and
+    replicate records of older fits.
+    """
+    return [np.full(np.shape(kl), np.nan) for kl in record.get("kl", ())]

@@ -11,8 +11,9 @@ the remaining steps exactly as an uninterrupted sweep would.
 import copy
 import math
 
-import numpy as np
 import torch
+
+from skdib._backend.dib._settling import unknown_drift
 
 __all__ = ["CHECK_EVERY", "TrainingStopped", "capture", "divergence", "restore"]
 
@@ -77,7 +78,7 @@ def restore(state, model, optimizer, generator, device):
     generator.set_state(state["generator"])
     rec = {k: list(v) for k, v in state["record"].items()}
     # states captured before checkpoints recorded their drift: unknown
-    rec.setdefault("kl_drift", [np.full(len(k), np.nan) for k in rec.get("kl", ())])
+    rec.setdefault("kl_drift", unknown_drift(rec))
     return state["step"] + 1, state["perm"].to(device), state["cursor"], rec
 
 
