@@ -1,6 +1,6 @@
 """Distributed IB classifier."""
 
-from numbers import Integral
+from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import ClassifierMixin
@@ -38,6 +38,16 @@ class DistributedIBClassifier(ClassifierMixin, BaseDistributedIB):
         every row). On breast cancer it nearly halved the test log loss at the
         default point (0.32 to 0.17; see the user guide). 0 decodes the
         posterior means.
+    label_smoothing : float in [0, 1) or 'auto', default='auto'
+        The decoder trains against the labels mixed with this share of the
+        uniform distribution over the classes, so that no prediction is
+        worth making with more confidence than 1 - ε(K - 1)/K: a
+        confidently wrong prediction then costs at most log(K/ε) nats of
+        log loss instead of tens. Held-out losses, scores and every
+        information estimate use the true labels. 'auto': 0.01 for data
+        with continuous channels (tuned on breast cancer, where it lowered
+        the test log loss at the default point; see the user guide,
+        "Probabilities"), 0 when every channel is discrete.
     feature_groups : None, list or dict, default=None
         How columns form channels. None: one channel per column. A list: one
         channel per entry, each a column (index or name) or a list of columns
@@ -183,7 +193,8 @@ class DistributedIBClassifier(ClassifierMixin, BaseDistributedIB):
         The network and schedule the fit used: ``discrete_encoder``,
         ``encoder_hidden``, ``embedding_dim``, ``decoder_hidden``,
         ``n_pretrain_steps``, ``n_steps``, ``learning_rate``,
-        ``batch_size`` and ``warmup_fraction``, with ``kind`` ('discrete' or
+        ``batch_size``, ``warmup_fraction`` and ``label_smoothing``, with
+        ``kind`` ('discrete' or
         'continuous', the recipe behind the 'auto' values) and ``auto`` (the
         names that were 'auto').
     best_point_ : int
@@ -226,9 +237,12 @@ class DistributedIBClassifier(ClassifierMixin, BaseDistributedIB):
         **BaseDistributedIB._parameter_constraints,
         "class_weight": [None, dict, StrOptions({"balanced"})],
         "predict_samples": [Interval(Integral, 0, None, closed="left")],
+        "label_smoothing": [Interval(Real, 0, 1, closed="left"),
+                            StrOptions({"auto"})],
     }
 
-    def __init__(self, *, class_weight=None, predict_samples=32, feature_groups=None,
+    def __init__(self, *, class_weight=None, predict_samples=32,
+                 label_smoothing="auto", feature_groups=None,
                  categorical_features="auto", encoder_hidden="auto",
                  discrete_encoder="auto",
                  embedding_dim="auto", decoder_hidden="auto", activation="relu",
@@ -243,6 +257,7 @@ class DistributedIBClassifier(ClassifierMixin, BaseDistributedIB):
                  random_state=None, verbose=0):
         self.class_weight = class_weight
         self.predict_samples = predict_samples
+        self.label_smoothing = label_smoothing
         super().__init__(
             feature_groups=feature_groups,
             categorical_features=categorical_features, encoder_hidden=encoder_hidden,
@@ -265,6 +280,10 @@ class DistributedIBClassifier(ClassifierMixin, BaseDistributedIB):
         if self.class_weight is None:
             return None
         return compute_sample_weight(self.class_weight, y)
+
+    def _head_options(self, y_train, rng):
+        """The head's label smoothing, as the recipe resolved it."""
+        return {"label_smoothing": float(self._recipe["label_smoothing"])}
 
     def _fit_target_scaling(self, y_train, y_val, w_train=None):
         """Record H(Y) of the (weighted) training labels; codes need no scaling."""

@@ -8,8 +8,8 @@ network and draw the same seeds in the same order.
 from skdib._backend import facade
 from skdib._dib._channels import resolve_channels
 from skdib._dib._estimates import discrete_channels, table_channels
+from skdib._dib._recipe import HEAD_SETTINGS, resolve_recipe
 from skdib._dib._recipe import SETTINGS as RECIPE_SETTINGS
-from skdib._dib._recipe import resolve_recipe
 from skdib._dib._settings import (
     BOUNDS_BATCH_SIZE,
     BOUNDS_N_BATCHES,
@@ -50,6 +50,8 @@ class SweepSetupMixin:
         lookup = table_channels(X_tr, net_channels)
         # attributes, not get_params(): a subclass may fix some in its __init__
         settings = {name: getattr(self, name) for name in RECIPE_SETTINGS}
+        settings.update({name: getattr(self, name) for name in HEAD_SETTINGS
+                         if hasattr(self, name)})
         self._recipe = recipe = resolve_recipe(settings, lookup)
         check_checkpoints(self.n_checkpoints, recipe["n_steps"])
         scale = X_tr.std(axis=0)

@@ -16,13 +16,21 @@ LOG_2PI = math.log(2.0 * math.pi)
 
 
 class CategoricalHead(nn.Module):
-    """Softmax over ``n_classes`` logits; y holds integer class codes."""
+    """Softmax over ``n_classes`` logits; y holds integer class codes.
+
+    ``label_smoothing`` (epsilon) trains against the labels mixed with
+    epsilon of the uniform distribution, so no logit gap is worth more than
+    log((K - epsilon (K - 1)) / epsilon): it bounds what a confidently wrong
+    prediction costs. The held-out losses and scores are always against the
+    true labels.
+    """
 
     contrastive = False
 
-    def __init__(self, n_in, n_classes):
+    def __init__(self, n_in, n_classes, label_smoothing=0.0):
         super().__init__()
         self.linear = nn.Linear(n_in, n_classes)
+        self.label_smoothing = float(label_smoothing)
 
     def forward(self, h):
         return self.linear(h)
@@ -30,6 +38,14 @@ class CategoricalHead(nn.Module):
     def nll(self, out, y):
         """Per-sample negative log-likelihood in nats."""
         return nn.functional.cross_entropy(out, y, reduction="none")
+
+    def training_loss(self, out, y):
+        """Per-sample loss the sweep minimises, in nats: the negative
+        log-likelihood of the smoothed labels."""
+        return nn.functional.cross_entropy(
+            out, y, reduction="none",
+            # absent from heads pickled before smoothing existed
+            label_smoothing=getattr(self, "label_smoothing", 0.0))
 
     def predict(self, out):
         """Class probabilities."""
@@ -74,6 +90,10 @@ class GaussianHead(nn.Module):
         """Per-sample negative log-likelihood in nats, summed over outputs."""
         sq = (y - out) ** 2 * torch.exp(-self.log_var)
         return 0.5 * (LOG_2PI + self.log_var + sq).sum(dim=-1)
+
+    def training_loss(self, out, y):
+        """Per-sample loss the sweep minimises: the negative log-likelihood."""
+        return self.nll(out, y)
 
     def predict(self, out):
         """Predicted mean (in standardised units)."""

@@ -57,6 +57,10 @@ class InfoNCEHead(nn.Module):
         target = torch.arange(len(out), device=out.device)
         return nn.functional.cross_entropy(logits, target, reduction="none")
 
+    def training_loss(self, out, y):
+        """Per-sample loss the sweep minimises: the InfoNCE loss."""
+        return self.nll(out, y)
+
     def relevance_lower_bound(self, out, y):
         """InfoNCE lower bound on I(U; Y) in nats over this batch."""
         return infonce_lower_bound(self.nll(out, y).mean(), len(out))

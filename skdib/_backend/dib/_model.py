@@ -26,7 +26,7 @@ def message_noise(mu, generator):
 def make_head(kind, n_in, n_out, **options):
     """Build the head called ``kind``: 'categorical', 'gaussian' or 'infonce'."""
     if kind == "categorical":
-        return CategoricalHead(n_in, n_out)
+        return CategoricalHead(n_in, n_out, **options)
     if kind == "gaussian":
         return GaussianHead(n_in, n_out)
     if kind == "infonce":

@@ -63,7 +63,7 @@ class _NoisyLoss(nn.Module):
     """One training step's per-row loss terms of a network, given its noise.
 
     The same computation as ``DistributedIBNet.forward`` followed by
-    ``head.nll``, with the encoder noise passed in (drawn outside ``vmap``).
+    ``head.training_loss``, with the encoder noise passed in (drawn outside ``vmap``).
     """
 
     def __init__(self, net):
@@ -74,7 +74,7 @@ class _NoisyLoss(nn.Module):
         mu, log_var = self.net.encode(x)
         kl = kl_nats(mu, log_var)
         out = self.net.decode(mu + torch.exp(0.5 * log_var) * eps)
-        return self.net.head.nll(out, y), kl
+        return self.net.head.training_loss(out, y), kl
 
 
 class _Stack:

@@ -289,7 +289,7 @@ def _batch_loss(model, x_train, y_train, w_train, idx, beta, gen):
     """The Lagrangian of one batch, its mean KL (nats) per row, and per channel.
     """
     out, kl = model(x_train[idx], generator=gen)
-    nll, kl_rows = model.head.nll(out, y_train[idx]), kl.sum(dim=0)
+    nll, kl_rows = model.head.training_loss(out, y_train[idx]), kl.sum(dim=0)
     if w_train is not None:  # weights of mean 1: an unbiased batch loss
         nll, kl_rows = nll * w_train[idx], kl_rows * w_train[idx]
         kl = kl * w_train[idx]
