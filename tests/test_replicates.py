@@ -6,7 +6,10 @@ kernels (one ``bmm`` over all replicates) round differently from the per-fold
 ones (~1e-7 relative), and 300 Adam steps at learning rate 1e-2 amplify that.
 Measured on these tasks: at most ~1e-5 bits, ~1e-6 in the predicted
 probabilities (elsewhere up to ~5e-5 relative on a channel's 23 weakly bounded
-bits). ``ATOL_BITS = 1e-3`` plus ``RTOL = 1e-4`` leave room for other BLAS
+bits). The bounds of a channel that carries many bits amplify it most: with
+the classifier's label smoothing, 0.0025 bits (2.6e-4 relative) on a channel's
+9.4 bits at the second checkpoint, 1.4e-4 relative without.
+``ATOL_BITS = 1e-3`` plus ``RTOL = 1e-3`` leave room for other BLAS
 builds and for an int8 snapshot code rounding to its neighbour, while a real
 mistake (a replicate with another's seed, rows or initialisation) moves the
 bits by whole bits: ``test_a_wrong_seed_is_caught`` checks that the tolerance
@@ -22,8 +25,12 @@ from skdib.compare import cross_validate_path
 from skdib.exceptions import DivergenceError
 
 ATOL_BITS = 1e-3  # bits, losses (bits per sample) and R²
-RTOL = 1e-4  # on bits and losses
+RTOL = 1e-3  # on bits and losses
 ATOL_PROBA = 1e-3
+# posterior means: a snapshot's int8 code of one encoder weight may round to
+# its neighbour (measured: 1.7e-3 on one fold's last checkpoint, with the
+# predicted probabilities equal to 1e-5)
+ATOL_MEANS = 5e-3
 
 
 @pytest.fixture(scope="module")
@@ -84,7 +91,7 @@ def test_fold_estimators_predict_alike(both_ways):
                 np.testing.assert_allclose(a.predict(X), b.predict(X), rtol=0,
                                            atol=ATOL_PROBA * np.std(y))
             np.testing.assert_allclose(a.transform(X[:20]), b.transform(X[:20]),
-                                       rtol=0, atol=ATOL_PROBA)
+                                       rtol=0, atol=ATOL_MEANS)
         a.set_path_point()
         b.set_path_point()
 

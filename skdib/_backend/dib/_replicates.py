@@ -165,17 +165,14 @@ class _Batches:
         idx = torch.stack(idx)
         return self.x[self.rows, idx], self.y[self.rows, idx], torch.stack(eps)
 
-    def channel_mean(self, values):
-        """Mean over each replicate's real rows of a (R, C, width) tensor."""
-        if self.uniform:
-            return values.mean(dim=2)
-        return (values * self.mask[:, None]).sum(dim=2) / self.counts[:, None]
-
     def mean(self, values):
-        """Mean over each replicate's real rows of a (R, width) tensor."""
+        """Mean over each replicate's real rows of an (R, ..., width) tensor
+        (rows on the last axis)."""
         if self.uniform:
-            return values.mean(dim=1)
-        return (values * self.mask).sum(dim=1) / self.counts
+            return values.mean(dim=-1)
+        extra = (1,) * (values.dim() - 2)
+        mask = self.mask.view(self.mask.shape[0], *extra, self.mask.shape[1])
+        return (values * mask).sum(dim=-1) / self.counts.view(-1, *extra)
 
 
 def _check_replicates(nets, data, batch_size):
@@ -261,7 +258,7 @@ def train_replicates(nets, data, config, seeds, bounds_fns=None):
         per.sum().backward()
         apply_warmup(optimizer, config, step, n_warmup)
         optimizer.step()
-        hold.add(beta, batches.channel_mean(kl.detach()))
+        hold.add(beta, batches.mean(kl.detach()))
         if config.progress is not None and (step % 20 == 0 or step == len(betas) - 1):
             config.progress(step, beta, per.mean().item(),
                             batches.mean(kl_rows).mean().item() / LN2)
