@@ -264,6 +264,10 @@ class BaseDistributedIB(PersistenceMixin, ResumableSweepMixin, SweepSetupMixin,
         check_is_fitted(self)
         return self._check_input(X)
 
+    def _prediction_samples(self):
+        """Draws of the messages a prediction averages over (0: the means)."""
+        return getattr(self, "predict_samples", 0)  # absent from 0.1 regressors
+
     def _head_output(self, X, n_samples=0):
         X = self._validated(X)
         with facade.torch_threads(self.n_threads):

@@ -321,7 +321,7 @@ class DistributedIBClassifier(ClassifierMixin, BaseDistributedIB):
         proba : ndarray of shape (n_samples, n_classes)
             Columns follow ``classes_``.
         """
-        return self._head_output(X, n_samples=self.predict_samples)
+        return self._head_output(X, n_samples=self._prediction_samples())
 
     def predict(self, X):
         """Most probable class at the current path point."""

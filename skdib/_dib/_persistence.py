@@ -154,9 +154,13 @@ class PersistenceMixin:
 
         A pickle of an older skdib lacks the attributes of parameters that
         did not exist yet (e.g. ``categorical_features``); without them
-        ``get_params`` and the methods that read them would fail.
+        ``get_params`` and the methods that read them would fail. A class
+        may name, in ``_BEFORE_PARAMETER``, the value that reproduces what
+        its models did before a parameter existed, where that differs from
+        the new default.
         """
+        before = getattr(type(self), "_BEFORE_PARAMETER", {})
         for name, param in inspect.signature(type(self).__init__).parameters.items():
             if (name != "self" and param.default is not param.empty
                     and name not in self.__dict__):
-                setattr(self, name, param.default)
+                setattr(self, name, before.get(name, param.default))

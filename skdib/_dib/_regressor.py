@@ -38,6 +38,16 @@ class DistributedIBRegressor(RegressorMixin, BaseDistributedIB):
     Parameters
     ----------
     head : {'gaussian', 'infonce'}, default='gaussian'
+    predict_samples : int, default=32
+        ``predict`` averages the decoder's predicted mean over this many
+        draws of the channels' messages U ~ p(u | x) (the same fixed draws
+        for every row): the mean of the predictive distribution the model
+        was trained for, which the path's validation R² and the default
+        point are judged by as well. On diabetes (70/30 splits 0-4, seeds
+        0-4) it raised the mean test R² at the default point on four splits
+        of five (0.311 to 0.361 on split 0; user guide, "Regression
+        predictions"). 0 decodes the posterior means, as 0.1 did. The InfoNCE head
+        always predicts from the posterior means.
     temperature : float, default=1.0
         InfoNCE temperature.
     similarity : {'l2', 'cosine'}, default='l2'
@@ -46,7 +56,7 @@ class DistributedIBRegressor(RegressorMixin, BaseDistributedIB):
         Training targets kept for InfoNCE predictions.
     **other parameters**
         As in :class:`DistributedIBClassifier` (without ``class_weight``
-        and ``predict_samples``); ``select_point``'s prediction loss is
+        and ``label_smoothing``); ``select_point``'s prediction loss is
         1 - R² here.
 
     Attributes
@@ -76,16 +86,19 @@ class DistributedIBRegressor(RegressorMixin, BaseDistributedIB):
     """
 
     _target_validation = {"y_numeric": True, "multi_output": True}
+    # a regressor pickled before predict_samples predicted from the means
+    _BEFORE_PARAMETER = {"predict_samples": 0}
     _parameter_constraints = {
         **BaseDistributedIB._parameter_constraints,
         "head": [StrOptions({"gaussian", "infonce"})],
         "temperature": [Interval(Real, 0, None, closed="neither")],
         "similarity": [StrOptions({"l2", "cosine"})],
         "codebook_size": [Interval(Integral, 2, None, closed="left")],
+        "predict_samples": [Interval(Integral, 0, None, closed="left")],
     }
 
-    def __init__(self, *, head="gaussian", temperature=1.0, similarity="l2",
-                 codebook_size=1024, feature_groups=None,
+    def __init__(self, *, head="gaussian", predict_samples=32, temperature=1.0,
+                 similarity="l2", codebook_size=1024, feature_groups=None,
                  categorical_features="auto", encoder_hidden="auto",
                  discrete_encoder="auto",
                  embedding_dim="auto", decoder_hidden="auto", activation="relu",
@@ -99,6 +112,7 @@ class DistributedIBRegressor(RegressorMixin, BaseDistributedIB):
                  n_threads=1,
                  random_state=None, verbose=0):
         self.head = head
+        self.predict_samples = predict_samples
         self.temperature = temperature
         self.similarity = similarity
         self.codebook_size = codebook_size
@@ -136,6 +150,11 @@ class DistributedIBRegressor(RegressorMixin, BaseDistributedIB):
         return ((y_train - self._y_mean) / self._y_scale,
                 (y_val - self._y_mean) / self._y_scale)
 
+    def _prediction_samples(self):
+        """The InfoNCE head's prediction is a codebook target, not a mean to
+        average: it decodes the posterior means."""
+        return 0 if self.head == "infonce" else super()._prediction_samples()
+
     def _head_options(self, y_train, rng):
         if self.head != "infonce":
             return {}
@@ -154,7 +173,8 @@ class DistributedIBRegressor(RegressorMixin, BaseDistributedIB):
             The shape of the training target.
         """
         check_is_fitted(self)
-        out = self._head_output(X) * self._y_scale + self._y_mean
+        out = (self._head_output(X, n_samples=self._prediction_samples())
+               * self._y_scale + self._y_mean)
         return out[:, 0] if self._y_ndim == 1 else out
 
     def __sklearn_tags__(self):

@@ -96,7 +96,7 @@ class SweepSetupMixin:
             # a sweep pickled before warm-up existed resumes without one
             warmup_fraction=float(recipe.get("warmup_fraction", 0.0)),
             n_checkpoints=self.n_checkpoints, keep_snapshots=self.keep_snapshots,
-            predict_samples=getattr(self, "predict_samples", 0), progress=progress,
+            predict_samples=self._prediction_samples(), progress=progress,
             # a sweep pickled before precision existed resumes in float32
             precision=getattr(self, "precision", "float32"))
 
