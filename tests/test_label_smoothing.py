@@ -1,15 +1,13 @@
-"""The classifier's label smoothing: what it trains against, and what not."""
+"""The classifier's label smoothing: what it trains against, and what not.
+
+How 'auto' resolves is checked with the rest of the recipe
+(tests/test_recipe.py)."""
 
 import numpy as np
-import pytest
 import torch
 
-from skdib import DistributedIBClassifier, DistributedIBRegressor
+from skdib import DistributedIBClassifier
 from skdib._backend.dib._heads import CategoricalHead
-from skdib._dib._recipe import LABEL_SMOOTHING
-
-SHORT = dict(n_pretrain_steps=20, n_steps=40, n_checkpoints=3,
-             information_bounds=False, random_state=0)
 
 
 def _reference_losses(logits, y, eps):
@@ -30,30 +28,6 @@ def test_training_loss_is_smoothed_and_nll_is_not():
     # a head pickled before smoothing existed trains on the plain labels
     del head.label_smoothing
     torch.testing.assert_close(head.training_loss(logits, y).double(), true)
-
-
-@pytest.mark.parametrize("binary", [True, False])
-def test_recipe_resolves_and_the_head_gets_it(binary):
-    rng = np.random.default_rng(0)
-    X = rng.normal(size=(120, 3))
-    if binary:
-        X = np.sign(X)
-    y = (X[:, 0] > 0).astype(int)
-    kind = "discrete" if binary else "continuous"
-    auto = DistributedIBClassifier(**SHORT).fit(X, y)
-    assert auto.recipe_["label_smoothing"] == LABEL_SMOOTHING[kind]
-    assert "label_smoothing" in auto.recipe_["auto"]
-    assert auto.network_.head.label_smoothing == LABEL_SMOOTHING[kind]
-    given = DistributedIBClassifier(label_smoothing=0.2, **SHORT).fit(X, y)
-    assert given.recipe_["label_smoothing"] == 0.2
-    assert "label_smoothing" not in given.recipe_["auto"]
-    assert given.network_.head.label_smoothing == 0.2
-
-
-def test_regressor_has_no_label_smoothing():
-    X = np.random.default_rng(1).normal(size=(100, 2))
-    reg = DistributedIBRegressor(**SHORT).fit(X, X[:, 0])
-    assert "label_smoothing" not in reg.recipe_
 
 
 def test_smoothing_caps_confidence_but_scores_use_true_labels():

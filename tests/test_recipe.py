@@ -6,7 +6,13 @@ import numpy as np
 import pytest
 
 from skdib import DistributedIBClassifier, DistributedIBRegressor
-from skdib._dib._recipe import RECIPES, SETTINGS, recipe_kind, resolve_recipe
+from skdib._dib._recipe import (
+    LABEL_SMOOTHING,
+    RECIPES,
+    SETTINGS,
+    recipe_kind,
+    resolve_recipe,
+)
 
 SHORT = dict(n_pretrain_steps=20, n_steps=40, n_checkpoints=3, random_state=0)
 
@@ -49,6 +55,14 @@ def test_fit_records_and_uses_the_recipe(binary):
         first = clf.network_.encoder.layers[0].weight
         assert first.shape[-1] == expected["encoder_hidden"][0]
     assert clf.get_params()["encoder_hidden"] == "auto"  # parameters untouched
+    # the classifier's label smoothing: resolved per recipe, given to the head
+    assert clf.recipe_["label_smoothing"] == LABEL_SMOOTHING[kind]
+    assert "label_smoothing" in clf.recipe_["auto"]
+    assert clf.network_.head.label_smoothing == LABEL_SMOOTHING[kind]
+    given = DistributedIBClassifier(label_smoothing=0.2, **SHORT).fit(X, y)
+    assert given.recipe_["label_smoothing"] == 0.2
+    assert "label_smoothing" not in given.recipe_["auto"]
+    assert given.network_.head.label_smoothing == 0.2
 
 
 def test_regressor_and_old_pickles():
@@ -56,6 +70,7 @@ def test_regressor_and_old_pickles():
     X = rng.normal(size=(150, 2))
     reg = DistributedIBRegressor(embedding_dim=2, **SHORT).fit(X, X[:, 0])
     assert reg.recipe_["embedding_dim"] == 2
+    assert "label_smoothing" not in reg.recipe_  # a classifier's setting
     assert reg.recipe_["learning_rate"] == RECIPES["continuous"]["learning_rate"]
     # a pickle from before recipes: names from the parameter itself
     state = reg.__getstate__()
