@@ -7,7 +7,7 @@ import pytest
 
 from skdib import DistributedIBClassifier, DistributedIBRegressor
 from skdib._dib._recipe import (
-    LABEL_SMOOTHING,
+    HEAD_RECIPES,
     RECIPES,
     SETTINGS,
     recipe_kind,
@@ -56,9 +56,9 @@ def test_fit_records_and_uses_the_recipe(binary):
         assert first.shape[-1] == expected["encoder_hidden"][0]
     assert clf.get_params()["encoder_hidden"] == "auto"  # parameters untouched
     # the classifier's label smoothing: resolved per recipe, given to the head
-    assert clf.recipe_["label_smoothing"] == LABEL_SMOOTHING[kind]
+    assert clf.recipe_["label_smoothing"] == HEAD_RECIPES[kind]["label_smoothing"]
     assert "label_smoothing" in clf.recipe_["auto"]
-    assert clf.network_.head.label_smoothing == LABEL_SMOOTHING[kind]
+    assert clf.network_.head.label_smoothing == HEAD_RECIPES[kind]["label_smoothing"]
     given = DistributedIBClassifier(label_smoothing=0.2, **SHORT).fit(X, y)
     assert given.recipe_["label_smoothing"] == 0.2
     assert "label_smoothing" not in given.recipe_["auto"]

@@ -266,7 +266,7 @@ class BaseDistributedIB(PersistenceMixin, ResumableSweepMixin, SweepSetupMixin,
 
     def _prediction_samples(self):
         """Draws of the messages a prediction averages over (0: the means)."""
-        return getattr(self, "predict_samples", 0)  # absent from 0.1 regressors
+        return self.predict_samples
 
     def _head_output(self, X, n_samples=0):
         X = self._validated(X)

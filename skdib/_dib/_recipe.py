@@ -47,15 +47,19 @@ RECIPES = {
 
 SETTINGS = tuple(RECIPES["discrete"])
 
-#: The classifier's label smoothing per recipe. Continuous: tuned on breast
-#: cancer (user guide, "Probabilities"); it bounds what a confidently wrong
-#: prediction costs. Discrete: none, as the circuits were validated without.
-LABEL_SMOOTHING = {"discrete": 0.0, "continuous": 0.01}
+#: Settings that only some estimators have, per recipe (resolved where the
+#: estimator has them). The classifier's ``label_smoothing``: continuous
+#: tuned on breast cancer (user guide, "Probabilities"), as it bounds what a
+#: confidently wrong prediction costs; discrete none, as the circuits were
+#: validated without.
+HEAD_RECIPES = {
+    "discrete": dict(label_smoothing=0.0),
+    "continuous": dict(label_smoothing=0.01),
+}
 
-#: Settings that only some estimators have (resolved when present).
-HEAD_SETTINGS = ("label_smoothing",)
+HEAD_SETTINGS = tuple(HEAD_RECIPES["discrete"])
 
-__all__ = ["AUTO", "HEAD_SETTINGS", "LABEL_SMOOTHING", "RECIPES", "SETTINGS",
+__all__ = ["AUTO", "HEAD_RECIPES", "HEAD_SETTINGS", "RECIPES", "SETTINGS",
            "recipe_kind", "resolve_recipe"]
 
 
@@ -102,7 +106,7 @@ def resolve_recipe(params, discrete):
     (0.01, 0.0)
     """
     kind = recipe_kind(discrete)
-    defaults = {**RECIPES[kind], "label_smoothing": LABEL_SMOOTHING[kind]}
+    defaults = {**RECIPES[kind], **HEAD_RECIPES[kind]}
     names = [*SETTINGS, *(name for name in HEAD_SETTINGS if name in params)]
     recipe = {name: (defaults[name] if _is_auto(params[name]) else params[name])
               for name in names}

@@ -18,7 +18,7 @@ reached; later ones are chosen among the others.
 import numpy as np
 
 from skdib._backend.dib._checkpoint_information import ESTIMATE_KEYS
-from skdib._backend.dib._settling import unknown_drift
+from skdib._backend.dib._settling import with_drift
 from skdib._backend.dib._snapshots import SnapshotSequence, checked_index
 from skdib._backend.dib._train import _RECORDED
 
@@ -90,8 +90,7 @@ def best_of_replicates(records, choice):
     if any(records[r] is None or len(records[r]["step"]) <= k
            for k, r in enumerate(choice)):
         raise ValueError("A chosen replicate has no such checkpoint.")
-    records = [rec if rec is None or "kl_drift" in rec
-               else {**rec, "kl_drift": unknown_drift(rec)} for rec in records]
+    records = [with_drift(rec) for rec in records]
     out = {key: _pick([None if rec is None else rec[key] for rec in records],
                       choice) for key in _RECORDED}
     used = [records[r] for r in np.unique(choice)]

@@ -53,11 +53,16 @@ class HoldWindow:
         return ((second - first).abs() / scale).tolist()
 
 
-def unknown_drift(record):
-    """NaN drifts for a record kept from before checkpoints measured them.
+def with_drift(record):
+    """The record with ``kl_drift``: NaN where it was kept from before
+    checkpoints measured their drift.
 
     One array of NaN per checkpoint, shaped as that checkpoint's KL (the
-    path counts NaN as settled): for states captured for resume and
-    replicate records of older fits.
+    path counts NaN as settled), for states captured for resume and replicate
+    records of older fits; a record that has drifts (or None) is returned
+    as it is.
     """
-    return [np.full(np.shape(kl), np.nan) for kl in record.get("kl", ())]
+    if record is None or "kl_drift" in record:
+        return record
+    return {**record, "kl_drift": [np.full(np.shape(kl), np.nan)
+                                   for kl in record.get("kl", ())]}

@@ -13,7 +13,7 @@ import math
 
 import torch
 
-from skdib._backend.dib._settling import unknown_drift
+from skdib._backend.dib._settling import with_drift
 
 __all__ = ["CHECK_EVERY", "TrainingStopped", "capture", "divergence", "restore"]
 
@@ -76,9 +76,7 @@ def restore(state, model, optimizer, generator, device):
     model.load_state_dict(state["model"])
     optimizer.load_state_dict(state["optimizer"])
     generator.set_state(state["generator"])
-    rec = {k: list(v) for k, v in state["record"].items()}
-    # states captured before checkpoints recorded their drift: unknown
-    rec.setdefault("kl_drift", unknown_drift(rec))
+    rec = with_drift({k: list(v) for k, v in state["record"].items()})
     return state["step"] + 1, state["perm"].to(device), state["cursor"], rec
 
 
