@@ -6,12 +6,13 @@ the signal's (test R² at most 0.5; ten correlated columns, about 6 of them
 used), and Friedman's first function with noise 3. Each row prints test R²
 of the default point minus the better of RidgeCV and an RBF SVR, for the
 defaults and four variants (decoding the posterior means,
-``predict_samples=0``, as 0.1 did; smaller networks, a third of the steps, a
-range to β = 3). Along the path (``set_path_point``) the test R² of these
+``predict_samples=0``, as 0.1 did; smaller networks; the continuous recipe's
+encoders before 0.2, two layers of 32; a third of the steps; a range to
+β = 3). Along the path (``set_path_point``) the test R² of these
 fits is negative at small β and highest in the last few checkpoints, so the
 gap is what the path can reach, not only the point chosen from it.
 
-    python benchmarks/small_regression.py [current means small steps1000 beta3]
+    python benchmarks/small_regression.py [VARIANT ...]   (default: all)
 """
 
 import sys
@@ -33,6 +34,7 @@ VARIANTS = {
     "current": {},
     "means": dict(predict_samples=0),
     "small": dict(encoder_hidden=(16, 16), decoder_hidden=(32, 32)),
+    "encoders2x32": dict(encoder_hidden=(32, 32)),
     "steps1000": dict(n_pretrain_steps=200, n_steps=1000),
     "beta3": dict(beta_end=3.0),
 }
