@@ -10,6 +10,8 @@ from skdib._dib._recipe import (
     HEAD_RECIPES,
     RECIPES,
     SETTINGS,
+    SMALL_TABLE,
+    SMALL_TABLE_ROWS,
     recipe_kind,
     resolve_recipe,
 )
@@ -42,8 +44,9 @@ def test_fit_records_and_uses_the_recipe(binary):
     y = (X[:, 0] > 0).astype(int)
     clf = DistributedIBClassifier(**SHORT).fit(X, y)
     kind = "discrete" if binary else "continuous"
-    expected = RECIPES[kind]
+    expected = {**RECIPES[kind], **SMALL_TABLE[kind]}  # 160 training rows
     assert clf.recipe_["kind"] == kind
+    assert clf.recipe_["small_table"]
     assert clf.recipe_["n_steps"] == 40  # given, not the recipe's
     assert "n_steps" not in clf.recipe_["auto"]
     # the network really has the recipe's sizes
@@ -63,6 +66,29 @@ def test_fit_records_and_uses_the_recipe(binary):
     assert given.recipe_["label_smoothing"] == 0.2
     assert "label_smoothing" not in given.recipe_["auto"]
     assert given.network_.head.label_smoothing == 0.2
+
+
+def test_small_table_counts_the_rows_the_network_trains_on():
+    """The rule reads the training rows left after the validation split."""
+    rng = np.random.default_rng(2)
+    n = int(SMALL_TABLE_ROWS / 0.9) + 20   # 0.8 of it is small, 0.95 is not
+    X = rng.normal(size=(n, 2))
+    y = (X[:, 0] > 0).astype(int)
+    tiny = dict(SHORT, n_pretrain_steps=2, n_steps=4, n_checkpoints=1,
+                information_bounds=False)
+    hidden = {}
+    for fraction in (0.2, 0.05):
+        clf = DistributedIBClassifier(validation_fraction=fraction, **tiny)
+        clf.fit(X, y)
+        hidden[fraction] = (clf.recipe_["small_table"],
+                            clf.network_.encoder.layers[0].weight.shape[-1],
+                            len(clf.network_.encoder.layers))
+    small = SMALL_TABLE["continuous"]["encoder_hidden"]
+    large = RECIPES["continuous"]["encoder_hidden"]
+    assert small != large
+    assert hidden[0.2][:2] == (True, small[0])
+    assert hidden[0.05][:2] == (False, large[0])
+    assert hidden[0.2][2] < hidden[0.05][2]  # one hidden layer against two
 
 
 def test_regressor_and_old_pickles():

@@ -52,7 +52,7 @@ class SweepSetupMixin:
         settings = {name: getattr(self, name) for name in RECIPE_SETTINGS}
         settings.update({name: getattr(self, name) for name in HEAD_SETTINGS
                          if hasattr(self, name)})
-        self._recipe = recipe = resolve_recipe(settings, lookup)
+        self._recipe = recipe = resolve_recipe(settings, lookup, len(X_tr))
         check_checkpoints(self.n_checkpoints, recipe["n_steps"])
         scale = X_tr.std(axis=0)
         scale[scale < 1e-12] = 1.0
