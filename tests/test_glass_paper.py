@@ -13,8 +13,9 @@ the same grouped cross-validation folds for both methods:
   together;
 - the coarsest approximation of the gradual glass above 80 % accuracy uses
   only a minority of the structure functions; that the rapid glass needs many
-  more (the paper's finding) did not reproduce on the larger shipped data and
-  is an expected failure with the numbers in its reason;
+  more (the paper's finding) does not reproduce reliably on the larger
+  shipped data (it holds on some CPUs and not on others) and is a non-strict
+  expected failure with the numbers in its reason;
 - supervised information imbalance picks informative descriptors.
 
 One β sweep per fold and protocol (10 in all) with small encoders keeps this
@@ -115,10 +116,13 @@ def test_information_imbalance_picks_informative_descriptors():
 
 
 @pytest.mark.xfail(strict=False, reason=(
-    "not reproduced on the 1,027 / 1,083-event data: the coarsest points above "
-    "80 % used 12 (gradual) and 13 (rapid) structure functions. It held on "
-    "the earlier 661 / 753 events; the paper's contrast needs more than this "
-    "generator's glasses of 512 particles show"))
+    "not reproduced reliably on the 1,027 / 1,083-event data: the coarsest "
+    "points above 80 % used 12 (gradual) and 13 (rapid) structure functions "
+    "on an AMD EPYC and 11 and 23 on an Intel Xeon, since the rapid glass "
+    "scores barely above 80 % (cross-validated 0.83) and the point that "
+    "crosses it moves with the rounding. It held on the earlier 661 / 753 "
+    "events; the paper's contrast needs more than this generator's glasses "
+    "of 512 particles show"))
 def test_rapid_glass_needs_more_structure_functions(studies):
     """Paper: the rapid quench depends on many more signatures of structure;
     its coarse approximations degrade sooner than the gradual quench's."""
