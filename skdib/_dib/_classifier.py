@@ -114,7 +114,7 @@ class DistributedIBClassifier(ClassifierMixin, BaseDistributedIB):
         'auto' follow the default recipe, chosen from the data at fit time
         and recorded in ``recipe_``: when every channel is discrete (see
         ``discrete_encoder``: e.g. Boolean inputs or one-hot groups), lookup
-        tables, embedding 8, decoder (128, 128), 250 + 2500 steps at 2e-2 in
+        tables, embedding 8, decoder (64, 64), 250 + 2500 steps at 2e-2 in
         batches of 512; otherwise encoders (32, 32) (one layer of 16 below
         1000 training rows), embedding 4, decoder
         (64, 64), 500 + 2500 steps at 1e-3 in batches of 256, network
