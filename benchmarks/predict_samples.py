@@ -19,12 +19,11 @@ import sys
 import warnings
 
 import numpy as np
+from probability_gap import logistic_log_loss
 from sklearn.datasets import load_breast_cancer, load_diabetes
-from sklearn.linear_model import LogisticRegression, RidgeCV
+from sklearn.linear_model import RidgeCV
 from sklearn.metrics import log_loss
 from sklearn.model_selection import train_test_split
-from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import StandardScaler
 
 from skdib import DistributedIBClassifier, DistributedIBRegressor
 
@@ -52,8 +51,7 @@ def classifier_split(X, y, split, n_seeds=2):
     regression's."""
     X_tr, X_te, y_tr, y_te = train_test_split(X, y, test_size=0.3, stratify=y,
                                               random_state=split)
-    linear = make_pipeline(StandardScaler(), LogisticRegression(max_iter=5000))
-    base = log_loss(y_te, linear.fit(X_tr, y_tr).predict_proba(X_te))
+    base = logistic_log_loss(X_tr, y_tr, X_te, y_te)
     return {draws: np.array([
         log_loss(y_te, DistributedIBClassifier(predict_samples=draws,
                                                random_state=seed)

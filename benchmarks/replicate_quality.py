@@ -14,8 +14,9 @@ import sys
 import time
 import warnings
 
+from probability_gap import logistic_log_loss
 from sklearn.datasets import load_breast_cancer, load_diabetes
-from sklearn.linear_model import LogisticRegression, RidgeCV
+from sklearn.linear_model import RidgeCV
 from sklearn.metrics import log_loss
 from sklearn.model_selection import train_test_split
 from sklearn.pipeline import make_pipeline
@@ -38,8 +39,7 @@ def breast_cancer():
     for split in range(5):
         X_tr, X_te, y_tr, y_te = train_test_split(X, y, test_size=0.3, stratify=y,
                                                   random_state=split)
-        linear = make_pipeline(StandardScaler(), LogisticRegression(max_iter=5000))
-        base = log_loss(y_te, linear.fit(X_tr, y_tr).predict_proba(X_te))
+        base = logistic_log_loss(X_tr, y_tr, X_te, y_te)
         svc = make_pipeline(StandardScaler(), SVC()).fit(X_tr, y_tr).score(X_te, y_te)
         cells = []
         for r in REPLICATES:
