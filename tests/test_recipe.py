@@ -91,6 +91,42 @@ def test_small_table_counts_the_rows_the_network_trains_on():
     assert hidden[0.2][2] < hidden[0.05][2]  # one hidden layer against two
 
 
+def _first_layer_fit(X, y, learning_rate, **params):
+    """A 20-step fit with two exact snapshots (steps 1 and 19): the
+    classifier and its first encoder layer's weights at both."""
+    clf = DistributedIBClassifier(
+        n_pretrain_steps=0, n_steps=20, n_checkpoints=2,
+        learning_rate=learning_rate, information_bounds=False,
+        keep_snapshots="exact", random_state=0, **params).fit(X, y)
+    name = "encoder.layers.0.weight"
+    return clf, clf._snapshots[0][name], clf._snapshots[1][name]
+
+
+def test_weight_decay_small_continuous_tables_only_and_reaches_the_weights():
+    rng = np.random.default_rng(4)
+    X = rng.normal(size=(200, 2))
+    y = (X[:, 0] > 0).astype(int)
+    auto = _first_layer_fit(X, y, 1e-3)[0]
+    assert auto.recipe_["small_table"]
+    assert auto.recipe_["weight_decay"] == SMALL_TABLE["continuous"]["weight_decay"] > 0
+    assert "weight_decay" in auto.recipe_["auto"]
+    assert RECIPES["continuous"]["weight_decay"] == 0  # larger tables: none
+    boolean = DistributedIBClassifier(n_steps=4, n_pretrain_steps=0, n_checkpoints=1,
+                                      information_bounds=False, random_state=0)
+    boolean.fit((X > 0).astype(int), y)
+    assert boolean.recipe_["weight_decay"] == RECIPES["discrete"]["weight_decay"] == 0
+
+    def shrink(decay):
+        clf, first, last = _first_layer_fit(X, y, 1e-3, weight_decay=decay)
+        assert clf.recipe_["weight_decay"] == decay
+        return float(last.norm() / first.norm())
+
+    # 19 steps at 1 - 1e-3 * 50 shrink the weights to 0.95^19 = 0.38 of
+    # their norm, while Adam alone moves each weight by at most ~0.02
+    assert shrink(50.0) < 0.5
+    assert shrink(0.0) > 0.8
+
+
 def test_regressor_and_old_pickles():
     rng = np.random.default_rng(1)
     X = rng.normal(size=(150, 2))
@@ -110,13 +146,9 @@ def test_warm_up_is_in_the_recipe_and_slows_the_first_steps():
     rng = np.random.default_rng(2)
     X = rng.normal(size=(200, 3))
     y = (X[:, 0] > 0).astype(int)
-    kw = dict(n_pretrain_steps=0, n_steps=20, n_checkpoints=2, learning_rate=1e-5,
-              information_bounds=False, keep_snapshots="exact", random_state=0)
 
     def fit_and_move(warmup):
-        clf = DistributedIBClassifier(warmup_fraction=warmup, **kw).fit(X, y)
-        name = "encoder.layers.0.weight"
-        first, last = clf._snapshots[0][name], clf._snapshots[1][name]
+        clf, first, last = _first_layer_fit(X, y, 1e-5, warmup_fraction=warmup)
         return clf, float((last - first).abs().mean())  # steps 1 to 19
 
     auto, moved_auto = fit_and_move("auto")

@@ -55,6 +55,7 @@ class BaseDistributedIB(PersistenceMixin, ResumableSweepMixin, SweepSetupMixin,
         "learning_rate": [Interval(Real, 0, None, closed="neither"),
                           StrOptions({"auto"})],
         "warmup_fraction": [Interval(Real, 0, 1, closed="both"), StrOptions({"auto"})],
+        "weight_decay": [Interval(Real, 0, None, closed="left"), StrOptions({"auto"})],
         "validation_fraction": [Interval(Real, 0, 1, closed="left")],
         "information_bounds": ["boolean", StrOptions({"auto"})],
         "select_point": [StrOptions({"auto", "one_se", "best"})],
@@ -72,7 +73,7 @@ class BaseDistributedIB(PersistenceMixin, ResumableSweepMixin, SweepSetupMixin,
                  fourier_frequencies=None, beta_start=1e-4, beta_end=1.0,
                  n_pretrain_steps="auto", n_steps="auto", n_checkpoints=30,
                  n_replicates=1, batch_size="auto", learning_rate="auto",
-                 warmup_fraction="auto",
+                 weight_decay="auto", warmup_fraction="auto",
                  validation_fraction=0.2,
                  information_bounds=True, select_point="auto",
                  keep_snapshots=True, device="auto", precision="float32",
@@ -94,6 +95,7 @@ class BaseDistributedIB(PersistenceMixin, ResumableSweepMixin, SweepSetupMixin,
         self.batch_size = batch_size
         self.learning_rate = learning_rate
         self.warmup_fraction = warmup_fraction
+        self.weight_decay = weight_decay
         self.validation_fraction = validation_fraction
         self.information_bounds = information_bounds
         self.select_point = select_point

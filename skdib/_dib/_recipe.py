@@ -1,9 +1,10 @@
 """The default recipe: network and schedule chosen from the data ('auto').
 
-Nine settings default to ``'auto'``: ``discrete_encoder``,
+Ten settings default to ``'auto'``: ``discrete_encoder``,
 ``encoder_hidden``, ``embedding_dim``, ``decoder_hidden``,
-``n_pretrain_steps``, ``n_steps``, ``learning_rate``, ``batch_size`` and
-``warmup_fraction``, and the classifier's ``label_smoothing``.
+``n_pretrain_steps``, ``n_steps``, ``learning_rate``, ``batch_size``,
+``warmup_fraction`` and ``weight_decay``, and the classifier's
+``label_smoothing``.
 :func:`resolve_recipe` turns them into values at fit time, from the kind of
 channels the data has, and the fitted estimator records the result in
 ``recipe_``. A value the user gives is kept as it is.
@@ -43,6 +44,15 @@ Two recipes, measured (user guide, "The default recipe"):
     Larger tables keep 2x32: a step function of 1200 rows and the
     checkerboard of 3200 need its sharper within-channel distinctions, and
     the glass (1314 rows) was no more accurate with one layer.
+
+    Small continuous tables also train with a decoupled weight decay of
+    0.3 (AdamW). Chosen among 0.3, 1 and 3 on breast cancer splits 0-4 and
+    diabetes splits 0-1, checked on breast cancer splits 60-64, diabetes
+    splits 60-63, wine, iris and generated tables (user guide, "Weight
+    decay on small tables"): higher test R² on diabetes (mean 0.427 to
+    0.444 on the checked splits), a lower median log loss on breast cancer,
+    but a worse worst fit there (2.03 to 2.69 times a logistic
+    regression's).
 """
 
 AUTO = "auto"
@@ -51,11 +61,11 @@ RECIPES = {
     "discrete": dict(discrete_encoder="table", encoder_hidden=(64, 64),
                      embedding_dim=8, decoder_hidden=(64, 64),
                      n_pretrain_steps=250, n_steps=2500, learning_rate=2e-2,
-                     batch_size=512, warmup_fraction=0.0),
+                     batch_size=512, warmup_fraction=0.0, weight_decay=0.0),
     "continuous": dict(discrete_encoder="mlp", encoder_hidden=(32, 32),
                        embedding_dim=4, decoder_hidden=(64, 64),
                        n_pretrain_steps=500, n_steps=2500, learning_rate=1e-3,
-                       batch_size=256, warmup_fraction=0.0),
+                       batch_size=256, warmup_fraction=0.0, weight_decay=0.0),
 }
 
 SETTINGS = tuple(RECIPES["discrete"])
@@ -64,7 +74,8 @@ SETTINGS = tuple(RECIPES["discrete"])
 SMALL_TABLE_ROWS = 1000
 
 #: What a small table changes, per recipe.
-SMALL_TABLE = {"discrete": {}, "continuous": dict(encoder_hidden=(16,))}
+SMALL_TABLE = {"discrete": {},
+               "continuous": dict(encoder_hidden=(16,), weight_decay=0.3)}
 
 #: Settings that only some estimators have, per recipe (resolved where the
 #: estimator has them). The classifier's ``label_smoothing``: continuous
@@ -121,7 +132,8 @@ def resolve_recipe(params, discrete, n_rows=None):
     ...               embedding_dim=2,
     ...               decoder_hidden="auto", n_pretrain_steps="auto",
     ...               n_steps=100, learning_rate="auto", batch_size="auto",
-    ...               warmup_fraction="auto", label_smoothing="auto")
+    ...               warmup_fraction="auto", weight_decay="auto",
+    ...               label_smoothing="auto")
     >>> r = resolve_recipe(params, [None, (0, 1)])
     >>> r["kind"], r["embedding_dim"], r["n_steps"], r["n_pretrain_steps"]
     ('continuous', 2, 100, 500)
@@ -130,6 +142,8 @@ def resolve_recipe(params, discrete, n_rows=None):
     >>> params["encoder_hidden"] = "auto"
     >>> [resolve_recipe(params, [None], n)["encoder_hidden"] for n in (300, 3000)]
     [(16,), (32, 32)]
+    >>> [resolve_recipe(params, [None], n)["weight_decay"] for n in (300, 3000)]
+    [0.3, 0.0]
     """
     kind = recipe_kind(discrete)
     small = n_rows is not None and n_rows < SMALL_TABLE_ROWS

@@ -95,6 +95,8 @@ class SweepSetupMixin:
             learning_rate=float(recipe["learning_rate"]),
             # a sweep pickled before warm-up existed resumes without one
             warmup_fraction=float(recipe.get("warmup_fraction", 0.0)),
+            # and one pickled before weight decay existed, without decay
+            weight_decay=float(recipe.get("weight_decay", 0.0)),
             n_checkpoints=self.n_checkpoints, keep_snapshots=self.keep_snapshots,
             predict_samples=self._prediction_samples(), progress=progress,
             # a sweep pickled before precision existed resumes in float32

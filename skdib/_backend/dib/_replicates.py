@@ -242,7 +242,8 @@ def train_replicates(nets, data, config, seeds, bounds_fns=None):
     gens = [torch.Generator(device=device).manual_seed(int(s)) for s in seeds]
     betas, record_at = sweep_schedule(config)
     stack = _Stack(nets)
-    optimizer = make_optimizer(stack.params.values(), config.learning_rate)
+    optimizer = make_optimizer(stack.params.values(), config.learning_rate,
+                               config.weight_decay)
     batches = _Batches(data, config.batch_size, gens,
                        (nets[0].n_channels, nets[0].embedding_dim))
     at = {"recs": [{k: [] for k in (*_RECORDED, *ESTIMATE_KEYS, "snapshots")}
