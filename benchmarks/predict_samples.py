@@ -19,44 +19,13 @@ import sys
 import warnings
 
 import numpy as np
-from probability_gap import logistic_log_loss
 from sklearn.datasets import load_breast_cancer, load_diabetes
-from sklearn.linear_model import RidgeCV
-from sklearn.metrics import log_loss
-from sklearn.model_selection import train_test_split
-
-from skdib import DistributedIBClassifier, DistributedIBRegressor
+from split_scores import classifier_ratios, regressor_scores
 
 SPLITS = (42, 7, 123, 10)
 CLASSIFIER_SPLITS = (40, 41, 43, 44)
-DRAWS = (32, 128)
+DRAWS = {draws: {"predict_samples": draws} for draws in (32, 128)}
 N_SEEDS = 5
-
-
-def one_split(X, y, split):
-    """Per number of draws: the test R² of each seed; and the threshold."""
-    X_tr, X_te, y_tr, y_te = train_test_split(X, y, test_size=0.3,
-                                              random_state=split)
-    threshold = RidgeCV().fit(X_tr, y_tr).score(X_te, y_te) - 0.03
-    scores = {
-        draws: np.array([
-            DistributedIBRegressor(predict_samples=draws, random_state=seed)
-            .fit(X_tr, y_tr).score(X_te, y_te) for seed in range(N_SEEDS)])
-        for draws in DRAWS}
-    return scores, threshold
-
-
-def classifier_split(X, y, split, n_seeds=2):
-    """Per number of draws: each seed's test log loss over a logistic
-    regression's."""
-    X_tr, X_te, y_tr, y_te = train_test_split(X, y, test_size=0.3, stratify=y,
-                                              random_state=split)
-    base = logistic_log_loss(X_tr, y_tr, X_te, y_te)
-    return {draws: np.array([
-        log_loss(y_te, DistributedIBClassifier(predict_samples=draws,
-                                               random_state=seed)
-                 .fit(X_tr, y_tr).predict_proba(X_te)) / base
-        for seed in range(n_seeds)]) for draws in DRAWS}
 
 
 def main():
@@ -66,7 +35,7 @@ def main():
         args.remove("--classifier")
         X, y = load_breast_cancer(return_X_y=True)
         for split in [int(s) for s in args] or CLASSIFIER_SPLITS:
-            ratios = classifier_split(X, y, split)
+            ratios = classifier_ratios(X, y, split, DRAWS, range(2))
             cells = " | ".join(f"{draws} draws: {np.round(r, 3).tolist()}"
                                for draws, r in ratios.items())
             print(f"split {split} | log loss / logistic regression's | {cells}",
@@ -75,7 +44,8 @@ def main():
     splits = [int(s) for s in args] or SPLITS
     X, y = load_diabetes(return_X_y=True)
     for split in splits:
-        scores, threshold = one_split(X, y, split)
+        ridge, scores = regressor_scores(X, y, split, DRAWS, range(N_SEEDS))
+        threshold = ridge - 0.03
         cells = " | ".join(
             f"{draws} draws: mean {s.mean():.3f}, {int(np.sum(s >= threshold))} of "
             f"{N_SEEDS} >= {threshold:.3f}, seeds {np.round(s, 3).tolist()}"

@@ -12,9 +12,9 @@ defaults and the variants (decoding the posterior means,
 encoders before 0.2, two layers of 32; a third of the steps; a range to
 β = 3; a linear read-out of the messages, ``decoder_hidden=()``, which makes
 the model additive over the channels; no weight decay, ``weight_decay=0``).
-Along the path (``set_path_point``) the test R² of these fits is negative at small β and
-highest in the last few checkpoints, so the gap is what
-the path can reach, not only the point chosen from it.
+Along the path (``set_path_point``) the test R² of these fits is negative
+at small β and highest in the last few checkpoints, so the gap is what the
+path can reach, not only the point chosen from it.
 
     python benchmarks/small_regression.py [VARIANT ...]   (default: all)
 """

@@ -18,43 +18,14 @@ import sys
 import warnings
 
 import numpy as np
-from probability_gap import logistic_log_loss
 from sklearn.datasets import load_breast_cancer, load_diabetes, load_iris, load_wine
-from sklearn.linear_model import RidgeCV
-from sklearn.metrics import log_loss
-from sklearn.model_selection import train_test_split
+from split_scores import classifier_ratios, regressor_scores
 
-from skdib import DistributedIBClassifier, DistributedIBRegressor
-
-DECAYS = ("auto", 0.0)
+DECAYS = {decay: {"weight_decay": decay} for decay in ("auto", 0.0)}
 DEFAULT_SPLITS = {"bc": (0, 1, 2, 3, 4, 60, 61, 62, 63, 64),
                   "diabetes": (0, 1, 60, 61, 62, 63),
                   "wine": (0, 1, 2), "iris": (0, 1, 2)}
 CLASSIFICATION = {"bc": load_breast_cancer, "wine": load_wine, "iris": load_iris}
-
-
-def classification_split(load, split, seeds=range(3)):
-    """{decay: log-loss ratios over the seeds} on one stratified split."""
-    X, y = load(return_X_y=True)
-    X_tr, X_te, y_tr, y_te = train_test_split(X, y, test_size=0.3, stratify=y,
-                                              random_state=split)
-    base = logistic_log_loss(X_tr, y_tr, X_te, y_te)
-    return {decay: [log_loss(y_te, DistributedIBClassifier(
-                weight_decay=decay, random_state=s).fit(X_tr, y_tr)
-                .predict_proba(X_te)) / base for s in seeds]
-            for decay in DECAYS}
-
-
-def diabetes_split(split, seeds=range(5)):
-    """(RidgeCV's test R², {decay: test R² over the seeds}) on one split."""
-    X, y = load_diabetes(return_X_y=True)
-    X_tr, X_te, y_tr, y_te = train_test_split(X, y, test_size=0.3,
-                                              random_state=split)
-    ridge = RidgeCV().fit(X_tr, y_tr).score(X_te, y_te)
-    return ridge, {decay: [DistributedIBRegressor(
-                       weight_decay=decay, random_state=s).fit(X_tr, y_tr)
-                       .score(X_te, y_te) for s in seeds]
-                   for decay in DECAYS}
 
 
 def main():
@@ -66,13 +37,15 @@ def main():
     splits = [int(s) for s in sys.argv[2:]] or DEFAULT_SPLITS[table]
     for split in splits:
         if table in CLASSIFICATION:
-            ratios = classification_split(CLASSIFICATION[table], split)
+            X, y = CLASSIFICATION[table](return_X_y=True)
+            ratios = classifier_ratios(X, y, split, DECAYS, range(3))
             cells = [f"weight_decay={d!r}: " + " ".join(f"{r:.2f}" for r in v)
                      + f" (within 1.5x: {sum(r <= 1.5 for r in v)}/{len(v)})"
                      for d, v in ratios.items()]
             print(f"{table} split {split} | " + " | ".join(cells), flush=True)
         else:
-            ridge, scores = diabetes_split(split)
+            X, y = load_diabetes(return_X_y=True)
+            ridge, scores = regressor_scores(X, y, split, DECAYS, range(5))
             cells = [f"weight_decay={d!r}: mean {np.mean(v):.3f} (reach RidgeCV - "
                      f"0.03: {sum(r >= ridge - 0.03 for r in v)}/{len(v)})"
                      for d, v in scores.items()]
