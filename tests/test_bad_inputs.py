@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import scipy.sparse as sp
+from sklearn.pipeline import make_pipeline
 
 from skdib import (
     DistributedIBClassifier,
@@ -20,6 +21,7 @@ from skdib import (
     information_imbalance,
 )
 from skdib import information as info
+from skdib.exceptions import BetaRangeWarning
 
 # categorical_features=None: string and category columns are refused, the
 # case this matrix checks (tests/test_tables.py fits them as categories).
@@ -176,6 +178,17 @@ def test_small_validation_set_warns_with_its_size(n_rows, n_val):
     with pytest.warns(UserWarning,
                       match=rf"Only {n_val} validation rows.*cross_validate_path"):
         DistributedIBClassifier(**FAST).fit(X[:n_rows], LABELS[:n_rows])
+
+
+def test_warnings_name_the_users_line():
+    # not a line inside skdib (or scikit-learn's Pipeline) that passed it on
+    pipe = make_pipeline(DistributedIBClassifier(**FAST))
+    for fit in (DistributedIBClassifier(**FAST).fit, pipe.fit):
+        with pytest.warns(UserWarning, match="validation rows") as caught:
+            fit(X[:32], LABELS[:32])
+        ours = [w for w in caught if "validation rows" in str(w.message)
+                or issubclass(w.category, BetaRangeWarning)]
+        assert ours and {w.filename for w in ours} == {__file__}
 
 
 def test_explicit_tiny_validation_set_is_refused():

@@ -254,6 +254,20 @@ def test_cv_must_be_0_or_at_least_2(tmp_path, capsys):
         capsys.readouterr().err
 
 
+def test_too_many_folds_fail_before_the_fit(tmp_path, capsys):
+    data = tmp_path / "d.csv"
+    frame = frame_with_text()
+    frame.to_csv(data, index=False)
+    out = tmp_path / "o"
+    # default settings: had the fit run first, this would take minutes
+    assert main(["analyze", str(data), "--target", "y", "--cv",
+                 str(len(frame) + 1), "--out", str(out)]) == 2
+    captured = capsys.readouterr()
+    assert f"--cv {len(frame) + 1}: cross-validation failed" in captured.err
+    assert "Fitting" not in captured.out + captured.err
+    assert not out.exists()
+
+
 # ------------------------------------------------------------ help and bars
 def test_help_defaults_are_the_estimators(capsys):
     assert main(["analyze", "--help"]) == 0

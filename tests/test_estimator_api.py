@@ -211,8 +211,18 @@ def test_regressor_multi_output_shapes(tiny_params):
 
 def test_keep_snapshots_false_only_last_point(threshold_data, tiny_params):
     X, y = threshold_data
-    clf = DistributedIBClassifier(**tiny_params, keep_snapshots=False).fit(X, y)
-    assert clf.path_point_ == clf.information_path_.n_points - 1
+    kept = DistributedIBClassifier(**tiny_params, select_point="best",
+                                   keep_snapshots="exact").fit(X, y)
+    last = kept.information_path_.n_points - 1
+    assert kept.best_point_ != last  # the rule prefers an earlier point here
+    with pytest.warns(UserWarning, match=f"not from point {kept.best_point_} "):
+        clf = DistributedIBClassifier(**tiny_params, select_point="best",
+                                      keep_snapshots=False).fit(X, y)
+    # the model is at the last point, and says so: the default point is it
+    assert clf.path_point_ == clf.best_point_ == last
+    np.testing.assert_array_equal(clf.predict_proba(X),
+                                  kept.set_path_point(last).predict_proba(X))
+    assert clf.set_path_point().path_point_ == last
     with pytest.raises(ValueError, match="keep_snapshots=False"):
         clf.set_path_point(0)
 
@@ -234,3 +244,15 @@ def test_distinguishability_on_dataframe_fit_warns_nothing(tiny_params):
         warnings.simplefilter("error")
         values, D = clf.distinguishability_matrix("a")
     assert D.shape == (len(values), len(values))
+
+
+def test_log_probabilities_and_output_names(threshold_data, tiny_params):
+    X, y = threshold_data
+    clf = DistributedIBClassifier(**tiny_params).fit(X, y)
+    proba = clf.predict_proba(X)
+    np.testing.assert_allclose(np.exp(clf.predict_log_proba(X)), proba,
+                               rtol=1e-6)
+    names = clf.get_feature_names_out(["x0", "x1", "x2"])
+    assert names[0] == "x0_u0" and len(names) == 3 * clf.recipe_["embedding_dim"]
+    with pytest.raises(ValueError, match="input_features"):
+        clf.get_feature_names_out(["x0", "x1"])  # three inputs were fitted

@@ -115,6 +115,23 @@ def test_categorical_features_must_name_columns():
         DistributedIBClassifier(categorical_features=["beak"], **FAST).fit(X, y)
 
 
+def test_text_columns_left_out_of_the_list_are_named():
+    X, y = penguins_like(60)
+    with pytest.raises(ValueError, match=r"non-numeric columns \['sex'\] that "
+                                         "categorical_features does not list"):
+        DistributedIBClassifier(categorical_features=["island"], **FAST).fit(X, y)
+
+
+def test_a_numeric_column_read_as_text_is_warned_about():
+    X, y = penguins_like(100)
+    mass = X["body_mass_g"].round(1).astype(object)
+    mass[7] = "?"  # one stray entry makes the whole column text
+    X["body_mass_g"] = mass
+    with pytest.warns(UserWarning, match=r"'body_mass_g' has \d+ distinct values "
+                                         r"in 100 rows.*these are not: '\?'"):
+        DistributedIBClassifier(**FAST).fit(X, y)
+
+
 def test_weights_of_one_equal_no_weights():
     X, y = penguins_like(200)
     a = DistributedIBClassifier(**FAST).fit(X, y)
@@ -122,6 +139,33 @@ def test_weights_of_one_equal_no_weights():
     np.testing.assert_array_equal(a.predict_proba(X), b.predict_proba(X))
     np.testing.assert_array_equal(a.information_path_.information,
                                   b.information_path_.information)
+
+
+def test_rows_of_weight_zero_act_as_absent():
+    # far outliers of weight 0, before and among the rows: had they set the
+    # input scaling or been drawn into the validation split, the fit would
+    # differ from the fit without them
+    X, y, _ = _weighting_task(n=200)
+    rng = np.random.default_rng(3)
+    outliers = rng.normal(size=(40, 2)) * 1000
+    X_all = np.vstack([outliers[:20], X[:100], outliers[20:], X[100:]])
+    y_all = np.concatenate([y[:20] * 0, y[:100], y[:20] * 0 + 1, y[100:]])
+    w = np.concatenate([np.zeros(20), np.ones(100), np.zeros(20), np.ones(100)])
+    a = DistributedIBClassifier(**FAST).fit(X, y)
+    b = DistributedIBClassifier(**FAST).fit(X_all, y_all, sample_weight=w)
+    np.testing.assert_array_equal(a.information_path_.information,
+                                  b.information_path_.information)
+    np.testing.assert_array_equal(a.predict_proba(X), b.predict_proba(X))
+
+
+def test_inputs_are_scaled_by_the_weighted_moments():
+    X, y, _ = _weighting_task(n=300)
+    X[:, 1] = np.where(y == 1, 10.0, 0.0) + X[:, 1]
+    w = np.where(y == 1, 1e-3, 1.0)  # the shifted rows hardly count
+    spec = DistributedIBClassifier(**FAST).fit(X, y, sample_weight=w).network_
+    center = np.asarray(spec.center).ravel()
+    # an unweighted centre would sit near 5 (half the rows at 10)
+    assert abs(center[1]) < 0.5
 
 
 def _weighting_task(n=300, seed=0):

@@ -199,6 +199,10 @@ def _analyze(args, argv, say):
     t0 = time.perf_counter()
     device = _device(args.device)
     data = _read_data(args, say)
+    if args.cv:
+        from skdib._cli._scores import cv_folds
+
+        cv_folds(args.cv, data.X, data.y, task=data.task, seed=args.seed)
     estimator_class = (DistributedIBClassifier if data.task == "classification"
                        else DistributedIBRegressor)
     est, fit_s = _fit(estimator_class, data.X, data.y, args, device, say,

@@ -98,20 +98,33 @@ def cross_validated_scores(est, X, y, *, task, categorical=(), cv=5, seed=0):
     cv_path : Bunch
         The result of :func:`skdib.compare.cross_validate_path`.
     """
-    classification = task == "classification"
+    folds = cv_folds(cv, X, y, task=task, seed=seed)
     try:
-        folds = make_folds(cv, X, y, classification=classification,
-                           random_state=seed)
         dib, cvp = _dib_entry(est, X, y, folds, seed)
         models = {"distributed_ib": dib}
         for key, (label, model) in baselines(task, categorical, seed).items():
             scores = cross_val_score(model, X, y, cv=folds, error_score="raise")
             models[key] = _entry(label, scores)
     except ValueError as exc:
-        first = str(exc).strip().splitlines()[0]
-        raise CLIError(f"--cv {cv}: cross-validation failed: {first}; use "
-                       "fewer folds, or --cv 0 to skip it") from None
+        raise _cv_error(cv, exc) from None
     return {"cv": int(cv), "n_rows": len(y), "models": models}, cvp
+
+
+def cv_folds(cv, X, y, *, task, seed=0):
+    """The ``cv`` folds of the table, or a :class:`CLIError` saying why there
+    are none (``analyze`` calls it before the fit, so a bad ``--cv`` fails
+    at once)."""
+    try:
+        return make_folds(cv, X, y, classification=task == "classification",
+                          random_state=seed)
+    except ValueError as exc:
+        raise _cv_error(cv, exc) from None
+
+
+def _cv_error(cv, exc):
+    first = str(exc).strip().splitlines()[0]
+    return CLIError(f"--cv {cv}: cross-validation failed: {first}; use "
+                    "fewer folds, or --cv 0 to skip it")
 
 
 def validation_scores(est):

@@ -6,11 +6,16 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.validation import _check_feature_names_in, check_is_fitted
 
 from skdib._backend import facade
 from skdib._dib._beta_range import warn_beta_range
-from skdib._dib._inputs import InputMixin, normalise_weights
+from skdib._dib._inputs import (
+    InputMixin,
+    drop_unweighted,
+    normalise_weights,
+    weighted_moments,
+)
 from skdib._dib._inspection import InspectionMixin, default_channel_values
 from skdib._dib._path import path_from_record
 from skdib._dib._persistence import PersistenceMixin
@@ -136,9 +141,12 @@ class BaseDistributedIB(PersistenceMixin, ResumableSweepMixin, SweepSetupMixin,
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
         sample_weight : array-like of shape (n_samples,), optional
             Non-negative row weights: they weight the training loss, the
-            validation loss and score, the KL and the value frequencies of
-            discrete channels. A weight of 2 acts like the row given twice.
-            Rows of an explicit ``X_val`` count equally.
+            validation loss and score, the KL, the value frequencies of
+            discrete channels and the inputs' centring and scaling. A weight
+            of 2 acts like the row given twice (in expectation: training
+            draws random batches); a row of weight 0 is left out before the
+            validation split, exactly as if it were absent. Rows of an
+            explicit ``X_val`` count equally.
         X_val, y_val : array-like, optional
             An explicit validation set for the path's held-out loss, score and
             information (for example one fold of a grouped cross-validation).
@@ -200,6 +208,9 @@ class BaseDistributedIB(PersistenceMixin, ResumableSweepMixin, SweepSetupMixin,
         n = len(X)
         y_all = y if X_val is None else np.concatenate([y, y_val])
         y_enc, head, n_out, y_dtype, stratify = self._prepare_target(y_all)
+        X, y_enc, groups, weights = drop_unweighted(X, y_enc, groups, weights)
+        n = len(X)
+        self._check_weighted_target(y_enc[:n])
         if X_val is None:
             train, val = split_validation(y_enc, self.validation_fraction,
                                           stratify, groups, rng)
@@ -255,7 +266,7 @@ class BaseDistributedIB(PersistenceMixin, ResumableSweepMixin, SweepSetupMixin,
             record, names, data["discrete"], self._bounds_batch_size(data),
             weights=data["w_val"])
         X_tr = data["X_train"]
-        self._feature_center = X_tr.mean(axis=0)
+        self._feature_center = weighted_moments(X_tr, data["w_train"])[0]
         self._channel_values = [default_channel_values(X_tr[:, cols], rng)
                                 for cols in self._net_channels]
         self.n_validation_samples_ = len(data["X_val"])
@@ -302,8 +313,13 @@ class BaseDistributedIB(PersistenceMixin, ResumableSweepMixin, SweepSetupMixin,
         return means.transpose(1, 0, 2).reshape(means.shape[1], -1)
 
     def get_feature_names_out(self, input_features=None):
-        """Names ``<channel>_u<k>`` of the transform's columns."""
+        """Names ``<channel>_u<k>`` of the transform's columns.
+
+        ``input_features``, when given, must match the fitted inputs
+        (``feature_names_in_``, or ``x0, x1, ...``), as in scikit-learn.
+        """
         check_is_fitted(self)
+        _check_feature_names_in(self, input_features)
         return np.asarray(
             [f"{name}_u{k}" for name in self.information_path_.feature_names
              for k in range(self._fitted_setting("embedding_dim"))], dtype=object)

@@ -22,6 +22,7 @@ import warnings
 
 import numpy as np
 
+from skdib._utils._warnings import user_stacklevel
 from skdib.exceptions import BetaRangeWarning
 
 END_BITS = 0.1
@@ -91,5 +92,6 @@ def warn_beta_range(path):
     """Warn once, with every problem of :func:`beta_range_problems`."""
     problems = beta_range_problems(path)
     if problems:
-        warnings.warn(BetaRangeWarning(" ".join(problems)), stacklevel=3)
+        warnings.warn(BetaRangeWarning(" ".join(problems)),
+                      stacklevel=user_stacklevel())
     return problems

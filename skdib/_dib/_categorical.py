@@ -15,12 +15,16 @@ import numpy as np
 import pandas as pd
 from pandas.api.types import is_bool_dtype, is_numeric_dtype
 
+from skdib._utils._warnings import user_stacklevel
 from skdib.exceptions import UnknownCategoryWarning
 
 __all__ = ["CategoricalLayout", "fit_layout"]
 
 # Most categories a column may have before it is refused as an identifier.
 MAX_CATEGORIES = 1000
+# Share of distinct values among the rows above which a categorical column
+# is warned about as an identifier (or a numeric column read as text).
+IDENTIFIER_SHARE = 0.5
 
 
 def _is_frame(X):
@@ -69,7 +73,25 @@ def _categories(column, name):
             f"Categorical column {name!r} has {len(cats)} distinct values "
             f"(more than {MAX_CATEGORIES}); it looks like an identifier. Drop "
             "it, or bin it into fewer categories.")
+    if len(cats) > IDENTIFIER_SHARE * len(column) and len(column) >= 20:
+        warnings.warn(
+            f"Categorical column {name!r} has {len(cats)} distinct values in "
+            f"{len(column)} rows, so nearly every row is a category of its own "
+            f"and the channel cannot generalise.{_stray_values(column)}",
+            UserWarning, stacklevel=user_stacklevel())
     return cats
+
+
+def _stray_values(column):
+    """For a column of mostly numbers: the entries that are not numbers."""
+    parsed = pd.to_numeric(column.astype(object), errors="coerce")
+    stray = column[parsed.isna()]
+    if len(stray) == 0 or len(stray) > len(column) / 2:
+        return ""
+    shown = ", ".join(repr(v) for v in pd.unique(stray)[:5])
+    return (f" Most of its values are numbers; these are not: {shown}. Clean "
+            "them (for example replace them with NaN and drop or fill those "
+            "rows) so that the column is read as numeric.")
 
 
 class CategoricalLayout:
@@ -123,7 +145,7 @@ class CategoricalLayout:
                     f"Column {column.name!r} has categories not seen during fit "
                     f"({', '.join(seen)}); they are encoded as all zeros, the "
                     "channel's 'unknown' input.", UnknownCategoryWarning,
-                    stacklevel=4)
+                    stacklevel=user_stacklevel())
             rows = np.flatnonzero(codes >= 0)
             out[rows, np.asarray(block)[codes[rows]]] = 1.0
         return out
@@ -132,6 +154,17 @@ class CategoricalLayout:
 def _numeric(column):
     """A numeric or boolean column as float64 (booleans as 0 and 1)."""
     return column.to_numpy(dtype=np.float64, na_value=np.nan)
+
+
+def _check_rest_numeric(frame, positions):
+    """Refuse text columns left out of an explicit ``categorical_features``."""
+    rest = [str(frame.columns[j]) for j in _auto_columns(frame)
+            if j not in positions]
+    if rest:
+        raise ValueError(
+            f"X has non-numeric columns {rest} that categorical_features does "
+            "not list. Add them to the list, drop them, or pass "
+            "categorical_features='auto' to take every such column.")
 
 
 def fit_layout(X, categorical_features):
@@ -159,6 +192,7 @@ def fit_layout(X, categorical_features):
         positions = _auto_columns(X)
     else:
         positions = _named_columns(X, list(categorical_features))
+        _check_rest_numeric(X, positions)
     if not positions:
         return None
     names = [str(c) for c in X.columns]

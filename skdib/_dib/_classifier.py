@@ -11,11 +11,12 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
 
 from skdib._dib._base import BaseDistributedIB
+from skdib._utils._proba import LogProbaMixin
 
 __all__ = ["DistributedIBClassifier"]
 
 
-class DistributedIBClassifier(ClassifierMixin, BaseDistributedIB):
+class DistributedIBClassifier(LogProbaMixin, ClassifierMixin, BaseDistributedIB):
     """Distributed Information Bottleneck classifier.
 
     Each feature (or feature group) is compressed by its own stochastic
@@ -159,7 +160,9 @@ class DistributedIBClassifier(ClassifierMixin, BaseDistributedIB):
         about 1e-3 (see the user guide). The path is scored with the weights
         as stored, so its numbers are those of the rewound model; training
         goes on from the exact ones. 'exact' keeps float32 copies; False
-        keeps none (only the last point is available).
+        keeps none: only the last point is available, and it is then also
+        the default point ``best_point_`` (with a warning when
+        ``select_point`` would choose another).
     device : {'auto', 'cpu', 'cuda'} or torch.device, default='auto'
         Where to train. Outputs are always numpy arrays on the CPU.
     precision : {'float32', 'bfloat16', 'tf32'}, default='float32'
@@ -311,6 +314,14 @@ class DistributedIBClassifier(ClassifierMixin, BaseDistributedIB):
             )
         codes = self._label_encoder.transform(y)
         return codes, "categorical", len(self.classes_), "long", True
+
+    def _check_weighted_target(self, y_enc):
+        kept = np.unique(y_enc)
+        if len(kept) < 2:
+            raise ValueError(
+                "The rows of positive sample weight hold only 1 class "
+                f"({self.classes_[kept[0]]!r}); a classifier needs samples of at "
+                "least 2 classes.")
 
     def _check_validation_target(self, y, y_val):
         unseen = sorted(set(np.unique(y_val).tolist()) - set(np.unique(y).tolist()),

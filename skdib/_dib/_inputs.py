@@ -18,12 +18,40 @@ from skdib._dib._categorical import fit_layout
 from skdib._dib._split import check_target_shape, check_validation_request
 from skdib._utils._validation import check_numeric_frame
 
-__all__ = ["InputMixin", "normalise_weights"]
+__all__ = ["InputMixin", "drop_unweighted", "normalise_weights", "weighted_moments"]
 
 _CATEGORICAL_HINT = (
     "With categorical_features='auto' (the default) a DataFrame's string and "
     "category columns become categorical channels; categorical_features=None "
     "turns that off.")
+
+
+def drop_unweighted(X, y_enc, groups, weights):
+    """The rows of positive weight: a row of weight 0 is left out before the
+    validation split, as if it were absent, so it neither trains nor scores,
+    nor sets the input scaling, the values of discrete channels or the split.
+
+    ``y_enc`` may be longer than ``X`` (an explicit validation set's encoded
+    targets follow the training rows); its tail is kept.
+    """
+    if weights is None or np.all(weights > 0):
+        return X, y_enc, groups, weights
+    keep = np.flatnonzero(weights > 0)
+    tail = np.arange(len(X), len(y_enc))
+    return (X[keep], y_enc[np.concatenate([keep, tail])],
+            None if groups is None else np.asarray(groups)[keep], weights[keep])
+
+
+def weighted_moments(X, weights):
+    """Column means and standard deviations of X under row weights (None:
+    all rows equal); a constant column gets scale 1."""
+    if weights is None:
+        center, scale = X.mean(axis=0), X.std(axis=0)
+    else:
+        center = np.average(X, axis=0, weights=weights)
+        scale = np.sqrt(np.average((X - center) ** 2, axis=0, weights=weights))
+    scale[scale < 1e-12] = 1.0
+    return center, scale
 
 
 def normalise_weights(weights):
@@ -85,6 +113,10 @@ class InputMixin:
 
     def _check_validation_target(self, y, y_val):
         """Hook: refuse validation targets the training targets cannot explain."""
+
+    def _check_weighted_target(self, y_enc):
+        """Hook: refuse encoded targets of the rows of positive weight that
+        the estimator cannot learn from."""
 
     def _check_input(self, X):
         """X at predict time, as the float matrix the network reads."""

@@ -21,6 +21,7 @@ import numpy as np
 from skdib._backend import facade
 from skdib._dib._path import mean_over_rows
 from skdib._utils._random import draw_seed
+from skdib._utils._warnings import user_stacklevel
 
 __all__ = ["ReplicateSweepMixin", "batch_replicates", "composite_record",
            "replicate_losses"]
@@ -191,4 +192,4 @@ class ReplicateSweepMixin:
             f"Replicate {r} of {self.n_replicates} diverged at step {stop.step} "
             f"(β = {stop.beta:.3g}): {stop.detail}. Its checkpoints before that "
             "stay candidates; later ones are chosen among the other "
-            "replicates.", RuntimeWarning, stacklevel=5)
+            "replicates.", RuntimeWarning, stacklevel=user_stacklevel())

@@ -7,6 +7,7 @@ import joblib
 import numpy as np
 
 from skdib._backend import facade
+from skdib._utils._warnings import user_stacklevel
 from skdib.exceptions import DivergenceError, SweepInterruptedWarning
 
 __all__ = ["ResumableSweepMixin"]
@@ -50,7 +51,7 @@ class ResumableSweepMixin:
                 f"estimator keeps the {self.information_path_.n_points} "
                 "checkpoints recorded so far and predicts from them. "
                 "est.continue_fit(X, y) with the same data resumes the sweep "
-                "from its last checkpoint."), stacklevel=3)
+                "from its last checkpoint."), stacklevel=user_stacklevel())
             raise KeyboardInterrupt
         raise DivergenceError(self._divergence_message(stop, kept=True),
                               stop.step, stop.beta)

@@ -7,6 +7,7 @@ from sklearn.model_selection import GroupShuffleSplit, train_test_split
 from sklearn.utils.validation import _num_samples
 
 from skdib._utils._validation import check_groups
+from skdib._utils._warnings import user_stacklevel
 
 __all__ = ["MIN_VALIDATION_ROWS", "check_target_variation",
            "check_validation_request", "split_validation"]
@@ -49,7 +50,7 @@ def check_target_variation(y):
     warnings.warn(
         f"{what}: no feature can carry information about it, so the "
         "information path stays at 0 bits and R² is undefined. Check that the "
-        "right column is the target.", UserWarning, stacklevel=3)
+        "right column is the target.", UserWarning, stacklevel=user_stacklevel())
 
 
 def check_target_shape(y, y_val):
@@ -113,4 +114,4 @@ def _check_split_sizes(n, n_train, n_val, fraction, by=None):
             "feature are estimated on those rows too: read them as a rough "
             "ranking, not as measurements. Use skdib.compare.cross_validate_path "
             "to score every row out of fold, or pass a larger X_val, y_val.",
-            UserWarning, stacklevel=4)
+            UserWarning, stacklevel=user_stacklevel())

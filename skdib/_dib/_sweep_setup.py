@@ -8,6 +8,7 @@ network and draw the same seeds in the same order.
 from skdib._backend import facade
 from skdib._dib._channels import resolve_channels
 from skdib._dib._estimates import discrete_channels, table_channels
+from skdib._dib._inputs import weighted_moments
 from skdib._dib._recipe import HEAD_SETTINGS, resolve_recipe
 from skdib._dib._recipe import SETTINGS as RECIPE_SETTINGS
 from skdib._dib._settings import (
@@ -54,12 +55,11 @@ class SweepSetupMixin:
                          if hasattr(self, name)})
         self._recipe = recipe = resolve_recipe(settings, lookup, len(X_tr))
         check_checkpoints(self.n_checkpoints, recipe["n_steps"])
-        scale = X_tr.std(axis=0)
-        scale[scale < 1e-12] = 1.0
+        center, scale = weighted_moments(X_tr, data["w_train"])
         spec = dict(
             channels=net_channels,
             n_features=X_tr.shape[1],
-            center=X_tr.mean(axis=0), scale=scale,
+            center=center, scale=scale,
             frequencies=fourier_frequencies(self.fourier_frequencies),
             encoder_hidden=check_layer_sizes("encoder_hidden",
                                              recipe["encoder_hidden"],

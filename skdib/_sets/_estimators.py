@@ -7,6 +7,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
 
 from skdib._sets._base import BaseSetDIB
+from skdib._utils._proba import LogProbaMixin
 
 __all__ = ["DistributedIBSetClassifier", "DistributedIBSetRegressor"]
 
@@ -85,7 +86,7 @@ _PARAMETERS = """
 """
 
 
-class DistributedIBSetClassifier(ClassifierMixin, BaseSetDIB):
+class DistributedIBSetClassifier(LogProbaMixin, ClassifierMixin, BaseSetDIB):
     __doc__ = """Distributed IB classifier for set-valued samples.
 
     Each sample is a set of elements (particles of a neighbourhood, cells,

@@ -16,6 +16,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import check_array, column_or_1d
 
+from skdib._utils._warnings import user_stacklevel
 from skdib.compare._folds import make_folds
 from skdib.compare._methods import BUILTIN_METHODS, optional_missing
 
@@ -61,7 +62,7 @@ def _resolve_methods(methods):
                 warnings.warn(
                     f"Skipping method {name!r}: it needs the optional package "
                     f"{missing!r} (pip install {missing}).", UserWarning,
-                    stacklevel=3)
+                    stacklevel=user_stacklevel())
                 continue
             method = BUILTIN_METHODS[method]
         elif not callable(method):
