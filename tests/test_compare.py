@@ -195,6 +195,23 @@ def test_bad_arguments(clf_data, kwargs, error, match):
         compare_selectors(X, y, **kwargs)
 
 
+def test_an_integer_quantity_can_be_scored_as_regression(reg_data):
+    X, y = reg_data
+    counts = np.round(3 * y).astype(int)  # integers: classes under 'auto'
+    auto = compare_selectors(X, counts, methods=["lasso"], k_values=[2], cv=3,
+                             random_state=0)
+    told = compare_selectors(X, counts, methods=["lasso"], k_values=[2], cv=3,
+                             random_state=0, task="regression")
+    assert auto.attrs["task"] == "classification"
+    assert told.attrs["task"] == "regression"
+    # Ridge on the two relevant columns explains most of the variance
+    assert told["score"].mean() > 0.8
+    with pytest.raises(ValueError, match="needs class labels"):
+        compare_selectors(X, y, methods=["random"], task="classification")
+    with pytest.raises(ValueError, match="task must be"):
+        compare_selectors(X, y, methods=["random"], task="ordinal")
+
+
 def test_multioutput_target_rejected(clf_data):
     X, _ = clf_data
     with pytest.raises(ValueError):

@@ -290,8 +290,9 @@ def test_path_threshold_and_errors(table10):
         path_subset_score(np.zeros((3, 4)), table10)
     with pytest.raises(ValueError, match="2-D"):
         path_subset_score(np.zeros(10), table10)
-    with pytest.raises(ValueError, match="threshold"):
-        path_subset_score(bits, table10, threshold=-1)
+    for bad in (-1, True):  # True is a bool, not a number of bits
+        with pytest.raises(ValueError, match="threshold"):
+            path_subset_score(bits, table10, threshold=bad)
     with pytest.raises(TypeError, match="subset_information"):
         path_subset_score(bits, table10[["mask", "information"]])
 
@@ -325,6 +326,9 @@ def test_paper_circuit_matches_its_gates_written_out():
     np.testing.assert_array_equal(circuit.y, n17 & n16)
     assert circuit.X.shape == (1024, 10)
     assert circuit.input_depth.tolist() == [3, 3, 2, 4, 4, 4, 3, 5, 5, 3]
+    # one line for the expression, one per gate (the last one defines y)
+    lines = circuit.description.splitlines()
+    assert len(lines) == 1 + 9 and lines[-1] == "y = and(n17, n16)"
     import matplotlib.pyplot as plt
 
     ax = draw_boolean_circuit(circuit)

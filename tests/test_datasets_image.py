@@ -116,6 +116,8 @@ def test_area_downscale_averages_blocks():
     ({"shape": (0, 5)}, ValueError, "positive"),
     ({"name": np.zeros((4, 4))}, ValueError, "RGB"),
     ({"name": np.full((4, 4, 3), 2.0)}, ValueError, r"\[0, 1\]"),
+    ({"name": np.full((4, 4, 3), 1000, dtype=np.uint16)}, ValueError,
+     r"0\.\.255.*got 1000\.\.1000"),
     ({"decomposition": "distances", "anchors": np.zeros((4, 3))}, ValueError,
      "shape"),
     ({"decomposition": "distances", "anchors": "grid"}, ValueError, "anchors"),

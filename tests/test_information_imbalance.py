@@ -397,6 +397,17 @@ def test_selector_in_pipeline_and_clone(problem):
     assert not hasattr(twin, "support_")
 
 
+@pytest.mark.parametrize("scale", [1e160, 1e-200])
+def test_extreme_scales_keep_the_ranks(scale):
+    # squared distances of 1e160 overflow float64 (and of 1e-200 underflow);
+    # a common factor changes no neighbour and no rank
+    rng = np.random.default_rng(4)
+    A, B = rng.normal(size=(40, 3)), rng.normal(size=(40, 2))
+    for metric in ("euclidean", "manhattan"):
+        assert (information_imbalance(A * scale, B * scale, metric=metric)
+                == information_imbalance(A, B, metric=metric))
+
+
 # --------------------------------------------------------------------------- #
 # Bad input
 # --------------------------------------------------------------------------- #
@@ -432,6 +443,9 @@ def test_selector_rejects_bad_input(problem):
         InformationImbalanceSelector(2, k=3, max_samples=3).fit(X, y)
     with pytest.raises(ValueError, match="device"):
         InformationImbalanceSelector(2, device="tpu").fit(X, y)
+    mixed = np.array([1, "a"] * 25, dtype=object)
+    with pytest.raises(ValueError, match=r"mixes label types \['int', 'str'\]"):
+        InformationImbalanceSelector(2).fit(X, mixed)
     with pytest.raises(ValueError, match="NaN"):
         InformationImbalanceSelector(2).fit(np.where(X > 2, np.nan, X), y)
 

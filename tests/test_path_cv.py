@@ -206,3 +206,11 @@ def test_read_only_input_is_accepted_without_warning(grouped, tiny_params):
         warnings.simplefilter("ignore", BetaRangeWarning)
         est = DistributedIBClassifier(**tiny_params).fit(X, y, X_val=X, y_val=y)
         assert est.score(X, y) > 0.8
+
+
+def test_other_models_are_refused_before_any_fit(grouped):
+    from sklearn.linear_model import LogisticRegression
+
+    X, y, _ = grouped
+    with pytest.raises(TypeError, match="got LogisticRegression.*cross_validate"):
+        cross_validate_path(LogisticRegression(), X, y, cv=3)

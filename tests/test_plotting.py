@@ -4,6 +4,7 @@ import matplotlib
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.exceptions import NotFittedError
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
@@ -176,7 +177,8 @@ def test_plane_bad_options(kwargs, error, match):
 
 
 def test_unfitted_or_wrong_input(tiny_params):
-    with pytest.raises(ValueError, match="not fitted"):
+    # scikit-learn's NotFittedError, as plot_information_map raises
+    with pytest.raises(NotFittedError, match="not fitted"):
         plot_information_plane(DistributedIBClassifier(**tiny_params))
     with pytest.raises(TypeError, match="InformationPath"):
         plot_information_allocation(np.zeros((3, 2)))

@@ -210,3 +210,41 @@ def test_threaded_fits_equal_serial_fits(data):
     for a, b in zip(serial, threaded, strict=True):
         _paths_equal(a, b)
     assert not np.array_equal(serial[0].kl, serial[1].kl)
+
+
+def test_a_resume_interrupted_again_still_resumes_exactly(
+        data, uninterrupted, monkeypatch, interrupt_at_checkpoint):
+    # the second run stops before its first new checkpoint, so the third
+    # resumes from the same kept state as the second: had the second run
+    # changed that state in place, the third would drift from the reference
+    X, y = data
+    clf = DistributedIBClassifier(**PARAMS)
+    for fit in (clf.fit, clf.continue_fit):
+        interrupt_at_checkpoint(4 if fit == clf.fit else 1)
+        with pytest.warns(SweepInterruptedWarning), pytest.raises(KeyboardInterrupt):
+            fit(X, y)
+        monkeypatch.undo()
+        assert clf.information_path_.n_points == 3
+    clf.continue_fit(X, y)
+    _paths_equal(clf.information_path_, uninterrupted.information_path_)
+
+
+def test_continue_fit_refuses_changed_settings(data, monkeypatch,
+                                               interrupt_at_checkpoint):
+    X, y = data
+    # a RandomState seed is the same object after the fit advanced it
+    clf = DistributedIBClassifier(**dict(PARAMS,
+                                         random_state=np.random.RandomState(3)))
+    interrupt_at_checkpoint(3)
+    with pytest.warns(SweepInterruptedWarning), pytest.raises(KeyboardInterrupt):
+        clf.fit(X, y)
+    monkeypatch.undo()
+    clf.set_params(n_steps=200, beta_end=3.0)
+    with pytest.raises(ValueError, match=r"beta_end=1.0 \(now 3.0\), n_steps=160 "
+                                         r"\(now 200\)"):
+        clf.continue_fit(X, y)
+    # set back, with a new learning rate (allowed): the sweep completes
+    clf.set_params(n_steps=160, beta_end=1.0, learning_rate=5e-3)
+    clf.continue_fit(X, y)
+    assert clf.fit_status_ == "complete"
+    assert clf.information_path_.n_points == PARAMS["n_checkpoints"]

@@ -194,8 +194,13 @@ def test_bad_use_after_fit_is_refused(fitted, test_sets):
     X, _ = test_sets
     unknown = X.copy()
     unknown[0, 0, 2] = 7.0
-    with pytest.raises(ValueError, match="did not occur in training"):
+    # plain numbers in the message, not numpy reprs such as np.float64(7.0)
+    with pytest.raises(ValueError, match=r"types \[7.0\] did not occur in "
+                                         r"training \(known: \[[0-9., ]+\]\)"):
         fitted.predict(unknown)
+    ragged = [[[0.0, 0.0, 1.0]], [[0.0, 0.0, 1.0], [1.0, 0.0, 0.0]]]
+    with pytest.raises(ValueError, match="padded to a common size"):
+        fitted.predict(ragged)
     with pytest.raises(ValueError, match="Give element_type"):
         fitted.information_map(np.zeros((3, 3)))
     with pytest.raises(ValueError, match="not one of the fitted types"):

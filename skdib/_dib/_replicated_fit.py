@@ -9,6 +9,7 @@ clone as ``fit`` stores it; the result equals the separate fits up to float
 rounding.
 """
 
+import inspect
 import time
 
 import numpy as np
@@ -49,6 +50,18 @@ def batching_obstacle(estimator):
         return ("class_weight weights the rows, and a batched run trains "
                 "unweighted sweeps only")
     return None
+
+
+def check_path_estimator(estimator):
+    """Refuse estimators that cannot score a path on held-out rows: each
+    split's fit passes them as ``fit(X_val=..., y_val=...)``."""
+    fit = getattr(estimator, "fit", None)
+    if fit is None or "X_val" not in inspect.signature(fit).parameters:
+        raise TypeError(
+            f"Expected a Distributed IB estimator, whose fit takes X_val and "
+            f"y_val and records an information path; got "
+            f"{type(estimator).__name__}. To cross-validate other models use "
+            "sklearn.model_selection.cross_validate.")
 
 
 def _fit_split(estimator, X, y, train, val, seed):
@@ -172,6 +185,7 @@ def fit_on_splits(estimator, X, y, splits, seeds, *, batched="auto", n_jobs=None
     -------
     estimators : list
     """
+    check_path_estimator(estimator)
     if not use_batching(batched, estimator):
         return Parallel(n_jobs=n_jobs)(
             delayed(_fit_split)(estimator, X, y, train, val, int(seed))

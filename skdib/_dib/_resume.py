@@ -13,7 +13,21 @@ from skdib.exceptions import DivergenceError, SweepInterruptedWarning
 __all__ = ["ResumableSweepMixin"]
 
 # What a stopped fit keeps so that ``continue_fit`` can replay it.
-_REPLAY = ("_rng_state", "_data_hash", "_resume_state")
+_REPLAY = ("_rng_state", "_data_hash", "_resume_state", "_sweep_params")
+# Parameters a resumed sweep may change: neither the schedule nor the
+# network depends on them (the rest of the path follows a new rate).
+RESUMABLE_CHANGES = frozenset({"learning_rate", "verbose", "n_threads", "device",
+                               "predict_samples", "select_point"})
+
+
+def _same(a, b):
+    """Whether two parameter values are the same setting."""
+    if a is b:
+        return True
+    try:
+        return bool(np.all(a == b)) and np.shape(a) == np.shape(b)
+    except (TypeError, ValueError):
+        return False
 
 
 class ResumableSweepMixin:
@@ -23,6 +37,29 @@ class ResumableSweepMixin:
         """Record what a resumed sweep must replay: the seed state and data."""
         self._rng_state = copy.deepcopy(rng.bit_generator.state)
         self._data_hash = joblib.hash((X, y, X_val, y_val, groups, weights))
+        # a generator object stays itself (fitting advances its state)
+        self._sweep_params = {
+            k: v if isinstance(v, np.random.RandomState | np.random.Generator)
+            else copy.deepcopy(v)
+            for k, v in self.get_params(deep=False).items()
+            if k not in RESUMABLE_CHANGES}
+
+    def _check_unchanged_settings(self):
+        """Refuse a resume whose schedule or network settings changed."""
+        stored = getattr(self, "_sweep_params", None)  # absent in old pickles
+        if stored is None:
+            return
+        current = self.get_params(deep=False)
+        changed = [k for k, v in stored.items()
+                   if k in current and not _same(v, current[k])]
+        if changed:
+            was = ", ".join(f"{k}={stored[k]!r} (now {current[k]!r})"
+                            for k in changed)
+            raise ValueError(
+                f"continue_fit resumes the sweep that fit started, so its "
+                f"schedule and network settings must not change; these did: "
+                f"{was}. Set them back, or call fit to start a new sweep. Only "
+                f"{sorted(RESUMABLE_CHANGES)} may change.")
 
     def _forget_fit(self):
         """Remove every fitted attribute: the estimator is unfitted again."""
@@ -95,6 +132,7 @@ class ResumableSweepMixin:
             raise ValueError(
                 "continue_fit resumes an interrupted or diverged sweep; this "
                 f"estimator's fit_status_ is {status!r}. Call fit instead.")
+        self._check_unchanged_settings()
         X_c, y_c, weights = self._check_fit_input(X, y, sample_weight,
                                                   reset=False)
         X_val, y_val = self._check_validation_set(X_c, y_c, X_val, y_val, groups)

@@ -24,7 +24,10 @@ def check_sets(X, n_features=None, type_column=None, types=None):
     try:
         X = np.asarray(X, dtype=np.float64)
     except (TypeError, ValueError) as exc:
-        raise ValueError(f"X must be a numeric array of sets: {exc}") from None
+        raise ValueError(
+            f"X must be a numeric array of sets: {exc}. Sets of different "
+            "sizes are padded to a common size with all-NaN elements (rows "
+            "of NaN), which the estimators skip.") from None
     if X.ndim != 3:
         raise ValueError(
             "X must have shape (n_samples, n_elements, n_features): one set of "
@@ -54,7 +57,7 @@ def check_sets(X, n_features=None, type_column=None, types=None):
         unknown = np.setdiff1d(np.unique(codes), types)
         if len(unknown):
             raise ValueError(f"Element types {unknown.tolist()} did not occur in "
-                             f"training (known: {list(types)}).")
+                             f"training (known: {np.asarray(types).tolist()}).")
     return X
 
 

@@ -25,16 +25,25 @@ __all__ = ["compare_selectors"]
 COLUMNS = ["method", "k", "fold", "score", "fit_time"]
 
 
-def _task(y):
+def _task(y, task="auto"):
+    """'classification' or 'regression': ``task`` as given, or (for 'auto')
+    from scikit-learn's ``type_of_target`` (integers are class labels)."""
+    if task not in ("auto", "classification", "regression"):
+        raise ValueError("task must be 'auto', 'classification' or "
+                         f"'regression'; got {task!r}.")
     kind = type_of_target(y, input_name="y")
-    if kind in ("binary", "multiclass"):
-        return "classification"
-    if kind == "continuous":
-        return "regression"
-    raise ValueError(
-        f"compare_selectors needs a single-output binary, multiclass or "
-        f"continuous target; got {kind!r}."
-    )
+    if kind not in ("binary", "multiclass", "continuous"):
+        raise ValueError(
+            f"compare_selectors needs a single-output binary, multiclass or "
+            f"continuous target; got {kind!r}.")
+    if task == "regression" and not np.issubdtype(np.asarray(y).dtype, np.number):
+        raise ValueError("task='regression' needs a numeric target.")
+    if task == "classification" and kind == "continuous":
+        raise ValueError("task='classification' needs class labels; y holds "
+                         "non-integer numbers.")
+    if task != "auto":
+        return task
+    return "regression" if kind == "continuous" else "classification"
 
 
 def _resolve_methods(methods):
@@ -142,7 +151,8 @@ def _run_fold_one_thread(*args):
 
 
 def compare_selectors(X, y, *, methods=None, k_values=None, estimator=None, cv=5,
-                      groups=None, scoring=None, random_state=None, n_jobs=None):
+                      groups=None, scoring=None, random_state=None, n_jobs=None,
+                      task="auto"):
     """Cross-validated score against the number of selected features.
 
     Every method ranks the features once per training fold; the top k
@@ -189,6 +199,10 @@ def compare_selectors(X, y, *, methods=None, k_values=None, estimator=None, cv=5
     n_jobs : int or None, default=None
         Folds run in parallel with joblib; each worker then limits torch to
         one thread (the DIB estimators default to ``n_threads=1``).
+    task : {'auto', 'classification', 'regression'}, default='auto'
+        'auto' follows scikit-learn's ``type_of_target``: integer targets
+        are class labels. Pass 'regression' for an integer-valued quantity
+        (counts, rounded measurements).
 
     Returns
     -------
@@ -217,7 +231,7 @@ def compare_selectors(X, y, *, methods=None, k_values=None, estimator=None, cv=5
     y = column_or_1d(y, warn=True)
     if len(y) != len(X):
         raise ValueError(f"X has {len(X)} samples but y has {len(y)}.")
-    task = _task(y)
+    task = _task(y, task)
     if task == "classification":
         y = LabelEncoder().fit_transform(y)
     else:

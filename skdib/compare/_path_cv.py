@@ -35,6 +35,9 @@ def cross_validate_path(estimator, X, y, *, cv=5, groups=None, random_state=None
     ----------
     estimator : DistributedIBClassifier or DistributedIBRegressor
         Unfitted template; cloned per fold, ``random_state`` drawn per fold.
+        Any estimator whose ``fit`` takes ``X_val, y_val`` and records an
+        ``information_path_`` will do (the set-valued ones too); others
+        raise a TypeError.
     X : array-like of shape (n_samples, n_features)
         A DataFrame keeps its column names as the channels' names.
     y : array-like of shape (n_samples,) or (n_samples, n_outputs)
@@ -54,9 +57,9 @@ def cross_validate_path(estimator, X, y, *, cv=5, groups=None, random_state=None
     batched : bool or 'auto', default='auto'
         Train the folds as one batched model ('auto': when the estimator
         trains on a GPU). Estimators that cannot be batched (with
-        ``class_weight``, or not a Distributed IB estimator) are fitted fold
-        by fold, as with False. ``fit_time_`` of a batched fold is the time
-        of the whole batched run.
+        ``class_weight`` or ``n_replicates > 1``, or the set-valued
+        estimators) are fitted fold by fold, as with False. ``fit_time_``
+        of a batched fold is the time of the whole batched run.
 
     Returns
     -------

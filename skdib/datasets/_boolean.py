@@ -164,7 +164,8 @@ def make_boolean_circuit(n_inputs=10, *, gates=("and", "or", "xor"),
           ``itertools.product([0, 1], repeat=n_inputs)``).
         - ``y`` (also ``target``): int ndarray of shape (2**n_inputs,), 0/1.
         - ``feature_names``: list ``["x0", "x1", ...]``.
-        - ``gates``: list of dicts with keys ``"id"`` (``"g0"``, ...),
+        - ``gates``: list of dicts with keys ``"id"`` (``"g0"``, ...; the
+          paper's circuit keeps the paper's names ``"n10"``, ..., ``"y"``),
           ``"type"`` and ``"inputs"`` (a pair of input or gate ids), in an order
           where every gate comes after the gates it reads; the last gate is
           the output.
@@ -207,7 +208,8 @@ def make_boolean_circuit(n_inputs=10, *, gates=("and", "or", "xor"),
     expression = _expression(nodes[-1]["id"], by_id)
     lines = [f"y = {expression}"]
     lines += [f"{g['id']} = {g['type']}({', '.join(g['inputs'])})" for g in nodes]
-    lines.append(f"y = {nodes[-1]['id']}")
+    if nodes[-1]["id"] != "y":  # the paper's circuit names its output y
+        lines.append(f"y = {nodes[-1]['id']}")
     return Bunch(
         X=X,
         y=y,

@@ -63,6 +63,11 @@ def _read_image(name):
             f"shape {image.shape}."
         )
     if np.issubdtype(image.dtype, np.integer):
+        if image.min() < 0 or image.max() > 255:
+            raise ValueError(
+                f"An integer image must have values in 0..255 (8 bits per "
+                f"channel), got {image.min()}..{image.max()}. Scale it to "
+                "0..255, or pass floats in [0, 1].")
         return image.astype(float) / 255.0
     image = image.astype(float)
     if not (np.all(np.isfinite(image)) and image.min() >= 0 and image.max() <= 1):

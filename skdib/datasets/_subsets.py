@@ -301,7 +301,8 @@ def path_subset_score(path, subset_info, *, threshold=0.05,
     0.6666666666666666
     """
     _check_subset_info(subset_info)
-    if not isinstance(threshold, Real) or not threshold >= 0:
+    if (isinstance(threshold, bool) or not isinstance(threshold, Real)
+            or not threshold >= 0):
         raise ValueError(f"threshold must be a number >= 0, got {threshold!r}.")
     information = _path_information(path)
     n_features = subset_info.attrs.get(

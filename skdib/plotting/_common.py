@@ -1,6 +1,7 @@
 """Helpers shared by the plotting functions."""
 
 import numpy as np
+from sklearn.exceptions import NotFittedError
 
 from skdib._dib._path import DEFAULT_SELECTION_RULE, InformationPath
 from skdib._dib._ranking import DROP_THRESHOLD, rank_channels
@@ -20,7 +21,7 @@ def as_path(est_or_path):
     if isinstance(path, InformationPath):
         return path, est_or_path
     if hasattr(est_or_path, "fit") and hasattr(est_or_path, "get_params"):
-        raise ValueError(
+        raise NotFittedError(  # a ValueError too, as scikit-learn's
             f"This {type(est_or_path).__name__} is not fitted yet: call fit "
             "before plotting its information path."
         )

@@ -64,7 +64,12 @@ def _target_space(y, standardize):
     _check_not_constant(y)
     columns = []
     for col in y.T:
-        _, codes = np.unique(col, return_inverse=True)
+        try:
+            _, codes = np.unique(col, return_inverse=True)
+        except TypeError:  # labels that cannot be ordered: str beside int
+            kinds = sorted({type(v).__name__ for v in col})
+            raise ValueError(f"y mixes label types {kinds}; give labels of "
+                             "one type (for example all strings).") from None
         columns.append(np.eye(int(codes.max()) + 1)[codes.ravel()])
     return np.concatenate(columns, axis=1)
 

@@ -28,7 +28,17 @@ def _as_space(a, name):
         a = a.reshape(-1, 1)
     if a.shape[1] == 0:
         raise ValueError(f"{name} has no features (shape {a.shape}).")
-    return a
+    return _rescaled(a)
+
+
+def _rescaled(a):
+    """``a`` times a power of two when its values are so large (or small)
+    that squared distances would overflow (or underflow) float64. A common
+    factor changes no rank, and a power of two changes no digit."""
+    largest = float(np.abs(a).max())
+    if largest == 0 or 2.0**-256 < largest < 2.0**256:
+        return a
+    return np.ldexp(a, -int(np.frexp(largest)[1]))
 
 
 def information_imbalance(A, B, *, k=1, metric="euclidean", device=None,

@@ -74,10 +74,14 @@ def capture(step, model, optimizer, generator, perm, cursor, rec):
 def restore(state, model, optimizer, generator, device):
     """Load a captured state; return (first step to run, perm, cursor, rec)."""
     model.load_state_dict(state["model"])
-    optimizer.load_state_dict(state["optimizer"])
+    # a copy: on the CPU load_state_dict keeps the tensors it is given, and
+    # the steps that follow would change the kept state in place, so a
+    # second resume from it would not replay the first
+    optimizer.load_state_dict(copy.deepcopy(state["optimizer"]))
     generator.set_state(state["generator"])
     rec = with_drift({k: list(v) for k, v in state["record"].items()})
-    return state["step"] + 1, state["perm"].to(device), state["cursor"], rec
+    perm = state["perm"].to(device).clone()
+    return state["step"] + 1, perm, state["cursor"], rec
 
 
 def divergence(loss_value, point, model):
