@@ -138,7 +138,10 @@ def test_constant_y_is_refused(name, match):
 
 def test_constant_y_regressor_warns():
     with pytest.warns(UserWarning, match=r"y is constant \(every value is 2\)"):
-        DistributedIBRegressor(**FAST).fit(X, np.full(N, 2.0))
+        reg = DistributedIBRegressor(**FAST).fit(X, np.full(N, 2.0))
+    # R² is undefined: the path scores 0 (no better than the mean), as
+    # scikit-learn's r2_score does, not -1e8 from a division by rounding
+    np.testing.assert_array_equal(reg.information_path_.score_val, 0.0)
 
 
 def test_constant_y_selector_with_regressor_is_refused():

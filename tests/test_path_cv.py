@@ -214,3 +214,25 @@ def test_other_models_are_refused_before_any_fit(grouped):
     X, y, _ = grouped
     with pytest.raises(TypeError, match="got LogisticRegression.*cross_validate"):
         cross_validate_path(LogisticRegression(), X, y, cv=3)
+
+
+def test_weights_reach_every_folds_fit(grouped, tiny_params):
+    from sklearn.base import clone
+
+    X, y, _ = grouped
+    w = np.where(y == 1, 3.0, 1.0)
+    dib = DistributedIBClassifier(**tiny_params)
+    weighted = cross_validate_path(dib, X, y, cv=3, random_state=0,
+                                   sample_weight=w, return_estimators=True)
+    train, test = weighted.folds[1]
+    reference = clone(dib).set_params(
+        random_state=weighted.estimators[1].random_state).fit(
+        X[train], y[train], sample_weight=w[train], X_val=X[test], y_val=y[test])
+    np.testing.assert_array_equal(weighted.information[1],
+                                  reference.information_path_.information)
+    plain = cross_validate_path(dib, X, y, cv=3, random_state=0)
+    assert np.abs(plain.information - weighted.information).max() > 1e-3
+    with pytest.raises(ValueError, match="one weight per row"):
+        cross_validate_path(dib, X, y, cv=3, sample_weight=w[:-1])
+    with pytest.raises(ValueError, match="non-negative"):
+        cross_validate_path(dib, X, y, cv=3, sample_weight=-w)

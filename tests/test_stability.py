@@ -153,3 +153,19 @@ def test_reproducible_and_exported(tiny_params):
     assert runs[0].estimators is None
     assert runs[0].selection_probability.shape == (4, 3)
     assert skdib.stability_paths is stability_paths
+
+
+def test_weights_reach_every_half(tiny_params):
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(160, 3))
+    y = (X[:, 0] + 0.5 * rng.normal(size=160) > 0).astype(int)
+    est = DistributedIBClassifier(**{**tiny_params, "n_checkpoints": 4})
+    plain = stability_paths(est, X, y, n_resamples=2, random_state=0)
+    ones = stability_paths(est, X, y, n_resamples=2, random_state=0,
+                           sample_weight=np.full(160, 2.0))  # equal: no effect
+    skewed = stability_paths(est, X, y, n_resamples=2, random_state=0,
+                             sample_weight=np.where(y == 1, 5.0, 1.0))
+    np.testing.assert_array_equal(plain.information, ones.information)
+    assert np.abs(plain.information - skewed.information).max() > 1e-3
+    with pytest.raises(ValueError, match="one weight per row"):
+        stability_paths(est, X, y, n_resamples=2, sample_weight=np.ones(3))

@@ -64,13 +64,29 @@ def check_path_estimator(estimator):
             "sklearn.model_selection.cross_validate.")
 
 
-def _fit_split(estimator, X, y, train, val, seed):
-    """The reference: one ordinary fit of a clone on one split."""
+def _fit_split(estimator, X, y, train, val, seed, sample_weight=None):
+    """The reference: one ordinary fit of a clone on one split (its training
+    rows weighted by ``sample_weight[train]`` when given)."""
     est = clone(estimator)
     if "random_state" in est.get_params():
         est.set_params(random_state=seed)
-    return est.fit(_safe_indexing(X, train), y[train],
+    weights = {} if sample_weight is None else {"sample_weight": sample_weight[train]}
+    return est.fit(_safe_indexing(X, train), y[train], **weights,
                    X_val=_safe_indexing(X, val), y_val=y[val])
+
+
+def check_split_weights(sample_weight, n_rows):
+    """Row weights for :func:`fit_on_splits`: None, or a float array of one
+    non-negative weight per row."""
+    if sample_weight is None:
+        return None
+    w = np.asarray(sample_weight, dtype=np.float64)
+    if w.shape != (n_rows,):
+        raise ValueError(f"sample_weight has shape {w.shape}; expected "
+                         f"({n_rows},), one weight per row of X.")
+    if not np.all(np.isfinite(w)) or np.any(w < 0):
+        raise ValueError("sample_weight must be finite and non-negative.")
+    return w
 
 
 def _prepare(estimator, X, y, train, val, seed):
@@ -161,7 +177,8 @@ def use_batching(batched, estimator):
     return True
 
 
-def fit_on_splits(estimator, X, y, splits, seeds, *, batched="auto", n_jobs=None):
+def fit_on_splits(estimator, X, y, splits, seeds, *, batched="auto", n_jobs=None,
+                  sample_weight=None):
     """One fitted clone of ``estimator`` per ``(train, val)`` split.
 
     Parameters
@@ -180,15 +197,21 @@ def fit_on_splits(estimator, X, y, splits, seeds, *, batched="auto", n_jobs=None
     n_jobs : int or None
         Parallel joblib workers: each runs one batched group of the splits
         (``batched=True``) or whole fits (``batched=False``).
+    sample_weight : ndarray of shape (n_samples,) or None
+        Weights of the training rows of every split (the held-out rows count
+        equally, as in ``fit(X_val=...)``); weighted splits are fitted one by
+        one.
 
     Returns
     -------
     estimators : list
     """
     check_path_estimator(estimator)
-    if not use_batching(batched, estimator):
+    sample_weight = check_split_weights(sample_weight, len(y))
+    if sample_weight is not None or not use_batching(batched, estimator):
         return Parallel(n_jobs=n_jobs)(
-            delayed(_fit_split)(estimator, X, y, train, val, int(seed))
+            delayed(_fit_split)(estimator, X, y, train, val, int(seed),
+                                sample_weight)
             for (train, val), seed in zip(splits, seeds, strict=True))
     n_groups = min(effective_n_jobs(n_jobs), len(splits))
     groups = np.array_split(np.arange(len(splits)), n_groups)

@@ -12,7 +12,8 @@ __all__ = ["cross_validate_path"]
 
 
 def cross_validate_path(estimator, X, y, *, cv=5, groups=None, random_state=None,
-                        n_jobs=None, return_estimators=False, batched="auto"):
+                        n_jobs=None, return_estimators=False, batched="auto",
+                        sample_weight=None):
     """Fit one information path per cross-validation fold.
 
     Each fold trains a clone of ``estimator`` on its training rows and uses
@@ -60,6 +61,11 @@ def cross_validate_path(estimator, X, y, *, cv=5, groups=None, random_state=None
         ``class_weight`` or ``n_replicates > 1``, or the set-valued
         estimators) are fitted fold by fold, as with False. ``fit_time_``
         of a batched fold is the time of the whole batched run.
+    sample_weight : array-like of shape (n_samples,), optional
+        Weights of the training rows of every fold (passed to each fit as
+        ``sample_weight``); the held-out rows count equally, as scikit-learn's
+        ``cross_validate`` scores them unless told otherwise. Weighted
+        folds are fitted one by one (``batched`` is ignored).
 
     Returns
     -------
@@ -98,7 +104,7 @@ def cross_validate_path(estimator, X, y, *, cv=5, groups=None, random_state=None
                        groups=groups, random_state=rng.randint(2**31 - 1))
     seeds = rng.randint(2**31 - 1, size=len(folds))
     fitted = fit_on_splits(estimator, X, y, folds, seeds, batched=batched,
-                           n_jobs=n_jobs)
+                           n_jobs=n_jobs, sample_weight=sample_weight)
     paths = [est.information_path_ for est in fitted]
     beta = aligned_beta(paths)
     score = np.stack([p.score_val for p in paths])

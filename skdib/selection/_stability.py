@@ -165,7 +165,7 @@ def half_samples(y, n_resamples, classification, seed):
 
 def stability_paths(estimator, X, y, *, n_resamples=8, threshold=DROP_THRESHOLD,
                     random_state=None, batched="auto", n_jobs=None,
-                    return_estimators=False):
+                    return_estimators=False, sample_weight=None):
     """Stability selection along the information path.
 
     Fits a clone of ``estimator`` on each of ``n_resamples`` random halves
@@ -200,6 +200,11 @@ def stability_paths(estimator, X, y, *, n_resamples=8, threshold=DROP_THRESHOLD,
         Parallel joblib workers, each training a batched group of halves.
     return_estimators : bool, default=False
         Keep the fitted estimator of every half.
+    sample_weight : array-like of shape (n_samples,), optional
+        Weights of the training rows of every half (passed to each fit as
+        ``sample_weight``); the held-out rows count equally, as scikit-learn's
+        ``cross_validate`` scores them unless told otherwise. Weighted
+        halves are fitted one by one (``batched`` is ignored).
 
     Returns
     -------
@@ -233,7 +238,7 @@ def stability_paths(estimator, X, y, *, n_resamples=8, threshold=DROP_THRESHOLD,
                           int(rng.integers(_SEED_BOUND)))
     seeds = rng.integers(_SEED_BOUND, size=n_resamples)
     fitted = fit_on_splits(estimator, X, y, halves, seeds, batched=batched,
-                           n_jobs=n_jobs)
+                           n_jobs=n_jobs, sample_weight=sample_weight)
     paths = [est.information_path_ for est in fitted]
     information = np.stack([p.information for p in paths])
     return StabilityPaths(

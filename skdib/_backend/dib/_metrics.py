@@ -2,6 +2,8 @@
 
 import math
 
+import torch
+
 __all__ = ["infonce_lower_bound", "r2_rows", "r2_with_se", "weighted_mean_se"]
 
 
@@ -40,16 +42,28 @@ def r2_with_se(pred, y, weights=None):
         return 1.0 - t.mean(), t.std() / math.sqrt(len(t))
     p = (weights / weights.sum())[:, None].to(y.dtype)
     centre = (p * y).sum(dim=0)
-    var = (p * (y - centre) ** 2).sum(dim=0).clamp_min(1e-12)
-    t = (((y - pred) ** 2) / var).mean(dim=1)
+    var = (p * (y - centre) ** 2).sum(dim=0)
+    t = _over_variance((y - pred) ** 2, var).mean(dim=1)
     mean, se = weighted_mean_se(t, weights)
     return 1.0 - mean, se
 
 
+def _over_variance(squared_error, var):
+    """Squared errors over the variance of y, per output. Where y does not
+    vary, R² is undefined; as scikit-learn's ``r2_score`` does, the output
+    then scores 1 if every prediction is exact and 0 otherwise (the ratio is
+    0 or 1), not a huge negative number from dividing by a rounding error."""
+    constant = var <= 1e-12
+    ratio = squared_error / torch.where(constant, torch.ones_like(var), var)
+    exact = (squared_error == 0).all(dim=0)
+    fallback = torch.where(exact, 0.0, 1.0).to(ratio.dtype).expand_as(ratio)
+    return torch.where(constant, fallback, ratio)
+
+
 def _squared_error_ratios(pred, y):
     """t_i: each row's squared error over var(y), averaged over outputs."""
-    var = ((y - y.mean(dim=0)) ** 2).mean(dim=0).clamp_min(1e-12)
-    return (((y - pred) ** 2) / var).mean(dim=1).double()
+    var = ((y - y.mean(dim=0)) ** 2).mean(dim=0)
+    return _over_variance((y - pred) ** 2, var).mean(dim=1).double()
 
 
 def squared_error_rows(pred, y):
