@@ -232,9 +232,11 @@ def test_a_resume_interrupted_again_still_resumes_exactly(
 def test_continue_fit_refuses_changed_settings(data, monkeypatch,
                                                interrupt_at_checkpoint):
     X, y = data
-    # a RandomState seed is the same object after the fit advanced it
+    # a RandomState seed is the same object after the fit advanced it, and
+    # ragged groups are the same setting when equal
     clf = DistributedIBClassifier(**dict(PARAMS,
-                                         random_state=np.random.RandomState(3)))
+                                         random_state=np.random.RandomState(3),
+                                         feature_groups=[[0, 1], [2], [3]]))
     interrupt_at_checkpoint(3)
     with pytest.warns(SweepInterruptedWarning), pytest.raises(KeyboardInterrupt):
         clf.fit(X, y)

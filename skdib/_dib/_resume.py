@@ -21,11 +21,14 @@ RESUMABLE_CHANGES = frozenset({"learning_rate", "verbose", "n_threads", "device"
 
 
 def _same(a, b):
-    """Whether two parameter values are the same setting."""
+    """Whether two parameter values are the same setting (arrays compared
+    element by element; lists, tuples, dicts and ragged groups by ``==``)."""
     if a is b:
         return True
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        return np.array_equal(a, b)
     try:
-        return bool(np.all(a == b)) and np.shape(a) == np.shape(b)
+        return bool(a == b)
     except (TypeError, ValueError):
         return False
 
