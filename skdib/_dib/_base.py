@@ -10,12 +10,7 @@ from sklearn.utils.validation import _check_feature_names_in, check_is_fitted
 
 from skdib._backend import facade
 from skdib._dib._beta_range import warn_beta_range
-from skdib._dib._inputs import (
-    InputMixin,
-    drop_unweighted,
-    normalise_weights,
-    weighted_moments,
-)
+from skdib._dib._inputs import InputMixin, drop_unweighted, normalise_weights
 from skdib._dib._inspection import InspectionMixin, default_channel_values
 from skdib._dib._path import path_from_record
 from skdib._dib._persistence import PersistenceMixin
@@ -266,7 +261,7 @@ class BaseDistributedIB(PersistenceMixin, ResumableSweepMixin, SweepSetupMixin,
             record, names, data["discrete"], self._bounds_batch_size(data),
             weights=data["w_val"])
         X_tr = data["X_train"]
-        self._feature_center = weighted_moments(X_tr, data["w_train"])[0]
+        self._feature_center = data["center"]
         self._channel_values = [default_channel_values(X_tr[:, cols], rng)
                                 for cols in self._net_channels]
         self.n_validation_samples_ = len(data["X_val"])

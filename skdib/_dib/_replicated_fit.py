@@ -17,7 +17,7 @@ from joblib import Parallel, delayed, effective_n_jobs
 from sklearn import config_context
 from sklearn.base import clone
 from sklearn.utils import _safe_indexing
-from sklearn.utils.validation import check_array
+from sklearn.utils.validation import _check_sample_weight, check_array
 
 from skdib._backend import facade
 from skdib._dib._base import BaseDistributedIB
@@ -73,20 +73,6 @@ def _fit_split(estimator, X, y, train, val, seed, sample_weight=None):
     weights = {} if sample_weight is None else {"sample_weight": sample_weight[train]}
     return est.fit(_safe_indexing(X, train), y[train], **weights,
                    X_val=_safe_indexing(X, val), y_val=y[val])
-
-
-def check_split_weights(sample_weight, n_rows):
-    """Row weights for :func:`fit_on_splits`: None, or a float array of one
-    non-negative weight per row."""
-    if sample_weight is None:
-        return None
-    w = np.asarray(sample_weight, dtype=np.float64)
-    if w.shape != (n_rows,):
-        raise ValueError(f"sample_weight has shape {w.shape}; expected "
-                         f"({n_rows},), one weight per row of X.")
-    if not np.all(np.isfinite(w)) or np.any(w < 0):
-        raise ValueError("sample_weight must be finite and non-negative.")
-    return w
 
 
 def _prepare(estimator, X, y, train, val, seed):
@@ -207,7 +193,9 @@ def fit_on_splits(estimator, X, y, splits, seeds, *, batched="auto", n_jobs=None
     estimators : list
     """
     check_path_estimator(estimator)
-    sample_weight = check_split_weights(sample_weight, len(y))
+    if sample_weight is not None:  # checked as fit checks it, before indexing
+        sample_weight = _check_sample_weight(sample_weight, y,
+                                             ensure_non_negative=True)
     if sample_weight is not None or not use_batching(batched, estimator):
         return Parallel(n_jobs=n_jobs)(
             delayed(_fit_split)(estimator, X, y, train, val, int(seed),

@@ -55,11 +55,12 @@ class SweepSetupMixin:
                          if hasattr(self, name)})
         self._recipe = recipe = resolve_recipe(settings, lookup, len(X_tr))
         check_checkpoints(self.n_checkpoints, recipe["n_steps"])
-        center, scale = weighted_moments(X_tr, data["w_train"])
+        # the centre is also the fitted model's reference input (_store_fit)
+        data["center"], scale = weighted_moments(X_tr, data["w_train"])
         spec = dict(
             channels=net_channels,
             n_features=X_tr.shape[1],
-            center=center, scale=scale,
+            center=data["center"], scale=scale,
             frequencies=fourier_frequencies(self.fourier_frequencies),
             encoder_hidden=check_layer_sizes("encoder_hidden",
                                              recipe["encoder_hidden"],
