@@ -8,8 +8,12 @@ import sklearn
 # Frames from these directories are internal: the warning skips past them,
 # so it names the user's call even when it goes through a Pipeline or a
 # search from scikit-learn.
-_INTERNAL = (os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
-             os.path.dirname(os.path.abspath(sklearn.__file__)))
+# (each with a trailing separator, so that a sibling such as skdib_runs/ is
+# not taken for skdib/)
+_INTERNAL = tuple(
+    directory + os.sep for directory in (
+        os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+        os.path.dirname(os.path.abspath(sklearn.__file__))))
 
 
 def user_stacklevel():
