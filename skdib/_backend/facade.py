@@ -20,6 +20,7 @@ from skdib._backend.dib._model import DistributedIBNet
 from skdib._backend.dib._posteriors import check_pair, check_posteriors
 from skdib._backend.dib._predictive import averaged_prediction, predictive_noise
 from skdib._backend.dib._replicates import ReplicateDiverged, train_replicates
+from skdib._backend.dib._standardise import network_input
 from skdib._backend.dib._sweep_state import TrainingStopped
 from skdib._backend.dib._tables import MAX_TABLE_CODES, table_codes
 from skdib._backend.dib._train import TrainConfig, encode_chunked, train
@@ -106,8 +107,10 @@ def fit_network(net, X_train, y_train, X_val, y_val, config, *, seed, device,
     or is interrupted; ``resume`` continues such a sweep.
     """
     net = net.to(device)
-    tensors = [as_tensor(X_train, device), as_tensor(y_train, device, y_dtype),
-               as_tensor(X_val, device), as_tensor(y_val, device, y_dtype)]
+    tensors = [as_tensor(network_input(net, X_train), device),
+               as_tensor(y_train, device, y_dtype),
+               as_tensor(network_input(net, X_val), device),
+               as_tensor(y_val, device, y_dtype)]
     weights = [None if w is None else as_tensor(w, device) for w in (w_train, w_val)]
     record = train(net, *tensors, config, seed, bounds_fn=bounds_fn,
                    resume=resume, w_train=weights[0], w_val=weights[1])
@@ -168,7 +171,7 @@ def _inference_copy(net, X):
     different batch shapes).
     """
     net64 = copy.deepcopy(net).double()
-    return net64, as_tensor(X, network_device(net), "float64")
+    return net64, as_tensor(network_input(net, X), network_device(net), "float64")
 
 
 @torch.no_grad()
@@ -337,8 +340,11 @@ def fit_replicates(nets, datasets, config, *, seeds, device, y_dtype,
     to float rounding. Raises :class:`ReplicateDiverged` when one diverges.
     """
     nets = [net.to(device) for net in nets]
-    tensors = [(as_tensor(X_tr, device), as_tensor(y_tr, device, y_dtype),
-                as_tensor(X_val, device), as_tensor(y_val, device, y_dtype))
-               for X_tr, y_tr, X_val, y_val in datasets]
+    tensors = [(as_tensor(network_input(net, X_tr), device),
+                as_tensor(y_tr, device, y_dtype),
+                as_tensor(network_input(net, X_val), device),
+                as_tensor(y_val, device, y_dtype))
+               for net, (X_tr, y_tr, X_val, y_val) in zip(nets, datasets,
+                                                          strict=True)]
     records = train_replicates(nets, tensors, config, seeds, bounds_fns)
     return nets, records

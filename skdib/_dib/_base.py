@@ -10,6 +10,7 @@ from sklearn.utils.validation import _check_feature_names_in, check_is_fitted
 
 from skdib._backend import facade
 from skdib._dib._beta_range import warn_beta_range
+from skdib._dib._channels import resolve_channels
 from skdib._dib._inputs import InputMixin, drop_unweighted, normalise_weights
 from skdib._dib._inspection import InspectionMixin, default_channel_values
 from skdib._dib._path import path_from_record
@@ -63,7 +64,7 @@ class BaseDistributedIB(PersistenceMixin, ResumableSweepMixin, SweepSetupMixin,
         "device": [str, object],
         "precision": [StrOptions(set(facade.PRECISIONS))],
         "n_threads": [None, Interval(Integral, 1, None, closed="left")],
-        "random_state": ["random_state"],
+        "random_state": ["random_state", np.random.Generator],
         "verbose": ["verbose"],
     }
 
@@ -310,13 +311,20 @@ class BaseDistributedIB(PersistenceMixin, ResumableSweepMixin, SweepSetupMixin,
     def get_feature_names_out(self, input_features=None):
         """Names ``<channel>_u<k>`` of the transform's columns.
 
-        ``input_features``, when given, must match the fitted inputs
-        (``feature_names_in_``, or ``x0, x1, ...``), as in scikit-learn.
+        ``input_features``, as in scikit-learn: None names the channels as
+        the path does; names of the input columns (equal to
+        ``feature_names_in_`` when the model was fitted on a DataFrame) name
+        the channels after them, so a Pipeline passes its column names on.
+        A channel named in a ``feature_groups`` dict keeps its name.
         """
         check_is_fitted(self)
-        _check_feature_names_in(self, input_features)
+        names = self.information_path_.feature_names
+        if input_features is not None:
+            _, names = resolve_channels(
+                self.feature_groups, self.n_features_in_,
+                _check_feature_names_in(self, input_features))
         return np.asarray(
-            [f"{name}_u{k}" for name in self.information_path_.feature_names
+            [f"{name}_u{k}" for name in names
              for k in range(self._fitted_setting("embedding_dim"))], dtype=object)
 
     def _fitted_setting(self, name):

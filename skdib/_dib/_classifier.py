@@ -234,7 +234,8 @@ class DistributedIBClassifier(LogProbaMixin, ClassifierMixin, BaseDistributedIB)
     >>> X = rng.normal(size=(300, 3))
     >>> y = (X[:, 0] > 0).astype(int)
     >>> clf = DistributedIBClassifier(n_steps=300, n_pretrain_steps=100,
-    ...                               n_checkpoints=5, random_state=0).fit(X, y)
+    ...                               n_checkpoints=5, beta_end=30,
+    ...                               random_state=0).fit(X, y)
     >>> clf.information_path_.information.shape
     (5, 3)
     >>> bool(clf.score(X, y) > 0.9)

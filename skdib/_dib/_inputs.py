@@ -43,14 +43,31 @@ def drop_unweighted(X, y_enc, groups, weights):
 
 
 def weighted_moments(X, weights):
-    """Column means and standard deviations of X under row weights (None:
-    all rows equal); a constant column gets scale 1."""
-    if weights is None:
-        center, scale = X.mean(axis=0), X.std(axis=0)
-    else:
-        center = np.average(X, axis=0, weights=weights)
-        scale = np.sqrt(np.average((X - center) ** 2, axis=0, weights=weights))
-    scale[scale < 1e-12] = 1.0
+    """Column means and standard deviations of X (n, k) under row weights
+    (None: all rows equal).
+
+    A column whose values are all equal gets scale 1; any other keeps its
+    spread however small or large its unit (the deviations are divided by
+    their largest before they are squared, so 1e-13 does not underflow to a
+    "constant" nor 1e200 overflow).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skdib._dib._inputs import weighted_moments
+    >>> X = np.array([[1e-13, 5.0, 1e200], [3e-13, 5.0, 3e200]])
+    >>> center, scale = weighted_moments(X, None)
+    >>> scale / np.array([1e-13, 1.0, 1e200])
+    array([1., 1., 1.])
+    """
+    center = np.average(X, axis=0, weights=weights)
+    deviation = X - center
+    constant = np.ptp(X, axis=0) == 0
+    unit = np.abs(deviation).max(axis=0)
+    unit[constant | (unit == 0)] = 1.0
+    scale = unit * np.sqrt(np.average((deviation / unit) ** 2, axis=0,
+                                      weights=weights))
+    scale[constant] = 1.0
     return center, scale
 
 
@@ -130,11 +147,14 @@ class InputMixin:
                 f"{self._categorical_columns()}; pass a DataFrame with the same "
                 "columns.")
         validate_data(self, X, reset=False, skip_check_array=True)
-        return check_array(layout.transform(X), dtype=np.float64)
+        return check_array(layout.transform(X), dtype=np.float64,
+                           input_name="X", estimator=self)
 
     def _categorical_columns(self):
         """Names of the columns fitted as categories (empty when none)."""
         layout = getattr(self, "_layout", None)
         if layout is None:
             return []
-        return [str(self.feature_names_in_[j]) for j in sorted(layout.categories)]
+        names = getattr(self, "feature_names_in_", None)  # absent: not all str
+        return [str(names[j]) if names is not None else f"x{j}"
+                for j in sorted(layout.categories)]

@@ -90,7 +90,7 @@ class InspectionMixin:
         >>> X = rng.uniform(size=(400, 2))
         >>> y = (X[:, 0] > 0.5).astype(int)
         >>> clf = DistributedIBClassifier(n_steps=400, n_pretrain_steps=100,
-        ...                               random_state=0).fit(X, y)
+        ...                               beta_end=30, random_state=0).fit(X, y)
         >>> values, D = clf.distinguishability_matrix(0, [0.1, 0.2, 0.8])
         >>> bool(D[0, 2] > D[0, 1])
         True

@@ -8,6 +8,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from skdib._dib._base import BaseDistributedIB
+from skdib._dib._inputs import weighted_moments
 
 __all__ = ["DistributedIBRegressor"]
 
@@ -80,7 +81,8 @@ class DistributedIBRegressor(RegressorMixin, BaseDistributedIB):
     >>> X = rng.normal(size=(300, 3))
     >>> y = X[:, 0] + 0.1 * rng.normal(size=300)
     >>> reg = DistributedIBRegressor(n_steps=300, n_pretrain_steps=100,
-    ...                              n_checkpoints=5, random_state=0).fit(X, y)
+    ...                              n_checkpoints=5, beta_end=30,
+    ...                              random_state=0).fit(X, y)
     >>> reg.predict(X[:2]).shape
     (2,)
     >>> bool(reg.score(X, y) > 0.8)
@@ -146,10 +148,10 @@ class DistributedIBRegressor(RegressorMixin, BaseDistributedIB):
     def _fit_target_scaling(self, y_train, y_val, w_train=None):
         """Standardise y with the (weighted) mean and scale of the training
         rows only."""
-        self._y_mean = np.average(y_train, axis=0, weights=w_train)
-        std = (y_train.std(axis=0) if w_train is None else np.sqrt(
-            np.average((y_train - self._y_mean) ** 2, axis=0, weights=w_train)))
-        self._y_scale = np.where(std < 1e-12, 1.0, std)
+        center, scale = weighted_moments(y_train.reshape(len(y_train), -1),
+                                         w_train)
+        self._y_mean = center.reshape(y_train.shape[1:])
+        self._y_scale = scale.reshape(y_train.shape[1:])
         return ((y_train - self._y_mean) / self._y_scale,
                 (y_val - self._y_mean) / self._y_scale)
 

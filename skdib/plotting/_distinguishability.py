@@ -145,7 +145,8 @@ def plot_distinguishability(est, channel, values=None, *, ax=None, fig=None,
     >>> X = rng.uniform(size=(300, 2))
     >>> y = (X[:, 0] > 0.5).astype(int)
     >>> clf = DistributedIBClassifier(n_steps=200, n_pretrain_steps=100,
-    ...                               n_checkpoints=5, random_state=0).fit(X, y)
+    ...                               n_checkpoints=5, beta_end=30,
+    ...                               random_state=0).fit(X, y)
     >>> ax = plot_distinguishability(clf, 0, np.linspace(0, 1, 11))
     >>> ax.collections[0].get_array().shape
     (11, 11)

@@ -17,6 +17,7 @@ from sklearn.utils.validation import (
 )
 
 from skdib._dib._base import BaseDistributedIB
+from skdib._dib._channels import resolve_channels
 from skdib._dib._classifier import DistributedIBClassifier
 from skdib._dib._persistence import PersistenceMixin
 from skdib._dib._ranking import DROP_THRESHOLD, channel_ranks
@@ -249,6 +250,9 @@ class DistributedIBSelector(PersistenceMixin, SelectorMixin, MetaEstimatorMixin,
                 "DistributedIBRegressor or None; got "
                 f"{type(self.estimator).__name__}."
             )
+        self._n_channels_to_select(len(resolve_channels(
+            estimator.feature_groups, self.n_features_in_,
+            getattr(self, "feature_names_in_", None))[0]))
         self.estimator_ = self._fitted(estimator, X, y, X_arr, y_arr,
                                        sample_weight)
         path = self.estimator_.information_path_
@@ -320,9 +324,13 @@ class DistributedIBSelector(PersistenceMixin, SelectorMixin, MetaEstimatorMixin,
             return info[point] > self.information_threshold, point
         if self.threshold is not None:
             return info[best] >= self.threshold, best
-        k = resolve_n_features(self.n_features_to_select, n_channels,
-                               "channels (features, or feature_groups)")
-        return self.channel_ranking_ <= k, None
+        return self.channel_ranking_ <= self._n_channels_to_select(n_channels), None
+
+    def _n_channels_to_select(self, n_channels):
+        """How many channels ``n_features_to_select`` keeps (checked before
+        the sweep, so a count above the channels fails at once)."""
+        return resolve_n_features(self.n_features_to_select, n_channels,
+                                  "channels (features, or feature_groups)")
 
     @staticmethod
     def clear_cache():

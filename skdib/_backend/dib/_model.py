@@ -7,6 +7,7 @@ from skdib._backend.dib._heads import CategoricalHead, GaussianHead
 from skdib._backend.dib._infonce import InfoNCEHead
 from skdib._backend.dib._information import kl_nats
 from skdib._backend.dib._layers import BatchedMLP, hidden_stack
+from skdib._backend.dib._standardise import InputStandardisation
 from skdib._backend.dib._tables import ChannelTables
 
 LOG_VAR_MIN, LOG_VAR_MAX = -30.0, 15.0
@@ -44,7 +45,10 @@ class DistributedIBNet(nn.Module):
     n_features : int
         Number of input columns.
     center, scale : sequence of float, length n_features
-        Per-column standardisation applied inside the network.
+        Per-column standardisation of the raw inputs, applied in float64
+        before the network reads them (``input_standardisation``, see
+        :func:`~skdib._backend.dib._standardise.network_input`); the
+        network's own ``center`` and ``scale`` buffers are 0 and 1.
     frequencies : sequence of float
         Fourier frequencies; each standardised value z also enters as
         sin(w z) for every w. Empty for no Fourier features.
@@ -59,8 +63,8 @@ class DistributedIBNet(nn.Module):
     tables : list, optional
         One entry per channel: None for a network encoder, or the channel's
         training rows (n_samples, len(columns)) for a lookup-table encoder
-        (:class:`~skdib._backend.dib._tables.ChannelTables`). None: network
-        encoders everywhere.
+        (:class:`~skdib._backend.dib._tables.ChannelTables`), in raw units.
+        None: network encoders everywhere.
 
     ``encoder`` holds the network encoders (None when every channel has a
     table) and ``tables`` the lookup tables (None when no channel has one).
@@ -71,7 +75,10 @@ class DistributedIBNet(nn.Module):
                  head, n_outputs, head_options=None, tables=None):
         super().__init__()
         n_channels = len(channels)
-        tables = [None] * n_channels if tables is None else list(tables)
+        self.input_standardisation = InputStandardisation(center, scale)
+        tables = [None if t is None else self.input_standardisation(t, cols)
+                  for t, cols in zip([None] * n_channels if tables is None
+                                     else tables, channels, strict=True)]
         in_table = [t is not None for t in tables]
         networked = [c for c, t in zip(channels, in_table, strict=True) if not t]
         order = ([i for i, t in enumerate(in_table) if not t]
@@ -88,8 +95,8 @@ class DistributedIBNet(nn.Module):
         for i, cols in enumerate(networked):
             index[i, : len(cols)] = torch.as_tensor(cols, dtype=torch.long)
         self.register_buffer("gather_index", index)
-        self.register_buffer("center", torch.as_tensor(center, dtype=torch.float32))
-        self.register_buffer("scale", torch.as_tensor(scale, dtype=torch.float32))
+        self.register_buffer("center", torch.zeros(n_features))
+        self.register_buffer("scale", torch.ones(n_features))
         self.register_buffer(
             "frequencies", torch.as_tensor(frequencies, dtype=torch.float32)
         )
