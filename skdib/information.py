@@ -80,7 +80,7 @@ or (n_channels, n_samples, n_dims)
 
 
 def mutual_information_bounds(means, log_vars, *, batch_size=1024, n_batches=8,
-                              random_state=None):
+                              random_state=None, return_se=False):
     """Lower and upper bounds on the information I(U; X) of each channel.
 
     The InfoNCE lower bound and the "leave one out" upper bound (Poole et al.,
@@ -107,13 +107,25 @@ or (n_channels, n_samples, n_dims)
     random_state : int, numpy.random.Generator, RandomState or None, \
 default=None
         Seeds the batch and latent draws; the same seed gives the same bounds.
+    return_se : bool, default=False
+        Also return the Monte Carlo standard error of the bounds' midpoint.
 
     Returns
     -------
     lower, upper : float or ndarray of shape (n_channels,)
         Bounds in bits; floats for 2-D input, floored at 0 (the
-        information's own floor). Being estimates from finite batches they
-        can cross by a hair when the information is near zero.
+        information's own floor). They bound I(U; X) in expectation; one
+        evaluation is an estimate, and the two share their draws, so their
+        gap is not its error: with a few hundred samples the midpoint moves
+        by several hundredths of a bit between seeds while the gap can be a
+        few thousandths.
+    se : float or ndarray of shape (n_channels,)
+        Only with ``return_se=True``: the standard error of the midpoint
+        ``(lower + upper) / 2`` in bits, from the spread of its per-sample
+        terms over the number of distinct samples drawn (so the spread from
+        sample to sample, which more batches of the same samples cannot
+        average out, counts in full). Checked against Gaussian channels of
+        known information, where about 95 % of midpoints lie within 2 SE.
 
     Examples
     --------
@@ -131,7 +143,8 @@ default=None
     n_batches = _check_positive_int(n_batches, "n_batches")
     seed = seed_from_random_state(random_state)
     return facade.mutual_information_bounds(
-        means, log_vars, batch_size=batch_size, n_batches=n_batches, seed=seed)
+        means, log_vars, batch_size=batch_size, n_batches=n_batches, seed=seed,
+        return_se=bool(return_se))
 
 
 def mixture_information(means, log_vars, weights, *, n_samples=4096,

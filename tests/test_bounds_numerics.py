@@ -16,6 +16,7 @@ from scipy import integrate
 from scipy.special import logsumexp
 
 from skdib._backend.dib import _information as backend
+from skdib._backend.dib import _mixture as mixture
 
 LN2 = math.log(2.0)
 K = 64
@@ -32,8 +33,9 @@ def _t(a):
 
 # ------------------------------------------------------- direct references
 def _direct_sums(mu, lv, eps):
-    """Lower and upper bound sums (nats) per channel, pair by pair in numpy."""
-    out = np.zeros((2, mu.shape[0]))
+    """Lower and upper bound sums (nats) per channel, pair by pair in numpy,
+    and the sum of each row's squared midpoint of the two."""
+    out = np.zeros((3, mu.shape[0]))
     for c in range(mu.shape[0]):
         k = mu.shape[1]
         u = mu[c] + np.exp(0.5 * lv[c]) * eps[c]
@@ -44,8 +46,9 @@ def _direct_sums(mu, lv, eps):
         others = np.where(np.eye(k, dtype=bool), -np.inf, logp)
         lse_others = logsumexp(others, axis=1)
         lse_all = np.logaddexp(lse_others, matched)
-        out[0, c] = np.sum(matched - lse_all) + k * math.log(k)
-        out[1, c] = np.sum(matched - lse_others) + k * math.log(k - 1)
+        lower = matched - lse_all + math.log(k)
+        upper = matched - lse_others + math.log(k - 1)
+        out[:, c] = lower.sum(), upper.sum(), np.sum(((lower + upper) / 2) ** 2)
     return out
 
 
@@ -53,13 +56,13 @@ def _replayed_reference(mu, lv, batch_size, n_batches, seed):
     """Bits per channel, replaying the draws of ``mi_bounds`` (numpy pairs)."""
     gen = torch.Generator().manual_seed(seed)
     n_channels, n, d = mu.shape
-    total = np.zeros((2, n_channels))
+    total = np.zeros((3, n_channels))
     for _ in range(n_batches):
         idx = torch.randperm(n, generator=gen)[:batch_size].numpy()
         eps = torch.randn((n_channels, batch_size, d), generator=gen,
                           dtype=torch.float64).numpy()
         total += _direct_sums(mu[:, idx], lv[:, idx], eps)
-    return total / (n_batches * batch_size * LN2)
+    return total[:2] / (n_batches * batch_size * LN2)
 
 
 def _channels(log_var, d, rng):
@@ -143,8 +146,10 @@ def test_expansion_error_stays_within_its_bound():
     args = (_t(mu), _t(lv[accepted]), _t(eps[accepted]), K)
     fast = backend._path_sums(*args, True)
     slow = backend._path_sums(*args, False)
-    np.testing.assert_allclose(fast.numpy() / K, slow.numpy() / K, rtol=0,
+    np.testing.assert_allclose(fast[:2].numpy() / K, slow[:2].numpy() / K, rtol=0,
                                atol=2 * backend.EXPANSION_TOL)
+    # the squared midpoints (for the spread) err by the same per row, squared
+    np.testing.assert_allclose(fast[2].numpy(), slow[2].numpy(), rtol=1e-7)
     # Mixed chunks are split by path: the same as each path on its own.
     both = torch.stack(backend._bound_sums(_t(scales * base), _t(lv), _t(eps), K))
     np.testing.assert_allclose(both[:, accepted].numpy(), fast.numpy(), rtol=1e-13,
@@ -225,7 +230,7 @@ def exact_values():
 @pytest.mark.parametrize("w_low", [0.5, 0.8])
 def test_mixture_information_matches_numerical_integration(w_low, exact_values):
     mu, lv, weights = _two_component_channels(w_low)
-    info, se = backend.mixture_information(
+    info, se = mixture.mixture_information(
         _t(mu), _t(lv), _t(weights), n_samples=2**18,
         generator=torch.Generator().manual_seed(1))
     exact = exact_values[w_low]
@@ -242,10 +247,10 @@ def test_mixture_information_has_no_cancellation_at_tiny_variance():
     mu, lv, weights = _two_component_channels(0.5)
     sigma = math.exp(-15.0)
     kwargs = dict(n_samples=4096)
-    unit = backend.mixture_information(_t(mu), _t(lv), _t(weights),
+    unit = mixture.mixture_information(_t(mu), _t(lv), _t(weights),
                                        generator=torch.Generator().manual_seed(2),
                                        **kwargs)[0]
-    sharp = backend.mixture_information(_t(1e3 + sigma * mu), _t(lv - 30.0),
+    sharp = mixture.mixture_information(_t(1e3 + sigma * mu), _t(lv - 30.0),
                                         _t(weights),
                                         generator=torch.Generator().manual_seed(2),
                                         **kwargs)[0]
@@ -262,26 +267,26 @@ def test_padding_is_ignored_exactly():
     lv3 = np.concatenate([lv[:, :1], np.full_like(lv[:, :1], 7.0), lv[:, 1:]],
                          axis=1)
     w3 = np.stack([weights[:, 0], np.zeros(len(weights)), weights[:, 1]], axis=1)
-    two = backend.mixture_information(_t(mu), _t(lv), _t(weights), n_samples=512,
+    two = mixture.mixture_information(_t(mu), _t(lv), _t(weights), n_samples=512,
                                       generator=torch.Generator().manual_seed(3))
-    three = backend.mixture_information(_t(mu3), _t(lv3), _t(w3), n_samples=512,
+    three = mixture.mixture_information(_t(mu3), _t(lv3), _t(w3), n_samples=512,
                                         generator=torch.Generator().manual_seed(3))
     for a, b in zip(two, three, strict=True):
         assert torch.all(torch.isfinite(b))
         np.testing.assert_allclose(b.numpy(), a.numpy(), rtol=0, atol=1e-12)
-    bounds2 = backend.mixture_information_bounds(_t(mu), _t(lv), _t(weights))
-    bounds3 = backend.mixture_information_bounds(_t(mu3), _t(lv3), _t(w3))
+    bounds2 = mixture.mixture_information_bounds(_t(mu), _t(lv), _t(weights))
+    bounds3 = mixture.mixture_information_bounds(_t(mu3), _t(lv3), _t(w3))
     for a, b in zip(bounds2, bounds3, strict=True):
         np.testing.assert_allclose(b.numpy(), a.numpy(), rtol=0, atol=1e-12)
 
 
 def test_mixture_information_is_reproducible_and_seed_dependent():
     mu, lv, weights = (_t(a) for a in _two_component_channels(0.5))
-    a = backend.mixture_information(mu, lv, weights, n_samples=64,
+    a = mixture.mixture_information(mu, lv, weights, n_samples=64,
                                     generator=torch.Generator().manual_seed(4))
-    b = backend.mixture_information(mu, lv, weights, n_samples=64,
+    b = mixture.mixture_information(mu, lv, weights, n_samples=64,
                                     generator=torch.Generator().manual_seed(4))
-    c = backend.mixture_information(mu, lv, weights, n_samples=64,
+    c = mixture.mixture_information(mu, lv, weights, n_samples=64,
                                     generator=torch.Generator().manual_seed(5))
     assert torch.equal(a[0], b[0]) and torch.equal(a[1], b[1])
     assert not torch.equal(a[0], c[0])
@@ -296,7 +301,7 @@ def _entropy_bits(w):
 @pytest.mark.parametrize("w_low", [0.5, 0.8])
 def test_pairwise_bounds_bracket_the_exact_information(w_low, exact_values):
     mu, lv, weights = _two_component_channels(w_low)
-    lower, upper = backend.mixture_information_bounds(_t(mu), _t(lv), _t(weights))
+    lower, upper = mixture.mixture_information_bounds(_t(mu), _t(lv), _t(weights))
     exact = exact_values[w_low]
     assert np.all(lower.numpy() <= exact + 1e-9)
     assert np.all(exact + 1e-9 <= upper.numpy() + 2e-9)
@@ -324,7 +329,7 @@ def test_pairwise_bounds_at_the_extremes():
     lv = np.zeros_like(far)
     lv[1] = -30.0
     lv[2] = [[-30.0, 5.0]] * 3
-    lower, upper = backend.mixture_information_bounds(_t(far), _t(lv), _t(weights))
+    lower, upper = mixture.mixture_information_bounds(_t(far), _t(lv), _t(weights))
     entropy = [_entropy_bits(w) for w in weights[:2]]
     np.testing.assert_allclose(lower.numpy()[:2], entropy, rtol=0, atol=1e-6)
     np.testing.assert_allclose(upper.numpy()[:2], entropy, rtol=0, atol=1e-6)
@@ -355,18 +360,18 @@ def test_mixture_results_do_not_depend_on_chunking(monkeypatch):
     weights = _t(weights / weights.sum(axis=1, keepdims=True))
 
     def run():
-        return backend.mixture_information(mu, lv, weights, n_samples=64,
+        return mixture.mixture_information(mu, lv, weights, n_samples=64,
                                            generator=torch.Generator().manual_seed(7))
 
     whole = run()
-    assert backend._mixture_chunks(3, 5, 64, 3) == (3, 5, 320)
+    assert mixture._mixture_chunks(3, 5, 64, 3) == (3, 5, 320)
     # Groups of two components of one channel, in row blocks of 80 samples.
     monkeypatch.setattr(backend, "BLOCK_ELEMENTS", 400)
-    assert backend._mixture_chunks(3, 5, 64, 3) == (1, 2, 80)
+    assert mixture._mixture_chunks(3, 5, 64, 3) == (1, 2, 80)
     split = run()
     # Two channels per chunk, whole channels, small row blocks.
     monkeypatch.setattr(backend, "BLOCK_ELEMENTS", 2000)
-    assert backend._mixture_chunks(3, 5, 64, 3) == (2, 5, 200)
+    assert mixture._mixture_chunks(3, 5, 64, 3) == (2, 5, 200)
     paired = run()
     for other in (split, paired):
         for a, b in zip(whole, other, strict=True):
@@ -383,14 +388,14 @@ def test_cuda_matches_cpu_reference():
     torch.testing.assert_close(gpu.cpu(), cpu, rtol=1e-12, atol=1e-6)
     mu2, lv2, w2 = (_t(a).cuda() for a in _two_component_channels(0.8))
     gen = torch.Generator(device="cuda")
-    info, se = backend.mixture_information(mu2, lv2, w2, n_samples=2**14,
+    info, se = mixture.mixture_information(mu2, lv2, w2, n_samples=2**14,
                                            generator=gen.manual_seed(0))
-    again = backend.mixture_information(mu2, lv2, w2, n_samples=2**14,
+    again = mixture.mixture_information(mu2, lv2, w2, n_samples=2**14,
                                         generator=gen.manual_seed(0))
     assert info.device.type == "cuda" and torch.equal(info, again[0])
-    cpu_info, _ = backend.mixture_information(
+    cpu_info, _ = mixture.mixture_information(
         mu2.cpu(), lv2.cpu(), w2.cpu(), n_samples=2**14,
         generator=torch.Generator().manual_seed(0))
     torch.testing.assert_close(info.cpu(), cpu_info, rtol=0, atol=0.02)
-    bounds = backend.mixture_information_bounds(mu2, lv2, w2)
+    bounds = mixture.mixture_information_bounds(mu2, lv2, w2)
     assert bounds[0].device.type == "cuda"

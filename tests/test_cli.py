@@ -83,6 +83,13 @@ def test_analyze_ranks_the_relevant_features_first(analyzed):
     for name in ("information_plane.png", "information_allocation.png",
                  "distinguishability.png"):
         assert f'<img src="{name}"' in html
+    # every interval carries the Monte Carlo error of the model's own path
+    model = joblib.load(out / "model.joblib")
+    path, point = model.information_path_, model.best_point_
+    shown = [float(v) for v in re.findall(r", SE (\d+\.\d+) ", html)]
+    expected = [path.information_se[point, path.feature_names.index(name)]
+                for name in ranking]
+    np.testing.assert_allclose(shown, expected, atol=0.005)
 
 
 @pytest.mark.slow

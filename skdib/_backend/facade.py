@@ -12,7 +12,7 @@ import torch
 
 from skdib._backend._device import PRECISIONS, resolve_device, torch_threads
 from skdib._backend._tensors import as_tensor, make_generator, to_numpy
-from skdib._backend.dib import _checkpoint_information, _information
+from skdib._backend.dib import _checkpoint_information, _mixture
 from skdib._backend.dib._best_of import best_of_replicates
 from skdib._backend.dib._information import kl_bits, mi_bounds, pairwise_bhattacharyya
 from skdib._backend.dib._layers import ACTIVATIONS, initialise
@@ -254,17 +254,18 @@ def kl_divergence_bits(means, log_vars):
 
 
 @torch.no_grad()
-def mutual_information_bounds(means, log_vars, *, batch_size, n_batches, seed):
-    """InfoNCE lower and leave-one-out upper bounds in bits (floats for 2-D)."""
+def mutual_information_bounds(means, log_vars, *, batch_size, n_batches, seed,
+                              return_se=False):
+    """InfoNCE lower and leave-one-out upper bounds in bits (floats for 2-D),
+    and the Monte Carlo standard error of their midpoint if asked."""
     mu, lv = check_posteriors(means, log_vars)
     if mu.shape[-2] < 2:
         raise ValueError(
             "mutual_information_bounds needs at least 2 samples; got "
             f"{mu.shape[-2]}.")
-    lower, upper = mi_bounds(mu, lv, batch_size=batch_size, n_batches=n_batches,
-                             generator=make_generator(seed, mu.device))
-    scalar = mu.dim() == 2
-    return to_numpy(lower, scalar), to_numpy(upper, scalar)
+    out = mi_bounds(mu, lv, batch_size=batch_size, n_batches=n_batches,
+                    generator=make_generator(seed, mu.device), return_se=return_se)
+    return tuple(to_numpy(t, mu.dim() == 2) for t in out)
 
 
 @torch.no_grad()
@@ -292,9 +293,9 @@ def mixture_information(means, log_vars, weights, *, n_samples, seed):
     if bool((sums <= 0).any()):
         raise ValueError("Each channel needs at least one positive weight.")
     w = w / sums[:, None]
-    value, se = _information.mixture_information(
+    value, se = _mixture.mixture_information(
         mu, lv, w, n_samples=n_samples, generator=make_generator(seed, mu.device))
-    lower, upper = _information.mixture_information_bounds(mu, lv, w)
+    lower, upper = _mixture.mixture_information_bounds(mu, lv, w)
     return tuple(to_numpy(t[0], True) if scalar else to_numpy(t)
                  for t in (value, se, lower, upper))
 

@@ -104,7 +104,8 @@ def combine_estimates(kl, estimates, discrete, batch_size):
     if estimates is None:
         return {"information": kl, "information_lower": None,
                 "information_upper": None, "bounds_saturated": None,
-                "information_method": ("kl",) * n_channels}
+                "information_method": ("kl",) * n_channels,
+                "information_se": None}
     is_discrete = np.array([d is not None for d in discrete])
     # Estimates from finite batches can dip below 0 near zero information,
     # where 0 is the truth's own floor.
@@ -119,6 +120,9 @@ def combine_estimates(kl, estimates, discrete, batch_size):
     saturated = ~is_discrete & (estimates["nce_lower"]
                                 >= np.log2(batch_size) - SATURATION_MARGIN)
     method = tuple("mixture" if d else "sandwich" for d in is_discrete)
+    sandwich_se = estimates.get("sandwich_se", np.full(kl.shape, np.nan))
     return {"information": information, "information_lower": lower,
             "information_upper": upper, "bounds_saturated": saturated,
-            "information_method": method}
+            "information_method": method,
+            "information_se": np.where(is_discrete, estimates["mixture_se"],
+                                       sandwich_se)}

@@ -80,6 +80,10 @@ class InformationPath:
         checkpoint's value: the relative change of its training KL from the
         first to the second half of the hold (user guide, "Settled
         checkpoints"). NaN where unknown; None for a path built by hand.
+    information_se : ndarray of shape (n_points, n_features) or None
+        Monte Carlo standard error of ``information`` in bits (user guide,
+        "Bits per channel"); the bounds share their draws, so their gap
+        does not show it. NaN where unknown; None without bounds.
 
     Attributes
     ----------
@@ -111,7 +115,7 @@ class InformationPath:
     >>> path.total_information
     array([1.5, 0.4])
     >>> path.to_frame().shape
-    (4, 19)
+    (4, 20)
     """
 
     beta: np.ndarray
@@ -132,6 +136,7 @@ class InformationPath:
     prediction_loss_val: np.ndarray | None = None
     prediction_loss_diff_se: np.ndarray | None = None
     kl_drift: np.ndarray | None = None
+    information_se: np.ndarray | None = None
 
     def __post_init__(self):
         beta = np.asarray(self.beta, dtype=float)
@@ -145,7 +150,7 @@ class InformationPath:
                 f"{len(self.feature_names)} feature names for {n_features} channels."
             )
         for name in ("kl", "information", "information_lower", "information_upper",
-                     "bounds_saturated", "kl_drift"):
+                     "bounds_saturated", "kl_drift", "information_se"):
             value = getattr(self, name)
             if value is not None and np.shape(value) != (n_points, n_features):
                 raise ValueError(
@@ -207,6 +212,7 @@ class InformationPath:
         frame : pandas.DataFrame
             Columns ``point``, ``beta``, ``feature``, ``feature_index``,
             ``information``, ``information_lower``, ``information_upper``,
+            ``information_se``,
             ``bounds_gap``, ``bounds_saturated``, ``information_method``,
             ``kl``, ``total_information``, ``loss_train``, ``loss_val``,
             ``score_val``, ``score_val_se``, ``prediction_loss_val``,
@@ -236,6 +242,7 @@ class InformationPath:
                 "information": per_cell(self.information),
                 "information_lower": per_cell(self.information_lower),
                 "information_upper": per_cell(self.information_upper),
+                "information_se": per_cell(getattr(self, "information_se", None)),
                 "bounds_gap": per_cell(self.bounds_gap),
                 "bounds_saturated": (np.zeros(n_points * n_features, bool)
                                      if self.bounds_saturated is None else

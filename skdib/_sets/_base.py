@@ -55,7 +55,8 @@ def per_set_path(path, counts):
     return dataclasses.replace(
         path, kl=times(path.kl), information=times(path.information),
         information_lower=times(path.information_lower),
-        information_upper=times(path.information_upper))
+        information_upper=times(path.information_upper),
+        information_se=times(getattr(path, "information_se", None)))
 
 
 class BaseSetDIB(InformationMapMixin, ResumableSweepMixin, ReplicateSweepMixin,

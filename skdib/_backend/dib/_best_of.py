@@ -58,6 +58,12 @@ def _pick(arrays, choice):
     return np.stack([np.asarray(arrays[r])[k] for k, r in enumerate(choice)])
 
 
+def _estimate(record, key):
+    """One estimate of a finished record; NaN where the record predates it."""
+    values = record["estimates"]
+    return values.get(key, np.full(np.shape(values["nce_lower"]), np.nan))
+
+
 def _snapshots(records, choice):
     """The composite's snapshots (an empty sequence when they were not kept)."""
     used = {r: int(np.flatnonzero(choice == r)[-1]) for r in np.unique(choice)}
@@ -97,7 +103,7 @@ def best_of_replicates(records, choice):
     out["estimates"] = (
         None if any(rec["estimates"] is None for rec in used)
         else {key: _pick([None if rec is None or rec["estimates"] is None
-                          else rec["estimates"][key] for rec in records], choice)
+                          else _estimate(rec, key) for rec in records], choice)
               for key in ESTIMATE_KEYS})
     out["snapshots"] = _snapshots(records, choice)
     out["final_state"] = records[choice[-1]]["final_state"]

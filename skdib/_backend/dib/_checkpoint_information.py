@@ -12,16 +12,23 @@ import numpy as np
 import torch
 
 from skdib._backend._tensors import make_generator, to_numpy
-from skdib._backend.dib._information import (
-    mi_bounds,
-    mixture_information,
-    mixture_information_bounds,
-)
+from skdib._backend.dib._information import mi_bounds
+from skdib._backend.dib._mixture import mixture_information, mixture_information_bounds
 
-__all__ = ["ESTIMATE_KEYS", "make_information_fn"]
+__all__ = ["ESTIMATE_KEYS", "make_information_fn", "with_estimate_keys"]
 
-ESTIMATE_KEYS = ("nce_lower", "loo_upper", "mixture", "mixture_se",
+ESTIMATE_KEYS = ("nce_lower", "loo_upper", "sandwich_se", "mixture", "mixture_se",
                  "mixture_lower", "mixture_upper")
+
+
+def with_estimate_keys(record):
+    """A training record (lists per checkpoint) with every key of
+    :data:`ESTIMATE_KEYS`: NaN where a key is newer than the record (a sweep
+    captured for resume before ``sandwich_se`` was recorded)."""
+    shapes = [np.shape(v) for v in record.get("nce_lower", ())]
+    for key in ESTIMATE_KEYS:
+        record.setdefault(key, [np.full(shape, np.nan) for shape in shapes])
+    return record
 
 
 def _components(discrete, device):
@@ -76,11 +83,12 @@ def make_information_fn(*, batch_size, n_batches, seed, discrete,
         out = {k: np.full(mu.shape[0], np.nan) for k in ESTIMATE_KEYS}
         gen = make_generator(seed, mu.device)
         if continuous:
-            lower, upper = mi_bounds(mu[cont_index], log_var[cont_index],
-                                     batch_size=batch_size, n_batches=n_batches,
-                                     generator=gen)
+            lower, upper, se = mi_bounds(
+                mu[cont_index], log_var[cont_index], batch_size=batch_size,
+                n_batches=n_batches, generator=gen, return_se=True)
             out["nce_lower"][continuous] = to_numpy(lower)
             out["loo_upper"][continuous] = to_numpy(upper)
+            out["sandwich_se"][continuous] = to_numpy(se)
         if mixtures is not None:
             channels, rows, weights = mixtures
             m = mu[channels[:, None], rows].to(torch.float64)

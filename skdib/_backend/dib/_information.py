@@ -3,8 +3,10 @@
 * :func:`kl_bits` -- KL divergence to the standard-normal prior, in bits.
 * :func:`mi_bounds` -- InfoNCE lower and leave-one-out upper bounds on I(U; X)
   (Poole et al. 2019; SI Eqs. 5-6 of the paper), in bits, for many channels.
-* :func:`mixture_information`, :func:`mixture_information_bounds` -- I(U; X)
-  with finitely many input values, and its Kolchinsky-Tracey (2017) bounds.
+* :func:`kl_divergence`, :func:`bhattacharyya_distance` -- between Gaussians.
+
+The finite mixtures of discrete channels are in
+:mod:`skdib._backend.dib._mixture`.
 
 Channels stack as ``(n_channels, n, d)``: posteriors N(mu_i, diag exp(lv_i)).
 Log-densities -1/2 sum_d [(u_d - m_d)^2 exp(-lv_d) + lv_d] are formed difference
@@ -122,7 +124,8 @@ def _row_bounds(x, k):
 
 
 def _path_sums(mu, log_var, eps, r_chunk, expand):
-    """``(2, c)`` bound sums (nats) of channels that all take one path."""
+    """``(3, c)`` sums (nats) of channels that all take one path: bound
+    summands, lower and upper, and squared midpoints."""
     c, k, d = mu.shape
     u = mu + torch.exp(0.5 * log_var) * eps
     # Exact log p(u_i|x_i) = -1/2 sum_d (eps^2 + lv), in the pairwise order.
@@ -133,18 +136,20 @@ def _path_sums(mu, log_var, eps, r_chunk, expand):
         block = _expanded(u - centre, mu - centre, log_var)
     else:
         block, r_chunk = _differences(u, mu, log_var), min(r_chunk, _block_rows(c, k))
-    sums = mu.new_zeros((2, c))
+    sums = mu.new_zeros((3, c))
     for start in range(0, k, r_chunk):
         stop = min(k, start + r_chunk)
         x = block(start, stop).sub_(matched[:, start:stop, None])
         rows = torch.arange(stop - start, device=mu.device)
         x[:, rows, rows + start] = -math.inf
-        sums += torch.stack(_row_bounds(x, k)).sum(dim=-1)
+        lower, upper = _row_bounds(x, k)
+        sums += torch.stack([lower, upper, (lower + upper).square() / 4]).sum(-1)
     return sums
 
 
 def _bound_sums(mu, log_var, eps, r_chunk):
-    """Sums over the batch of the lower and upper bound summands, in nats.
+    """Sums over the batch of the lower and upper bound summands, and of
+    the squared midpoints of the two (for their spread), in nats.
 
     ``mu``, ``log_var``, ``eps``: ``(c, k, d)`` float64, ``u_i = mu_i +
     exp(log_var_i / 2) eps_i`` (-d/2 log 2 pi cancels and is left out).
@@ -154,16 +159,17 @@ def _bound_sums(mu, log_var, eps, r_chunk):
     centre = mu.mean(dim=1, keepdim=True)
     u = mu + torch.exp(0.5 * log_var) * eps
     fast = _expansion_is_accurate(u - centre, mu - centre, log_var)
-    sums = mu.new_zeros((2, mu.shape[0]))
+    sums = mu.new_zeros((3, mu.shape[0]))
     for expand, sel in ((True, fast), (False, ~fast)):
         if bool(sel.all()):
             return tuple(_path_sums(mu, log_var, eps, r_chunk, expand))
         if bool(sel.any()):
             sums[:, sel] = _path_sums(mu[sel], log_var[sel], eps[sel], r_chunk, expand)
-    return sums[0], sums[1]
+    return tuple(sums)
 
 
-def mi_bounds(mu, log_var, *, batch_size=1024, n_batches=8, generator=None):
+def mi_bounds(mu, log_var, *, batch_size=1024, n_batches=8, generator=None,
+              return_se=False):
     """InfoNCE lower and leave-one-out upper bounds on I(U; X), in bits.
 
     Parameters
@@ -177,14 +183,19 @@ def mi_bounds(mu, log_var, *, batch_size=1024, n_batches=8, generator=None):
         per row) whose bounds are averaged.
     generator : torch.Generator or None
         Source of randomness, on the device of the inputs.
+    return_se : bool
+        Also return the Monte Carlo standard error of the bounds' midpoint.
 
     Returns
     -------
-    lower, upper : torch.Tensor of shape (n_channels,), float64
+    lower, upper[, se] : torch.Tensor of shape (n_channels,), float64
         On the device of the inputs. For one batch of K rows,
         ``lower = mean_i log[p(u_i|x_i) / (1/K sum_j p(u_i|x_j))]`` and
         ``upper = mean_i log[p(u_i|x_i) / (1/(K-1) sum_{j != i} p(u_i|x_j))]``;
-        both are floored at 0, the information's own floor.
+        both are floored at 0, the information's own floor. ``se``: the
+        spread of the per-row midpoints over the square root of the number of
+        distinct rows drawn (rows repeat across batches when n < K x
+        batches; their x-to-x spread does not average out), in bits.
     """
     mu, log_var = _as_channels(mu, log_var)
     n_channels, n, d = mu.shape
@@ -192,7 +203,7 @@ def mi_bounds(mu, log_var, *, batch_size=1024, n_batches=8, generator=None):
     if k < 2:
         raise ValueError("The bounds need a batch of at least 2 samples.")
     c_chunk, r_chunk = _chunk_sizes(n_channels, k, d)
-    sums = torch.zeros((2, n_channels), dtype=torch.float64, device=mu.device)
+    sums = torch.zeros((3, n_channels), dtype=torch.float64, device=mu.device)
     for _ in range(n_batches):
         idx = torch.randperm(n, generator=generator, device=mu.device)[:k]
         eps = torch.randn((n_channels, k, d), generator=generator,
@@ -203,156 +214,14 @@ def mi_bounds(mu, log_var, *, batch_size=1024, n_batches=8, generator=None):
             sums[:, c0:c1] += torch.stack(_bound_sums(
                 mu[c0:c1, idx].to(torch.float64),
                 log_var[c0:c1, idx].to(torch.float64), eps[c0:c1], r_chunk))
-    lower, upper = sums / (n_batches * k * LN2)
+    n_terms = n_batches * k
+    lower, upper, square = sums / n_terms
+    spread = (square - (0.5 * (lower + upper)).square()).clamp_min(0.0)
+    se = torch.sqrt(spread * n_terms / max(n_terms - 1, 1) / min(n_terms, n))
     # Batch averages can dip below 0 near zero information; I(U; X) >= 0, so
     # max(0, .) keeps both valid and ordered there.
-    return lower.clamp_min(0.0), upper.clamp_min(0.0)
-
-
-# ------------------------------------------------ finite Gaussian mixtures
-def _mixture_inputs(mu, log_var, weights):
-    """Float64 inputs, padding (zero weight) set to N(0, 1): it cannot leak NaN."""
-    mu, log_var, weights = (t.to(device=mu.device, dtype=torch.float64)
-                            for t in (mu, log_var, weights))
-    if (mu.dim() != 3 or log_var.shape != mu.shape or weights.shape != mu.shape[:2]
-            or bool((weights < 0).any())):
-        raise ValueError("mu, log_var need shape (c, V, d); weights (c, V), >= 0.")
-    real = (weights > 0)[..., None]
-    return torch.where(real, mu, 0.0), torch.where(real, log_var, 0.0), weights
-
-
-def _component_seeds(weights, generator):
-    """One seed per positive-weight component (channel-major), so each draws
-    from its own generator: no dependence on chunking or padding (no seed)."""
-    device = weights.device if generator is None else generator.device
-    active = (weights > 0).cpu()
-    flat = iter(torch.randint(0, 2**62, (int(active.sum()),), generator=generator,
-                              device=device).tolist())
-    return [[next(flat) if a else -1 for a in row] for row in active.tolist()], device
-
-
-def _component_noise(seeds, n_samples, d, gen_device, device):
-    """``(d, c, g, n_samples)`` standard-normal noise; zeros for seed -1."""
-    out = torch.zeros((d, len(seeds), len(seeds[0]), n_samples),
-                      dtype=torch.float64, device=device)
-    for i, row in enumerate(seeds):
-        for j, seed in enumerate(row):
-            if seed >= 0:
-                gen = torch.Generator(device=gen_device).manual_seed(seed)
-                out[:, i, j] = torch.randn((d, n_samples), generator=gen,
-                                           dtype=torch.float64, device=gen_device)
-    return out
-
-
-def _mixture_chunks(n_channels, n_values, n_samples, d):
-    """Channels and components per chunk (noise within :data:`BLOCK_ELEMENTS`)
-    and rows per cache-sized ``(channels, V, rows)`` block."""
-    per_component = n_samples * d
-    v_chunk = max(1, min(n_values, BLOCK_ELEMENTS // per_component))
-    c_chunk = 1 if v_chunk < n_values else max(
-        1, min(n_channels, BLOCK_ELEMENTS // (n_values * per_component)))
-    r_chunk = min(v_chunk * n_samples, _block_rows(c_chunk, n_values))
-    return c_chunk, v_chunk, r_chunk
-
-
-def _mixture_terms(mu, log_var, log_w, eps, v0, r_chunk):
-    """``(c, g, n_samples)`` terms log p(u|v) - log sum_v' w_v' p(u|v') (nats)
-    of the draws ``eps`` ``(d, c, g, n_samples)`` of components v0 .. v0 + g."""
-    d, c, g, n_samples = eps.shape
-    group = slice(v0, v0 + g)
-    m_t, w_t = _by_dim(mu)[..., None], _by_dim(torch.exp(-log_var))[..., None]
-    u_t = torch.addcmul(m_t[:, :, group], w_t[:, :, group].rsqrt(), eps)
-    u_t = u_t.reshape(d, c, 1, g * n_samples)
-    # Exact log p(u | own component) = -1/2 sum_d (eps^2 + lv); with log w_v.
-    matched = (-0.5 * log_var[:, group].sum(dim=-1))[..., None].repeat(1, 1, n_samples)
-    for e in eps:
-        matched.addcmul_(e, e, value=-0.5)
-    matched = matched.reshape(c, -1)
-    own = (v0 + torch.arange(g * n_samples, device=mu.device) // n_samples)
-    own_w = matched + log_w[:, group].repeat_interleave(n_samples, dim=1)
-    # log w_v - 1/2 sum_d lv_vd: -inf for padding, so it drops out exactly.
-    bias = (log_w - 0.5 * log_var.sum(dim=-1))[..., None]
-    terms = torch.empty_like(matched)
-    for start in range(0, g * n_samples, r_chunk):
-        stop = min(g * n_samples, start + r_chunk)
-        logp = _log_density(u_t[..., start:stop], m_t, w_t, bias)
-        logp.scatter_(1, own[None, None, start:stop].expand(c, 1, -1),
-                      own_w[:, None, start:stop])
-        terms[:, start:stop] = matched[:, start:stop] - torch.logsumexp(logp, 1)
-    return terms.reshape(c, g, n_samples)
-
-
-def mixture_information(mu, log_var, weights, *, n_samples=256, generator=None):
-    """I(U; X) in bits of channels whose input takes finitely many values.
-
-    I = sum_v w_v E_{u ~ p(u|v)}[log p(u|v) - log sum_v' w_v' p(u|v')], from
-    ``n_samples`` draws of every p(u|v) = N(mu_v, diag exp(log_var_v)).
-
-    Parameters
-    ----------
-    mu, log_var : torch.Tensor of shape (n_channels, V, d)
-        The posterior of each distinct value.
-    weights : torch.Tensor of shape (n_channels, V)
-        Probabilities of the values (rows sum to 1). Zero weights mark padding
-        and are ignored exactly: no draws, no part in the mixture.
-    n_samples : int
-        Monte Carlo draws per component (at least 2).
-    generator : torch.Generator or None
-        Source of randomness; the noise is drawn on its device.
-
-    Returns
-    -------
-    estimate, standard_error : torch.Tensor of shape (n_channels,), float64
-        In bits, on the device of ``mu``; the estimate is not clamped to [0, H(w)].
-    """
-    mu, log_var, weights = _mixture_inputs(mu, log_var, weights)
-    n_samples = int(n_samples)
-    if n_samples < 2:
-        raise ValueError("mixture_information needs n_samples >= 2.")
-    n_channels, n_values, d = mu.shape
-    active, log_w = weights > 0, weights.log()  # log 0 = -inf: padding drops out
-    seeds, gen_device = _component_seeds(weights, generator)
-    c_chunk, v_chunk, r_chunk = _mixture_chunks(n_channels, n_values, n_samples, d)
-    means, variances = mu.new_zeros((2, n_channels, n_values))
-    for c0 in range(0, n_channels, c_chunk):
-        cs = slice(c0, c0 + c_chunk)
-        for v0 in range(0, n_values, v_chunk):
-            vs = slice(v0, v0 + v_chunk)
-            eps = _component_noise([row[vs] for row in seeds[cs]], n_samples, d,
-                                   gen_device, mu.device)
-            terms = _mixture_terms(mu[cs], log_var[cs], log_w[cs], eps, v0, r_chunk)
-            variances[cs, vs], means[cs, vs] = torch.var_mean(terms, dim=-1)
-    # Padding is masked out, not multiplied by zero: its terms may be inf.
-    estimate = torch.where(active, weights * means, 0.0).sum(dim=-1)
-    spread = torch.where(active, weights.square() * variances, 0.0).sum(dim=-1)
-    return estimate / LN2, (spread / n_samples).sqrt() / LN2
-
-
-def _pairwise_bound(dist, weights):
-    """``-sum_i w_i log sum_j w_j exp(-dist_ij)`` in bits, padding ignored."""
-    active, log_w = weights > 0, weights.log()
-    logits = torch.where(active[:, None, :], log_w[:, None, :] - dist, -math.inf)
-    inner = torch.logsumexp(logits, dim=-1)
-    return -torch.where(active, weights * inner, 0.0).sum(dim=-1) / LN2
-
-
-def mixture_information_bounds(mu, log_var, weights):
-    """Kolchinsky-Tracey (2017) bounds on the information of finite mixtures.
-
-    Parameters
-    ----------
-    mu, log_var, weights : torch.Tensor
-        As in :func:`mixture_information` (zero weights are padding).
-
-    Returns
-    -------
-    lower, upper : torch.Tensor of shape (n_channels,), float64
-        In bits, ``-sum_i w_i log sum_j w_j exp(-D(p_i || p_j))`` with D the
-        Bhattacharyya distance (lower) or the KL divergence (upper).
-    """
-    mu, log_var, weights = _mixture_inputs(mu, log_var, weights)
-    return tuple(_pairwise_bound(_pairwise(dist, mu, log_var, mu, log_var), weights)
-                 for dist in (bhattacharyya_distance, kl_divergence))
+    out = (lower / LN2).clamp_min(0.0), (upper / LN2).clamp_min(0.0), se / LN2
+    return out if return_se else out[:2]
 
 
 # --------------------------------------------- distances between Gaussians

@@ -13,6 +13,7 @@ import math
 
 import torch
 
+from skdib._backend.dib._checkpoint_information import with_estimate_keys
 from skdib._backend.dib._settling import with_drift
 
 __all__ = ["CHECK_EVERY", "TrainingStopped", "capture", "divergence", "restore"]
@@ -79,7 +80,8 @@ def restore(state, model, optimizer, generator, device):
     # second resume from it would not replay the first
     optimizer.load_state_dict(copy.deepcopy(state["optimizer"]))
     generator.set_state(state["generator"])
-    rec = with_drift({k: list(v) for k, v in state["record"].items()})
+    rec = with_estimate_keys(with_drift({k: list(v) for k, v in
+                                         state["record"].items()}))
     perm = state["perm"].to(device).clone()
     return state["step"] + 1, perm, state["cursor"], rec
 

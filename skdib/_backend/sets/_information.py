@@ -40,10 +40,12 @@ def make_element_information_fn(*, batch_size, n_batches, seed):
             m, lv = mu[t][present], log_var[t][present]
             if m.shape[0] < 2:
                 continue
-            lower, upper = mi_bounds(m, lv, batch_size=batch_size,
-                                     n_batches=n_batches, generator=gen)
+            lower, upper, se = mi_bounds(m, lv, batch_size=batch_size,
+                                         n_batches=n_batches, generator=gen,
+                                         return_se=True)
             out["nce_lower"][t] = lower.item()
             out["loo_upper"][t] = upper.item()
+            out["sandwich_se"][t] = se.item()
         estimate.elapsed += time.perf_counter() - start
         return out
 

@@ -61,8 +61,9 @@ def channel_summary(est, threshold=THRESHOLD, kinds=None):
         ``rank`` (1 = kept longest), ``channel``, ``kind``, ``columns`` (its
         input columns), ``bits_best`` (bits at the chosen path point, ``best_point_``),
         ``bits_lower`` and ``bits_upper`` (its bounds there; NaN without
-        bounds), ``method`` (how the bits were estimated), ``saturated``
-        (whether the lower bound is near its ceiling there),
+        bounds), ``bits_se`` (the Monte Carlo standard error of the bits
+        there; NaN when unknown), ``method`` (how the bits were estimated),
+        ``saturated`` (whether the lower bound is near its ceiling there),
         ``bits_max`` (most bits anywhere on the path), ``drop_beta`` (β of the
         first point from which it stays below ``threshold`` bits; NaN when it
         never does) and ``status`` ("kept to the end", "drops" or "never
@@ -90,6 +91,8 @@ def channel_summary(est, threshold=THRESHOLD, kinds=None):
             "bits_best": float(info[est.best_point_, j]),
             "bits_lower": _cell(path.information_lower, est.best_point_, j),
             "bits_upper": _cell(path.information_upper, est.best_point_, j),
+            "bits_se": _cell(getattr(path, "information_se", None),
+                             est.best_point_, j),
             "method": (path.information_method or ("given",) * len(columns))[j],
             "saturated": bool(_cell(path.bounds_saturated, est.best_point_, j,
                                     default=False)),
