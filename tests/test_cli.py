@@ -175,6 +175,7 @@ def small(tmp_path):
     ("bad steps", "--n-steps must be >= 1"),
     ("bad replicates", "--n-replicates must be >= 1"),
     ("out is a file", "is a file"),
+    ("stray target", "these are not: '\\?'.*--task classification"),
 ])
 def test_errors_are_one_line_with_status_2(case, match, small, capsys):
     tmp_path, frame = small
@@ -199,6 +200,9 @@ def test_errors_are_one_line_with_status_2(case, match, small, capsys):
         "bad steps": ["demo", "--n-steps", "0"],
         "bad replicates": ["demo", "--n-replicates", "0"],
         "out is a file": ["analyze", good, "--target", "y", "--out", good],
+        "stray target": ["analyze", write(tmp_path, "s.csv", frame.assign(
+            y=frame["a"].round(3).astype(object).where(frame.index != 5, "?"))),
+            "--target", "y"],
     }[case]
     (tmp_path / "d.parquet").write_bytes(b"not a parquet file")
     if "--out" not in argv:
@@ -248,3 +252,27 @@ def test_parse_groups():
 ])
 def test_infer_task(values, expected):
     assert infer_task(pd.Series(values, name="y")) == expected
+
+
+def _strict(text):
+    """run.json parsed as strict JSON (NaN is not JSON)."""
+    def refuse(constant):
+        raise ValueError(f"{constant} in run.json")
+    return json.loads(text, parse_constant=refuse)
+
+
+def test_reused_folder_keeps_no_stale_figure_and_json_is_strict(small, capsys):
+    tmp_path, frame = small
+    out = tmp_path / "report"
+    tiny = ["--n-steps", "30", "--n-pretrain-steps", "10", "--n-checkpoints",
+            "3", "--quiet", "--out", str(out)]
+    assert main(["demo", *tiny]) == 0
+    assert (out / "subset_frontier.png").exists()
+    score = _strict((out / "run.json").read_text())["path_subset_score"]
+    assert score is None or 0.0 <= score <= 1.0  # None: no proper subset
+    assert "nan%" not in (out / "index.html").read_text()
+    data = write(tmp_path, "good.csv", frame)
+    assert main(["analyze", data, "--target", "y", "--cv", "0", *tiny]) == 0
+    assert not (out / "subset_frontier.png").exists()
+    run = _strict((out / "run.json").read_text())
+    assert "subset_frontier.png" not in run["files"]

@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 from pandas.api.types import is_bool_dtype, is_numeric_dtype
 
+from skdib._dib._categorical import _stray_values
 from skdib._utils._validation import non_numeric_columns
 
 __all__ = ["CLIError", "Dataset", "describe_categorical", "infer_task",
@@ -163,9 +164,15 @@ def infer_task(y, task="auto", *, force=False):
     class labels is refused unless ``force``.
     """
     numeric = _is_numeric(y)
+    stray = "" if numeric else _stray_values(y)
     if task == "regression" and not numeric:
         raise CLIError(f"--task regression needs a numeric target; {y.name!r} "
-                       f"holds values such as {y.iloc[0]!r}")
+                       f"holds values such as {y.iloc[0]!r}.{stray}")
+    if task == "auto" and stray:
+        raise CLIError(
+            f"the target {y.name!r} is not numeric, so it would be taken as "
+            f"class labels, one class per distinct value.{stray} Or pass "
+            "--task classification if the values are class labels")
     problem = _not_class_labels(y) if numeric else ""
     if task == "classification" and problem and not force:
         raise CLIError(

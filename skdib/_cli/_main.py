@@ -96,6 +96,14 @@ def _finish(est, X, args, argv, t0, fit_s, device, say, **report):
     return 0
 
 
+def _share(score):
+    """A path subset score in words: NaN means no proper subset, not a miss."""
+    if score != score:
+        return ("none to score (the path visits no proper subset: it keeps "
+                "all inputs or none, which is not a miss)")
+    return f"{score:.0%}"
+
+
 def _demo(args, argv, say):
     import pandas as pd
 
@@ -116,13 +124,13 @@ def _demo(args, argv, say):
     est, fit_s = _fit(DistributedIBClassifier, X, circuit.y, args, device, say)
     score = path_subset_score(est.information_path_, subsets, threshold=THRESHOLD)
     say(f"Subsets on the path that are the most informative of their size: "
-        f"{score:.0%}")
+        f"{_share(score)}")
     description = (
         "<p>A random circuit of AND, OR and XOR gates with 10 binary inputs "
         "<code>x0 ... x9</code>; the data is its full truth table (1024 rows), "
         f"so the information of every input subset is known exactly. "
-        f"{score:.0%} of the input subsets that the path uses are the most "
-        "informative subsets of their size.</p>"
+        f"Input subsets that the path uses and that are the most informative "
+        f"of their size: {_share(score)}.</p>"
         f"<pre>{escape(circuit.description)}</pre>")
     extra = {"data": {"name": "boolean circuit", "n_samples": len(X),
                       "n_features": X.shape[1], "expression": circuit.expression},

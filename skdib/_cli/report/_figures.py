@@ -168,6 +168,24 @@ def _path_frame(path, cv_path):
     return frame
 
 
+#: Every figure a report can hold; those a report does not draw are removed.
+FIGURE_FILES = ("information_plane.png", "information_allocation.png",
+                "distinguishability.png", "subset_frontier.png")
+
+
+def _strict_json(value):
+    """``value`` with NaN and infinite floats as None (JSON has no NaN)."""
+    if isinstance(value, dict):
+        return {k: _strict_json(v) for k, v in value.items()}
+    if isinstance(value, np.ndarray):
+        value = value.tolist()
+    if isinstance(value, (list, tuple)):
+        return [_strict_json(v) for v in value]
+    if isinstance(value, (float, np.floating)) and not np.isfinite(value):
+        return None
+    return value
+
+
 def write_report(out, est, X, *, title, subtitle, description, run,
                  subset_info=None, t0=None, scores=None, cv_path=None,
                  kinds=None):
@@ -215,10 +233,11 @@ def write_report(out, est, X, *, title, subtitle, description, run,
     if drawable:
         figures.append(_distinguishability(
             out, est, X, drawable[0], drawable[0] == summary["channel"].iloc[0]))
-    else:  # only text channels: no plot, and none left from an earlier report
-        (out / "distinguishability.png").unlink(missing_ok=True)
     if subset_info is not None:
         figures.append(_frontier(out, est, subset_info))
+    # a figure this report does not draw must not survive from an earlier one
+    for name in set(FIGURE_FILES) - {figure[0] for figure in figures}:
+        (out / name).unlink(missing_ok=True)
     cv_note = "" if cv_path is None else "; score_cv: the cross-validated score"
     files = [("path.csv", "the information path, one row per (point, "
               f"feature){cv_note}"),
@@ -245,6 +264,7 @@ def write_report(out, est, X, *, title, subtitle, description, run,
     timing["report"] = round(time.perf_counter() - start, 3)
     if t0 is not None:
         timing["total"] = round(time.perf_counter() - t0, 3)
-    (out / "run.json").write_text(json.dumps(run, indent=2, default=_json_default),
-                                  encoding="utf-8")
+    (out / "run.json").write_text(
+        json.dumps(_strict_json(run), indent=2, default=_json_default,
+                   allow_nan=False), encoding="utf-8")
     return out / "index.html"
