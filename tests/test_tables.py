@@ -270,3 +270,52 @@ def test_distinguishability_plot_of_a_categorical_column(penguins):
     assert labels == ["Biscoe", "Dream", "Torgersen"]
     heights = [bar.get_height() for bar in fig.axes[1].patches]
     assert heights == [int((X["island"] == v).sum()) for v in labels]
+
+
+@pytest.fixture(scope="module")
+def grouped():
+    X, y = penguins_like()
+    X = X.assign(code=np.array([1, "1", 2] * 100, dtype=object))
+    groups = {"where": ["island", "bill_length_mm"], "body_mass_g": ["body_mass_g"],
+              "sex": ["sex"], "code": ["code"]}
+    return X, y, DistributedIBClassifier(**FAST, feature_groups=groups).fit(X, y)
+
+
+def test_distinguishability_of_a_group_with_a_categorical_column(grouped):
+    X, _, clf = grouped
+    values, D = clf.distinguishability_matrix("where", point=0)
+    assert values.shape[1] == 2 and D.shape == (len(values), len(values))
+    assert set(values[:, 0]) <= {"Biscoe", "Dream", "Torgersen"}
+    assert all(isinstance(v, float) for v in values[:, 1])
+    # Gentoo (46 mm) against Adelie (39 mm) bills on one island: far apart;
+    # half a millimetre apart: hardly
+    rows = [["Biscoe", 46.0], ["Biscoe", 39.0], ["Biscoe", 46.5]]
+    _, D = clf.distinguishability_matrix("where", rows, point=0)
+    assert D[0, 1] > D[0, 2] + 0.2
+    with pytest.raises(ValueError, match="Unknown categories"):
+        clf.distinguishability_matrix("where", [["Atlantis", 40.0]])
+    with pytest.raises(ValueError, match="must be numbers"):
+        clf.distinguishability_matrix("where", [["Dream", "long"]])
+
+
+def test_categories_that_print_alike_stay_apart(grouped):
+    _, _, clf = grouped
+    values, D = clf.distinguishability_matrix("code", [1, "1", 2])
+    assert list(values) == [1, "1", 2]
+    block = clf._channel_rows(clf._channel_index("code"), [1, "1"])[1]
+    assert not np.array_equal(block[0], block[1])
+
+
+def test_distinguishability_plot_of_a_mixed_group(grouped):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from skdib.plotting import plot_distinguishability
+
+    X, _, clf = grouped
+    fig = plot_distinguishability(clf, "where", X=X)
+    heights = [bar.get_height() for bar in fig.axes[1].patches]
+    assert sum(heights) == len(X)
+    ax = plot_distinguishability(clf, "where", [["Dream", 40.0], ["Biscoe", 46.0]])
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["(Dream, 40)",
+                                                           "(Biscoe, 46)"]

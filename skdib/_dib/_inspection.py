@@ -68,7 +68,9 @@ class InspectionMixin:
         values : array-like, optional
             Values to compare: shape (n_values,) for a one-column channel, or
             (n_values, n_columns) rows for a group; categories for a
-            categorical column (default: all its categories). Otherwise the
+            categorical column (default: all its categories); for a group
+            that holds categorical columns, rows with a category in those
+            columns and a number in the others (an object array). Otherwise the
             default is the sorted unique training values when there are at
             most 25, else 25 quantiles of the training data (for groups, up to
             25 distinct training rows).
@@ -98,11 +100,7 @@ class InspectionMixin:
         check_is_fitted(self)
         c = self._channel_index(i)
         cols = getattr(self, "_net_channels", self.channels_)[c]
-        categories = self._categories_of(c)
-        if categories is not None:
-            values, block = _category_block(values, categories)
-        else:
-            values, block = self._value_block(c, cols, values)
+        values, block = self._channel_rows(c, values)
         X = np.tile(self._feature_center, (len(block), 1))
         X[:, cols] = block
         current = self.path_point_
@@ -114,6 +112,44 @@ class InspectionMixin:
             if point is not None:
                 self.set_path_point(current)
         return values, distinguishability(means[c], log_vars[c])
+
+    def _channel_rows(self, c, values):
+        """``(values, block)``: the values to compare, as given or by
+        default, and the network's input columns of channel ``c`` for each."""
+        categories = self._categories_of(c)
+        if categories is not None:
+            return _category_block(values, categories)
+        if self._mixed_group(c):
+            return self._mixed_block(c, values)
+        cols = getattr(self, "_net_channels", self.channels_)[c]
+        return self._value_block(c, cols, values)
+
+    def _mixed_group(self, c):
+        """Whether channel ``c`` groups a categorical column with others."""
+        layout = getattr(self, "_layout", None)
+        return layout is not None and len(self.channels_[c]) > 1 and any(
+            j in layout.categories for j in self.channels_[c])
+
+    def _mixed_block(self, c, values):
+        """Rows of a group with categorical columns: one entry per input
+        column (a category, or a number), one-hot where categorical."""
+        layout, columns = self._layout, list(self.channels_[c])
+        if values is None:  # the default rows, read back into categories
+            values = [[_column_value(layout, j, row[_offsets(layout, columns, j)])
+                       for j in columns] for row in self._channel_values[c]]
+        values = np.asarray(values, dtype=object)
+        if values.ndim != 2 or values.shape[1] != len(columns) or not len(values):
+            raise ValueError(
+                f"values for channel {c} must be rows of its {len(columns)} "
+                f"columns (categories or numbers); got shape {values.shape}.")
+        parts = []
+        for k, j in enumerate(columns):
+            if j in layout.categories:
+                parts.append(_category_block(values[:, k], layout.categories[j])[1])
+                continue
+            numbers = _finite_numbers(values[:, k])
+            parts.append(numbers[:, None])
+        return values, np.hstack(parts)
 
     def _categories_of(self, c):
         """The categories of channel ``c`` when it is one categorical column,
@@ -148,11 +184,49 @@ def _category_block(values, categories):
     if values.ndim != 1 or len(values) == 0:
         raise ValueError("values of a categorical channel must be a non-empty "
                          "list of its categories.")
-    index = {str(cat): k for k, cat in enumerate(categories)}
-    unknown = [v for v in values if str(v) not in index]
+    codes = [_category_code(v, categories) for v in values]
+    unknown = [v for v, code in zip(values, codes, strict=True) if code is None]
     if unknown:
         raise ValueError(f"Unknown categories {unknown[:5]}; this channel's "
                          f"categories are {list(categories)}.")
     block = np.zeros((len(values), len(categories)))
-    block[np.arange(len(values)), [index[str(v)] for v in values]] = 1.0
+    block[np.arange(len(values)), codes] = 1.0
     return values, block
+
+
+def _category_code(value, categories):
+    """Position of ``value`` among ``categories``: an equal category first
+    (so 1 and "1" stay apart), else one that prints the same (a category
+    typed as text); None when there is none."""
+    for match in (lambda cat: isinstance(cat, str) == isinstance(value, str)
+                  and cat == value,
+                  lambda cat: str(cat) == str(value)):
+        hits = [k for k, cat in enumerate(categories) if match(cat)]
+        if len(hits) == 1:
+            return hits[0]
+    return None
+
+
+def _offsets(layout, columns, j):
+    """Positions of input column ``j``'s network columns within a channel."""
+    start = sum(len(layout.blocks[i]) for i in columns[:columns.index(j)])
+    return slice(start, start + len(layout.blocks[j]))
+
+
+def _column_value(layout, j, cells):
+    """Input column ``j``'s value from its network columns (one-hot: the
+    category)."""
+    if j in layout.categories:
+        return layout.categories[j][int(np.argmax(cells))]
+    return float(cells[0])
+
+
+def _finite_numbers(column):
+    try:
+        numbers = np.asarray(column, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError("values of a numeric column must be numbers; got "
+                         f"{list(column[:5])}.") from None
+    if not np.all(np.isfinite(numbers)):
+        raise ValueError("values must be finite numbers.")
+    return numbers

@@ -52,6 +52,27 @@ def _category_counts(est, X, col, values):
     return np.array([counts.get(str(v), 0) for v in values])
 
 
+def _mixed_label(row):
+    """Tick label of a row of categories and numbers."""
+    return "(" + ", ".join(f"{v:.3g}" if isinstance(v, float) else str(v)
+                           for v in row) + ")"
+
+
+def _mixed_counts(est, X, c, values):
+    """Rows of ``X`` nearest to each value row of a group with categorical
+    columns, in the network's columns (one-hot categories, numbers scaled
+    by their spread, so a category mismatch outweighs any number)."""
+    if not hasattr(X, "iloc") or X.shape[1] != est.n_features_in_:
+        raise ValueError(
+            f"X must be the training DataFrame with {est.n_features_in_} columns.")
+    columns = est._net_channels[c]
+    samples = est._validated(X)[:, columns]
+    _, block = est._channel_rows(c, values)
+    spread = samples.std(axis=0)
+    spread[spread == 0] = 1.0
+    return _nearest_counts(samples / spread, block / spread)
+
+
 def _channel_data(est, X, cols):
     X = X.to_numpy() if hasattr(X, "to_numpy") else np.asarray(X)
     if X.ndim != 2 or X.shape[1] != est.n_features_in_:
@@ -159,14 +180,16 @@ def plot_distinguishability(est, channel, values=None, *, ax=None, fig=None,
     cols = list(est.channels_[c])
     values, matrix = est.distinguishability_matrix(c, values, point=point)
     categorical = est._categories_of(c) is not None
+    mixed = est._mixed_group(c)  # categories and numbers in one group
     matrix = np.asarray(matrix, dtype=float)
-    if not categorical:
+    if not (categorical or mixed):
         values = np.asarray(values, dtype=float)
     if values.ndim == 1 and not categorical:
         order = np.argsort(values, kind="stable")
         values, matrix = values[order], matrix[np.ix_(order, order)]
     label = path.feature_names[c]
-    tick_labels = ([str(v) for v in values] if categorical else None
+    tick_labels = ([str(v) for v in values] if categorical else
+                   [_mixed_label(row) for row in values] if mixed else None
                    if values.ndim == 1 else
                    _row_labels(values, _column_names(est, cols)))
     if X is None:
@@ -181,6 +204,7 @@ def plot_distinguishability(est, channel, values=None, *, ax=None, fig=None,
     if ax is not None:
         raise ValueError("With X the plot needs a whole figure: pass fig, not ax.")
     counts = (_category_counts(est, X, cols[0], values) if categorical
+              else _mixed_counts(est, X, c, values) if mixed
               else _nearest_counts(_channel_data(est, X, cols), values))
     if fig is None:
         import matplotlib.pyplot as plt
