@@ -4,6 +4,7 @@ import json
 import re
 import subprocess
 import sys
+from html import escape
 
 import joblib
 import numpy as np
@@ -268,9 +269,14 @@ def test_reused_folder_keeps_no_stale_figure_and_json_is_strict(small, capsys):
             "3", "--quiet", "--out", str(out)]
     assert main(["demo", *tiny]) == 0
     assert (out / "subset_frontier.png").exists()
-    score = _strict((out / "run.json").read_text())["path_subset_score"]
+    run = _strict((out / "run.json").read_text())
+    score = run["path_subset_score"]
     assert score is None or 0.0 <= score <= 1.0  # None: no proper subset
-    assert "nan%" not in (out / "index.html").read_text()
+    html = (out / "index.html").read_text()
+    assert "nan%" not in html
+    # 30 steps leave the path short of beta_end: the report says so too
+    assert any("beta_end" in note for note in run["fit_warnings"])
+    assert all(escape(note) in html for note in run["fit_warnings"])
     data = write(tmp_path, "good.csv", frame)
     assert main(["analyze", data, "--target", "y", "--cv", "0", *tiny]) == 0
     assert not (out / "subset_frontier.png").exists()

@@ -4,6 +4,7 @@ import platform
 import shlex
 import sys
 import time
+import warnings
 from html import escape
 from importlib import metadata
 from pathlib import Path
@@ -56,11 +57,19 @@ def _fit(estimator_class, X, y, args, device, say, **params):
     say(f"Fitting {estimator_class.__name__} on {X.shape[0]} samples x "
         f"{X.shape[1]} columns ({schedule} on {device}).")
     start = time.perf_counter()
-    try:
-        est.fit(X, y)
-    except (ValueError, TypeError) as exc:
-        raise CLIError(str(exc).strip().splitlines()[0]) from None
-    return est, time.perf_counter() - start
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", UserWarning)
+        try:
+            est.fit(X, y)
+        except (ValueError, TypeError) as exc:
+            raise CLIError(str(exc).strip().splitlines()[0]) from None
+    fit_s = time.perf_counter() - start
+    notes = []
+    for w in caught:  # shown as usual, and kept for the report
+        warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+        if issubclass(w.category, UserWarning) and str(w.message) not in notes:
+            notes.append(str(w.message))
+    return est, fit_s, notes
 
 
 def _device(name):
@@ -121,7 +130,8 @@ def _demo(args, argv, say):
     X = pd.DataFrame(circuit.X, columns=circuit.feature_names)
     say(f"Boolean circuit (seed {args.seed}): y = {circuit.expression}")
     subsets = subset_information(X, circuit.y)
-    est, fit_s = _fit(DistributedIBClassifier, X, circuit.y, args, device, say)
+    est, fit_s, notes = _fit(DistributedIBClassifier, X, circuit.y, args, device,
+                             say)
     score = path_subset_score(est.information_path_, subsets, threshold=THRESHOLD)
     say(f"Subsets on the path that are the most informative of their size: "
         f"{_share(score)}")
@@ -134,7 +144,7 @@ def _demo(args, argv, say):
         f"<pre>{escape(circuit.description)}</pre>")
     extra = {"data": {"name": "boolean circuit", "n_samples": len(X),
                       "n_features": X.shape[1], "expression": circuit.expression},
-             "path_subset_score": score}
+             "path_subset_score": score, "fit_warnings": notes}
     return _finish(est, X, args, argv, t0, fit_s, device, say,
                    title="skdib demo: a Boolean circuit",
                    subtitle=f"y = {circuit.expression}",
@@ -213,16 +223,17 @@ def _analyze(args, argv, say):
         cv_folds(args.cv, data.X, data.y, task=data.task, seed=args.seed)
     estimator_class = (DistributedIBClassifier if data.task == "classification"
                        else DistributedIBRegressor)
-    est, fit_s = _fit(estimator_class, data.X, data.y, args, device, say,
-                      feature_groups=data.feature_groups,
-                      categorical_features=data.categorical_features)
+    est, fit_s, notes = _fit(estimator_class, data.X, data.y, args, device, say,
+                             feature_groups=data.feature_groups,
+                             categorical_features=data.categorical_features)
     scores, cv_path, cv_s = _cross_validate(est, data, args, say)
     extra = {"data": {"path": str(Path(args.data).resolve()),
                       "n_samples": len(data.X), "n_features": data.X.shape[1],
                       "target": data.target, "task": data.task,
                       "feature_groups": data.feature_groups,
                       "categorical": data.categorical, "channels": data.kinds},
-             "timing_s": {"fit": round(fit_s, 3), "cv": round(cv_s, 3)}}
+             "timing_s": {"fit": round(fit_s, 3), "cv": round(cv_s, 3)},
+             "fit_warnings": notes}
     return _finish(est, data.X, args, argv, t0, fit_s, device, say,
                    title=f"skdib analysis of {Path(args.data).name}",
                    subtitle=f"target: {data.target} ({data.task})",

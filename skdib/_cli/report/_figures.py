@@ -8,7 +8,7 @@ import joblib
 import numpy as np
 
 from skdib._cli._scores import validation_scores
-from skdib._cli.report._html import render_index
+from skdib._cli.report._html import fit_warnings_html, render_index
 from skdib._cli.report._summary import (
     THRESHOLD,
     bits_scale,
@@ -246,7 +246,8 @@ def write_report(out, est, X, *, title, subtitle, description, run,
     files += [(figure[0], figure[1].lower()) for figure in figures]
     html = render_index(
         title=title, subtitle=subtitle, cards=_cards(est, run),
-        description=description, summary=summary, figures=figures, files=files,
+        description=description + fit_warnings_html(run.get("fit_warnings", ())),
+        summary=summary, figures=figures, files=files,
         estimator=type(est).__name__, command=run.get("command", ""),
         versions=run.get("versions", {}), threshold=THRESHOLD, scale=scale,
         scores=_score_rows(est, scores))

@@ -48,6 +48,7 @@ figcaption b { color: #222; }
 pre { background: #f5f5f5; padding: 0.8em 1em; overflow-x: auto;
       font-size: 0.85em; border-radius: 4px; }
 footer { color: #888; font-size: 0.85em; margin: 2.5em 0 1em; }
+.warnings { border-left: 4px solid #d9822b; background: #fff7ec; padding: 0.1em 1em; }
 </style>
 </head>
 <body>
@@ -153,6 +154,15 @@ def _figure(name, title, caption, wide):
     name, title = escape(name), escape(title)
     return (f'<figure{css}><a href="{name}"><img src="{name}" alt="{title}"></a>'
             f"<figcaption><b>{title}.</b> {escape(caption)}</figcaption></figure>")
+
+
+def fit_warnings_html(notes):
+    """The warnings of the fit, for the page (empty when there were none)."""
+    if not notes:
+        return ""
+    items = "".join(f"<li>{escape(note)}</li>" for note in notes)
+    return (f'<div class="warnings"><p>The fit warned ({len(notes)}):</p>'
+            f"<ul>{items}</ul></div>")
 
 
 def render_index(*, title, subtitle, cards, description, summary, figures,
