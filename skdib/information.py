@@ -18,12 +18,12 @@ return numpy arrays or Python floats on the CPU:
 Computations run in float64 on the device where torch inputs live.
 """
 
-import numbers
 
 import numpy as np
 
 from skdib._backend import facade
 from skdib._utils._random import seed_from_random_state
+from skdib._utils._validation import check_positive_int
 
 __all__ = [
     "bhattacharyya_distance",
@@ -32,14 +32,6 @@ __all__ = [
     "mixture_information",
     "mutual_information_bounds",
 ]
-
-
-def _check_positive_int(value, name, minimum=1):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an integer; got {value!r}.")
-    if value < minimum:
-        raise ValueError(f"{name} must be at least {minimum}; got {value}.")
-    return int(value)
 
 
 def kl_divergence(means, log_vars, *, reduction="mean"):
@@ -139,8 +131,8 @@ default=None
     >>> round(lower, 2), round(upper, 2)
     (1.0, 1.0)
     """
-    batch_size = _check_positive_int(batch_size, "batch_size", minimum=2)
-    n_batches = _check_positive_int(n_batches, "n_batches")
+    batch_size = check_positive_int(batch_size, "batch_size", minimum=2)
+    n_batches = check_positive_int(n_batches, "n_batches")
     seed = seed_from_random_state(random_state)
     return facade.mutual_information_bounds(
         means, log_vars, batch_size=batch_size, n_batches=n_batches, seed=seed,
@@ -187,7 +179,7 @@ def mixture_information(means, log_vars, weights, *, n_samples=4096,
     >>> round(info, 3), round(lower, 3), round(upper, 3)
     (1.0, 1.0, 1.0)
     """
-    n_samples = _check_positive_int(n_samples, "n_samples")
+    n_samples = check_positive_int(n_samples, "n_samples")
     return facade.mixture_information(means, log_vars, weights,
                                       n_samples=n_samples,
                                       seed=seed_from_random_state(random_state))

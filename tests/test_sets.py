@@ -235,6 +235,10 @@ def test_information_map_plot_shows_the_informative_disc(fitted):
     refs = fitted.element_sample(1)[:, :2]
     inside_box = np.all(np.abs(refs) <= 3.0, axis=1).sum()
     assert right.images[0].get_array().sum() == inside_box
+    # every probe sits at the centre of its pixel (and of its density bin)
+    step = 6.0 / 21
+    np.testing.assert_allclose(result.grid_x[0], -3.0 + step * (np.arange(21) + 0.5))
+    np.testing.assert_allclose(result.grid_y[:, 0], result.grid_x[0])
 
 
 def test_map_plot_refuses_a_table_model():

@@ -145,8 +145,9 @@ def probe_information(net, probes, references, type_index, *, seed):
     a float64 copy of the set network.
     """
     net64 = copy.deepcopy(net).double()
-    return _set_information.probe_information(net64, probes, references,
-                                              type_index, seed=seed)
+    return _set_information.probe_information(
+        net64, network_input(net, probes), network_input(net, references),
+        type_index, seed=seed)
 
 
 @torch.no_grad()
@@ -154,7 +155,8 @@ def encode_elements(net, rows, type_index):
     """Float64 numpy (means, log-variances), each (G, d), of element rows
     under the encoder of one type (set networks)."""
     net64 = copy.deepcopy(net).double()
-    mu, log_var = _set_information.element_posteriors(net64, rows, type_index)
+    mu, log_var = _set_information.element_posteriors(
+        net64, network_input(net, rows), type_index)
     return to_numpy(mu), to_numpy(log_var)
 
 

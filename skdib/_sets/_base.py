@@ -2,6 +2,7 @@
 
 import dataclasses
 import time
+import warnings
 from numbers import Integral, Real
 
 import numpy as np
@@ -11,6 +12,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from skdib._backend import facade
 from skdib._dib._beta_range import warn_beta_range
+from skdib._dib._inputs import weighted_moments
 from skdib._dib._path import path_from_record
 from skdib._dib._persistence import PersistenceMixin
 from skdib._dib._replicate_sweeps import ReplicateSweepMixin
@@ -34,6 +36,7 @@ from skdib._sets._inputs import (
 from skdib._sets._maps import InformationMapMixin, reference_elements
 from skdib._utils._progress import SweepProgress
 from skdib._utils._random import draw_seed, numpy_rng
+from skdib._utils._warnings import user_stacklevel
 
 __all__ = ["BaseSetDIB"]
 
@@ -200,7 +203,7 @@ class BaseSetDIB(InformationMapMixin, ResumableSweepMixin, ReplicateSweepMixin,
         """Prepare the data and network, run the sweep, store the path."""
         groups = None if groups is None else np.asarray(groups)
         data = self._training_data(X, y, X_val, y_val, groups, rng)
-        self.element_types_ = element_types(data["X_train"], self.type_column)
+        self.element_types_ = self._fitted_types(X, X_val, data["X_train"])
         self.n_features_in_ = X.shape[2]
         spec = self._network_spec(data)
 
@@ -216,6 +219,22 @@ class BaseSetDIB(InformationMapMixin, ResumableSweepMixin, ReplicateSweepMixin,
         self._resume_state = None
         warn_beta_range(self.information_path_)
         return self
+
+    def _fitted_types(self, X, X_val, X_train):
+        """The element types of every set given to fit; a type whose
+        elements all fell among the validation rows warns (its encoder is
+        not trained) but is known at predict."""
+        types = element_types(X, self.type_column)
+        if X_val is not None:
+            types = np.union1d(types, element_types(X_val, self.type_column))
+        untrained = np.setdiff1d(types, element_types(X_train, self.type_column))
+        if len(untrained):
+            warnings.warn(
+                f"Element types {untrained.tolist()} occur only in the "
+                "validation sets: their encoders are not trained, and their "
+                "bits say nothing. Give them training sets (or fewer "
+                "validation rows).", UserWarning, stacklevel=user_stacklevel())
+        return types
 
     def _training_data(self, X, y, X_val, y_val, groups, rng):
         y_all = y if X_val is None else np.concatenate([y, y_val])
@@ -235,11 +254,10 @@ class BaseSetDIB(InformationMapMixin, ResumableSweepMixin, ReplicateSweepMixin,
         X_tr = data["X_train"]
         columns = [c for c in range(X_tr.shape[2]) if c != self.type_column]
         values = X_tr[..., columns][~np.isnan(X_tr).all(axis=-1)]
-        scale = values.std(axis=0)
-        scale[scale < 1e-12] = 1.0
+        center, scale = weighted_moments(values, None)
         return dict(
             n_features=X_tr.shape[2], type_column=self.type_column,
-            type_values=self.element_types_.tolist(), center=values.mean(axis=0),
+            type_values=self.element_types_.tolist(), center=center,
             scale=scale, frequencies=fourier_frequencies(self.fourier_frequencies),
             encoder_hidden=check_layer_sizes("encoder_hidden", self.encoder_hidden,
                                              allow_empty=True),

@@ -6,6 +6,7 @@ from sklearn.preprocessing import LabelEncoder
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
 
+from skdib._dib._inputs import weighted_moments
 from skdib._sets._base import BaseSetDIB
 from skdib._utils._proba import LogProbaMixin
 
@@ -162,9 +163,9 @@ class DistributedIBSetRegressor(RegressorMixin, BaseSetDIB):
         return y[:, None], "gaussian", 1, "float32", False
 
     def _fit_target_scaling(self, y_train, y_val):
-        self._y_mean = y_train.mean(axis=0)
-        std = y_train.std(axis=0)
-        self._y_scale = np.where(std < 1e-12, 1.0, std)
+        center, scale = weighted_moments(y_train.reshape(len(y_train), -1), None)
+        self._y_mean = center.reshape(y_train.shape[1:])
+        self._y_scale = scale.reshape(y_train.shape[1:])
         return ((y_train - self._y_mean) / self._y_scale,
                 (y_val - self._y_mean) / self._y_scale)
 

@@ -15,6 +15,7 @@ from skdib._backend import facade
 from skdib._dib._settings import MIXTURE_SAMPLES
 from skdib._sets._inputs import element_rows
 from skdib._utils._random import numpy_rng
+from skdib._utils._validation import check_positive_int
 
 __all__ = ["InformationMapMixin", "reference_elements"]
 
@@ -94,9 +95,10 @@ class InformationMapMixin:
             raise ValueError("Fewer than 2 validation elements of this type: "
                              "no reference batch for the probes.")
         rng = numpy_rng(random_state)
-        k = min(int(n_references), len(refs))
+        k = min(check_positive_int(n_references, "n_references", 2), len(refs))
         batches = np.stack([refs[rng.choice(len(refs), k, replace=False)]
-                            for _ in range(int(n_batches))])
+                            for _ in range(check_positive_int(n_batches,
+                                                              "n_batches"))])
         with facade.torch_threads(self.n_threads):
             lower, upper, kl = facade.probe_information(
                 self.network_, probes, batches, index,
@@ -130,6 +132,10 @@ class InformationMapMixin:
         check_is_fitted(self)
         index = self._type_index(element_type)
         radii = np.asarray(radii, dtype=float).ravel()
+        if not len(radii) or not np.all(np.isfinite(radii)) or np.any(radii < 0):
+            raise ValueError("radii must be a non-empty list of finite radii >= 0; "
+                             f"got {radii.tolist()}.")
+        n_angles = check_positive_int(n_angles, "n_angles")
         theta = 2 * np.pi * np.arange(n_angles) / n_angles
         positions = np.stack([np.outer(radii, np.cos(theta)).ravel(),
                               np.outer(radii, np.sin(theta)).ravel()], axis=1)

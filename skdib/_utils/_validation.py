@@ -1,10 +1,12 @@
 """Input checks shared by the estimators and the command line (no torch)."""
 
+import numbers
+
 import numpy as np
 from pandas.api.types import is_bool_dtype, is_numeric_dtype
 
-__all__ = ["check_groups", "check_numeric_frame", "is_series", "non_numeric_columns",
-           "plain_value"]
+__all__ = ["check_groups", "check_numeric_frame", "check_positive_int", "is_series",
+           "non_numeric_columns", "plain_value"]
 
 _ENCODE_HINT = (
     "Encode them first (for example one-hot with "
@@ -129,3 +131,13 @@ def check_numeric_frame(X, *, name="X", hint=_ENCODE_HINT, allow_series=False):
             raise ValueError(
                 f"{name} contains a non-numeric value {value!r} (array of dtype "
                 f"{dtype}). {hint}") from None
+
+
+def check_positive_int(value, name, minimum=1):
+    """``value`` as an int of at least ``minimum``, or a clear error naming
+    ``name`` (a bool is no integer here)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an integer; got {value!r}.")
+    if value < minimum:
+        raise ValueError(f"{name} must be at least {minimum}; got {value}.")
+    return int(value)

@@ -176,6 +176,12 @@ def plot_distinguishability(est, channel, values=None, *, ax=None, fig=None,
     if est is None:
         raise TypeError("plot_distinguishability needs a fitted estimator, not a "
                         "path: the matrix comes from the channel's encoder.")
+    if not hasattr(est, "distinguishability_matrix"):
+        raise TypeError(
+            f"plot_distinguishability needs a DistributedIBClassifier or "
+            f"DistributedIBRegressor; a {type(est).__name__} has no "
+            "distinguishability matrix (for set estimators see "
+            "information_map and plot_information_map).")
     c = est._channel_index(channel)
     cols = list(est.channels_[c])
     values, matrix = est.distinguishability_matrix(c, values, point=point)

@@ -67,8 +67,10 @@ def plot_information_map(est, element_type=None, *, extent=None, resolution=41,
     refs = (sample[:, list(position_columns)] if positions_of is None
             else np.asarray(positions_of(sample), dtype=float))
     box = _box(extent, refs)
-    gx, gy = np.meshgrid(np.linspace(box[0], box[1], resolution),
-                         np.linspace(box[2], box[3], resolution))
+    # probes at the pixels' centres, so the map and the histogram of the
+    # elements (bins of the same box) line up
+    gx, gy = np.meshgrid(_centres(box[0], box[1], resolution),
+                         _centres(box[2], box[3], resolution))
     probes = est.position_probes(np.c_[gx.ravel(), gy.ravel()], element_type,
                                  position_columns, make_probes)
     result = est.information_map(probes, element_type, n_references=n_references,
@@ -95,6 +97,11 @@ def plot_information_map(est, element_type=None, *, extent=None, resolution=41,
     left.set_ylabel("y")
     figure.information_map = result
     return figure
+
+
+def _centres(low, high, n):
+    """Centres of ``n`` equal cells spanning [low, high]."""
+    return low + (np.arange(n) + 0.5) * (high - low) / n
 
 
 def _box(extent, refs):

@@ -54,7 +54,8 @@ def make_element_information_fn(*, batch_size, n_batches, seed):
 
 
 @torch.no_grad()
-def probe_bounds(mu_probe, lv_probe, mu_ref, lv_ref, *, n_draws, generator):
+def probe_bounds(mu_probe, lv_probe, mu_ref, lv_ref, *, n_draws, generator,
+                 floor=True):
     """Per-probe InfoNCE-style lower and upper bounds in bits.
 
     For a probe element x* with message u ~ p(u|x*) and reference elements
@@ -62,7 +63,9 @@ def probe_bounds(mu_probe, lv_probe, mu_ref, lv_ref, *, n_draws, generator):
     sandwich bounds (SI, "Information transmitted per particle"):
     ``lower = E log[p(u|x*) / ((p(u|x*) + sum_k p(u|x_k)) / (K + 1))]`` and
     ``upper = E log[p(u|x*) / (sum_k p(u|x_k) / K)]``, the expectation over
-    ``n_draws`` draws of u. Floored at 0, the information's own floor.
+    ``n_draws`` draws of u. Floored at 0, the information's own floor
+    (``floor=False``: not yet, for a caller that averages more draws first;
+    a floor per draw would lift the average above the information).
 
     ``mu_probe``, ``lv_probe``: (G, d); ``mu_ref``, ``lv_ref``: (K, d).
     Returns two float64 tensors of shape (G,).
@@ -82,8 +85,8 @@ def probe_bounds(mu_probe, lv_probe, mu_ref, lv_ref, *, n_draws, generator):
         log_sum = torch.logsumexp(refs, dim=-1)
         sums[0] += own - (torch.logaddexp(own, log_sum) - math.log(k + 1))
         sums[1] += own - (log_sum - math.log(k))
-    lower, upper = (sums / (n_draws * LN2)).clamp_min(0.0)
-    return lower, upper
+    lower, upper = sums / (n_draws * LN2)
+    return (lower.clamp_min(0.0), upper.clamp_min(0.0)) if floor else (lower, upper)
 
 
 def element_posteriors(net, rows, type_index):
@@ -110,6 +113,6 @@ def probe_information(net, probes, references, type_index, *, seed):
     for batch in references:
         mu_r, lv_r = element_posteriors(net, batch, type_index)
         sums = sums + torch.stack(probe_bounds(mu_p, lv_p, mu_r, lv_r, n_draws=1,
-                                               generator=gen))
-    lower, upper = sums / len(references)
+                                               generator=gen, floor=False))
+    lower, upper = (sums / len(references)).clamp_min(0.0)
     return to_numpy(lower), to_numpy(upper), to_numpy(kl_bits(mu_p, lv_p))

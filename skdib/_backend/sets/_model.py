@@ -20,6 +20,7 @@ from skdib._backend.dib._information import kl_nats
 from skdib._backend.dib._layers import BatchedMLP
 from skdib._backend.dib._model import LOG_VAR_MAX, LOG_VAR_MIN, make_head, message_noise
 from skdib._backend.sets._decoders import make_set_decoder
+from skdib._backend.sets._standardise import SetInputStandardisation
 
 __all__ = ["SetIBNet"]
 
@@ -37,7 +38,8 @@ class SetIBNet(nn.Module):
         The type codes, one encoder each (``[0.0]`` without a type column).
     center, scale : sequence of float
         Standardisation of the element features, one per column other than
-        the type column.
+        the type column, applied in float64 before the network reads them
+        (``input_standardisation``), with the types numbered.
     frequencies : sequence of float
         Fourier frequencies: each standardised value z also enters as
         sin(w z) for every w.
@@ -63,10 +65,14 @@ class SetIBNet(nn.Module):
         columns = [c for c in range(n_features) if c != type_column]
         self.type_column = type_column
         self.register_buffer("feature_columns", torch.as_tensor(columns))
+        # inputs arrive prepared in float64 (network_input): features
+        # standardised, types numbered 0, 1, ... by their fitted codes
+        self.input_standardisation = SetInputStandardisation(
+            columns, center, scale, type_column, type_values)
         self.register_buffer("type_values",
-                             torch.as_tensor(type_values, dtype=torch.float32))
-        self.register_buffer("center", torch.as_tensor(center, dtype=torch.float32))
-        self.register_buffer("scale", torch.as_tensor(scale, dtype=torch.float32))
+                             torch.arange(len(type_values), dtype=torch.float32))
+        self.register_buffer("center", torch.zeros(len(columns)))
+        self.register_buffer("scale", torch.ones(len(columns)))
         self.register_buffer("frequencies",
                              torch.as_tensor(frequencies, dtype=torch.float32))
         n_in = len(columns) * (1 + len(frequencies))
