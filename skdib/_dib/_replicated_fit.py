@@ -156,6 +156,9 @@ def use_batching(batched, estimator):
     (``benchmarks/bench_replicates.py``), while on a GPU one sweep leaves the
     device mostly idle.
     """
+    if not (isinstance(batched, bool) or (isinstance(batched, str)
+                                           and batched == "auto")):
+        raise ValueError(f"batched must be True, False or 'auto'; got {batched!r}.")
     if batching_obstacle(estimator) is not None or batched is False:
         return False
     if batched == "auto":

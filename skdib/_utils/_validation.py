@@ -6,7 +6,7 @@ import numpy as np
 from pandas.api.types import is_bool_dtype, is_numeric_dtype
 
 __all__ = ["check_groups", "check_numeric_frame", "check_positive_int", "is_series",
-           "non_numeric_columns", "plain_value"]
+           "non_numeric_columns", "plain_value", "rescaled_by_power_of_two"]
 
 _ENCODE_HINT = (
     "Encode them first (for example one-hot with "
@@ -141,3 +141,13 @@ def check_positive_int(value, name, minimum=1):
     if value < minimum:
         raise ValueError(f"{name} must be at least {minimum}; got {value}.")
     return int(value)
+
+
+def rescaled_by_power_of_two(a):
+    """``a`` times a power of two when its values are so large (or small)
+    that squared distances would overflow (or underflow) float64. A common
+    factor changes no rank, and a power of two changes no digit."""
+    largest = float(np.abs(a).max())
+    if largest == 0 or 2.0**-256 < largest < 2.0**256:
+        return a
+    return np.ldexp(a, -int(np.frexp(largest)[1]))

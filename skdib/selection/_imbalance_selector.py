@@ -14,9 +14,13 @@ from sklearn.utils.validation import (
 )
 
 from skdib._backend import facade
-from skdib._dib._inputs import normalise_weights
+from skdib._dib._inputs import normalise_weights, weighted_moments
 from skdib._dib._persistence import PersistenceMixin
-from skdib._utils._validation import check_numeric_frame, plain_value
+from skdib._utils._validation import (
+    check_numeric_frame,
+    plain_value,
+    rescaled_by_power_of_two,
+)
 from skdib.selection._n_features import resolve_n_features
 
 __all__ = ["InformationImbalanceSelector"]
@@ -37,9 +41,10 @@ def point_weights(sample_weight, X):
 
 
 def _standardize(a):
-    """Zero mean and unit variance per column; constant columns become 0."""
-    std = a.std(axis=0)
-    return (a - a.mean(axis=0)) / np.where(std > 0, std, 1.0)
+    """Zero mean and unit variance per column, in any unit (1e-200 or 1e160
+    as well); constant columns become 0."""
+    center, scale = weighted_moments(a, None)
+    return (a - center) / scale
 
 
 def _target_space(y, standardize):
@@ -60,7 +65,7 @@ def _target_space(y, standardize):
         if not np.isfinite(y).all():
             raise ValueError("y contains NaN or infinity.")
         _check_not_constant(y)
-        return _standardize(y) if standardize else y
+        return _standardize(y) if standardize else rescaled_by_power_of_two(y)
     _check_not_constant(y)
     columns = []
     for col in y.T:
@@ -252,14 +257,17 @@ class InformationImbalanceSelector(PersistenceMixin, SelectorMixin, BaseEstimato
         n_select = resolve_n_features(self.n_features_to_select, X.shape[1])
         weights = point_weights(sample_weight, X)
         if self.max_samples is not None and X.shape[0] > self.max_samples:
+            # rows of weight 0 count for nothing: draw among the others
             rng = check_random_state(self.random_state)
-            rows = np.sort(rng.choice(X.shape[0], self.max_samples, replace=False))
+            weighted = (np.arange(X.shape[0]) if weights is None
+                        else np.flatnonzero(weights > 0))
+            rows = np.sort(rng.choice(weighted, min(self.max_samples, len(weighted)),
+                                      replace=False))
             X = X[rows]
             weights = None if weights is None else normalise_weights(weights[rows])
             if self.mode == "supervised":
                 y = y[rows]
-        if self.standardize:
-            X = _standardize(X)
+        X = _standardize(X) if self.standardize else rescaled_by_power_of_two(X)
         target = None
         if self.mode == "supervised":
             target = _target_space(y, self.standardize)

@@ -6,7 +6,7 @@ import numpy as np
 from sklearn.utils import check_array
 
 from skdib._backend import facade
-from skdib._utils._validation import check_numeric_frame
+from skdib._utils._validation import check_numeric_frame, rescaled_by_power_of_two
 from skdib.selection._imbalance_selector import ENCODE_HINT, point_weights
 
 __all__ = ["information_imbalance"]
@@ -28,17 +28,7 @@ def _as_space(a, name):
         a = a.reshape(-1, 1)
     if a.shape[1] == 0:
         raise ValueError(f"{name} has no features (shape {a.shape}).")
-    return _rescaled(a)
-
-
-def _rescaled(a):
-    """``a`` times a power of two when its values are so large (or small)
-    that squared distances would overflow (or underflow) float64. A common
-    factor changes no rank, and a power of two changes no digit."""
-    largest = float(np.abs(a).max())
-    if largest == 0 or 2.0**-256 < largest < 2.0**256:
-        return a
-    return np.ldexp(a, -int(np.frexp(largest)[1]))
+    return rescaled_by_power_of_two(a)
 
 
 def information_imbalance(A, B, *, k=1, metric="euclidean", device=None,
@@ -49,7 +39,7 @@ def information_imbalance(A, B, *, k=1, metric="euclidean", device=None,
     the rank r^B_ij of j among the distances from i in space B (1 = nearest).
     Δ(A→B) = 2/(N² k) Σ_i Σ_j r^B_ij (Eq. 12 of Sharma et al. with the
     k-neighbour average of Glielmo et al.). It is close to 0 when A predicts the
-    neighbourhoods of B (its minimum is 2/N), and close to 1 when A carries no
+    neighbourhoods of B (its minimum is (k + 1)/N), and close to 1 when A carries no
     information about B. It is not symmetric: Δ(A→B) < Δ(B→A) means that A is
     more informative than B.
 

@@ -87,16 +87,19 @@ class StabilityPaths:
         return self.expected_selected**2 / ((2 * pi - 1) * p)
 
     def controlled_point(self, pi_threshold=0.9, max_false=1.0):
-        """The least compressed checkpoint whose bound is at most ``max_false``.
+        """The checkpoint with the most selections the error budget allows.
 
-        The checkpoint with the most selections (the most power) among those
-        where :meth:`expected_false_selections` guarantees at most
-        ``max_false`` falsely selected channels in expectation; the one with
-        the lowest bound when none does.
+        Among the checkpoints where :meth:`expected_false_selections`
+        guarantees at most ``max_false`` falsely selected channels in
+        expectation, the one with the most expected selections (the most
+        power; the least compressed of equals); the one with the lowest
+        bound when none qualifies.
         """
         bound = self.expected_false_selections(pi_threshold)
         ok = np.flatnonzero(bound <= max_false)
-        return int(ok[0]) if ok.size else int(np.argmin(bound))
+        if not ok.size:
+            return int(np.argmin(bound))
+        return int(ok[np.argmax(self.expected_selected[ok])])
 
     def selected(self, pi_threshold=0.9, point=None, *, max_false=1.0):
         """Indices of the channels selected with probability >= ``pi_threshold``.

@@ -1,0 +1,72 @@
+"""Selection and comparison tools: what a review of them found wrong.
+
+Each test failed before its fix: ``batched=0`` switched batching on, the
+information imbalance selector lost columns (or y) in units of 1e-200 or
+1e160, ``max_samples`` could draw only rows of weight 0, and
+``StabilityPaths.controlled_point`` took the first admissible checkpoint
+rather than the one with the most selections, as documented.
+"""
+
+import numpy as np
+import pytest
+
+from skdib import DistributedIBClassifier
+from skdib.compare import cross_validate_path
+from skdib.selection import InformationImbalanceSelector
+from skdib.selection._stability import StabilityPaths
+
+
+@pytest.mark.parametrize("batched", [0, None, "no", 1.0])
+def test_batched_takes_a_bool_or_auto(batched):
+    X = np.random.default_rng(0).normal(size=(60, 2))
+    y = (X[:, 0] > 0).astype(int)
+    with pytest.raises(ValueError, match="batched must be True, False or 'auto'"):
+        cross_validate_path(DistributedIBClassifier(n_steps=10, n_checkpoints=2),
+                            X, y, cv=2, batched=batched)
+
+
+@pytest.mark.parametrize("unit", [1e-200, 1e160])
+def test_imbalance_selector_in_any_unit(unit):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 4))
+    y = X[:, 2] + 0.3 * X[:, 0]
+    plain = InformationImbalanceSelector(2).fit(X, y)
+    assert list(np.flatnonzero(plain.support_)) == [0, 2]
+    scaled = X.copy()
+    scaled[:, 2] *= unit
+    for Xs, ys in ((scaled, y), (X, y * unit)):
+        fitted = InformationImbalanceSelector(2).fit(Xs, ys)
+        np.testing.assert_array_equal(fitted.support_, plain.support_)
+        np.testing.assert_allclose(fitted.imbalance_path_, plain.imbalance_path_,
+                                   rtol=1e-9)
+    # without standardisation a common factor changes no rank either
+    raw = InformationImbalanceSelector(2, standardize=False)
+    np.testing.assert_allclose(raw.fit(X * unit, y * unit).imbalance_path_,
+                               raw.fit(X, y).imbalance_path_, rtol=1e-9)
+
+
+def test_max_samples_draws_among_weighted_rows():
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(40, 4))
+    y = X[:, 1] + 0.1 * rng.normal(size=40)
+    weights = np.r_[np.zeros(30), np.ones(10)]
+    drawn = InformationImbalanceSelector(2, max_samples=10, random_state=1).fit(
+        X, y, sample_weight=weights)
+    alone = InformationImbalanceSelector(2).fit(X[30:], y[30:])
+    np.testing.assert_array_equal(drawn.support_, alone.support_)
+    np.testing.assert_allclose(drawn.imbalance_path_, alone.imbalance_path_)
+
+
+def test_controlled_point_has_the_most_selections_within_budget():
+    # 10 channels; expected selections q = 10, 1, 2.5, 0 per checkpoint
+    probability = np.zeros((4, 10))
+    probability[0] = 1.0
+    probability[1, 0] = 1.0
+    probability[2, :5] = 0.5
+    paths = StabilityPaths(beta=np.arange(4.0), selection_probability=probability,
+                           feature_names=tuple("abcdefghij"), threshold=0.05,
+                           information=np.zeros((2, 4, 10)), score=np.zeros((2, 4)))
+    bound = paths.expected_false_selections(0.9)
+    assert np.all(bound[1:] <= 1.0) and bound[0] > 1.0
+    assert paths.controlled_point(0.9, max_false=1.0) == 2
+    assert paths.controlled_point(0.9, max_false=0.01) == 3
