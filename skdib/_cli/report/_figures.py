@@ -70,8 +70,8 @@ def _allocation(out, est, scale):
     return (_save(ax.figure, out, "information_allocation.png"),
             "Information allocation",
             "Bits kept from each feature (rows, the last to lose its information "
-            "on top) at each point of the path (columns, most information on "
-            f"the left; β on the top axis). The colours saturate at {scale:.2f} "
+            "on top) at each point of the path (columns by increasing β, the "
+            f"bottleneck strength, on the top axis). The colours saturate at {scale:.2f} "
             "bits, the same robust top as the bars of the table.", True)
 
 
@@ -99,8 +99,8 @@ def _distinguishability(out, est, X, channel, first):
             f"How well the compressed {channel} ({which}) tells its values "
             f"apart at the chosen path point (β = {beta:.2g}): 0 (dark) means "
             "the model treats two values as the same, 1 (bright) that it "
-            "tells them apart perfectly. The margins count the training "
-            "samples at each value.", False)
+            "tells them apart perfectly. The margins count the rows of the "
+            "table (training and validation) nearest to each value.", False)
 
 
 def _frontier(out, est, subset_info):
