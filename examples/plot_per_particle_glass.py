@@ -14,8 +14,9 @@ lives, with no radial structure imposed.
 
 Each particle enters as its direction (a unit vector), its distance to the
 centre and its type (:func:`~skdib.featurizers.polar_features`), so that a
-shell of the neighbourhood is a threshold on one number; the distance also
-passes through a few Fourier features. We
+shell of the neighbourhood is a threshold on one number; every element
+number (direction and distance) also passes through a few Fourier features.
+We
 
 1. cross-validate the per-particle model, the radial-density Distributed IB
    and a linear SVM on the **same grouped folds** (no glass on both sides);

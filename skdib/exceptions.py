@@ -16,6 +16,13 @@ class DivergenceError(RuntimeError):
         The optimisation step at which the divergence was found.
     beta : float
         β at that step.
+
+    Examples
+    --------
+    >>> from skdib.exceptions import DivergenceError
+    >>> error = DivergenceError("loss is NaN", step=1200, beta=0.3)
+    >>> isinstance(error, RuntimeError), error.step, error.beta
+    (True, 1200, 0.3)
     """
 
     def __init__(self, message, step, beta):
@@ -24,7 +31,14 @@ class DivergenceError(RuntimeError):
 
 
 class SweepInterruptedWarning(UserWarning):
-    """A sweep was interrupted; the estimator holds the path so far."""
+    """A sweep was interrupted; the estimator holds the path so far.
+
+    Examples
+    --------
+    >>> from skdib.exceptions import SweepInterruptedWarning
+    >>> issubclass(SweepInterruptedWarning, UserWarning)
+    True
+    """
 
 
 class IncompatiblePickleError(ValueError):
@@ -32,6 +46,12 @@ class IncompatiblePickleError(ValueError):
 
     The message names the skdib version that wrote the pickle and whether to
     upgrade skdib or refit the model.
+
+    Examples
+    --------
+    >>> from skdib.exceptions import IncompatiblePickleError
+    >>> issubclass(IncompatiblePickleError, ValueError)
+    True
     """
 
 
@@ -40,6 +60,15 @@ class UnknownCategoryWarning(UserWarning):
 
     The row's channel gets the all-zero one-hot block, its "unknown" input,
     as with ``OneHotEncoder(handle_unknown='warn')``.
+
+    Examples
+    --------
+    Silence it where unseen categories are expected:
+
+    >>> import warnings
+    >>> from skdib.exceptions import UnknownCategoryWarning
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore", UnknownCategoryWarning)
     """
 
 
@@ -48,6 +77,17 @@ class BetaRangeWarning(UserWarning):
 
     Raised after a complete sweep when the channels still carry information
     at ``beta_end``, or when the held-out loss was still falling at
-    ``beta_start`` (see the user guide, "Choosing the β range"). The fit is
-    kept as it is; refit with the range the message names.
+    ``beta_start`` (see the user guide, "The β range: ``beta_start``,
+    ``beta_end``"). The fit is kept as it is; refit with the range the
+    message names.
+
+    Examples
+    --------
+    Turn it into an error, for a pipeline that must not go on with a path
+    that stops short:
+
+    >>> import warnings
+    >>> from skdib.exceptions import BetaRangeWarning
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("error", BetaRangeWarning)
     """

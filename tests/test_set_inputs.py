@@ -124,3 +124,20 @@ def test_distinguishability_plot_refuses_a_set_model(typed):
 
     with pytest.raises(TypeError, match="information_map"):
         plot_distinguishability(typed, 0)
+
+
+def test_cross_validated_path_of_sets_matches_a_fold_refit(sets):
+    from skdib.compare import cross_validate_path
+
+    X, y = sets
+    X = X.copy()
+    X[::7, 4] = np.nan  # a padded element in every seventh set
+    labels = (y > np.median(y)).astype(int)
+    est = DistributedIBSetClassifier(**TINY)
+    cv = cross_validate_path(est, X, labels, cv=2, random_state=0,
+                             return_estimators=True)
+    train, test = cv["folds"][0]
+    seed = cv["estimators"][0].random_state
+    alone = DistributedIBSetClassifier(**{**TINY, "random_state": seed}).fit(
+        X[train], labels[train], X_val=X[test], y_val=labels[test])
+    np.testing.assert_allclose(cv["score"][0], alone.information_path_.score_val)

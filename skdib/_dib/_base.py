@@ -135,6 +135,8 @@ class BaseDistributedIB(PersistenceMixin, ResumableSweepMixin, SweepSetupMixin,
             Numeric inputs; a DataFrame may also hold categorical columns
             (see ``categorical_features``).
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Class labels (one column) for the classifier; one or more
+            numeric outputs for the regressor.
         sample_weight : array-like of shape (n_samples,), optional
             Non-negative row weights: they weight the training loss, the
             validation loss and score, the KL, the value frequencies of
@@ -156,8 +158,8 @@ class BaseDistributedIB(PersistenceMixin, ResumableSweepMixin, SweepSetupMixin,
         Returns
         -------
         self : object
-            The fitted estimator, positioned at the path point with the best
-            validation score.
+            The fitted estimator, positioned at its default point
+            ``best_point_``, chosen by ``select_point``.
         """
         X, y, X_val, y_val, rng, weights = self._begin_fit(
             X, y, sample_weight, X_val, y_val, groups)

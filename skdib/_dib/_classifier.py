@@ -204,7 +204,8 @@ class DistributedIBClassifier(LogProbaMixin, ClassifierMixin, BaseDistributedIB)
         ``batch_size``, ``weight_decay``, ``warmup_fraction`` and
         ``label_smoothing``, with
         ``kind`` ('discrete' or
-        'continuous', the recipe behind the 'auto' values) and ``auto`` (the
+        'continuous', the recipe behind the 'auto' values), ``small_table``
+        (whether the small-table settings applied) and ``auto`` (the
         names that were 'auto').
     best_point_ : int
         The default checkpoint, chosen by ``select_point``.
@@ -218,6 +219,14 @@ class DistributedIBClassifier(LogProbaMixin, ClassifierMixin, BaseDistributedIB)
         chosen; NaN after a replicate that diverged.
     path_point_ : int
         Checkpoint the model currently uses for predict/transform.
+    fit_status_ : {'complete', 'interrupted', 'diverged'}
+        A sweep stopped by Ctrl-C or a divergence keeps the path up to its
+        last good checkpoint and predicts from it; :meth:`continue_fit` with
+        the same data finishes it.
+    n_validation_samples_ : int
+        Held-out rows the path's scores and bits were measured on.
+    checkpoint_steps_ : ndarray of shape (n_points,)
+        The training step of each checkpoint.
     channels_ : list of list of int
         Input columns of each channel.
     n_channels_ : int

@@ -68,10 +68,25 @@ class DistributedIBRegressor(RegressorMixin, BaseDistributedIB):
     best_point_, path_point_ : int
     path_replicate_, replicate_loss_val_ : ndarray
         See :class:`DistributedIBClassifier` (``n_replicates``).
+    recipe_ : dict
+        The settings the fit used, as for :class:`DistributedIBClassifier`
+        (without ``label_smoothing``).
+    fit_time_, bounds_time_ : float
+        Seconds spent in the sweep, and in computing bounds within it.
+    fit_status_ : {'complete', 'interrupted', 'diverged'}
+        A sweep stopped by Ctrl-C or a divergence keeps the path up to its
+        last good checkpoint and predicts from it; :meth:`continue_fit` with
+        the same data finishes it.
+    n_validation_samples_ : int
+        Held-out rows the path's scores and bits were measured on.
+    checkpoint_steps_ : ndarray of shape (n_points,)
+        The training step of each checkpoint.
     channels_ : list of list of int
     n_channels_, n_features_in_ : int
     n_outputs_ : int
     network_ : torch.nn.Module
+    feature_names_in_ : ndarray of str
+        Only when X has string column names.
 
     Examples
     --------

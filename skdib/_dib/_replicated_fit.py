@@ -29,9 +29,14 @@ __all__ = ["aligned_beta", "batching_obstacle", "check_rows", "fit_on_splits",
 
 
 def check_rows(X, y):
-    """X (a DataFrame kept as it is, else a float array) and y, as many rows."""
+    """X (a DataFrame kept as it is, else a float array) and y, as many rows.
+
+    Sets (n_samples, n_elements, n_features), padded with NaN, pass as they
+    are: the set estimators check them.
+    """
     if not hasattr(X, "iloc"):
-        X = check_array(X, dtype=np.float64)
+        X = (np.asarray(X, dtype=np.float64) if np.ndim(X) == 3
+             else check_array(X, dtype=np.float64))
     y = np.asarray(y)
     if len(y) != len(X):
         raise ValueError(f"X has {len(X)} samples but y has {len(y)}.")

@@ -24,12 +24,17 @@ _PARAMETERS = """
     embedding_dim : int, default=8
         Dimension of each element's Gaussian message.
     decoder : {'deepsets', 'transformer'}, default='deepsets'
-        The permutation-invariant decoder: an MLP per message, a mean over
-        the set and an MLP ('deepsets', cheap), or pre-norm self-attention
-        blocks among the messages followed by a mean ('transformer').
+        The permutation-invariant decoder: an MLP per message, a pooling
+        over the set (``pooling``) and an MLP ('deepsets', cheap), or
+        pre-norm self-attention blocks among the messages followed by the
+        pooling ('transformer').
     decoder_width, decoder_depth, n_heads : int, default=64, 2, 4
         Width and number of blocks (or per-element layers) of the decoder;
         attention heads of the transformer.
+    pooling : {'sum', 'mean'}, default='sum'
+        How the decoder pools the set: 'sum' adds the elements' features
+        and divides by the mean training set size (so a set's size still
+        counts), 'mean' averages them.
     activation : str, default='relu'
     fourier_frequencies : None, int or array-like, default=None
         As for :class:`~skdib.DistributedIBClassifier`: each standardised
@@ -84,6 +89,14 @@ _PARAMETERS = """
         the same data finishes it.
     network_ : torch.nn.Module
     fit_time_ : float
+    classes_ : ndarray of shape (n_classes,)
+        The classifier's labels.
+    n_features_in_ : int
+        Numbers per element, the type column included.
+    n_channels_ : int
+        Element types (channels of the path).
+    checkpoint_steps_ : ndarray of shape (n_points,)
+        The training step of each checkpoint.
 """
 
 

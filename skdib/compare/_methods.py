@@ -58,6 +58,19 @@ def rank_dib(X, y, task, random_state, *, estimator=None,
         ``partial(rank_dib, estimator=DistributedIBClassifier(n_steps=1000))``.
     information_threshold : float, default=0.05
         Bits below which a feature counts as dropped.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skdib.compare import rank_dib
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.normal(size=(200, 4))
+    >>> y = X[:, 2] + 0.1 * rng.normal(size=200)
+    >>> from skdib import DistributedIBRegressor
+    >>> est = DistributedIBRegressor(n_pretrain_steps=50, n_steps=150,
+    ...                              n_checkpoints=5, beta_end=30)
+    >>> int(rank_dib(X, y, "regression", 0, estimator=est)[0])
+    2
     """
     from skdib._dib._classifier import DistributedIBClassifier
     from skdib._dib._regressor import DistributedIBRegressor
@@ -84,6 +97,16 @@ def rank_information_imbalance(X, y, task, random_state, *, mode="supervised",
     a class, 1 across), not as numbers. ``params`` go to the selector; its
     ``random_state`` (for ``max_samples`` subsampling) defaults to
     ``random_state``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skdib.compare import rank_information_imbalance
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.normal(size=(200, 4))
+    >>> y = X[:, 2] + 0.1 * rng.normal(size=200)
+    >>> int(rank_information_imbalance(X, y, "regression", 0)[0])
+    2
     """
     from skdib.selection._imbalance_selector import InformationImbalanceSelector
 
@@ -128,6 +151,16 @@ def rank_lasso(X, y, task, random_state, *, n_points=30):
     :func:`~sklearn.svm.l1_min_c` upwards for classification. Features that
     enter at the same point are ordered by |coefficient| at the weakest
     penalty.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skdib.compare import rank_lasso
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.normal(size=(200, 4))
+    >>> y = X[:, 2] + 0.1 * rng.normal(size=200)
+    >>> int(rank_lasso(X, y, "regression", 0)[0])
+    2
     """
     if task == "regression":
         y = y - y.mean()
@@ -142,13 +175,35 @@ def rank_lasso(X, y, task, random_state, *, n_points=30):
 
 
 def rank_mutual_info(X, y, task, random_state):
-    """Univariate mutual information (k-nearest-neighbour estimate)."""
+    """Univariate mutual information (k-nearest-neighbour estimate).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skdib.compare import rank_mutual_info
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.normal(size=(200, 4))
+    >>> y = X[:, 2] + 0.1 * rng.normal(size=200)
+    >>> int(rank_mutual_info(X, y, "regression", 0)[0])
+    2
+    """
     score = mutual_info_classif if task == "classification" else mutual_info_regression
     return _descending(score(X, y, random_state=random_state))
 
 
 def rank_random(X, y, task, random_state, *, n_repeats=5):
-    """``n_repeats`` random orders; the harness averages their scores."""
+    """``n_repeats`` random orders; the harness averages their scores.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skdib.compare import rank_random
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.normal(size=(200, 4))
+    >>> y = X[:, 2] + 0.1 * rng.normal(size=200)
+    >>> rank_random(X, y, "regression", 0, n_repeats=3).shape
+    (3, 4)
+    """
     rng = np.random.default_rng(random_state)
     return np.stack([rng.permutation(X.shape[1]) for _ in range(n_repeats)])
 
@@ -185,6 +240,17 @@ def rank_shap(X, y, task, random_state, *, n_explain=64, n_background=32,
     """Mean |SHAP value| of a gradient-boosting model (permutation explainer).
 
     Needs the optional package ``shap``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skdib.compare import rank_shap
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.normal(size=(200, 4))
+    >>> y = X[:, 2] + 0.1 * rng.normal(size=200)
+    >>> order = rank_shap(X, y, "regression", 0)  # doctest: +SKIP
+    >>> int(order[0])  # doctest: +SKIP
+    2
     """
     shap = importlib.import_module("shap")
     model = _nonlinear_model(X, y, task, random_state)
@@ -209,6 +275,17 @@ def rank_sage(X, y, task, random_state, *, n_explain=256, n_background=32,
 
     Needs the optional package ``sage-importance``. Stops at convergence or
     after ``n_permutations`` (default ``8 * n_features``) permutations.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skdib.compare import rank_sage
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.normal(size=(200, 4))
+    >>> y = X[:, 2] + 0.1 * rng.normal(size=200)
+    >>> order = rank_sage(X, y, "regression", 0)  # doctest: +SKIP
+    >>> int(order[0])  # doctest: +SKIP
+    2
     """
     sage = importlib.import_module("sage")
     model = _nonlinear_model(X, y, task, random_state)

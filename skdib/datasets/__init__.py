@@ -1,5 +1,7 @@
 """Data sets with known answers: Boolean circuits with exact subset information,
-the image task (pixel position -> colour) and binary images in 2-D."""
+the image task (pixel position -> colour) and binary images in 2-D; and the
+papers' sheared glass (neighbourhoods of particles that are about to
+rearrange, generated with LAMMPS and shipped)."""
 
 from skdib.datasets._binary_image import make_binary_image
 from skdib.datasets._boolean import draw_boolean_circuit, make_boolean_circuit

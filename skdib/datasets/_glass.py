@@ -71,6 +71,8 @@ def load_sheared_glass(protocol="gradual", *, data_dir=None):
           imminent rearrangement, 0 for the random same-type particle.
         - ``center_type``: ndarray of shape (n_samples,), the centre's type
           (always 0 = A).
+        - ``center_index``: ndarray of shape (n_samples,), the centre
+          particle's index in its glass configuration.
         - ``descriptors``: pandas.DataFrame, one row per sample, the
           :func:`skdib.featurizers.particle_descriptors` of the centre
           particle computed from its full configuration (None when the data

@@ -58,6 +58,22 @@ def plot_information_map(est, element_type=None, *, extent=None, resolution=41,
     figure : matplotlib.figure.Figure
         With the map values in ``figure.information_map`` (the Bunch of
         ``information_map`` plus ``grid_x`` and ``grid_y``).
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import numpy as np
+    >>> from skdib import DistributedIBSetClassifier
+    >>> from skdib.plotting import plot_information_map
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.normal(size=(300, 6, 2))  # sets of six 2-D positions
+    >>> y = (np.hypot(X[..., 0], X[..., 1]) < 0.5).any(axis=1).astype(int)
+    >>> clf = DistributedIBSetClassifier(n_pretrain_steps=50, n_steps=100,
+    ...                                  n_checkpoints=3, random_state=0).fit(X, y)
+    >>> fig = plot_information_map(clf, extent=2.0, resolution=11, n_batches=4)
+    >>> fig.information_map.information.shape
+    (121,)
     """
     _check_set_estimator(est)
     if quantity not in ("information", "lower", "upper", "kl"):

@@ -48,6 +48,23 @@ class StabilityPaths:
         Every sweep's validation score on its held-out half.
     estimators : list or None
         The fitted estimator of every half, when requested.
+
+    Examples
+    --------
+    Made by :func:`stability_paths`; by hand, for two checkpoints of three
+    channels:
+
+    >>> import numpy as np
+    >>> from skdib.selection import StabilityPaths
+    >>> paths = StabilityPaths(
+    ...     beta=np.array([0.01, 0.1]),
+    ...     selection_probability=np.array([[1.0, 1.0, 0.5], [1.0, 0.0, 0.0]]),
+    ...     feature_names=("a", "b", "c"), threshold=0.05,
+    ...     information=np.zeros((2, 2, 3)), score=np.zeros((2, 2)))
+    >>> paths.expected_selected
+    array([2.5, 1. ])
+    >>> paths.selected(0.9, point=1).tolist()
+    [0]
     """
 
     beta: np.ndarray

@@ -71,8 +71,9 @@ def _allocation(out, est, scale):
             "Information allocation",
             "Bits kept from each feature (rows, the last to lose its information "
             "on top) at each point of the path (columns by increasing β, the "
-            f"bottleneck strength, on the top axis). The colours saturate at {scale:.2f} "
-            "bits, the same robust top as the bars of the table.", True)
+            "bottleneck strength, on the top axis). The colours saturate at "
+            f"{scale:.2f} bits, the same robust top as the bars of the table.",
+            True)
 
 
 def _numeric_channels(summary, est, X):
