@@ -143,6 +143,12 @@ def test_analyze_regression_with_groups_prints_the_table(tmp_path, capsys):
     assert re.search(r"^\s+point\s+beta\s+total\s+\w+", stdout, re.M)
     path = pd.read_csv(tmp_path / "r" / "path.csv")
     assert set(path["feature"]) == {"pos", "noise"}
+    chosen = path[path["point"] == joblib.load(tmp_path / "r" / "model.joblib")
+                  .best_point_]
+    shown = re.search(r"standard error of the bits at the chosen point: up to "
+                      r"(\d+\.\d+)", stdout)
+    assert shown and float(shown[1]) == pytest.approx(
+        chosen["information_se"].max(), abs=0.006)
     html = (tmp_path / "r" / "index.html").read_text()
     assert "px, py" in html and "validation R²" in html
 

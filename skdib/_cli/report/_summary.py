@@ -143,6 +143,11 @@ def path_table(est, max_rows=8, max_channels=10, threshold=THRESHOLD):
     n_more = len(path.feature_names) - len(ranked)
     notes = ["* chosen path point (the model's default); bits per channel, "
              "channels ranked by how long they keep information"]
+    se = getattr(path, "information_se", None)
+    if se is not None and np.isfinite(se[est.best_point_, ranked]).any():
+        notes.append(f"  Monte Carlo standard error of the bits at the chosen "
+                     f"point: up to {np.nanmax(se[est.best_point_, ranked]):.2f} "
+                     "(information_se in path.csv)")
     if n_more:
         notes.append(f"  ({n_more} more channels in path.csv)")
     return "\n".join(lines + notes)
