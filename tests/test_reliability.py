@@ -245,6 +245,11 @@ def test_continue_fit_refuses_changed_settings(data, monkeypatch,
     with pytest.raises(ValueError, match=r"beta_end=1.0 \(now 3.0\), n_steps=160 "
                                          r"\(now 200\)"):
         clf.continue_fit(X, y)
+    # the path so far was scored with these draws: the rest must be too
+    clf.set_params(n_steps=160, beta_end=1.0, predict_samples=0)
+    with pytest.raises(ValueError, match=r"predict_samples=32 \(now 0\)"):
+        clf.continue_fit(X, y)
+    clf.set_params(predict_samples=32)
     # set back, with a new learning rate (allowed): the sweep completes
     clf.set_params(n_steps=160, beta_end=1.0, learning_rate=5e-3)
     clf.continue_fit(X, y)

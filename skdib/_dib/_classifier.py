@@ -299,6 +299,13 @@ class DistributedIBClassifier(LogProbaMixin, ClassifierMixin, BaseDistributedIB)
         """Per-row weights from ``class_weight`` (None when not set)."""
         if self.class_weight is None:
             return None
+        if isinstance(self.class_weight, dict):
+            bad = {k: v for k, v in self.class_weight.items()
+                   if isinstance(v, bool) or not isinstance(v, Real)
+                   or not (np.isfinite(v) and v >= 0)}
+            if bad:
+                raise ValueError("class_weight values must be finite and >= 0; "
+                                 f"got {bad}.")
         return compute_sample_weight(self.class_weight, y)
 
     def _head_options(self, y_train, rng):

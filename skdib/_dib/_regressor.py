@@ -9,6 +9,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from skdib._dib._base import BaseDistributedIB
 from skdib._dib._inputs import weighted_moments
+from skdib._utils._random import draw_seed
 
 __all__ = ["DistributedIBRegressor"]
 
@@ -179,7 +180,10 @@ class DistributedIBRegressor(RegressorMixin, BaseDistributedIB):
         if self.head != "infonce":
             return {}
         size = min(self.codebook_size, len(y_train))
-        codebook = y_train[rng.choice(len(y_train), size, replace=False)]
+        # one draw from rng whatever the size, so the codebook changes
+        # nothing that is trained
+        codebook_rng = np.random.default_rng(draw_seed(rng))
+        codebook = y_train[codebook_rng.choice(len(y_train), size, replace=False)]
         return dict(codebook=codebook, hidden=self._recipe["decoder_hidden"],
                     temperature=self.temperature, similarity=self.similarity,
                     activation=self.activation)

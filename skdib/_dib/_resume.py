@@ -17,7 +17,7 @@ _REPLAY = ("_rng_state", "_data_hash", "_resume_state", "_sweep_params")
 # Parameters a resumed sweep may change: neither the schedule nor the
 # network depends on them (the rest of the path follows a new rate).
 RESUMABLE_CHANGES = frozenset({"learning_rate", "verbose", "n_threads", "device",
-                               "predict_samples", "select_point"})
+                               "select_point"})
 
 
 def _same(a, b):

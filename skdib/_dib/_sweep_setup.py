@@ -105,11 +105,13 @@ class SweepSetupMixin:
 
     def _sweep_seeds(self, data, rng):
         """The bounds function, the network's seed and the loop's seed, drawn
-        from ``rng`` in this order."""
-        bounds_fn = None
+        from ``rng`` in this order. The bounds' seed is drawn with bounds off
+        too, so ``information_bounds`` changes what is reported, not what is
+        trained."""
+        bounds_seed, bounds_fn = draw_seed(rng), None
         if self.information_bounds:
             bounds_fn = facade.make_information_fn(
-                self._bounds_batch_size(data), BOUNDS_N_BATCHES, draw_seed(rng),
+                self._bounds_batch_size(data), BOUNDS_N_BATCHES, bounds_seed,
                 data["discrete"], MIXTURE_SAMPLES,
                 facade.resolve_device(self.device))
         return bounds_fn, draw_seed(rng), draw_seed(rng)

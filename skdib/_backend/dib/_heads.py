@@ -51,12 +51,13 @@ class CategoricalHead(nn.Module):
         """Class probabilities."""
         return torch.softmax(out, dim=-1)
 
-    def loss_rows(self, pred, y):
-        """Per row: the log loss of the predicted probabilities, in bits."""
+    def loss_rows(self, pred, y, weights=None):
+        """Per row: the log loss of the predicted probabilities, in bits
+        (``weights`` change no row's loss)."""
         p = pred.gather(1, y.reshape(-1, 1)).squeeze(1).double()
         return -torch.log2(p.clamp_min(1e-15))
 
-    def row_scores(self, out, y):
+    def row_scores(self, out, y, weights=None):
         """Per row: 1 if the most probable class is right, else 0."""
         return (out.argmax(dim=-1) == y).double()
 
@@ -99,13 +100,14 @@ class GaussianHead(nn.Module):
         """Predicted mean (in standardised units)."""
         return out
 
-    def loss_rows(self, pred, y):
-        """Per row: squared error over var(y), the terms of 1 - R²."""
-        return squared_error_rows(pred, y)
+    def loss_rows(self, pred, y, weights=None):
+        """Per row: squared error over the (weighted) var(y), the terms of
+        1 - R²."""
+        return squared_error_rows(pred, y, weights)
 
-    def row_scores(self, out, y):
+    def row_scores(self, out, y, weights=None):
         """Per-row terms of R² (:func:`r2_rows`)."""
-        return r2_rows(out, y)
+        return r2_rows(out, y, weights)
 
     def score(self, out, y, weights=None):
         """R² averaged over outputs, and its standard error."""

@@ -70,13 +70,13 @@ class InfoNCEHead(nn.Module):
         codes = self.y_encoder(self.codebook.to(out.dtype))
         return self.codebook.to(out.dtype)[self._logits(out, codes).argmax(dim=1)]
 
-    def loss_rows(self, pred, y):
+    def loss_rows(self, pred, y, weights=None):
         """Per row: squared error of the codebook prediction over var(y)."""
-        return squared_error_rows(pred, y)
+        return squared_error_rows(pred, y, weights)
 
-    def row_scores(self, out, y):
+    def row_scores(self, out, y, weights=None):
         """Per-row terms of the codebook predictions' R²."""
-        return r2_rows(self.predict(out), y)
+        return r2_rows(self.predict(out), y, weights)
 
     def score(self, out, y, weights=None):
         """R² (and its standard error) of the codebook predictions."""

@@ -60,22 +60,29 @@ def _over_variance(squared_error, var):
     return torch.where(constant, fallback, ratio)
 
 
-def _squared_error_ratios(pred, y):
-    """t_i: each row's squared error over var(y), averaged over outputs."""
-    var = ((y - y.mean(dim=0)) ** 2).mean(dim=0)
+def _squared_error_ratios(pred, y, weights=None):
+    """t_i: each row's squared error over var(y), averaged over outputs; with
+    ``weights`` the variance is the weighted one, so that the weighted mean
+    of t_i is 1 - the weighted R² (:func:`r2_with_se`)."""
+    if weights is None:
+        var = ((y - y.mean(dim=0)) ** 2).mean(dim=0)
+    else:
+        p = (weights / weights.sum())[:, None].to(y.dtype)
+        var = (p * (y - (p * y).sum(dim=0)) ** 2).sum(dim=0)
     return _over_variance((y - pred) ** 2, var).mean(dim=1).double()
 
 
-def squared_error_rows(pred, y):
+def squared_error_rows(pred, y, weights=None):
     """Each row's squared error over var(y), averaged over outputs: the
-    per-row loss whose mean is 1 - R² (:func:`_squared_error_ratios`)."""
-    return _squared_error_ratios(pred, y)
+    per-row loss whose (weighted) mean is 1 - R²
+    (:func:`_squared_error_ratios`)."""
+    return _squared_error_ratios(pred, y, weights)
 
 
-def r2_rows(pred, y):
+def r2_rows(pred, y, weights=None):
     """Per-row terms 1 - t_i of R² (:func:`_squared_error_ratios`).
 
     Differences of these between two predictions on the same rows are what a
     paired comparison of R² needs (the variance is the same for both).
     """
-    return 1.0 - _squared_error_ratios(pred, y)
+    return 1.0 - _squared_error_ratios(pred, y, weights)

@@ -20,7 +20,8 @@ def beta_schedule(beta_start, beta_end, n_pretrain_steps, n_steps,
     checkpoint: channels decaying at different speeds posed as a feature
     subset that no optimum at that β uses.
     """
-    ramp = np.geomspace(beta_start, beta_end, n_steps) if n_steps else np.empty(0)
+    ramp = (np.geomspace(beta_start, beta_end, n_steps) if n_steps > 1
+            else np.full(n_steps, float(beta_end)))  # one step: at beta_end
     at = checkpoint_steps(0, n_steps, n_checkpoints) if n_steps else []
     for a, b in zip(at[:-1], at[1:], strict=True):
         n_climb = max(1, int(round((b - a) * (1.0 - HOLD_FRACTION))))

@@ -144,12 +144,14 @@ def _batched_eval(model, x, y, generator, chunk, posteriors=None, weights=None,
             outs.append(model.decode(mu))
     outs = torch.cat(outs)
     score, score_se = (v.item() for v in model.head.score(outs, y, weights))
-    score_rows = model.head.row_scores(outs, y).cpu().numpy()
+    score_rows = model.head.row_scores(outs, y, weights).cpu().numpy()
     pred = outs if predict_samples else model.head.predict(outs)
-    loss_rows = model.head.loss_rows(pred, y).cpu().numpy()
+    loss_rows = model.head.loss_rows(pred, y, weights).cpu().numpy()
     nll_rows = torch.cat(nlls).double()
     weights = None if weights is None else weights.double()
-    kl_bits = _weighted_mean(torch.cat(kls, dim=1).double(), weights) / LN2
+    # float32 KLs of posteriors at the prior can round a hair below 0
+    kl_bits = (_weighted_mean(torch.cat(kls, dim=1).double(), weights)
+               / LN2).clamp_min(0.0)
     relevance = rel_sum / x.shape[0] / LN2 if contrastive else float("nan")
     return (kl_bits.cpu().numpy(), _weighted_mean(nll_rows, weights).item() / LN2,
             score, score_se, relevance, score_rows, loss_rows)
