@@ -76,3 +76,11 @@ def test_a_one_step_ramp_ends_at_beta_end(data):
     clf = DistributedIBClassifier(n_pretrain_steps=5, n_steps=1, n_checkpoints=1,
                                   beta_end=3.0, random_state=0).fit(X, y)
     np.testing.assert_allclose(clf.information_path_.beta, [3.0])
+
+
+def test_relevance_bound_is_floored_like_the_information_bounds(data):
+    X, _ = data
+    y = X[:, 0] + 0.1 * X[:, 1]
+    path = DistributedIBRegressor(**TINY, head="infonce", temperature=1e-6).fit(
+        X, y).information_path_
+    assert np.all(path.relevance_lower >= 0.0)

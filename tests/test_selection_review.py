@@ -70,3 +70,23 @@ def test_controlled_point_has_the_most_selections_within_budget():
     assert np.all(bound[1:] <= 1.0) and bound[0] > 1.0
     assert paths.controlled_point(0.9, max_false=1.0) == 2
     assert paths.controlled_point(0.9, max_false=0.01) == 3
+
+
+def test_cross_validated_path_applies_the_fit_rule_to_prediction_losses():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(300, 3))
+    y = (X[:, 0] + 0.5 * X[:, 1] > 0).astype(int)
+    est = DistributedIBClassifier(n_pretrain_steps=20, n_steps=60, n_checkpoints=4)
+    cv = cross_validate_path(est, X, y, cv=3, random_state=0,
+                             return_estimators=True)
+    folds = np.stack([e.information_path_.prediction_loss_val
+                      for e in cv.estimators])
+    np.testing.assert_allclose(cv.path.prediction_loss_val, folds.mean(axis=0))
+    # the one-SE rule by hand: the most compressed point whose mean loss
+    # exceeds the lowest by at most the standard error (over folds) of its
+    # paired difference from the lowest
+    mean = folds.mean(axis=0)
+    lowest = int(np.argmin(mean))
+    se = (folds - folds[:, [lowest]]).std(axis=0, ddof=1) / np.sqrt(len(folds))
+    expected = max(p for p in range(len(mean)) if mean[p] - mean[lowest] <= se[p])
+    assert cv.path.select_point("one_se") == expected

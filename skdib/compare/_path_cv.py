@@ -5,6 +5,7 @@ from sklearn.base import is_classifier
 from sklearn.utils import Bunch, check_random_state
 
 from skdib._dib._path import InformationPath
+from skdib._dib._point_statistics import best_score_point
 from skdib._dib._replicated_fit import aligned_beta, check_rows, fit_on_splits
 from skdib.compare._folds import fold_mean_and_se, make_folds
 
@@ -119,9 +120,25 @@ def cross_validate_path(estimator, X, y, *, cv=5, groups=None, random_state=None
         path=InformationPath(
             beta=beta, score_val=mean, score_val_se=se,
             feature_names=paths[0].feature_names,
-            **{name: value.mean(axis=0) for name, value in stacked.items()}),
+            **{name: value.mean(axis=0) for name, value in stacked.items()},
+            **_fold_prediction_loss(paths, stacked["loss_val"].mean(axis=0))),
         settled=np.stack([p.settled for p in paths]),
         **{name: stacked[name] for name in ("information", "loss_train", "loss_val")})
     if return_estimators:
         result.estimators = fitted
     return result
+
+
+def _fold_prediction_loss(paths, loss_val):
+    """The folds' mean held-out loss of the prediction and, paired over the
+    folds, the standard error of its difference from the lowest point: what
+    ``select_point('one_se')`` reads, as on a single fit's path (empty when
+    a fold's path has no prediction losses)."""
+    losses = [getattr(p, "prediction_loss_val", None) for p in paths]
+    if any(loss is None for loss in losses) or len(losses) < 2:
+        return {}
+    losses = np.stack(losses)
+    mean = losses.mean(axis=0)
+    lowest = best_score_point(-mean, loss_val)
+    _, diff_se = fold_mean_and_se(losses - losses[:, [lowest]])
+    return {"prediction_loss_val": mean, "prediction_loss_diff_se": diff_se}

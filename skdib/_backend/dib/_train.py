@@ -152,7 +152,9 @@ def _batched_eval(model, x, y, generator, chunk, posteriors=None, weights=None,
     # float32 KLs of posteriors at the prior can round a hair below 0
     kl_bits = (_weighted_mean(torch.cat(kls, dim=1).double(), weights)
                / LN2).clamp_min(0.0)
-    relevance = rel_sum / x.shape[0] / LN2 if contrastive else float("nan")
+    # I(U; Y) >= 0, so a batch estimate below 0 bounds it no better than 0
+    relevance = (max(rel_sum / x.shape[0] / LN2, 0.0) if contrastive
+                 else float("nan"))
     return (kl_bits.cpu().numpy(), _weighted_mean(nll_rows, weights).item() / LN2,
             score, score_se, relevance, score_rows, loss_rows)
 
