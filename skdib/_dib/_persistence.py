@@ -77,8 +77,10 @@ def portable_state(state):
     """
     state = dict(state)
     net = state.get("network_")
-    if net is not None and state.get("_snapshots"):
-        # its weights are those of snapshot path_point_: stored once, there
+    if net is not None and (state.get("_snapshots")
+                            or state.get("_final_state") is not None):
+        # its weights are those of snapshot path_point_ (or, without
+        # snapshots, the final state): stored once, there
         state["network_"] = facade.weightless_copy(net)
     elif net is not None and facade.network_device(net).type != "cpu":
         state["network_"] = facade.to_cpu(copy.deepcopy(net))
@@ -113,8 +115,9 @@ def check_pickle_format(estimator_name, pickle_format, version):
         raise IncompatiblePickleError(
             f"This {estimator_name} was pickled by {origin} in pickle format "
             f"{pickle_format}, but skdib {current} reads formats "
-            f"{MIN_PICKLE_FORMAT}-{PICKLE_FORMAT}. Upgrade skdib (pip install "
-            f"'skdib>={version}') to load it, or refit it with this version.")
+            f"{MIN_PICKLE_FORMAT}-{PICKLE_FORMAT}. Upgrade skdib "
+            + (f"(pip install 'skdib>={version}') " if version else "")
+            + "to load it, or refit it with this version.")
     if pickle_format < MIN_PICKLE_FORMAT:
         raise IncompatiblePickleError(
             f"This {estimator_name} was pickled by {origin} in pickle format "
@@ -147,7 +150,9 @@ class PersistenceMixin:
         self._fill_new_parameters()
         net = self.__dict__.get("network_")
         if net is not None and facade.is_weightless(net):
-            facade.load_state(net, self._snapshots[self.path_point_])
+            snapshots = self.__dict__.get("_snapshots")
+            facade.load_state(net, snapshots[self.path_point_] if snapshots
+                              else self._final_state)
 
     def _fill_new_parameters(self):
         """Give parameters added since the pickle was written their defaults.

@@ -20,6 +20,9 @@ def as_path(est_or_path):
     path = getattr(est_or_path, "information_path_", None)
     if isinstance(path, InformationPath):
         return path, est_or_path
+    inner = _fitted_inner(est_or_path)
+    if inner is not None:  # a fitted selector or Pipeline: the sweep inside
+        return as_path(inner)
     if hasattr(est_or_path, "fit") and hasattr(est_or_path, "get_params"):
         raise NotFittedError(  # a ValueError too, as scikit-learn's
             f"This {type(est_or_path).__name__} is not fitted yet: call fit "
@@ -29,6 +32,17 @@ def as_path(est_or_path):
         "Expected a fitted DistributedIBClassifier / DistributedIBRegressor or "
         f"an InformationPath, got {type(est_or_path).__name__}."
     )
+
+
+def _fitted_inner(obj):
+    """The fitted Distributed IB estimator inside a fitted selector
+    (``estimator_``) or Pipeline (its last step), else None."""
+    inner = getattr(obj, "estimator_", None)
+    if inner is None and hasattr(obj, "steps"):
+        inner = obj.steps[-1][1]
+    has_path = inner is not None and (
+        hasattr(inner, "information_path_") or _fitted_inner(inner) is not None)
+    return inner if has_path else None
 
 
 def best_point(path, est=None):

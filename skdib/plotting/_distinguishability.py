@@ -230,5 +230,6 @@ def plot_distinguishability(est, channel, values=None, *, ax=None, fig=None,
     right.tick_params(labelleft=False)
     fig.colorbar(artist, cax=fig.add_subplot(grid[1, 2]),
                  label="distinguishability")
-    fig.suptitle(f"Distinguishability of {label}", fontsize="medium")
+    title = "" if point is None else f" (path point {point})"
+    fig.suptitle(f"Distinguishability of {label}{title}", fontsize="medium")
     return fig

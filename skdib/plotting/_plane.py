@@ -27,17 +27,20 @@ def _relevance_label(est):
 
 def _draw_relevance(ax, xs, path, relevance, est):
     """Draw the relevance curves; return the curve that gets the best marker."""
+    marker = "o" if path.n_points == 1 else None  # one point: no line to see
     if relevance == "loss":
-        ax.plot(xs, path.loss_train, color="k", lw=1.8, label="loss (train)")
+        ax.plot(xs, path.loss_train, color="k", lw=1.8, label="loss (train)",
+                marker=marker)
         ax.plot(xs, path.loss_val, color="0.45", lw=1.8, ls="--",
-                label="loss (validation)")
+                label="loss (validation)", marker=marker)
         ax.set_ylabel(_relevance_label(est))
         return np.asarray(path.loss_val, dtype=float)
     from sklearn.base import is_regressor
 
     name = ("accuracy" if hasattr(est, "classes_")
             else "R²" if est is not None and is_regressor(est) else "score")
-    ax.plot(xs, path.score_val, color="k", lw=1.8, label=f"validation {name}")
+    ax.plot(xs, path.score_val, color="k", lw=1.8, label=f"validation {name}",
+            marker=marker)
     ax.set_ylabel(f"validation {name}")
     return np.asarray(path.score_val, dtype=float)
 
@@ -47,19 +50,22 @@ def _draw_channels(twin, xs, path, max_labeled, show_bounds, threshold):
     ranked = channel_ranking(path, threshold)[:max_labeled]
     colors = dict(zip(ranked.tolist(), channel_colors(len(ranked)), strict=True))
     info = np.asarray(path.information, dtype=float)
-    bands = show_bounds and path.has_bounds
+    bands = (show_bounds and path.information_lower is not None
+             and path.information_upper is not None)
+    marker = "o" if path.n_points == 1 else None  # one point: no line to see
     for j, name in enumerate(path.feature_names):
         color = colors.get(j, "0.75")
         label = name if j in colors else "_nolegend_"
         lw = 1.6 if j in colors else 0.8
-        twin.plot(xs, info[:, j], color=color, lw=lw, label=label)
+        twin.plot(xs, info[:, j], color=color, lw=lw, label=label, marker=marker)
         if bands:
             twin.fill_between(xs, path.information_lower[:, j],
                               path.information_upper[:, j], color=color,
                               alpha=0.2, lw=0)
     twin.set_ylabel("information per channel (bits)")
     # head room: the plateaus sit below a dotted H(Y) near the top
-    low, high = min(0.0, float(np.nanmin(info))), float(np.nanmax(info))
+    shown = np.asarray(path.information_upper, dtype=float) if bands else info
+    low, high = min(0.0, float(np.nanmin(info))), float(np.nanmax(shown))
     twin.set_ylim(low, high * 1.2 if high > 0 else 1.0)
     return n - len(ranked)
 
