@@ -74,14 +74,10 @@ class DistributedIBRegressor(RegressorMixin, BaseDistributedIB):
         (without ``label_smoothing``).
     fit_time_, bounds_time_ : float
         Seconds spent in the sweep, and in computing bounds within it.
-    fit_status_ : {'complete', 'interrupted', 'diverged'}
-        A sweep stopped by Ctrl-C or a divergence keeps the path up to its
-        last good checkpoint and predicts from it; :meth:`continue_fit` with
-        the same data finishes it.
-    n_validation_samples_ : int
-        Held-out rows the path's scores and bits were measured on.
-    checkpoint_steps_ : ndarray of shape (n_points,)
-        The training step of each checkpoint.
+    fit_status_, n_validation_samples_, checkpoint_steps_
+        As for :class:`DistributedIBClassifier`: whether the sweep completed,
+        the held-out rows the path was measured on, and each checkpoint's
+        training step.
     channels_ : list of list of int
     n_channels_, n_features_in_ : int
     n_outputs_ : int
