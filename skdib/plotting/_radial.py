@@ -1,7 +1,5 @@
 """Information kept from radial structure functions, drawn against radius."""
 
-import copy
-
 import numpy as np
 
 from skdib.plotting._common import as_path, tick_positions
@@ -102,9 +100,9 @@ def plot_radial_allocation(est_or_path, radii, rdf=None, *, type_names=("A", "B"
                            gridspec_kw={"width_ratios": [3, 1][:ncols]})
     step = (radii[1] - radii[0]) if len(radii) > 1 else 1.0
     extent = (-0.5, info.shape[0] - 0.5, radii[0] - step / 2, radii[-1] + step / 2)
-    if norm is not None and not norm.scaled():
-        # scaled to every panel's bits, not by the first image drawn with it
-        norm = copy.copy(norm)
+    if norm is not None:
+        # its open ends set by every panel's bits (in place, as matplotlib
+        # would), not by the first image drawn with it
         norm.autoscale_None(np.asarray(info, dtype=float))
     scale = ({"norm": norm} if norm is not None
              else {"vmin": 0, "vmax": max(float(np.nanmax(info)), 0.05)})
