@@ -43,8 +43,8 @@ def drop_unweighted(X, y_enc, groups, weights):
 
 
 def weighted_moments(X, weights):
-    """Column means and standard deviations of X (n, k) under row weights
-    (None: all rows equal).
+    """Column means and standard deviations of X, (n, k) or (n,), under row
+    weights (None: all rows equal).
 
     A column whose values are all equal gets scale 1; any other keeps its
     spread however small or large its unit (the deviations are divided by
@@ -64,11 +64,10 @@ def weighted_moments(X, weights):
     deviation = X - center
     constant = np.ptp(X, axis=0) == 0
     unit = np.abs(deviation).max(axis=0)
-    unit[constant | (unit == 0)] = 1.0
+    unit = np.where(constant | (unit == 0), 1.0, unit)
     scale = unit * np.sqrt(np.average((deviation / unit) ** 2, axis=0,
                                       weights=weights))
-    scale[constant] = 1.0
-    return center, scale
+    return center, np.where(constant, 1.0, scale)
 
 
 def normalise_weights(weights):

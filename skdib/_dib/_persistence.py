@@ -150,9 +150,7 @@ class PersistenceMixin:
         self._fill_new_parameters()
         net = self.__dict__.get("network_")
         if net is not None and facade.is_weightless(net):
-            snapshots = self.__dict__.get("_snapshots")
-            facade.load_state(net, snapshots[self.path_point_] if snapshots
-                              else self._final_state)
+            facade.load_state(net, self._stored_weights(self.path_point_))
 
     def _fill_new_parameters(self):
         """Give parameters added since the pickle was written their defaults.

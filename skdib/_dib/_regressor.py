@@ -160,10 +160,7 @@ class DistributedIBRegressor(RegressorMixin, BaseDistributedIB):
     def _fit_target_scaling(self, y_train, y_val, w_train=None):
         """Standardise y with the (weighted) mean and scale of the training
         rows only."""
-        center, scale = weighted_moments(y_train.reshape(len(y_train), -1),
-                                         w_train)
-        self._y_mean = center.reshape(y_train.shape[1:])
-        self._y_scale = scale.reshape(y_train.shape[1:])
+        self._y_mean, self._y_scale = weighted_moments(y_train, w_train)
         return ((y_train - self._y_mean) / self._y_scale,
                 (y_val - self._y_mean) / self._y_scale)
 

@@ -92,16 +92,19 @@ class RewindMixin:
                 f"index {index} is out of range for a path of {path.n_points} points."
             )
         index = int(index) % path.n_points
-        if self._snapshots is None:
-            if index != path.n_points - 1:
-                raise ValueError(
-                    "This model was fitted with keep_snapshots=False, so only the "
-                    "last path point is available."
-                )
-            state = self._final_state
-        else:
-            state = self._snapshots[index]
-        facade.load_state(self.network_, state)
+        facade.load_state(self.network_, self._stored_weights(index))
         self.path_point_ = index
         return self
+
+    def _stored_weights(self, index):
+        """The weights of checkpoint ``index`` as kept: its snapshot, or the
+        final state when no snapshots were kept (the last point only)."""
+        if self._snapshots is not None:
+            return self._snapshots[index]
+        if index != self.information_path_.n_points - 1:
+            raise ValueError(
+                "This model was fitted with keep_snapshots=False, so only the "
+                "last path point is available."
+            )
+        return self._final_state
 

@@ -176,9 +176,7 @@ class DistributedIBSetRegressor(RegressorMixin, BaseSetDIB):
         return y[:, None], "gaussian", 1, "float32", False
 
     def _fit_target_scaling(self, y_train, y_val):
-        center, scale = weighted_moments(y_train.reshape(len(y_train), -1), None)
-        self._y_mean = center.reshape(y_train.shape[1:])
-        self._y_scale = scale.reshape(y_train.shape[1:])
+        self._y_mean, self._y_scale = weighted_moments(y_train, None)
         return ((y_train - self._y_mean) / self._y_scale,
                 (y_val - self._y_mean) / self._y_scale)
 

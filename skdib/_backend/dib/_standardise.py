@@ -36,13 +36,20 @@ class InputStandardisation:
         self.scale = np.asarray(scale, dtype=np.float64)
 
     def __call__(self, X, columns=None):
-        """Standardised float64 copy of X (n, n_features); ``columns``: X
+        """Standardised float64 copy of X (..., n_features); ``columns``: X
         holds only these input columns, in this order."""
-        if isinstance(X, torch.Tensor):
-            X = X.detach().cpu().numpy()
         keep = slice(None) if columns is None else list(columns)
-        return ((np.asarray(X, dtype=np.float64) - self.center[keep])
-                / self.scale[keep])
+        X = float64_copy(X)
+        X -= self.center[keep]
+        X /= self.scale[keep]
+        return X
+
+
+def float64_copy(X):
+    """A float64 numpy copy of ``X`` (array-like or torch tensor)."""
+    if isinstance(X, torch.Tensor):
+        X = X.detach().cpu().numpy()
+    return np.array(X, dtype=np.float64)
 
 
 def network_input(net, X):

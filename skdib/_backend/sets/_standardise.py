@@ -11,7 +11,8 @@ before standardise inside.
 """
 
 import numpy as np
-import torch
+
+from skdib._backend.dib._standardise import InputStandardisation, float64_copy
 
 
 class SetInputStandardisation:
@@ -38,17 +39,14 @@ class SetInputStandardisation:
 
     def __init__(self, columns, center, scale, type_column, type_values):
         self.columns = list(columns)
-        self.center = np.asarray(center, dtype=np.float64)
-        self.scale = np.asarray(scale, dtype=np.float64)
+        self.features = InputStandardisation(center, scale)
         self.type_column = type_column
         self.type_values = np.asarray(type_values, dtype=np.float64)
 
     def __call__(self, X):
         """A float64 copy of element rows (..., n_features), prepared."""
-        if isinstance(X, torch.Tensor):
-            X = X.detach().cpu().numpy()
-        X = np.array(X, dtype=np.float64)
-        X[..., self.columns] = (X[..., self.columns] - self.center) / self.scale
+        X = float64_copy(X)
+        X[..., self.columns] = self.features(X[..., self.columns])
         if self.type_column is not None:
             codes = X[..., self.type_column]
             numbered = np.where(np.isnan(codes), np.nan, -1.0)

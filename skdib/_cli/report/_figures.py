@@ -153,10 +153,9 @@ def _score_rows(est, scores):
 
 
 def _json_default(value):
+    """What JSON has no type for (containers are lists by :func:`_strict_json`)."""
     if isinstance(value, np.generic):
         return value.item()
-    if isinstance(value, (np.ndarray, tuple, set)):
-        return list(value)
     return str(value)
 
 
@@ -180,7 +179,7 @@ def _strict_json(value):
         return {k: _strict_json(v) for k, v in value.items()}
     if isinstance(value, np.ndarray):
         value = value.tolist()
-    if isinstance(value, (list, tuple)):
+    if isinstance(value, (list, tuple, set)):
         return [_strict_json(v) for v in value]
     if isinstance(value, (float, np.floating)) and not np.isfinite(value):
         return None

@@ -102,8 +102,8 @@ def _interval_cell(row):
     if row.bits_lower != row.bits_lower:  # NaN: no bounds
         return f'<span class="muted">{escape(row.method)}</span>'
     note = " (lower bound saturated: a wide interval)" if row.saturated else ""
-    se = getattr(row, "bits_se", float("nan"))
-    error = f", SE {se:.2f}" if se == se else ""  # NaN: not recorded
+    error = (f", SE {row.bits_se:.2f}" if row.bits_se == row.bits_se
+             else "")  # NaN: not recorded
     return (f"{row.bits_lower:.2f} – {row.bits_upper:.2f}{error} "
             f'<span class="muted">{escape(row.method)}{note}</span>')
 
