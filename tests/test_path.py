@@ -41,6 +41,25 @@ def test_nearest_point():
         path.nearest_point()
 
 
+@pytest.mark.parametrize("kwargs, error, match", [
+    ({"beta": "0.1"}, TypeError, "beta must be a number; got '0.1'"),
+    ({"beta": True}, TypeError, "beta must be a number"),
+    ({"beta": 0.0}, ValueError, "beta must be a finite number > 0"),
+    ({"beta": np.inf}, ValueError, "beta must be a finite number > 0"),
+    ({"total_information": [1.0]}, TypeError, "total_information must be a number"),
+    ({"total_information": -0.5}, ValueError, ">= 0 bits"),
+])
+def test_nearest_point_names_a_bad_target(kwargs, error, match):
+    """A string, a list or a bool is refused by name, not by numpy."""
+    with pytest.raises(error, match=match):
+        make_path().nearest_point(**kwargs)
+
+
+def test_nearest_point_accepts_numpy_scalars():
+    assert make_path().nearest_point(beta=np.float32(0.05)) == 2
+    assert make_path().nearest_point(total_information=np.int64(0)) == 2
+
+
 def test_drop_order_ranks_last_survivor_highest():
     order = make_path().drop_order(threshold=0.05)
     assert list(order) == [3, 2, 1]

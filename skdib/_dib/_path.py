@@ -12,6 +12,7 @@ from skdib._dib._point_statistics import (
     paired_se,
     within_one_se,
 )
+from skdib._utils._validation import check_number
 
 __all__ = ["InformationPath"]
 
@@ -267,14 +268,11 @@ class InformationPath:
         if (beta is None) == (total_information is None):
             raise ValueError("Give exactly one of beta or total_information.")
         if beta is not None:
-            if not np.isfinite(beta) or beta <= 0:
-                raise ValueError(f"beta must be a positive number, got {beta!r}.")
+            beta = check_number(beta, "beta")
             return int(np.argmin(np.abs(np.log(self.beta) - np.log(beta))))
-        if not np.isfinite(total_information) or total_information < 0:
-            raise ValueError(
-                f"total_information must be >= 0 bits, got {total_information!r}."
-            )
-        return int(np.argmin(np.abs(self.total_information - total_information)))
+        total = check_number(total_information, "total_information",
+                             positive=False, unit=" bits")
+        return int(np.argmin(np.abs(self.total_information - total)))
 
     def select_point(self, rule="one_se"):
         """Index of the default checkpoint.

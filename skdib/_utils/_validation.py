@@ -5,7 +5,8 @@ import numbers
 import numpy as np
 from pandas.api.types import is_bool_dtype, is_numeric_dtype
 
-__all__ = ["check_groups", "check_numeric_frame", "check_positive_int", "is_series",
+__all__ = ["check_groups", "check_number", "check_numeric_frame", "check_positive_int",
+           "is_series",
            "non_numeric_columns", "plain_value", "rescaled_by_power_of_two"]
 
 _ENCODE_HINT = (
@@ -141,6 +142,19 @@ def check_positive_int(value, name, minimum=1):
     if value < minimum:
         raise ValueError(f"{name} must be at least {minimum}; got {value}.")
     return int(value)
+
+
+def check_number(value, name, *, positive=True, unit=""):
+    """``value`` as a finite float, > 0 if ``positive`` else >= 0, or a clear
+    error naming ``name`` (a string or a bool is no number here)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a number; got {value!r}.")
+    value = float(value)
+    if not np.isfinite(value) or value < 0 or (positive and value == 0):
+        bound = "> 0" if positive else ">= 0"
+        raise ValueError(f"{name} must be a finite number {bound}{unit}; "
+                         f"got {value!r}.")
+    return value
 
 
 def rescaled_by_power_of_two(a):

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from skdib._utils._optional import import_optional
+from skdib._utils._validation import check_number
 
 # 2-D Kob-Andersen binary Lennard-Jones mixture, type 0 = A, type 1 = B.
 KA_SIGMA = np.array([[1.0, 0.8], [0.8, 0.88]])
@@ -320,10 +321,8 @@ def particle_descriptors(positions, types, box, *, lengths=(1.0, 2.0, 3.0),
     labels = [f"{length:g}" for length in lengths]
     if len(set(labels)) != len(labels):
         raise ValueError(f"lengths must be distinct; got {lengths.tolist()}.")
-    for name, value in (("cutoff", cutoff),
-                        ("coordination_cutoff", coordination_cutoff)):
-        if not np.isfinite(value) or value <= 0:
-            raise ValueError(f"{name} must be a positive number; got {value}.")
+    cutoff = check_number(cutoff, "cutoff")
+    coordination_cutoff = check_number(coordination_cutoff, "coordination_cutoff")
     limit = _max_radius(geometry)
     if cg_radius is None:
         cg_radius = min(_CG_RADIUS, limit)

@@ -3,6 +3,7 @@
 import numpy as np
 from sklearn.utils import Bunch
 
+from skdib._utils._validation import check_number
 from skdib.featurizers._radial import _as_neighbourhoods, _check_rows
 
 __all__ = ["radial_distribution"]
@@ -58,8 +59,7 @@ def radial_distribution(X, *, r_max=4.0, n_bins=80, types=(0, 1), density=None):
     X = _as_neighbourhoods(X)
     types = list(types)
     real = _check_rows(X, types)
-    if not (np.isfinite(r_max) and r_max > 0):
-        raise ValueError(f"r_max must be a positive number; got {r_max!r}.")
+    r_max = check_number(r_max, "r_max")
     if int(n_bins) != n_bins or n_bins < 1:
         raise ValueError(f"n_bins must be a positive int; got {n_bins!r}.")
     distance = np.hypot(X[..., 0], X[..., 1])[real]
