@@ -1,5 +1,7 @@
 """Tables as users have them: categorical columns, sample and class weights."""
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -319,3 +321,19 @@ def test_distinguishability_plot_of_a_mixed_group(grouped):
     ax = plot_distinguishability(clf, "where", [["Dream", 40.0], ["Biscoe", 46.0]])
     assert [t.get_text() for t in ax.get_xticklabels()] == ["(Dream, 40)",
                                                            "(Biscoe, 46)"]
+
+
+def test_a_categorical_column_in_no_group_is_not_read_at_predict():
+    """Columns in no group are not used, so a new category or a missing value
+    there neither warns nor fails, and the predictions stay as they were."""
+    X, y = penguins_like(n=150)
+    clf = DistributedIBClassifier(
+        **{**FAST, "n_pretrain_steps": 20, "n_steps": 40, "n_checkpoints": 2},
+        feature_groups=[["island"], ["bill_length_mm"]]).fit(X, y)
+    changed = X.assign(sex=pd.Categorical(["unknown"] * 149 + [np.nan]))
+    expected = clf.predict_proba(X)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        np.testing.assert_array_equal(clf.predict_proba(changed), expected)
+    with pytest.warns(UnknownCategoryWarning, match="island"):
+        clf.predict(X.assign(island="Atlantis"))

@@ -259,6 +259,8 @@ class BaseDistributedIB(PersistenceMixin, ResumableSweepMixin, SweepSetupMixin,
                               else layout.expand_channels(channels))
         self._channel_categories = (None if layout is None
                                     else layout.channel_categories(channels))
+        if layout is not None:
+            layout.read_only(channels)
         self._keep_checkpoints(record, data["w_val"])
         self.information_path_ = path_from_record(
             record, names, data["discrete"], self._bounds_batch_size(data),

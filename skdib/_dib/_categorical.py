@@ -125,14 +125,24 @@ class CategoricalLayout:
         return [self.categories.get(cols[0]) if len(cols) == 1 else None
                 for cols in channels]
 
+    def read_only(self, channels):
+        """Leave the categorical columns in no channel unread from now on (no
+        warning about their new categories, no error for their missing
+        values): the fitted model does not use them."""
+        used = {j for cols in channels for j in cols}
+        self.unread = {j for j in self.categories if j not in used}
+
     def transform(self, frame, *, warn=True):
         """The numeric matrix: numeric columns as they are, categories one-hot."""
         out = np.zeros((len(frame), self.n_outputs))
+        unread = getattr(self, "unread", ())  # absent in models pickled before
         for j in range(self.n_columns):
             column = frame.iloc[:, j]
             block = self.blocks[j]
             if j not in self.categories:
                 out[:, block[0]] = _numeric(column)
+                continue
+            if j in unread:
                 continue
             if column.isna().any():
                 raise ValueError(f"Categorical column {column.name!r} has missing "
