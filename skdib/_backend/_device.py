@@ -43,6 +43,22 @@ def torch_threads(n_threads):
         torch.set_num_threads(previous)
 
 
+@contextlib.contextmanager
+def torch_defaults():
+    """Build and train under torch's stock global settings: float32 as the
+    default dtype and gradients on, whatever the caller set. A fit inside
+    ``torch.no_grad()`` or ``torch.inference_mode()``, or after
+    ``torch.set_default_dtype(torch.float64)``, trains as any other. The
+    caller's settings are restored on the way out."""
+    previous = torch.get_default_dtype()
+    torch.set_default_dtype(torch.float32)
+    try:
+        with torch.inference_mode(False), torch.enable_grad():
+            yield
+    finally:
+        torch.set_default_dtype(previous)
+
+
 def denormals_flushed():
     """Whether this thread's CPU flushes denormal floats to zero now."""
     return torch.tensor([1e-39], dtype=torch.float32).mul(1.0).item() == 0.0

@@ -10,7 +10,12 @@ import copy
 import numpy as np
 import torch
 
-from skdib._backend._device import PRECISIONS, resolve_device, torch_threads
+from skdib._backend._device import (
+    PRECISIONS,
+    resolve_device,
+    torch_defaults,
+    torch_threads,
+)
 from skdib._backend._tensors import as_tensor, make_generator, to_numpy
 from skdib._backend.dib import _checkpoint_information, _mixture
 from skdib._backend.dib._best_of import best_of_replicates
@@ -81,9 +86,9 @@ def build_network(spec, seed):
     The weights come from a generator local to this call; torch's global
     generator is left as it was.
     """
-    with torch.random.fork_rng(devices=[]):
+    with torch.random.fork_rng(devices=[]), torch_defaults():
         net = DistributedIBNet(**spec)
-    return initialise(net, make_generator(seed, "cpu"))
+        return initialise(net, make_generator(seed, "cpu"))
 
 
 def build_set_network(spec, seed):
@@ -92,10 +97,10 @@ def build_set_network(spec, seed):
     Attention layers draw their initial weights from torch's generator, so
     it is seeded too, inside a fork that leaves the global state as it was.
     """
-    with torch.random.fork_rng(devices=[]):
+    with torch.random.fork_rng(devices=[]), torch_defaults():
         torch.manual_seed(seed)
         net = SetIBNet(**spec)
-    return initialise(net, make_generator(seed, "cpu"))
+        return initialise(net, make_generator(seed, "cpu"))
 
 
 def fit_network(net, X_train, y_train, X_val, y_val, config, *, seed, device,
@@ -106,14 +111,16 @@ def fit_network(net, X_train, y_train, X_val, y_val, config, *, seed, device,
     :class:`TrainingStopped` (with the path so far) when the sweep diverges
     or is interrupted; ``resume`` continues such a sweep.
     """
-    net = net.to(device)
-    tensors = [as_tensor(network_input(net, X_train), device),
-               as_tensor(y_train, device, y_dtype),
-               as_tensor(network_input(net, X_val), device),
-               as_tensor(y_val, device, y_dtype)]
-    weights = [None if w is None else as_tensor(w, device) for w in (w_train, w_val)]
-    record = train(net, *tensors, config, seed, bounds_fn=bounds_fn,
-                   resume=resume, w_train=weights[0], w_val=weights[1])
+    with torch_defaults():  # data made here too: no inference-mode tensors
+        net = net.to(device)
+        tensors = [as_tensor(network_input(net, X_train), device),
+                   as_tensor(y_train, device, y_dtype),
+                   as_tensor(network_input(net, X_val), device),
+                   as_tensor(y_val, device, y_dtype)]
+        weights = [None if w is None else as_tensor(w, device)
+                   for w in (w_train, w_val)]
+        record = train(net, *tensors, config, seed, bounds_fn=bounds_fn,
+                       resume=resume, w_train=weights[0], w_val=weights[1])
     return net, record
 
 
@@ -342,12 +349,13 @@ def fit_replicates(nets, datasets, config, *, seeds, device, y_dtype,
     one :func:`fit_network` would return for it alone with ``seeds[r]``, up
     to float rounding. Raises :class:`ReplicateDiverged` when one diverges.
     """
-    nets = [net.to(device) for net in nets]
-    tensors = [(as_tensor(network_input(net, X_tr), device),
-                as_tensor(y_tr, device, y_dtype),
-                as_tensor(network_input(net, X_val), device),
-                as_tensor(y_val, device, y_dtype))
-               for net, (X_tr, y_tr, X_val, y_val) in zip(nets, datasets,
-                                                          strict=True)]
-    records = train_replicates(nets, tensors, config, seeds, bounds_fns)
+    with torch_defaults():  # data made here too: no inference-mode tensors
+        nets = [net.to(device) for net in nets]
+        tensors = [(as_tensor(network_input(net, X_tr), device),
+                    as_tensor(y_tr, device, y_dtype),
+                    as_tensor(network_input(net, X_val), device),
+                    as_tensor(y_val, device, y_dtype))
+                   for net, (X_tr, y_tr, X_val, y_val) in zip(nets, datasets,
+                                                              strict=True)]
+        records = train_replicates(nets, tensors, config, seeds, bounds_fns)
     return nets, records

@@ -45,8 +45,10 @@ class InformationPath:
         computed: Kolchinsky-Tracey pairwise bounds for discrete channels,
         InfoNCE below and min(leave-one-out, KL) above for continuous ones.
     loss_train, loss_val : ndarray of shape (n_points,)
-        Prediction loss (cross-entropy or negative log-likelihood, in bits per
-        sample, without the β term) on training and held-out data.
+        Variational loss (cross-entropy or negative log-likelihood for one
+        draw of the messages, in bits per sample, without the β term) on
+        training and held-out data; see ``prediction_loss_val`` for the loss
+        of what ``predict_proba`` returns.
     score_val : ndarray of shape (n_points,)
         Held-out score: accuracy for classifiers, R² for regressors.
     score_val_se : ndarray of shape (n_points,) or None
