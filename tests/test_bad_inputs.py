@@ -21,6 +21,7 @@ from skdib import (
     information_imbalance,
 )
 from skdib import information as info
+from skdib._dib._split import split_validation
 from skdib.exceptions import BetaRangeWarning
 
 # categorical_features=None: string and category columns are refused, the
@@ -219,6 +220,36 @@ def test_two_groups_are_too_few_rows_per_side():
         DistributedIBClassifier(**FAST).fit(X, LABELS, groups=groups)
 
 
+def test_a_class_held_out_whole_by_groups_is_refused():
+    """Two of ten subjects are ill; a grouped split that holds both out
+    leaves no ill rows to train on, which must not fit silently."""
+    subject = np.repeat(np.arange(10), 12)
+    y = np.where(subject >= 8, "ill", "well")
+    rows = np.random.default_rng(0).normal(size=(120, 3))
+    refused = 0
+    for seed in range(40):
+        try:
+            DistributedIBClassifier(**FAST).set_params(random_state=seed).fit(
+                rows, y, groups=subject)
+        except ValueError as error:
+            assert "no training rows of class(es) ['ill']" in str(error)
+            assert "groups keep each group on one side" in str(error)
+            refused += 1
+    # both ill subjects among the two held out: 1 of 45 pairs
+    assert 0 < refused < 10
+
+
+def test_a_class_of_one_row_stays_in_training():
+    """Held out, a class's only row could be neither learned nor predicted."""
+    y = np.r_[np.zeros(50, int), np.ones(49, int), 2]
+    for seed in range(30):
+        train, val = split_validation(y, 0.2, True, None,
+                                      np.random.default_rng(seed))
+        assert 99 in train and 99 not in val
+        assert len(val) == 20 and len(np.union1d(train, val)) == 100
+        assert np.bincount(y[val]).tolist() == [10, 10]  # still stratified
+
+
 # -- feature groups ----------------------------------------------------------------
 @pytest.mark.parametrize("feature_groups, exc, match", [
     ([[0, 1], [1, 2]], ValueError,
@@ -229,6 +260,8 @@ def test_two_groups_are_too_few_rows_per_side():
     ([[0], []], ValueError, "empty group"),
     ([["a"]], ValueError, "no column names"),
     ([[True]], TypeError, "ints or names"),
+    ([0.0, 1], TypeError, "must be column indices or names, got 0.0"),
+    ([None], TypeError, "must be column indices or names, got None"),
 ])
 @pytest.mark.parametrize("name", ["classifier", "regressor"])
 def test_bad_feature_groups(name, feature_groups, exc, match):

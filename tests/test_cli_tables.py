@@ -208,6 +208,15 @@ def test_missing_categories_are_refused(tmp_path, capsys):
     assert len(err.splitlines()) == 1
 
 
+def test_names_equal_once_stripped_are_named(tmp_path, capsys):
+    data = tmp_path / "d.csv"
+    data.write_text("a,a ,y\n" + "".join(f"{i},{-i},{i % 2}\n" for i in range(30)))
+    assert main(["analyze", str(data), "--target", "y", "--out",
+                 str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "columns ['a'] appear more than once" in err
+
+
 # ------------------------------------------------------------ task inference
 @pytest.mark.parametrize("values, expected", [
     (np.linspace(0.0, 1.0, 200), "regression"),

@@ -44,8 +44,8 @@ def test_nearest_point():
 @pytest.mark.parametrize("kwargs, error, match", [
     ({"beta": "0.1"}, TypeError, "beta must be a number; got '0.1'"),
     ({"beta": True}, TypeError, "beta must be a number"),
-    ({"beta": 0.0}, ValueError, "beta must be a finite number > 0"),
-    ({"beta": np.inf}, ValueError, "beta must be a finite number > 0"),
+    ({"beta": 0.0}, ValueError, "beta must be a positive finite number"),
+    ({"beta": np.inf}, ValueError, "beta must be a positive finite number"),
     ({"total_information": [1.0]}, TypeError, "total_information must be a number"),
     ({"total_information": -0.5}, ValueError, ">= 0 bits"),
 ])

@@ -337,3 +337,21 @@ def test_a_categorical_column_in_no_group_is_not_read_at_predict():
         np.testing.assert_array_equal(clf.predict_proba(changed), expected)
     with pytest.warns(UnknownCategoryWarning, match="island"):
         clf.predict(X.assign(island="Atlantis"))
+
+
+def test_declared_categories_without_rows_are_unknown():
+    """After df[df.site != "C"] the dtype still lists C; with no row to learn
+    from, C is unknown at predict (warned) and has no distinguishability."""
+    rng = np.random.default_rng(0)
+    site = pd.Categorical(rng.choice(["B", "A", "C"], 200),
+                          categories=["B", "A", "C"])
+    X = pd.DataFrame({"site": site, "x": rng.normal(size=200)})
+    y = ((X.site == "A") ^ (X.x > 0)).astype(int).to_numpy()
+    keep = (X.site != "C").to_numpy()
+    clf = DistributedIBClassifier(
+        **{**FAST, "n_pretrain_steps": 20, "n_steps": 40, "n_checkpoints": 2}
+    ).fit(X[keep], y[keep])
+    values, _ = clf.distinguishability_matrix("site")
+    assert list(values) == ["B", "A"]  # the dtype's order, C dropped
+    with pytest.warns(UnknownCategoryWarning, match="site.*C"):
+        clf.predict(X[~keep])

@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from skdib import DistributedIBClassifier, DistributedIBRegressor
+from skdib._dib._inputs import normalise_weights, weighted_moments
 
 TINY = dict(n_pretrain_steps=20, n_steps=200, n_checkpoints=3, random_state=0)
 SLOPE = np.array([0.1, 1e-13, 1e6])
@@ -61,3 +62,38 @@ def test_regressor_target_in_any_unit(data):
         _paths_agree(plain, scaled, atol=1e-5)
         np.testing.assert_allclose(scaled.predict(X) / unit, plain.predict(X),
                                    atol=1e-5)
+
+
+@pytest.mark.parametrize("value", [6.02214076e23, 1.1e100, -3e9])
+def test_a_constant_column_standardises_to_zero(data, value):
+    """A constant column, whatever its size, reads as exactly 0: its mean
+    can miss its value by a few ulps, which for 6e23 is 7e7."""
+    X, y = data
+    padded = np.c_[X, np.full(len(X), value)]
+    center, scale = weighted_moments(padded, None)
+    assert np.all((padded[:, 3] - center[3]) / scale[3] == 0)
+    fitted = DistributedIBClassifier(**TINY).fit(padded, y)
+    zeros = np.c_[X, np.zeros(len(X))]
+    plain = DistributedIBClassifier(**TINY).fit(zeros, y)
+    _paths_agree(fitted, plain, atol=1e-6)
+    np.testing.assert_allclose(fitted.predict_proba(padded),
+                               plain.predict_proba(zeros), atol=1e-6)
+
+
+def test_a_huge_constant_target_standardises_to_zero(data):
+    X, _ = data
+    y = np.full(len(X), 1e200)  # its mean was off by 1.7e184 standard units
+    center, scale = weighted_moments(y, None)
+    assert (y[0] - center) / scale == 0
+    with pytest.warns(UserWarning, match="y is constant"):
+        reg = DistributedIBRegressor(**TINY).fit(X, y)
+    np.testing.assert_allclose(reg.predict(X[:5]), 1e200, rtol=1e-12)
+
+
+def test_weights_whose_sum_overflows_are_scaled_first(data):
+    X, y = data
+    weights = np.ones(len(X))
+    weights[:2] = 1e308
+    normalised = normalise_weights(weights)
+    assert np.all(np.isfinite(normalised)) and normalised[2] > 0
+    np.testing.assert_allclose(normalised.mean(), 1.0)

@@ -81,7 +81,13 @@ def read_table(path):
             from None
     if frame.empty:
         raise CLIError(f"{path} has no data rows")
-    frame.columns = [str(c).strip() for c in frame.columns]
+    names = [str(c).strip() for c in frame.columns]
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise CLIError(
+            f"{path}: columns {twice} appear more than once once the spaces "
+            "around the names are removed; rename them")
+    frame.columns = names
     return frame
 
 

@@ -211,7 +211,8 @@ class BaseDistributedIB(PersistenceMixin, ResumableSweepMixin, SweepSetupMixin,
         self._check_weighted_target(y_enc[:n])
         if X_val is None:
             train, val = split_validation(y_enc, self.validation_fraction,
-                                          stratify, groups, rng)
+                                          stratify, groups, rng,
+                                          getattr(self, "classes_", None))
             X_tr, X_val, y_tr, y_val = X[train], X[val], y_enc[train], y_enc[val]
             w_tr, w_val = ((None, None) if weights is None
                            else (weights[train], weights[val]))

@@ -65,7 +65,10 @@ def _categories(column, name):
             f"Categorical column {name!r} has missing values. Fill them (for "
             "example with a 'missing' category) or drop those rows.")
     if isinstance(column.dtype, pd.CategoricalDtype):
-        cats = np.asarray(column.cat.categories, dtype=object)
+        # in the dtype's order, without the categories no row has (left over
+        # after filtering a table): no channel input is left untrained
+        observed = np.unique(column.cat.codes.to_numpy())
+        cats = np.asarray(column.cat.categories[observed], dtype=object)
     else:
         cats = np.asarray(sorted(pd.unique(column), key=str), dtype=object)
     if len(cats) > MAX_CATEGORIES:

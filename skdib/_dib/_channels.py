@@ -1,5 +1,6 @@
 """Resolve ``feature_groups`` into channels (lists of column indices)."""
 
+from collections.abc import Iterable
 from numbers import Integral
 
 __all__ = ["resolve_channels"]
@@ -67,7 +68,10 @@ def resolve_channels(feature_groups, n_features, feature_names_in=None):
         raise ValueError("feature_groups is empty; give at least one group.")
     channels = []
     for group in groups:
-        members = [group] if isinstance(group, (Integral, str)) else list(group)
+        # one column (an index, a name, or something _column_index refuses
+        # by name, such as 0.0 or None) or an iterable of columns
+        members = (list(group) if isinstance(group, Iterable)
+                   and not isinstance(group, str) else [group])
         if not members:
             raise ValueError("feature_groups contains an empty group.")
         cols = [_column_index(m, n_features, names) for m in members]

@@ -46,7 +46,8 @@ def weighted_moments(X, weights):
     """Column means and standard deviations of X, (n, k) or (n,), under row
     weights (None: all rows equal).
 
-    A column whose values are all equal gets scale 1; any other keeps its
+    A column whose values are all equal gets its value as the centre and
+    scale 1 (so it standardises to exactly 0); any other keeps its
     spread however small or large its unit (the deviations are divided by
     their largest before they are squared, so 1e-13 does not underflow to a
     "constant" nor 1e200 overflow).
@@ -60,9 +61,11 @@ def weighted_moments(X, weights):
     >>> scale / np.array([1e-13, 1.0, 1e200])
     array([1., 1., 1.])
     """
-    center = np.average(X, axis=0, weights=weights)
-    deviation = X - center
     constant = np.ptp(X, axis=0) == 0
+    # a constant column's mean can miss its value by a few ulps (6.0e23 by
+    # 7e7), which would feed the network a huge "standardised" constant
+    center = np.where(constant, X[0], np.average(X, axis=0, weights=weights))
+    deviation = X - center
     unit = np.abs(deviation).max(axis=0)
     unit = np.where(constant | (unit == 0), 1.0, unit)
     scale = unit * np.sqrt(np.average((deviation / unit) ** 2, axis=0,
@@ -80,6 +83,8 @@ def normalise_weights(weights):
                          "positive weight.")
     if np.all(weights == weights[0]):
         return None
+    if not np.isfinite(weights.mean()):  # weights near 1e308: the sum overflows
+        weights = weights / weights.max()
     return weights / weights.mean()
 
 

@@ -6,7 +6,7 @@ import numpy as np
 from sklearn.model_selection import GroupShuffleSplit, train_test_split
 from sklearn.utils.validation import _num_samples
 
-from skdib._utils._validation import check_groups
+from skdib._utils._validation import check_groups, plain_value
 from skdib._utils._warnings import user_stacklevel
 
 __all__ = ["MIN_VALIDATION_ROWS", "check_target_variation",
@@ -73,11 +73,14 @@ def _stratify_labels(y, n, n_val, stratify):
     return None
 
 
-def split_validation(y, fraction, stratify, groups, rng):
+def split_validation(y, fraction, stratify, groups, rng, class_names=None):
     """(train rows, validation rows): a random split seeded from ``rng``.
 
     ``fraction == 0`` validates on the training rows; ``groups`` keeps each
-    group on one side; classification targets are stratified when possible.
+    group on one side. ``stratify`` (y holds classes): the split is
+    stratified when possible, a class of one row stays in training, and a
+    split that leaves a class out of training is refused, naming it by
+    ``class_names`` (indexed by the codes in ``y``).
     """
     n = len(y)
     rows = np.arange(n)
@@ -89,11 +92,41 @@ def split_validation(y, fraction, stratify, groups, rng):
                                      test_size=fraction)
         train, val = next(splitter.split(rows, y, np.asarray(groups)))
         _check_split_sizes(n, len(train), len(val), fraction, "groups")
-        return train, val
-    n_val = max(1, int(round(fraction * n)))
-    _check_split_sizes(n, n - n_val, n_val, fraction)
-    return train_test_split(rows, test_size=n_val, random_state=seed,
-                            stratify=_stratify_labels(y, n, n_val, stratify))
+    else:
+        n_val = max(1, int(round(fraction * n)))
+        _check_split_sizes(n, n - n_val, n_val, fraction)
+        lone = _lone_rows(y) if stratify else np.zeros(n, dtype=bool)
+        pool = rows[~lone] if n - lone.sum() > n_val else rows
+        train, val = train_test_split(
+            pool, test_size=n_val, random_state=seed,
+            stratify=_stratify_labels(y[pool], len(pool), n_val, stratify))
+        if len(pool) < n:  # a class of one row cannot be learned when held out
+            train = np.concatenate([train, rows[lone]])
+    if stratify:
+        _check_training_classes(y, train, groups is not None, class_names)
+    return train, val
+
+
+def _lone_rows(y):
+    """Rows whose class has no other row."""
+    _, inverse, counts = np.unique(y, return_inverse=True, return_counts=True)
+    return counts[inverse.ravel()] == 1
+
+
+def _check_training_classes(y, train, by_groups, class_names):
+    """Refuse a split whose training rows miss a class of ``y``."""
+    absent = np.setdiff1d(np.unique(y), y[train])
+    if len(absent) == 0:
+        return
+    names = [plain_value(class_names[c]) if class_names is not None else
+             plain_value(c) for c in absent]
+    why = (" (groups keep each group on one side, and every group holding "
+           "them was drawn for validation)" if by_groups else "")
+    raise ValueError(
+        f"The random validation split left no training rows of class(es) "
+        f"{names}{why}, so the classifier could not learn them. Pass an "
+        "explicit X_val, y_val, another random_state or more groups of those "
+        "classes.")
 
 
 def _check_split_sizes(n, n_train, n_val, fraction, by=None):

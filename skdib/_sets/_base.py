@@ -241,7 +241,8 @@ class BaseSetDIB(InformationMapMixin, ResumableSweepMixin, ReplicateSweepMixin,
         y_enc, head, n_out, y_dtype, stratify = self._prepare_target(y_all)
         if X_val is None:
             train, val = split_validation(y_enc, self.validation_fraction,
-                                          stratify, groups, rng)
+                                          stratify, groups, rng,
+                                          getattr(self, "classes_", None))
             X_tr, X_val, y_tr, y_val = X[train], X[val], y_enc[train], y_enc[val]
         else:
             X_tr, y_tr, y_val = X, y_enc[:len(X)], y_enc[len(X):]

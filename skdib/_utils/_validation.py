@@ -151,9 +151,8 @@ def check_number(value, name, *, positive=True, unit=""):
         raise TypeError(f"{name} must be a number; got {value!r}.")
     value = float(value)
     if not np.isfinite(value) or value < 0 or (positive and value == 0):
-        bound = "> 0" if positive else ">= 0"
-        raise ValueError(f"{name} must be a finite number {bound}{unit}; "
-                         f"got {value!r}.")
+        what = "a positive finite number" if positive else "a finite number >= 0"
+        raise ValueError(f"{name} must be {what}{unit}; got {value!r}.")
     return value
 
 
