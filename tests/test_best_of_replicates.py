@@ -166,8 +166,10 @@ def test_cross_validated_paths_fit_each_fold_with_its_replicates(data):
     est = DistributedIBClassifier(n_replicates=2, **PARAMS)
     assert "n_replicates" in batching_obstacle(est)
     assert not use_batching(True, est)
-    cv = cross_validate_path(est, X, y, cv=2, random_state=0,
-                             return_estimators=True, batched=True)
+    # the replicates are chosen on each fold's held-out rows: said aloud
+    with pytest.warns(UserWarning, match="n_replicates=2 keeps.*optimistic"):
+        cv = cross_validate_path(est, X, y, cv=2, random_state=0,
+                                 return_estimators=True, batched=True)
     assert all(e.replicate_loss_val_.shape[0] == 2 for e in cv.estimators)
 
 

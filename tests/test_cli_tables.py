@@ -12,11 +12,19 @@ from sklearn.model_selection import cross_val_score
 
 from skdib import DistributedIBClassifier, DistributedIBRegressor, InformationPath
 from skdib.__main__ import main
-from skdib._cli._data import CLIError, infer_task, parse_categorical, prepare_dataset
+from skdib._cli import _scores
+from skdib._cli._data import (
+    CLIError,
+    infer_task,
+    parse_categorical,
+    prepare_dataset,
+    read_table,
+)
 from skdib._cli._scores import baselines
 from skdib._cli.report._figures import _numeric_channels
 from skdib._cli.report._html import BAR_PX, _bits_cell
-from skdib._cli.report._summary import bits_scale, channel_summary
+from skdib._cli.report._summary import _column_labels, bits_scale, channel_summary
+from skdib.compare import cross_validate_path
 
 TINY = ["--n-steps", "30", "--n-pretrain-steps", "10", "--n-checkpoints", "3"]
 
@@ -94,7 +102,7 @@ def test_penguins_scores_cross_validated_on_the_same_folds(penguin_report):
         assert entry["mean"] == pytest.approx(np.mean(entry["folds"]))
     dib = scores["models"]["distributed_ib"]
     assert dib["rule"] in ("best", "one_se")
-    assert 0 <= dib["point"] < 3
+    assert dib["point"] == json.loads((out / "run.json").read_text())["best_point"]
     # the linear baseline separates these species almost perfectly
     assert scores["models"]["linear"]["mean"] > 0.9
     path = pd.read_csv(out / "path.csv")
@@ -124,7 +132,8 @@ def test_printed_summary_lists_categories_and_scores(tmp_path, capsys):
     stdout = capsys.readouterr().out
     assert "categorical: island (3 categories), sex (2 categories)" in stdout
     assert re.search(r"linear \(LogisticRegression.*\d\.\d{3} ± \d\.\d{3}", stdout)
-    assert re.search(r"Distributed IB, chosen path point \(point \d", stdout)
+    assert re.search(r"Distributed IB, chosen path point \(the model's point \d",
+                     stdout)
 
 
 def test_cv_0_skips_cross_validation_and_says_so(tmp_path):
@@ -141,6 +150,79 @@ def test_cv_0_skips_cross_validation_and_says_so(tmp_path):
     assert run["scores"]["cv"] == 0 and run["scores"]["models"] == {}
     assert "Cross-validation skipped (--cv 0)" in (out / "index.html").read_text()
     assert "score_cv" not in pd.read_csv(out / "path.csv").columns
+
+
+def test_cv_scores_the_models_own_point_with_one_sweep_per_fold(monkeypatch):
+    """The cross-validated row is the fitted model's point, not one chosen
+    again on the folds' held-out rows; each fold runs one sweep, since a
+    fold's replicates would be chosen on its held-out rows."""
+    X, y = penguins(n=120).drop(columns="species"), penguins(n=120)["species"]
+    X = X[["bill_length_mm", "body_mass_g"]]
+    est = DistributedIBClassifier(n_pretrain_steps=10, n_steps=30, n_checkpoints=3,
+                                  n_replicates=2, random_state=0).fit(X, y)
+    est.best_point_ = last = est.information_path_.n_points - 1  # as if chosen
+    seen = {}
+
+    def spy(template, *args, **kwargs):
+        seen["n_replicates"] = template.n_replicates
+        return cross_validate_path(template, *args, **kwargs)
+
+    monkeypatch.setattr(_scores, "cross_validate_path", spy)
+    scores, cvp = _scores.cross_validated_scores(
+        est, X, y.to_numpy(), task="classification", cv=2, seed=0)
+    dib = scores["models"]["distributed_ib"]
+    assert dib["point"] == last and seen["n_replicates"] == 1
+    assert dib["mean"] == pytest.approx(cvp.score[:, last].mean())
+    assert "one sweep per fold" in dib["label"]
+
+
+def test_a_class_of_one_row_fails_cv_before_the_fit(tmp_path, capsys):
+    data = tmp_path / "rare.csv"
+    frame = frame_with_text()
+    frame.loc[0, "y"] = 9
+    frame.to_csv(data, index=False)
+    # default settings: had the fit run first, this would take minutes
+    assert main(["analyze", str(data), "--target", "y", "--categorical", "none",
+                 "--drop", "colour", "--cv", "2", "--out", str(tmp_path / "o")]) == 2
+    assert "class(es) [9] have too few rows for every fold" in capsys.readouterr().err
+
+
+def test_failed_cross_validation_keeps_the_fit(tmp_path, capsys, monkeypatch):
+    def fail(*args, **kwargs):
+        raise CLIError("--cv 2: cross-validation failed: a fold broke")
+
+    monkeypatch.setattr(_scores, "cross_validated_scores", fail)
+    monkeypatch.chdir(tmp_path)
+    penguins(n=120).to_csv("p.csv", index=False)
+    out = tmp_path / "r"
+    assert main(["analyze", "p.csv", "--target", "species", *TINY, "--cv", "2",
+                 "--n-replicates", "2", "--out", "r"]) == 0
+    captured = capsys.readouterr()
+    assert "a fold broke; the report is written without" in captured.err
+    assert "2 sweeps of 40 steps" in captured.out
+    # a relative --out is printed in full (demo.sh runs at the repository root)
+    assert f"Report written to {out / 'index.html'}" in captured.out
+    html = (out / "index.html").read_text()
+    assert "Cross-validation failed after the fit" in html
+    assert (out / "path.csv").exists()
+
+
+def test_semicolon_csv_with_decimal_commas_reads_numbers(tmp_path):
+    data = tmp_path / "eu.csv"
+    frame = pd.DataFrame({"a": [1.5, 2.25, -3.0], "b": [0.1, 0.2, 0.3],
+                          "name": ["x", "y", "z"]})
+    frame.to_csv(data, sep=";", decimal=",", index=False)
+    read = read_table(data)
+    pd.testing.assert_frame_equal(read, frame)
+    frame.to_csv(data, sep=";", index=False)  # decimal points stay points
+    pd.testing.assert_frame_equal(read_table(data), frame)
+
+
+def test_table_headers_keep_channels_apart():
+    names = ["measurement_alpha", "measurement_beta", "short", "a_long_name_1"]
+    labels = _column_labels(names)
+    assert len(set(labels)) == 4 and labels[2] == "short"
+    assert labels[3] == "a_lo…ame_1"
 
 
 # ------------------------------------------------------------ categorical data

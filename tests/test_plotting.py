@@ -242,6 +242,22 @@ def test_distinguishability_margins_count_samples(clf, colour_data):
     np.testing.assert_array_equal([p.get_width() for p in right.patches], heights)
 
 
+def test_distinguishability_margin_bars_sit_in_their_cells(clf, colour_data):
+    """Unevenly spaced values: each bar lies inside its own matrix cell (the
+    cell spans half the gap to each neighbour), and no two bars overlap."""
+    X, _ = colour_data
+    values = np.array([-2.0, -1.9, -0.5, 0.0, 1.5, 1.6, 2.0])
+    fig = plot_distinguishability(clf, "a", values, X=X)
+    main, top = fig.axes[0], fig.axes[1]
+    edges = np.r_[values[0] - 0.05, (values[:-1] + values[1:]) / 2, 2.2]
+    mesh_x = main.collections[0].get_coordinates()[0, :, 0]
+    np.testing.assert_allclose(mesh_x, edges)
+    lo = np.array([p.get_x() for p in top.patches])
+    hi = lo + np.array([p.get_width() for p in top.patches])
+    assert np.all(lo >= edges[:-1] - 1e-12) and np.all(hi <= edges[1:] + 1e-12)
+    assert np.all(hi[:-1] <= lo[1:])
+
+
 def test_distinguishability_group_has_index_axes(clf, colour_data):
     X, _ = colour_data
     values, matrix = clf.distinguishability_matrix("colour", np.eye(3))

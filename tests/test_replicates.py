@@ -20,6 +20,7 @@ import numpy as np
 import pytest
 
 from skdib import DistributedIBClassifier, DistributedIBRegressor
+from skdib._backend import facade
 from skdib._dib._replicated_fit import batching_obstacle, fit_on_splits, use_batching
 from skdib.compare import cross_validate_path
 from skdib.exceptions import DivergenceError
@@ -189,15 +190,28 @@ def test_auto_batches_on_a_gpu_only(tiny_params, monkeypatch):
     assert not use_batching("auto", weighted) and not use_batching(True, weighted)
 
 
-def test_contrastive_head_needs_equal_batches(tasks, tiny_params):
+def test_contrastive_folds_of_unequal_batches_fit_one_by_one(tasks, tiny_params):
+    """An InfoNCE head's batch is its negatives, so folds smaller than a batch
+    and of different sizes cannot share a step: as documented for batched,
+    they are fitted fold by fold, not refused."""
     X, by_task = tasks
     _, t = by_task["regression"]
     rows = np.arange(len(X))
     est = DistributedIBRegressor(**{**tiny_params, "head": "infonce",
                                     "batch_size": 128})
+    splits = [(rows[:50], rows[50:]), (rows[:60], rows[60:])]
+    batched = fit_on_splits(est, X, t, splits, [1, 2], batched=True)
+    alone = fit_on_splits(est, X, t, splits, [1, 2], batched=False)
+    for a, b in zip(batched, alone, strict=True):
+        np.testing.assert_array_equal(a.information_path_.score_val,
+                                      b.information_path_.score_val)
+    # the batched run itself still refuses them, naming the reason
     with pytest.raises(ValueError, match="contrastive.*batch"):
-        fit_on_splits(est, X, t, [(rows[:50], rows[50:]), (rows[:60], rows[60:])],
-                      [1, 2], batched=True)
+        facade.fit_replicates([f.network_ for f in batched],
+                              [(X[:50], t[:50], X[50:], t[50:]),
+                               (X[:60], t[:60], X[60:], t[60:])],
+                              batched[0]._train_config(), seeds=[1, 2],
+                              device="cpu", y_dtype="float32")
 
 
 def test_a_diverged_replicate_is_named(tasks, tiny_params):

@@ -24,7 +24,11 @@ from skdib._backend.dib._layers import ACTIVATIONS, initialise
 from skdib._backend.dib._model import DistributedIBNet
 from skdib._backend.dib._posteriors import check_pair, check_posteriors
 from skdib._backend.dib._predictive import averaged_prediction, predictive_noise
-from skdib._backend.dib._replicates import ReplicateDiverged, train_replicates
+from skdib._backend.dib._replicates import (
+    ReplicateDiverged,
+    train_replicates,
+    unequal_contrastive_batches,
+)
 from skdib._backend.dib._standardise import network_input
 from skdib._backend.dib._sweep_state import TrainingStopped
 from skdib._backend.dib._tables import MAX_TABLE_CODES, table_codes
@@ -45,6 +49,7 @@ __all__ = [
     "bhattacharyya_matrix",
     "build_network",
     "build_set_network",
+    "can_batch",
     "device_type",
     "encode",
     "encode_elements",
@@ -220,12 +225,19 @@ def load_state(net, state):
     net.load_state_dict(state, assign=is_weightless(net))
 
 
-def same_architecture(nets):
-    """Whether the networks have the same parameters and lookup tables.
+def can_batch(nets, n_rows, batch_size):
+    """Whether the networks, with ``n_rows`` training rows each, can be
+    trained as one batched model (:func:`fit_replicates`): the same
+    parameters and lookup tables, and for a contrastive head batches of
+    one size."""
+    return same_architecture(nets) and not unequal_contrastive_batches(
+        nets, n_rows, batch_size)
 
-    Only then can they be trained as one batched model
-    (:func:`fit_replicates`): equal parameter names and shapes, and equal
-    shapes of the lookup tables' buffers.
+
+def same_architecture(nets):
+    """Whether the networks have the same parameters and lookup tables:
+    equal parameter names and shapes, and equal shapes of the lookup
+    tables' buffers.
     """
     def shapes(net):
         params = {name for name, _ in net.named_parameters()}

@@ -51,6 +51,14 @@ def _listing(names, limit=12):
     return ", ".join(names[:limit]) + more
 
 
+def _read_semicolon_csv(path):
+    """A CSV separated by semicolons, as spreadsheets in many locales write
+    it: with decimal commas when that reads more columns as numbers."""
+    frames = [pd.read_csv(path, sep=";", decimal=mark) for mark in (".", ",")]
+    numeric = [len(f.select_dtypes("number").columns) for f in frames]
+    return frames[1] if numeric[1] > numeric[0] else frames[0]
+
+
 def read_table(path):
     """Read a CSV (or TSV, or Parquet when pandas can) into a DataFrame."""
     path = Path(path)
@@ -72,7 +80,7 @@ def read_table(path):
             sep = "\t" if suffix in (".tsv", ".tab") else ","
             frame = pd.read_csv(path, sep=sep)
             if frame.shape[1] == 1 and ";" in str(frame.columns[0]):
-                frame = pd.read_csv(path, sep=";")
+                frame = _read_semicolon_csv(path)
     except CLIError:
         raise
     except (ValueError, OSError, UnicodeDecodeError) as exc:

@@ -54,6 +54,8 @@ def _fit(estimator_class, X, y, args, device, say, **params):
     steps = (est.n_pretrain_steps, est.n_steps)
     schedule = (f"{sum(steps)} steps" if all(isinstance(v, int) for v in steps)
                 else "the default recipe")
+    if est.n_replicates > 1:
+        schedule = f"{est.n_replicates} sweeps of {schedule}"
     say(f"Fitting {estimator_class.__name__} on {X.shape[0]} samples x "
         f"{X.shape[1]} columns ({schedule} on {device}).")
     start = time.perf_counter()
@@ -101,7 +103,9 @@ def _finish(est, X, args, argv, t0, fit_s, device, say, **report):
     except OSError as exc:
         raise CLIError(f"could not write the report to {args.out}: "
                        f"{exc.strerror or exc}") from None
-    print(f"Report written to {index}")
+    # in full: scripts/demo.sh runs from the repository's root, not the
+    # user's folder
+    print(f"Report written to {Path(index).resolve()}")
     return 0
 
 
@@ -205,9 +209,15 @@ def _cross_validate(est, data, args, say):
     say(f"Cross-validating the path and two baselines on {args.cv} folds "
         f"({args.cv} more fits).")
     start = time.perf_counter()
-    cv_scores, cv_path = cross_validated_scores(
-        est, data.X, data.y, task=data.task, categorical=list(data.categorical),
-        cv=args.cv, seed=args.seed)
+    try:
+        cv_scores, cv_path = cross_validated_scores(
+            est, data.X, data.y, task=data.task, categorical=list(data.categorical),
+            cv=args.cv, seed=args.seed)
+    except CLIError as exc:  # keep the fit: write the report without them
+        print(f"skdib: warning: {exc}; the report is written without "
+              "cross-validated scores", file=sys.stderr)
+        return ({**scores, "cv_error": str(exc)}, None,
+                time.perf_counter() - start)
     return {**scores, **cv_scores}, cv_path, time.perf_counter() - start
 
 

@@ -41,9 +41,10 @@ with fractional values is never taken as classes). --task classification on
 a numeric target with fractional values or more than {MAX_CLASSES_AUTO} distinct
 values is refused unless --force-task confirms it.
 
---cv K: after the fit, the chosen path point, a linear model (logistic
-regression or ridge, standardised) and a random forest ({N_TREES} trees) are
-cross-validated on the same K folds (K more fits of the model), and the
+--cv K: after the fit, the chosen path point (one sweep per fold), a linear
+model (logistic regression or ridge, standardised) and a random forest
+({N_TREES} trees) are cross-validated on the same K folds (K more fits of the
+model), and the
 report shows each score as mean +- standard error over the folds. --cv 0
 skips this.
 

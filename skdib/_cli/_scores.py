@@ -18,6 +18,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
 from skdib._cli._data import CLIError
+from skdib._utils._validation import plain_value
 from skdib.compare import cross_validate_path
 from skdib.compare._folds import fold_mean_and_se, make_folds
 
@@ -62,13 +63,22 @@ def _entry(label, fold_scores, **extra):
 
 
 def _dib_entry(est, X, y, folds, seed):
-    """The path, cross-validated, at the point its own rule picks."""
-    template = clone(est).set_params(verbose=0)
+    """The path, cross-validated, at the fitted model's own point.
+
+    That point was chosen on the model's own validation rows; choosing it
+    again on the folds' mean would pick it on the rows it is scored on,
+    which the baselines are not. Each fold runs one sweep: with
+    ``n_replicates`` > 1 its replicates would be chosen on its held-out rows
+    (``cross_validate_path`` passes them as the validation set).
+    """
+    template = clone(est).set_params(verbose=0, n_replicates=1)
     cvp = cross_validate_path(template, X, y, cv=folds, random_state=seed)
-    rule = est._selection_rule()
-    point = cvp.path.select_point(rule)
-    entry = _entry("Distributed IB, chosen path point", cvp.score[:, point],
-                   point=int(point), beta=float(cvp.beta[point]), rule=rule)
+    point = cvp.path.nearest_point(beta=est.information_path_.beta[est.best_point_])
+    label = "Distributed IB, chosen path point"
+    if est.n_replicates > 1:
+        label += ", one sweep per fold"
+    entry = _entry(label, cvp.score[:, point], point=int(point),
+                   beta=float(cvp.beta[point]), rule=est._selection_rule())
     return entry, cvp
 
 
@@ -115,10 +125,27 @@ def cv_folds(cv, X, y, *, task, seed=0):
     are none (``analyze`` calls it before the fit, so a bad ``--cv`` fails
     at once)."""
     try:
-        return make_folds(cv, X, y, classification=task == "classification",
-                          random_state=seed)
+        folds = make_folds(cv, X, y, classification=task == "classification",
+                           random_state=seed)
     except ValueError as exc:
         raise _cv_error(cv, exc) from None
+    if task == "classification":
+        _check_fold_classes(cv, y, folds)
+    return folds
+
+
+def _check_fold_classes(cv, y, folds):
+    """Refuse folds whose training rows miss a class (a class of one row):
+    that fold's model could neither learn nor predict it."""
+    classes = np.unique(np.asarray(y))
+    for train, _ in folds:
+        absent = np.setdiff1d(classes, np.asarray(y)[train])
+        if len(absent):
+            names = [plain_value(c) for c in absent]
+            raise CLIError(
+                f"--cv {cv}: class(es) {names} have too few rows for every "
+                "fold to train on them (each needs at least 2 rows); drop "
+                "those rows, or --cv 0 to skip cross-validation")
 
 
 def _cv_error(cv, exc):

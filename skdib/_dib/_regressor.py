@@ -31,7 +31,11 @@ class DistributedIBRegressor(RegressorMixin, BaseDistributedIB):
     similarity ``similarity`` over ``temperature``. This suits continuous,
     multi-dimensional y (e.g. colours) without a likelihood model. The path's
     ``relevance_lower`` then holds the InfoNCE lower bound on I(U; Y) in bits
-    and ``loss_*`` the InfoNCE loss. ``predict`` returns, for each sample,
+    and ``loss_*`` the InfoNCE loss. Its negatives are the other rows scored
+    together (a training batch, or up to 4096 held-out rows), so it grows
+    with the log of their number: ``loss_train`` and ``loss_val`` compare
+    only at equal sizes (the path's ``score_val`` does not depend on
+    them). ``predict`` returns, for each sample,
     the training target (out of a codebook of ``codebook_size`` drawn at fit
     time) whose encoding is most similar, as in the paper's image
     reconstructions; predictions are therefore always values seen in
@@ -182,7 +186,8 @@ class DistributedIBRegressor(RegressorMixin, BaseDistributedIB):
                     activation=self.activation)
 
     def predict(self, X):
-        """Predicted mean of y at the current path point.
+        """Predicted y at the current path point: the mean of the Gaussian
+        head's prediction, or the InfoNCE head's nearest codebook target.
 
         Returns
         -------

@@ -134,9 +134,13 @@ def _fit_batch(estimator, X, y, splits, seeds):
     with config_context(skip_parameter_validation=True):
         reps = [_prepare(estimator, X, y, train, val, int(seed))
                 for (train, val), seed in zip(splits, seeds, strict=True)]
-    if not facade.same_architecture([rep["net"] for rep in reps]):
+    template = reps[0]["est"]
+    if not facade.can_batch([rep["net"] for rep in reps],
+                            [len(rep["data"]["X_train"]) for rep in reps],
+                            template._recipe["batch_size"]):
         # e.g. a fold whose training rows lack a value of a discrete channel
-        # has a shorter lookup table: such networks cannot be stacked
+        # has a shorter lookup table, or an InfoNCE head's folds smaller than
+        # a batch differ in size: such networks cannot share one step
         return [_fit_split(estimator, X, y, train, val, int(seed))
                 for (train, val), seed in zip(splits, seeds, strict=True)]
     start = time.perf_counter()

@@ -1,5 +1,7 @@
 """The information path, cross-validated: one β sweep per fold, same schedule."""
 
+import warnings
+
 import numpy as np
 from sklearn.base import is_classifier
 from sklearn.utils import Bunch, check_random_state
@@ -7,6 +9,7 @@ from sklearn.utils import Bunch, check_random_state
 from skdib._dib._path import InformationPath
 from skdib._dib._point_statistics import best_score_point
 from skdib._dib._replicated_fit import aligned_beta, check_rows, fit_on_splits
+from skdib._utils._warnings import user_stacklevel
 from skdib.compare._folds import fold_mean_and_se, make_folds
 
 __all__ = ["cross_validate_path"]
@@ -39,7 +42,10 @@ def cross_validate_path(estimator, X, y, *, cv=5, groups=None, random_state=None
         Unfitted template; cloned per fold, ``random_state`` drawn per fold.
         Any estimator whose ``fit`` takes ``X_val, y_val`` and records an
         ``information_path_`` will do (the set-valued ones too); others
-        raise a TypeError.
+        raise a TypeError. With ``n_replicates`` > 1 each checkpoint keeps
+        the replicate with the lowest loss on the fold's held-out rows, so
+        the fold scores are optimistic (a warning says so); use 1 to
+        compare with other models.
     X : array-like of shape (n_samples, n_features)
         A DataFrame keeps its column names as the channels' names.
     y : array-like of shape (n_samples,) or (n_samples, n_outputs)
@@ -100,6 +106,7 @@ def cross_validate_path(estimator, X, y, *, cv=5, groups=None, random_state=None
     True
     """
     X, y = check_rows(X, y)
+    _warn_replicates_choose_on_the_folds(estimator)
     rng = check_random_state(random_state)
     folds = make_folds(cv, X, y, classification=is_classifier(estimator),
                        groups=groups, random_state=rng.randint(2**31 - 1))
@@ -127,6 +134,18 @@ def cross_validate_path(estimator, X, y, *, cv=5, groups=None, random_state=None
     if return_estimators:
         result.estimators = fitted
     return result
+
+
+def _warn_replicates_choose_on_the_folds(estimator):
+    n_replicates = getattr(estimator, "n_replicates", 1)
+    if isinstance(n_replicates, int) and n_replicates > 1:
+        warnings.warn(
+            f"n_replicates={n_replicates} keeps, at every checkpoint, the "
+            "replicate with the lowest loss on the validation rows, which here "
+            "are each fold's held-out rows: the fold scores are then chosen on "
+            "the rows they are scored on, and optimistic. Pass n_replicates=1 "
+            "for fold scores that compare with other models'.", UserWarning,
+            stacklevel=user_stacklevel())
 
 
 def _fold_prediction_loss(paths, loss_val):

@@ -98,7 +98,9 @@ def _draw_matrix(ax, values, matrix, cmap, label, tick_labels):
             ticks = [f"{v:.3g}" for v in values]
             ax.set_xticks(values, ticks)
             ax.set_yticks(values, ticks)
-        return mesh, values, np.diff(edges)
+        # a cell spans half the gap to each neighbour, so it is centred on
+        # its value only where the gaps are equal: margin bars fill the cell
+        return mesh, (edges[:-1] + edges[1:]) / 2, np.diff(edges)
     n = len(values)
     image = ax.imshow(matrix, cmap=cmap, vmin=0.0, vmax=1.0, origin="lower",
                       interpolation="nearest", aspect="auto")

@@ -176,6 +176,14 @@ class _Batches:
         return (values * mask).sum(dim=-1) / self.counts.view(-1, *extra)
 
 
+def unequal_contrastive_batches(nets, n_rows, batch_size):
+    """Whether replicates with a contrastive head, whose batches are their
+    negatives, would draw batches of different sizes (``n_rows`` training
+    rows each): one batched step cannot hold them."""
+    return bool(nets[0].head.contrastive) and len(
+        {min(batch_size, n) for n in n_rows}) > 1
+
+
 def _check_replicates(nets, data, batch_size):
     """Refuse what a batched run cannot do, with the reason."""
     if len(nets) != len(data) or not nets:
@@ -186,8 +194,8 @@ def _check_replicates(nets, data, batch_size):
     if len(shapes) > 1:
         raise ValueError("The replicates' networks differ in shape; a batched run "
                          "needs one architecture.")
-    if nets[0].head.contrastive and len({min(batch_size, d[0].shape[0])
-                                         for d in data}) > 1:
+    if unequal_contrastive_batches(nets, [d[0].shape[0] for d in data],
+                                   batch_size):
         raise ValueError("A contrastive (InfoNCE) head uses the batch as its "
                          "negatives, so replicates with fewer training rows than "
                          "batch_size, and different numbers of them, cannot "

@@ -127,7 +127,7 @@ def path_table(est, max_rows=8, max_channels=10, threshold=THRESHOLD):
     """
     path = est.information_path_
     ranked = rank_channels(path, threshold)[:max_channels]
-    names = [path.feature_names[j][:10] for j in ranked]
+    names = _column_labels([path.feature_names[j] for j in ranked])
     widths = [max(5, len(n)) for n in names]
     header = (f"  {'point':>5} {'beta':>8} {'total':>6}  "
               + " ".join(f"{n:>{w}}" for n, w in zip(names, widths, strict=True))
@@ -153,6 +153,13 @@ def path_table(est, max_rows=8, max_channels=10, threshold=THRESHOLD):
     return "\n".join(lines + notes)
 
 
+def _column_labels(names, width=10):
+    """Channel names for table columns: at most ``width`` characters, the
+    middle of a long one elided, in full where two would read alike."""
+    short = [n if len(n) <= width else f"{n[:4]}…{n[5 - width:]}" for n in names]
+    return [n if short.count(s) > 1 else s for n, s in zip(names, short, strict=True)]
+
+
 def _score_cell(mean, se):
     text = f"{mean:.3f}"
     return text if np.isnan(se) else f"{text} ± {se:.3f}"
@@ -167,8 +174,8 @@ def scores_lines(scores):
     for entry in scores["models"].values():
         label = entry["label"]
         if "point" in entry:
-            label += (f" (point {entry['point']}, β {entry['beta']:.2g}, "
-                      f"rule '{entry['rule']}')")
+            label += (f" (the model's point {entry['point']}, β "
+                      f"{entry['beta']:.2g}, rule '{entry['rule']}')")
         rows.append((label, _score_cell(entry["mean"], entry["se"])))
     return rows
 
@@ -176,6 +183,10 @@ def scores_lines(scores):
 def scores_note(scores, est):
     """One sentence on where the scores come from."""
     metric = score_name(est)
+    if scores.get("cv_error"):
+        return (f"Cross-validation failed after the fit ({scores['cv_error']}): "
+                f"only the path's own validation {metric} is shown, with its "
+                "standard error over the held-out rows.")
     if not scores["cv"]:
         return (f"Cross-validation skipped (--cv 0): only the path's own "
                 f"validation {metric} is shown, with its standard error over "
