@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+import torch
 
 from skdib import DistributedIBClassifier, DistributedIBRegressor
 
@@ -85,3 +86,39 @@ def test_standard_ib_vs_distributed_on_xor(xor_bits):
     per_input = plateau(dib.information_path_)
     np.testing.assert_allclose(per_input, 1.0, atol=0.2)
     assert plateau(ib.information_path_)[0] == pytest.approx(1.0, abs=0.2)
+
+
+def test_score_standard_errors_follow_one_rule_weighted_or_not():
+    """Equal weights and no weights give the same standard error, for R² and
+    for accuracy: the spread of the per-row terms (population form) over
+    the root of the number of rows, computed here with numpy."""
+    from skdib._backend.dib._heads import CategoricalHead
+    from skdib._backend.dib._metrics import r2_with_se
+
+    rng = np.random.default_rng(0)
+    y = torch.as_tensor(rng.normal(size=(40, 2)))
+    pred = y + torch.as_tensor(rng.normal(scale=0.5, size=(40, 2)))
+    ones = torch.ones(40, dtype=torch.float64)
+    r2, se = r2_with_se(pred, y)
+    r2_w, se_w = r2_with_se(pred, y, ones)
+    t = (((y - pred) ** 2).numpy() / y.numpy().var(axis=0)).mean(axis=1)
+    assert float(r2) == pytest.approx(1 - t.mean())
+    assert float(se) == pytest.approx(t.std() / np.sqrt(40), rel=1e-12)
+    assert float(se) == pytest.approx(float(se_w), rel=1e-12)
+    assert float(r2) == pytest.approx(float(r2_w), rel=1e-12)
+    logits = torch.as_tensor(rng.normal(size=(40, 3)))
+    labels = torch.as_tensor(rng.integers(0, 3, 40))
+    head = CategoricalHead(4, 3)
+    acc, acc_se = head.score(logits, labels)
+    acc_w, acc_se_w = head.score(logits, labels, ones)
+    assert float(acc_se) == pytest.approx(float(acc_se_w), rel=1e-12)
+
+
+def test_infonce_needs_two_rows_per_batch():
+    """A batch of one row has no negatives: its contrastive loss is 0 at
+    every step, so nothing would be learned."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 2))
+    with pytest.raises(ValueError, match="batches of at least 2 rows"):
+        DistributedIBRegressor(head="infonce", batch_size=1, n_pretrain_steps=5,
+                               n_steps=5, n_checkpoints=1).fit(X, X[:, 0])

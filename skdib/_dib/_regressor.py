@@ -176,6 +176,11 @@ class DistributedIBRegressor(RegressorMixin, BaseDistributedIB):
     def _head_options(self, y_train, rng):
         if self.head != "infonce":
             return {}
+        if min(self._recipe["batch_size"], len(y_train)) < 2:
+            raise ValueError(
+                "head='infonce' contrasts each row with the others of its batch, "
+                f"so it needs batches of at least 2 rows; got batch_size="
+                f"{self._recipe['batch_size']} and {len(y_train)} training rows.")
         size = min(self.codebook_size, len(y_train))
         # one draw from rng whatever the size, so the codebook changes
         # nothing that is trained

@@ -64,10 +64,7 @@ class CategoricalHead(nn.Module):
     def score(self, out, y, weights=None):
         """Accuracy (weighted by ``weights`` if given) and its standard error."""
         correct = self.row_scores(out, y)
-        if weights is not None:
-            return weighted_mean_se(correct, weights)
-        acc = correct.mean()
-        return acc, torch.sqrt(acc * (1 - acc) / len(correct))
+        return weighted_mean_se(correct, weights)
 
 
 class GaussianHead(nn.Module):

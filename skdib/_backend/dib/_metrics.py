@@ -16,14 +16,18 @@ def infonce_lower_bound(mean_nll, batch_size):
     return math.log(batch_size) - mean_nll
 
 
-def weighted_mean_se(values, weights):
-    """Weighted mean of per-row ``values`` and its standard error (float64).
+def weighted_mean_se(values, weights=None):
+    """Weighted mean of per-row ``values`` and its standard error (float64):
+    the one rule for every score's standard error (accuracy, R²), weighted
+    or not (``weights`` None: equal).
 
     With normalised weights p_i = w_i / sum w, the mean is sum p_i v_i and its
     standard error sqrt(sum p_i^2 (v_i - mean)^2), which for equal weights is
     the population standard deviation over sqrt(n).
     """
     v = values.double()
+    if weights is None:
+        weights = torch.ones_like(v)
     p = weights.double() / weights.double().sum()
     mean = (p * v).sum()
     return mean, ((p * (v - mean)).square().sum()).sqrt()
@@ -37,13 +41,7 @@ def r2_with_se(pred, y, weights=None):
     mean of t_i. With ``weights`` the means and the variance of y are
     weighted.
     """
-    if weights is None:
-        t = _squared_error_ratios(pred, y)
-        return 1.0 - t.mean(), t.std() / math.sqrt(len(t))
-    p = (weights / weights.sum())[:, None].to(y.dtype)
-    centre = (p * y).sum(dim=0)
-    var = (p * (y - centre) ** 2).sum(dim=0)
-    t = _over_variance((y - pred) ** 2, var).mean(dim=1)
+    t = _squared_error_ratios(pred, y, weights)
     mean, se = weighted_mean_se(t, weights)
     return 1.0 - mean, se
 
