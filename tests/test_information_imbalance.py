@@ -458,10 +458,11 @@ def test_selector_rejects_bad_input(problem):
 EXPECTED_FAILURES = {
     "check_sample_weight_equivalence_on_dense_data": (
         "Weights weight the points in the average over points, while every "
-        "point still serves as a neighbour; a repeated row instead becomes its "
-        "copy's nearest neighbour at distance 0, so repeating is not weighting "
-        "for a nearest-neighbour statistic. test_weighted_*_matches_reference "
-        "checks the weighted definition."),
+        "point of positive weight serves once as a neighbour; a repeated row "
+        "instead becomes its copy's nearest neighbour at distance 0, so "
+        "repeating is not weighting for a nearest-neighbour statistic. "
+        "test_weighted_*_matches_reference checks the weighted definition; "
+        "weight 0 is removal (tests/test_selection_review.py)."),
 }
 
 

@@ -10,7 +10,7 @@ rather than the one with the most selections, as documented.
 import numpy as np
 import pytest
 
-from skdib import DistributedIBClassifier
+from skdib import DistributedIBClassifier, information_imbalance
 from skdib.compare import cross_validate_path
 from skdib.selection import InformationImbalanceSelector
 from skdib.selection._stability import StabilityPaths
@@ -55,6 +55,23 @@ def test_max_samples_draws_among_weighted_rows():
     alone = InformationImbalanceSelector(2).fit(X[30:], y[30:])
     np.testing.assert_array_equal(drawn.support_, alone.support_)
     np.testing.assert_allclose(drawn.imbalance_path_, alone.imbalance_path_)
+
+
+@pytest.mark.parametrize("max_samples", [None, 300, 299, 150])
+def test_a_row_of_weight_zero_is_as_if_removed(max_samples):
+    """At any max_samples (subsampling or not) weight 0 removes the row, as
+    scikit-learn's convention has it: it is no neighbour either."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(300, 5))
+    y = X[:, 0] + 0.5 * X[:, 1] ** 2 + 0.3 * rng.normal(size=300)
+    weights = np.r_[np.zeros(100), np.ones(200)]
+    kwargs = dict(max_samples=max_samples, random_state=0)
+    weighted = InformationImbalanceSelector(5, **kwargs).fit(
+        X, y, sample_weight=weights)
+    removed = InformationImbalanceSelector(5, **kwargs).fit(X[100:], y[100:])
+    np.testing.assert_allclose(weighted.imbalance_path_, removed.imbalance_path_)
+    function = information_imbalance(X[:, :2], y, sample_weight=weights)
+    assert function == pytest.approx(information_imbalance(X[100:, :2], y[100:]))
 
 
 def test_controlled_point_has_the_most_selections_within_budget():

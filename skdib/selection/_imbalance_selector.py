@@ -32,12 +32,19 @@ ENCODE_HINT = (
 )
 
 
-def point_weights(sample_weight, X):
-    """Checked non-negative weights of the rows of ``X``, mean 1 (or None)."""
+def weighted_points(sample_weight, X, *arrays):
+    """``(X, *arrays, weights)`` on the rows of positive weight, with the
+    checked weights scaled to mean 1 (None when all are equal). A row of
+    weight 0 is as if absent (scikit-learn's rule, and the Distributed IB
+    estimators'): it is no neighbour either. ``arrays`` may hold None."""
     if sample_weight is None:
-        return None
-    return normalise_weights(_check_sample_weight(sample_weight, X,
-                                                  ensure_non_negative=True))
+        return (X, *arrays, None)
+    weights = _check_sample_weight(sample_weight, X, ensure_non_negative=True)
+    if weights.sum() > 0 and not np.all(weights > 0):
+        keep = weights > 0
+        X, arrays = X[keep], [None if a is None else a[keep] for a in arrays]
+        weights = weights[keep]
+    return (X, *arrays, normalise_weights(weights))
 
 
 def _standardize(a):
@@ -231,7 +238,9 @@ class InformationImbalanceSelector(PersistenceMixin, SelectorMixin, BaseEstimato
             Target. Required when ``mode="supervised"``, ignored otherwise.
         sample_weight : array-like of shape (n_samples,), default=None
             Non-negative weights of the points in the imbalance's average
-            over points; every point still serves as a neighbour.
+            over points. A point of weight 0 is left out, as if absent; any
+            other serves once as a neighbour whatever its weight (so a weight
+            of 2 is not the same as repeating the row).
 
         Returns
         -------
@@ -250,19 +259,17 @@ class InformationImbalanceSelector(PersistenceMixin, SelectorMixin, BaseEstimato
             )  # fmt: skip
         else:
             X = validate_data(self, X, dtype=np.float64, ensure_min_samples=2)
+        X, y, weights = weighted_points(
+            sample_weight, X, y if self.mode == "supervised" else None)
         if X.shape[0] <= self.k:
             raise ValueError(
-                f"X has {X.shape[0]} samples, but k={self.k} neighbours need "
-                f"at least {self.k + 1}; lower k or give more samples.")
+                f"X has {X.shape[0]} samples of positive weight, but k={self.k} "
+                f"neighbours need at least {self.k + 1}; lower k or give more "
+                "samples.")
         n_select = resolve_n_features(self.n_features_to_select, X.shape[1])
-        weights = point_weights(sample_weight, X)
         if self.max_samples is not None and X.shape[0] > self.max_samples:
-            # rows of weight 0 count for nothing: draw among the others
             rng = check_random_state(self.random_state)
-            weighted = (np.arange(X.shape[0]) if weights is None
-                        else np.flatnonzero(weights > 0))
-            rows = np.sort(rng.choice(weighted, min(self.max_samples, len(weighted)),
-                                      replace=False))
+            rows = np.sort(rng.choice(X.shape[0], self.max_samples, replace=False))
             X = X[rows]
             weights = None if weights is None else normalise_weights(weights[rows])
             if self.mode == "supervised":

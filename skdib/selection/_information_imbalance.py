@@ -7,7 +7,7 @@ from sklearn.utils import check_array
 
 from skdib._backend import facade
 from skdib._utils._validation import check_numeric_frame, rescaled_by_power_of_two
-from skdib.selection._imbalance_selector import ENCODE_HINT, point_weights
+from skdib.selection._imbalance_selector import ENCODE_HINT, weighted_points
 
 __all__ = ["information_imbalance"]
 
@@ -66,7 +66,8 @@ def information_imbalance(A, B, *, k=1, metric="euclidean", device=None,
         ``"auto"`` (a GPU when one is available). The result is the same.
     sample_weight : array-like of shape (n_samples,), optional
         Non-negative weights of the points i in the average over points
-        (normalised to mean 1); every point still serves as a neighbour.
+        (normalised to mean 1). A point of weight 0 is left out, as if
+        absent; any other serves once as a neighbour whatever its weight.
 
     Returns
     -------
@@ -97,10 +98,11 @@ def information_imbalance(A, B, *, k=1, metric="euclidean", device=None,
             f"A and B must have the same number of samples; got {A.shape[0]} and "
             f"{B.shape[0]}."
         )
+    A, B, weights = weighted_points(sample_weight, A, B)
     if A.shape[0] <= k:
         raise ValueError(
-            f"information_imbalance needs more than k={k} samples; got {A.shape[0]}."
+            f"information_imbalance needs more than k={k} samples (of positive "
+            f"weight); got {A.shape[0]}."
         )
     return facade.information_imbalance(A, B, k=int(k), p=_METRIC_POWER[metric],
-                                        device=device,
-                                        row_weights=point_weights(sample_weight, A))
+                                        device=device, row_weights=weights)
