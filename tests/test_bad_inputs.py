@@ -6,6 +6,7 @@ scikit-learn, never a raw torch, pandas or numpy traceback.
 """
 
 import pathlib
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -22,7 +23,7 @@ from skdib import (
 )
 from skdib import information as info
 from skdib._dib._split import split_validation
-from skdib.exceptions import BetaRangeWarning
+from skdib.exceptions import BetaRangeWarning, DivergenceError
 
 # categorical_features=None: string and category columns are refused, the
 # case this matrix checks (tests/test_tables.py fits them as categories).
@@ -449,3 +450,36 @@ def test_bad_posteriors(function, case):
 def test_bad_information_arguments(call, exc, match):
     with raises(exc, match):
         call()
+
+
+def test_an_x_val_in_other_units_is_named_not_blamed_on_training():
+    """An X_val left raw while X was standardised (as a Pipeline passes it)
+    is warned about; when its KL explodes, the error says the held-out rows
+    did, not that training diverged."""
+    rng = np.random.default_rng(0)
+    raw = 1000 + 100 * rng.normal(size=(300, 3))
+    labels = (raw[:, 0] > 1000).astype(int)
+    scaled = (raw - raw[:200].mean(axis=0)) / raw[:200].std(axis=0)
+    est = DistributedIBClassifier(n_pretrain_steps=20, n_steps=40, n_checkpoints=3,
+                                  random_state=0)
+    with pytest.warns(UserWarning, match=r"X_val has values up to .*\(column 'x"):
+        try:
+            est.fit(scaled[:200], labels[:200], X_val=raw[200:], y_val=labels[200:])
+        except DivergenceError as error:
+            assert "on the held-out rows, while the training loss is" in str(error)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)  # in the same units: quiet
+        warnings.simplefilter("ignore", BetaRangeWarning)
+        est.fit(scaled[:200], labels[:200], X_val=scaled[200:], y_val=labels[200:])
+
+
+def test_a_held_out_explosion_is_told_apart_from_a_diverged_training():
+    import torch
+
+    from skdib._backend.dib._sweep_state import divergence
+
+    net = torch.nn.Linear(2, 1)
+    point = {"loss_train": 0.6, "loss_val": 0.7, "kl": [7e6, 0.1]}
+    assert "on the held-out rows, while the training loss is 0.5" in divergence(
+        0.5, point, net)
+    assert "held-out" not in divergence(0.5, {**point, "loss_train": 2e6}, net)

@@ -6,6 +6,8 @@ X is a numeric array or a pandas DataFrame whose categorical columns (see
 (and, for the classifier, class weights) are normalised to mean 1.
 """
 
+import warnings
+
 import numpy as np
 from sklearn.utils.validation import (
     _check_sample_weight,
@@ -17,6 +19,7 @@ from sklearn.utils.validation import (
 from skdib._dib._categorical import fit_layout
 from skdib._dib._split import check_target_shape, check_validation_request
 from skdib._utils._validation import check_numeric_frame
+from skdib._utils._warnings import user_stacklevel
 
 __all__ = ["InputMixin", "drop_unweighted", "normalise_weights", "weighted_moments"]
 
@@ -88,6 +91,37 @@ def normalise_weights(weights):
     return weights / weights.mean()
 
 
+# Standard deviations of the training rows beyond which a held-out value is
+# taken for a sign that X_val was not transformed like X.
+FAR_FROM_TRAINING = 50.0
+
+
+def warn_far_validation_rows(X, X_val, names=None):
+    """Warn when ``X_val`` has values far outside the training rows (in
+    their standard deviations): the bits and losses measured on such rows
+    are not meaningful, and the usual cause is an ``X_val`` passed around
+    the preprocessing that ``X`` went through."""
+    center, scale = weighted_moments(X, None)
+    distance = np.abs(X_val - center) / scale
+    distance[:, np.ptp(X, axis=0) == 0] = 0.0  # a constant: any change is "far"
+    worst = distance.max(axis=0)
+    far = np.flatnonzero(worst > FAR_FROM_TRAINING)
+    if len(far) == 0:
+        return
+    j = far[np.argmax(worst[far])]
+    # with categories one-hot, columns no longer match the names
+    column = (str(names[j]) if names is not None and len(names) == X.shape[1]
+              else f"x{j}")
+    warnings.warn(
+        f"X_val has values up to {worst[j]:.3g} training standard deviations "
+        f"from the training mean (column {column!r}; {len(far)} column(s) "
+        f"beyond {FAR_FROM_TRAINING:g}). Was X_val transformed like X? A "
+        "Pipeline passes X_val to its last step untransformed unless told "
+        "(transform_input=['X_val'] with metadata routing). The bits and "
+        "losses measured on such rows are not meaningful.", UserWarning,
+        stacklevel=user_stacklevel())
+
+
 class InputMixin:
     """Input checks of the Distributed IB estimators (fit and predict)."""
 
@@ -130,6 +164,7 @@ class InputMixin:
                                  **self._target_validation)
         y_val = check_target_shape(y, y_val)
         self._check_validation_target(y, y_val)
+        warn_far_validation_rows(X, X_val, getattr(self, "feature_names_in_", None))
         return X_val, y_val
 
     def _check_validation_target(self, y, y_val):

@@ -263,9 +263,9 @@ class InformationImbalanceSelector(PersistenceMixin, SelectorMixin, BaseEstimato
             sample_weight, X, y if self.mode == "supervised" else None)
         if X.shape[0] <= self.k:
             raise ValueError(
-                f"X has {X.shape[0]} samples of positive weight, but k={self.k} "
-                f"neighbours need at least {self.k + 1}; lower k or give more "
-                "samples.")
+                f"X has {X.shape[0]} samples, but k={self.k} neighbours need at "
+                f"least {self.k + 1}; lower k or give more samples (rows of "
+                "weight 0 do not count).")
         n_select = resolve_n_features(self.n_features_to_select, X.shape[1])
         if self.max_samples is not None and X.shape[0] > self.max_samples:
             rng = check_random_state(self.random_state)

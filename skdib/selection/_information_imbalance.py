@@ -101,8 +101,8 @@ def information_imbalance(A, B, *, k=1, metric="euclidean", device=None,
     A, B, weights = weighted_points(sample_weight, A, B)
     if A.shape[0] <= k:
         raise ValueError(
-            f"information_imbalance needs more than k={k} samples (of positive "
-            f"weight); got {A.shape[0]}."
+            f"information_imbalance needs more than k={k} samples; got "
+            f"{A.shape[0]} (rows of weight 0 do not count)."
         )
     return facade.information_imbalance(A, B, k=int(k), p=_METRIC_POWER[metric],
                                         device=device, row_weights=weights)
