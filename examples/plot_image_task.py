@@ -35,7 +35,11 @@ FAST = os.environ.get("SKDIB_EXAMPLES_FAST") == "1"
 shape = (12, 18) if FAST else (40, 60)
 decompositions = {"xy": None, "projections": 3}
 settings = dict(
-    head="infonce", fourier_frequencies=4, encoder_hidden=(64, 64),
+    # network encoders for the coordinates: at 40 x 60 pixels they have few
+    # enough values for 'auto' to give them lookup tables, which would
+    # ignore the Fourier features and keep every pixel apart
+    head="infonce", discrete_encoder="mlp", fourier_frequencies=4,
+    encoder_hidden=(64, 64),
     embedding_dim=8, decoder_hidden=(128, 128), beta_start=1e-3, beta_end=1.0,
     n_pretrain_steps=20 if FAST else 300, n_steps=100 if FAST else 2000,
     n_checkpoints=6 if FAST else 20, learning_rate=2e-3, validation_fraction=0.1,

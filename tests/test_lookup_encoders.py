@@ -7,6 +7,7 @@ force nearest-row search over the columns' ranks.
 
 import itertools
 import pickle
+import warnings
 
 import numpy as np
 import pytest
@@ -18,6 +19,7 @@ from skdib._backend.dib._model import DistributedIBNet
 from skdib._backend.dib._tables import ChannelTables, table_layout
 from skdib._dib._replicated_fit import fit_on_splits
 from skdib.compare import cross_validate_path
+from skdib.exceptions import BetaRangeWarning
 
 SHORT = dict(n_pretrain_steps=20, n_steps=60, n_checkpoints=3, batch_size=64,
              random_state=0)
@@ -139,6 +141,22 @@ def test_a_table_fit_learns_xor_and_survives_pickling(table_fit, boolean_task):
     near = X.copy()
     near[near == 1] = 0.9
     np.testing.assert_array_equal(table_fit.transform(near), table_fit.transform(X))
+
+
+def test_encoder_settings_without_an_encoder_are_warned_about(boolean_task):
+    """With a lookup table on every channel, encoder_hidden and
+    fourier_frequencies shape nothing: say so and name the way out."""
+    X, y = boolean_task
+    with pytest.warns(UserWarning, match=r"encoder_hidden=\(8,\) and "
+                      r"fourier_frequencies=2 .*discrete_encoder='mlp'"):
+        DistributedIBClassifier(encoder_hidden=(8,), fourier_frequencies=2,
+                                **SHORT).fit(X, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        warnings.simplefilter("ignore", BetaRangeWarning)
+        DistributedIBClassifier(encoder_hidden=(8,), discrete_encoder="mlp",
+                                **SHORT).fit(X, y)
+        DistributedIBClassifier(**SHORT).fit(X, y)  # 'auto': nothing to say
 
 
 def test_mixed_data_gets_both_encoders():

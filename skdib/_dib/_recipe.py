@@ -55,6 +55,10 @@ Two recipes, measured (user guide, "The default recipe"):
     regression's).
 """
 
+import warnings
+
+from skdib._utils._warnings import user_stacklevel
+
 AUTO = "auto"
 
 RECIPES = {
@@ -90,7 +94,8 @@ HEAD_RECIPES = {
 HEAD_SETTINGS = tuple(HEAD_RECIPES["discrete"])
 
 __all__ = ["AUTO", "HEAD_RECIPES", "HEAD_SETTINGS", "RECIPES", "SETTINGS",
-           "SMALL_TABLE", "SMALL_TABLE_ROWS", "recipe_kind", "resolve_recipe"]
+           "SMALL_TABLE", "SMALL_TABLE_ROWS", "recipe_kind", "resolve_recipe",
+           "warn_unused_encoder_settings"]
 
 
 def recipe_kind(discrete):
@@ -160,3 +165,24 @@ def resolve_recipe(params, discrete, n_rows=None):
 
 def _is_auto(value):
     return isinstance(value, str) and value == AUTO
+
+
+def warn_unused_encoder_settings(recipe, discrete, fourier_frequencies):
+    """Warn when every channel got a lookup table, so that an
+    ``encoder_hidden`` or ``fourier_frequencies`` the user set has no
+    network encoder to shape (``discrete`` as for :func:`recipe_kind`)."""
+    if recipe["discrete_encoder"] != "table" or any(d is None for d in discrete):
+        return
+    unused = []
+    if "encoder_hidden" not in recipe["auto"]:
+        unused.append(f"encoder_hidden={recipe['encoder_hidden']!r}")
+    if fourier_frequencies is not None:
+        unused.append(f"fourier_frequencies={fourier_frequencies!r}")
+    if unused:
+        how = ("discrete_encoder='auto' gave" if "discrete_encoder" in recipe["auto"]
+               else "discrete_encoder='table' gives")
+        warnings.warn(
+            f"{' and '.join(unused)} shape(s) network encoders, but {how} every "
+            "channel a lookup table (each has few distinct values), so there is "
+            "none. Pass discrete_encoder='mlp' for network encoders.",
+            UserWarning, stacklevel=user_stacklevel())

@@ -9,7 +9,11 @@ from skdib._backend import facade
 from skdib._dib._channels import resolve_channels
 from skdib._dib._estimates import discrete_channels, table_channels
 from skdib._dib._inputs import weighted_moments
-from skdib._dib._recipe import HEAD_SETTINGS, resolve_recipe
+from skdib._dib._recipe import (
+    HEAD_SETTINGS,
+    resolve_recipe,
+    warn_unused_encoder_settings,
+)
 from skdib._dib._recipe import SETTINGS as RECIPE_SETTINGS
 from skdib._dib._settings import (
     BOUNDS_BATCH_SIZE,
@@ -54,6 +58,7 @@ class SweepSetupMixin:
         settings.update({name: getattr(self, name) for name in HEAD_SETTINGS
                          if hasattr(self, name)})
         self._recipe = recipe = resolve_recipe(settings, lookup, len(X_tr))
+        warn_unused_encoder_settings(recipe, lookup, self.fourier_frequencies)
         check_checkpoints(self.n_checkpoints, recipe["n_steps"])
         # the centre is also the fitted model's reference input (_store_fit)
         data["center"], scale = weighted_moments(X_tr, data["w_train"])
