@@ -462,7 +462,8 @@ def test_an_x_val_in_other_units_is_named_not_blamed_on_training():
     scaled = (raw - raw[:200].mean(axis=0)) / raw[:200].std(axis=0)
     est = DistributedIBClassifier(n_pretrain_steps=20, n_steps=40, n_checkpoints=3,
                                   random_state=0)
-    with pytest.warns(UserWarning, match=r"X_val has values up to .*\(column 'x"):
+    with pytest.warns(UserWarning, match=r"X_val has values .* training ranges "
+                      r"beyond .*\(column 'x"):
         try:
             est.fit(scaled[:200], labels[:200], X_val=raw[200:], y_val=labels[200:])
         except DivergenceError as error:
@@ -471,6 +472,12 @@ def test_an_x_val_in_other_units_is_named_not_blamed_on_training():
         warnings.simplefilter("error", UserWarning)  # in the same units: quiet
         warnings.simplefilter("ignore", BetaRangeWarning)
         est.fit(scaled[:200], labels[:200], X_val=scaled[200:], y_val=labels[200:])
+        # a sparse column's rare large value is data, not a change of units:
+        # 70 training deviations away, but 4 training ranges
+        sparse = np.zeros((300, 1))
+        sparse[[5, 250], 0] = [1.0, 5.0]
+        est.fit(np.c_[scaled, sparse][:200], labels[:200],
+                X_val=np.c_[scaled, sparse][200:], y_val=labels[200:])
 
 
 def test_a_held_out_explosion_is_told_apart_from_a_diverged_training():

@@ -91,32 +91,33 @@ def normalise_weights(weights):
     return weights / weights.mean()
 
 
-# Standard deviations of the training rows beyond which a held-out value is
-# taken for a sign that X_val was not transformed like X.
-FAR_FROM_TRAINING = 50.0
+# Training ranges (max - min) beyond the training rows' range at which a
+# held-out value is taken for a sign that X_val was not transformed like X.
+# In ranges, not standard deviations: a sparse column (mostly 0) has a tiny
+# deviation, and its rare large values are data, not a change of units.
+FAR_FROM_TRAINING = 10.0
 
 
 def warn_far_validation_rows(X, X_val, names=None):
-    """Warn when ``X_val`` has values far outside the training rows (in
-    their standard deviations): the bits and losses measured on such rows
-    are not meaningful, and the usual cause is an ``X_val`` passed around
-    the preprocessing that ``X`` went through."""
-    center, scale = weighted_moments(X, None)
-    distance = np.abs(X_val - center) / scale
-    distance[:, np.ptp(X, axis=0) == 0] = 0.0  # a constant: any change is "far"
-    worst = distance.max(axis=0)
-    far = np.flatnonzero(worst > FAR_FROM_TRAINING)
+    """Warn when ``X_val`` has values far outside the training rows' range
+    (in training ranges): the bits and losses measured on such rows are not
+    meaningful, and the usual cause is an ``X_val`` passed around the
+    preprocessing that ``X`` went through."""
+    low, high = X.min(axis=0), X.max(axis=0)
+    span = np.where(high > low, high - low, np.inf)  # a constant: no scale
+    beyond = np.maximum(low - X_val, X_val - high).max(axis=0) / span
+    far = np.flatnonzero(beyond > FAR_FROM_TRAINING)
     if len(far) == 0:
         return
-    j = far[np.argmax(worst[far])]
+    j = far[np.argmax(beyond[far])]
     # with categories one-hot, columns no longer match the names
     column = (str(names[j]) if names is not None and len(names) == X.shape[1]
               else f"x{j}")
     warnings.warn(
-        f"X_val has values up to {worst[j]:.3g} training standard deviations "
-        f"from the training mean (column {column!r}; {len(far)} column(s) "
-        f"beyond {FAR_FROM_TRAINING:g}). Was X_val transformed like X? A "
-        "Pipeline passes X_val to its last step untransformed unless told "
+        f"X_val has values {beyond[j]:.3g} training ranges beyond the training "
+        f"rows' range (column {column!r}; {len(far)} column(s) beyond "
+        f"{FAR_FROM_TRAINING:g}). Was X_val transformed like X? A Pipeline "
+        "passes X_val to its last step untransformed unless told "
         "(transform_input=['X_val'] with metadata routing). The bits and "
         "losses measured on such rows are not meaningful.", UserWarning,
         stacklevel=user_stacklevel())
