@@ -490,3 +490,14 @@ def test_a_held_out_explosion_is_told_apart_from_a_diverged_training():
     assert "on the held-out rows, while the training loss is 0.5" in divergence(
         0.5, point, net)
     assert "held-out" not in divergence(0.5, {**point, "loss_train": 2e6}, net)
+
+
+def test_more_classes_than_validation_rows_keep_a_training_row_each():
+    """60 classes of 2 rows and 24 validation rows cannot be stratified: one
+    row of every class is kept for training, so none is held out whole."""
+    y = np.repeat(np.arange(60), 2)
+    for seed in range(10):
+        train, val = split_validation(y, 0.2, True, None,
+                                      np.random.default_rng(seed))
+        assert len(val) == 24 and set(y[train]) == set(range(60))
+        assert len(np.union1d(train, val)) == 120

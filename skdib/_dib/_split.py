@@ -78,9 +78,10 @@ def split_validation(y, fraction, stratify, groups, rng, class_names=None):
 
     ``fraction == 0`` validates on the training rows; ``groups`` keeps each
     group on one side. ``stratify`` (y holds classes): the split is
-    stratified when possible, a class of one row stays in training, and a
-    split that leaves a class out of training is refused, naming it by
-    ``class_names`` (indexed by the codes in ``y``).
+    stratified when possible, and every class keeps a training row
+    (:func:`_kept_for_training`); a grouped split that leaves a class out of
+    training is refused, naming it by ``class_names`` (indexed by the codes
+    in ``y``).
     """
     n = len(y)
     rows = np.arange(n)
@@ -95,22 +96,31 @@ def split_validation(y, fraction, stratify, groups, rng, class_names=None):
     else:
         n_val = max(1, int(round(fraction * n)))
         _check_split_sizes(n, n - n_val, n_val, fraction)
-        lone = _lone_rows(y) if stratify else np.zeros(n, dtype=bool)
-        pool = rows[~lone] if n - lone.sum() > n_val else rows
+        kept = _kept_for_training(y, n_val, seed) if stratify else rows < 0
+        pool = rows[~kept] if n - kept.sum() > n_val else rows
         train, val = train_test_split(
             pool, test_size=n_val, random_state=seed,
             stratify=_stratify_labels(y[pool], len(pool), n_val, stratify))
-        if len(pool) < n:  # a class of one row cannot be learned when held out
-            train = np.concatenate([train, rows[lone]])
+        if len(pool) < n:
+            train = np.concatenate([train, rows[kept]])
     if stratify:
         _check_training_classes(y, train, groups is not None, class_names)
     return train, val
 
 
-def _lone_rows(y):
-    """Rows whose class has no other row."""
+def _kept_for_training(y, n_val, seed):
+    """Rows set aside for training before a split of the others, so that no
+    class is held out whole (its model could neither learn nor predict it):
+    the rows of one-row classes and, when the others cannot be stratified
+    (fewer validation rows than classes), one row of every class, drawn
+    with ``seed``. Usually none."""
     _, inverse, counts = np.unique(y, return_inverse=True, return_counts=True)
-    return counts[inverse.ravel()] == 1
+    kept = counts[inverse.ravel()] == 1
+    if _stratify_labels(y[~kept], len(y) - kept.sum(), n_val, True) is None:
+        order = np.random.default_rng(seed).permutation(len(y))
+        _, first = np.unique(y[order], return_index=True)
+        kept[order[first]] = True
+    return kept
 
 
 def _check_training_classes(y, train, by_groups, class_names):
