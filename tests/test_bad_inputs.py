@@ -467,7 +467,7 @@ def test_an_x_val_in_other_units_is_named_not_blamed_on_training():
         try:
             est.fit(scaled[:200], labels[:200], X_val=raw[200:], y_val=labels[200:])
         except DivergenceError as error:
-            assert "on the held-out rows, while the training loss is" in str(error)
+            assert "an X_val not transformed like X" in str(error)
     with warnings.catch_warnings():
         warnings.simplefilter("error", UserWarning)  # in the same units: quiet
         warnings.simplefilter("ignore", BetaRangeWarning)
@@ -487,17 +487,28 @@ def test_a_held_out_explosion_is_told_apart_from_a_diverged_training():
 
     net = torch.nn.Linear(2, 1)
     point = {"loss_train": 0.6, "loss_val": 0.7, "kl": [7e6, 0.1]}
-    assert "on the held-out rows, while the training loss is 0.5" in divergence(
+    assert "on the held-out rows (the last training loss: 0.5 nats)" in divergence(
         0.5, point, net)
     assert "held-out" not in divergence(0.5, {**point, "loss_train": 2e6}, net)
 
 
-def test_more_classes_than_validation_rows_keep_a_training_row_each():
-    """60 classes of 2 rows and 24 validation rows cannot be stratified: one
-    row of every class is kept for training, so none is held out whole."""
-    y = np.repeat(np.arange(60), 2)
-    for seed in range(10):
-        train, val = split_validation(y, 0.2, True, None,
-                                      np.random.default_rng(seed))
-        assert len(val) == 24 and set(y[train]) == set(range(60))
-        assert len(np.union1d(train, val)) == 120
+def test_far_x_val_names_the_table_column_behind_one_hot_blocks():
+    rng = np.random.default_rng(0)
+    table = pd.DataFrame({"colour": rng.choice(["r", "g", "b"], 100),
+                          "a": rng.normal(size=100), "b": rng.normal(size=100)})
+    labels = (table["a"] > 0).astype(int).to_numpy()
+    far = table.iloc[:60].assign(b=table["b"].iloc[:60] * 1000)
+    with pytest.warns(UserWarning, match=r"training ranges .*\(column 'b'"):
+        DistributedIBClassifier(**{**FAST, "categorical_features": "auto"}).fit(
+            table, labels, X_val=far, y_val=labels[:60])
+
+
+@pytest.mark.parametrize("y, fraction, match", [
+    (np.arange(12), 0.2, r"10 training rows cannot hold 12 classes"),
+    (np.repeat(np.arange(6), 2), 0.6, r"5 training rows cannot hold 6 classes"),
+])
+def test_too_few_training_rows_for_the_classes_say_so(y, fraction, match):
+    """No split can train every class: the message says why and what helps
+    (not another random_state, and no crash inside numpy)."""
+    with raises(ValueError, match=match + r".*smaller validation_fraction"):
+        split_validation(y, fraction, True, None, np.random.default_rng(0))

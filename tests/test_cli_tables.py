@@ -25,6 +25,7 @@ from skdib._cli.report._figures import _numeric_channels
 from skdib._cli.report._html import BAR_PX, _bits_cell
 from skdib._cli.report._summary import _column_labels, bits_scale, channel_summary
 from skdib.compare import cross_validate_path
+from skdib.exceptions import DivergenceError
 
 TINY = ["--n-steps", "30", "--n-pretrain-steps", "10", "--n-checkpoints", "3"]
 
@@ -205,6 +206,20 @@ def test_failed_cross_validation_keeps_the_fit(tmp_path, capsys, monkeypatch):
     html = (out / "index.html").read_text()
     assert "Cross-validation failed after the fit" in html
     assert (out / "path.csv").exists()
+
+
+def test_a_diverged_fold_keeps_the_fit(tmp_path, capsys, monkeypatch):
+    def diverge(*args, **kwargs):
+        raise DivergenceError("a fold's loss is NaN", step=30, beta=0.5)
+
+    monkeypatch.setattr(_scores, "cross_validate_path", diverge)
+    data = tmp_path / "p.csv"
+    penguins(n=120).to_csv(data, index=False)
+    out = tmp_path / "r"
+    assert main(["analyze", str(data), "--target", "species", *TINY, "--cv", "2",
+                 "--out", str(out)]) == 0
+    assert "a fold's loss is NaN" in capsys.readouterr().err
+    assert "Cross-validation failed after the fit" in (out / "index.html").read_text()
 
 
 def test_semicolon_csv_with_decimal_commas_reads_numbers(tmp_path):

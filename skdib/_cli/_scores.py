@@ -21,6 +21,7 @@ from skdib._cli._data import CLIError
 from skdib._utils._validation import plain_value
 from skdib.compare import cross_validate_path
 from skdib.compare._folds import fold_mean_and_se, make_folds
+from skdib.exceptions import DivergenceError
 
 __all__ = ["N_TREES", "baselines", "cross_validated_scores", "validation_scores"]
 
@@ -115,7 +116,7 @@ def cross_validated_scores(est, X, y, *, task, categorical=(), cv=5, seed=0):
         for key, (label, model) in baselines(task, categorical, seed).items():
             scores = cross_val_score(model, X, y, cv=folds, error_score="raise")
             models[key] = _entry(label, scores)
-    except ValueError as exc:
+    except (ValueError, DivergenceError) as exc:  # a fold's sweep may diverge
         raise _cv_error(cv, exc) from None
     return {"cv": int(cv), "n_rows": len(y), "models": models}, cvp
 

@@ -102,7 +102,7 @@ def warn_far_validation_rows(X, X_val, names=None):
     """Warn when ``X_val`` has values far outside the training rows' range
     (in training ranges): the bits and losses measured on such rows are not
     meaningful, and the usual cause is an ``X_val`` passed around the
-    preprocessing that ``X`` went through."""
+    preprocessing that ``X`` went through. ``names``: one per column of X."""
     low, high = X.min(axis=0), X.max(axis=0)
     span = np.where(high > low, high - low, np.inf)  # a constant: no scale
     beyond = np.maximum(low - X_val, X_val - high).max(axis=0) / span
@@ -110,9 +110,7 @@ def warn_far_validation_rows(X, X_val, names=None):
     if len(far) == 0:
         return
     j = far[np.argmax(beyond[far])]
-    # with categories one-hot, columns no longer match the names
-    column = (str(names[j]) if names is not None and len(names) == X.shape[1]
-              else f"x{j}")
+    column = names[j] if names is not None else f"x{j}"
     warnings.warn(
         f"X_val has values {beyond[j]:.3g} training ranges beyond the training "
         f"rows' range (column {column!r}; {len(far)} column(s) beyond "
@@ -165,7 +163,7 @@ class InputMixin:
                                  **self._target_validation)
         y_val = check_target_shape(y, y_val)
         self._check_validation_target(y, y_val)
-        warn_far_validation_rows(X, X_val, getattr(self, "feature_names_in_", None))
+        warn_far_validation_rows(X, X_val, self._matrix_column_names())
         return X_val, y_val
 
     def _check_validation_target(self, y, y_val):
@@ -189,6 +187,17 @@ class InputMixin:
         validate_data(self, X, reset=False, skip_check_array=True)
         return check_array(layout.transform(X), dtype=np.float64,
                            input_name="X", estimator=self)
+
+    def _matrix_column_names(self):
+        """The input column behind each column of the matrix the network
+        reads (a categorical column's one-hot block repeats its name)."""
+        names = getattr(self, "feature_names_in_", None)
+        names = ([str(n) for n in names] if names is not None
+                 else [f"x{j}" for j in range(self.n_features_in_)])
+        layout = getattr(self, "_layout", None)
+        if layout is None:
+            return names
+        return [names[j] for j in range(layout.n_columns) for _ in layout.blocks[j]]
 
     def _categorical_columns(self):
         """Names of the columns fitted as categories (empty when none)."""

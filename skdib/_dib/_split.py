@@ -104,7 +104,8 @@ def split_validation(y, fraction, stratify, groups, rng, class_names=None):
         if len(pool) < n:
             train = np.concatenate([train, rows[kept]])
     if stratify:
-        _check_training_classes(y, train, groups is not None, class_names)
+        _check_training_classes(y, train, groups is not None, class_names,
+                                fraction)
     return train, val
 
 
@@ -116,6 +117,8 @@ def _kept_for_training(y, n_val, seed):
     with ``seed``. Usually none."""
     _, inverse, counts = np.unique(y, return_inverse=True, return_counts=True)
     kept = counts[inverse.ravel()] == 1
+    if kept.all():
+        return kept
     if _stratify_labels(y[~kept], len(y) - kept.sum(), n_val, True) is None:
         order = np.random.default_rng(seed).permutation(len(y))
         _, first = np.unique(y[order], return_index=True)
@@ -123,20 +126,25 @@ def _kept_for_training(y, n_val, seed):
     return kept
 
 
-def _check_training_classes(y, train, by_groups, class_names):
+def _check_training_classes(y, train, by_groups, class_names, fraction):
     """Refuse a split whose training rows miss a class of ``y``."""
-    absent = np.setdiff1d(np.unique(y), y[train])
+    classes = np.unique(y)
+    absent = np.setdiff1d(classes, y[train])
     if len(absent) == 0:
         return
     names = [plain_value(class_names[c]) if class_names is not None else
              plain_value(c) for c in absent]
-    why = (" (groups keep each group on one side, and every group holding "
-           "them was drawn for validation)" if by_groups else "")
+    if by_groups:
+        why = ("groups keep each group on one side, and every group holding "
+               "them was drawn for validation")
+        fix = "another random_state, more groups of those classes"
+    else:
+        why = f"{len(train)} training rows cannot hold {len(classes)} classes"
+        fix = f"a smaller validation_fraction (now {fraction})"
     raise ValueError(
         f"The random validation split left no training rows of class(es) "
-        f"{names}{why}, so the classifier could not learn them. Pass an "
-        "explicit X_val, y_val, another random_state or more groups of those "
-        "classes.")
+        f"{names} ({why}), so the classifier could not learn them. Pass "
+        f"{fix} or an explicit X_val, y_val.")
 
 
 def _check_split_sizes(n, n_train, n_val, fraction, by=None):

@@ -98,10 +98,12 @@ def divergence(loss_value, point, model):
     for name, p in model.named_parameters():
         if not bool(torch.isfinite(p).all()):
             return f"parameter {name} is not finite"
-    # the rest is measured on the held-out rows, while training is sane
-    held_out = (f" on the held-out rows, while the training loss is "
-                f"{loss_value:.3g} nats: are they far outside the training "
-                "data (an X_val not transformed like X)?")
+    # the rest is measured on the held-out rows: a sign of divergence, or of
+    # held-out rows in other units (which fit warns about)
+    held_out = (f" on the held-out rows (the last training loss: "
+                f"{loss_value:.3g} nats). If those rows lie far outside the "
+                "training data (an X_val not transformed like X), fix them "
+                "first")
     value = float(point["loss_val"])
     if not math.isfinite(value) or abs(value) > EXPLODING_BITS:
         return f"loss_val is {value:.3g} bits{held_out}"
