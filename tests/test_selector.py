@@ -13,6 +13,7 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
+import skdib
 from skdib import DistributedIBClassifier, DistributedIBRegressor, InformationPath
 from skdib._dib._ranking import channel_ranks
 from skdib.selection._dib_selector import (
@@ -20,6 +21,7 @@ from skdib.selection._dib_selector import (
     _budget_point,
     _default_estimator,
 )
+from skdib.selection._sweep_cache import CACHE_SIZE
 
 SMALL = dict(encoder_hidden=(16,), embedding_dim=2, decoder_hidden=(32,),
              n_pretrain_steps=150, n_steps=600, n_checkpoints=8, batch_size=64,
@@ -215,12 +217,45 @@ def test_cache_is_bounded(pair_data):
     DistributedIBSelector.clear_cache()
     CountingClassifier.n_fits = 0
     sel = DistributedIBSelector(CountingClassifier(**TINY), n_features_to_select=1)
-    for seed in range(9):
+    n = CACHE_SIZE + 1
+    for seed in range(n):
         sel.set_params(estimator__random_state=seed).fit(X, y)
-    sel.set_params(estimator__random_state=8).fit(X, y)  # most recent: kept
-    assert CountingClassifier.n_fits == 9
+    sel.set_params(estimator__random_state=n - 1).fit(X, y)  # most recent: kept
+    assert CountingClassifier.n_fits == n
     sel.set_params(estimator__random_state=0).fit(X, y)  # oldest: evicted
+    assert CountingClassifier.n_fits == n + 1
+
+
+def test_ten_fold_grid_search_reuses_one_sweep_per_fold(pair_data):
+    """A grid search fits all folds of one candidate before the next, so the
+    cache must outlast a round of folds (it held 8 sweeps, and 10 folds got
+    no reuse at all: 30 sweeps for 3 candidates)."""
+    X, y = pair_data
+    DistributedIBSelector.clear_cache()
+    CountingClassifier.n_fits = 0
+    pipe = Pipeline([("dib", DistributedIBSelector(CountingClassifier(**TINY))),
+                     ("clf", LogisticRegression())])
+    GridSearchCV(pipe, {"dib__n_features_to_select": [1, 2, 3]}, cv=10,
+                 refit=False).fit(X, y)
     assert CountingClassifier.n_fits == 10
+
+
+def test_stored_sweeps_of_another_release_are_not_reused(pair_data, tmp_path,
+                                                         monkeypatch):
+    """A folder of stored sweeps outlives an upgrade; a sweep fitted by
+    another skdib (or torch) version may differ, so it is fitted anew."""
+    X, y = pair_data
+    DistributedIBSelector.clear_cache()
+    CountingClassifier.n_fits = 0
+    sel = DistributedIBSelector(CountingClassifier(**TINY), memory=tmp_path)
+    sel.fit(X, y)
+    DistributedIBSelector.clear_cache()
+    sel.fit(X, y)  # same release: loaded from the folder
+    assert CountingClassifier.n_fits == 1
+    DistributedIBSelector.clear_cache()
+    monkeypatch.setattr(skdib, "__version__", "99.0")
+    sel.fit(X, y)
+    assert CountingClassifier.n_fits == 2
 
 
 def test_grid_search_over_k_reuses_one_sweep_per_fold(pair_data):

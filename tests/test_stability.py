@@ -98,6 +98,11 @@ def test_meinshausen_buhlmann_bound():
     assert paths.controlled_point(0.9) == 2
     assert paths.controlled_point(0.9, max_false=2.0) == 1
     assert list(paths.selected(0.9)) == []
+    # no checkpoint within the budget: the lowest bound, with a warning
+    with pytest.warns(UserWarning, match=r"max_false=0.05; the lowest is 0.0781"):
+        assert paths.controlled_point(0.9, max_false=0.05) == 2
+    with pytest.warns(UserWarning, match="does not control the error"):
+        assert list(paths.selected(0.6, max_false=0.01)) == []
     assert list(paths.selected(0.7, point=1)) == [0, 1]
     assert list(paths.selected(0.9, point=-3)) == [0, 1]
     frame = paths.to_frame()
@@ -121,7 +126,7 @@ def test_bad_arguments(kwargs, error, match):
 
 def test_a_non_dib_estimator_is_refused():
     X, y = np.zeros((10, 2)), np.arange(10) % 2
-    with pytest.raises(TypeError, match="needs a DistributedIBClassifier.*"
+    with pytest.raises(TypeError, match="Expected a Distributed IB estimator.*"
                                         "got LogisticRegression"):
         stability_paths(LogisticRegression(), X, y)
 
@@ -169,3 +174,35 @@ def test_weights_reach_every_half(tiny_params):
     assert np.abs(plain.information - skewed.information).max() > 1e-3
     with pytest.raises(ValueError, match=r"shape == \(3,\), expected \(160,\)"):
         stability_paths(est, X, y, n_resamples=2, sample_weight=np.ones(3))
+
+
+def test_grouped_halves_keep_every_group_on_one_side():
+    y = np.arange(60) % 2
+    groups = np.repeat(np.arange(12), 5)
+    halves = half_samples(y, 6, True, 0, groups)
+    assert len(halves) == 6
+    for train, val in halves:
+        assert not set(groups[train]) & set(groups[val])
+        assert len(set(groups[train])) == 6
+        assert len(train) + len(val) == 60
+    with pytest.raises(ValueError, match="one label per row"):
+        half_samples(y, 2, True, 0, groups[:10])
+    with pytest.raises(ValueError, match="at least 2 groups"):
+        half_samples(y, 2, True, 0, np.zeros(60))
+
+
+def test_set_estimators_get_stability_paths():
+    """Sets (n_samples, n_elements, n_features) take the same path as
+    cross_validate_path: one channel per element feature."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(120, 5, 2))
+    y = (X[:, :, 0].mean(axis=1) > 0).astype(int)
+    groups = np.repeat(np.arange(30), 4)
+    est = skdib.DistributedIBSetClassifier(
+        encoder_hidden=(8,), decoder_width=8, n_pretrain_steps=20, n_steps=40,
+        n_checkpoints=3, random_state=0)
+    stab = stability_paths(est, X, y, n_resamples=2, random_state=0,
+                           groups=groups, return_estimators=True)
+    assert stab.selection_probability.shape == (3, len(stab.feature_names))
+    for fitted in stab.estimators:
+        assert fitted.information_path_.n_points == 3

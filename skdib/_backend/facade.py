@@ -45,6 +45,7 @@ __all__ = [
     "ReplicateDiverged",
     "TrainConfig",
     "TrainingStopped",
+    "backend_version",
     "best_of_replicates",
     "bhattacharyya_matrix",
     "build_network",
@@ -77,6 +78,11 @@ __all__ = [
 
 # Names accepted by the estimators' ``activation`` parameter.
 ACTIVATION_NAMES = tuple(ACTIVATIONS)
+
+
+def backend_version():
+    """The torch version (results can change with it)."""
+    return torch.__version__
 
 
 def device_type(device):

@@ -120,11 +120,14 @@ class DistributedIBSelector(PersistenceMixin, SelectorMixin, MetaEstimatorMixin,
     cache : bool, default=True
         Reuse a Distributed IB fit when only the selection rule changed.
         Fits are remembered in a module-level least-recently-used cache of
-        8 entries, keyed by ``joblib.hash`` of (estimator class, estimator
-        parameters, X, y, column names); it is shared by every selector in
+        32 entries, keyed by ``joblib.hash`` of (estimator class, estimator
+        parameters, X, y, column names, sample weights, and the skdib and
+        torch versions); it is shared by every selector in
         the process, so the clones made by :class:`~sklearn.pipeline.Pipeline`
         or :class:`~sklearn.model_selection.GridSearchCV` over
-        ``n_features_to_select`` all reuse one sweep. A cached estimator
+        ``n_features_to_select`` all reuse one sweep (a grid search fits all
+        folds of one candidate before the next, so with more than 32 folds
+        nothing in the process is reused: pass ``memory``). A cached estimator
         object is shared between selectors and must not be modified. With
         ``random_state=None`` on the estimator, a cached fit is reused as if
         the seed were fixed; set ``cache=False`` for an independent refit.

@@ -8,18 +8,28 @@ turns the average number selected into a bound on the expected number of
 noise features among those selected with probability at least π_thr.
 """
 
+import warnings
 from dataclasses import dataclass, field
 from numbers import Integral, Real
 
 import numpy as np
 import pandas as pd
 from sklearn.base import is_classifier
-from sklearn.model_selection import ShuffleSplit, StratifiedShuffleSplit
+from sklearn.model_selection import (
+    GroupShuffleSplit,
+    ShuffleSplit,
+    StratifiedShuffleSplit,
+)
 
-from skdib._dib._base import BaseDistributedIB
 from skdib._dib._ranking import DROP_THRESHOLD
-from skdib._dib._replicated_fit import aligned_beta, check_rows, fit_on_splits
+from skdib._dib._replicated_fit import (
+    aligned_beta,
+    check_path_estimator,
+    check_rows,
+    fit_on_splits,
+)
 from skdib._utils._random import numpy_rng
+from skdib._utils._warnings import user_stacklevel
 
 __all__ = ["StabilityPaths", "stability_paths"]
 
@@ -109,20 +119,31 @@ class StabilityPaths:
         Among the checkpoints where :meth:`expected_false_selections`
         guarantees at most ``max_false`` falsely selected channels in
         expectation, the one with the most expected selections (the most
-        power; the least compressed of equals); the one with the lowest
-        bound when none qualifies.
+        power; the least compressed of equals). When none qualifies, the one
+        with the lowest bound, with a warning: the error budget is then not
+        met (more halves, or a larger ``pi_threshold``, help).
         """
         bound = self.expected_false_selections(pi_threshold)
         ok = np.flatnonzero(bound <= max_false)
         if not ok.size:
-            return int(np.argmin(bound))
+            lowest = int(np.argmin(bound))
+            warnings.warn(
+                f"No checkpoint keeps the bound on falsely selected channels "
+                f"at or below max_false={max_false}; the lowest is "
+                f"{bound[lowest]:.3g} (checkpoint {lowest}), which is used. "
+                "The selection there does not control the error as asked: "
+                "raise pi_threshold or max_false, or read the bound "
+                "(expected_false_selections) with the channels.",
+                UserWarning, stacklevel=user_stacklevel())
+            return lowest
         return int(ok[np.argmax(self.expected_selected[ok])])
 
     def selected(self, pi_threshold=0.9, point=None, *, max_false=1.0):
         """Indices of the channels selected with probability >= ``pi_threshold``.
 
         ``point`` is a checkpoint index; None takes
-        :meth:`controlled_point` (``pi_threshold``, ``max_false``).
+        :meth:`controlled_point` (``pi_threshold``, ``max_false``), which
+        warns when no checkpoint meets ``max_false``.
         """
         pi = _check_pi(pi_threshold)
         if point is None:
@@ -155,10 +176,7 @@ def _check_pi(pi_threshold):
 
 
 def _check_arguments(estimator, n_resamples, threshold):
-    if not isinstance(estimator, BaseDistributedIB):
-        raise TypeError(
-            "stability_paths needs a DistributedIBClassifier or "
-            f"DistributedIBRegressor; got {type(estimator).__name__}.")
+    check_path_estimator(estimator)
     if (isinstance(n_resamples, bool) or not isinstance(n_resamples, Integral)
             or n_resamples < 2):
         raise ValueError("n_resamples must be an int >= 2 (selection "
@@ -169,23 +187,42 @@ def _check_arguments(estimator, n_resamples, threshold):
                          f"{threshold!r}.")
 
 
-def half_samples(y, n_resamples, classification, seed):
+def half_samples(y, n_resamples, classification, seed, groups=None):
     """``n_resamples`` random halves of the rows (train) and their complements.
 
-    Drawn without replacement; stratified by class for classification.
+    Drawn without replacement; stratified by class for classification. With
+    ``groups``, half of the groups (rounded down) and all their rows train,
+    so no group is in both halves (not stratified).
     """
     n = len(y)
     if n < 4:
         raise ValueError(f"Stability selection needs at least 4 rows; got {n}.")
+    if groups is not None:
+        return _group_halves(y, n_resamples, seed, groups)
     splitter = StratifiedShuffleSplit if classification else ShuffleSplit
     halves = splitter(n_splits=n_resamples, train_size=n // 2,
                       test_size=n - n // 2, random_state=seed)
     return list(halves.split(np.zeros((n, 1)), y))
 
 
+def _group_halves(y, n_resamples, seed, groups):
+    groups = np.asarray(groups)
+    if groups.shape != (len(y),):
+        raise ValueError(f"groups must hold one label per row ({len(y)}); got "
+                         f"shape {groups.shape}.")
+    n_groups = len(np.unique(groups))
+    if n_groups < 2:
+        raise ValueError("Stability selection with groups needs at least 2 "
+                         f"groups to halve; got {n_groups}.")
+    halves = GroupShuffleSplit(n_splits=n_resamples, train_size=n_groups // 2,
+                               test_size=n_groups - n_groups // 2,
+                               random_state=seed)
+    return list(halves.split(np.zeros((len(y), 1)), y, groups))
+
+
 def stability_paths(estimator, X, y, *, n_resamples=8, threshold=DROP_THRESHOLD,
                     random_state=None, batched="auto", n_jobs=None,
-                    return_estimators=False, sample_weight=None):
+                    return_estimators=False, sample_weight=None, groups=None):
     """Stability selection along the information path.
 
     Fits a clone of ``estimator`` on each of ``n_resamples`` random halves
@@ -202,7 +239,10 @@ def stability_paths(estimator, X, y, *, n_resamples=8, threshold=DROP_THRESHOLD,
     ----------
     estimator : DistributedIBClassifier or DistributedIBRegressor
         Unfitted template; every half gets a clone with its own
-        ``random_state``.
+        ``random_state``. Any estimator whose ``fit`` takes ``X_val, y_val``
+        and records an ``information_path_`` will do (the set-valued ones
+        too, with X of shape (n_samples, n_elements, n_features) padded with
+        NaN); others raise a TypeError.
     X : array-like or DataFrame of shape (n_samples, n_features)
     y : array-like of shape (n_samples,) or (n_samples, n_outputs)
     n_resamples : int, default=8
@@ -225,6 +265,10 @@ def stability_paths(estimator, X, y, *, n_resamples=8, threshold=DROP_THRESHOLD,
         ``sample_weight``); the held-out rows count equally, as scikit-learn's
         ``cross_validate`` scores them unless told otherwise. Weighted
         halves are fitted one by one (``batched`` is ignored).
+    groups : array-like of shape (n_samples,), optional
+        Group labels of correlated rows (subjects, particles of one
+        snapshot): each half then trains on half of the groups, so no group
+        is on both sides (the halves are then not stratified).
 
     Returns
     -------
@@ -255,7 +299,7 @@ def stability_paths(estimator, X, y, *, n_resamples=8, threshold=DROP_THRESHOLD,
     X, y = check_rows(X, y)
     rng = numpy_rng(random_state)
     halves = half_samples(y, n_resamples, is_classifier(estimator),
-                          int(rng.integers(_SEED_BOUND)))
+                          int(rng.integers(_SEED_BOUND)), groups)
     seeds = rng.integers(_SEED_BOUND, size=n_resamples)
     fitted = fit_on_splits(estimator, X, y, halves, seeds, batched=batched,
                            n_jobs=n_jobs, sample_weight=sample_weight)

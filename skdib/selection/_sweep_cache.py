@@ -1,7 +1,8 @@
 """The Distributed IB selector's sweep cache: in the process, and on disk.
 
-A sweep is identified by :func:`sweep_key` (estimator settings and data).
-Fitted sweeps stay in a small in-process LRU; with a location they are also
+A sweep is identified by :func:`sweep_key` (estimator settings, data, and
+the versions of skdib and torch that fit it). Fitted sweeps stay in an
+in-process LRU of :data:`CACHE_SIZE` entries; with a location they are also
 stored on disk (:func:`stored_sweep`), where worker processes that share the
 folder find them, one process per sweep running it while the others wait on
 a file lock.
@@ -15,10 +16,16 @@ from collections import OrderedDict
 import joblib
 import numpy as np
 
-__all__ = ["KEY_LOCKS", "LOCK_FOLDER", "SWEEP_FOLDER", "cache_get", "cache_put",
-           "clear", "file_lock", "run_sweep", "stored_sweep", "sweep_key"]
+from skdib._backend import facade
+from skdib._dib._persistence import PICKLE_FORMAT
 
-_CACHE_SIZE = 8
+__all__ = ["CACHE_SIZE", "KEY_LOCKS", "LOCK_FOLDER", "SWEEP_FOLDER", "cache_get",
+           "cache_put", "clear", "file_lock", "run_sweep", "stored_sweep", "sweep_key"]
+
+#: Sweeps kept in the process. A grid search fits every fold of one
+#: candidate before the next candidate, so the cache must hold a sweep per
+#: fold to reuse any: 32 covers 10-fold and repeated 5x2 or 5x5 splits.
+CACHE_SIZE = 32
 _CACHE = OrderedDict()
 _CACHE_LOCK = threading.Lock()
 # Threads fitting the same sweep wait for each other (striped, so bounded).
@@ -39,18 +46,30 @@ def cache_put(key, estimator):
     with _CACHE_LOCK:
         _CACHE[key] = estimator
         _CACHE.move_to_end(key)
-        while len(_CACHE) > _CACHE_SIZE:
+        while len(_CACHE) > CACHE_SIZE:
             _CACHE.popitem(last=False)
 
 
 def sweep_key(estimator, X_arr, y_arr, feature_names, sample_weight=None):
-    """The ``joblib.hash`` that identifies one sweep: estimator and data."""
+    """The ``joblib.hash`` that identifies one sweep: estimator, data and
+    the code that fits it.
+
+    The skdib version, its pickle format and the torch version are part of
+    the key, so a folder of stored sweeps (``memory=``) never serves a sweep
+    that another release fitted (their numbers can differ) after an upgrade.
+    """
     cls = type(estimator)
     data = (X_arr, y_arr, feature_names)
     if sample_weight is not None:  # unweighted keys stay as they were
         data = (*data, np.asarray(sample_weight, dtype=np.float64))
     return joblib.hash((f"{cls.__module__}.{cls.__qualname__}",
-                        estimator.get_params(), *data))
+                        estimator.get_params(), *data, _code_versions()))
+
+
+def _code_versions():
+    import skdib  # fully imported by the time a selector fits
+
+    return (skdib.__version__, PICKLE_FORMAT, facade.backend_version())
 
 
 def run_sweep(key, estimator, X, y, sample_weight=None):
