@@ -347,6 +347,32 @@ def test_neighbour_across_the_boundary(freud):
         np.testing.assert_allclose(df["theta"], [0, 0])  # no pair of neighbours
 
 
+def test_force_shifted_energy_and_force_vanish_at_the_cut_off(freud):
+    """shift='force' is LAMMPS lj/smooth/linear: energy and force go to 0
+    at r_c. Two A particles at distance r, so each carries half the pair."""
+    from skdib.featurizers import particle_descriptors
+
+    def pair_energy(r, shift):
+        points = np.array([[0.0, 0.0], [r, 0.0]])
+        df = particle_descriptors(points, [0, 0], (20.0, 20.0), lengths=(1.0,),
+                                  shift=shift)
+        return 2 * df["energy"].iloc[0]
+
+    r_c, h = 2.5, 1e-4
+    near = pair_energy(r_c - h, "force")
+    slope = (pair_energy(r_c - h, "force") - pair_energy(r_c - 2 * h, "force")) / h
+    assert abs(near) < 1e-8 and abs(slope) < 1e-3  # v'(r_c) itself is 0.039
+    # 'energy' (= True) only shifts: at the cut-off its force is still v'(r_c)
+    plain_slope = (pair_energy(r_c - h, True) - pair_energy(r_c - 2 * h, True)) / h
+    assert plain_slope == pytest.approx(4 * (6 * r_c**-7 - 12 * r_c**-13), rel=1e-3)
+    assert pair_energy(1.2, "energy") == pair_energy(1.2, True)
+    # inside, the force-shifted pair is v(r) - v(r_c) - (r - r_c) v'(r_c)
+    r = 1.2
+    v = 4 * (r**-12 - r**-6)
+    expected = v - 4 * (r_c**-12 - r_c**-6) - (r - r_c) * plain_slope
+    assert pair_energy(r, "force") == pytest.approx(expected, rel=1e-4)
+
+
 def test_hand_made_steric_order(freud):
     from skdib.featurizers import particle_descriptors
     points = np.array([[0, 0], [1, 0], [0, 1], [-1, 0]], dtype=float)
@@ -387,6 +413,7 @@ def test_tiny_length_gives_raw_values_and_subset_rows(freud, glass):
     (dict(particles=[0.5]), "integer"),
     (dict(particles=[7]), "range"),
     (dict(sigma=np.ones((3, 3))), "one row"),
+    (dict(shift="forces"), "shift must be"),
 ])
 def test_descriptors_reject_bad_input(freud, kwargs, match):
     from skdib.featurizers import particle_descriptors

@@ -115,7 +115,7 @@ def test_one_se_reads_the_prediction_loss_when_the_path_has_it():
 
 
 def test_paired_standard_error_of_score_differences():
-    from skdib._dib._path import paired_se
+    from skdib._dib._point_statistics import paired_se
 
     rng = np.random.default_rng(0)
     common = rng.normal(size=500)

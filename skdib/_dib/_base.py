@@ -13,7 +13,7 @@ from skdib._dib._beta_range import warn_beta_range
 from skdib._dib._channels import resolve_channels
 from skdib._dib._inputs import InputMixin, drop_unweighted, normalise_weights
 from skdib._dib._inspection import InspectionMixin, default_channel_values
-from skdib._dib._path import path_from_record
+from skdib._dib._path_record import path_from_record
 from skdib._dib._persistence import PersistenceMixin
 from skdib._dib._replicate_sweeps import ReplicateSweepMixin
 from skdib._dib._resume import ResumableSweepMixin
@@ -161,9 +161,10 @@ class BaseDistributedIB(PersistenceMixin, ResumableSweepMixin, SweepSetupMixin,
             The fitted estimator, positioned at its default point
             ``best_point_``, chosen by ``select_point``.
         """
-        X, y, X_val, y_val, rng, weights = self._begin_fit(
-            X, y, sample_weight, X_val, y_val, groups)
-        return self._sweep(X, y, X_val, y_val, groups, rng, weights=weights)
+        with self._unchanged_if_refused():
+            X, y, X_val, y_val, rng, weights = self._begin_fit(
+                X, y, sample_weight, X_val, y_val, groups)
+            return self._sweep(X, y, X_val, y_val, groups, rng, weights=weights)
 
     def _begin_fit(self, X, y, sample_weight, X_val, y_val, groups):
         """Checked inputs and the fit's generator: all of ``fit`` before the

@@ -135,10 +135,13 @@ class CategoricalLayout:
         used = {j for cols in channels for j in cols}
         self.unread = {j for j in self.categories if j not in used}
 
-    def transform(self, frame, *, warn=True):
-        """The numeric matrix: numeric columns as they are, categories one-hot."""
+    def transform(self, frame, *, warn=True, read_all=False):
+        """The numeric matrix: numeric columns as they are, categories one-hot
+        (``read_all``: also those :meth:`read_only` leaves unread, as ``fit``
+        read them)."""
         out = np.zeros((len(frame), self.n_outputs))
-        unread = getattr(self, "unread", ())  # absent in models pickled before
+        # absent in models pickled before it existed
+        unread = () if read_all else getattr(self, "unread", ())
         for j in range(self.n_columns):
             column = frame.iloc[:, j]
             block = self.blocks[j]

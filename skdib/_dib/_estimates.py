@@ -96,8 +96,9 @@ def combine_estimates(kl, estimates, discrete, batch_size):
         The backend's per-checkpoint estimates; None when bounds were off.
     discrete : list
         :func:`discrete_channels` of the fit.
-    batch_size : int
-        The evaluation batch K of the continuous bounds.
+    batch_size : int or ndarray of shape (n_channels,)
+        The evaluation batch K of the continuous bounds (one per channel
+        where the channels had batches of their own).
     """
     kl = np.asarray(kl, dtype=float)
     n_channels = kl.shape[1]

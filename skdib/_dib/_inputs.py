@@ -143,8 +143,11 @@ class InputMixin:
             check_numeric_frame(X, hint=_CATEGORICAL_HINT)
             X, y = validate_data(self, X, y, reset=reset, **params)
         else:
+            if not reset:
+                self._check_frame(X)
             validate_data(self, X, y, reset=reset, skip_check_array=True)
-            X, y = check_X_y(layout.transform(X), y, **params)
+            # continue_fit replays fit's data: every categorical column read
+            X, y = check_X_y(layout.transform(X, read_all=True), y, **params)
         weights = None
         if sample_weight is not None:
             weights = _check_sample_weight(sample_weight, X, ensure_non_negative=True)
@@ -179,14 +182,18 @@ class InputMixin:
         if layout is None:
             check_numeric_frame(X)
             return validate_data(self, X, dtype=np.float64, reset=False)
+        self._check_frame(X)
+        validate_data(self, X, reset=False, skip_check_array=True)
+        return check_array(layout.transform(X), dtype=np.float64,
+                           input_name="X", estimator=self)
+
+    def _check_frame(self, X):
+        """Refuse an X without columns for a model fitted with categories."""
         if not hasattr(X, "columns"):
             raise ValueError(
                 "This model was fitted on a DataFrame with categorical columns "
                 f"{self._categorical_columns()}; pass a DataFrame with the same "
                 "columns.")
-        validate_data(self, X, reset=False, skip_check_array=True)
-        return check_array(layout.transform(X), dtype=np.float64,
-                           input_name="X", estimator=self)
 
     def _matrix_column_names(self):
         """The input column behind each column of the matrix the network

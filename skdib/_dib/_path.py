@@ -5,11 +5,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from skdib._dib._estimates import combine_estimates
 from skdib._dib._point_statistics import (
     best_score_point,
-    mean_over_rows,
-    paired_se,
     within_one_se,
 )
 from skdib._utils._validation import check_number
@@ -65,8 +62,9 @@ class InformationPath:
     information_method : tuple of str or None
         Per channel, how ``information`` was made: ``"mixture"``,
         ``"sandwich"`` or ``"kl"``; None for a path built by hand.
-    bounds_batch_size : int or None
-        The evaluation batch K of the sandwich bounds.
+    bounds_batch_size : int, ndarray of shape (n_features,) or None
+        The evaluation batch K of the sandwich bounds (per element type for
+        the set estimators, each type's validation elements up to 1024).
     score_val_diff_se : ndarray of shape (n_points,) or None
         Standard error of ``score_val[p]`` minus the best validation score,
         paired over the held-out rows (both scores are taken on the same
@@ -134,7 +132,7 @@ class InformationPath:
     relevance_lower: np.ndarray | None = None
     bounds_saturated: np.ndarray | None = None
     information_method: tuple | None = None
-    bounds_batch_size: int | None = None
+    bounds_batch_size: int | np.ndarray | None = None
     score_val_diff_se: np.ndarray | None = None
     prediction_loss_val: np.ndarray | None = None
     prediction_loss_diff_se: np.ndarray | None = None
@@ -274,7 +272,13 @@ class InformationPath:
             return int(np.argmin(np.abs(np.log(self.beta) - np.log(beta))))
         total = check_number(total_information, "total_information",
                              positive=False, unit=" bits")
-        return int(np.argmin(np.abs(self.total_information - total)))
+        totals = self.total_information
+        if not np.all(np.isfinite(totals)):
+            raise ValueError(
+                "total_information is not finite at every checkpoint (a "
+                "channel's bits could not be estimated); choose the point "
+                "by beta instead.")
+        return int(np.argmin(np.abs(totals - total)))
 
     def select_point(self, rule="one_se"):
         """Index of the default checkpoint.
@@ -369,32 +373,3 @@ class InformationPath:
 # The rule behind every estimator's default point (select_point='auto') and
 # the point plots mark on a bare path.
 DEFAULT_SELECTION_RULE = "one_se"
-
-
-def path_from_record(record, names, discrete, batch_size, weights=None):
-    """The :class:`InformationPath` of a training record (see the backend).
-
-    ``weights`` are the held-out rows' sample weights (None: equal).
-    """
-    relevance = record["relevance"]
-    estimates = combine_estimates(record["kl"], record["estimates"], discrete,
-                                  batch_size)
-    diff_se = loss_mean = loss_se = None
-    if len(record.get("score_val_rows", ())):
-        best = best_score_point(record["score_val"], record["loss_val"])
-        diff_se = paired_se(record["score_val_rows"], best, weights)
-    if len(record.get("prediction_loss_rows", ())):
-        rows = np.asarray(record["prediction_loss_rows"], dtype=float)
-        loss_mean = mean_over_rows(rows, weights)
-        lowest = best_score_point(-loss_mean, record["loss_val"])
-        loss_se = paired_se(rows, lowest, weights)
-    return InformationPath(
-        beta=record["beta"], kl=record["kl"], **estimates,
-        score_val_diff_se=diff_se, prediction_loss_val=loss_mean,
-        prediction_loss_diff_se=loss_se,
-        loss_train=record["loss_train"], loss_val=record["loss_val"],
-        score_val=record["score_val"], score_val_se=record["score_val_se"],
-        relevance_lower=None if np.all(np.isnan(relevance)) else relevance,
-        bounds_batch_size=None if record["estimates"] is None else batch_size,
-        kl_drift=record.get("kl_drift"),
-        feature_names=tuple(names))

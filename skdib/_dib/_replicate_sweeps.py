@@ -19,7 +19,7 @@ import warnings
 import numpy as np
 
 from skdib._backend import facade
-from skdib._dib._path import mean_over_rows
+from skdib._dib._point_statistics import mean_over_rows
 from skdib._utils._random import draw_seed
 from skdib._utils._warnings import user_stacklevel
 
@@ -173,9 +173,13 @@ class ReplicateSweepMixin:
         facade.load_state(net, record["final_state"])
         if record["step"][-1] < self._total_steps() - 1:
             # every replicate diverged: the path stops where the last one did
-            raise facade.TrainingStopped(
+            # (no single state resumes R replicates: continue_fit starts the
+            # sweep again, at the learning rate it is then given)
+            stop = facade.TrainingStopped(
                 "diverged", int(record["step"][-1]), float(record["beta"][-1]),
                 "every replicate diverged", record, None)
+            stop.network = net
+            raise stop
         return record, net
 
     @staticmethod

@@ -1,5 +1,6 @@
 """Stopped sweeps: keep the path so far, explain, and resume exactly."""
 
+import contextlib
 import copy
 import warnings
 
@@ -21,12 +22,18 @@ RESUMABLE_CHANGES = frozenset({"learning_rate", "verbose", "n_threads", "device"
 
 
 def _same(a, b):
-    """Whether two parameter values are the same setting (arrays compared
-    element by element; lists, tuples, dicts and ragged groups by ``==``)."""
+    """Whether two parameter values are the same setting: arrays element by
+    element, and lists, tuples and dicts entry by entry (so feature groups
+    built with ``np.arange`` compare as the same), the rest by ``==``."""
     if a is b:
         return True
     if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
         return np.array_equal(a, b)
+    if isinstance(a, list | tuple) and isinstance(b, list | tuple):
+        return (type(a) is type(b) and len(a) == len(b)
+                and all(_same(u, v) for u, v in zip(a, b, strict=True)))
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
     try:
         return bool(a == b)
     except (TypeError, ValueError):
@@ -64,6 +71,27 @@ class ResumableSweepMixin:
                 f"{was}. Set them back, or call fit to start a new sweep. Only "
                 f"{sorted(RESUMABLE_CHANGES)} may change.")
 
+    @contextlib.contextmanager
+    def _unchanged_if_refused(self):
+        """Leave the estimator as it was when the block raises, unless the
+        error is a stopped sweep whose path was kept.
+
+        A refit refused for its data (or failing in torch) must neither
+        relabel the model fitted before (new ``classes_`` over the old
+        network) nor overwrite what ``continue_fit`` needs to resume an
+        interrupted sweep.
+        """
+        before = dict(self.__dict__)
+        try:
+            yield
+        except BaseException:
+            if not self.__dict__.get("_stop_kept", False):
+                self.__dict__.clear()
+                self.__dict__.update(before)
+            raise
+        finally:
+            self.__dict__.pop("_stop_kept", None)
+
     def _forget_fit(self):
         """Remove every fitted attribute: the estimator is unfitted again."""
         for name in [k for k in vars(self) if k.endswith("_")
@@ -75,6 +103,7 @@ class ResumableSweepMixin:
     def _sweep_stopped(self, stop, store):
         """Keep the path so far (``store(record, network)``), then raise."""
         total = self._total_steps()
+        self._stop_kept = True  # what follows is the outcome: not undone
         if stop.record is None:
             self._forget_fit()
             if stop.reason == "interrupted":
@@ -124,7 +153,11 @@ class ResumableSweepMixin:
         ``random_state`` (exactly, on the CPU). Pass the same data as to
         ``fit``. Settings that shape the schedule or the network must not
         change in between; ``learning_rate`` may (e.g. after a divergence),
-        and then the rest of the path follows the new rate.
+        and then the rest of the path follows the new rate. When every
+        replicate of an ``n_replicates`` fit diverged there is no single
+        state to resume from, and the sweep starts again from its first
+        step (at the new rate). A call refused for its inputs leaves the
+        estimator as it was.
 
         Returns
         -------
@@ -135,19 +168,23 @@ class ResumableSweepMixin:
             raise ValueError(
                 "continue_fit resumes an interrupted or diverged sweep; this "
                 f"estimator's fit_status_ is {status!r}. Call fit instead.")
+        self._validate_params()
         self._check_unchanged_settings()
-        X_c, y_c, weights = self._check_fit_input(X, y, sample_weight,
-                                                  reset=False)
-        X_val, y_val = self._check_validation_set(X_c, y_c, X_val, y_val, groups)
-        if (joblib.hash((X_c, y_c, X_val, y_val, groups, weights))
-                != self._data_hash):
-            raise ValueError(
-                "continue_fit needs the same X, y (and sample_weight, X_val, "
-                "y_val, groups) as the interrupted fit; these differ.")
-        rng = np.random.default_rng()
-        rng.bit_generator.state = copy.deepcopy(self._rng_state)
-        return self._sweep(X_c, y_c, X_val, y_val, groups, rng,
-                           resume=self._resume_state, weights=weights)
+        with self._unchanged_if_refused():
+            X_c, y_c, weights = self._check_fit_input(X, y, sample_weight,
+                                                      reset=False)
+            X_val, y_val = self._check_validation_set(X_c, y_c, X_val, y_val,
+                                                      groups)
+            if (joblib.hash((X_c, y_c, X_val, y_val, groups, weights))
+                    != self._data_hash):
+                raise ValueError(
+                    "continue_fit needs the same X, y (and sample_weight, "
+                    "X_val, y_val, groups) as the interrupted fit; these "
+                    "differ.")
+            rng = np.random.default_rng()
+            rng.bit_generator.state = copy.deepcopy(self._rng_state)
+            return self._sweep(X_c, y_c, X_val, y_val, groups, rng,
+                               resume=self._resume_state, weights=weights)
 
     def __sklearn_is_fitted__(self):
         return hasattr(self, "information_path_") and hasattr(self, "network_")

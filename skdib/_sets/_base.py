@@ -13,7 +13,7 @@ from sklearn.utils.validation import check_is_fitted
 from skdib._backend import facade
 from skdib._dib._beta_range import warn_beta_range
 from skdib._dib._inputs import weighted_moments
-from skdib._dib._path import path_from_record
+from skdib._dib._path_record import path_from_record
 from skdib._dib._persistence import PersistenceMixin
 from skdib._dib._replicate_sweeps import ReplicateSweepMixin
 from skdib._dib._resume import ResumableSweepMixin
@@ -174,11 +174,12 @@ class BaseSetDIB(InformationMapMixin, ResumableSweepMixin, ReplicateSweepMixin,
             raise ValueError(f"beta_end ({self.beta_end}) must be >= beta_start "
                              f"({self.beta_start}).")
         check_checkpoints(self.n_checkpoints, self.n_steps)
-        X, y, _ = self._check_fit_input(X, y)
-        X_val, y_val = self._check_validation_set(X, y, X_val, y_val, groups)
-        rng = numpy_rng(self.random_state)
-        self._remember_inputs(rng, X, y, X_val, y_val, groups)
-        return self._sweep(X, y, X_val, y_val, groups, rng)
+        with self._unchanged_if_refused():
+            X, y, _ = self._check_fit_input(X, y)
+            X_val, y_val = self._check_validation_set(X, y, X_val, y_val, groups)
+            rng = numpy_rng(self.random_state)
+            self._remember_inputs(rng, X, y, X_val, y_val, groups)
+            return self._sweep(X, y, X_val, y_val, groups, rng)
 
     def _check_fit_input(self, X, y, sample_weight=None, reset=True):
         """Checked sets and targets (``reset=False``: as many features as
@@ -317,9 +318,11 @@ class BaseSetDIB(InformationMapMixin, ResumableSweepMixin, ReplicateSweepMixin,
         self.elements_per_sample_ = counts
         kl_element = np.asarray(record["kl"]) / np.maximum(counts, 1e-12)
         present = membership(X_val, self.type_column, types).sum(axis=(1, 2))
-        batch = int(max(2, min(BOUNDS_BATCH_SIZE, present.min())))
-        path = path_from_record({**record, "kl": kl_element},
-                                type_names(self.type_column, types),
+        names = type_names(self.type_column, types)
+        _warn_unmeasured_types(names, present)
+        # each type's bounds use a batch of its own validation elements
+        batch = np.clip(present, 2, BOUNDS_BATCH_SIZE).astype(int)
+        path = path_from_record({**record, "kl": kl_element}, names,
                                 [None] * len(types), batch)
         self.information_path_ = per_set_path(path, counts)
         self.network_ = net
@@ -357,3 +360,17 @@ class BaseSetDIB(InformationMapMixin, ResumableSweepMixin, ReplicateSweepMixin,
         tags.input_tags.two_d_array = False
         tags.non_deterministic = False
         return tags
+
+
+def _warn_unmeasured_types(names, present):
+    """Warn about element types with fewer than 2 validation elements: the
+    bounds need pairs, so their bits (and the path's totals) are NaN."""
+    few = [f"{name} ({int(n)})" for name, n in zip(names, present, strict=True)
+           if n < 2]
+    if few:
+        warnings.warn(
+            f"Element types with fewer than 2 elements among the validation "
+            f"sets: {', '.join(few)}. Their bits cannot be estimated and are "
+            "NaN, and so is total_information; choose path points by beta. "
+            "Give more validation rows (validation_fraction, or an X_val "
+            "that holds them).", UserWarning, stacklevel=user_stacklevel())

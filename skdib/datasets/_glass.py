@@ -76,7 +76,11 @@ def load_sheared_glass(protocol="gradual", *, data_dir=None):
         - ``descriptors``: pandas.DataFrame, one row per sample, the
           :func:`skdib.featurizers.particle_descriptors` of the centre
           particle computed from its full configuration (None when the data
-          were generated without them).
+          were generated without them). Their ``energy`` is the pair
+          energy shifted to 0 at the cut-off (``shift=True``); the
+          simulations ran the force-shifted ``lj/smooth/linear``, whose
+          energies are higher by about 0.3 epsilon per particle
+          (``shift='force'`` computes those).
         - ``groups``: ndarray of shape (n_samples,), an id of the glass
           (seed) each sample comes from, for grouped cross-validation.
         - ``event``, ``strain``: index of the event within its glass and the

@@ -16,7 +16,8 @@ import torch
 from skdib._backend.dib._checkpoint_information import with_estimate_keys
 from skdib._backend.dib._settling import with_drift
 
-__all__ = ["CHECK_EVERY", "TrainingStopped", "capture", "divergence", "restore"]
+__all__ = ["CHECK_EVERY", "TrainingStopped", "capture", "divergence", "restore",
+           "set_learning_rate"]
 
 # Steps between two checks of the training loss (one host synchronisation).
 CHECK_EVERY = 50
@@ -43,12 +44,15 @@ class TrainingStopped(Exception):
     resume : dict or None
         The state at the last good checkpoint, for :func:`restore`; None when
         no checkpoint was reached.
+    network : module or None
+        The network that was training, when the caller attaches it.
     """
 
     def __init__(self, reason, step, beta, detail, record, resume):
         super().__init__(f"{reason} at step {step} (beta={beta:.3g}): {detail}")
         self.reason, self.step, self.beta = reason, step, beta
         self.detail, self.record, self.resume = detail, record, resume
+        self.network = None
 
 
 def _snapshot(model):
@@ -72,13 +76,25 @@ def capture(step, model, optimizer, generator, perm, cursor, rec):
     }
 
 
-def restore(state, model, optimizer, generator, device):
-    """Load a captured state; return (first step to run, perm, cursor, rec)."""
+def set_learning_rate(optimizer, rate):
+    """Train every parameter group at ``rate`` from the next step on."""
+    for group in optimizer.param_groups:
+        group["lr"] = rate
+
+
+def restore(state, model, optimizer, generator, device, learning_rate):
+    """Load a captured state; return (first step to run, perm, cursor, rec).
+
+    The optimizer trains on at ``learning_rate``: its saved state carries
+    the old rate, and a resume may change it (after a divergence), which
+    past the warm-up nothing else would set.
+    """
     model.load_state_dict(state["model"])
     # a copy: on the CPU load_state_dict keeps the tensors it is given, and
     # the steps that follow would change the kept state in place, so a
     # second resume from it would not replay the first
     optimizer.load_state_dict(copy.deepcopy(state["optimizer"]))
+    set_learning_rate(optimizer, learning_rate)
     generator.set_state(state["generator"])
     rec = with_estimate_keys(with_drift({k: list(v) for k, v in
                                          state["record"].items()}))

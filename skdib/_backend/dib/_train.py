@@ -20,6 +20,7 @@ from skdib._backend.dib._sweep_state import (
     capture,
     divergence,
     restore,
+    set_learning_rate,
 )
 
 LN2 = math.log(2.0)
@@ -57,8 +58,7 @@ def apply_warmup(optimizer, config, step, n_warmup):
     if step > n_warmup:
         return
     factor = 1.0 if step >= n_warmup else (step + 1) / n_warmup
-    for group in optimizer.param_groups:
-        group["lr"] = config.learning_rate * factor
+    set_learning_rate(optimizer, config.learning_rate * factor)
 
 
 def make_optimizer(params, learning_rate, weight_decay=0.0):
@@ -283,7 +283,8 @@ def train(model, x_train, y_train, x_val, y_val, config, seed, bounds_fn=None,
     first, saved = 0, None
     perm, cursor = torch.randperm(n, generator=gen, device=device), 0
     if resume is not None:
-        first, perm, cursor, rec = restore(resume, model, optimizer, gen, device)
+        first, perm, cursor, rec = restore(resume, model, optimizer, gen, device,
+                                           config.learning_rate)
         saved = resume
     # the last snapshot as stored: the next one is coded as a change from it
     last = SnapshotSequence(rec["snapshots"])[-1] if rec["snapshots"] else None

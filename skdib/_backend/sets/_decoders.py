@@ -44,7 +44,10 @@ class SetTransformerDecoder(nn.Module):
     """Self-attention blocks over the elements, then a masked pool.
 
     Pre-norm transformer blocks (no positional encoding, so the order of the
-    elements cannot matter), full self-attention among the existing elements.
+    elements cannot matter), full self-attention among the existing elements,
+    and a final layer norm per element before the pool: normalising after a
+    sum would divide out its scale, and with it how many elements the set
+    has (``set_size``), which softmax attention does not see either.
     """
 
     def __init__(self, dim, width, depth, activation, n_heads, set_size=None):
@@ -60,9 +63,13 @@ class SetTransformerDecoder(nn.Module):
             norm_first=True)
         self.blocks = nn.TransformerEncoder(layer, depth, enable_nested_tensor=False)
         self.norm = nn.LayerNorm(width)
+        self.norm_before_pool = True
 
     def forward(self, u, mask):
         h = self.blocks(self.embed(u), src_key_padding_mask=~mask)
+        if getattr(self, "norm_before_pool", False):
+            return masked_pool(self.norm(h), mask, self.set_size)
+        # a network pickled before the fix was trained with the pooled norm
         return self.norm(masked_pool(h, mask, self.set_size))
 
 

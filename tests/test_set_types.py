@@ -1,0 +1,85 @@
+"""Set estimators: counts of elements reach the decoder, and every element
+type's bits are judged by its own validation elements."""
+
+import warnings
+
+import numpy as np
+import pytest
+import torch
+
+from skdib import DistributedIBSetClassifier
+from skdib._backend.sets._decoders import DeepSetsDecoder, SetTransformerDecoder
+
+SMALL = dict(encoder_hidden=(16,), decoder_width=16, n_pretrain_steps=50,
+             n_steps=200, n_checkpoints=3, random_state=0)
+
+
+def _outputs_for_copies(decoder, sizes, n_max=6, dim=4):
+    """The decoder's output for sets of n copies of one message."""
+    torch.manual_seed(0)
+    u = torch.randn(1, 1, dim).expand(1, n_max, dim).clone()
+    outputs = []
+    for n in sizes:
+        mask = torch.zeros(1, n_max, dtype=torch.bool)
+        mask[0, :n] = True
+        with torch.no_grad():
+            outputs.append(decoder(u, mask))
+    return outputs
+
+
+@pytest.mark.parametrize("make", [
+    lambda set_size: SetTransformerDecoder(4, 8, 2, "relu", 2, set_size=set_size),
+    lambda set_size: DeepSetsDecoder(4, 8, 2, "relu", set_size=set_size),
+], ids=["transformer", "deepsets"])
+def test_sum_pooling_sees_the_set_size_and_mean_pooling_does_not(make):
+    """With pooling='sum' the output must depend on how many elements there
+    are (the transformer normalised after the sum, which divided the count
+    out: 1 to 6 copies changed its output by 1e-4)."""
+    torch.manual_seed(0)
+    summed = _outputs_for_copies(make(3.0).eval(), (1, 6))
+    torch.manual_seed(0)
+    mean = _outputs_for_copies(make(None).eval(), (1, 6))
+    assert (summed[1] - summed[0]).abs().max() > 0.05
+    assert (mean[1] - mean[0]).abs().max() < 1e-5
+
+
+def _typed_sets(n, seed, rare_every):
+    """Two features (a value, a type); type 1 is one element in every
+    ``rare_every``-th set."""
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, 4, 2))
+    X[..., 1] = 0.0
+    X[::rare_every, 0, 1] = 1.0
+    y = (np.sin(3 * X[:, :, 0]).sum(axis=1) > 0).astype(int)
+    return X, y
+
+
+def test_each_type_has_its_own_bounds_batch():
+    X, y = _typed_sets(480, 0, 40)
+    X_val, y_val = _typed_sets(120, 1, 40)
+    counts = [int((X_val[..., 1] == t).sum()) for t in (0, 1)]  # 477 and 3
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        clf = DistributedIBSetClassifier(type_column=1, **SMALL).fit(
+            X, y, X_val=X_val, y_val=y_val)
+    path = clf.information_path_
+    assert path.bounds_batch_size.tolist() == counts
+    # type 0 is judged against log2(477) - 1 = 7.9 bits per element, not
+    # against the rare type's log2(3) - 1
+    per_element = path.information_lower / clf.elements_per_sample_
+    assert per_element[:, 0].max() < np.log2(counts[0]) - 1
+    assert not path.bounds_saturated[:, 0].any()
+
+
+def test_a_type_without_validation_pairs_warns_and_totals_refuse():
+    X, y = _typed_sets(300, 0, 100)  # type 1 in 3 sets
+    X_val, y_val = _typed_sets(60, 1, 100)  # and in 1 validation set
+    with pytest.warns(UserWarning, match=r"fewer than 2 elements .*type=1 \(1\)"):
+        clf = DistributedIBSetClassifier(type_column=1, **SMALL).fit(
+            X, y, X_val=X_val, y_val=y_val)
+    path = clf.information_path_
+    assert np.all(np.isnan(path.information[:, 1]))
+    assert np.all(np.isfinite(path.information[:, 0]))
+    assert not path.bounds_saturated[:, 0].any()
+    with pytest.raises(ValueError, match="choose the point by beta"):
+        clf.set_path_point(total_information=0.3)
