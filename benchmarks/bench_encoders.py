@@ -133,7 +133,7 @@ def measure(device, quick=True, channel_counts=(10, 100, 300)):
                                                    channel_counts, quick):
         out.append(dict(case="encoders: batched vs per-channel loop",
                         setting=f"{name}, {c} channels", seconds=fast / 1e3,
-                        throughput=f"{1e3 / fast:.0f} steps/s",
+                        throughput=f"{1e3 / fast:.3g} steps/s",
                         flops=flops / (fast / 1e3),
                         baseline="per-channel loop", baseline_seconds=slow / 1e3,
                         ratio=ratio))

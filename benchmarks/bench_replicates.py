@@ -10,8 +10,9 @@ batch size, information bounds on):
 * the 8 folds of ``cross_validate_path(cv=8)`` trained as one batched model,
 * the same 8 folds fitted one after the other (``batched=False``).
 
-The goal (DESIGN.md, "Many sweeps") is 8 batched sweeps in at most 3x the
-time of one sweep on the CPU and 1.5x on a GPU. ``ratio`` follows
+The goal (the performance issue's item 3, many sweeps at once) is 8
+batched sweeps in at most 3x the time of one sweep on the CPU and 1.5x on a
+GPU. ``ratio`` follows
 ``benchmarks/run.py``: the baseline's time over the case's (above 1: the
 case is faster). ``throughput`` gives the batched run's cost in sweeps.
 Another row repeats the circuit with a small network (encoders 16,

@@ -61,7 +61,7 @@ def measure(device="cpu", quick=True):
             two = _time_step(2, policy, steps)
             rows.append(dict(case="torch threads, one core busy elsewhere",
                              setting=f"default step, OMP_WAIT_POLICY={policy}",
-                             seconds=two, throughput=f"{1 / two:.0f} steps/s",
+                             seconds=two, throughput=f"{1 / two:.3g} steps/s",
                              flops=None, baseline="1 thread", baseline_seconds=one,
                              ratio=one / two))
         return rows

@@ -74,6 +74,10 @@ def diabetes():
 def main():
     warnings.simplefilter("ignore")
     which = sys.argv[1:] or ["bc", "diab"]
+    unknown = sorted(set(which) - {"bc", "diab"})
+    if unknown:
+        sys.exit(f"unknown tables {unknown}; choose from bc (breast cancer) "
+                 "and diab (diabetes)")
     if "bc" in which:
         breast_cancer()
     if "diab" in which:

@@ -46,7 +46,8 @@ def test_ci_runs_exactly_the_readme_test_command():
 
 def test_cpu_setup_pins_torch():
     constraints = (ROOT / "requirements" / "cpu-constraints.txt").read_text()
-    assert re.search(r"^torch==\d+\.\d+\.\d+$", constraints, re.M)
+    # the +cpu local version: no build from PyPI (which bundles CUDA) fits
+    assert re.search(r"^torch==\d+\.\d+\.\d+\+cpu$", constraints, re.M)
     setup = (ROOT / "scripts" / "_setup.sh").read_text()
     assert "-c requirements/cpu-constraints.txt" in setup
 
