@@ -366,6 +366,7 @@ def test_force_shifted_energy_and_force_vanish_at_the_cut_off(freud):
     plain_slope = (pair_energy(r_c - h, True) - pair_energy(r_c - 2 * h, True)) / h
     assert plain_slope == pytest.approx(4 * (6 * r_c**-7 - 12 * r_c**-13), rel=1e-3)
     assert pair_energy(1.2, "energy") == pair_energy(1.2, True)
+    assert pair_energy(1.2, np.True_) == pair_energy(1.2, True)  # numpy bools too
     # inside, the force-shifted pair is v(r) - v(r_c) - (r - r_c) v'(r_c)
     r = 1.2
     v = 4 * (r**-12 - r**-6)

@@ -1,5 +1,8 @@
 """``precision``: the arithmetic of the training steps' forward passes."""
 
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 import torch
@@ -48,24 +51,44 @@ def test_batched_affine_backward_under_autocast_matches_autograd():
         torch.testing.assert_close(got, want, rtol=2e-2, atol=2e-2)
 
 
-def test_tf32_switches_come_back_as_they_were():
-    before = (torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32)
-    try:
-        torch.backends.cuda.matmul.allow_tf32 = False
-        torch.backends.cudnn.allow_tf32 = False
-        with step_precision("tf32", torch.device("cuda"))():
-            assert torch.backends.cuda.matmul.allow_tf32
-            assert torch.backends.cudnn.allow_tf32
-        assert not torch.backends.cuda.matmul.allow_tf32
-        assert not torch.backends.cudnn.allow_tf32
-    finally:
-        torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32 = before
+TF32_SCRIPT = """
+import torch
+from skdib._backend._device import step_precision
+matmul = torch.backends.cuda.matmul
+{setup}
+before = (matmul.fp32_precision, torch.get_float32_matmul_precision())
+with step_precision("tf32", torch.device("cuda"))():
+    inside = matmul.fp32_precision
+after = (matmul.fp32_precision, torch.get_float32_matmul_precision())
+print(inside, before == after)
+"""
 
 
-def test_bfloat16_on_a_gpu_without_it_is_refused_by_name(monkeypatch):
-    monkeypatch.setattr(torch.cuda, "is_bf16_supported", lambda *a, **k: False)
-    with pytest.raises(ValueError, match="precision='bfloat16' needs a GPU"):
-        step_precision("bfloat16", torch.device("cuda"))
+@pytest.mark.parametrize("setup", [
+    "",
+    "torch.set_float32_matmul_precision('medium')",
+    "matmul.fp32_precision = 'ieee'",
+])
+def test_tf32_switches_come_back_as_they_were(setup):
+    """In a fresh process (the setting is global): TF32 inside the step, the
+    caller's setting after, whichever of torch's two APIs the caller used
+    (mixing them is an error since torch 2.9)."""
+    out = subprocess.run([sys.executable, "-c", TF32_SCRIPT.format(setup=setup)],
+                         capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["tf32", "True"], out.stdout + out.stderr
+
+
+@pytest.mark.parametrize("capability, refused", [((7, 0), True), ((8, 0), False),
+                                                 ((9, 0), False)])
+def test_bfloat16_needs_native_support(monkeypatch, capability, refused):
+    """A V100 (7.0) only emulates bfloat16, which torch's own check accepts."""
+    monkeypatch.setattr(torch.cuda, "is_bf16_supported", lambda *a, **k: True)
+    monkeypatch.setattr(torch.cuda, "get_device_capability", lambda *a: capability)
+    if refused:
+        with pytest.raises(ValueError, match="precision='bfloat16' needs a GPU"):
+            step_precision("bfloat16", torch.device("cuda"))
+    else:
+        assert step_precision("bfloat16", torch.device("cuda")) is not None
 
 
 def test_tf32_on_a_cpu_is_float32(fits):

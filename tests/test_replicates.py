@@ -171,6 +171,25 @@ def test_class_weight_falls_back_to_separate_fits(tasks, tiny_params):
     np.testing.assert_array_equal(runs[0].information, runs[1].information)
 
 
+def test_folds_with_other_auto_settings_keep_their_own(tiny_params):
+    """Below 1000 training rows the continuous recipe decays the weights;
+    from 1000 on it does not. Folds on either side of that line must each
+    train with their own recipe (a batched run trained every fold with the
+    first fold's, while their recipe_ said otherwise)."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(1400, 2))
+    y = (X[:, 0] > 0).astype(int)
+    rows = np.arange(len(X))
+    splits = [(rows[:999], rows[1000:]), (rows[:1000], rows[1000:])]
+    est = DistributedIBClassifier(**{**tiny_params, "encoder_hidden": (8,)})
+    runs = [fit_on_splits(est, X, y, splits, [3, 4], batched=batched)
+            for batched in (True, False)]
+    assert [e.recipe_["weight_decay"] for e in runs[0]] == [0.3, 0.0]
+    for a, b in zip(*runs, strict=True):
+        np.testing.assert_array_equal(a.information_path_.information,
+                                      b.information_path_.information)
+
+
 def test_non_dib_estimators_are_not_batched():
     from sklearn.linear_model import LogisticRegression
 

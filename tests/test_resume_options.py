@@ -93,6 +93,12 @@ def test_unused_categorical_column_resumes(data, interrupted):
     clf.continue_fit(frame, y)
     np.testing.assert_array_equal(clf.information_path_.kl,
                                   reference.information_path_.kl)
+    # and with an explicit validation frame
+    held = dict(X_val=frame[200:], y_val=y[200:])
+    clf = interrupted(DistributedIBClassifier(**params), frame[:200], y[:200],
+                      **held)
+    clf.continue_fit(frame[:200], y[:200], **held)
+    assert clf.fit_status_ == "complete"
 
 
 @pytest.mark.parametrize("groups", [
@@ -108,6 +114,20 @@ def test_array_feature_groups_resume(data, interrupted, groups):
     clf.set_params(feature_groups=[np.arange(3), [3]])
     with pytest.raises(ValueError, match="these did: feature_groups="):
         clf.continue_fit(X, y)
+
+
+def test_a_sweep_stopped_on_another_device_resumes_with_a_warning(
+        data, interrupted):
+    """A CPU generator cannot load a CUDA generator's state (nor the other
+    way round); a sweep stopped on a GPU machine resumes on a laptop,
+    warning that the rest of its path is not the uninterrupted one."""
+    X, y = data
+    clf = interrupted(DistributedIBClassifier(**PARAMS), X, y)
+    clf._resume_state["generator_device"] = "cuda"  # as saved on a GPU
+    with pytest.warns(RuntimeWarning, match="stopped on a cuda device"):
+        clf.continue_fit(X, y)
+    assert clf.fit_status_ == "complete"
+    assert clf.information_path_.n_points == PARAMS["n_checkpoints"]
 
 
 def test_continue_fit_validates_its_parameters_first(data, interrupted):

@@ -9,6 +9,7 @@ import torch
 
 from skdib import DistributedIBSetClassifier
 from skdib._backend.sets._decoders import DeepSetsDecoder, SetTransformerDecoder
+from skdib.exceptions import SweepInterruptedWarning
 
 SMALL = dict(encoder_hidden=(16,), decoder_width=16, n_pretrain_steps=50,
              n_steps=200, n_checkpoints=3, random_state=0)
@@ -83,3 +84,54 @@ def test_a_type_without_validation_pairs_warns_and_totals_refuse():
     assert not path.bounds_saturated[:, 0].any()
     with pytest.raises(ValueError, match="choose the point by beta"):
         clf.set_path_point(total_information=0.3)
+
+
+def test_without_bounds_no_type_warning():
+    X, y = _typed_sets(300, 0, 100)
+    X_val, y_val = _typed_sets(60, 1, 100)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        clf = DistributedIBSetClassifier(type_column=1, information_bounds=False,
+                                         **SMALL).fit(X, y, X_val=X_val, y_val=y_val)
+    assert np.all(np.isfinite(clf.information_path_.total_information))
+
+
+def test_a_resumed_transformer_keeps_its_decoder_order(interrupt_at_checkpoint,
+                                                        monkeypatch):
+    """A sweep stopped by an older skdib (decoder norm after the pool) must
+    train on in that order, or its kept checkpoints would predict
+    differently from the network they were scored with."""
+    X, y = _typed_sets(200, 0, 40)
+    clf = DistributedIBSetClassifier(decoder="transformer", n_heads=2, **SMALL)
+    interrupt_at_checkpoint(2)
+    with pytest.warns(SweepInterruptedWarning), pytest.raises(KeyboardInterrupt):
+        clf.fit(X, y)
+    monkeypatch.undo()
+    del clf.network_.decoder.norm_before_pool  # as pickled before the option
+    clf.continue_fit(X, y)
+    assert clf.network_.decoder.norm_before_pool is False
+    fresh = DistributedIBSetClassifier(decoder="transformer", n_heads=2, **SMALL)
+    assert fresh.fit(X, y).network_.decoder.norm_before_pool is True
+
+
+def test_a_stopped_refit_refused_by_a_warning_leaves_the_old_fit(
+        interrupt_at_checkpoint, monkeypatch):
+    """Warnings as errors: the warning raised while keeping an interrupted
+    refit's path must leave the earlier fit whole (it left a mix: the new
+    features with the old network)."""
+    rng = np.random.default_rng(0)
+    X_a = rng.normal(size=(200, 4, 2))
+    y_a = (X_a[:, :, 0].mean(axis=1) > 0).astype(int)
+    clf = DistributedIBSetClassifier(**SMALL).fit(X_a, y_a)
+    X_b, y_b = _typed_sets(300, 0, 100)
+    X_b = np.concatenate([X_b, X_b[..., :1]], axis=-1)  # 3 features
+    clf.set_params(type_column=1)
+    interrupt_at_checkpoint(2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        with pytest.raises(UserWarning, match="fewer than 2 elements"):
+            clf.fit(X_b, y_b, X_val=X_b[:60], y_val=y_b[:60])
+    monkeypatch.undo()
+    assert clf.n_features_in_ == 2 and clf.fit_status_ == "complete"
+    clf.set_params(type_column=None)  # the parameter the old fit had
+    assert clf.predict(X_a).shape == (200,)

@@ -101,7 +101,7 @@ def step_precision(precision, device):
     if precision not in PRECISIONS:
         raise ValueError(f"precision must be one of {PRECISIONS}; got {precision!r}.")
     if precision == "bfloat16":
-        if device.type == "cuda" and not torch.cuda.is_bf16_supported():
+        if device.type == "cuda" and not native_bfloat16(device):
             raise ValueError(
                 "precision='bfloat16' needs a GPU with bfloat16 arithmetic "
                 "(compute capability 8.0 or newer), and this one has none; "
@@ -112,11 +112,35 @@ def step_precision(precision, device):
     return _tf32
 
 
+def native_bfloat16(device):
+    """Whether the GPU ``device`` has bfloat16 arithmetic (compute capability
+    8.0 or newer). ``torch.cuda.is_bf16_supported()`` also says yes where
+    bfloat16 is only emulated (a V100 or T4), and asks about the current GPU
+    rather than ``device``."""
+    return torch.cuda.get_device_capability(device) >= (8, 0)
+
+
 @contextlib.contextmanager
 def _tf32():
-    before = (torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32)
-    torch.backends.cuda.matmul.allow_tf32 = torch.backends.cudnn.allow_tf32 = True
+    """TF32 matrix products inside, the caller's setting restored after.
+
+    Torch 2.9 and later take the setting as ``fp32_precision`` and refuse
+    any mixing with the older ``allow_tf32`` flags (a process that set one
+    API fails on the other), so the newer API is used where it exists; the
+    networks have no convolutions, so only matrix products are switched.
+    """
+    matmul = torch.backends.cuda.matmul
+    if hasattr(matmul, "fp32_precision"):
+        before = matmul.fp32_precision
+        matmul.fp32_precision = "tf32"
+        try:
+            yield
+        finally:
+            matmul.fp32_precision = before
+        return
+    before = (matmul.allow_tf32, torch.backends.cudnn.allow_tf32)
+    matmul.allow_tf32 = torch.backends.cudnn.allow_tf32 = True
     try:
         yield
     finally:
-        torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32 = before
+        matmul.allow_tf32, torch.backends.cudnn.allow_tf32 = before

@@ -50,6 +50,7 @@ __all__ = [
     "bhattacharyya_matrix",
     "build_network",
     "build_set_network",
+    "set_decoder_order",
     "can_batch",
     "device_type",
     "encode",
@@ -102,6 +103,15 @@ def build_network(spec, seed):
         return initialise(net, make_generator(seed, "cpu"))
 
 
+def set_decoder_order(net):
+    """``{'norm_before_pool': ...}`` of a set network's transformer decoder
+    (False when it was built before the option existed); {} for others."""
+    decoder = getattr(net, "decoder", None)
+    if not hasattr(decoder, "norm"):
+        return {}
+    return {"norm_before_pool": getattr(decoder, "norm_before_pool", False)}
+
+
 def build_set_network(spec, seed):
     """Create a :class:`~skdib._backend.sets._model.SetIBNet`, seeded.
 
@@ -136,14 +146,15 @@ def fit_network(net, X_train, y_train, X_val, y_val, config, *, seed, device,
 
 
 def make_information_fn(batch_size, n_batches, seed, discrete, n_mixture_samples,
-                        device):
+                        device, weights=None):
     """Per-checkpoint information estimates (numpy, bits) of every channel.
 
     See :func:`skdib._backend.dib._checkpoint_information.make_information_fn`.
     """
     return _checkpoint_information.make_information_fn(
         batch_size=batch_size, n_batches=n_batches, seed=seed, discrete=discrete,
-        n_mixture_samples=n_mixture_samples, device=resolve_device(device))
+        n_mixture_samples=n_mixture_samples, device=resolve_device(device),
+        weights=weights)
 
 
 def make_element_information_fn(batch_size, n_batches, seed):

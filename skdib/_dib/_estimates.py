@@ -4,7 +4,8 @@ For every checkpoint and channel the path holds ``0 <= information_lower <=
 information <= information_upper <= kl``, whatever the device or data size:
 
 * **Discrete channels** (inputs with at most :data:`MAX_DISCRETE_VALUES`
-  distinct values: Boolean inputs, small integer codes, one-hot groups) carry
+  distinct values that repeat, :data:`MIN_ROWS_PER_DISCRETE_VALUE`: Boolean
+  inputs, small integer codes, one-hot groups) carry
   a finite Gaussian mixture. ``information`` is its mutual information,
   estimated by Monte Carlo with the exact mixture density; the bounds are the
   Kolchinsky-Tracey pairwise bounds (Bhattacharyya below, KL above), the upper
@@ -29,6 +30,12 @@ __all__ = ["MAX_DISCRETE_VALUES", "SATURATION_MARGIN", "combine_estimates",
 # A channel whose training inputs take at most this many distinct values is
 # treated as a finite mixture.
 MAX_DISCRETE_VALUES = 64
+# ... when they also repeat: at least this many training rows per value on
+# average. A continuous column of a tiny table (60 rows, 60 values) is a
+# sample of a continuum: its rows as mixture atoms give the InfoNCE lower
+# bound (about 0.25 bits under the encoder's information on 75-row tables),
+# not an estimate; the sandwich brackets it.
+MIN_ROWS_PER_DISCRETE_VALUE = 2
 # Bits below log2(K) from which the InfoNCE lower bound counts as saturated.
 SATURATION_MARGIN = 1.0
 
@@ -38,7 +45,9 @@ def discrete_channels(X_train, X_val, channels, max_values=MAX_DISCRETE_VALUES,
     """Per channel: None, or the held-out rows and weights of its values.
 
     A channel is discrete when its training inputs take at most
-    ``max_values`` distinct values. Its mixture components are then the
+    ``max_values`` distinct values, each in at least
+    :data:`MIN_ROWS_PER_DISCRETE_VALUE` rows on average. Its mixture
+    components are then the
     distinct values among the held-out rows (one representative row each)
     with their held-out frequencies as weights (weighted by the rows'
     ``sample_weight`` when given), the same rows whose mean KL is the path's
@@ -47,7 +56,8 @@ def discrete_channels(X_train, X_val, channels, max_values=MAX_DISCRETE_VALUES,
     out = []
     for cols in channels:
         n_train_values = len(np.unique(X_train[:, cols], axis=0))
-        if n_train_values > max_values:
+        if (n_train_values > max_values
+                or n_train_values * MIN_ROWS_PER_DISCRETE_VALUE > len(X_train)):
             out.append(None)
             continue
         _, rows, inverse = np.unique(X_val[:, cols], axis=0, return_index=True,

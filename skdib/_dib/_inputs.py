@@ -156,14 +156,16 @@ class InputMixin:
             weights = class_weights if weights is None else weights * class_weights
         return X, y, normalise_weights(weights)
 
-    def _check_validation_set(self, X, y, X_val, y_val, groups):
-        """Validate ``X_val``/``y_val`` and ``groups``; return the checked pair."""
+    def _check_validation_set(self, X, y, X_val, y_val, groups, *, replay=False):
+        """Validate ``X_val``/``y_val`` and ``groups``; return the checked pair
+        (``replay``: for ``continue_fit``, every categorical column read, as
+        ``fit`` read them)."""
         check_validation_request(X_val, y_val, groups, self.validation_fraction,
                                  len(X))
         if X_val is None:
             return None, None
-        X_val, y_val = check_X_y(self._check_input(X_val), y_val, dtype=np.float64,
-                                 **self._target_validation)
+        X_val, y_val = check_X_y(self._check_input(X_val, read_all=replay), y_val,
+                                 dtype=np.float64, **self._target_validation)
         y_val = check_target_shape(y, y_val)
         self._check_validation_target(y, y_val)
         warn_far_validation_rows(X, X_val, self._matrix_column_names())
@@ -176,16 +178,17 @@ class InputMixin:
         """Hook: refuse encoded targets of the rows of positive weight that
         the estimator cannot learn from."""
 
-    def _check_input(self, X):
-        """X at predict time, as the float matrix the network reads."""
+    def _check_input(self, X, *, read_all=False):
+        """X at predict time, as the float matrix the network reads
+        (``read_all``: see :meth:`CategoricalLayout.transform`)."""
         layout = getattr(self, "_layout", None)
         if layout is None:
             check_numeric_frame(X)
             return validate_data(self, X, dtype=np.float64, reset=False)
         self._check_frame(X)
         validate_data(self, X, reset=False, skip_check_array=True)
-        return check_array(layout.transform(X), dtype=np.float64,
-                           input_name="X", estimator=self)
+        return check_array(layout.transform(X, read_all=read_all),
+                           dtype=np.float64, input_name="X", estimator=self)
 
     def _check_frame(self, X):
         """Refuse an X without columns for a model fitted with categories."""

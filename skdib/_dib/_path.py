@@ -82,9 +82,10 @@ class InformationPath:
         first to the second half of the hold (user guide, "Settled
         checkpoints"). NaN where unknown; None for a path built by hand.
     information_se : ndarray of shape (n_points, n_features) or None
-        Monte Carlo standard error of ``information`` in bits (user guide,
-        "Bits per channel"); the bounds share their draws, so their gap
-        does not show it. NaN where unknown; None without bounds.
+        Standard error of ``information`` in bits over the draws and the
+        held-out rows (user guide, "Bits per channel"); the bounds share
+        their draws, so their gap does not show it. NaN where unknown; None
+        without bounds.
 
     Attributes
     ----------

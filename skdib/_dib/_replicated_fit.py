@@ -135,9 +135,14 @@ def _fit_batch(estimator, X, y, splits, seeds):
         reps = [_prepare(estimator, X, y, train, val, int(seed))
                 for (train, val), seed in zip(splits, seeds, strict=True)]
     template = reps[0]["est"]
-    if not facade.can_batch([rep["net"] for rep in reps],
-                            [len(rep["data"]["X_train"]) for rep in reps],
-                            template._recipe["batch_size"]):
+    # one run trains with one schedule: folds whose 'auto' settings resolved
+    # differently (a weight decay for fewer than 1000 training rows only)
+    # must each keep their own
+    configs = [rep["est"]._train_config(None) for rep in reps]
+    if (any(config != configs[0] for config in configs) or not facade.can_batch(
+            [rep["net"] for rep in reps],
+            [len(rep["data"]["X_train"]) for rep in reps],
+            template._recipe["batch_size"])):
         # e.g. a fold whose training rows lack a value of a discrete channel
         # has a shorter lookup table, or an InfoNCE head's folds smaller than
         # a batch differ in size: such networks cannot share one step

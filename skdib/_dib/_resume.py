@@ -103,9 +103,9 @@ class ResumableSweepMixin:
     def _sweep_stopped(self, stop, store):
         """Keep the path so far (``store(record, network)``), then raise."""
         total = self._total_steps()
-        self._stop_kept = True  # what follows is the outcome: not undone
         if stop.record is None:
             self._forget_fit()
+            self._stop_kept = True  # the outcome: not undone
             if stop.reason == "interrupted":
                 raise KeyboardInterrupt
             raise DivergenceError(self._divergence_message(stop, kept=False),
@@ -114,6 +114,7 @@ class ResumableSweepMixin:
         store(stop.record, stop.network)
         self.fit_status_ = stop.reason
         self._resume_state = stop.resume
+        self._stop_kept = True  # the path is kept: not undone
         if stop.reason == "interrupted":
             warnings.warn(SweepInterruptedWarning(
                 f"The sweep was interrupted at step {stop.step} of {total}; the "
@@ -174,7 +175,7 @@ class ResumableSweepMixin:
             X_c, y_c, weights = self._check_fit_input(X, y, sample_weight,
                                                       reset=False)
             X_val, y_val = self._check_validation_set(X_c, y_c, X_val, y_val,
-                                                      groups)
+                                                      groups, replay=True)
             if (joblib.hash((X_c, y_c, X_val, y_val, groups, weights))
                     != self._data_hash):
                 raise ValueError(

@@ -190,7 +190,8 @@ class BaseSetDIB(InformationMapMixin, ResumableSweepMixin, ReplicateSweepMixin,
                        type_column=self.type_column)
         return X, check_length(np.asarray(y), X, "y"), None
 
-    def _check_validation_set(self, X, y, X_val, y_val, groups):
+    def _check_validation_set(self, X, y, X_val, y_val, groups, *, replay=False):
+        # replay: as for tables (sets have no categorical columns to read)
         if (X_val is None) != (y_val is None):
             raise ValueError("Give both X_val and y_val, or neither.")
         if X_val is not None:
@@ -207,6 +208,10 @@ class BaseSetDIB(InformationMapMixin, ResumableSweepMixin, ReplicateSweepMixin,
         self.element_types_ = self._fitted_types(X, X_val, data["X_train"])
         self.n_features_in_ = X.shape[2]
         spec = self._network_spec(data)
+        if resume is not None and hasattr(self, "network_"):
+            # train on as the stopped sweep did (a network pickled by an
+            # older skdib has the older decoder order)
+            spec.update(facade.set_decoder_order(self.network_))
 
         def store(record, net):
             self._store_fit(net, record, data, rng)
@@ -319,7 +324,8 @@ class BaseSetDIB(InformationMapMixin, ResumableSweepMixin, ReplicateSweepMixin,
         kl_element = np.asarray(record["kl"]) / np.maximum(counts, 1e-12)
         present = membership(X_val, self.type_column, types).sum(axis=(1, 2))
         names = type_names(self.type_column, types)
-        _warn_unmeasured_types(names, present)
+        if self.information_bounds:
+            _warn_unmeasured_types(names, present)
         # each type's bounds use a batch of its own validation elements
         batch = np.clip(present, 2, BOUNDS_BATCH_SIZE).astype(int)
         path = path_from_record({**record, "kl": kl_element}, names,

@@ -158,9 +158,13 @@ def _steric_order(row, j, angle, types, sigma, z):
 
 
 def _check_shift(shift):
-    if not (shift is False or shift is True or shift in ("energy", "force")):
-        raise ValueError(f"shift must be False, True, 'energy' or 'force'; got "
-                         f"{shift!r}.")
+    """``shift`` as False, True or 'force' (numpy booleans as bool)."""
+    if isinstance(shift, bool | np.bool_):
+        return bool(shift)
+    if isinstance(shift, str) and shift in ("energy", "force"):
+        return True if shift == "energy" else shift
+    raise ValueError(f"shift must be False, True, 'energy' or 'force'; got "
+                     f"{shift!r}.")
 
 
 def _pair_energy(dist, s, eps, cutoff, shift):
@@ -370,7 +374,7 @@ def particle_descriptors(positions, types, box, *, lengths=(1.0, 2.0, 3.0),
             raise ValueError(f"particles must be indices in range({n}).")
         particles = np.mod(particles, n)
 
-    _check_shift(shift)
+    shift = _check_shift(shift)
     base = _base_descriptors(box, geometry, points, types, sigma, epsilon, cutoff,
                              coordination_cutoff, shift)
     cg = _coarse_grain(box, geometry, points, types, sigma, base, lengths, particles,

@@ -56,14 +56,17 @@ def sweep_key(estimator, X_arr, y_arr, feature_names, sample_weight=None):
 
     The skdib version, its pickle format and the torch version are part of
     the key, so a folder of stored sweeps (``memory=``) never serves a sweep
-    that another release fitted (their numbers can differ) after an upgrade.
+    that another release fitted (their numbers can differ) after an upgrade;
+    so is the kind of device the sweep trains on (``device='auto'`` means a
+    GPU on one machine and the CPU on another, whose random streams differ).
     """
     cls = type(estimator)
     data = (X_arr, y_arr, feature_names)
     if sample_weight is not None:  # unweighted keys stay as they were
         data = (*data, np.asarray(sample_weight, dtype=np.float64))
+    device = facade.device_type(getattr(estimator, "device", "cpu"))
     return joblib.hash((f"{cls.__module__}.{cls.__qualname__}",
-                        estimator.get_params(), *data, _code_versions()))
+                        estimator.get_params(), *data, _code_versions(), device))
 
 
 def _code_versions():

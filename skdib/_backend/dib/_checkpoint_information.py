@@ -12,7 +12,7 @@ import numpy as np
 import torch
 
 from skdib._backend._tensors import make_generator, to_numpy
-from skdib._backend.dib._information import mi_bounds
+from skdib._backend.dib._information import effective_rows, mi_bounds
 from skdib._backend.dib._mixture import mixture_information, mixture_information_bounds
 
 __all__ = ["ESTIMATE_KEYS", "make_information_fn", "with_estimate_keys"]
@@ -49,7 +49,7 @@ def _components(discrete, device):
 
 
 def make_information_fn(*, batch_size, n_batches, seed, discrete,
-                        n_mixture_samples, device):
+                        n_mixture_samples, device, weights=None):
     """A function of held-out posteriors returning per-channel estimates.
 
     Parameters
@@ -64,6 +64,10 @@ def make_information_fn(*, batch_size, n_batches, seed, discrete,
         frequencies among the held-out rows.
     n_mixture_samples : int
         Monte Carlo draws per mixture component.
+    weights : array-like of shape (n_val,) or None
+        The held-out rows' weights: the sandwich bounds then describe the
+        weighted population, as ``kl`` and the mixtures' frequencies do, and
+        every standard error counts the effective number of rows.
 
     Returns
     -------
@@ -76,6 +80,11 @@ def make_information_fn(*, batch_size, n_batches, seed, discrete,
     continuous = [c for c, d in enumerate(discrete) if d is None]
     cont_index = torch.as_tensor(continuous, dtype=torch.long, device=device)
     mixtures = _components(discrete, device)
+    n_rows = None  # the held-out rows' number: known at the first call
+    if weights is not None:
+        weights = torch.as_tensor(np.asarray(weights, dtype=np.float64),
+                                  device=device)
+        n_rows = effective_rows(weights)
 
     @torch.no_grad()
     def estimate(mu, log_var):
@@ -85,18 +94,20 @@ def make_information_fn(*, batch_size, n_batches, seed, discrete,
         if continuous:
             lower, upper, se = mi_bounds(
                 mu[cont_index], log_var[cont_index], batch_size=batch_size,
-                n_batches=n_batches, generator=gen, return_se=True)
+                n_batches=n_batches, generator=gen, return_se=True,
+                weights=weights)
             out["nce_lower"][continuous] = to_numpy(lower)
             out["loo_upper"][continuous] = to_numpy(upper)
             out["sandwich_se"][continuous] = to_numpy(se)
         if mixtures is not None:
-            channels, rows, weights = mixtures
+            channels, rows, freqs = mixtures
             m = mu[channels[:, None], rows].to(torch.float64)
             lv = log_var[channels[:, None], rows].to(torch.float64)
-            value, se = mixture_information(m, lv, weights,
+            value, se = mixture_information(m, lv, freqs,
                                             n_samples=n_mixture_samples,
-                                            generator=gen)
-            lo, up = mixture_information_bounds(m, lv, weights)
+                                            generator=gen,
+                                            n_rows=n_rows or mu.shape[1])
+            lo, up = mixture_information_bounds(m, lv, freqs)
             idx = to_numpy(channels)
             for key, t in (("mixture", value), ("mixture_se", se),
                            ("mixture_lower", lo), ("mixture_upper", up)):

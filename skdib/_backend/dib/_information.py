@@ -123,9 +123,10 @@ def _row_bounds(x, k):
     return lower, upper
 
 
-def _path_sums(mu, log_var, eps, r_chunk, expand):
+def _path_sums(mu, log_var, eps, r_chunk, expand, midpoints=None):
     """``(3, c)`` sums (nats) of channels that all take one path: bound
-    summands, lower and upper, and squared midpoints."""
+    summands, lower and upper, and squared midpoints (``midpoints``, a
+    ``(c, k)`` tensor, also receives each row's midpoint)."""
     c, k, d = mu.shape
     u = mu + torch.exp(0.5 * log_var) * eps
     # Exact log p(u_i|x_i) = -1/2 sum_d (eps^2 + lv), in the pairwise order.
@@ -144,12 +145,15 @@ def _path_sums(mu, log_var, eps, r_chunk, expand):
         x[:, rows, rows + start] = -math.inf
         lower, upper = _row_bounds(x, k)
         sums += torch.stack([lower, upper, (lower + upper).square() / 4]).sum(-1)
+        if midpoints is not None:
+            midpoints[:, start:stop] = 0.5 * (lower + upper)
     return sums
 
 
-def _bound_sums(mu, log_var, eps, r_chunk):
+def _bound_sums(mu, log_var, eps, r_chunk, midpoints=None):
     """Sums over the batch of the lower and upper bound summands, and of
-    the squared midpoints of the two (for their spread), in nats.
+    the squared midpoints of the two (for their spread), in nats; each row's
+    midpoint also goes to ``midpoints`` (``(c, k)``) when given.
 
     ``mu``, ``log_var``, ``eps``: ``(c, k, d)`` float64, ``u_i = mu_i +
     exp(log_var_i / 2) eps_i`` (-d/2 log 2 pi cancels and is left out).
@@ -162,14 +166,59 @@ def _bound_sums(mu, log_var, eps, r_chunk):
     sums = mu.new_zeros((3, mu.shape[0]))
     for expand, sel in ((True, fast), (False, ~fast)):
         if bool(sel.all()):
-            return tuple(_path_sums(mu, log_var, eps, r_chunk, expand))
+            return tuple(_path_sums(mu, log_var, eps, r_chunk, expand, midpoints))
         if bool(sel.any()):
-            sums[:, sel] = _path_sums(mu[sel], log_var[sel], eps[sel], r_chunk, expand)
+            part = None if midpoints is None else midpoints[sel]
+            sums[:, sel] = _path_sums(mu[sel], log_var[sel], eps[sel], r_chunk,
+                                      expand, part)
+            if part is not None:
+                midpoints[sel] = part
     return tuple(sums)
 
 
+def effective_rows(weights):
+    """Kish's effective number of rows of ``weights``: (sum w)² / sum w²."""
+    w = torch.as_tensor(weights, dtype=torch.float64)
+    return float(w.sum().square() / w.square().sum())
+
+
+def _batch_rows(n, k, weights, generator, device):
+    """K row indices of one batch: without replacement when the rows count
+    equally, else drawn with replacement in proportion to ``weights``."""
+    if weights is None:
+        return torch.randperm(n, generator=generator, device=device)[:k]
+    return torch.multinomial(weights.to(device=device, dtype=torch.float64), k,
+                             replacement=True, generator=generator)
+
+
+class _ClusterSums:
+    """Per-cluster sums of the bounds' row midpoints, for a cluster-robust
+    standard error of their mean."""
+
+    def __init__(self, clusters, n_channels):
+        self.clusters = clusters.to(torch.long)
+        n_clusters = int(self.clusters.max()) + 1
+        self.sums = torch.zeros((n_channels, n_clusters), dtype=torch.float64,
+                                device=clusters.device)
+        self.counts = torch.zeros(n_clusters, dtype=torch.float64,
+                                  device=clusters.device)
+
+    def add(self, idx, midpoints):
+        ids = self.clusters[idx.to(self.clusters.device)]
+        self.sums.index_add_(1, ids, midpoints.to(self.sums.device))
+        self.counts.index_add_(0, ids, torch.ones_like(ids, dtype=torch.float64))
+
+    def standard_error(self, mean):
+        """``sqrt(G / (G - 1) sum_g (S_g - mean n_g)² / N²)``, nats."""
+        used = self.counts > 0
+        g = int(used.sum())
+        deviation = self.sums[:, used] - mean[:, None] * self.counts[used]
+        variance = deviation.square().sum(dim=1) / self.counts.sum().square()
+        return torch.sqrt(variance * g / max(g - 1, 1))
+
+
 def mi_bounds(mu, log_var, *, batch_size=1024, n_batches=8, generator=None,
-              return_se=False):
+              return_se=False, weights=None, clusters=None):
     """InfoNCE lower and leave-one-out upper bounds on I(U; X), in bits.
 
     Parameters
@@ -185,6 +234,17 @@ def mi_bounds(mu, log_var, *, batch_size=1024, n_batches=8, generator=None,
         Source of randomness, on the device of the inputs.
     return_se : bool
         Also return the Monte Carlo standard error of the bounds' midpoint.
+    weights : torch.Tensor of shape (n,) or None
+        Row weights: the bounds then describe the weighted population, each
+        batch drawing its K rows with replacement with probabilities
+        proportional to the weights (the estimators need i.i.d. rows of the
+        population; a repeated row is a legitimate draw of it). The standard
+        error counts Kish's effective number of rows, (sum w)² / sum w².
+    clusters : torch.Tensor of shape (n,) of int or None
+        Rows that share a label are correlated (the elements of one set):
+        the standard error is then the cluster-robust one, from the spread
+        of the clusters' summed midpoints, as rows of one cluster do not
+        average out each other's deviations.
 
     Returns
     -------
@@ -204,20 +264,28 @@ def mi_bounds(mu, log_var, *, batch_size=1024, n_batches=8, generator=None,
         raise ValueError("The bounds need a batch of at least 2 samples.")
     c_chunk, r_chunk = _chunk_sizes(n_channels, k, d)
     sums = torch.zeros((3, n_channels), dtype=torch.float64, device=mu.device)
+    n_rows = n if weights is None else effective_rows(weights)
+    by_cluster = None if clusters is None else _ClusterSums(clusters, n_channels)
     for _ in range(n_batches):
-        idx = torch.randperm(n, generator=generator, device=mu.device)[:k]
+        idx = _batch_rows(n, k, weights, generator, mu.device)
         eps = torch.randn((n_channels, k, d), generator=generator,
                           device=mu.device, dtype=torch.float64)
+        mids = None if by_cluster is None else sums.new_zeros((n_channels, k))
         for c0 in range(0, n_channels, c_chunk):
             c1 = min(n_channels, c0 + c_chunk)
             # Gather, then convert: only a chunk is ever held in float64.
             sums[:, c0:c1] += torch.stack(_bound_sums(
                 mu[c0:c1, idx].to(torch.float64),
-                log_var[c0:c1, idx].to(torch.float64), eps[c0:c1], r_chunk))
+                log_var[c0:c1, idx].to(torch.float64), eps[c0:c1], r_chunk,
+                None if mids is None else mids[c0:c1]))
+        if by_cluster is not None:
+            by_cluster.add(idx, mids)
     n_terms = n_batches * k
     lower, upper, square = sums / n_terms
     spread = (square - (0.5 * (lower + upper)).square()).clamp_min(0.0)
-    se = torch.sqrt(spread * n_terms / max(n_terms - 1, 1) / min(n_terms, n))
+    se = torch.sqrt(spread * n_terms / max(n_terms - 1, 1) / min(n_terms, n_rows))
+    if by_cluster is not None:
+        se = by_cluster.standard_error(0.5 * (lower + upper))
     # Batch averages can dip below 0 near zero information; I(U; X) >= 0, so
     # max(0, .) keeps both valid and ordered there.
     out = (lower / LN2).clamp_min(0.0), (upper / LN2).clamp_min(0.0), se / LN2

@@ -99,7 +99,8 @@ def _mixture_terms(mu, log_var, log_w, eps, v0, r_chunk):
     return terms.reshape(c, g, n_samples)
 
 
-def mixture_information(mu, log_var, weights, *, n_samples=256, generator=None):
+def mixture_information(mu, log_var, weights, *, n_samples=256, generator=None,
+                        n_rows=None):
     """I(U; X) in bits of channels whose input takes finitely many values.
 
     I = sum_v w_v E_{u ~ p(u|v)}[log p(u|v) - log sum_v' w_v' p(u|v')], from
@@ -116,6 +117,12 @@ def mixture_information(mu, log_var, weights, *, n_samples=256, generator=None):
         Monte Carlo draws per component (at least 2).
     generator : torch.Generator or None
         Source of randomness; the noise is drawn on its device.
+    n_rows : float or None
+        The (effective) number of held-out rows the weights were counted
+        on. Given, the standard error also counts the sampling of those
+        rows: the plug-in estimate moves with the value frequencies by
+        sum_v w_v (D_v - I)² / n_rows in variance (the delta method), where
+        D_v is value v's KL to the mixture. None: Monte Carlo error only.
 
     Returns
     -------
@@ -142,7 +149,11 @@ def mixture_information(mu, log_var, weights, *, n_samples=256, generator=None):
     # Padding is masked out, not multiplied by zero: its terms may be inf.
     estimate = torch.where(active, weights * means, 0.0).sum(dim=-1)
     spread = torch.where(active, weights.square() * variances, 0.0).sum(dim=-1)
-    return estimate / LN2, (spread / n_samples).sqrt() / LN2
+    variance = spread / n_samples
+    if n_rows is not None:
+        deviation = torch.where(active, means - estimate[:, None], 0.0)
+        variance = variance + (weights * deviation.square()).sum(dim=-1) / n_rows
+    return estimate / LN2, variance.sqrt() / LN2
 
 
 def _pairwise_bound(dist, weights):

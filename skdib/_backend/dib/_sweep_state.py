@@ -9,7 +9,9 @@ the remaining steps exactly as an uninterrupted sweep would.
 """
 
 import copy
+import hashlib
 import math
+import warnings
 
 import torch
 
@@ -70,6 +72,7 @@ def capture(step, model, optimizer, generator, perm, cursor, rec):
                       for k, v in optimizer.state_dict()["state"].items()},
             "param_groups": optimizer.state_dict()["param_groups"]}),
         "generator": generator.get_state(),
+        "generator_device": generator.device.type,
         "perm": perm.to("cpu").clone(),
         "cursor": int(cursor),
         "record": {k: list(v) for k, v in rec.items()},
@@ -80,6 +83,25 @@ def set_learning_rate(optimizer, rate):
     """Train every parameter group at ``rate`` from the next step on."""
     for group in optimizer.param_groups:
         group["lr"] = rate
+
+
+def _restore_generator(generator, state):
+    """Load the saved random state; one saved on another kind of device (a
+    CPU and a CUDA generator keep different states) cannot be loaded, so the
+    generator is seeded from it instead, with a warning."""
+    saved = state.get("generator_device", generator.device.type)
+    if saved == generator.device.type:
+        generator.set_state(state["generator"])
+        return
+    seed = int.from_bytes(hashlib.sha256(
+        state["generator"].numpy().tobytes()).digest()[:8], "little")
+    generator.manual_seed(seed)
+    warnings.warn(
+        f"The sweep was stopped on a {saved} device and resumes on a "
+        f"{generator.device.type} one, whose random generator cannot take the "
+        "saved state: the rest of the path draws other random numbers, so it "
+        f"is not the path one uninterrupted fit would give. Resume with "
+        f"device='{saved}' for that.", RuntimeWarning, stacklevel=4)
 
 
 def restore(state, model, optimizer, generator, device, learning_rate):
@@ -95,7 +117,7 @@ def restore(state, model, optimizer, generator, device, learning_rate):
     # second resume from it would not replay the first
     optimizer.load_state_dict(copy.deepcopy(state["optimizer"]))
     set_learning_rate(optimizer, learning_rate)
-    generator.set_state(state["generator"])
+    _restore_generator(generator, state)
     rec = with_estimate_keys(with_drift({k: list(v) for k, v in
                                          state["record"].items()}))
     perm = state["perm"].to(device).clone()

@@ -50,7 +50,8 @@ class SetTransformerDecoder(nn.Module):
     has (``set_size``), which softmax attention does not see either.
     """
 
-    def __init__(self, dim, width, depth, activation, n_heads, set_size=None):
+    def __init__(self, dim, width, depth, activation, n_heads, set_size=None,
+                 norm_before_pool=True):
         super().__init__()
         self.set_size = set_size
         if width % n_heads:
@@ -63,7 +64,9 @@ class SetTransformerDecoder(nn.Module):
             norm_first=True)
         self.blocks = nn.TransformerEncoder(layer, depth, enable_nested_tensor=False)
         self.norm = nn.LayerNorm(width)
-        self.norm_before_pool = True
+        # False: the order of networks trained before the fix (a resumed
+        # sweep keeps the order its checkpoints were trained with)
+        self.norm_before_pool = norm_before_pool
 
     def forward(self, u, mask):
         h = self.blocks(self.embed(u), src_key_padding_mask=~mask)
@@ -76,11 +79,14 @@ class SetTransformerDecoder(nn.Module):
 DECODERS = ("deepsets", "transformer")
 
 
-def make_set_decoder(kind, dim, width, depth, activation, n_heads, set_size=None):
+def make_set_decoder(kind, dim, width, depth, activation, n_heads, set_size=None,
+                     norm_before_pool=True):
     """The decoder called ``kind`` (one of :data:`DECODERS`); ``set_size``
-    as in :func:`masked_pool`."""
+    as in :func:`masked_pool`, ``norm_before_pool`` as in
+    :class:`SetTransformerDecoder`."""
     if kind == "deepsets":
         return DeepSetsDecoder(dim, width, depth, activation, set_size)
     if kind == "transformer":
-        return SetTransformerDecoder(dim, width, depth, activation, n_heads, set_size)
+        return SetTransformerDecoder(dim, width, depth, activation, n_heads, set_size,
+                                     norm_before_pool)
     raise ValueError(f"Unknown set decoder {kind!r}; expected one of {DECODERS}.")

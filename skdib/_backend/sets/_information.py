@@ -40,9 +40,11 @@ def make_element_information_fn(*, batch_size, n_batches, seed):
             m, lv = mu[t][present], log_var[t][present]
             if m.shape[0] < 2:
                 continue
-            lower, upper, se = mi_bounds(m, lv, batch_size=batch_size,
-                                         n_batches=n_batches, generator=gen,
-                                         return_se=True)
+            # the elements of one set are correlated: the error counts sets
+            sets = torch.arange(present.shape[0], device=present.device)
+            lower, upper, se = mi_bounds(
+                m, lv, batch_size=batch_size, n_batches=n_batches, generator=gen,
+                return_se=True, clusters=sets[:, None].expand_as(present)[present])
             out["nce_lower"][t] = lower.item()
             out["loo_upper"][t] = upper.item()
             out["sandwich_se"][t] = se.item()

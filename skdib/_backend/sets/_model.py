@@ -55,12 +55,16 @@ class SetIBNet(nn.Module):
         None: the decoder pools by the mean over each set; a number: by the
         sum over the set divided by it (see
         :func:`~skdib._backend.sets._decoders.masked_pool`).
+    norm_before_pool : bool, default=True
+        The transformer decoder's order (see
+        :class:`~skdib._backend.sets._decoders.SetTransformerDecoder`).
     """
 
     def __init__(self, n_features, type_column, type_values, center, scale,
                  frequencies, encoder_hidden, embedding_dim, decoder,
                  decoder_width, decoder_depth, n_heads, activation, head,
-                 n_outputs, head_options=None, set_size=None):
+                 n_outputs, head_options=None, set_size=None,
+                 norm_before_pool=True):
         super().__init__()
         columns = [c for c in range(n_features) if c != type_column]
         self.type_column = type_column
@@ -82,7 +86,7 @@ class SetIBNet(nn.Module):
                                   2 * embedding_dim, activation)
         self.decoder = make_set_decoder(decoder, embedding_dim, decoder_width,
                                         decoder_depth, activation, n_heads,
-                                        set_size)
+                                        set_size, norm_before_pool)
         self.head = make_head(head, decoder_width, n_outputs, **(head_options or {}))
 
     def membership(self, x):
