@@ -20,6 +20,8 @@ Computations run in float64 on the device where torch inputs live.
 
 
 import numpy as np
+from sklearn.utils import check_array
+from sklearn.utils.validation import _check_sample_weight
 
 from skdib._backend import facade
 from skdib._utils._random import seed_from_random_state
@@ -72,7 +74,8 @@ or (n_channels, n_samples, n_dims)
 
 
 def mutual_information_bounds(means, log_vars, *, batch_size=1024, n_batches=8,
-                              random_state=None, return_se=False):
+                              random_state=None, return_se=False,
+                              sample_weight=None, groups=None):
     """Lower and upper bounds on the information I(U; X) of each channel.
 
     The InfoNCE lower bound and the "leave one out" upper bound (Poole et al.,
@@ -101,6 +104,15 @@ default=None
         Seeds the batch and latent draws; the same seed gives the same bounds.
     return_se : bool, default=False
         Also return the Monte Carlo standard error of the bounds' midpoint.
+    sample_weight : array-like of shape (n_samples,), optional
+        Weights of the samples: the bounds then describe the weighted
+        population (each batch draws its samples with replacement, in
+        proportion to the weights), and the standard error counts Kish's
+        effective number of samples.
+    groups : array-like of shape (n_samples,), optional
+        Labels of correlated samples (the elements of one set, the rows of
+        one subject): the standard error is then cluster-robust over the
+        groups.
 
     Returns
     -------
@@ -134,9 +146,18 @@ default=None
     batch_size = check_positive_int(batch_size, "batch_size", minimum=2)
     n_batches = check_positive_int(n_batches, "n_batches")
     seed = seed_from_random_state(random_state)
+    n = np.shape(means)[-2]
+    if sample_weight is not None:
+        sample_weight = _check_sample_weight(sample_weight, np.empty((n, 0)),
+                                             ensure_non_negative=True)
+    if groups is not None:
+        groups = np.unique(check_array(groups, ensure_2d=False, dtype=None),
+                           return_inverse=True)[1].ravel()
+        if len(groups) != n:
+            raise ValueError(f"groups has {len(groups)} labels for {n} samples.")
     return facade.mutual_information_bounds(
         means, log_vars, batch_size=batch_size, n_batches=n_batches, seed=seed,
-        return_se=bool(return_se))
+        return_se=bool(return_se), weights=sample_weight, clusters=groups)
 
 
 def mixture_information(means, log_vars, weights, *, n_samples=4096,

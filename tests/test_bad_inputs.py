@@ -462,8 +462,8 @@ def test_an_x_val_in_other_units_is_named_not_blamed_on_training():
     scaled = (raw - raw[:200].mean(axis=0)) / raw[:200].std(axis=0)
     est = DistributedIBClassifier(n_pretrain_steps=20, n_steps=40, n_checkpoints=3,
                                   random_state=0)
-    with pytest.warns(UserWarning, match=r"X_val has values .* training ranges "
-                      r"beyond .*\(column 'x"):
+    with pytest.warns(UserWarning, match=r"Most rows of X_val lie far beyond .* "
+                      r"training ranges \(column 'x"):
         try:
             est.fit(scaled[:200], labels[:200], X_val=raw[200:], y_val=labels[200:])
         except DivergenceError as error:
@@ -476,6 +476,10 @@ def test_an_x_val_in_other_units_is_named_not_blamed_on_training():
         # 70 training deviations away, but 4 training ranges
         sparse = np.zeros((300, 1))
         sparse[[5, 250], 0] = [1.0, 5.0]
+        est.fit(np.c_[scaled, sparse][:200], labels[:200],
+                X_val=np.c_[scaled, sparse][200:], y_val=labels[200:])
+        # nor when a fold's range of it is tiny: held-out rows 30 ranges out
+        sparse[5, 0], sparse[[210, 230, 250], 0] = 0.1, 3.0
         est.fit(np.c_[scaled, sparse][:200], labels[:200],
                 X_val=np.c_[scaled, sparse][200:], y_val=labels[200:])
 

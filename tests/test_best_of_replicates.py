@@ -120,6 +120,40 @@ def test_batched_replicates_equal_sequential_ones(data, monkeypatch):
                                rtol=1e-4, atol=1e-4)
 
 
+@pytest.mark.filterwarnings("ignore::skdib.exceptions.BetaRangeWarning")
+def test_batched_replicates_count_every_sweep_and_say_when_stopped(data,
+                                                                   monkeypatch):
+    """The batched run advances R sweeps per step (its bar stopped at a
+    third), and Ctrl-C in it keeps nothing: a warning says so, and the
+    model fitted before stays whole."""
+    import skdib._dib._base as base
+
+    X, y, X_val, y_val = data
+    monkeypatch.setattr(replicate_sweeps, "batch_replicates",
+                        lambda device, data, resume: True)
+    ends = []
+
+    class Recorded(base.SweepProgress):
+        def close(self):
+            ends.append((self.last, self.bar.total))
+            super().close()
+
+    monkeypatch.setattr(base, "SweepProgress", Recorded)
+    params = {**PARAMS, "n_replicates": R, "verbose": True}
+    clf = DistributedIBClassifier(**params).fit(X, y)
+    assert ends == [(R * (PARAMS["n_pretrain_steps"] + PARAMS["n_steps"]),) * 2]
+    before = clf.predict_proba(X)
+
+    def stopped(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(replicate_sweeps.facade, "fit_replicates", stopped)
+    with pytest.warns(SweepInterruptedWarning, match="nothing was kept"):
+        with pytest.raises(KeyboardInterrupt):
+            clf.fit(X, y)
+    np.testing.assert_array_equal(clf.predict_proba(X), before)
+
+
 def test_a_diverged_replicate_leaves_its_checkpoints():
     """A replicate cut short competes where it has checkpoints only."""
     records = [{"step": np.arange(8), "loss_val": np.full(8, 1.0)},

@@ -16,18 +16,16 @@ import pytest
 import torch
 from scipy import integrate, stats
 
-from skdib._backend.dib._information import mi_bounds
 from skdib._backend.dib._mixture import mixture_information
 from skdib._dib._estimates import discrete_channels
+from skdib.information import mutual_information_bounds
 
 
 def _bounds(mu, log_var, seed, weights=None):
-    gen = torch.Generator().manual_seed(seed)
-    w = None if weights is None else torch.as_tensor(weights, dtype=torch.float64)
-    lower, upper, se = mi_bounds(torch.as_tensor(mu), torch.as_tensor(log_var),
-                                 batch_size=1024, n_batches=2, generator=gen,
-                                 return_se=True, weights=w)
-    return 0.5 * (float(lower) + float(upper)), float(se)
+    lower, upper, se = mutual_information_bounds(
+        mu, log_var, batch_size=1024, n_batches=2, random_state=seed,
+        return_se=True, sample_weight=weights)
+    return 0.5 * (lower + upper), se
 
 
 def test_weighted_bounds_equal_repeated_rows():
@@ -105,21 +103,31 @@ def test_cluster_robust_se_of_correlated_elements():
     which no per-row error formula captures, so not quite 1)."""
     gain, noise_var, rho = 1.0, 0.5, 0.9
     truth = 0.5 * math.log2(1 + gain**2 / noise_var)
-    sets = torch.arange(100).repeat_interleave(10)
+    sets = np.repeat([f"set{i}" for i in range(100)], 10)  # any labels
     z = {False: [], True: []}
     for seed in range(40):
         rng = np.random.default_rng(seed)
         shared = np.repeat(rng.normal(size=100), 10)
         x = (math.sqrt(rho) * shared + math.sqrt(1 - rho) * rng.normal(size=1000))
-        mu = torch.as_tensor(gain * x[:, None])
-        lv = torch.full_like(mu, math.log(noise_var))
+        mu = gain * x[:, None]
+        lv = np.full_like(mu, math.log(noise_var))
         for clustered in (False, True):
-            lower, upper, se = mi_bounds(
-                mu, lv, batch_size=1024, n_batches=2,
-                generator=torch.Generator().manual_seed(seed), return_se=True,
-                clusters=sets if clustered else None)
-            z[clustered].append((0.5 * (float(lower) + float(upper)) - truth)
-                                / float(se))
+            lower, upper, se = mutual_information_bounds(
+                mu, lv, batch_size=1024, n_batches=2, random_state=seed,
+                return_se=True, groups=sets if clustered else None)
+            z[clustered].append((0.5 * (lower + upper) - truth) / se)
     assert np.std(z[False]) > 1.7
     assert np.std(z[True]) < 1.7
     assert np.mean(np.abs(z[True]) <= 2) > np.mean(np.abs(z[False]) <= 2)
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    (dict(sample_weight=np.ones(5)), "inconsistent|shape"),
+    (dict(sample_weight=-np.ones(10)), "Negative values"),
+    (dict(sample_weight=np.zeros(10)), "non-zero"),
+    (dict(groups=np.arange(5)), "groups has 5 labels for 10 samples"),
+])
+def test_bad_weights_and_groups_are_named(kwargs, match):
+    mu = np.random.default_rng(0).normal(size=(10, 1))
+    with pytest.raises(ValueError, match=match):
+        mutual_information_bounds(mu, np.zeros_like(mu), **kwargs)

@@ -293,16 +293,22 @@ def kl_divergence_bits(means, log_vars):
 
 @torch.no_grad()
 def mutual_information_bounds(means, log_vars, *, batch_size, n_batches, seed,
-                              return_se=False):
+                              return_se=False, weights=None, clusters=None):
     """InfoNCE lower and leave-one-out upper bounds in bits (floats for 2-D),
-    and the Monte Carlo standard error of their midpoint if asked."""
+    and the standard error of their midpoint if asked; ``weights`` and
+    ``clusters`` (integer labels) as in :func:`mi_bounds`."""
     mu, lv = check_posteriors(means, log_vars)
+    if weights is not None:
+        weights = torch.as_tensor(weights, dtype=torch.float64, device=mu.device)
+    if clusters is not None:
+        clusters = torch.as_tensor(clusters, dtype=torch.long, device=mu.device)
     if mu.shape[-2] < 2:
         raise ValueError(
             "mutual_information_bounds needs at least 2 samples; got "
             f"{mu.shape[-2]}.")
     out = mi_bounds(mu, lv, batch_size=batch_size, n_batches=n_batches,
-                    generator=make_generator(seed, mu.device), return_se=return_se)
+                    generator=make_generator(seed, mu.device), return_se=return_se,
+                    weights=weights, clusters=clusters)
     return tuple(to_numpy(t, mu.dim() == 2) for t in out)
 
 

@@ -22,6 +22,7 @@ from skdib._backend import facade
 from skdib._dib._point_statistics import mean_over_rows
 from skdib._utils._random import draw_seed
 from skdib._utils._warnings import user_stacklevel
+from skdib.exceptions import SweepInterruptedWarning
 
 __all__ = ["ReplicateSweepMixin", "batch_replicates", "composite_record",
            "replicate_losses"]
@@ -140,6 +141,7 @@ class ReplicateSweepMixin:
         for r in range(len(done), len(seeds)):
             if config.progress is not None:
                 config.progress.offset = r * self._total_steps()
+                config.progress.per_step = 1
             try:
                 record, net = self._one_sweep(spec, data, config, seeds[r], device,
                                               bounds_fn, current)
@@ -161,10 +163,21 @@ class ReplicateSweepMixin:
     def _batched_replicates(self, spec, data, config, seeds, device, bounds_fn):
         nets = [self._build_network(spec, net_seed) for net_seed, _ in seeds]
         arrays = tuple(data[k] for k in ("X_train", "y_train", "X_val", "y_val"))
-        nets, records = facade.fit_replicates(
-            nets, [arrays] * len(nets), config,
-            seeds=[loop_seed for _, loop_seed in seeds], device=device,
-            y_dtype=data["y_dtype"], bounds_fns=[bounds_fn] * len(nets))
+        if config.progress is not None:
+            config.progress.per_step = len(seeds)  # one step of every sweep
+        try:
+            nets, records = facade.fit_replicates(
+                nets, [arrays] * len(nets), config,
+                seeds=[loop_seed for _, loop_seed in seeds], device=device,
+                y_dtype=data["y_dtype"], bounds_fns=[bounds_fn] * len(nets))
+        except KeyboardInterrupt:
+            warnings.warn(SweepInterruptedWarning(
+                f"The {len(seeds)} replicate sweeps trained as one batched run "
+                "were interrupted; a batched run keeps no checkpoints, so "
+                "nothing was kept. For a fit that can be resumed, train them "
+                "one after the other (device='cpu') or with n_replicates=1."),
+                stacklevel=user_stacklevel())
+            raise
         return self._assembled(records, nets[0], None)
 
     def _assembled(self, records, net, weights):
