@@ -131,3 +131,33 @@ def test_bad_weights_and_groups_are_named(kwargs, match):
     mu = np.random.default_rng(0).normal(size=(10, 1))
     with pytest.raises(ValueError, match=match):
         mutual_information_bounds(mu, np.zeros_like(mu), **kwargs)
+
+
+def test_a_grouped_split_gives_the_bounds_its_held_out_groups(monkeypatch):
+    """Rows of one group are correlated: the held-out rows' groups reach the
+    bounds (a cluster-robust standard error), and they are exactly the
+    groups the split held out."""
+    from skdib import DistributedIBClassifier
+    from skdib._backend import facade
+
+    seen = {}
+    real = facade.make_information_fn
+
+    def spy(*args, **kwargs):
+        seen["groups"] = kwargs.get("groups")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(facade, "make_information_fn", spy)
+    rng = np.random.default_rng(0)
+    groups = np.repeat(np.arange(40), 10)
+    X = np.repeat(rng.normal(size=(40, 2)), 10, axis=0) + 0.01 * rng.normal(
+        size=(400, 2))
+    y = (X[:, 0] > 0).astype(int)
+    clf = DistributedIBClassifier(encoder_hidden=(8,), decoder_hidden=(8,),
+                                  n_pretrain_steps=10, n_steps=30, n_checkpoints=2,
+                                  random_state=0).fit(X, y, groups=groups)
+    held_out = seen["groups"]
+    assert held_out is not None and len(held_out) == 80  # 20 % of the rows
+    assert len(set(held_out)) == 8 and np.all(np.bincount(held_out)[
+        np.unique(held_out)] == 10)
+    assert np.all(np.isfinite(clf.information_path_.information_se))

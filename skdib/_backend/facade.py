@@ -146,7 +146,7 @@ def fit_network(net, X_train, y_train, X_val, y_val, config, *, seed, device,
 
 
 def make_information_fn(batch_size, n_batches, seed, discrete, n_mixture_samples,
-                        device, weights=None):
+                        device, weights=None, groups=None):
     """Per-checkpoint information estimates (numpy, bits) of every channel.
 
     See :func:`skdib._backend.dib._checkpoint_information.make_information_fn`.
@@ -154,7 +154,7 @@ def make_information_fn(batch_size, n_batches, seed, discrete, n_mixture_samples
     return _checkpoint_information.make_information_fn(
         batch_size=batch_size, n_batches=n_batches, seed=seed, discrete=discrete,
         n_mixture_samples=n_mixture_samples, device=resolve_device(device),
-        weights=weights)
+        weights=weights, groups=groups)
 
 
 def make_element_information_fn(batch_size, n_batches, seed):

@@ -217,9 +217,10 @@ class BaseDistributedIB(PersistenceMixin, ResumableSweepMixin, SweepSetupMixin,
             X_tr, X_val, y_tr, y_val = X[train], X[val], y_enc[train], y_enc[val]
             w_tr, w_val = ((None, None) if weights is None
                            else (weights[train], weights[val]))
+            g_val = None if groups is None else np.asarray(groups)[val]
         else:
             X_tr, y_tr, y_val = X, y_enc[:n], y_enc[n:]
-            w_tr, w_val = weights, None
+            w_tr, w_val, g_val = weights, None, None
         if w_val is not None and w_val.sum() <= 0:
             raise ValueError("Every validation row has sample weight 0; the path "
                              "cannot be scored. Give those rows weight, or pass "
@@ -227,7 +228,8 @@ class BaseDistributedIB(PersistenceMixin, ResumableSweepMixin, SweepSetupMixin,
         y_tr, y_val = self._fit_target_scaling(y_tr, y_val, w_tr)
         return {"X_train": X_tr, "y_train": y_tr, "X_val": X_val, "y_val": y_val,
                 "w_train": normalise_weights(w_tr), "w_val": normalise_weights(w_val),
-                "head": head, "n_outputs": n_out, "y_dtype": y_dtype}
+                "g_val": g_val, "head": head, "n_outputs": n_out,
+                "y_dtype": y_dtype}
 
     def _run_sweep(self, spec, data, n_channels, rng, resume=None):
         """Train the network along the β schedule (``n_replicates`` times,

@@ -118,5 +118,6 @@ class SweepSetupMixin:
             bounds_fn = facade.make_information_fn(
                 self._bounds_batch_size(data), BOUNDS_N_BATCHES, bounds_seed,
                 data["discrete"], MIXTURE_SAMPLES,
-                facade.resolve_device(self.device), weights=data["w_val"])
+                facade.resolve_device(self.device), weights=data["w_val"],
+                groups=data.get("g_val"))
         return bounds_fn, draw_seed(rng), draw_seed(rng)

@@ -49,7 +49,7 @@ def _components(discrete, device):
 
 
 def make_information_fn(*, batch_size, n_batches, seed, discrete,
-                        n_mixture_samples, device, weights=None):
+                        n_mixture_samples, device, weights=None, groups=None):
     """A function of held-out posteriors returning per-channel estimates.
 
     Parameters
@@ -68,6 +68,9 @@ def make_information_fn(*, batch_size, n_batches, seed, discrete,
         The held-out rows' weights: the sandwich bounds then describe the
         weighted population, as ``kl`` and the mixtures' frequencies do, and
         every standard error counts the effective number of rows.
+    groups : array-like of shape (n_val,) or None
+        Labels of correlated held-out rows (the groups of a grouped split):
+        the continuous channels' standard error is then cluster-robust.
 
     Returns
     -------
@@ -85,6 +88,10 @@ def make_information_fn(*, batch_size, n_batches, seed, discrete,
         weights = torch.as_tensor(np.asarray(weights, dtype=np.float64),
                                   device=device)
         n_rows = effective_rows(weights)
+    clusters = None
+    if groups is not None:
+        labels = np.unique(np.asarray(groups), return_inverse=True)[1].ravel()
+        clusters = torch.as_tensor(labels, dtype=torch.long, device=device)
 
     @torch.no_grad()
     def estimate(mu, log_var):
@@ -95,7 +102,7 @@ def make_information_fn(*, batch_size, n_batches, seed, discrete,
             lower, upper, se = mi_bounds(
                 mu[cont_index], log_var[cont_index], batch_size=batch_size,
                 n_batches=n_batches, generator=gen, return_se=True,
-                weights=weights)
+                weights=weights, clusters=clusters)
             out["nce_lower"][continuous] = to_numpy(lower)
             out["loo_upper"][continuous] = to_numpy(upper)
             out["sandwich_se"][continuous] = to_numpy(se)
