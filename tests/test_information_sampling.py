@@ -161,3 +161,22 @@ def test_a_grouped_split_gives_the_bounds_its_held_out_groups(monkeypatch):
     assert len(set(held_out)) == 8 and np.all(np.bincount(held_out)[
         np.unique(held_out)] == 10)
     assert np.all(np.isfinite(clf.information_path_.information_se))
+
+
+def test_equal_weights_are_no_weights_and_one_group_has_no_error():
+    """Weights that are all equal must not change the bits (drawing weighted
+    batches with replacement did, by 1.5 bits near log2 K); a single group
+    gives no spread between groups, so no standard error (it was 0)."""
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(100, 2))
+    mu, lv = 8.0 * x, np.zeros_like(x)  # about 6 bits: near log2(100)
+    plain = mutual_information_bounds(mu, lv, random_state=0, return_se=True)
+    ones = mutual_information_bounds(mu, lv, random_state=0, return_se=True,
+                                     sample_weight=np.full(100, 3.0))
+    np.testing.assert_allclose(ones, plain, rtol=1e-12)
+    nearly = mutual_information_bounds(mu, lv, random_state=0, return_se=True,
+                                       sample_weight=1 + 1e-9 * rng.random(100))
+    np.testing.assert_allclose(nearly, plain, rtol=1e-6)
+    one = mutual_information_bounds(mu, lv, random_state=0, return_se=True,
+                                    groups=np.zeros(100))
+    assert np.isnan(one[2]) and one[0] == plain[0]

@@ -135,3 +135,14 @@ def test_a_stopped_refit_refused_by_a_warning_leaves_the_old_fit(
     assert clf.n_features_in_ == 2 and clf.fit_status_ == "complete"
     clf.set_params(type_column=None)  # the parameter the old fit had
     assert clf.predict(X_a).shape == (200,)
+
+
+def test_a_type_in_one_validation_set_has_no_error_and_says_so():
+    X, y = _typed_sets(300, 0, 100)
+    X_val, y_val = _typed_sets(60, 1, 100)
+    X_val[0, 1, 1] = X_val[0, 2, 1] = 1.0  # type 1: three elements, one set
+    with pytest.warns(UserWarning, match=r"all lie in one set: type=1"):
+        clf = DistributedIBSetClassifier(type_column=1, **SMALL).fit(
+            X, y, X_val=X_val, y_val=y_val)
+    se = clf.information_path_.information_se
+    assert np.all(np.isnan(se[:, 1])) and np.all(np.isfinite(se[:, 0]))

@@ -322,10 +322,11 @@ class BaseSetDIB(InformationMapMixin, ResumableSweepMixin, ReplicateSweepMixin,
         counts = element_counts(X_val, self.type_column, types)
         self.elements_per_sample_ = counts
         kl_element = np.asarray(record["kl"]) / np.maximum(counts, 1e-12)
-        present = membership(X_val, self.type_column, types).sum(axis=(1, 2))
+        member = membership(X_val, self.type_column, types)
+        present = member.sum(axis=(1, 2))
         names = type_names(self.type_column, types)
         if self.information_bounds:
-            _warn_unmeasured_types(names, present)
+            _warn_unmeasured_types(names, present, member.any(axis=2).sum(axis=1))
         # each type's bounds use a batch of its own validation elements
         batch = np.clip(present, 2, BOUNDS_BATCH_SIZE).astype(int)
         path = path_from_record({**record, "kl": kl_element}, names,
@@ -368,9 +369,11 @@ class BaseSetDIB(InformationMapMixin, ResumableSweepMixin, ReplicateSweepMixin,
         return tags
 
 
-def _warn_unmeasured_types(names, present):
-    """Warn about element types with fewer than 2 validation elements: the
-    bounds need pairs, so their bits (and the path's totals) are NaN."""
+def _warn_unmeasured_types(names, present, n_sets):
+    """Warn about element types with fewer than 2 validation elements (the
+    bounds need pairs, so their bits, and the path's totals, are NaN) or
+    with elements in fewer than 2 validation sets (the sets are the
+    clusters of the standard error, which is then NaN)."""
     few = [f"{name} ({int(n)})" for name, n in zip(names, present, strict=True)
            if n < 2]
     if few:
@@ -380,3 +383,12 @@ def _warn_unmeasured_types(names, present):
             "NaN, and so is total_information; choose path points by beta. "
             "Give more validation rows (validation_fraction, or an X_val "
             "that holds them).", UserWarning, stacklevel=user_stacklevel())
+    one_set = [name for name, n, g in zip(names, present, n_sets, strict=True)
+               if n >= 2 and g < 2]
+    if one_set:
+        warnings.warn(
+            f"Element types whose validation elements all lie in one set: "
+            f"{', '.join(one_set)}. Elements of one set are correlated, and "
+            "one set says nothing about the spread between sets, so their "
+            "information_se is NaN. Give more validation rows.", UserWarning,
+            stacklevel=user_stacklevel())

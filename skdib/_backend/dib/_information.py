@@ -111,22 +111,33 @@ def _differences(u, m, log_var):
                                             bias[:, None])
 
 
-def _row_bounds(x, k):
+def _row_bounds(x, k, weights=None, own=None):
     """Per-row bound summands (nats) from ``x_ij = log p(u_i|x_j) - log p(u_i|x_i)``
     (diagonal -inf; overwritten): equal log-densities give exactly 0, and the
-    shift by the row maximum ``a`` keeps the sums finite."""
+    shift by the row maximum ``a`` keeps the sums finite.
+
+    ``weights`` (the batch's row weights, (k,)) make the marginal a weighted
+    mixture, sum_j w_j p(u_i|x_j) / sum_j w_j (without row i for the upper
+    bound); ``own`` holds the rows' own weights. Equal weights give the
+    unweighted summands.
+    """
     a = x.amax(dim=-1)
-    s = x.sub_(a[..., None]).exp_().sum(dim=-1)  # >= 1: it holds exp(0)
-    upper = -a - torch.log(s / (k - 1))
+    e = x.sub_(a[..., None]).exp_()
+    if weights is None:
+        s, own, total = e.sum(dim=-1), 1.0, k  # s >= 1: it holds exp(0)
+    else:
+        s, total = (e * weights).sum(dim=-1), weights.sum()
+    upper = -a - torch.log(s / (total - own))
     b = a.clamp_min(0.0)
-    lower = -b - torch.log((torch.exp(-b) + s * torch.exp(a - b)) / k)
+    lower = -b - torch.log((own * torch.exp(-b) + s * torch.exp(a - b)) / total)
     return lower, upper
 
 
-def _path_sums(mu, log_var, eps, r_chunk, expand, midpoints=None):
+def _path_sums(mu, log_var, eps, r_chunk, expand, midpoints=None, weights=None):
     """``(3, c)`` sums (nats) of channels that all take one path: bound
     summands, lower and upper, and squared midpoints (``midpoints``, a
-    ``(c, k)`` tensor, also receives each row's midpoint)."""
+    ``(c, k)`` tensor, also receives each row's midpoint); with ``weights``
+    (the batch's row weights) weighted sums of the weighted summands."""
     c, k, d = mu.shape
     u = mu + torch.exp(0.5 * log_var) * eps
     # Exact log p(u_i|x_i) = -1/2 sum_d (eps^2 + lv), in the pairwise order.
@@ -143,17 +154,20 @@ def _path_sums(mu, log_var, eps, r_chunk, expand, midpoints=None):
         x = block(start, stop).sub_(matched[:, start:stop, None])
         rows = torch.arange(stop - start, device=mu.device)
         x[:, rows, rows + start] = -math.inf
-        lower, upper = _row_bounds(x, k)
-        sums += torch.stack([lower, upper, (lower + upper).square() / 4]).sum(-1)
+        own = None if weights is None else weights[start:stop]
+        lower, upper = _row_bounds(x, k, weights, own)
+        terms = torch.stack([lower, upper, (lower + upper).square() / 4])
+        sums += (terms if own is None else terms * own).sum(-1)
         if midpoints is not None:
             midpoints[:, start:stop] = 0.5 * (lower + upper)
     return sums
 
 
-def _bound_sums(mu, log_var, eps, r_chunk, midpoints=None):
+def _bound_sums(mu, log_var, eps, r_chunk, midpoints=None, weights=None):
     """Sums over the batch of the lower and upper bound summands, and of
     the squared midpoints of the two (for their spread), in nats; each row's
-    midpoint also goes to ``midpoints`` (``(c, k)``) when given.
+    midpoint also goes to ``midpoints`` (``(c, k)``) when given; ``weights``
+    as in :func:`_path_sums`.
 
     ``mu``, ``log_var``, ``eps``: ``(c, k, d)`` float64, ``u_i = mu_i +
     exp(log_var_i / 2) eps_i`` (-d/2 log 2 pi cancels and is left out).
@@ -166,11 +180,12 @@ def _bound_sums(mu, log_var, eps, r_chunk, midpoints=None):
     sums = mu.new_zeros((3, mu.shape[0]))
     for expand, sel in ((True, fast), (False, ~fast)):
         if bool(sel.all()):
-            return tuple(_path_sums(mu, log_var, eps, r_chunk, expand, midpoints))
+            return tuple(_path_sums(mu, log_var, eps, r_chunk, expand, midpoints,
+                                    weights))
         if bool(sel.any()):
             part = None if midpoints is None else midpoints[sel]
             sums[:, sel] = _path_sums(mu[sel], log_var[sel], eps[sel], r_chunk,
-                                      expand, part)
+                                      expand, part, weights)
             if part is not None:
                 midpoints[sel] = part
     return tuple(sums)
@@ -180,15 +195,6 @@ def effective_rows(weights):
     """Kish's effective number of rows of ``weights``: (sum w)² / sum w²."""
     w = torch.as_tensor(weights, dtype=torch.float64)
     return float(w.sum().square() / w.square().sum())
-
-
-def _batch_rows(n, k, weights, generator, device):
-    """K row indices of one batch: without replacement when the rows count
-    equally, else drawn with replacement in proportion to ``weights``."""
-    if weights is None:
-        return torch.randperm(n, generator=generator, device=device)[:k]
-    return torch.multinomial(weights.to(device=device, dtype=torch.float64), k,
-                             replacement=True, generator=generator)
 
 
 class _ClusterSums:
@@ -203,18 +209,33 @@ class _ClusterSums:
         self.counts = torch.zeros(n_clusters, dtype=torch.float64,
                                   device=clusters.device)
 
-    def add(self, idx, midpoints):
+    def add(self, idx, midpoints, weights=None):
         ids = self.clusters[idx.to(self.clusters.device)]
-        self.sums.index_add_(1, ids, midpoints.to(self.sums.device))
-        self.counts.index_add_(0, ids, torch.ones_like(ids, dtype=torch.float64))
+        w = (torch.ones_like(ids, dtype=torch.float64) if weights is None
+             else weights.to(self.counts.device))
+        self.sums.index_add_(1, ids, (midpoints * w).to(self.sums.device))
+        self.counts.index_add_(0, ids, w)
 
     def standard_error(self, mean):
-        """``sqrt(G / (G - 1) sum_g (S_g - mean n_g)² / N²)``, nats."""
+        """``sqrt(G / (G - 1) sum_g (S_g - mean n_g)² / N²)``, nats (weighted
+        sums and counts); NaN with fewer than 2 clusters, where one cluster
+        says nothing about the spread between clusters."""
         used = self.counts > 0
         g = int(used.sum())
+        if g < 2:
+            return torch.full_like(mean, math.nan)
         deviation = self.sums[:, used] - mean[:, None] * self.counts[used]
         variance = deviation.square().sum(dim=1) / self.counts.sum().square()
-        return torch.sqrt(variance * g / max(g - 1, 1))
+        return torch.sqrt(variance * g / (g - 1))
+
+
+def _weighted_pool(weights, n, device):
+    """The rows batches are drawn from (those of positive weight) and the
+    weights as float64 on ``device`` (None when not given)."""
+    if weights is None:
+        return torch.arange(n, device=device), None
+    weights = weights.to(device=device, dtype=torch.float64)
+    return torch.nonzero(weights > 0).ravel(), weights
 
 
 def mi_bounds(mu, log_var, *, batch_size=1024, n_batches=8, generator=None,
@@ -235,11 +256,13 @@ def mi_bounds(mu, log_var, *, batch_size=1024, n_batches=8, generator=None,
     return_se : bool
         Also return the Monte Carlo standard error of the bounds' midpoint.
     weights : torch.Tensor of shape (n,) or None
-        Row weights: the bounds then describe the weighted population, each
-        batch drawing its K rows with replacement with probabilities
-        proportional to the weights (the estimators need i.i.d. rows of the
-        population; a repeated row is a legitimate draw of it). The standard
-        error counts Kish's effective number of rows, (sum w)² / sum w².
+        Row weights: the bounds then describe the weighted population. The
+        batches are drawn as without weights (among the rows of positive
+        weight), and each batch's summands use the weighted marginal
+        sum_j w_j p(u_i|x_j) / sum_j w_j and are averaged with the weights
+        w_i (importance weighting: equal weights give the unweighted bounds
+        exactly, and integer weights those of repeated rows). The standard
+        error counts Kish's effective numbers, (sum w)² / sum w².
     clusters : torch.Tensor of shape (n,) of int or None
         Rows that share a label are correlated (the elements of one set):
         the standard error is then the cluster-robust one, from the spread
@@ -255,19 +278,27 @@ def mi_bounds(mu, log_var, *, batch_size=1024, n_batches=8, generator=None,
         both are floored at 0, the information's own floor. ``se``: the
         spread of the per-row midpoints over the square root of the number of
         distinct rows drawn (rows repeat across batches when n < K x
-        batches; their x-to-x spread does not average out), in bits.
+        batches; their x-to-x spread does not average out), Kish-effective
+        numbers with weights; with ``clusters`` the cluster-robust error
+        (NaN for fewer than 2 clusters); in bits.
     """
     mu, log_var = _as_channels(mu, log_var)
     n_channels, n, d = mu.shape
-    k = min(int(batch_size), n)
+    pool, weights = _weighted_pool(weights, n, mu.device)
+    k = min(int(batch_size), len(pool))
     if k < 2:
         raise ValueError("The bounds need a batch of at least 2 samples.")
     c_chunk, r_chunk = _chunk_sizes(n_channels, k, d)
     sums = torch.zeros((3, n_channels), dtype=torch.float64, device=mu.device)
-    n_rows = n if weights is None else effective_rows(weights)
+    n_rows = len(pool) if weights is None else effective_rows(weights[pool])
     by_cluster = None if clusters is None else _ClusterSums(clusters, n_channels)
+    drawn = torch.zeros(2, dtype=torch.float64)  # sum w, sum w² of the terms
     for _ in range(n_batches):
-        idx = _batch_rows(n, k, weights, generator, mu.device)
+        idx = pool[torch.randperm(len(pool), generator=generator,
+                                  device=mu.device)[:k]]
+        w = None if weights is None else weights[idx]
+        drawn += (torch.tensor([k, k], dtype=torch.float64) if w is None
+                  else torch.stack([w.sum(), w.square().sum()]).cpu())
         eps = torch.randn((n_channels, k, d), generator=generator,
                           device=mu.device, dtype=torch.float64)
         mids = None if by_cluster is None else sums.new_zeros((n_channels, k))
@@ -277,11 +308,11 @@ def mi_bounds(mu, log_var, *, batch_size=1024, n_batches=8, generator=None,
             sums[:, c0:c1] += torch.stack(_bound_sums(
                 mu[c0:c1, idx].to(torch.float64),
                 log_var[c0:c1, idx].to(torch.float64), eps[c0:c1], r_chunk,
-                None if mids is None else mids[c0:c1]))
+                None if mids is None else mids[c0:c1], w))
         if by_cluster is not None:
-            by_cluster.add(idx, mids)
-    n_terms = n_batches * k
-    lower, upper, square = sums / n_terms
+            by_cluster.add(idx, mids, w)
+    lower, upper, square = sums / float(drawn[0])
+    n_terms = float(drawn[0] ** 2 / drawn[1])  # Kish: n_batches k unweighted
     spread = (square - (0.5 * (lower + upper)).square()).clamp_min(0.0)
     se = torch.sqrt(spread * n_terms / max(n_terms - 1, 1) / min(n_terms, n_rows))
     if by_cluster is not None:
