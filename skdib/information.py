@@ -152,6 +152,17 @@ default=None
     batch_size = check_positive_int(batch_size, "batch_size", minimum=2)
     n_batches = check_positive_int(n_batches, "n_batches")
     seed = seed_from_random_state(random_state)
+    sample_weight, groups = _row_labels(means, sample_weight, groups)
+    return facade.mutual_information_bounds(
+        means, log_vars, batch_size=batch_size, n_batches=n_batches, seed=seed,
+        return_se=bool(return_se), weights=sample_weight, clusters=groups)
+
+
+def _row_labels(means, sample_weight, groups):
+    """Checked sample weights and integer group codes, one per sample (left
+    to the shape check of the posteriors when ``means`` has no sample axis)."""
+    if np.ndim(means) < 2:
+        return sample_weight, groups
     n = np.shape(means)[-2]
     if sample_weight is not None:
         sample_weight = _check_sample_weight(sample_weight, np.empty((n, 0)),
@@ -161,9 +172,7 @@ default=None
                            return_inverse=True)[1].ravel()
         if len(groups) != n:
             raise ValueError(f"groups has {len(groups)} labels for {n} samples.")
-    return facade.mutual_information_bounds(
-        means, log_vars, batch_size=batch_size, n_batches=n_batches, seed=seed,
-        return_se=bool(return_se), weights=sample_weight, clusters=groups)
+    return sample_weight, groups
 
 
 def mixture_information(means, log_vars, weights, *, n_samples=4096,
