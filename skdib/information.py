@@ -25,7 +25,7 @@ from sklearn.utils.validation import _check_sample_weight
 
 from skdib._backend import facade
 from skdib._utils._random import seed_from_random_state
-from skdib._utils._validation import check_positive_int
+from skdib._utils._validation import check_positive_int, group_codes
 
 __all__ = [
     "bhattacharyya_distance",
@@ -168,8 +168,7 @@ def _row_labels(means, sample_weight, groups):
         sample_weight = _check_sample_weight(sample_weight, np.empty((n, 0)),
                                              ensure_non_negative=True)
     if groups is not None:
-        groups = np.unique(check_array(groups, ensure_2d=False, dtype=None),
-                           return_inverse=True)[1].ravel()
+        groups = group_codes(check_array(groups, ensure_2d=False, dtype=None))
         if len(groups) != n:
             raise ValueError(f"groups has {len(groups)} labels for {n} samples.")
     return sample_weight, groups

@@ -144,7 +144,7 @@ def test_a_grouped_split_gives_the_bounds_its_held_out_groups(monkeypatch):
     real = facade.make_information_fn
 
     def spy(*args, **kwargs):
-        seen["groups"] = kwargs.get("groups")
+        seen["groups"] = kwargs.get("clusters")
         return real(*args, **kwargs)
 
     monkeypatch.setattr(facade, "make_information_fn", spy)

@@ -146,7 +146,7 @@ def fit_network(net, X_train, y_train, X_val, y_val, config, *, seed, device,
 
 
 def make_information_fn(batch_size, n_batches, seed, discrete, n_mixture_samples,
-                        device, weights=None, groups=None):
+                        device, weights=None, clusters=None):
     """Per-checkpoint information estimates (numpy, bits) of every channel.
 
     See :func:`skdib._backend.dib._checkpoint_information.make_information_fn`.
@@ -154,7 +154,7 @@ def make_information_fn(batch_size, n_batches, seed, discrete, n_mixture_samples
     return _checkpoint_information.make_information_fn(
         batch_size=batch_size, n_batches=n_batches, seed=seed, discrete=discrete,
         n_mixture_samples=n_mixture_samples, device=resolve_device(device),
-        weights=weights, groups=groups)
+        weights=weights, clusters=clusters)
 
 
 def make_element_information_fn(batch_size, n_batches, seed):
@@ -298,8 +298,6 @@ def mutual_information_bounds(means, log_vars, *, batch_size, n_batches, seed,
     and the standard error of their midpoint if asked; ``weights`` and
     ``clusters`` (integer labels) as in :func:`mi_bounds`."""
     mu, lv = check_posteriors(means, log_vars)
-    if weights is not None:
-        weights = torch.as_tensor(weights, dtype=torch.float64, device=mu.device)
     if clusters is not None:
         clusters = torch.as_tensor(clusters, dtype=torch.long, device=mu.device)
     if mu.shape[-2] < 2:

@@ -24,6 +24,7 @@ from skdib._dib._settings import (
     fourier_frequencies,
 )
 from skdib._utils._random import draw_seed
+from skdib._utils._validation import group_codes
 
 __all__ = ["SweepSetupMixin"]
 
@@ -119,5 +120,6 @@ class SweepSetupMixin:
                 self._bounds_batch_size(data), BOUNDS_N_BATCHES, bounds_seed,
                 data["discrete"], MIXTURE_SAMPLES,
                 facade.resolve_device(self.device), weights=data["w_val"],
-                groups=data.get("g_val"))
+                clusters=(None if data.get("g_val") is None
+                          else group_codes(data["g_val"])))
         return bounds_fn, draw_seed(rng), draw_seed(rng)

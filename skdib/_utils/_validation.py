@@ -73,6 +73,12 @@ def check_groups(groups, n_rows, *, min_labels=1):
     return groups
 
 
+def group_codes(groups):
+    """Integer codes 0, 1, ... of group labels of any type, one per row (the
+    clusters of a cluster-robust standard error)."""
+    return np.unique(np.asarray(groups), return_inverse=True)[1].ravel()
+
+
 def plain_value(value):
     """A numpy scalar as the Python value it holds (for readable messages)."""
     return value.item() if isinstance(value, np.generic) else value

@@ -49,7 +49,7 @@ def _components(discrete, device):
 
 
 def make_information_fn(*, batch_size, n_batches, seed, discrete,
-                        n_mixture_samples, device, weights=None, groups=None):
+                        n_mixture_samples, device, weights=None, clusters=None):
     """A function of held-out posteriors returning per-channel estimates.
 
     Parameters
@@ -68,9 +68,10 @@ def make_information_fn(*, batch_size, n_batches, seed, discrete,
         The held-out rows' weights: the sandwich bounds then describe the
         weighted population, as ``kl`` and the mixtures' frequencies do, and
         every standard error counts the effective number of rows.
-    groups : array-like of shape (n_val,) or None
-        Labels of correlated held-out rows (the groups of a grouped split):
-        the continuous channels' standard error is then cluster-robust.
+    clusters : array-like of shape (n_val,) of int or None
+        Codes 0, 1, ... of correlated held-out rows (the groups of a grouped
+        split): the continuous channels' standard error is then
+        cluster-robust.
 
     Returns
     -------
@@ -88,10 +89,8 @@ def make_information_fn(*, batch_size, n_batches, seed, discrete,
         weights = torch.as_tensor(np.asarray(weights, dtype=np.float64),
                                   device=device)
         n_rows = effective_rows(weights)
-    clusters = None
-    if groups is not None:
-        labels = np.unique(np.asarray(groups), return_inverse=True)[1].ravel()
-        clusters = torch.as_tensor(labels, dtype=torch.long, device=device)
+    if clusters is not None:
+        clusters = torch.as_tensor(clusters, dtype=torch.long, device=device)
 
     @torch.no_grad()
     def estimate(mu, log_var):

@@ -234,7 +234,7 @@ def _weighted_pool(weights, n, device):
     weights as float64 on ``device`` (None when not given)."""
     if weights is None:
         return torch.arange(n, device=device), None
-    weights = weights.to(device=device, dtype=torch.float64)
+    weights = torch.as_tensor(weights, dtype=torch.float64, device=device)
     return torch.nonzero(weights > 0).ravel(), weights
 
 
@@ -255,7 +255,7 @@ def mi_bounds(mu, log_var, *, batch_size=1024, n_batches=8, generator=None,
         Source of randomness, on the device of the inputs.
     return_se : bool
         Also return the Monte Carlo standard error of the bounds' midpoint.
-    weights : torch.Tensor of shape (n,) or None
+    weights : array-like or torch.Tensor of shape (n,) or None
         Row weights: the bounds then describe the weighted population. The
         batches are drawn as without weights (among the rows of positive
         weight), and each batch's summands use the weighted marginal
