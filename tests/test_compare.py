@@ -216,3 +216,81 @@ def test_multioutput_target_rejected(clf_data):
     X, _ = clf_data
     with pytest.raises(ValueError):
         compare_selectors(X, np.zeros((len(X), 2)), methods=["random"])
+
+
+def test_scorer_sees_the_class_labels_as_given():
+    """'f1' and pos_label refer to the user's labels {1, 2}, not to codes:
+    the scores equal scikit-learn's cross_val_score on the same folds."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import f1_score, make_scorer
+    from sklearn.model_selection import StratifiedKFold, cross_val_score
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(200, 3))
+    y = np.where(X[:, 0] + rng.normal(size=200) > 0.8, 2, 1)
+    cv = StratifiedKFold(5, shuffle=True, random_state=3)
+    first = {"first": lambda X, y, task, seed: np.arange(X.shape[1])}
+    model = make_pipeline(StandardScaler(), LogisticRegression())
+    for scoring in ("f1", make_scorer(f1_score, pos_label=2)):
+        got = compare_selectors(X, y, methods=first, k_values=[1], cv=cv,
+                                estimator=model, scoring=scoring)
+        want = cross_val_score(model, X[:, :1], y, cv=cv, scoring=scoring)
+        np.testing.assert_allclose(got["score"], want, rtol=1e-12)
+
+
+def _model_calls_per_row(monkeypatch, X, y, n_permutations):
+    """Rows the explained model predicts per (explained, background) row."""
+    import skdib.compare._methods as methods
+    from skdib.compare import rank_shap
+
+    made = []
+
+    class Counting:
+        def __init__(self, model):
+            self.model, self.rows = model, 0
+
+        def predict(self, Z):
+            self.rows += len(Z)
+            return self.model.predict(Z)
+
+    fit = methods._nonlinear_model
+    monkeypatch.setattr(methods, "_nonlinear_model",
+                        lambda *a, **k: made.append(Counting(fit(*a, **k)))
+                        or made[-1])
+    rank_shap(X, y, "regression", 0, n_explain=8, n_background=4,
+              n_permutations=n_permutations)
+    return made[-1].rows / (8 * 4)
+
+
+@pytest.mark.slow  # numba compiles shap's explainer (~7 s)
+def test_shap_runs_the_permutations_asked_for(monkeypatch, reg_data):
+    """Each further permutation costs the same number of model calls per row,
+    up to 2 n_features + 1 (shap's permutation explainer goes forward and
+    back through the features; it skips masks it has already evaluated)."""
+    pytest.importorskip("shap")
+    X, y = reg_data
+    calls = [_model_calls_per_row(monkeypatch, X, y, k) for k in (1, 2, 3)]
+    first, second = np.diff(calls)
+    assert first == pytest.approx(second)
+    assert X.shape[1] < first <= 2 * X.shape[1] + 1
+
+
+@pytest.mark.parametrize("n_permutations, most", [(8, 8), (40, 40), (65, 66)])
+def test_sage_runs_about_the_permutations_asked_for(monkeypatch, reg_data,
+                                                    n_permutations, most):
+    sage = pytest.importorskip("sage")
+    from skdib.compare import rank_sage
+
+    X, y = reg_data
+    seen = []
+    process = sage.PermutationEstimator._process_sample
+
+    def counting(self, x, *args, **kwargs):
+        seen.append(len(x))
+        return process(self, x, *args, **kwargs)
+
+    monkeypatch.setattr(sage.PermutationEstimator, "_process_sample", counting)
+    rank_sage(X, y, "regression", 0, n_permutations=n_permutations)
+    # sage may stop early at convergence, never beyond the count asked for
+    # (rounded up to equal batches of at most 64)
+    assert 0 < sum(seen) <= most and max(seen) <= 64

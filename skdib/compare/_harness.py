@@ -126,12 +126,17 @@ def _orders(method, name, X, y, task, seed, max_k):
 
 def _run_fold(X, y, train, test, fold, methods, k_values, estimator, scorer,
               task, seed):
+    """Scores of one fold. ``y`` is ``(codes, labels)``: the ranking methods
+    get class codes 0..K-1, the estimator and the scorer the labels as given
+    (so ``pos_label``, ``'f1'`` and ``class_weight`` refer to the user's classes)."""
+    codes, y = y
     scaler = StandardScaler().fit(X[train])
     X_rank = scaler.transform(X[train])
     rows = []
     for name, method in methods.items():
         start = time.perf_counter()
-        orders = _orders(method, name, X_rank, y[train], task, seed, max(k_values))
+        orders = _orders(method, name, X_rank, codes[train], task, seed,
+                         max(k_values))
         fit_time = time.perf_counter() - start
         for k in k_values:
             scores = []
@@ -193,7 +198,9 @@ def compare_selectors(X, y, *, methods=None, k_values=None, estimator=None, cv=5
         never spans a training and a held-out fold.
     scoring : str, callable or None, default=None
         Scorer for the held-out folds; None uses ``estimator.score``
-        (accuracy or R²).
+        (accuracy or R²). The estimator and the scorer see the class labels
+        as given, so ``'f1'`` or ``pos_label`` name your classes; the ranking
+        methods get them as codes 0..K-1.
     random_state : int, RandomState or None, default=None
         Seeds the folds and, through one seed per fold, every method.
     n_jobs : int or None, default=None
@@ -233,13 +240,13 @@ def compare_selectors(X, y, *, methods=None, k_values=None, estimator=None, cv=5
         raise ValueError(f"X has {len(X)} samples but y has {len(y)}.")
     task = _task(y, task)
     if task == "classification":
-        y = LabelEncoder().fit_transform(y)
+        codes = LabelEncoder().fit_transform(y)
     else:
-        y = y.astype(np.float64)
+        y = codes = y.astype(np.float64)
     methods = _resolve_methods(methods)
     k_values = _resolve_k(k_values, X.shape[1])
     rng = check_random_state(random_state)
-    folds = make_folds(cv, X, y, classification=task == "classification",
+    folds = make_folds(cv, X, codes, classification=task == "classification",
                        groups=groups, random_state=rng.randint(2**31 - 1))
     estimator = _default_estimator(task) if estimator is None else estimator
     scorer = check_scoring(estimator, scoring=scoring)
@@ -247,7 +254,7 @@ def compare_selectors(X, y, *, methods=None, k_values=None, estimator=None, cv=5
     parallel = effective_n_jobs(n_jobs) > 1
     run = _run_fold_one_thread if parallel else _run_fold
     per_fold = Parallel(n_jobs=n_jobs)(
-        delayed(run)(X, y, train, test, fold, methods, k_values, estimator,
+        delayed(run)(X, (codes, y), train, test, fold, methods, k_values, estimator,
                      scorer, task, int(seeds[fold]))
         for fold, (train, test) in enumerate(folds))
     frame = pd.DataFrame([row for rows in per_fold for row in rows],

@@ -13,6 +13,7 @@ Every method is a function ``rank(X, y, task, random_state) -> order``:
 
 import functools
 import importlib
+import math
 
 import numpy as np
 from sklearn.base import clone
@@ -239,7 +240,10 @@ def rank_shap(X, y, task, random_state, *, n_explain=64, n_background=32,
               n_permutations=3):
     """Mean |SHAP value| of a gradient-boosting model (permutation explainer).
 
-    Needs the optional package ``shap``.
+    Needs the optional package ``shap``. The values of ``n_explain`` rows
+    (against ``n_background`` rows) average ``n_permutations`` antithetic
+    permutations of the features each (``2 n_features + 1`` model calls per
+    permutation and row).
 
     Examples
     --------
@@ -261,11 +265,20 @@ def rank_shap(X, y, task, random_state, *, n_explain=64, n_background=32,
     explainer = shap.explainers.Permutation(
         predict, shap.maskers.Independent(background, max_samples=n_background),
         seed=random_state)
-    max_evals = 2 * n_permutations * X.shape[1] + 1
+    # one antithetic permutation (forward and back) costs 2 n_features + 1 calls
+    max_evals = n_permutations * (2 * X.shape[1] + 1)
     values = explainer(explain, max_evals=max_evals, silent=True).values
     values = np.abs(values)
     # (n_samples, n_features) or (n_samples, n_features, n_outputs)
     return _descending(values.reshape(len(explain), X.shape[1], -1).mean(axis=(0, 2)))
+
+
+def _sage_batch(n_permutations, largest=64):
+    """Permutations per batch: sage runs whole batches (checking convergence
+    after each), so equal batches of at most ``largest`` overshoot
+    ``n_permutations`` by less than one permutation per batch."""
+    n_batches = math.ceil(n_permutations / largest)
+    return math.ceil(n_permutations / n_batches)
 
 
 @_one_thread
@@ -273,8 +286,11 @@ def rank_sage(X, y, task, random_state, *, n_explain=256, n_background=32,
               n_permutations=None):
     """SAGE values (Covert et al.) of a gradient-boosting model.
 
-    Needs the optional package ``sage-importance``. Stops at convergence or
-    after ``n_permutations`` (default ``8 * n_features``) permutations.
+    Needs the optional package ``sage-importance``. Runs permutations in
+    equal batches of at most 64 and stops after the first batch at which
+    sage's estimate has converged, or once at least ``n_permutations``
+    (default ``8 * n_features``) have run; the last batch may overshoot by
+    less than one permutation per batch.
 
     Examples
     --------
@@ -297,7 +313,8 @@ def rank_sage(X, y, task, random_state, *, n_explain=256, n_background=32,
     estimator = sage.PermutationEstimator(imputer, loss, random_state=random_state)
     if n_permutations is None:
         n_permutations = 8 * X.shape[1]
-    explanation = estimator(explain, target, batch_size=64, bar=False,
+    explanation = estimator(explain, target, bar=False,
+                            batch_size=_sage_batch(n_permutations),
                             n_permutations=n_permutations)
     return _descending(explanation.values)
 
