@@ -357,13 +357,16 @@ def information_imbalance(A, B, *, k=1, p=2, device=None, chunk_size=None,
 
 
 def greedy_imbalance_selection(X, n_select, *, target=None, device=None,
-                               row_weights=None, **kwargs):
-    """Greedy selection by information imbalance: (order, path, score table)."""
+                               row_weights=None, units=None, target_units=None,
+                               **kwargs):
+    """Greedy selection by information imbalance: (order, path, score table);
+    ``units``: per column of X (and of the target), dividing its differences."""
     dev = _imbalance_device(device)
-    y = None if target is None else as_tensor(target, dev, "float64")
-    w = None if row_weights is None else as_tensor(row_weights, dev, "float64")
+    y, w, u, u_y = (None if a is None else as_tensor(a, dev, "float64")
+                    for a in (target, row_weights, units, target_units))
     order, path, table = greedy_selection(as_tensor(X, dev, "float64"), n_select,
-                                          target=y, row_weights=w, **kwargs)
+                                          target=y, row_weights=w, units=u,
+                                          target_units=u_y, **kwargs)
     return np.asarray(order, dtype=np.intp), path, table
 
 

@@ -162,11 +162,14 @@ def check_number(value, name, *, positive=True, unit=""):
     return value
 
 
-def rescaled_by_power_of_two(a):
+def rescaled_by_power_of_two(a, *, per_column=False):
     """``a`` times a power of two when its values are so large (or small)
     that squared distances would overflow (or underflow) float64. A common
-    factor changes no rank, and a power of two changes no digit."""
-    largest = float(np.abs(a).max())
-    if largest == 0 or 2.0**-256 < largest < 2.0**256:
+    factor changes no rank, and a power of two changes no digit (nor the
+    differences of values). ``per_column``: one power of two per column of a
+    2-D ``a``, for columns whose differences are measured in their own unit."""
+    largest = np.abs(a).max(axis=0 if per_column else None)
+    fine = (largest == 0) | ((2.0**-256 < largest) & (largest < 2.0**256))
+    if np.all(fine):
         return a
-    return np.ldexp(a, -int(np.frexp(largest)[1]))
+    return np.ldexp(a, np.where(fine, 0, -np.frexp(largest)[1]))

@@ -47,15 +47,30 @@ def weighted_points(sample_weight, X, *arrays):
     return (X, *arrays, normalise_weights(weights))
 
 
-def _standardize(a):
-    """Zero mean and unit variance per column, in any unit (1e-200 or 1e160
-    as well); constant columns become 0."""
-    center, scale = weighted_moments(a, None)
-    return (a - center) / scale
+def _space(a, standardize):
+    """``(a, units)`` for the backend: the values, and None or one unit per
+    column that divides the column's differences.
+
+    Standardised distances divide each difference of values by the column's
+    standard deviation (in any unit, 1e-200 or 1e160 as well). The values
+    themselves are not shifted nor divided: ``(x - m) / s`` rounds differently
+    at every x, so equal gaps (0 to 1, 1 to 2) would give unequal distances
+    and break the ties that the imbalance shares. Each column is only
+    multiplied by a power of two (exact) when its values are so large or small
+    that differences could overflow. A single column needs no unit: it changes
+    no rank. Without standardisation, all columns share one power of two.
+    """
+    if not standardize:
+        return rescaled_by_power_of_two(a), None
+    a = rescaled_by_power_of_two(a, per_column=True)
+    if a.shape[1] == 1:
+        return a, None
+    return a, weighted_moments(a, None)[1]
 
 
 def _target_space(y, standardize):
-    """y as a 2-D float space: numbers as given, labels as one-hot columns.
+    """y as a 2-D float space and its column units (see :func:`_space`):
+    numbers as given, labels as one-hot columns.
 
     Numeric arrays, and object arrays whose entries all convert to numbers, are
     numbers; anything else is a label per column (distance 0 within a label).
@@ -72,7 +87,7 @@ def _target_space(y, standardize):
         if not np.isfinite(y).all():
             raise ValueError("y contains NaN or infinity.")
         _check_not_constant(y)
-        return _standardize(y) if standardize else rescaled_by_power_of_two(y)
+        return _space(y, standardize)
     _check_not_constant(y)
     columns = []
     for col in y.T:
@@ -83,7 +98,7 @@ def _target_space(y, standardize):
             raise ValueError(f"y mixes label types {kinds}; give labels of "
                              "one type (for example all strings).") from None
         columns.append(np.eye(int(codes.max()) + 1)[codes.ravel()])
-    return np.concatenate(columns, axis=1)
+    return np.concatenate(columns, axis=1), None
 
 
 def _check_not_constant(y):
@@ -133,8 +148,12 @@ class InformationImbalanceSelector(PersistenceMixin, SelectorMixin, BaseEstimato
         Fit on a random subset of this many rows when there are more (the cost
         grows as N²). None uses every row.
     standardize : bool, default=True
-        Scale every feature (and a numeric y) to zero mean and unit variance
-        before measuring distances, as in the paper.
+        Measure distances in standardised units, as in the paper: every
+        difference of values of a feature (and of a numeric y) is divided by
+        that column's standard deviation (centring changes no distance). The
+        values themselves are not shifted nor divided, so equal gaps of a
+        discrete column give exactly equal distances, the ties that the
+        imbalance shares. False uses the values as given.
     random_state : int, RandomState instance or None, default=None
         Seeds the choice of rows when ``max_samples`` subsamples.
     device : str, default="auto"
@@ -168,11 +187,11 @@ class InformationImbalanceSelector(PersistenceMixin, SelectorMixin, BaseEstimato
 
     Notes
     -----
-    Numeric targets use the Euclidean distance (after standardisation); any
-    other target (strings, objects) is treated as labels, with distance 0
-    within a label and 1 across labels. Ties in distances are shared, so the
-    result does not depend on the order of the rows. Equal scores go to the
-    lowest feature index.
+    Numeric targets use the Euclidean distance (standardised, see
+    ``standardize``); any other target (strings, objects) is treated as
+    labels, with distance 0 within a label and 1 across labels. Ties in
+    distances are shared, so the result does not depend on the order of the
+    rows. Equal scores go to the lowest feature index.
 
     Examples
     --------
@@ -274,13 +293,13 @@ class InformationImbalanceSelector(PersistenceMixin, SelectorMixin, BaseEstimato
             weights = None if weights is None else normalise_weights(weights[rows])
             if self.mode == "supervised":
                 y = y[rows]
-        X = _standardize(X) if self.standardize else rescaled_by_power_of_two(X)
-        target = None
+        X, units = _space(X, self.standardize)
+        target = target_units = None
         if self.mode == "supervised":
-            target = _target_space(y, self.standardize)
+            target, target_units = _target_space(y, self.standardize)
         order, path, table = facade.greedy_imbalance_selection(
             X, n_select, target=target, k=self.k, device=self.device,
-            row_weights=weights,
+            row_weights=weights, units=units, target_units=target_units,
         )
         self.n_features_to_select_ = n_select
         self.ranking_ = np.full(X.shape[1], n_select + 1, dtype=np.intp)

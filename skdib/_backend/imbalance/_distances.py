@@ -4,9 +4,16 @@ Definitions (Eq. 12 of the glassy-dynamics paper, averaged over k neighbours)::
 
     Δ(A→B) = 2 / (N² k) · Σ_i Σ_{j ∈ kNN_A(i)} r^B_ij
 
-* Distances are ``Σ_f |a_if − a_jf|^p``, summed feature by feature in float64,
-  with ``p = 2`` (squared Euclidean: the same ranks as Euclidean) or ``p = 1``
-  (Manhattan). A point is never its own neighbour and has no rank.
+* Distances are ``Σ_f |(a_if − a_jf) / s_f|^p``, summed feature by feature in
+  float64, with ``p = 2`` (squared Euclidean: the same ranks as Euclidean) or
+  ``p = 1`` (Manhattan); ``s_f`` is an optional unit per column (1 when none is
+  given, or when it is not positive). The unit divides the column's
+  *differences*, never its values, so equal gaps in a column give bit-identical
+  terms and ties stay ties (standardising the values first would round
+  ``(x − m) / s`` differently at every x and break them). Every distance term
+  of one column is computed by :func:`_column_term`, which keeps the pruned
+  search's bounds and the cached distances consistent to the last bit. A point
+  is never its own neighbour and has no rank.
 * **Ties in B** (rank rule): ``r^B_ij = 1 + #{l ≠ i : d^B_il < d^B_ij}
   + #{l ∉ {i, j} : d^B_il = d^B_ij} / 2``, the average of the ranks that the tied
   block occupies. Δ stays ≈ 1 for independent spaces even when B is discrete.
@@ -41,7 +48,13 @@ import math
 
 import torch
 
-__all__ = ["distance_rows", "neighbour_weights", "rank_rows", "ranks_at"]
+__all__ = [
+    "column_units",
+    "distance_rows",
+    "neighbour_weights",
+    "rank_rows",
+    "ranks_at",
+]
 
 _CHUNK_BYTES = 1 << 27  # about 128 MiB for the temporaries of one row chunk
 _PROBE_CHUNK_BYTES = 1 << 25  # smaller chunks keep the probed rows in cache
@@ -64,14 +77,36 @@ def _rows_per_chunk(bytes_per_row, chunk_size, budget=_CHUNK_BYTES):
     return max(1, budget // max(1, int(bytes_per_row)))
 
 
-def _power(diff, p):
+def _column_term(diff, p, unit=None):
+    """The distance term of one column, ``|diff / unit|^p``, in place on ``diff``.
+
+    ``diff`` holds differences of values of the column; ``unit`` is None (no
+    unit) or a positive tensor that broadcasts to ``diff`` (see
+    :func:`column_units`). The one rule for every column difference.
+    """
+    if unit is not None:
+        diff.div_(unit)
     return diff.square_() if p == 2 else diff.abs_()
 
 
-def distance_rows(Z, start, stop, p):
+def column_units(units, n_columns):
+    """Per-column units as given to the public functions, ready for
+    :func:`_column_term`: None stays None, and a unit that is not positive
+    (a constant column's standard deviation) becomes 1, so that the column's
+    zero differences still add 0."""
+    if units is None:
+        return None
+    units = units.reshape(-1)
+    if units.shape[0] != n_columns:
+        raise ValueError(f"{units.shape[0]} units for {n_columns} columns.")
+    return torch.where(units > 0, units, torch.ones_like(units))
+
+
+def distance_rows(Z, start, stop, p, units=None):
     """Distances from rows ``start:stop`` of Z to all rows, (R, N); self is +inf.
 
-    ``Z`` has shape (N, F); F may be 0, which gives zero distances.
+    ``Z`` has shape (N, F); F may be 0, which gives zero distances. ``units``
+    (F,) divide the columns' differences (None: no units).
     """
     n = Z.shape[0]
     d = torch.zeros(stop - start, n, dtype=Z.dtype, device=Z.device)
@@ -80,7 +115,7 @@ def distance_rows(Z, start, stop, p):
         tmp = torch.empty_like(d)
         for f in range(Z.shape[1]):
             torch.sub(cols[f, start:stop, None], cols[f, None, :], out=tmp)
-            d += _power(tmp, p)
+            d += _column_term(tmp, p, None if units is None else units[f])
     d.diagonal(offset=start).fill_(math.inf)
     return d
 

@@ -16,9 +16,10 @@ from skdib._backend.imbalance._distances import (
     _PROBE_CHUNK_BYTES,
     _SORTED_FRACTION,
     _as_int,
-    _power,
+    _column_term,
     _rows_per_chunk,
     _spans,
+    column_units,
     distance_rows,
     neighbour_weights,
     ranks_at,
@@ -41,9 +42,10 @@ def _columns_sorted(X):
     return order.T.contiguous(), pos
 
 
-def _window(order, values, col, centre, x_q, half, p):
+def _window(order, values, units, col, centre, x_q, half, p):
     """``2 half + 1`` points around ``centre`` in sorted column ``col``, and the
-    smallest ``|Δx|^p`` that any point outside the window can have."""
+    smallest term ``|Δx / unit|^p`` that any point outside the window can have
+    (``units``: one per row of ``values``, or None)."""
     n = order.shape[1]
     width = 2 * half + 1
     start = (centre - half).clamp(0, n - width)
@@ -51,7 +53,8 @@ def _window(order, values, col, centre, x_q, half, p):
     pts = order[col, start[..., None] + torch.arange(width, device=order.device)]
     edges = torch.stack((start - 1, start + width), -1)
     ends = order[col, edges.clamp(0, n - 1)]
-    gaps = _power(values[col, ends] - x_q[..., None], p)
+    gaps = _column_term(values[col, ends] - x_q[..., None], p,
+                        None if units is None else units[col])
     tau = gaps.masked_fill((edges < 0) | (edges >= n), math.inf).amin(-1)
     return pts, tau
 
@@ -62,7 +65,8 @@ def _near_set(ctx, d_s, rows, size):
         g = ctx["start"] + rows
         x_s = ctx["x_s"]
         centre, x_q = ctx["pos_s"][g], x_s[0, g]
-        pts, tau = _window(ctx["order_s"], x_s, 0 * g, centre, x_q, size, ctx["p"])
+        pts, tau = _window(ctx["order_s"], x_s, ctx["unit_s"], 0 * g, centre, x_q,
+                           size, ctx["p"])
         return d_s[rows[:, None], pts], pts, tau
     d_rows = d_s if len(rows) == len(d_s) else d_s.index_select(0, rows)
     vals, pts = torch.topk(_as_int(d_rows), size + 1, dim=1, largest=False)
@@ -92,7 +96,7 @@ def _probe_rows(ctx, d_s, r_b, size):
     rows = torch.arange(d_s.shape[0], device=d_s.device)
     vals, pts, tau = _near_set(ctx, d_s, rows, size)
     x_near = ctx["X_c"].index_select(0, pts.flatten()).view(*pts.shape, -1)
-    d = _power(x_near - ctx["x_i"][:, None, :], ctx["p"])
+    d = _column_term(x_near - ctx["x_i"][:, None, :], ctx["p"], ctx["units_c"])
     d += vals[..., None]
     return _finish(d, pts[..., None], r_b, None, tau[:, None], ctx["k"], 1)
 
@@ -106,18 +110,21 @@ def _probe_pairs(ctx, d_s, r_b, r_idx, c_idx, size):
     """
     n, p, k, x_ct = d_s.shape[1], ctx["p"], ctx["k"], ctx["X_ct"]
     x_q = ctx["x_i"][r_idx, c_idx]
+    units = ctx["units_c"]
+    unit = None if units is None else units[c_idx][..., None]
     if 2 * size + 3 >= n:
-        d = d_s[r_idx] + _power(x_ct[c_idx] - x_q[..., None], p)
+        d = d_s[r_idx] + _column_term(x_ct[c_idx] - x_q[..., None], p, unit)
         return _finish(d, None, r_b, r_idx, None, k, -1)
     if ctx["n_selected"]:
         rows, inv = torch.unique(r_idx, return_inverse=True)
         vals, pts, tau = (t[inv] for t in _near_set(ctx, d_s, rows, size))
-        d = _power(x_ct[c_idx[..., None], pts] - x_q[..., None], p) + vals
+        d = _column_term(x_ct[c_idx[..., None], pts] - x_q[..., None], p, unit)
+        d += vals
     else:
         centre = ctx["pos_c"][ctx["start"] + r_idx, c_idx]
-        pts, tau = _window(ctx["order_c"], x_ct, c_idx, centre, x_q, size, p)
+        pts, tau = _window(ctx["order_c"], x_ct, units, c_idx, centre, x_q, size, p)
         d = d_s[r_idx[..., None], pts]
-        d += _power(x_ct[c_idx[..., None], pts] - x_q[..., None], p)
+        d += _column_term(x_ct[c_idx[..., None], pts] - x_q[..., None], p, unit)
     return _finish(d, pts, r_b, r_idx, tau, k, -1)
 
 
@@ -171,7 +178,9 @@ def _brute_sums(ctx, start, d_s, r_b, full_nb):
     """Rank sums from full (R, C, N) distance rows: forward (skipped when
     ``r_b`` is None) and backward (when ``full_nb`` is given)."""
     x_i = ctx["X_c"][start : start + d_s.shape[0]]
-    d = d_s[:, None, :] + _power(x_i[..., None] - ctx["X_ct"][None], ctx["p"])
+    units = ctx["units_c"]
+    d = d_s[:, None, :] + _column_term(x_i[..., None] - ctx["X_ct"][None], ctx["p"],
+                                       None if units is None else units[:, None])
     fwd = bwd = None
     if r_b is not None:
         idx, w, _ = neighbour_weights(d, ctx["k"])
@@ -217,12 +226,12 @@ def _step_sums(ctx, d_sub, r_target, full_nb, chunk_size):
     return fwd, bwd
 
 
-def _full_neighbours(X, k, p, chunk_size):
+def _full_neighbours(X, k, p, chunk_size, units):
     """Tie-shared k-neighbour indices and weights of every row, zero-padded."""
     n = X.shape[0]
     found = []
     for start, stop in _spans(n, _rows_per_chunk(40 * n, chunk_size)):
-        idx, w, _ = neighbour_weights(distance_rows(X, start, stop, p), k)
+        idx, w, _ = neighbour_weights(distance_rows(X, start, stop, p, units), k)
         found.append((idx, w))
     q = max(idx.shape[1] for idx, _ in found)
     pad = torch.nn.functional.pad
@@ -230,6 +239,17 @@ def _full_neighbours(X, k, p, chunk_size):
         torch.cat([pad(idx, (0, q - idx.shape[1])) for idx, _ in found]),
         torch.cat([pad(w, (0, q - w.shape[1])) for _, w in found]),
     )
+
+
+def _target_ranks(space, units, p, chunk_size, cache_bytes):
+    """Rank lookups in the space that the neighbours are ranked in, and the
+    bytes their cache takes: bisection for one large column, else rank rows."""
+    n = space.shape[0]
+    if space.shape[1] == 1 and 4 * n * n > cache_bytes // _SORTED_FRACTION:
+        unit = None if units is None else units[0]
+        return _SortedRanks(space[:, 0], p, unit), 0
+    ranks = _TargetRanks(space, p, chunk_size, cache_bytes, units)
+    return ranks, 0 if ranks.cache is None else 4 * n * n
 
 
 def greedy_selection(
@@ -243,6 +263,8 @@ def greedy_selection(
     cache_bytes=_CACHE_BYTES,
     prune=True,
     row_weights=None,
+    units=None,
+    target_units=None,
 ):
     """Greedy forward selection by information imbalance.
 
@@ -264,6 +286,11 @@ def greedy_selection(
     row_weights : float64 tensor of shape (N,) or None
         Weights of the points in the averages over points i (mean 1); every
         point still serves as a neighbour. None: all equal.
+    units, target_units : float64 tensors of shape (M,) and (q,), or None
+        Units of the columns of X and of the target: every difference of
+        values in a column is divided by its unit before it is raised to the
+        power p (standardised distances when the units are the standard
+        deviations). A unit that is not positive counts as 1; None: no units.
 
     Returns
     -------
@@ -277,14 +304,14 @@ def greedy_selection(
     """
     n, m = X.shape
     supervised = target is not None
-    space = target if supervised else X
-    if space.shape[1] == 1 and 4 * n * n > cache_bytes // _SORTED_FRACTION:
-        r_target, rank_bytes = _SortedRanks(space[:, 0], p), 0
-    else:
-        r_target = _TargetRanks(space, p, chunk_size, cache_bytes)
-        rank_bytes = 0 if r_target.cache is None else 4 * n * n
-    d_sub = _SubsetDistances(X, p, cache_bytes - rank_bytes)
-    full_nb = None if supervised else _full_neighbours(X, k, p, chunk_size)
+    units = column_units(units, m)
+    space, space_units = (
+        (target, column_units(target_units, target.shape[1])) if supervised
+        else (X, units))
+    r_target, rank_bytes = _target_ranks(space, space_units, p, chunk_size,
+                                         cache_bytes)
+    d_sub = _SubsetDistances(X, p, cache_bytes - rank_bytes, units)
+    full_nb = None if supervised else _full_neighbours(X, k, p, chunk_size, units)
     order_all, pos_all = _columns_sorted(X) if prune else (None, None)
     path, table, size = [], np.full((n_select, m), np.nan), k + 1
     scale = 2.0 / (n * n * k)
@@ -294,12 +321,14 @@ def greedy_selection(
         X_c = X[:, cand]
         ctx = {"X_c": X_c, "X_ct": X_c.T.contiguous(), "k": k, "p": p,
                "n_selected": len(sel), "stats": [], "pruned": prune,
-               "row_weights": row_weights}  # fmt: skip
+               "row_weights": row_weights,
+               "units_c": None if units is None else units[cand]}  # fmt: skip
         if prune:
             ctx["order_c"], ctx["pos_c"] = order_all[cand], pos_all[:, cand]
             if len(sel) == 1:
                 ctx["order_s"], ctx["pos_s"] = order_all[sel], pos_all[:, sel[0]]
                 ctx["x_s"] = X[:, sel].T.contiguous()
+                ctx["unit_s"] = None if units is None else units[sel]
                 size = max(k + 1, math.isqrt(n))
             ctx["size"] = size
         fwd, bwd = _step_sums(ctx, d_sub, r_target, full_nb, chunk_size)

@@ -5,7 +5,7 @@ import math
 import torch
 
 from skdib._backend.imbalance._distances import (
-    _power,
+    _column_term,
     _rows_per_chunk,
     _spans,
     distance_rows,
@@ -47,11 +47,12 @@ class _SortedRanks:
     rises after it (floating-point subtraction is monotone), so the points
     closer than a given distance form one run of sorted positions around i.
     Its two ends are found by bisection with the same arithmetic as
-    :func:`distance_rows`, so the ranks are exactly those of the distance rows.
+    :func:`distance_rows` (``unit``: the column's unit, a one-element tensor,
+    or None), so the ranks are exactly those of the distance rows.
     """
 
-    def __init__(self, b, p):
-        self.b, self.p, n = b, p, b.shape[0]
+    def __init__(self, b, p, unit=None):
+        self.b, self.p, self.unit, n = b, p, unit, b.shape[0]
         self.sorted, order = torch.sort(b, stable=True)
         self.pos = torch.empty_like(order)
         self.pos[order] = torch.arange(n, device=b.device)
@@ -61,7 +62,7 @@ class _SortedRanks:
         """Last (``upper``) or first sorted position whose distance is < v (≤ v)."""
         for _ in range(self.n_iter):
             mid = (lo + hi + 1) // 2 if upper else (lo + hi) // 2
-            dist = _power(b_i - self.sorted[mid], self.p)
+            dist = _column_term(b_i - self.sorted[mid], self.p, self.unit)
             inside = dist < v if strict else dist <= v
             if upper:
                 lo, hi = torch.where(inside, mid, lo), torch.where(inside, hi, mid - 1)
@@ -73,7 +74,7 @@ class _SortedRanks:
         """Average rank (float64) of point j among the distances from point i."""
         i, j = torch.broadcast_tensors(i, j)
         b_i = self.b[i]
-        v = _power(b_i - self.b[j], self.p)
+        v = _column_term(b_i - self.b[j], self.p, self.unit)
         centre, last = self.pos[i], torch.full_like(i, self.b.shape[0] - 1)
         first = torch.zeros_like(i)
         counts = []
@@ -117,10 +118,11 @@ class _DenseChunk:
 
 
 class _TargetRanks:
-    """Rank rows of a fixed space B, cached as an N × N float32 matrix if small."""
+    """Rank rows of a fixed space B (``units``: per column, or None), cached
+    as an N × N float32 matrix if small."""
 
-    def __init__(self, B, p, chunk_size, cache_bytes):
-        self.B, self.p, n = B, p, B.shape[0]
+    def __init__(self, B, p, chunk_size, cache_bytes, units=None):
+        self.B, self.p, self.units, n = B, p, units, B.shape[0]
         self.cache = None
         if 4 * n * n <= cache_bytes:
             self.cache = torch.empty(n, n, dtype=torch.float32, device=B.device)
@@ -128,7 +130,7 @@ class _TargetRanks:
                 self.cache[start:stop] = self._compute(start, stop)
 
     def _compute(self, start, stop):
-        return rank_rows(distance_rows(self.B, start, stop, self.p))
+        return rank_rows(distance_rows(self.B, start, stop, self.p, self.units))
 
     def chunk(self, start, stop):
         if self.cache is not None:
@@ -138,14 +140,15 @@ class _TargetRanks:
 
 class _SubsetDistances:
     """``d_S`` rows for a growing feature set S, cached (N × N) if small.
+    ``units`` (M,) or None are the columns' units.
 
     A newly added feature is folded into the cache lazily, chunk by chunk, the
     next time those rows are read, so the update and the search that follows
     touch the same memory while it is warm.
     """
 
-    def __init__(self, X, p, cache_bytes):
-        self.X, self.p, n = X, p, X.shape[0]
+    def __init__(self, X, p, cache_bytes, units=None):
+        self.X, self.p, self.units, n = X, p, units, X.shape[0]
         self.selected, self.pending = [], []
         self.cache = None
         if 8 * n * n <= cache_bytes:
@@ -159,11 +162,14 @@ class _SubsetDistances:
     def rows(self, start, stop):
         """Rows ``start:stop``; read every row once per step, in order."""
         if self.cache is None:
-            return distance_rows(self.X[:, self.selected], start, stop, self.p)
+            units = None if self.units is None else self.units[self.selected]
+            return distance_rows(self.X[:, self.selected], start, stop, self.p,
+                                 units)
         block = self.cache[start:stop]
         for feature in self.pending:
             col = self.X[:, feature]
-            block += _power(col[start:stop, None] - col, self.p)
+            unit = None if self.units is None else self.units[feature]
+            block += _column_term(col[start:stop, None] - col, self.p, unit)
         if stop == self.X.shape[0]:
             self.pending = []
         return block

@@ -1,0 +1,153 @@
+"""InformationImbalanceSelector: standardised units that keep ties.
+
+The selector tests failed before the fix: standardising the *values*,
+``(x - m) / s``, rounded equal gaps of a discrete column (0 to 1, 1 to 2) to
+unequal distances, which broke the ties that the imbalance shares (the scores
+changed with the row order and exact copies of a feature scored differently).
+"""
+
+import numpy as np
+import pytest
+import torch
+
+from skdib._backend.imbalance._distances import distance_rows, rank_rows
+from skdib._backend.imbalance._greedy import greedy_selection
+from skdib._backend.imbalance._ranks import _SortedRanks
+from skdib.selection import InformationImbalanceSelector
+
+
+def ref_distances(Z, units):
+    """Σ_f ((z_if − z_jf) / unit_f)², +inf on the diagonal."""
+    d = sum(((Z[:, f, None] - Z[None, :, f]) / units[f]) ** 2
+            for f in range(Z.shape[1]))
+    np.fill_diagonal(d, np.inf)
+    return d
+
+
+def ref_imbalance(d_a, d_b):
+    """Δ(A→B), k = 1: ties at the nearest distance share the slot, ties in B
+    get the average rank."""
+    n = len(d_a)
+    total = 0.0
+    for i in range(n):
+        near = np.flatnonzero(d_a[i] == d_a[i].min())
+        below = (d_b[i][None, :] < d_b[i, near, None]).sum(1)
+        tied = (d_b[i][None, :] == d_b[i, near, None]).sum(1)
+        total += np.mean(below + (tied + 1) / 2)
+    return 2.0 * total / n**2
+
+
+def ref_first_steps(X, y):
+    """Scores of the first two greedy steps (one and two features), in
+    standardised units (population standard deviations)."""
+    units = X.std(axis=0)
+    d_y = ref_distances(y[:, None], [1.0])
+    first = [ref_imbalance(ref_distances(X[:, [c]], units[[c]]), d_y)
+             for c in range(X.shape[1])]
+    best = int(np.argmin(first))
+    second = [np.nan if c == best else
+              ref_imbalance(ref_distances(X[:, [best, c]], units[[best, c]]), d_y)
+              for c in range(X.shape[1])]
+    return np.array([first, second])
+
+
+@pytest.fixture(scope="module")
+def discrete():
+    """A discrete feature x, exact affine copies of it, and a second discrete
+    feature; y depends on both."""
+    rng = np.random.default_rng(0)
+    n = 150
+    x = rng.integers(0, 40, size=n).astype(float)
+    z = rng.integers(0, 7, size=n).astype(float)
+    y = x + 2 * z + rng.integers(-3, 4, size=n)
+    X = np.column_stack([x, 4 * x + 1, x + 1000.5, 3 * z - 7.25])
+    return X, y
+
+
+def test_exact_copies_of_a_discrete_feature_score_the_same(discrete):
+    X, y = discrete
+    fitted = InformationImbalanceSelector(1, device="cpu").fit(X, y)
+    scores = fitted.candidate_imbalances_[0]
+    assert scores[0] == scores[1] == scores[2]
+    assert fitted.get_support(indices=True).tolist() == [0]  # lowest index
+    expected = ref_imbalance(ref_distances(X[:, [0]], [1.0]),
+                             ref_distances(y[:, None], [1.0]))
+    assert scores[0] == pytest.approx(expected, abs=1e-12)
+
+
+def test_standardised_scores_match_the_reference(discrete):
+    X, y = discrete
+    fitted = InformationImbalanceSelector(2, device="cpu").fit(X, y)
+    expected = ref_first_steps(X, y)
+    np.testing.assert_allclose(fitted.candidate_imbalances_, expected,
+                               rtol=0, atol=1e-12)
+    assert fitted.get_support(indices=True).tolist() == [0, 3]
+
+
+@pytest.mark.parametrize("mode", ["supervised", "unsupervised"])
+def test_row_order_and_affine_units_change_nothing(discrete, mode):
+    X, y = discrete
+    params = {"n_features_to_select": 3, "mode": mode, "device": "cpu"}
+    base = InformationImbalanceSelector(**params).fit(X, y)
+    perm = np.random.default_rng(1).permutation(len(X))
+    moved = X[perm] * np.array([3.0, 0.5, 1.0, 2.0]) + np.array([5.5, -3, 0, 1])
+    other = InformationImbalanceSelector(**params).fit(moved, y[perm])
+    np.testing.assert_array_equal(other.ranking_, base.ranking_)
+    np.testing.assert_allclose(other.candidate_imbalances_,
+                               base.candidate_imbalances_, rtol=1e-12)
+
+
+def test_standardize_false_keeps_the_values(discrete):
+    X, y = discrete
+    plain = InformationImbalanceSelector(2, standardize=False,
+                                         device="cpu").fit(X, y)
+    d_y = ref_distances(y[:, None], [1.0])
+    expected = [ref_imbalance(ref_distances(X[:, [c]], [1.0]), d_y)
+                for c in range(X.shape[1])]
+    np.testing.assert_allclose(plain.candidate_imbalances_[0], expected,
+                               rtol=0, atol=1e-12)
+
+
+# --------------------------------------------------------------------------- #
+# The backend: units divide differences everywhere, so pruning stays exact
+# --------------------------------------------------------------------------- #
+
+
+def _discrete_tensors():
+    rng = np.random.default_rng(3)
+    Z = rng.integers(0, 5, size=(300, 5)).astype(float)
+    X = Z * np.array([1.0, 3.0, 0.7, 10.0, 1.0]) + np.array([0, 1, -2.5, 7, 0])
+    X[:, 4] = 2.0  # a constant column: unit 0 counts as 1 and adds 0
+    units = np.array([1.3, 4.1, 0.9, 14.2, 0.0])
+    y = Z[:, 0] + Z[:, 2] + rng.integers(0, 2, size=300)
+    return (torch.as_tensor(X), torch.as_tensor(units),
+            torch.as_tensor(y[:, None]), torch.as_tensor(Z[:, [1, 3]]))
+
+
+@pytest.mark.parametrize("kind", ["1-d", "2-d", "unsupervised"])
+def test_pruned_search_with_units_equals_full_scan(kind):
+    X, units, y, y2 = _discrete_tensors()
+    target, target_units = {"1-d": (y, None),
+                            "2-d": (y2, torch.tensor([0.8, 2.9])),
+                            "unsupervised": (None, None)}[kind]
+    for k, options in ((1, {}), (2, {"cache_bytes": 0, "chunk_size": 13})):
+        kwargs = {"target": target, "k": k, "units": units,
+                  "target_units": target_units, **options}
+        pruned = greedy_selection(X, 4, **kwargs)
+        full = greedy_selection(X, 4, prune=False, **kwargs)
+        assert pruned[0] == full[0]
+        np.testing.assert_allclose(pruned[2], full[2], rtol=0, atol=1e-12)
+    if target is not None:  # the constant column adds nothing
+        assert pruned[2][1, 4] == pytest.approx(pruned[1][0], abs=1e-12)
+
+
+@pytest.mark.parametrize("p", [1, 2])
+def test_bisection_ranks_with_a_unit_equal_rank_rows(p):
+    rng = np.random.default_rng(10)
+    b = torch.as_tensor(rng.integers(0, 6, size=300) * 0.3 + 1.7)
+    unit = torch.tensor([0.37])
+    dense = rank_rows(distance_rows(b[:, None], 0, 300, p, unit))
+    i = torch.arange(300)[:, None]
+    j = torch.as_tensor(rng.integers(0, 299, size=(300, 7)))
+    j = j + (j >= i)
+    assert torch.equal(_SortedRanks(b, p, unit[0]).at(i, j), dense.gather(1, j))
