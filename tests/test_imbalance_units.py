@@ -1,12 +1,15 @@
-"""InformationImbalanceSelector: standardised units that keep ties.
+"""InformationImbalanceSelector: standardised units that keep ties, and
+string targets that stay labels.
 
-The selector tests failed before the fix: standardising the *values*,
-``(x - m) / s``, rounded equal gaps of a discrete column (0 to 1, 1 to 2) to
-unequal distances, which broke the ties that the imbalance shares (the scores
-changed with the row order and exact copies of a feature scored differently).
+Each test failed before its fix: standardising the *values*, ``(x - m) / s``,
+rounded equal gaps of a discrete column (0 to 1, 1 to 2) to unequal
+distances, which broke the ties that the imbalance shares (the scores changed
+with the row order and exact copies of a feature scored differently); and a
+pandas Series of class labels "1", "2", "10" was read as the numbers 1, 2, 10.
 """
 
 import numpy as np
+import pandas as pd
 import pytest
 import torch
 
@@ -106,6 +109,48 @@ def test_standardize_false_keeps_the_values(discrete):
                 for c in range(X.shape[1])]
     np.testing.assert_allclose(plain.candidate_imbalances_[0], expected,
                                rtol=0, atol=1e-12)
+
+
+def _labels():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(150, 3))
+    labels = np.where(X[:, 0] > 0.5, "10", np.where(X[:, 1] > 0, "2", "1"))
+    return X, labels
+
+
+@pytest.mark.parametrize("make", [
+    lambda s: s,
+    lambda s: s.astype(object),
+    lambda s: pd.Series(s),
+    lambda s: pd.Series(s, dtype="string"),
+    lambda s: pd.Series(s, dtype="category"),
+], ids=["numpy-str", "numpy-object", "series-object", "series-string",
+        "series-category"])
+def test_numeric_looking_strings_are_labels(make):
+    X, labels = _labels()
+    fitted = InformationImbalanceSelector(1, device="cpu").fit(X, make(labels))
+    onehot = np.eye(3)[np.unique(labels, return_inverse=True)[1]]
+    d_y = ref_distances(onehot, np.ones(3))
+    units = X.std(axis=0)
+    expected = [ref_imbalance(ref_distances(X[:, [c]], units[[c]]), d_y)
+                for c in range(3)]
+    np.testing.assert_allclose(fitted.candidate_imbalances_[0], expected,
+                               rtol=0, atol=1e-12)
+
+
+def test_object_numbers_stay_numbers():
+    X, labels = _labels()
+    numbers = labels.astype(float)
+    plain = InformationImbalanceSelector(1, device="cpu").fit(X, numbers)
+    for y in (numbers.astype(object), pd.Series(numbers.astype(int), dtype="Int64"),
+              np.array([int(v) if v > 1 else v for v in numbers], dtype=object)):
+        fitted = InformationImbalanceSelector(1, device="cpu").fit(X, y)
+        np.testing.assert_array_equal(fitted.candidate_imbalances_,
+                                      plain.candidate_imbalances_)
+    mixed = labels.astype(object)
+    mixed[0] = 10
+    with pytest.raises(ValueError, match="mixes label types"):
+        InformationImbalanceSelector(1, device="cpu").fit(X, mixed)
 
 
 # --------------------------------------------------------------------------- #

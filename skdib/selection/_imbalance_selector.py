@@ -1,6 +1,7 @@
 """Greedy feature selection by information imbalance, as a scikit-learn selector."""
 
-from numbers import Integral
+from decimal import Decimal
+from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import BaseEstimator, _fit_context
@@ -68,20 +69,24 @@ def _space(a, standardize):
     return a, weighted_moments(a, None)[1]
 
 
+def _is_number(value):
+    """A real number (bools too, as a bool array is numeric): not a string."""
+    return isinstance(value, (Real, Decimal, np.bool_))
+
+
 def _target_space(y, standardize):
     """y as a 2-D float space and its column units (see :func:`_space`):
     numbers as given, labels as one-hot columns.
 
-    Numeric arrays, and object arrays whose entries all convert to numbers, are
-    numbers; anything else is a label per column (distance 0 within a label).
+    Numeric arrays, and object arrays whose entries are all real numbers (for
+    example a pandas nullable ``Int64`` column), are numbers; anything else is
+    a label per column (distance 0 within a label), also strings that read as
+    numbers, such as the class labels "1", "2" and "10" of a pandas Series.
     """
     y = np.asarray(y)
     y = y.reshape(len(y), -1)
-    if y.dtype.kind == "O":
-        try:
-            y = y.astype(np.float64)
-        except (TypeError, ValueError):
-            pass
+    if y.dtype.kind == "O" and all(_is_number(v) for v in y.flat):
+        y = y.astype(np.float64)
     if y.dtype.kind in "biuf":
         y = y.astype(np.float64)
         if not np.isfinite(y).all():
@@ -188,8 +193,11 @@ class InformationImbalanceSelector(PersistenceMixin, SelectorMixin, BaseEstimato
     Notes
     -----
     Numeric targets use the Euclidean distance (standardised, see
-    ``standardize``); any other target (strings, objects) is treated as
-    labels, with distance 0 within a label and 1 across labels. Ties in
+    ``standardize``); any other target is treated as labels, with distance 0
+    within a label and 1 across labels. An object target is numeric only when
+    every entry is a real number (bools count as numbers, as a bool array
+    does); strings are labels even when they read as numbers ("1", "2",
+    "10"), also in a pandas Series of object or ``"string"`` dtype. Ties in
     distances are shared, so the result does not depend on the order of the
     rows. Equal scores go to the lowest feature index.
 
