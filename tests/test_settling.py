@@ -128,3 +128,14 @@ def test_subsets_off_the_frontier_were_caught_mid_transition():
         n_marked += int((~path.settled[caught]).sum())
     assert n_caught >= 1
     assert n_marked >= 0.5 * n_caught, (n_marked, n_caught)
+
+
+def test_a_path_unsettled_everywhere_is_not_reported_as_empty():
+    table = subset_information(np.array([[0, 0, 0], [0, 1, 1], [1, 0, 1],
+                                         [1, 1, 0]]), np.array([0, 0, 1, 1]))
+    path = _path([[1, 0.5, 0.5], [1, 0, 0]], [[0.9, 0.9, 0.9]] * 2)
+    assert not path.settled.any()
+    with pytest.warns(UserWarning, match="unsettled"):
+        score, details = path_subset_score(path, table, return_details=True)
+    assert np.isnan(score) and details.attrs["outcome"] == "no settled subset"
+    assert path_subset_score(path, table, skip_unsettled=False) == 1.0

@@ -280,15 +280,17 @@ def path_subset_score(path, subset_info, *, threshold=0.05,
     -------
     score : float
         Share in [0, 1]; NaN when the path visits no proper subset (with a
-        warning when no checkpoint uses any channel at all).
+        warning when no checkpoint uses any channel at all, or when every
+        checkpoint that does is unsettled and skipped).
     details : DataFrame
         Only when ``return_details``: one row per distinct non-empty subset,
         in order of first appearance, with ``mask``, ``subset``, ``size``,
         ``information``, ``max_information`` (the best of that size),
         ``on_frontier``, ``proper`` (counted in the score), ``first_point``
         (its first checkpoint) and ``n_points`` (checkpoints using it).
-        ``details.attrs["outcome"]`` is ``"scored"``, ``"no proper subset"``
-        or ``"no subset"``.
+        ``details.attrs["outcome"]`` is ``"scored"``, ``"no proper subset"``,
+        ``"no settled subset"`` (channels in use only at skipped, unsettled
+        checkpoints) or ``"no subset"``.
 
     Examples
     --------
@@ -314,6 +316,7 @@ def path_subset_score(path, subset_info, *, threshold=0.05,
             f"describes {n_features} features."
         )
     active = information > threshold
+    any_channel = bool(active.any())
     settled = getattr(path, "settled", None)
     if skip_unsettled and settled is not None:
         active &= np.asarray(settled, dtype=bool)[:, None]
@@ -339,6 +342,13 @@ def path_subset_score(path, subset_info, *, threshold=0.05,
         score, outcome = float(on_frontier[proper].mean()), "scored"
     elif distinct.size:
         score, outcome = float("nan"), "no proper subset"
+    elif any_channel:
+        warnings.warn(
+            f"Every checkpoint with a channel above {threshold} bits is "
+            "unsettled (path.settled) and left out; the score is NaN. Pass "
+            "skip_unsettled=False to count them.", UserWarning, stacklevel=2,
+        )
+        score, outcome = float("nan"), "no settled subset"
     else:
         warnings.warn(
             f"No checkpoint of the path has a channel above {threshold} bits; "
