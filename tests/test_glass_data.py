@@ -254,3 +254,47 @@ def test_generator_end_to_end(tmp_path):
     glass = load_sheared_glass("rapid", data_dir=tmp_path)
     assert glass.target.sum() * 2 == len(glass.target) == record["n_samples"]
     assert np.all(glass.strain <= 0.06)
+
+
+class _SoftModeGlass:
+    """A stand-in for the LAMMPS glass: particle 7 carries the critical mode
+    (its non-affine motion grows as the instability at tilt ``t_c`` nears)
+    and jumps there; the stress drops at the jump."""
+
+    def __init__(self, t_c):
+        from skdib.datasets.glass_generation._lammps import _Glass
+
+        self.params, self.length, self.t_c = dict(DEFAULT_PARAMS), 10.0, t_c
+        self.base = np.random.default_rng(0).uniform(0, 10, size=(10, 2))
+        self.x, self.tilt = self.base.copy(), 0.0
+        self.nonaffine = _Glass.nonaffine.__get__(self)
+
+    def positions(self):
+        return self.x.copy()
+
+    def restore(self, positions, tilt):
+        self.x, self.tilt = positions.copy(), tilt
+
+    def strain_to(self, tilt):
+        self.tilt = tilt
+        self.x = self.base.copy()
+        self.x[:, 0] += tilt * self.x[:, 1] / self.length  # affine
+        if tilt < self.t_c:
+            self.x[7, 0] += 1e-6 / (self.t_c - tilt + 1e-4)
+            return 1.0 + tilt
+        self.x[7, 0] += 0.5
+        return 0.0
+
+
+@pytest.mark.parametrize("where", [0.3, 0.01])
+def test_event_locus_is_the_soft_particle(where):
+    """Also when the instability lies within the first bisection interval
+    (1 % of the first fine step), where no second stable minimum is found
+    on the way: the locus was then particle 0, with no motion at all."""
+    from skdib.datasets.glass_generation._lammps import _locate_event
+
+    step = DEFAULT_PARAMS["coarse_step"] * 10.0 / DEFAULT_PARAMS["n_fine"]
+    glass = _SoftModeGlass(where * step)
+    event = _locate_event(glass, glass.positions(), 0.0, glass.strain_to(0.0))
+    assert event["locus"] == event["locus_drop"] == 7
+    assert event["mode_max"] > 0 and event["tilt"] < where * step

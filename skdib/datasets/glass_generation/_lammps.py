@@ -183,6 +183,18 @@ def _is_event(glass, pos, tilt, stress, new_stress):
     return bool(moved.max() > glass.params["jump"])
 
 
+def _stable_before(glass, pos, tilt, back):
+    """A stable minimum ``back`` before ``(pos, tilt)`` on its branch.
+
+    Needed when the instability lies within the first bisection interval
+    after the state the search started from: the two minima would otherwise
+    be one state, with no motion, and the locus an arbitrary particle 0.
+    """
+    glass.restore(pos, tilt)
+    glass.strain_to(tilt - back)
+    return glass.positions(), tilt - back
+
+
 def _locate_event(glass, pos, tilt, stress):
     """Bracket the instability after the stable state ``(pos, tilt, stress)``.
 
@@ -211,6 +223,8 @@ def _locate_event(glass, pos, tilt, stress):
         else:
             prev = (pos, tilt)
             pos, tilt, stress = glass.positions(), mid, mid_stress
+    if prev[1] == tilt:  # no stable minimum was found after the first one
+        prev = _stable_before(glass, pos, tilt, step / 2 ** p["n_bisect"])
     # critical-mode estimate: non-affine motion between the last two stable
     # minima, where dx/dgamma diverges along the critical mode
     mode = glass.nonaffine(prev[0], prev[1], pos, tilt)

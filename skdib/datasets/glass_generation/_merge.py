@@ -116,4 +116,6 @@ def merge_assemblies(old_arrays, old_record, new_arrays, new_record):
                                   + new_record["cpu_seconds"], 1)
     record["n_events_all_loci"] = (old_record["n_events_all_loci"]
                                    + new_record["n_events_all_loci"])
+    if "zero_mode_events_dropped" in old_record:  # the 0.1.0 repair of old data
+        record["zero_mode_events_dropped"] = old_record["zero_mode_events_dropped"]
     return sort_by_seed(arrays), record
