@@ -2,7 +2,13 @@
 
 import numpy as np
 
-from skdib.plotting._common import as_path, channel_ranking, new_axes, tick_positions
+from skdib.plotting._common import (
+    as_path,
+    channel_ranking,
+    new_axes,
+    text_label,
+    tick_positions,
+)
 
 __all__ = ["plot_information_allocation"]
 
@@ -73,7 +79,7 @@ InformationPath
     image = ax.imshow(matrix, aspect="auto", interpolation="nearest", cmap=cmap,
                       vmin=0.0, vmax=vmax)
 
-    names = [path.feature_names[r] for r in rows]
+    names = [text_label(path.feature_names[r]) for r in rows]
     step = int(np.ceil(n_rows / MAX_ROW_LABELS))
     ax.set_yticks(np.arange(0, n_rows, step))
     ax.set_yticklabels(names[::step])

@@ -7,7 +7,7 @@ from skdib._dib._path import DEFAULT_SELECTION_RULE, InformationPath
 from skdib._dib._ranking import DROP_THRESHOLD, rank_channels
 
 __all__ = ["as_path", "best_point", "channel_colors", "channel_ranking", "new_axes",
-           "tick_positions"]
+           "text_label", "tick_positions"]
 
 
 def as_path(est_or_path):
@@ -90,3 +90,18 @@ def new_axes(ax, figsize):
 def tick_positions(n, max_ticks):
     """At most ``max_ticks`` evenly spread indices of ``range(n)``, ends included."""
     return np.unique(np.linspace(0, n - 1, min(n, max_ticks)).round().astype(int))
+
+
+def text_label(name, *, legend=False):
+    """``name`` (a column, channel, category or method name: data, not
+    markup) as matplotlib text that shows it as it is.
+
+    Every ``$`` is escaped, so a name is never read as mathtext (two of them
+    would be parsed as a formula, and a bad one fails at draw time). With
+    ``legend=True``, a name that starts with ``_`` gets an invisible
+    zero-width space in front: matplotlib leaves such labels out of legends.
+    """
+    text = str(name).replace("$", r"\$")
+    if legend and text.startswith("_"):
+        text = "\u200b" + text
+    return text

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from skdib.plotting._common import as_path, new_axes
+from skdib.plotting._common import as_path, new_axes, text_label
 
 __all__ = ["plot_distinguishability"]
 
@@ -83,11 +83,12 @@ def _channel_data(est, X, cols):
     return np.asarray(X[:, cols], dtype=float)
 
 
-def _draw_matrix(ax, values, matrix, cmap, label, tick_labels):
+def _draw_matrix(ax, values, matrix, cmap, label, tick_labels, categorical):
     """Draw on ``ax``; return (artist, centres, widths) of the cells.
 
     ``tick_labels`` None: numeric values on value axes; else index axes with
-    these labels (group rows, or categories).
+    these labels (group rows, or the categories of a ``categorical`` column)
+    when there are few, else with the index.
     """
     if tick_labels is None:
         edges = _cell_edges(values)
@@ -104,9 +105,13 @@ def _draw_matrix(ax, values, matrix, cmap, label, tick_labels):
     n = len(values)
     image = ax.imshow(matrix, cmap=cmap, vmin=0.0, vmax=1.0, origin="lower",
                       interpolation="nearest", aspect="auto")
-    ax.set_xlabel(f"{label}: value index")
-    ax.set_ylabel(f"{label}: value index")
-    if n <= MAX_TICK_LABELS:
+    named = n <= MAX_TICK_LABELS
+    kind = "category" if categorical else "value"
+    axis = kind if categorical and named else f"{kind} index"  # ticks: names
+    ax.set_xlabel(f"{label}: {axis}")
+    ax.set_ylabel(f"{label}: {axis}")
+    if named:
+        tick_labels = [text_label(t) for t in tick_labels]
         ax.set_xticks(np.arange(n), tick_labels, rotation=45, ha="right")
         ax.set_yticks(np.arange(n), tick_labels)
     return image, np.arange(n, dtype=float), np.ones(n)
@@ -195,7 +200,7 @@ def plot_distinguishability(est, channel, values=None, *, ax=None, fig=None,
     if values.ndim == 1 and not categorical:
         order = np.argsort(values, kind="stable")
         values, matrix = values[order], matrix[np.ix_(order, order)]
-    label = path.feature_names[c]
+    label = text_label(path.feature_names[c])
     tick_labels = ([str(v) for v in values] if categorical else
                    [_mixed_label(row) for row in values] if mixed else None
                    if values.ndim == 1 else
@@ -204,7 +209,8 @@ def plot_distinguishability(est, channel, values=None, *, ax=None, fig=None,
         if fig is not None:
             raise ValueError("fig is for the figure with margins; pass ax without X.")
         ax = new_axes(ax, (5.0, 4.2))
-        artist, _, _ = _draw_matrix(ax, values, matrix, cmap, label, tick_labels)
+        artist, _, _ = _draw_matrix(ax, values, matrix, cmap, label, tick_labels,
+                                    categorical)
         ax.figure.colorbar(artist, ax=ax, label="distinguishability")
         title = "" if point is None else f" (path point {point})"
         ax.set_title(f"Distinguishability of {label}{title}", fontsize="medium")
@@ -223,7 +229,7 @@ def plot_distinguishability(est, channel, values=None, *, ax=None, fig=None,
     top = fig.add_subplot(grid[0, 0], sharex=main)
     right = fig.add_subplot(grid[1, 1], sharey=main)
     artist, centres, widths = _draw_matrix(main, values, matrix, cmap, label,
-                                           tick_labels)
+                                           tick_labels, categorical)
     top.bar(centres, counts, width=widths * 0.9, color="0.55")
     right.barh(centres, counts, height=widths * 0.9, color="0.55")
     top.set_ylabel("samples")

@@ -8,6 +8,7 @@ from skdib.plotting._common import (
     channel_colors,
     channel_ranking,
     new_axes,
+    text_label,
 )
 
 __all__ = ["plot_information_plane"]
@@ -55,7 +56,7 @@ def _draw_channels(twin, xs, path, max_labeled, show_bounds, threshold):
     marker = "o" if path.n_points == 1 else None  # one point: no line to see
     for j, name in enumerate(path.feature_names):
         color = colors.get(j, "0.75")
-        label = name if j in colors else "_nolegend_"
+        label = text_label(name, legend=True) if j in colors else "_nolegend_"
         lw = 1.6 if j in colors else 0.8
         twin.plot(xs, info[:, j], color=color, lw=lw, label=label, marker=marker)
         if bands:

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from skdib.plotting._common import as_path, tick_positions
+from skdib.plotting._common import as_path, text_label, tick_positions
 
 __all__ = ["plot_radial_allocation"]
 
@@ -111,7 +111,7 @@ def plot_radial_allocation(est_or_path, radii, rdf=None, *, type_names=("A", "B"
         ax = axes[t, 0]
         image = ax.imshow(blocks[t], aspect="auto", origin="lower", cmap=cmap,
                           interpolation="nearest", extent=extent, **scale)
-        ax.set_ylabel(f"radius r of G_{name}")
+        ax.set_ylabel(f"radius r of G_{text_label(name)}")
         ax.set_xticks(ticks)
         ax.set_xticklabels([f"{path.beta[i]:.0e}" for i in ticks], fontsize="small")
         ax.set_xlabel("β" if t == n_types - 1 else "")
@@ -121,5 +121,5 @@ def plot_radial_allocation(est_or_path, radii, rdf=None, *, type_names=("A", "B"
             keep = (r >= extent[2]) & (r <= extent[3])
             axes[t, 1].plot(g[t, keep], r[keep], color="black")
             axes[t, 1].axvline(1.0, color="grey", lw=0.8, ls=":")
-            axes[t, 1].set_xlabel(f"g_{center_type}{name}(r)")
+            axes[t, 1].set_xlabel(text_label(f"g_{center_type}{name}(r)"))
     return figure

@@ -3,7 +3,7 @@
 import numpy as np
 import pandas as pd
 
-from skdib.plotting._common import channel_colors, new_axes
+from skdib.plotting._common import channel_colors, new_axes, text_label
 
 __all__ = ["plot_selector_comparison"]
 
@@ -71,13 +71,14 @@ def plot_selector_comparison(frame, ax=None, *, ylabel=None):
         rows = stats[stats["method"] == method].sort_values("k")
         k = rows["k"].to_numpy(dtype=float)
         mean, std = rows["mean"].to_numpy(), rows["std"].to_numpy()
-        ax.plot(k, mean, marker="o", ms=4, color=color, label=str(method))
+        ax.plot(k, mean, marker="o", ms=4, color=color,
+                label=text_label(method, legend=True))
         ax.fill_between(k, mean - std, mean + std, color=color, alpha=0.2, lw=0)
     ks = np.unique(frame["k"].to_numpy(dtype=float))
     if len(ks) <= 20 and np.all(ks == np.round(ks)):
         ax.set_xticks(ks)
     ax.set_xlabel("number of selected features k")
-    ax.set_ylabel(ylabel or frame.attrs.get("scoring", "score"))
+    ax.set_ylabel(ylabel or text_label(frame.attrs.get("scoring", "score")))
     n_folds = frame["fold"].nunique()
     ax.legend(fontsize="small", title_fontsize="small",
               title=f"mean ± std over {n_folds} folds" if n_folds > 1 else None)
