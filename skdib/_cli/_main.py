@@ -29,9 +29,10 @@ def _versions():
 
 def _check_args(args):
     """Cheap checks that should fail before a long fit."""
-    out = Path(args.out)
-    if out.exists() and not out.is_dir():
-        raise CLIError(f"--out {out} is a file; give a folder for the report")
+    from skdib._cli.report._folder import check_out_folder
+
+    data = getattr(args, "data", None)  # analyze: the table must survive
+    check_out_folder(args.out, inputs=[] if data is None else [data])
     for name in FIT_SETTINGS:
         value = getattr(args, name)
         minimum = 0 if name == "n_pretrain_steps" else 1

@@ -1,6 +1,7 @@
 """The argument parser of the ``skdib`` command and its help texts."""
 
 import argparse
+import re
 
 from skdib._cli._data import MAX_CLASSES_AUTO, CLIError
 from skdib._cli._scores import N_TREES
@@ -52,7 +53,9 @@ The report folder (--out) holds index.html (ranking table, scores and
 plots), path.csv (the information path), PNG plots, model.joblib (the
 fitted estimator: joblib.load) and run.json (command, versions, device,
 timing, scores). Files of an earlier report in the same folder are
-replaced."""
+replaced; any other folder must be new or empty (the command refuses one
+with other files before the fit), and a report never overwrites its input
+table."""
 
 DEMO_HELP = """\
 The demo builds a random Boolean circuit of AND / OR / XOR gates with 10
@@ -63,10 +66,25 @@ that also compares the input subsets on the path with the exact most
 informative subsets."""
 
 
+# Options whose value holds column names; a name may start with "-".
+COLUMN_OPTIONS = ("--target", "--categorical", "--groups", "--drop")
+
+
+def _dash_hint(flag):
+    """How to give ``flag`` a value that starts with "-" (shared by the help
+    and the error)."""
+    return f"a value that starts with '-' needs the {flag}=VALUE form"
+
+
 class _Parser(argparse.ArgumentParser):
     """Argument errors become one ``skdib: error:`` line (status 2)."""
 
     def error(self, message):
+        missing = re.fullmatch(r"argument (--[\w-]+)(?:/\S+)?: expected one "
+                               r"argument", message)
+        if missing and missing.group(1) in COLUMN_OPTIONS:
+            # "--drop -x": argparse takes a column "-x" for an option
+            message += f" ({_dash_hint(missing.group(1))})"
         raise CLIError(f"{message} (see '{self.prog} --help')")
 
 
@@ -92,7 +110,9 @@ def _common_options(parser, default_out):
     defaults = estimator_defaults()
     run = parser.add_argument_group("fitting and output")
     run.add_argument("--out", default=default_out, metavar="DIR",
-                     help=f"report folder (default: {default_out})")
+                     help="report folder: new, empty, or one with an earlier "
+                          "report, whose files are replaced (default: "
+                          f"{default_out})")
     run.add_argument("--n-steps", type=int, default=None, metavar="N",
                      help="steps of the beta sweep (default: the estimator's, "
                           f"{defaults['n_steps']}); fewer is faster and coarser")
@@ -151,7 +171,7 @@ def build_parser():
                               "pyarrow), one row per sample, with a header")
     data = analyze.add_argument_group("data")
     data.add_argument("--target", required=True, metavar="COL",
-                      help="column to predict")
+                      help="column to predict; " + _dash_hint("--target"))
     data.add_argument("--task", choices=("auto", "classification", "regression"),
                       default="auto", help="default: auto (see below)")
     data.add_argument("--force-task", action="store_true",
@@ -162,13 +182,16 @@ def build_parser():
     data.add_argument("--categorical", default="auto", metavar="auto|none|COLS",
                       help="which feature columns are categories, one channel "
                            "each: auto (text columns), none, or COL,COL,... "
-                           "(default: auto; see below)")
+                           "(default: auto; see below); "
+                           + _dash_hint("--categorical"))
     data.add_argument("--groups", default=None, metavar="SPEC",
                       help='columns that form one channel, e.g. "pos=x,y;'
                            'colour=r,g,b"; every feature column not named in a '
-                           "group is its own channel (see below)")
+                           "group is its own channel (see below); "
+                           + _dash_hint("--groups"))
     data.add_argument("--drop", default="", metavar="COLS",
-                      help="comma-separated columns to leave out, e.g. id,date")
+                      help="comma-separated columns to leave out, e.g. id,date; "
+                           + _dash_hint("--drop"))
     data.add_argument("--cv", type=int, default=5, metavar="K",
                       help="folds to cross-validate the chosen point and two "
                            "baselines on (default: 5; 0 skips; see below)")

@@ -1,6 +1,7 @@
 """Write a report folder: index.html, path.csv, PNG plots, model.joblib, run.json."""
 
 import json
+import sys
 import time
 from pathlib import Path
 
@@ -8,6 +9,7 @@ import joblib
 import numpy as np
 
 from skdib._cli._scores import validation_scores
+from skdib._cli.report._folder import FIGURE_FILES
 from skdib._cli.report._html import fit_warnings_html, render_index
 from skdib._cli.report._summary import (
     THRESHOLD,
@@ -17,7 +19,6 @@ from skdib._cli.report._summary import (
     scores_lines,
     scores_note,
 )
-from skdib._utils._validation import non_numeric_columns
 from skdib.plotting import (
     plot_distinguishability,
     plot_information_allocation,
@@ -37,83 +38,93 @@ def _figure(figsize):
     return Figure(figsize=figsize, layout="constrained")
 
 
-def _save(fig, out, name):
-    fig.savefig(out / name, dpi=DPI, bbox_inches="tight")
-    return name
-
-
-def _plane(out, est):
+def _plane(est):
     fig = _figure((8.0, 8.6))
     top, bottom = fig.subplots(2, 1)
     plot_information_plane(est, ax=top, x="beta")
     plot_information_plane(est, ax=bottom, legend=False)
     entropy = (" The dotted line H(Y) is the loss of a model that knows nothing."
                if hasattr(est, "target_entropy_") else "")
-    return (_save(fig, out, "information_plane.png"), "Information plane",
-            "Loss (black: training solid, validation dashed; left axes) and the "
-            "bits kept from each feature (colours; right axes) at every point "
-            "of the path. Top: against β, the bottleneck strength: left to "
-            "right the model keeps fewer bits, and where the loss steps up, the "
-            "features that fall at the same β were the ones it needed. Bottom: "
-            "the same path against the total information in bits (the "
+    return (fig, "Loss (black: training solid, validation dashed; left axes) "
+            "and the bits kept from each feature (colours; right axes) at every "
+            "point of the path. Top: against β, the bottleneck strength: left "
+            "to right the model keeps fewer bits, and where the loss steps up, "
+            "the features that fall at the same β were the ones it needed. "
+            "Bottom: the same path against the total information in bits (the "
             "information plane; a curve that folds back at the right is the "
             "start of the sweep, before the fit settled). The star marks the "
-            "chosen path point." + entropy, True)
+            "chosen path point." + entropy)
 
 
-def _allocation(out, est, scale):
+def _allocation(est, scale):
     n = est.information_path_.n_points
     ax = _figure((max(7.0, 0.2 * n + 3.0),
                   max(3.0, 0.3 * min(est.n_channels_, 60) + 1.5))).add_subplot()
     plot_information_allocation(est, ax=ax, threshold=THRESHOLD)
     ax.images[0].set_clim(0.0, scale)  # one extreme cell must not wash out all
-    return (_save(ax.figure, out, "information_allocation.png"),
-            "Information allocation",
+    return (ax.figure,
             "Bits kept from each feature (rows, the last to lose its information "
             "on top) at each point of the path (columns by increasing β, the "
             "bottleneck strength, on the top axis). The colours saturate at "
-            f"{scale:.2f} bits, the same robust top as the bars of the table.",
-            True)
+            f"{scale:.2f} bits, the same robust top as the bars of the table.")
 
 
-def _numeric_channels(summary, est, X):
-    """Ranked channels whose columns are all numeric in ``X``.
-
-    The distinguishability plot with data margins needs numeric values; a
-    channel with a text column is left out of it.
-    """
-    text = set(non_numeric_columns(X))
-    names = list(est.information_path_.feature_names)
-    columns = [str(c) for c in X.columns]
-    return [channel for channel in summary["channel"]
-            if not any(columns[c] in text
-                       for c in est.channels_[names.index(channel)])]
-
-
-def _distinguishability(out, est, X, channel, first):
+def _distinguishability(est, X, channel):
     fig = plot_distinguishability(est, channel, X=X, fig=_figure((5.4, 4.9)))
     beta = est.information_path_.beta[est.path_point_]
-    which = ("the feature kept longest" if first
-             else "the numeric feature kept longest")
-    return (_save(fig, out, "distinguishability.png"),
-            f"Distinguishability of {channel}",
-            f"How well the compressed {channel} ({which}) tells its values "
-            f"apart at the chosen path point (β = {beta:.2g}): 0 (dark) means "
-            "the model treats two values as the same, 1 (bright) that it "
-            "tells them apart perfectly. The margins count the rows of the "
-            "table (training and validation) nearest to each value.", False)
+    return (fig, f"How well the compressed {channel} (the feature kept longest) "
+            "tells its values (or categories) apart at the chosen path point "
+            f"(β = {beta:.2g}): 0 (dark) means the model treats two values as "
+            "the same, 1 (bright) that it tells them apart perfectly. The "
+            "margins count the rows of the table (training and validation) "
+            "nearest to each value (or in each category).")
 
 
-def _frontier(out, est, subset_info):
+def _frontier(est, subset_info):
     ax = _figure((5.6, 4.4)).add_subplot()
     plot_subset_frontier(subset_info, est, ax=ax, threshold=THRESHOLD)
-    return (_save(ax.figure, out, "subset_frontier.png"),
-            "Feature subsets",
+    return (ax.figure,
             f"Exact information about y of every one of the {len(subset_info)} "
             "subsets of inputs (grey dots) against its size; the line joins the "
             "most informative subset of each size. Circles mark the subsets the "
             "Distributed IB path used: found in one sweep, without searching "
-            "all subsets.", False)
+            "all subsets.")
+
+
+def _why(exc, limit=300):
+    """Why a figure failed, on one line of at most about ``limit`` characters."""
+    text = " ".join(line.strip() for line in str(exc).splitlines() if line.strip())
+    text = text if len(text) <= limit else text[:limit] + " ..."
+    return type(exc).__name__ + (f": {text}" if text else "")
+
+
+def _draw_figures(out, est, X, summary, scale, subset_info):
+    """Draw and save the figures; return them for the page, and
+    ``{file: reason}`` of those that failed. A failed figure is reported
+    (here on stderr, on the page and in run.json) and the rest is written."""
+    first = summary["channel"].iloc[0]
+    plans = [("information_plane.png", "Information plane", True,
+              lambda: _plane(est)),
+             ("information_allocation.png", "Information allocation", True,
+              lambda: _allocation(est, scale)),
+             ("distinguishability.png", f"Distinguishability of {first}", False,
+              lambda: _distinguishability(est, X, first))]
+    if subset_info is not None:
+        plans.append(("subset_frontier.png", "Feature subsets", False,
+                      lambda: _frontier(est, subset_info)))
+    figures, failed = [], {}
+    for name, title, wide, draw in plans:
+        try:
+            fig, caption = draw()
+            fig.savefig(out / name, dpi=DPI, bbox_inches="tight")
+        except Exception as exc:  # one figure must not cost the whole report
+            failed[name] = _why(exc)
+            print(f"skdib: warning: {name} was not drawn ({failed[name]}); the "
+                  "report says so in its place", file=sys.stderr)
+            figures.append((None, title, f"Not drawn: {failed[name]}", wide))
+        else:
+            figures.append((name, title, caption, wide))
+    return figures, failed
 
 
 def _validation_card(est):
@@ -166,11 +177,6 @@ def _path_frame(path, cv_path):
         frame["score_cv"] = cv_path.mean_score[frame["point"]]
         frame["score_cv_se"] = cv_path.se_score[frame["point"]]
     return frame
-
-
-#: Every figure a report can hold; those a report does not draw are removed.
-FIGURE_FILES = ("information_plane.png", "information_allocation.png",
-                "distinguishability.png", "subset_frontier.png")
 
 
 def _strict_json(value):
@@ -228,13 +234,9 @@ def write_report(out, est, X, *, title, subtitle, description, run,
     scale = bits_scale(est.information_path_)
     if scores is not None:
         run = {**run, "scores": scores}
-    figures = [_plane(out, est), _allocation(out, est, scale)]
-    drawable = _numeric_channels(summary, est, X)
-    if drawable:
-        figures.append(_distinguishability(
-            out, est, X, drawable[0], drawable[0] == summary["channel"].iloc[0]))
-    if subset_info is not None:
-        figures.append(_frontier(out, est, subset_info))
+    figures, failed = _draw_figures(out, est, X, summary, scale, subset_info)
+    if failed:
+        run = {**run, "figures_not_drawn": failed}
     # a figure this report does not draw must not survive from an earlier one
     for name in set(FIGURE_FILES) - {figure[0] for figure in figures}:
         (out / name).unlink(missing_ok=True)
@@ -243,7 +245,7 @@ def write_report(out, est, X, *, title, subtitle, description, run,
               f"feature){cv_note}"),
              ("model.joblib", f"the fitted {type(est).__name__} (joblib.load)"),
              ("run.json", "command line, versions, device, timing and scores")]
-    files += [(figure[0], figure[1].lower()) for figure in figures]
+    files += [(figure[0], figure[1].lower()) for figure in figures if figure[0]]
     html = render_index(
         title=title, subtitle=subtitle, cards=_cards(est, run),
         description=description + fit_warnings_html(run.get("fit_warnings", ())),

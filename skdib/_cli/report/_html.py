@@ -150,10 +150,14 @@ def _scores(rows, note):
 
 
 def _figure(name, title, caption, wide):
+    """A figure and its caption; ``name`` None: one that was not drawn (the
+    caption says why)."""
     css = ' class="wide"' if wide else ""
-    name, title = escape(name), escape(title)
-    return (f'<figure{css}><a href="{name}"><img src="{name}" alt="{title}"></a>'
-            f"<figcaption><b>{title}.</b> {escape(caption)}</figcaption></figure>")
+    title = escape(title)
+    image = ("" if name is None else
+             f'<a href="{escape(name)}"><img src="{escape(name)}" alt="{title}"></a>')
+    return (f"<figure{css}>{image}<figcaption><b>{title}.</b> {escape(caption)}"
+            "</figcaption></figure>")
 
 
 def fit_warnings_html(notes):
@@ -180,7 +184,8 @@ def render_index(*, title, subtitle, cards, description, summary, figures,
     summary : DataFrame
         From :func:`skdib._cli.report._summary.channel_summary`.
     figures : list of (file name, title, caption, wide)
-        ``wide`` figures span the page; the others go two by two.
+        ``wide`` figures span the page; the others go two by two. A file
+        name None is a figure that was not drawn: its caption says why.
     files : list of (file name, what it is)
     estimator : str
         Class name of the model.
