@@ -111,9 +111,12 @@ default=None
         population. Batches are drawn as without weights (among samples of
         positive weight); the marginal in each summand is the weighted
         mixture and the summands are averaged with the weights, so equal
-        weights give the unweighted bounds and integer weights those of
-        repeated samples. The standard error counts Kish's effective number
-        of samples.
+        weights give the unweighted bounds. Integer weights give the lower
+        bound of repeated samples; the upper bound leaves each sample's whole
+        weight out of its own marginal, where a repeated sample would leave
+        one copy in, so it is looser than with repeated samples (both are
+        upper bounds). The standard error counts Kish's effective number of
+        samples.
     groups : array-like of shape (n_samples,), optional
         Labels of correlated samples (the elements of one set, the rows of
         one subject): the standard error is then cluster-robust over the

@@ -38,8 +38,9 @@ class DistributedIBRegressor(RegressorMixin, BaseDistributedIB):
     them). ``predict`` returns, for each sample,
     the training target (out of a codebook of ``codebook_size`` drawn at fit
     time) whose encoding is most similar, as in the paper's image
-    reconstructions; predictions are therefore always values seen in
-    training.
+    reconstructions; predictions are therefore values seen in training, up
+    to the rounding of undoing the standardisation of y (a few units in the
+    last place).
 
     Parameters
     ----------

@@ -339,8 +339,8 @@ class DistributedIBSelector(PersistenceMixin, SelectorMixin, MetaEstimatorMixin,
     def clear_cache():
         """Forget every Distributed IB fit remembered for reuse (``cache=True``).
 
-        The cache holds up to 8 fitted estimators, with their path snapshots;
-        clear it to free that memory.
+        The cache holds up to ``CACHE_SIZE`` (32) fitted estimators, with
+        their path snapshots; clear it to free that memory.
         """
         clear()
 

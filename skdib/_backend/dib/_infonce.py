@@ -33,7 +33,7 @@ class InfoNCEHead(nn.Module):
         last = hidden[-1] if hidden else n_outputs
         self.y_encoder = nn.Sequential(
             hidden_stack(n_outputs, tuple(hidden), activation), nn.Linear(last, dim))
-        # float64 so that predictions are exactly training targets
+        # float64: predictions are training targets (standardised) to the bit
         self.register_buffer("codebook",
                              torch.as_tensor(codebook, dtype=torch.float64))
         self.temperature = float(temperature)

@@ -261,8 +261,10 @@ def mi_bounds(mu, log_var, *, batch_size=1024, n_batches=8, generator=None,
         weight), and each batch's summands use the weighted marginal
         sum_j w_j p(u_i|x_j) / sum_j w_j and are averaged with the weights
         w_i (importance weighting: equal weights give the unweighted bounds
-        exactly, and integer weights those of repeated rows). The standard
-        error counts Kish's effective numbers, (sum w)² / sum w².
+        exactly; integer weights give the lower bound of repeated rows, and
+        an upper bound that leaves row i's whole weight out of its own
+        marginal, looser than repeated rows', which leave one copy in). The
+        standard error counts Kish's effective numbers, (sum w)² / sum w².
     clusters : torch.Tensor of shape (n,) of int or None
         Rows that share a label are correlated (the elements of one set):
         the standard error is then the cluster-robust one, from the spread
