@@ -100,6 +100,20 @@ def test_row_order_and_affine_units_change_nothing(discrete, mode):
                                base.candidate_imbalances_, rtol=1e-12)
 
 
+def test_columns_of_equal_values_stay_tied_in_any_row_order():
+    """Columns holding the same values get the same unit bit for bit, however
+    the rows are ordered (a row-order sum gave units one ulp apart, and a
+    shuffle changed the selection)."""
+    X = np.array([[3, 0, 3, 1, 2, 1, 2, 1, 2, 2], [2, 3, 2, 2, 1, 2, 3, 1, 0, 1],
+                  [2, 3, 1, 1, 1, 2, 2, 2, 0, 3]], float).T
+    y = np.array([7.0, 4.5, 6.5, 4.5, 3.5, 5.0, 6.0, 4.0, 3.0, 5.5])
+    fits = [InformationImbalanceSelector(n_features_to_select=2, device="cpu")
+            .fit(X[rows], y[rows])
+            for rows in (np.arange(10), [6, 9, 3, 5, 2, 0, 4, 8, 7, 1])]
+    np.testing.assert_array_equal(fits[1].ranking_, fits[0].ranking_)
+    np.testing.assert_array_equal(fits[1].imbalance_path_, fits[0].imbalance_path_)
+
+
 def test_standardize_false_keeps_the_values(discrete):
     X, y = discrete
     plain = InformationImbalanceSelector(2, standardize=False,

@@ -217,3 +217,27 @@ def test_a_dash_column_can_be_dropped(tmp_path, capsys):
                  "--n-checkpoints", "3", "--cv", "0", "--quiet", "--out",
                  str(out)]) == 0
     assert "-id" not in set(pd.read_csv(out / "path.csv")["feature"])
+
+
+@pytest.mark.parametrize("files, accepted", [
+    (("model.joblib", "path.csv"), True),  # a report stopped before run.json
+    (("model.joblib", "path.csv", "notes.txt"), False),  # and a file of yours
+    (("path.csv", "index.html"), False),  # no model: someone's own files
+])
+def test_a_report_stopped_before_its_run_json(tmp_path, files, accepted):
+    from skdib._cli._data import CLIError
+    from skdib._cli.report._folder import check_out_folder
+
+    for name in files:
+        (tmp_path / name).write_bytes(b"x")
+    if accepted:
+        check_out_folder(tmp_path)
+    else:
+        with pytest.raises(CLIError, match="holds no earlier skdib report"):
+            check_out_folder(tmp_path)
+
+
+def test_the_demo_says_why_a_path_gets_no_score():
+    assert "not settled" in _main._share(float("nan"), "no settled subset")
+    assert "not a miss" in _main._share(float("nan"), "no proper subset")
+    assert _main._share(0.75, "scored") == "75%"

@@ -110,11 +110,20 @@ def _finish(est, X, args, argv, t0, fit_s, device, say, **report):
     return 0
 
 
-def _share(score):
-    """A path subset score in words: NaN means no proper subset, not a miss."""
-    if score != score:
-        return ("none to score (the path visits no proper subset: it keeps "
-                "all inputs or none, which is not a miss)")
+_NO_SCORE = {
+    "no proper subset": "the path visits no proper subset: it keeps all "
+                        "inputs or none, which is not a miss",
+    "no settled subset": "the path uses proper subsets only at checkpoints "
+                         "where the fit had not settled, which are left out",
+    "no subset": "no checkpoint of the path uses any input",
+}
+
+
+def _share(score, outcome):
+    """A path subset score in words; ``outcome`` (from ``path_subset_score``'s
+    details) says why a score is NaN."""
+    if outcome != "scored":
+        return f"none to score ({_NO_SCORE[outcome]})"
     return f"{score:.0%}"
 
 
@@ -137,15 +146,17 @@ def _demo(args, argv, say):
     subsets = subset_information(X, circuit.y)
     est, fit_s, notes = _fit(DistributedIBClassifier, X, circuit.y, args, device,
                              say)
-    score = path_subset_score(est.information_path_, subsets, threshold=THRESHOLD)
+    score, details = path_subset_score(est.information_path_, subsets,
+                                       threshold=THRESHOLD, return_details=True)
+    share = _share(score, details.attrs["outcome"])
     say(f"Subsets on the path that are the most informative of their size: "
-        f"{_share(score)}")
+        f"{share}")
     description = (
         "<p>A random circuit of AND, OR and XOR gates with 10 binary inputs "
         "<code>x0 ... x9</code>; the data is its full truth table (1024 rows), "
         f"so the information of every input subset is known exactly. "
         f"Input subsets that the path uses and that are the most informative "
-        f"of their size: {_share(score)}.</p>"
+        f"of their size: {share}.</p>"
         f"<pre>{escape(circuit.description)}</pre>")
     extra = {"data": {"name": "boolean circuit", "n_samples": len(X),
                       "n_features": X.shape[1], "expression": circuit.expression},

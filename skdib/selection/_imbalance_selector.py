@@ -66,7 +66,10 @@ def _space(a, standardize):
     a = rescaled_by_power_of_two(a, per_column=True)
     if a.shape[1] == 1:
         return a, None
-    return a, weighted_moments(a, None)[1]
+    # each column's values in sorted order: the unit depends on the values
+    # only, not on the order of the rows, so columns holding the same values
+    # get bit-identical units (and tied distances across them stay tied)
+    return a, weighted_moments(np.sort(a, axis=0), None)[1]
 
 
 def _is_number(value):

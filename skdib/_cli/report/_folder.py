@@ -17,7 +17,13 @@ REPORT_FILES = ("index.html", "path.csv", "model.joblib", "run.json", *FIGURE_FI
 
 def is_report(folder):
     """Whether ``folder`` holds a report that skdib wrote: a ``run.json``
-    with the ``skdib ...`` command line and the skdib version."""
+    with the ``skdib ...`` command line and the skdib version, or, from a
+    report that stopped before its ``run.json`` (an interrupted run, or a
+    figure that failed before skdib 0.1.0 caught it), a ``model.joblib``
+    among report files only."""
+    names = {p.name for p in Path(folder).iterdir() if not p.name.startswith(".")}
+    if "model.joblib" in names and names <= set(REPORT_FILES) - {"run.json"}:
+        return True
     try:
         run = json.loads((Path(folder) / "run.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):  # missing, unreadable, not JSON, not UTF-8
