@@ -5,7 +5,8 @@ when named in ``categorical_features``, integer codes). Each such column
 becomes one channel: the estimator sees its one-hot block, the path and the
 report see the column. Categories are learned at ``fit``; a category first
 seen at ``predict`` is encoded as the all-zero block with a warning, like
-``OneHotEncoder(handle_unknown='warn')``.
+``OneHotEncoder(handle_unknown='warn')``; a lookup-table encoder gives that
+block the prior as its message (see :mod:`skdib._backend.dib._tables`).
 """
 
 import warnings
@@ -122,6 +123,11 @@ class CategoricalLayout:
     def expand_channels(self, channels):
         """Channels of input columns as channels of numeric columns."""
         return [[k for j in cols for k in self.blocks[j]] for cols in channels]
+
+    def one_hot_flags(self, net_channels):
+        """Per channel of numeric columns: whether each column is one-hot."""
+        one_hot = {k for j in self.categories for k in self.blocks[j]}
+        return [[k in one_hot for k in cols] for cols in net_channels]
 
     def channel_categories(self, channels):
         """Per channel: the categories of a lone categorical column, else None."""

@@ -79,7 +79,9 @@ class SweepSetupMixin:
             n_outputs=data["n_outputs"],
             head_options=self._head_options(data["y_train"], rng),
             tables=(lookup if recipe["discrete_encoder"] == "table"
-                    and any(t is not None for t in lookup) else None))
+                    and any(t is not None for t in lookup) else None),
+            table_exact=(None if layout is None
+                         else layout.one_hot_flags(net_channels)))
         return spec, channels, names
 
     @staticmethod

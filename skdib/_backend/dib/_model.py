@@ -65,6 +65,10 @@ class DistributedIBNet(nn.Module):
         training rows (n_samples, len(columns)) for a lookup-table encoder
         (:class:`~skdib._backend.dib._tables.ChannelTables`), in raw units.
         None: network encoders everywhere.
+    table_exact : list, optional
+        One entry per channel: None, or per column whether it is a one-hot
+        column of a category; a lookup table gives an input whose categories
+        no training row had (an unknown category) the prior as its message.
 
     ``encoder`` holds the network encoders (None when every channel has a
     table) and ``tables`` the lookup tables (None when no channel has one).
@@ -72,7 +76,8 @@ class DistributedIBNet(nn.Module):
 
     def __init__(self, channels, n_features, center, scale, frequencies,
                  encoder_hidden, embedding_dim, decoder_hidden, activation,
-                 head, n_outputs, head_options=None, tables=None):
+                 head, n_outputs, head_options=None, tables=None,
+                 table_exact=None):
         super().__init__()
         n_channels = len(channels)
         self.input_standardisation = InputStandardisation(center, scale)
@@ -87,9 +92,11 @@ class DistributedIBNet(nn.Module):
                              torch.as_tensor(order, dtype=torch.long).argsort())
         self.tables = None
         if any(in_table):
+            exact = [None] * n_channels if table_exact is None else table_exact
             self.tables = ChannelTables(
                 [c for c, t in zip(channels, in_table, strict=True) if t],
-                [t for t in tables if t is not None], 2 * embedding_dim)
+                [t for t in tables if t is not None], 2 * embedding_dim,
+                [e for e, t in zip(exact, in_table, strict=True) if t])
         width = max((len(c) for c in networked), default=1)
         index = torch.full((len(networked), width), n_features, dtype=torch.long)
         for i, cols in enumerate(networked):

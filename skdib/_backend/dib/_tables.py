@@ -11,6 +11,13 @@ neighbouring values), the columns' ranks form a mixed-radix code, and the
 code names the table row. A code that no training row had (a combination of
 column values never seen together) takes the row of the nearest training
 combination: least summed rank distance, the first in sorted order on ties.
+
+Columns marked *exact* (the one-hot columns of a categorical input) are not
+rounded to a neighbour: a code whose exact columns match no training row (an
+unknown category, encoded as all zeros) gets the prior N(0, I) as its
+message, mean 0 and log-variance 0, which carries no information about the
+category (zero KL, not trained). Its row in ``code_to_row`` is
+:data:`PRIOR_ROW`.
 """
 
 import itertools
@@ -28,17 +35,24 @@ MAX_TABLE_CODES = 1 << 12
 # different values are told apart from the first step.
 TABLE_LOG_VAR_INIT = -3.0
 
-__all__ = ["MAX_TABLE_CODES", "TABLE_LOG_VAR_INIT", "ChannelTables", "radices",
-           "table_codes", "table_layout"]
+# The "row" of a code that gets the prior message (see the module docstring).
+PRIOR_ROW = -1
+
+__all__ = ["MAX_TABLE_CODES", "PRIOR_ROW", "TABLE_LOG_VAR_INIT", "ChannelTables",
+           "radices", "table_codes", "table_layout"]
 
 
-def table_layout(rows):
+def table_layout(rows, exact=None):
     """Column values, radices and the code-to-row map of one channel.
 
     Parameters
     ----------
     rows : array-like of shape (n_rows, n_columns)
         The channel's training rows (duplicates allowed).
+    exact : sequence of bool, optional
+        Per column: whether it is a one-hot column of a category, whose
+        values an unseen code must match (else :data:`PRIOR_ROW`). None: no
+        column is.
 
     Returns
     -------
@@ -47,7 +61,8 @@ def table_layout(rows):
     code_to_row : ndarray of int, shape (n_codes,)
         For every mixed-radix code (first column most significant), the
         index of its table row among the sorted distinct training rows; a
-        code with no training row maps to the nearest one.
+        code with no training row maps to the nearest one whose exact
+        columns are the code's, or to :data:`PRIOR_ROW` when there is none.
     n_rows : int
         Distinct training rows (the table's length).
 
@@ -58,6 +73,12 @@ def table_layout(rows):
     >>> values, code_to_row, n = table_layout(np.array([[0, 1], [1, 0], [0, 0]]))
     >>> [v.tolist() for v in values], code_to_row.tolist(), n
     ([[0.0, 1.0], [0.0, 1.0]], [0, 1, 2, 1], 3)
+
+    A one-hot block: the all-zero code (an unknown category) and the
+    impossible all-ones code get the prior.
+
+    >>> table_layout(np.array([[0, 1], [1, 0]]), exact=[True, True])[1].tolist()
+    [-1, 0, 1, -1]
     """
     rows = np.asarray(rows, dtype=np.float32).reshape(len(rows), -1)
     values = [np.unique(rows[:, j]) for j in range(rows.shape[1])]
@@ -66,8 +87,14 @@ def table_layout(rows):
     seen = np.unique(ranks, axis=0)  # sorted distinct training rows, as ranks
     grid = np.array(list(itertools.product(*[range(len(v)) for v in values])))
     seen_codes = seen @ radices(values)
-    distance = np.abs(grid[:, None, :] - seen[None, :, :]).sum(axis=2)
+    exact = (np.zeros(rows.shape[1], dtype=bool) if exact is None
+             else np.asarray(exact, dtype=bool))
+    apart = np.abs(grid[:, None, :] - seen[None, :, :])
+    distance = apart[:, :, ~exact].sum(axis=2)
+    other = apart[:, :, exact].any(axis=2)  # a different category
+    distance = np.where(other, np.iinfo(np.int64).max, distance)
     code_to_row = distance.argmin(axis=1).astype(np.int64)
+    code_to_row[other.all(axis=1)] = PRIOR_ROW
     # every seen code must map to itself (argmin ties never move it)
     code_to_row[seen_codes] = np.arange(len(seen))
     return values, code_to_row, len(seen)
@@ -108,14 +135,19 @@ class ChannelTables(nn.Module):
         Each table channel's training rows, shape (n_samples, len(columns)).
     out_features : int
         Entries per row: posterior means and log-variances (2 x embedding).
+    exact : list, optional
+        Per table channel: None, or per column whether it is a one-hot
+        column of a category (see :func:`table_layout`).
 
     The forward pass maps raw inputs (batch, n_features) to
-    (n_channels, batch, out_features).
+    (n_channels, batch, out_features); an input whose code maps to
+    :data:`PRIOR_ROW` gets zeros (mean 0, log-variance 0: the prior).
     """
 
-    def __init__(self, columns, rows, out_features):
+    def __init__(self, columns, rows, out_features, exact=None):
         super().__init__()
-        layouts = [table_layout(r) for r in rows]
+        exact = [None] * len(rows) if exact is None else exact
+        layouts = [table_layout(r, e) for r, e in zip(rows, exact, strict=True)]
         n_ch = len(columns)
         width = max(len(c) for c in columns)
         n_values = max(len(v) for lay in layouts for v in lay[0])
@@ -156,7 +188,10 @@ class ChannelTables(nn.Module):
         return self.code_to_row[self._channels(x), code.T]
 
     def forward(self, x):
-        return self.table[self._channels(x), self.rows(x)]
+        rows = self.rows(x)
+        out = self.table[self._channels(x), rows.clamp(min=0)]
+        # PRIOR_ROW: the prior's mean 0 and log-variance 0, untrained
+        return torch.where((rows < 0).unsqueeze(-1), 0.0, out)
 
     def _channels(self, x):
         return torch.arange(self.table.shape[0], device=x.device).unsqueeze(1)
