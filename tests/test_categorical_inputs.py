@@ -1,5 +1,5 @@
-"""Tables with categorical columns: rows of weight 0, against the fit
-without them."""
+"""Tables with categorical columns: rows of weight 0, column types, category
+order and column names, each against a reference the fit must equal."""
 
 import warnings
 
@@ -104,3 +104,93 @@ def test_weights_are_still_checked_before_rows_are_dropped():
         _fit(X, y[:-1], sample_weight=np.ones(len(X)))
     with pytest.raises(ValueError, match="positive sample weight hold only 1 class"):
         _fit(X, y, sample_weight=(y == 1).astype(float))
+
+
+# -- non-numeric columns beside categorical ones -----------------------------
+@pytest.fixture(scope="module")
+def with_categories():
+    X, y = _table()
+    X = X.assign(b=np.arange(len(X)) % 3 * 1.0)
+    return X, _fit(X, y)
+
+
+@pytest.mark.parametrize("change", [
+    lambda b: pd.to_datetime(b, unit="s"),
+    lambda b: pd.to_timedelta(b, unit="s"),
+    lambda b: b.astype(str).str.replace(".", ","),
+    lambda b: b + 1j,
+], ids=["datetime", "timedelta", "decimal comma", "complex"])
+def test_predict_refuses_a_numeric_column_that_changed_type(with_categories, change):
+    X, clf = with_categories
+    bad = X.assign(b=change(X.b))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no ComplexWarning: an error
+        with pytest.raises(ValueError, match=r"non-numeric columns \['b'\]"):
+            clf.predict(bad)
+
+
+def test_fit_refuses_a_complex_column_beside_categories():
+    X, y = _table()
+    with pytest.raises(ValueError, match=r"non-numeric columns \['a'\]"):
+        _fit(X.assign(a=X.a + 1j), y)
+
+
+# -- dates and times under 'auto' --------------------------------------------
+def _times(n=150):
+    rng = np.random.default_rng(0)
+    day = pd.to_datetime("2024-01-01") + pd.to_timedelta(rng.integers(0, 5, n),
+                                                         unit="D")
+    return pd.DataFrame({
+        "a": rng.normal(size=n),
+        "day": day,
+        "utc": day.tz_localize("UTC"),
+        "dur": pd.to_timedelta(rng.integers(0, 5, n), unit="min"),
+        "month": day.to_period("M"),
+        "bin": pd.IntervalIndex(pd.cut(rng.normal(size=n), 3)),  # not category
+    })
+
+
+@pytest.mark.parametrize("column", ["day", "utc", "dur", "month", "bin"])
+def test_auto_refuses_date_time_and_interval_columns(column):
+    X = _times()[["a", column]]
+    y = (X.a > 0).astype(int)
+    with pytest.raises(ValueError, match=rf"columns \['{column}'\].*total_seconds"
+                                         r".*astype\('category'\)"):
+        _fit(X, y)
+
+
+def test_dates_listed_or_of_category_dtype_are_categories():
+    X = _times()[["a", "day"]]
+    y = (X.a > 0).astype(int)
+    listed = _fit(X, y, params=dict(categorical_features=["day"]))
+    as_category = _fit(X.assign(day=X.day.astype("category")), y)
+    for clf in (listed, as_category):
+        assert clf._categorical_columns() == ["day"]
+        assert len(clf.distinguishability_matrix("day")[0]) == 5
+
+
+# -- the order of categories -------------------------------------------------
+def test_numeric_codes_are_sorted_by_value():
+    rng = np.random.default_rng(0)
+    month = rng.integers(1, 13, 200)
+    X = pd.DataFrame({"a": rng.normal(size=200), "month": month})
+    y = ((month >= 7) ^ (X.a > 0)).astype(int)
+    clf = _fit(X, y, params=dict(categorical_features=["month"]))
+    assert list(clf.distinguishability_matrix("month")[0]) == list(range(1, 13))
+
+
+def test_strings_sort_alphabetically_and_mixed_types_by_type():
+    from skdib._dib._categorical import _sorted
+
+    assert _sorted(["b", "a", "B"]) == ["B", "a", "b"]
+    assert _sorted([2.5, 10, 1]) == [1, 2.5, 10]
+    assert _sorted([10, "b", 2, "a"]) == [10, 2, "a", "b"]  # int < str by name
+
+
+# -- duplicate column names --------------------------------------------------
+@pytest.mark.parametrize("categorical_features", [["c"], "auto"])
+def test_duplicate_column_names_are_named(categorical_features):
+    X = pd.DataFrame([[0.1, "u", "p"], [0.2, "v", "q"]] * 10, columns=["a", "c", "c"])
+    with pytest.raises(ValueError, match=r"duplicate column names \['c'\]"):
+        _fit(X, np.arange(20) % 2,
+             params=dict(categorical_features=categorical_features))

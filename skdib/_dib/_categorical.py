@@ -10,12 +10,13 @@ block the prior as its message (see :mod:`skdib._backend.dib._tables`).
 """
 
 import warnings
-from numbers import Integral
+from numbers import Integral, Real
 
 import numpy as np
 import pandas as pd
-from pandas.api.types import is_bool_dtype, is_numeric_dtype
+from pandas.api.types import is_bool_dtype, is_complex_dtype, is_numeric_dtype
 
+from skdib._utils._validation import non_numeric_columns
 from skdib._utils._warnings import user_stacklevel
 from skdib.exceptions import UnknownCategoryWarning
 
@@ -36,6 +37,45 @@ def _auto_columns(frame):
     """Positions of the columns that are neither numeric nor boolean."""
     return [j for j, (_, t) in enumerate(frame.dtypes.items())
             if not (is_numeric_dtype(t) or is_bool_dtype(t))]
+
+
+def _is_temporal(dtype):
+    """Datetimes (with or without a time zone), timedeltas, periods and
+    intervals: quantities, not categories (a ``category`` dtype is neither)."""
+    return (getattr(dtype, "kind", None) in ("M", "m")
+            or isinstance(dtype, (pd.PeriodDtype, pd.IntervalDtype)))
+
+
+def _refuse_temporal(frame, positions):
+    """Refuse the temporal columns that 'auto' would make categorical."""
+    temporal = [str(frame.columns[j]) for j in positions
+                if _is_temporal(frame.dtypes.iloc[j])]
+    if temporal:
+        raise ValueError(
+            f"X has date, time, period or interval columns {temporal}, which "
+            "categorical_features='auto' does not make categorical: each "
+            "distinct time would be a category of its own. Convert a quantity "
+            "to numbers (for example a duration with .dt.total_seconds(), a "
+            "date with .astype('int64') or as days since a reference date); if "
+            "the values really are a few categories, pass .astype('category') "
+            "or list the columns in categorical_features.")
+
+
+def _check_unique_names(frame):
+    """Refuse duplicate column names (a name must say which column)."""
+    if not frame.columns.is_unique:
+        twice = sorted({str(c) for c in frame.columns[frame.columns.duplicated()]})
+        raise ValueError(
+            f"X has duplicate column names {twice}; feature names must be "
+            "unique. Rename the columns (for example X.columns = [...]).")
+
+
+def _not_real(frame, skip=()):
+    """Names of the columns outside ``skip`` (positions) that are not real
+    numbers or booleans: text, dates and times, complex numbers."""
+    rest = frame.iloc[:, [j for j in range(frame.shape[1]) if j not in skip]]
+    return non_numeric_columns(rest) + [
+        str(c) for c, t in rest.dtypes.items() if is_complex_dtype(t)]
 
 
 def _named_columns(frame, spec):
@@ -71,7 +111,7 @@ def _categories(column, name):
         observed = np.unique(column.cat.codes.to_numpy())
         cats = np.asarray(column.cat.categories[observed], dtype=object)
     else:
-        cats = np.asarray(sorted(pd.unique(column), key=str), dtype=object)
+        cats = np.asarray(_sorted(pd.unique(column)), dtype=object)
     if len(cats) > MAX_CATEGORIES:
         raise ValueError(
             f"Categorical column {name!r} has {len(cats)} distinct values "
@@ -84,6 +124,19 @@ def _categories(column, name):
             f"and the channel cannot generalise.{_stray_values(column)}",
             UserWarning, stacklevel=user_stacklevel())
     return cats
+
+
+def _sorted(values):
+    """Values in order: by value when they are all numbers or all of one
+    type (1, 2, 10; strings alphabetically), else by type name and text."""
+    values = list(values)
+    if (all(isinstance(v, Real) for v in values)
+            or len({type(v) for v in values}) <= 1):
+        try:
+            return sorted(values)
+        except TypeError:  # unorderable values (complex numbers, ...)
+            pass
+    return sorted(values, key=lambda v: (type(v).__name__, str(v)))
 
 
 def _stray_values(column):
@@ -145,6 +198,7 @@ class CategoricalLayout:
         """The numeric matrix: numeric columns as they are, categories one-hot
         (``read_all``: also those :meth:`read_only` leaves unread, as ``fit``
         read them)."""
+        _check_numbers(frame, self.categories)
         out = np.zeros((len(frame), self.n_outputs))
         # absent in models pickled before it existed
         unread = () if read_all else getattr(self, "unread", ())
@@ -178,15 +232,29 @@ def _numeric(column):
     return column.to_numpy(dtype=np.float64, na_value=np.nan)
 
 
-def _check_rest_numeric(frame, positions):
-    """Refuse text columns left out of an explicit ``categorical_features``."""
-    rest = [str(frame.columns[j]) for j in _auto_columns(frame)
-            if j not in positions]
-    if rest:
+_CONVERT_HINT = (
+    "Convert them to real numbers: a date or duration with .dt.total_seconds() "
+    "or .astype('int64'), text with decimal commas with "
+    "pd.to_numeric(s.str.replace(',', '.')), a complex number as two columns "
+    "(its real and imaginary parts).")
+
+
+def _check_numbers(frame, categorical, *, listed=False):
+    """Refuse, naming them, the columns outside ``categorical`` (positions)
+    that are not real numbers: at ``fit`` (``listed``: the categorical
+    columns are those of an explicit ``categorical_features``) and at
+    ``predict`` alike."""
+    bad = _not_real(frame, categorical)
+    if not bad:
+        return
+    if listed:
         raise ValueError(
-            f"X has non-numeric columns {rest} that categorical_features does "
-            "not list. Add them to the list, drop them, or pass "
-            "categorical_features='auto' to take every such column.")
+            f"X has non-numeric columns {bad} that categorical_features does "
+            "not list. Add the categorical ones to the list (or pass "
+            "categorical_features='auto' to take every text column), drop "
+            f"them, or convert them. {_CONVERT_HINT}")
+    raise ValueError(f"X has non-numeric columns {bad}, where the model reads "
+                     f"numbers. {_CONVERT_HINT}")
 
 
 def fit_layout(X, categorical_features):
@@ -197,7 +265,8 @@ def fit_layout(X, categorical_features):
     X : array-like
         The training input. Only pandas DataFrames can hold categories.
     categorical_features : 'auto', list of str or int, or None
-        'auto': every column that is neither numeric nor boolean. A list
+        'auto': every column that is neither numeric nor boolean (date, time,
+        period and interval columns are refused: quantities). A list
         names the columns (names or positions; integer codes allowed). None:
         no column is categorical (non-numeric columns are refused).
     """
@@ -207,14 +276,16 @@ def fit_layout(X, categorical_features):
                 "categorical_features names columns, which needs a pandas "
                 "DataFrame; X has no column names.")
         return None
+    _check_unique_names(X)
     if isinstance(categorical_features, str):
         if categorical_features != "auto":
             raise ValueError("categorical_features must be 'auto', None or a list "
                              f"of columns; got {categorical_features!r}.")
         positions = _auto_columns(X)
+        _refuse_temporal(X, positions)
     else:
         positions = _named_columns(X, list(categorical_features))
-        _check_rest_numeric(X, positions)
+        _check_numbers(X, positions, listed=True)
     if not positions:
         return None
     names = [str(c) for c in X.columns]

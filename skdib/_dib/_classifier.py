@@ -58,9 +58,11 @@ class DistributedIBClassifier(LogProbaMixin, ClassifierMixin, BaseDistributedIB)
         Columns of a DataFrame that are categories: each becomes one channel
         (one-hot inside), named after the column, with its distinguishability
         matrix over its categories. 'auto': every column that is neither
-        numeric nor boolean; a list names them (codes allowed); None: none
-        (non-numeric columns are then refused). A category first seen at
-        predict is encoded as all zeros, with a warning.
+        numeric nor boolean (date, time, period and interval columns are
+        refused: convert them to numbers, or to ``category``); a list names
+        them (codes and dates allowed); None: none (non-numeric columns are
+        then refused). A category first seen at predict is encoded as all
+        zeros, with a warning; its message carries no information about it.
     encoder_hidden : tuple of int or 'auto', default='auto'
         Hidden widths of every channel's encoder MLP.
     discrete_encoder : {'auto', 'table', 'mlp'}, default='auto'
