@@ -8,7 +8,6 @@ import pandas as pd
 import pytest
 
 from skdib import DistributedIBClassifier
-from skdib.exceptions import SweepInterruptedWarning, UnknownCategoryWarning
 
 TINY = dict(encoder_hidden=(16,), embedding_dim=2, decoder_hidden=(32,),
             n_pretrain_steps=30, n_steps=150, n_checkpoints=4, random_state=0)
@@ -36,34 +35,6 @@ def _same_fit(fitted, reference, X):
 
 
 # -- rows of weight 0 ------------------------------------------------------
-def test_a_category_only_in_rows_of_weight_0_is_no_category():
-    X, y = _table()
-    w = np.ones(len(X))
-    w[:5] = 0
-    Xw = X.copy()
-    Xw.loc[:4, "c"] = "outlier"
-    reference = _fit(X[5:], y[5:])
-    fitted = _fit(Xw, y, sample_weight=w)
-    assert list(fitted.distinguishability_matrix("c")[0]) == ["x", "y", "z"]
-    _same_fit(fitted, reference, X[5:])
-    # it is unknown at predict, as for the fit without those rows
-    with pytest.warns(UnknownCategoryWarning, match="outlier"):
-        fitted.predict(Xw[:5])
-
-
-def test_a_class_only_in_rows_of_weight_0_is_no_class():
-    X, y = _table()
-    w = np.ones(len(X))
-    w[:5] = 0
-    y2 = y.copy()
-    y2[:5] = 2
-    Xn = X.assign(c=X.c.map({"x": 0, "y": 1, "z": 2}))
-    reference = _fit(Xn[5:], y[5:])
-    fitted = _fit(Xn, y2, sample_weight=w)
-    assert fitted.classes_.tolist() == [0, 1]
-    _same_fit(fitted, reference, Xn[5:])
-
-
 def test_rows_of_weight_0_leave_their_groups_too():
     X, y = _table()
     groups = np.arange(len(X)) % 10
@@ -75,35 +46,20 @@ def test_rows_of_weight_0_leave_their_groups_too():
     _same_fit(fitted, reference, X)
 
 
-def test_continue_fit_drops_rows_of_weight_0_as_fit_did(monkeypatch,
-                                                        interrupt_at_checkpoint):
+def test_a_class_only_in_rows_of_weight_0_stays_a_class():
+    """As in scikit-learn's classifiers, classes_ lists every label of y, so
+    cross-validation folds that hold such rows at full weight still score."""
+    from skdib.compare import cross_validate_path
+
     X, y = _table()
-    w = np.ones(len(X))
-    w[:5] = 0
-    Xw = X.copy()
-    Xw.loc[:4, "c"] = "outlier"
-    reference = _fit(X[5:], y[5:])
-    clf = DistributedIBClassifier(**TINY)
-    interrupt_at_checkpoint(2)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)
-        with pytest.warns(SweepInterruptedWarning), pytest.raises(KeyboardInterrupt):
-            clf.fit(Xw, y, sample_weight=w)
-        monkeypatch.undo()
-        clf.continue_fit(Xw, y, sample_weight=w)
-    _same_fit(clf, reference, X[5:])
-
-
-def test_weights_are_still_checked_before_rows_are_dropped():
-    X, y = _table(40)
-    with pytest.raises(ValueError, match="at least one non-zero|sum to 0"):
-        _fit(X, y, sample_weight=np.zeros(len(X)))
-    with pytest.raises(ValueError, match="[Nn]egative"):
-        _fit(X, y, sample_weight=-np.ones(len(X)))
-    with pytest.raises(ValueError, match="inconsistent numbers of samples"):
-        _fit(X, y[:-1], sample_weight=np.ones(len(X)))
-    with pytest.raises(ValueError, match="positive sample weight hold only 1 class"):
-        _fit(X, y, sample_weight=(y == 1).astype(float))
+    labels = np.where(y == 1, "B", "A").astype(object)
+    labels[:6] = "C"
+    w = (labels != "C").astype(float)
+    fitted = _fit(X, labels, sample_weight=w)
+    assert fitted.classes_.tolist() == ["A", "B", "C"]
+    cvp = cross_validate_path(DistributedIBClassifier(**TINY), X, labels, cv=3,
+                              sample_weight=w, batched=False, random_state=0)
+    assert np.isfinite(cvp.mean_score).all()
 
 
 # -- non-numeric columns beside categorical ones -----------------------------
@@ -129,6 +85,18 @@ def test_predict_refuses_a_numeric_column_that_changed_type(with_categories, cha
             clf.predict(bad)
 
 
+def test_a_row_taken_out_of_a_mixed_table_predicts_as_in_the_table(
+        with_categories):
+    """X.iloc[0] of a mixed table is an object Series: its numbers arrive in
+    object columns, which hold real numbers and are read as such."""
+    X, clf = with_categories
+    row = X.iloc[0].to_frame().T
+    assert (row.dtypes == object).all()
+    np.testing.assert_array_equal(clf.predict_proba(row), clf.predict_proba(X[:1]))
+    np.testing.assert_array_equal(clf.predict_proba(X[:3].astype(object)),
+                                  clf.predict_proba(X[:3]))
+
+
 def test_fit_refuses_a_complex_column_beside_categories():
     X, y = _table()
     with pytest.raises(ValueError, match=r"non-numeric columns \['a'\]"):
@@ -147,10 +115,11 @@ def _times(n=150):
         "dur": pd.to_timedelta(rng.integers(0, 5, n), unit="min"),
         "month": day.to_period("M"),
         "bin": pd.IntervalIndex(pd.cut(rng.normal(size=n), 3)),  # not category
+        "date": np.asarray(day.date, dtype=object),  # Series.dt.date's objects
     })
 
 
-@pytest.mark.parametrize("column", ["day", "utc", "dur", "month", "bin"])
+@pytest.mark.parametrize("column", ["day", "utc", "dur", "month", "bin", "date"])
 def test_auto_refuses_date_time_and_interval_columns(column):
     X = _times()[["a", column]]
     y = (X.a > 0).astype(int)

@@ -17,7 +17,7 @@ import pytest
 import torch
 
 from skdib import DistributedIBClassifier
-from skdib._backend.dib._tables import ChannelTables, table_layout
+from skdib._backend.dib._tables import ChannelTables, radices, table_layout
 from skdib.exceptions import UnknownCategoryWarning
 
 PRIOR = -1  # the code-to-row entry of the prior (_tables.PRIOR_ROW)
@@ -60,6 +60,52 @@ def test_layout_with_one_hot_columns_matches_a_brute_force_reference(seed):
     _, plain, _ = table_layout(rows)
     assert plain.tolist() == _reference(rows, [False] * 4)
     assert PRIOR not in plain.tolist()
+
+
+def test_a_one_hot_column_seen_at_one_value_still_tells_the_other_apart():
+    """A category alone in its channel's training rows: its column is 1 there,
+    and an input with 0 (another, unknown category) gets the prior, not it."""
+    _, code_to_row, _ = table_layout(np.array([[1.0], [1.0]]), exact=[0])
+    assert code_to_row.tolist() == [PRIOR, 0]
+
+
+def _blocks_reference(rows, block):
+    """Brute force for several one-hot blocks: PRIOR when one block's part
+    matches no training row's, else the row with the fewest differing blocks,
+    then the least rank distance in the numbers (the first on ties)."""
+    values = [sorted(set(rows[:, j].tolist()) | ({0.0, 1.0} if block[j] >= 0
+                                                 else set()))
+              for j in range(rows.shape[1])]
+    seen = sorted({tuple(values[j].index(v) for j, v in enumerate(r))
+                   for r in rows.tolist()})
+    ids = sorted({b for b in block if b >= 0})
+    out = []
+    for combo in itertools.product(*[range(len(v)) for v in values]):
+        def part(r, b):
+            return tuple(r[j] for j in range(len(r)) if block[j] == b)
+        if any(all(part(combo, b) != part(s, b) for s in seen) for b in ids):
+            out.append(PRIOR)
+            continue
+        keys = [(sum(part(combo, b) != part(s, b) for b in ids),
+                 sum(abs(a - c) for a, c, b in zip(combo, s, block, strict=True)
+                     if b < 0)) for s in seen]
+        out.append(keys.index(min(keys)))
+    return out
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_two_categorical_blocks_known_apart_keep_their_nearest_row(seed):
+    rng = np.random.default_rng(seed)
+    c1 = rng.integers(0, 2, 30)
+    c2 = np.where(c1 == 0, rng.integers(0, 2, 30), 1)  # (1, 0) never together
+    rows = np.c_[np.eye(2)[c1], np.eye(2)[c2], rng.integers(0, 3, (30, 1))]
+    block = [0, 0, 1, 1, -1]
+    _, code_to_row, _ = table_layout(rows, block)
+    assert code_to_row.tolist() == _blocks_reference(rows, block)
+    # c1 = 1 and c2 = 0 are both known: a training row, not the prior
+    values = [np.array([0.0, 1.0])] * 4 + [np.unique(rows[:, 4])]
+    code = np.array([0, 1, 1, 0, 0]) @ radices(values)
+    assert code_to_row[code] != PRIOR
 
 
 def test_the_unknown_input_of_a_one_hot_table_gets_the_prior():

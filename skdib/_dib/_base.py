@@ -11,11 +11,7 @@ from sklearn.utils.validation import _check_feature_names_in, check_is_fitted
 from skdib._backend import facade
 from skdib._dib._beta_range import warn_beta_range
 from skdib._dib._channels import resolve_channels
-from skdib._dib._inputs import (
-    InputMixin,
-    drop_unweighted,
-    normalise_weights,
-)
+from skdib._dib._inputs import InputMixin, drop_unweighted, normalise_weights
 from skdib._dib._inspection import InspectionMixin, default_channel_values
 from skdib._dib._path_record import path_from_record
 from skdib._dib._persistence import PersistenceMixin
@@ -146,10 +142,11 @@ class BaseDistributedIB(PersistenceMixin, ResumableSweepMixin, SweepSetupMixin,
             validation loss and score, the KL, the value frequencies of
             discrete channels and the inputs' centring and scaling. A weight
             of 2 acts like the row given twice (in expectation: training
-            draws random batches); a row of weight 0 is left out before
-            anything else (its categories and classes, the validation split),
-            exactly as if it were absent. Rows of an
-            explicit ``X_val`` count equally.
+            draws random batches); a row of weight 0 is left out before the
+            validation split, so it neither trains nor scores (as in
+            scikit-learn, its label stays one of ``classes_`` and its
+            categories stay categories). Rows of an explicit ``X_val``
+            count equally.
         X_val, y_val : array-like, optional
             An explicit validation set for the path's held-out loss, score and
             information (for example one fold of a grouped cross-validation).
@@ -167,24 +164,20 @@ class BaseDistributedIB(PersistenceMixin, ResumableSweepMixin, SweepSetupMixin,
             ``best_point_``, chosen by ``select_point``.
         """
         with self._unchanged_if_refused():
-            X, y, X_val, y_val, groups, rng, weights = self._begin_fit(
+            X, y, X_val, y_val, rng, weights = self._begin_fit(
                 X, y, sample_weight, X_val, y_val, groups)
             return self._sweep(X, y, X_val, y_val, groups, rng, weights=weights)
 
     def _begin_fit(self, X, y, sample_weight, X_val, y_val, groups):
         """Checked inputs and the fit's generator: all of ``fit`` before the
-        sweep (also used by the batched fits of ``_replicated_fit.py``). Rows
-        of sample weight 0 are dropped first, so they are absent from all of
-        it: the categories, the classes, the split, the training."""
-        X, y, sample_weight, groups = self._drop_unweighted_input(
-            X, y, sample_weight, groups)
+        sweep (also used by the batched fits of ``_replicated_fit.py``)."""
         X, y, weights = self._check_fit_input(X, y, sample_weight)
         if self._target_validation.get("y_numeric"):
             check_target_variation(y)
         X_val, y_val = self._check_validation_set(X, y, X_val, y_val, groups)
         rng = numpy_rng(self.random_state)
         self._remember_inputs(rng, X, y, X_val, y_val, groups, weights)
-        return X, y, X_val, y_val, groups, rng, weights
+        return X, y, X_val, y_val, rng, weights
 
     def _prepare_sweep(self, X, y, X_val, y_val, groups, rng, weights=None):
         """The sweep's data (with discrete channels), network spec, channels

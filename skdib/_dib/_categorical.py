@@ -9,6 +9,7 @@ seen at ``predict`` is encoded as the all-zero block with a warning, like
 block the prior as its message (see :mod:`skdib._backend.dib._tables`).
 """
 
+import datetime
 import warnings
 from numbers import Integral, Real
 
@@ -46,10 +47,18 @@ def _is_temporal(dtype):
             or isinstance(dtype, (pd.PeriodDtype, pd.IntervalDtype)))
 
 
+def _holds_times(column):
+    """An object column of dates or times (``Series.dt.date`` gives one)."""
+    return column.dtype == object and len(column) > 0 and all(
+        isinstance(v, (datetime.date, datetime.time, datetime.timedelta))
+        for v in column)
+
+
 def _refuse_temporal(frame, positions):
     """Refuse the temporal columns that 'auto' would make categorical."""
     temporal = [str(frame.columns[j]) for j in positions
-                if _is_temporal(frame.dtypes.iloc[j])]
+                if _is_temporal(frame.dtypes.iloc[j])
+                or _holds_times(frame.iloc[:, j])]
     if temporal:
         raise ValueError(
             f"X has date, time, period or interval columns {temporal}, which "
@@ -72,9 +81,14 @@ def _check_unique_names(frame):
 
 def _not_real(frame, skip=()):
     """Names of the columns outside ``skip`` (positions) that are not real
-    numbers or booleans: text, dates and times, complex numbers."""
+    numbers or booleans: text, dates and times, complex numbers. An object
+    column of real numbers (as ``X.iloc[[0]]`` of a mixed table gives) is
+    real."""
     rest = frame.iloc[:, [j for j in range(frame.shape[1]) if j not in skip]]
-    return non_numeric_columns(rest) + [
+    numbers = {str(c) for c, t in rest.dtypes.items() if t == object
+               and all(isinstance(v, (Real, np.bool_)) and not isinstance(v, complex)
+                       for v in rest[c])}
+    return [c for c in non_numeric_columns(rest) if c not in numbers] + [
         str(c) for c, t in rest.dtypes.items() if is_complex_dtype(t)]
 
 
@@ -178,9 +192,10 @@ class CategoricalLayout:
         return [[k for j in cols for k in self.blocks[j]] for cols in channels]
 
     def one_hot_flags(self, net_channels):
-        """Per channel of numeric columns: whether each column is one-hot."""
-        one_hot = {k for j in self.categories for k in self.blocks[j]}
-        return [[k in one_hot for k in cols] for cols in net_channels]
+        """Per channel of numeric columns: for each column, the categorical
+        column whose one-hot block it belongs to, or -1 (a number)."""
+        block = {k: j for j in self.categories for k in self.blocks[j]}
+        return [[block.get(k, -1) for k in cols] for cols in net_channels]
 
     def channel_categories(self, channels):
         """Per channel: the categories of a lone categorical column, else None."""

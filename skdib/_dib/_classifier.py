@@ -334,14 +334,6 @@ class DistributedIBClassifier(LogProbaMixin, ClassifierMixin, BaseDistributedIB)
         codes = self._label_encoder.transform(y)
         return codes, "categorical", len(self.classes_), "long", True
 
-    def _check_weighted_labels(self, y):
-        kept = dict.fromkeys(np.ravel(np.asarray(y, dtype=object)).tolist())
-        if len(kept) < 2:  # at least one row has a positive weight
-            raise ValueError(
-                f"The rows of positive sample weight hold only 1 class "
-                f"({next(iter(kept))!r}); a classifier needs samples of at "
-                "least 2 classes.")
-
     def _check_weighted_target(self, y_enc):
         kept = np.unique(y_enc)
         if len(kept) < 2:

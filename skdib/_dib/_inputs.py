@@ -9,22 +9,19 @@ X is a numeric array or a pandas DataFrame whose categorical columns (see
 import warnings
 
 import numpy as np
-from sklearn.utils import _safe_indexing
 from sklearn.utils.validation import (
     _check_sample_weight,
     check_array,
-    check_consistent_length,
     check_X_y,
     validate_data,
 )
 
 from skdib._dib._categorical import fit_layout
 from skdib._dib._split import check_target_shape, check_validation_request
-from skdib._utils._validation import check_groups, check_numeric_frame
+from skdib._utils._validation import check_numeric_frame
 from skdib._utils._warnings import user_stacklevel
 
-__all__ = ["InputMixin", "drop_unweighted", "drop_unweighted_input",
-           "normalise_weights", "weighted_moments"]
+__all__ = ["InputMixin", "drop_unweighted", "normalise_weights", "weighted_moments"]
 
 _CATEGORICAL_HINT = (
     "With categorical_features='auto' (the default) a DataFrame's string and "
@@ -32,35 +29,9 @@ _CATEGORICAL_HINT = (
     "turns that off.")
 
 
-def drop_unweighted_input(X, y, sample_weight, groups=None):
-    """``X``, ``y``, ``sample_weight`` and ``groups`` as given, without the
-    rows of ``sample_weight`` 0: checked first, so a row of weight 0 is absent
-    from everything, the categories of X and the classes of y included.
-
-    The weights are checked (one per row, finite, non-negative, not all 0:
-    scikit-learn's messages); when every weight is positive the inputs come
-    back unchanged.
-    """
-    if sample_weight is None:
-        return X, y, sample_weight, groups
-    check_consistent_length(X, y)
-    weights = _check_sample_weight(sample_weight, X, ensure_non_negative=True)
-    if np.all(weights > 0):
-        return X, y, sample_weight, groups
-    if not np.any(weights > 0):  # recent scikit-learn refuses this itself
-        raise ValueError("The sample weights sum to 0; at least one row needs "
-                         "a positive weight.")
-    keep = np.flatnonzero(weights > 0)
-    groups = check_groups(groups, len(weights))
-    return (_safe_indexing(X, keep), _safe_indexing(y, keep), weights[keep],
-            None if groups is None else groups[keep])
-
-
 def drop_unweighted(X, y_enc, groups, weights):
-    """The rows of positive weight: a row of weight 0 (here: of a
-    ``class_weight`` of 0; :func:`drop_unweighted_input` drops the rows of
-    ``sample_weight`` 0 first) is left out before the validation split, as if
-    it were absent, so it neither trains nor scores,
+    """The rows of positive weight: a row of weight 0 is left out before the
+    validation split, as if it were absent, so it neither trains nor scores,
     nor sets the input scaling, the values of discrete channels or the split.
 
     ``y_enc`` may be longer than ``X`` (an explicit validation set's encoded
@@ -212,19 +183,6 @@ class InputMixin:
     def _check_weighted_target(self, y_enc):
         """Hook: refuse encoded targets of the rows of positive weight that
         the estimator cannot learn from."""
-
-    def _check_weighted_labels(self, y):
-        """Hook: refuse the targets (as given) of the rows of positive
-        sample weight, when rows of weight 0 were dropped, that the
-        estimator cannot learn from."""
-
-    def _drop_unweighted_input(self, X, y, sample_weight, groups):
-        """:func:`drop_unweighted_input`, then, when it dropped rows,
-        :meth:`_check_weighted_labels` on the targets kept."""
-        kept = drop_unweighted_input(X, y, sample_weight, groups)
-        if kept[0] is not X:
-            self._check_weighted_labels(kept[1])
-        return kept
 
     def _check_input(self, X, *, read_all=False):
         """X at predict time, as the float matrix the network reads

@@ -84,7 +84,7 @@ def _prepare(estimator, X, y, train, val, seed):
     """A clone readied as ``fit`` readies it, up to the training loop."""
     est = clone(estimator).set_params(random_state=seed)
     est._validate_params()
-    X_tr, y_tr, X_val, y_val, _, rng, weights = est._begin_fit(
+    X_tr, y_tr, X_val, y_val, rng, weights = est._begin_fit(
         _safe_indexing(X, train), y[train], None, _safe_indexing(X, val), y[val],
         None)
     if weights is not None:

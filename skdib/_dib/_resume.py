@@ -172,8 +172,6 @@ class ResumableSweepMixin:
         self._validate_params()
         self._check_unchanged_settings()
         with self._unchanged_if_refused():
-            X, y, sample_weight, groups = self._drop_unweighted_input(
-                X, y, sample_weight, groups)
             X_c, y_c, weights = self._check_fit_input(X, y, sample_weight,
                                                       reset=False)
             X_val, y_val = self._check_validation_set(X_c, y_c, X_val, y_val,

@@ -49,20 +49,24 @@ def table_layout(rows, exact=None):
     ----------
     rows : array-like of shape (n_rows, n_columns)
         The channel's training rows (duplicates allowed).
-    exact : sequence of bool, optional
-        Per column: whether it is a one-hot column of a category, whose
-        values an unseen code must match (else :data:`PRIOR_ROW`). None: no
-        column is.
+    exact : sequence of int or bool, optional
+        Per column: the id (>= 0) of the categorical column whose one-hot
+        block it belongs to, or -1 for a number (``True``/``False``: one
+        block, or a number). None: every column is a number.
 
     Returns
     -------
     values : list of ndarray
-        Each column's sorted distinct values.
+        Each column's sorted distinct values (a one-hot column: 0 and 1,
+        also when the training rows hold one of them only).
     code_to_row : ndarray of int, shape (n_codes,)
         For every mixed-radix code (first column most significant), the
-        index of its table row among the sorted distinct training rows; a
-        code with no training row maps to the nearest one whose exact
-        columns are the code's, or to :data:`PRIOR_ROW` when there is none.
+        index of its table row among the sorted distinct training rows. A
+        code with no training row maps to :data:`PRIOR_ROW` when one of its
+        one-hot blocks matches no training row's (an unknown category), else
+        to the training row that shares the most of its categories and,
+        among those, is nearest in the numbers' ranks (the first in sorted
+        order on ties).
     n_rows : int
         Distinct training rows (the table's length).
 
@@ -77,27 +81,43 @@ def table_layout(rows, exact=None):
     A one-hot block: the all-zero code (an unknown category) and the
     impossible all-ones code get the prior.
 
-    >>> table_layout(np.array([[0, 1], [1, 0]]), exact=[True, True])[1].tolist()
+    >>> table_layout(np.array([[0, 1], [1, 0]]), exact=[0, 0])[1].tolist()
     [-1, 0, 1, -1]
     """
     rows = np.asarray(rows, dtype=np.float32).reshape(len(rows), -1)
-    values = [np.unique(rows[:, j]) for j in range(rows.shape[1])]
+    block = _blocks(exact, rows.shape[1])
+    values = [np.union1d(rows[:, j], [0.0, 1.0]) if block[j] >= 0
+              else np.unique(rows[:, j]) for j in range(rows.shape[1])]
     ranks = np.stack([np.searchsorted(v, rows[:, j]) for j, v in enumerate(values)],
                      axis=1)
     seen = np.unique(ranks, axis=0)  # sorted distinct training rows, as ranks
     grid = np.array(list(itertools.product(*[range(len(v)) for v in values])))
     seen_codes = seen @ radices(values)
-    exact = (np.zeros(rows.shape[1], dtype=bool) if exact is None
-             else np.asarray(exact, dtype=bool))
     apart = np.abs(grid[:, None, :] - seen[None, :, :])
-    distance = apart[:, :, ~exact].sum(axis=2)
-    other = apart[:, :, exact].any(axis=2)  # a different category
-    distance = np.where(other, np.iinfo(np.int64).max, distance)
+    number = block < 0
+    distance = apart[:, :, number].sum(axis=2)
+    unknown = np.zeros(len(grid), dtype=bool)
+    # a category mismatch outweighs any distance in the numbers' ranks
+    penalty = 1 + sum(len(values[j]) - 1 for j in np.flatnonzero(number))
+    for b in np.unique(block[~number]):
+        differs = apart[:, :, block == b].any(axis=2)  # (grid, seen)
+        unknown |= differs.all(axis=1)  # no training row has this category
+        distance = distance + penalty * differs
     code_to_row = distance.argmin(axis=1).astype(np.int64)
-    code_to_row[other.all(axis=1)] = PRIOR_ROW
+    code_to_row[unknown] = PRIOR_ROW
     # every seen code must map to itself (argmin ties never move it)
     code_to_row[seen_codes] = np.arange(len(seen))
     return values, code_to_row, len(seen)
+
+
+def _blocks(exact, n_columns):
+    """Per column: its one-hot block id (>= 0) or -1 (a number)."""
+    if exact is None:
+        return np.full(n_columns, -1)
+    exact = np.asarray(exact)
+    if exact.dtype == bool:  # one block of every True column
+        return np.where(exact, 0, -1)
+    return exact.astype(np.int64)
 
 
 def table_codes(rows):
