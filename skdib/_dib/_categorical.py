@@ -49,7 +49,7 @@ def _is_temporal(dtype):
 
 def _holds_times(column):
     """An object column of dates or times (``Series.dt.date`` gives one)."""
-    return column.dtype == object and len(column) > 0 and all(
+    return column.dtype.kind == "O" and len(column) > 0 and all(
         isinstance(v, (datetime.date, datetime.time, datetime.timedelta))
         for v in column)
 
@@ -85,7 +85,7 @@ def _not_real(frame, skip=()):
     column of real numbers (as ``X.iloc[[0]]`` of a mixed table gives) is
     real."""
     rest = frame.iloc[:, [j for j in range(frame.shape[1]) if j not in skip]]
-    numbers = {str(c) for c, t in rest.dtypes.items() if t == object
+    numbers = {str(c) for c, t in rest.dtypes.items() if t.kind == "O"
                and all(isinstance(v, (Real, np.bool_)) and not isinstance(v, complex)
                        for v in rest[c])}
     return [c for c in non_numeric_columns(rest) if c not in numbers] + [
