@@ -15,7 +15,12 @@ from numbers import Integral, Real
 
 import numpy as np
 import pandas as pd
-from pandas.api.types import is_bool_dtype, is_complex_dtype, is_numeric_dtype
+from pandas.api.types import (
+    is_bool_dtype,
+    is_complex_dtype,
+    is_numeric_dtype,
+    is_object_dtype,
+)
 
 from skdib._utils._validation import non_numeric_columns
 from skdib._utils._warnings import user_stacklevel
@@ -49,7 +54,7 @@ def _is_temporal(dtype):
 
 def _holds_times(column):
     """An object column of dates or times (``Series.dt.date`` gives one)."""
-    return column.dtype.kind == "O" and len(column) > 0 and all(
+    return is_object_dtype(column.dtype) and len(column) > 0 and all(
         isinstance(v, (datetime.date, datetime.time, datetime.timedelta))
         for v in column)
 
@@ -85,7 +90,7 @@ def _not_real(frame, skip=()):
     column of real numbers (as ``X.iloc[[0]]`` of a mixed table gives) is
     real."""
     rest = frame.iloc[:, [j for j in range(frame.shape[1]) if j not in skip]]
-    numbers = {str(c) for c, t in rest.dtypes.items() if t.kind == "O"
+    numbers = {str(c) for c, t in rest.dtypes.items() if is_object_dtype(t)
                and all(isinstance(v, (Real, np.bool_)) and not isinstance(v, complex)
                        for v in rest[c])}
     return [c for c in non_numeric_columns(rest) if c not in numbers] + [
