@@ -26,25 +26,8 @@ TINY = dict(encoder_hidden=(16,), embedding_dim=2, decoder_hidden=(32,),
 
 
 def _reference(rows, exact):
-    """Code -> row by brute force: among the training rows whose exact
-    columns equal the code's, the nearest in the other columns' summed rank
-    distance (the first on ties); PRIOR when there is none."""
-    rows = np.asarray(rows)
-    values = [sorted(set(rows[:, j].tolist())) for j in range(rows.shape[1])]
-    seen = sorted({tuple(values[j].index(v) for j, v in enumerate(r))
-                   for r in rows.tolist()})
-    out = []
-    for combo in itertools.product(*[range(len(v)) for v in values]):
-        best, best_d = PRIOR, None
-        for i, s in enumerate(seen):
-            if any(e and a != b for a, b, e in zip(combo, s, exact, strict=True)):
-                continue
-            d = sum(abs(a - b) for a, b, e in zip(combo, s, exact, strict=True)
-                    if not e)
-            if best_d is None or d < best_d:
-                best, best_d = i, d
-        out.append(best)
-    return out
+    """:func:`_blocks_reference` with the one-hot columns in one block."""
+    return _blocks_reference(np.asarray(rows), [0 if e else -1 for e in exact])
 
 
 @pytest.mark.parametrize("seed", range(4))
