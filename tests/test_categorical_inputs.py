@@ -116,10 +116,12 @@ def _times(n=150):
         "month": day.to_period("M"),
         "bin": pd.IntervalIndex(pd.cut(rng.normal(size=n), 3)),  # not category
         "date": np.asarray(day.date, dtype=object),  # Series.dt.date's objects
+        "gap": np.r_[[None], np.asarray(day.date, dtype=object)[1:]],
     })
 
 
-@pytest.mark.parametrize("column", ["day", "utc", "dur", "month", "bin", "date"])
+@pytest.mark.parametrize("column", ["day", "utc", "dur", "month", "bin", "date",
+                                    "gap"])
 def test_auto_refuses_date_time_and_interval_columns(column):
     X = _times()[["a", column]]
     y = (X.a > 0).astype(int)

@@ -45,20 +45,11 @@ def test_layout_with_one_hot_columns_matches_a_brute_force_reference(seed):
     assert PRIOR not in plain.tolist()
 
 
-def test_a_one_hot_column_seen_at_one_value_still_tells_the_other_apart():
-    """A category alone in its channel's training rows: its column is 1 there,
-    and an input with 0 (another, unknown category) gets the prior, not it."""
-    _, code_to_row, _ = table_layout(np.array([[1.0], [1.0]]), exact=[0])
-    assert code_to_row.tolist() == [PRIOR, 0]
-
-
 def _blocks_reference(rows, block):
     """Brute force for several one-hot blocks: PRIOR when one block's part
     matches no training row's, else the row with the fewest differing blocks,
     then the least rank distance in the numbers (the first on ties)."""
-    values = [sorted(set(rows[:, j].tolist()) | ({0.0, 1.0} if block[j] >= 0
-                                                 else set()))
-              for j in range(rows.shape[1])]
+    values = [sorted(set(rows[:, j].tolist())) for j in range(rows.shape[1])]
     seen = sorted({tuple(values[j].index(v) for j, v in enumerate(r))
                    for r in rows.tolist()})
     ids = sorted({b for b in block if b >= 0})
@@ -179,3 +170,17 @@ def test_a_numeric_discrete_channel_keeps_the_nearest_value():
     assert clf.recipe_["discrete_encoder"] == "table"
     mu, _ = clf.encode(pd.DataFrame({"code": [2.6, 2.0], "flag": [0, 0]}))
     np.testing.assert_array_equal(mu[0, 0], mu[0, 1])
+
+
+def test_the_table_grid_of_a_fitted_categorical_is_its_training_codes():
+    """The fitted table holds one code per combination of the values its
+    training rows have (2 per one-hot column), not more."""
+    from skdib._backend.dib._tables import table_codes
+
+    X, y = _categorical_table()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        clf = DistributedIBClassifier(**TINY).fit(X, y)
+    tables = clf.network_.tables
+    assert tables.code_to_row.shape[1] == max(
+        table_codes(np.eye(3)[[0, 1, 2]]), table_codes(np.eye(2)[[0, 1]]))

@@ -53,10 +53,13 @@ def _is_temporal(dtype):
 
 
 def _holds_times(column):
-    """An object column of dates or times (``Series.dt.date`` gives one)."""
-    return is_object_dtype(column.dtype) and len(column) > 0 and all(
+    """An object column of dates or times (``Series.dt.date`` gives one),
+    missing entries aside."""
+    present = [v for v in column if not pd.isna(v)] if is_object_dtype(
+        column.dtype) else []
+    return len(present) > 0 and all(
         isinstance(v, (datetime.date, datetime.time, datetime.timedelta))
-        for v in column)
+        for v in present)
 
 
 def _refuse_temporal(frame, positions):

@@ -57,8 +57,9 @@ def table_layout(rows, exact=None):
     Returns
     -------
     values : list of ndarray
-        Each column's sorted distinct values (a one-hot column: 0 and 1,
-        also when the training rows hold one of them only).
+        Each column's sorted distinct values in the training rows. (A
+        one-hot column that the training rows hold at one value cannot tell
+        another value apart: the rank of any input is then 0.)
     code_to_row : ndarray of int, shape (n_codes,)
         For every mixed-radix code (first column most significant), the
         index of its table row among the sorted distinct training rows. A
@@ -86,8 +87,9 @@ def table_layout(rows, exact=None):
     """
     rows = np.asarray(rows, dtype=np.float32).reshape(len(rows), -1)
     block = _blocks(exact, rows.shape[1])
-    values = [np.union1d(rows[:, j], [0.0, 1.0]) if block[j] >= 0
-              else np.unique(rows[:, j]) for j in range(rows.shape[1])]
+    # the rows arrive standardised: a one-hot column's values are those of
+    # its training rows (a column held at one value there has one)
+    values = [np.unique(rows[:, j]) for j in range(rows.shape[1])]
     ranks = np.stack([np.searchsorted(v, rows[:, j]) for j, v in enumerate(values)],
                      axis=1)
     seen = np.unique(ranks, axis=0)  # sorted distinct training rows, as ranks
