@@ -25,23 +25,18 @@ TINY = dict(encoder_hidden=(16,), embedding_dim=2, decoder_hidden=(32,),
             n_pretrain_steps=30, n_steps=150, n_checkpoints=4, random_state=0)
 
 
-def _reference(rows, exact):
-    """:func:`_blocks_reference` with the one-hot columns in one block."""
-    return _blocks_reference(np.asarray(rows), [0 if e else -1 for e in exact])
-
-
 @pytest.mark.parametrize("seed", range(4))
 def test_layout_with_one_hot_columns_matches_a_brute_force_reference(seed):
     rng = np.random.default_rng(seed)
     one_hot = np.eye(3)[rng.integers(0, 3, 40)]
     number = rng.integers(0, 3, (40, 1)) * 2.0
     rows = np.c_[one_hot, number]
-    exact = [True, True, True, False]
-    _, code_to_row, _ = table_layout(rows, exact)
-    assert code_to_row.tolist() == _reference(rows, exact)
+    block = [0, 0, 0, -1]  # one one-hot block and a number
+    _, code_to_row, _ = table_layout(rows, block)
+    assert code_to_row.tolist() == _blocks_reference(rows, block)
     # without exact columns: the nearest row, as before
     _, plain, _ = table_layout(rows)
-    assert plain.tolist() == _reference(rows, [False] * 4)
+    assert plain.tolist() == _blocks_reference(rows, [-1] * 4)
     assert PRIOR not in plain.tolist()
 
 
@@ -85,7 +80,7 @@ def test_two_categorical_blocks_known_apart_keep_their_nearest_row(seed):
 def test_the_unknown_input_of_a_one_hot_table_gets_the_prior():
     rows = np.eye(3)[[0, 1, 2, 0, 1, 2]]
     tables = ChannelTables([[0, 1, 2]], [rows], out_features=4,
-                           exact=[[True, True, True]])
+                           exact=[[0, 0, 0]])
     x = torch.tensor([[0.0, 0.0, 0.0], [0.0, 0.0, 1.0], [1.0, 1.0, 0.0]])
     out = tables(x).detach()[0]
     assert torch.equal(out[0], torch.zeros(4))  # unknown: mean 0, log-var 0

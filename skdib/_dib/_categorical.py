@@ -94,8 +94,7 @@ def _not_real(frame, skip=()):
     real."""
     rest = frame.iloc[:, [j for j in range(frame.shape[1]) if j not in skip]]
     numbers = {str(c) for c, t in rest.dtypes.items() if is_object_dtype(t)
-               and all(isinstance(v, (Real, np.bool_)) and not isinstance(v, complex)
-                       for v in rest[c])}
+               and all(isinstance(v, (Real, np.bool_)) for v in rest[c])}
     return [c for c in non_numeric_columns(rest) if c not in numbers] + [
         str(c) for c, t in rest.dtypes.items() if is_complex_dtype(t)]
 

@@ -66,9 +66,10 @@ class DistributedIBNet(nn.Module):
         (:class:`~skdib._backend.dib._tables.ChannelTables`), in raw units.
         None: network encoders everywhere.
     table_exact : list, optional
-        One entry per channel: None, or per column whether it is a one-hot
-        column of a category; a lookup table gives an input whose categories
-        no training row had (an unknown category) the prior as its message.
+        One entry per channel: None, or per column the id of the categorical
+        column whose one-hot block it belongs to, or -1 (a number); a lookup
+        table gives an input whose category no training row had (an unknown
+        category) the prior as its message.
 
     ``encoder`` holds the network encoders (None when every channel has a
     table) and ``tables`` the lookup tables (None when no channel has one).

@@ -12,12 +12,13 @@ code names the table row. A code that no training row had (a combination of
 column values never seen together) takes the row of the nearest training
 combination: least summed rank distance, the first in sorted order on ties.
 
-Columns marked *exact* (the one-hot columns of a categorical input) are not
-rounded to a neighbour: a code whose exact columns match no training row (an
-unknown category, encoded as all zeros) gets the prior N(0, I) as its
-message, mean 0 and log-variance 0, which carries no information about the
-category (zero KL, not trained). Its row in ``code_to_row`` is
-:data:`PRIOR_ROW`.
+The one-hot columns of a categorical input form a block. A code one of whose
+blocks matches no training row's (an unknown category, encoded as all zeros)
+gets the prior N(0, I) as its message, mean 0 and log-variance 0, which
+carries no information about the category (zero KL, not trained); its row in
+``code_to_row`` is :data:`PRIOR_ROW`. Any other unseen code takes the training
+row that shares the most of its categories, then the nearest in the numbers'
+ranks.
 """
 
 import itertools
@@ -49,10 +50,10 @@ def table_layout(rows, exact=None):
     ----------
     rows : array-like of shape (n_rows, n_columns)
         The channel's training rows (duplicates allowed).
-    exact : sequence of int or bool, optional
+    exact : sequence of int, optional
         Per column: the id (>= 0) of the categorical column whose one-hot
-        block it belongs to, or -1 for a number (``True``/``False``: one
-        block, or a number). None: every column is a number.
+        block it belongs to, or -1 for a number. None: every column is a
+        number.
 
     Returns
     -------
@@ -116,10 +117,7 @@ def _blocks(exact, n_columns):
     """Per column: its one-hot block id (>= 0) or -1 (a number)."""
     if exact is None:
         return np.full(n_columns, -1)
-    exact = np.asarray(exact)
-    if exact.dtype == bool:  # one block of every True column
-        return np.where(exact, 0, -1)
-    return exact.astype(np.int64)
+    return np.asarray(exact, dtype=np.int64)
 
 
 def table_codes(rows):
@@ -158,8 +156,8 @@ class ChannelTables(nn.Module):
     out_features : int
         Entries per row: posterior means and log-variances (2 x embedding).
     exact : list, optional
-        Per table channel: None, or per column whether it is a one-hot
-        column of a category (see :func:`table_layout`).
+        Per table channel: None, or per column its one-hot block id or -1
+        (see :func:`table_layout`).
 
     The forward pass maps raw inputs (batch, n_features) to
     (n_channels, batch, out_features); an input whose code maps to
