@@ -15,13 +15,19 @@ FIGURE_FILES = ("information_plane.png", "information_allocation.png",
 REPORT_FILES = ("index.html", "path.csv", "model.joblib", "run.json", *FIGURE_FILES)
 
 
+def _entries(folder):
+    """The names in ``folder``, hidden ones (".…") aside, sorted."""
+    return sorted(p.name for p in Path(folder).iterdir()
+                  if not p.name.startswith("."))
+
+
 def is_report(folder):
     """Whether ``folder`` holds a report that skdib wrote: a ``run.json``
     with the ``skdib ...`` command line and the skdib version, or, from a
     report that stopped before its ``run.json`` (an interrupted run, or a
     figure that failed before skdib 0.1.0 caught it), a ``model.joblib``
     among report files only."""
-    names = {p.name for p in Path(folder).iterdir() if not p.name.startswith(".")}
+    names = set(_entries(folder))
     if "model.joblib" in names and names <= set(REPORT_FILES) - {"run.json"}:
         return True
     try:
@@ -62,7 +68,7 @@ def check_out_folder(out, inputs=()):
             raise CLIError(
                 f"--out {out} would overwrite the input {source} with the "
                 f"report's {clash}; choose another folder for the report")
-    others = sorted(p.name for p in out.iterdir() if not p.name.startswith("."))
+    others = _entries(out)
     if others and not is_report(out):
         shown = ", ".join(others[:3]) + (", ..." if len(others) > 3 else "")
         raise CLIError(
