@@ -165,3 +165,21 @@ def test_duplicate_column_names_are_named(categorical_features):
     with pytest.raises(ValueError, match=r"duplicate column names \['c'\]"):
         _fit(X, np.arange(20) % 2,
              params=dict(categorical_features=categorical_features))
+
+
+# -- object columns that hold numbers ----------------------------------------
+def test_auto_reads_an_object_column_of_numbers_as_numbers():
+    """Decimals, or floats held as objects, are numbers: the fit equals the
+    one on the float column (before, 'auto' made each value a category)."""
+    from decimal import Decimal
+
+    X, y = _table(80)
+    X = X.assign(a=X.a.round(3))
+    reference = _fit(X, y)
+    for column in (X.a.map(lambda v: Decimal(str(v))), X.a.astype(object)):
+        fitted = _fit(X.assign(a=column), y)
+        assert fitted._categorical_columns() == ["c"]
+        _same_fit(fitted, reference, X)
+    listed = _fit(X.assign(a=X.a.astype(object)),
+                  y, params=dict(categorical_features=["a", "c"]))
+    assert listed._categorical_columns() == ["a", "c"]

@@ -16,9 +16,7 @@ from numbers import Integral, Real
 import numpy as np
 import pandas as pd
 from pandas.api.types import (
-    is_bool_dtype,
     is_complex_dtype,
-    is_numeric_dtype,
     is_object_dtype,
 )
 
@@ -40,9 +38,9 @@ def _is_frame(X):
 
 
 def _auto_columns(frame):
-    """Positions of the columns that are neither numeric nor boolean."""
-    return [j for j, (_, t) in enumerate(frame.dtypes.items())
-            if not (is_numeric_dtype(t) or is_bool_dtype(t))]
+    """Positions of the columns that do not hold numbers."""
+    names = set(non_numeric_columns(frame))
+    return [j for j, c in enumerate(frame.columns) if str(c) in names]
 
 
 def _is_temporal(dtype):
@@ -92,10 +90,9 @@ def _not_real(frame, skip=()):
     numbers or booleans: text, dates and times, complex numbers. An object
     column of real numbers (as ``X.iloc[[0]]`` of a mixed table gives) is
     real."""
-    rest = frame.iloc[:, [j for j in range(frame.shape[1]) if j not in skip]]
-    numbers = {str(c) for c, t in rest.dtypes.items() if is_object_dtype(t)
-               and all(isinstance(v, (Real, np.bool_)) for v in rest[c])}
-    return [c for c in non_numeric_columns(rest) if c not in numbers] + [
+    keep = [j for j in range(frame.shape[1]) if j not in skip]
+    rest = frame.iloc[:, keep]
+    return non_numeric_columns(rest) + [
         str(c) for c, t in rest.dtypes.items() if is_complex_dtype(t)]
 
 
@@ -287,8 +284,9 @@ def fit_layout(X, categorical_features):
     X : array-like
         The training input. Only pandas DataFrames can hold categories.
     categorical_features : 'auto', list of str or int, or None
-        'auto': every column that is neither numeric nor boolean (date, time,
-        period and interval columns are refused: quantities). A list
+        'auto': every column that does not hold numbers (an object column
+        of real numbers holds numbers; date, time, period and interval
+        columns are refused: quantities). A list
         names the columns (names or positions; integer codes allowed). None:
         no column is categorical (non-numeric columns are refused).
     """

@@ -57,9 +57,11 @@ class DistributedIBClassifier(LogProbaMixin, ClassifierMixin, BaseDistributedIB)
     categorical_features : 'auto', list or None, default='auto'
         Columns of a DataFrame that are categories: each becomes one channel
         (one-hot inside), named after the column, with its distinguishability
-        matrix over its categories. 'auto': every column that is neither
-        numeric nor boolean (date, time, period and interval columns are
-        refused: convert them to numbers, or to ``category``); a list names
+        matrix over its categories. 'auto': every column that does not
+        hold numbers (numeric and boolean dtypes, and object columns whose
+        entries are all real numbers, such as Decimals, are numbers; date,
+        time, period and interval columns are refused: convert them to
+        numbers, or to ``category``); a list names
         them (codes and dates allowed); None: none (non-numeric columns are
         then refused). A category first seen at predict is encoded as all
         zeros, with a warning; its message carries no information about it.

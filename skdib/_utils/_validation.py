@@ -1,11 +1,14 @@
 """Input checks shared by the estimators and the command line (no torch)."""
 
 import numbers
+from decimal import Decimal
 
 import numpy as np
-from pandas.api.types import is_bool_dtype, is_numeric_dtype
+import pandas as pd
+from pandas.api.types import is_bool_dtype, is_numeric_dtype, is_object_dtype
 
 __all__ = ["check_groups", "check_number", "check_numeric_frame", "check_positive_int",
+           "holds_real_numbers", "is_number_column", "is_real_number",
            "is_series",
            "non_numeric_columns", "plain_value", "rescaled_by_power_of_two"]
 
@@ -22,21 +25,49 @@ def is_series(X):
         X, "columns")
 
 
+def is_real_number(value):
+    """Whether ``value`` is a real number: a Python or numpy number, a
+    ``Decimal`` or a boolean (as in a numeric array), not text."""
+    return isinstance(value, (numbers.Real, Decimal, np.bool_))
+
+
+def holds_real_numbers(values):
+    """Whether every present entry of ``values`` (missing ones aside: None,
+    NaN, ``pd.NA``) is a real number, and at least one is present: an object
+    column that holds numbers (``X.iloc[[0]]`` of a mixed table, Decimals)."""
+    present = [v for v in values if not (v is None or v is pd.NA or (
+        isinstance(v, float) and v != v))]
+    return len(present) > 0 and all(is_real_number(v) for v in present)
+
+
+def is_number_column(column):
+    """Whether a pandas column (a Series) holds numbers: a numeric or boolean
+    dtype, or an object column whose entries are all real numbers (missing
+    ones aside), as ``X.iloc[[0]]`` of a mixed table or a column of Decimals
+    gives."""
+    dtype = column.dtype
+    if is_numeric_dtype(dtype) or is_bool_dtype(dtype):
+        return True
+    return is_object_dtype(dtype) and holds_real_numbers(column)
+
+
 def non_numeric_columns(frame):
-    """Names of the columns of a DataFrame that are neither numeric nor bool.
+    """Names of the columns of a DataFrame that do not hold numbers (see
+    :func:`is_number_column`).
 
     A pandas Series counts as one column (its name, or ``'0'``). Returns an
     empty list for objects without ``dtypes`` (e.g. numpy arrays).
     """
     if is_series(frame):
-        dtype = frame.dtype
-        ok = is_numeric_dtype(dtype) or is_bool_dtype(dtype)
+        ok = is_number_column(frame)
         return [] if ok else [str(frame.name if frame.name is not None else 0)]
     dtypes = getattr(frame, "dtypes", None)
     if dtypes is None or not hasattr(dtypes, "items"):
         return []
-    return [str(c) for c, t in dtypes.items()
-            if not (is_numeric_dtype(t) or is_bool_dtype(t))]
+    # the dtype decides, except for object columns (a scan of their entries)
+    return [str(c) for j, (c, t) in enumerate(dtypes.items())
+            if not (is_numeric_dtype(t) or is_bool_dtype(t))
+            and not is_number_column(frame.iloc[:, j])]
 
 
 def check_groups(groups, n_rows, *, min_labels=1):
@@ -112,7 +143,7 @@ def check_numeric_frame(X, *, name="X", hint=_ENCODE_HINT, allow_series=False):
     ------
     ValueError
         For a pandas Series (a single column: pass ``X.to_frame()``), for
-        DataFrame columns that are neither numeric nor bool, and for string
+        DataFrame columns that do not hold numbers, and for string
         or object arrays with an entry that is not a number.
     """
     if is_series(X) and not allow_series:

@@ -1,7 +1,6 @@
 """Greedy feature selection by information imbalance, as a scikit-learn selector."""
 
-from decimal import Decimal
-from numbers import Integral, Real
+from numbers import Integral
 
 import numpy as np
 from sklearn.base import BaseEstimator, _fit_context
@@ -19,6 +18,7 @@ from skdib._dib._inputs import normalise_weights, weighted_moments
 from skdib._dib._persistence import PersistenceMixin
 from skdib._utils._validation import (
     check_numeric_frame,
+    is_real_number,
     plain_value,
     rescaled_by_power_of_two,
 )
@@ -72,11 +72,6 @@ def _space(a, standardize):
     return a, weighted_moments(np.sort(a, axis=0), None)[1]
 
 
-def _is_number(value):
-    """A real number (bools too, as a bool array is numeric): not a string."""
-    return isinstance(value, (Real, Decimal, np.bool_))
-
-
 def _target_space(y, standardize):
     """y as a 2-D float space and its column units (see :func:`_space`):
     numbers as given, labels as one-hot columns.
@@ -88,7 +83,7 @@ def _target_space(y, standardize):
     """
     y = np.asarray(y)
     y = y.reshape(len(y), -1)
-    if y.dtype.kind == "O" and all(_is_number(v) for v in y.flat):
+    if y.dtype.kind == "O" and all(is_real_number(v) for v in y.flat):
         y = y.astype(np.float64)
     if y.dtype.kind in "biuf":
         y = y.astype(np.float64)
