@@ -57,3 +57,20 @@ def interrupt_at_checkpoint(monkeypatch):
         monkeypatch.setattr(train_module, "_checkpoint", checkpoint)
 
     return arm
+
+
+@pytest.fixture(scope="session")
+def analyze_csv(tmp_path_factory):
+    """``run(name, frame, *args)``: writes ``frame`` to a fresh folder as
+    ``name.csv``, runs ``skdib analyze`` on it with ``args`` and a report
+    folder inside, and returns the exit status and that folder."""
+    from skdib.__main__ import main
+
+    def run(name, frame, *args):
+        folder = tmp_path_factory.mktemp(name)
+        data = folder / f"{name}.csv"
+        frame.to_csv(data, index=False)
+        out = folder / "report"
+        return main(["analyze", str(data), *args, "--out", str(out)]), out
+
+    return run

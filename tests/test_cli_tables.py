@@ -47,14 +47,9 @@ def penguins(n=260, seed=0):
 
 
 @pytest.fixture(scope="module")
-def penguin_report(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("penguins")
-    data = folder / "penguins.csv"
-    penguins().to_csv(data, index=False)
-    out = folder / "report"
-    status = main(["analyze", str(data), "--target", "species", *TINY,
-                   "--cv", "2", "--out", str(out)])
-    return status, out
+def penguin_report(analyze_csv):
+    return analyze_csv("penguins", penguins(), "--target", "species", *TINY,
+                       "--cv", "2")
 
 
 def kind_of(html, channel):

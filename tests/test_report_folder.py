@@ -39,13 +39,8 @@ def plain():
 
 
 @pytest.fixture(scope="module")
-def dollar_report(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("dollar")
-    data = folder / "dollar.csv"
-    table().to_csv(data, index=False)
-    out = folder / "report"
-    return main(["analyze", str(data), "--target", "y", *TINY, "--out",
-                 str(out)]), out
+def dollar_report(analyze_csv):
+    return analyze_csv("dollar", table(), "--target", "y", *TINY)
 
 
 def test_dollar_names_give_a_whole_report(dollar_report):
