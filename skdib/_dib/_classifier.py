@@ -11,6 +11,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
 
 from skdib._dib._base import BaseDistributedIB
+from skdib._dib._split import check_validation_classes
 from skdib._utils._proba import LogProbaMixin
 
 __all__ = ["DistributedIBClassifier"]
@@ -345,12 +346,7 @@ class DistributedIBClassifier(LogProbaMixin, ClassifierMixin, BaseDistributedIB)
                 "least 2 classes.")
 
     def _check_validation_target(self, y, y_val):
-        unseen = sorted(set(np.unique(y_val).tolist()) - set(np.unique(y).tolist()),
-                        key=str)
-        if unseen:
-            raise ValueError(
-                f"y_val has classes {unseen} that never occur in y; the "
-                "classifier cannot predict them.")
+        check_validation_classes(y, y_val)
 
     def predict_proba(self, X):
         """Class probabilities at the current path point.

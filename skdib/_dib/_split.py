@@ -10,7 +10,8 @@ from skdib._utils._validation import check_groups, plain_value
 from skdib._utils._warnings import user_stacklevel
 
 __all__ = ["MIN_VALIDATION_ROWS", "check_target_variation",
-           "check_validation_request", "split_validation"]
+           "check_validation_classes", "check_validation_request",
+           "split_validation"]
 
 # Below this many validation rows the path's validation score (and the point
 # picked from it) is mostly noise: fit warns and suggests cross-validation.
@@ -51,6 +52,19 @@ def check_target_variation(y):
         f"{what}: no feature can carry information about it, so the "
         "information path stays at 0 bits and R² is undefined. Check that the "
         "right column is the target.", UserWarning, stacklevel=user_stacklevel())
+
+
+def check_validation_classes(y, y_val):
+    """Refuse a ``y_val`` holding labels that never occur in ``y``: the
+    classes are those of the training rows, and a classifier cannot predict
+    (or score) a class it never trained on. Used by the tabular and the set
+    classifiers."""
+    unseen = sorted(set(np.unique(y_val).tolist()) - set(np.unique(y).tolist()),
+                    key=str)
+    if unseen:
+        raise ValueError(
+            f"y_val has classes {unseen} that never occur in y; the "
+            "classifier cannot predict them.")
 
 
 def check_target_shape(y, y_val):

@@ -25,7 +25,7 @@ from skdib._dib._settings import (
     check_layer_sizes,
     fourier_frequencies,
 )
-from skdib._dib._split import split_validation
+from skdib._dib._split import check_validation_request, split_validation
 from skdib._sets._inputs import (
     check_sets,
     element_counts,
@@ -147,6 +147,13 @@ class BaseSetDIB(InformationMapMixin, ResumableSweepMixin, ReplicateSweepMixin,
     def _fit_target_scaling(self, y_train, y_val):
         return y_train, y_val
 
+    def _check_target(self, y):
+        """Hook: warn about a target no element can inform (a constant y)."""
+
+    def _check_validation_target(self, y, y_val):
+        """Hook: refuse validation targets the training targets cannot
+        explain (the classifier: classes that occur only in y_val)."""
+
     # -- fitting --------------------------------------------------------
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, *, X_val=None, y_val=None, groups=None):
@@ -176,6 +183,7 @@ class BaseSetDIB(InformationMapMixin, ResumableSweepMixin, ReplicateSweepMixin,
         check_checkpoints(self.n_checkpoints, self.n_steps)
         with self._unchanged_if_refused():
             X, y, _ = self._check_fit_input(X, y)
+            self._check_target(y)
             X_val, y_val = self._check_validation_set(X, y, X_val, y_val, groups)
             rng = numpy_rng(self.random_state)
             self._remember_inputs(rng, X, y, X_val, y_val, groups)
@@ -191,14 +199,14 @@ class BaseSetDIB(InformationMapMixin, ResumableSweepMixin, ReplicateSweepMixin,
         return X, check_length(np.asarray(y), X, "y"), None
 
     def _check_validation_set(self, X, y, X_val, y_val, groups, *, replay=False):
-        # replay: as for tables (sets have no categorical columns to read)
-        if (X_val is None) != (y_val is None):
-            raise ValueError("Give both X_val and y_val, or neither.")
+        # replay: as for tables (sets have no categorical columns to read);
+        # the requests are refused as the tabular estimators refuse them
+        check_validation_request(X_val, y_val, groups, self.validation_fraction,
+                                 len(X))
         if X_val is not None:
             X_val = check_sets(X_val, X.shape[2], self.type_column)
             y_val = check_length(np.asarray(y_val), X_val, "y_val")
-        if groups is not None:
-            check_length(np.asarray(groups), X, "groups")
+            self._check_validation_target(y, y_val)
         return X_val, y_val
 
     def _sweep(self, X, y, X_val, y_val, groups, rng, resume=None, weights=None):

@@ -7,6 +7,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
 
 from skdib._dib._inputs import weighted_moments
+from skdib._dib._split import check_target_variation, check_validation_classes
 from skdib._sets._base import BaseSetDIB
 from skdib._utils._proba import LogProbaMixin
 
@@ -138,6 +139,9 @@ class DistributedIBSetClassifier(LogProbaMixin, ClassifierMixin, BaseSetDIB):
                              "a classifier needs at least 2.")
         return encoder.transform(y), "categorical", len(self.classes_), "long", True
 
+    def _check_validation_target(self, y, y_val):
+        check_validation_classes(y, y_val)
+
     def predict_proba(self, X):
         """Class probabilities at the current path point, (n_samples, n_classes)."""
         return self._head_output(X)
@@ -174,6 +178,11 @@ class DistributedIBSetRegressor(RegressorMixin, BaseSetDIB):
         if not np.isfinite(y).all():
             raise ValueError("y contains NaN or infinite values.")
         return y[:, None], "gaussian", 1, "float32", False
+
+    def _check_target(self, y):
+        # checked first, as _prepare_target checks it; then as the tabular
+        # regressor warns
+        check_target_variation(self._prepare_target(y)[0])
 
     def _fit_target_scaling(self, y_train, y_val):
         self._y_mean, self._y_scale = weighted_moments(y_train, None)

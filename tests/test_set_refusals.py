@@ -1,0 +1,83 @@
+"""The set estimators refuse what the tabular ones refuse, with the same
+messages, and say clearly what they cannot do (weights, complex numbers,
+maps without validation elements, a column that is no type column)."""
+
+
+import numpy as np
+import pytest
+
+from skdib import (
+    DistributedIBClassifier,
+    DistributedIBRegressor,
+    DistributedIBSetClassifier,
+    DistributedIBSetRegressor,
+)
+
+TINY = dict(encoder_hidden=(8,), decoder_width=8, n_pretrain_steps=5,
+            n_steps=10, n_checkpoints=2, n_threads=1, random_state=0)
+
+
+def _sets(n=80, seed=0):
+    """Sets of 5 elements (x, z, type in {0, 1}), every third one padded."""
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, 5, 3))
+    X[..., 2] = rng.integers(0, 2, size=(n, 5))
+    X[::3, -1] = np.nan
+    return X, (np.nansum(X[..., 0], axis=1) > 0).astype(int)
+
+
+def _message(fit):
+    with pytest.raises(ValueError) as info:
+        fit()
+    return str(info.value)
+
+
+@pytest.mark.parametrize("case", ["strings for ints", "class only in y_val",
+                                  "one class in y"])
+def test_y_val_classes_not_in_y_are_refused_as_for_tables(case):
+    X, y = _sets()
+    y_tr = np.zeros(60, int) if case == "one class in y" else y[:60]
+    y_val = {"strings for ints": np.array(["no", "yes"])[y[60:]],
+             "class only in y_val": np.r_[2, y[61:]],
+             "one class in y": np.ones(20, int)}[case]
+    sets = _message(lambda: DistributedIBSetClassifier(type_column=2, **TINY).fit(
+        X[:60], y_tr, X_val=X[60:], y_val=y_val))
+    X2 = np.nan_to_num(X[:, :, 0])
+    table = _message(lambda: DistributedIBClassifier().fit(
+        X2[:60], y_tr, X_val=X2[60:], y_val=y_val))
+    assert "never occur in y" in sets
+    assert sets == table
+
+
+@pytest.mark.parametrize("request_, expected", [
+    ({"groups": np.zeros(80)}, "only 1 distinct label"),
+    ({"groups": np.arange(80), "X_val": 20}, "cannot be combined"),
+    ({"X_val": 1}, "X_val has 1 row"),
+])
+def test_validation_requests_are_refused_as_for_tables(request_, expected):
+    X, y = _sets()
+    X2 = np.nan_to_num(X[:, :, 0])
+
+    def kwargs(X):
+        out = {k: v for k, v in request_.items() if k == "groups"}
+        if "X_val" in request_:
+            out.update(X_val=X[:request_["X_val"]], y_val=y[:request_["X_val"]])
+        return out
+
+    sets = _message(lambda: DistributedIBSetClassifier(type_column=2, **TINY).fit(
+        X, y, **kwargs(X)))
+    table = _message(lambda: DistributedIBClassifier().fit(X2, y, **kwargs(X2)))
+    assert expected in sets
+    assert sets == table
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")
+def test_set_regressor_warns_about_a_constant_target_as_for_tables():
+    X, _ = _sets()
+    with pytest.warns(UserWarning, match=r"y is constant \(every value is 3\)"):
+        DistributedIBSetRegressor(**TINY).fit(X, np.full(80, 3.0))
+    with pytest.warns(UserWarning, match=r"y is constant \(every value is 3\)"):
+        DistributedIBRegressor(n_pretrain_steps=5, n_steps=10, n_checkpoints=2,
+                               random_state=0).fit(X[:, 0, :2], np.full(80, 3.0))
+
+
