@@ -2,6 +2,7 @@
 messages, and say clearly what they cannot do (weights, complex numbers,
 maps without validation elements, a column that is no type column)."""
 
+import functools
 
 import numpy as np
 import pytest
@@ -12,6 +13,8 @@ from skdib import (
     DistributedIBSetClassifier,
     DistributedIBSetRegressor,
 )
+from skdib.compare import cross_validate_path
+from skdib.selection import stability_paths
 
 TINY = dict(encoder_hidden=(8,), decoder_width=8, n_pretrain_steps=5,
             n_steps=10, n_checkpoints=2, n_threads=1, random_state=0)
@@ -79,5 +82,36 @@ def test_set_regressor_warns_about_a_constant_target_as_for_tables():
     with pytest.warns(UserWarning, match=r"y is constant \(every value is 3\)"):
         DistributedIBRegressor(n_pretrain_steps=5, n_steps=10, n_checkpoints=2,
                                random_state=0).fit(X[:, 0, :2], np.full(80, 3.0))
+
+
+@pytest.mark.parametrize("run", [cross_validate_path, stability_paths],
+                         ids=["cross_validate_path", "stability_paths"])
+def test_weighted_splits_of_a_set_estimator_are_refused_up_front(run, monkeypatch):
+    X, y = _sets()
+
+    @functools.wraps(DistributedIBSetClassifier.fit)  # keeps its signature
+    def no_fit(*args, **kwargs):
+        raise AssertionError("a fit started")
+
+    monkeypatch.setattr(DistributedIBSetClassifier, "fit", no_fit)
+    with pytest.raises(ValueError, match="DistributedIBSetClassifier takes no "
+                                         "sample weights"):
+        run(DistributedIBSetClassifier(**TINY), X, y, sample_weight=np.ones(80))
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")
+def test_continue_fit_with_weights_names_no_wrong_method(interrupt_at_checkpoint,
+                                                         monkeypatch):
+    X, y = _sets()
+    clf = DistributedIBSetClassifier(type_column=2, **TINY)
+    interrupt_at_checkpoint(2)
+    with pytest.warns(UserWarning), pytest.raises(KeyboardInterrupt):
+        clf.fit(X, y)
+    monkeypatch.undo()
+    with pytest.raises(TypeError, match="takes no sample_weight") as info:
+        clf.continue_fit(X, y, sample_weight=np.ones(80))
+    assert ".fit takes" not in str(info.value)
+    assert "continue_fit" in str(info.value)
+    assert clf.continue_fit(X, y).fit_status_ == "complete"
 
 

@@ -17,7 +17,11 @@ from joblib import Parallel, delayed, effective_n_jobs
 from sklearn import config_context
 from sklearn.base import clone
 from sklearn.utils import _safe_indexing
-from sklearn.utils.validation import _check_sample_weight, check_array
+from sklearn.utils.validation import (
+    _check_sample_weight,
+    check_array,
+    has_fit_parameter,
+)
 
 from skdib._backend import facade
 from skdib._dib._base import BaseDistributedIB
@@ -57,9 +61,11 @@ def batching_obstacle(estimator):
     return None
 
 
-def check_path_estimator(estimator):
+def check_path_estimator(estimator, sample_weight=None):
     """Refuse estimators that cannot score a path on held-out rows: each
-    split's fit passes them as ``fit(X_val=..., y_val=...)``."""
+    split's fit passes them as ``fit(X_val=..., y_val=...)``; with
+    ``sample_weight``, also those whose ``fit`` takes no row weights (the
+    set estimators), before any split is made."""
     fit = getattr(estimator, "fit", None)
     if fit is None or "X_val" not in inspect.signature(fit).parameters:
         raise TypeError(
@@ -67,6 +73,13 @@ def check_path_estimator(estimator):
             f"y_val and records an information path; got "
             f"{type(estimator).__name__}. To cross-validate other models use "
             "sklearn.model_selection.cross_validate.")
+    if sample_weight is not None and not has_fit_parameter(estimator,
+                                                           "sample_weight"):
+        raise ValueError(
+            f"{type(estimator).__name__} takes no sample weights (its fit "
+            "has no sample_weight parameter), so its splits cannot be "
+            "weighted. Drop sample_weight (to weight sets, repeat or "
+            "subsample them).")
 
 
 def _fit_split(estimator, X, y, train, val, seed, sample_weight=None):
@@ -209,7 +222,7 @@ def fit_on_splits(estimator, X, y, splits, seeds, *, batched="auto", n_jobs=None
     -------
     estimators : list
     """
-    check_path_estimator(estimator)
+    check_path_estimator(estimator, sample_weight)
     if sample_weight is not None:  # checked as fit checks it, before indexing
         sample_weight = _check_sample_weight(sample_weight, y,
                                              ensure_non_negative=True)

@@ -192,8 +192,10 @@ class BaseSetDIB(InformationMapMixin, ResumableSweepMixin, ReplicateSweepMixin,
     def _check_fit_input(self, X, y, sample_weight=None, reset=True):
         """Checked sets and targets (``reset=False``: as many features as
         the fit had, for ``continue_fit``); no row weights for sets."""
-        if sample_weight is not None:
-            raise TypeError(f"{type(self).__name__}.fit takes no sample_weight.")
+        if sample_weight is not None:  # only continue_fit has the argument
+            raise TypeError(
+                f"{type(self).__name__} takes no sample_weight (every set "
+                "counts equally), neither in fit nor in continue_fit.")
         X = check_sets(X, None if reset else self.n_features_in_,
                        type_column=self.type_column)
         return X, check_length(np.asarray(y), X, "y"), None

@@ -8,7 +8,12 @@ from sklearn.utils import Bunch, check_random_state
 
 from skdib._dib._path import InformationPath
 from skdib._dib._point_statistics import best_score_point
-from skdib._dib._replicated_fit import aligned_beta, check_rows, fit_on_splits
+from skdib._dib._replicated_fit import (
+    aligned_beta,
+    check_path_estimator,
+    check_rows,
+    fit_on_splits,
+)
 from skdib._utils._warnings import user_stacklevel
 from skdib.compare._folds import fold_mean_and_se, make_folds
 
@@ -72,7 +77,10 @@ def cross_validate_path(estimator, X, y, *, cv=5, groups=None, random_state=None
         Weights of the training rows of every fold (passed to each fit as
         ``sample_weight``); the held-out rows count equally, as scikit-learn's
         ``cross_validate`` scores them unless told otherwise. Weighted
-        folds are fitted one by one (``batched`` is ignored).
+        folds are fitted one by one (``batched`` is ignored). Only the
+        tabular estimators take weights: for an estimator whose ``fit`` has
+        no ``sample_weight`` (the set estimators) a ValueError says so before
+        any fold is fitted.
 
     Returns
     -------
@@ -105,6 +113,7 @@ def cross_validate_path(estimator, X, y, *, cv=5, groups=None, random_state=None
     >>> bool(cvp.best_score > 0.9)
     True
     """
+    check_path_estimator(estimator, sample_weight)
     X, y = check_rows(X, y)
     _warn_replicates_choose_on_the_folds(estimator)
     rng = check_random_state(random_state)

@@ -175,8 +175,8 @@ def _check_pi(pi_threshold):
     return float(pi_threshold)
 
 
-def _check_arguments(estimator, n_resamples, threshold):
-    check_path_estimator(estimator)
+def _check_arguments(estimator, n_resamples, threshold, sample_weight):
+    check_path_estimator(estimator, sample_weight)
     if (isinstance(n_resamples, bool) or not isinstance(n_resamples, Integral)
             or n_resamples < 2):
         raise ValueError("n_resamples must be an int >= 2 (selection "
@@ -264,7 +264,10 @@ def stability_paths(estimator, X, y, *, n_resamples=8, threshold=DROP_THRESHOLD,
         Weights of the training rows of every half (passed to each fit as
         ``sample_weight``); the held-out rows count equally, as scikit-learn's
         ``cross_validate`` scores them unless told otherwise. Weighted
-        halves are fitted one by one (``batched`` is ignored).
+        halves are fitted one by one (``batched`` is ignored). Only the
+        tabular estimators take weights: for an estimator whose ``fit`` has
+        no ``sample_weight`` (the set estimators) a ValueError says so before
+        any half is fitted.
     groups : array-like of shape (n_samples,), optional
         Group labels of correlated rows (subjects, particles of one
         snapshot): each half then trains on half of the groups, so no group
@@ -295,7 +298,7 @@ def stability_paths(estimator, X, y, *, n_resamples=8, threshold=DROP_THRESHOLD,
     >>> [stab.feature_names[i] for i in stab.selected(pi_threshold=0.75)]
     ['x0']
     """
-    _check_arguments(estimator, n_resamples, threshold)
+    _check_arguments(estimator, n_resamples, threshold, sample_weight)
     X, y = check_rows(X, y)
     rng = numpy_rng(random_state)
     halves = half_samples(y, n_resamples, is_classifier(estimator),
