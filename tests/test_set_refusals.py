@@ -3,6 +3,8 @@ messages, and say clearly what they cannot do (weights, complex numbers,
 maps without validation elements, a column that is no type column)."""
 
 import functools
+import re
+import warnings
 
 import numpy as np
 import pytest
@@ -113,5 +115,30 @@ def test_continue_fit_with_weights_names_no_wrong_method(interrupt_at_checkpoint
     assert ".fit takes" not in str(info.value)
     assert "continue_fit" in str(info.value)
     assert clf.continue_fit(X, y).fit_status_ == "complete"
+
+
+@pytest.fixture(scope="module")
+def no_type_1_in_validation():
+    """A fit whose validation sets hold no element of type 1."""
+    X, y = _sets()
+    X_val = X[:20].copy()
+    X_val[..., 2] = np.where(np.isnan(X_val[..., 2]), np.nan, 0.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        return DistributedIBSetClassifier(type_column=2, **TINY).fit(
+            X, y, X_val=X_val, y_val=y[:20])
+
+
+def test_radial_split_without_validation_elements_says_why(no_type_1_in_validation):
+    clf = no_type_1_in_validation
+    start = "Fewer than 2 validation elements of this type (type=1: 0)"
+    with pytest.raises(ValueError, match=re.escape(start)):
+        clf.information_map([[0.0, 0.0, 1.0]], element_type=1)
+    with pytest.raises(ValueError, match=re.escape(start)):
+        clf.radial_azimuthal_information([1.0], element_type=1)
+    # given ring weights need no validation elements
+    split = clf.radial_azimuthal_information([0.5, 1.0], element_type=1,
+                                             radial_weights=[1, 1], n_angles=4)
+    assert np.isfinite(split.total)
 
 

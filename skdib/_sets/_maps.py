@@ -13,7 +13,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from skdib._backend import facade
 from skdib._dib._settings import MIXTURE_SAMPLES
-from skdib._sets._inputs import element_rows
+from skdib._sets._inputs import element_rows, type_names
 from skdib._utils._random import numpy_rng
 from skdib._utils._validation import check_positive_int
 
@@ -46,6 +46,18 @@ class InformationMapMixin:
             raise ValueError(f"element_type={element_type!r} is not one of the "
                              f"fitted types {types.tolist()}.")
         return int(match[0])
+
+    def _references(self, index, consequence):
+        """The validation elements of type ``types[index]`` kept at fit;
+        fewer than 2 are refused, saying what they were needed for."""
+        refs = self._reference_elements[index]
+        if len(refs) < 2:
+            name = type_names(self.type_column, self.element_types_)[index]
+            raise ValueError(
+                f"Fewer than 2 validation elements of this type ({name}: "
+                f"{len(refs)}): {consequence}. Give validation sets that hold "
+                "elements of this type.")
+        return refs
 
     def _probe_rows(self, probes, index):
         probes = np.array(probes, dtype=np.float64, ndmin=2)
@@ -90,10 +102,7 @@ class InformationMapMixin:
         check_is_fitted(self)
         index = self._type_index(element_type)
         probes = self._probe_rows(probes, index)
-        refs = self._reference_elements[index]
-        if len(refs) < 2:
-            raise ValueError("Fewer than 2 validation elements of this type: "
-                             "no reference batch for the probes.")
+        refs = self._references(index, "no reference batch for the probes")
         rng = numpy_rng(random_state)
         k = min(check_positive_int(n_references, "n_references", 2), len(refs))
         batches = np.stack([refs[rng.choice(len(refs), k, replace=False)]
@@ -202,7 +211,9 @@ class InformationMapMixin:
         if make_probes is not None:
             raise ValueError("With make_probes the elements' positions are not "
                              "known; pass radial_weights (one per radius).")
-        refs = self._reference_elements[index][:, list(position_columns)]
+        refs = self._references(
+            index, "no elements to weight the rings by (pass radial_weights)")
+        refs = refs[:, list(position_columns)]
         r = np.hypot(refs[:, 0], refs[:, 1])
         nearest = np.abs(r[:, None] - radii[None, :]).argmin(axis=1)
         w = np.bincount(nearest, minlength=len(radii)).astype(float)
