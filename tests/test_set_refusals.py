@@ -15,6 +15,7 @@ from skdib import (
     DistributedIBSetClassifier,
     DistributedIBSetRegressor,
 )
+from skdib._sets._inputs import type_names
 from skdib.compare import cross_validate_path
 from skdib.selection import stability_paths
 
@@ -140,5 +141,11 @@ def test_radial_split_without_validation_elements_says_why(no_type_1_in_validati
     split = clf.radial_azimuthal_information([0.5, 1.0], element_type=1,
                                              radial_weights=[1, 1], n_angles=4)
     assert np.isfinite(split.total)
+
+
+def test_type_codes_keep_distinct_names():
+    names = type_names(2, np.array([-1.0, 0.5, 1.0, 1.0000001, 3.0]))
+    assert names == ["type=-1", "type=0.5", "type=1", "type=1.0000001", "type=3"]
+    assert type_names(None, np.array([0.0])) == ["element"]
 
 

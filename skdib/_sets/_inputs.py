@@ -11,7 +11,7 @@ from numbers import Integral
 import numpy as np
 
 __all__ = ["check_sets", "check_type_column", "element_counts", "element_rows",
-           "element_types", "membership", "type_names"]
+           "element_types", "membership", "type_code_text", "type_names"]
 
 
 def check_sets(X, n_features=None, type_column=None, types=None):
@@ -105,5 +105,14 @@ def type_names(type_column, types):
     """Channel names of the path: ``'type=<code>'`` per type, or 'element'."""
     if type_column is None:
         return ["element"]
-    return [f"type={int(t)}" if float(t).is_integer() else f"type={t:g}"
-            for t in types]
+    return [f"type={type_code_text(t)}" for t in types]
+
+
+def type_code_text(code):
+    """A type code as text: an integer as one ('1'), any other number in the
+    shortest form that reads back as the same float ('1.0000001'), so that
+    distinct codes never share a name."""
+    code = float(code)
+    if code.is_integer():
+        return str(int(code))
+    return np.format_float_positional(code, trim="-")

@@ -2,6 +2,8 @@
 
 import numpy as np
 
+from skdib._sets._inputs import type_code_text
+
 __all__ = ["plot_information_map"]
 
 
@@ -101,7 +103,7 @@ def plot_information_map(est, element_type=None, *, extent=None, resolution=41,
     image = left.imshow(values, origin="lower", extent=box, cmap=cmap,
                         aspect="equal")
     figure.colorbar(image, ax=left, label=f"{quantity} per probe (bits)")
-    left.set_title(f"bits per element, type {result.element_type:g}")
+    left.set_title(f"bits per element, type {type_code_text(result.element_type)}")
     counts, _, _ = np.histogram2d(refs[:, 1], refs[:, 0], bins=resolution,
                                   range=[box[2:], box[:2]])
     dens = right.imshow(counts, origin="lower", extent=box, cmap="Greys",
