@@ -15,7 +15,7 @@ from skdib import (
     DistributedIBSetClassifier,
     DistributedIBSetRegressor,
 )
-from skdib._sets._inputs import type_names
+from skdib._sets._inputs import check_sets, type_names
 from skdib.compare import cross_validate_path
 from skdib.selection import stability_paths
 
@@ -147,5 +147,36 @@ def test_type_codes_keep_distinct_names():
     names = type_names(2, np.array([-1.0, 0.5, 1.0, 1.0000001, 3.0]))
     assert names == ["type=-1", "type=0.5", "type=1", "type=1.0000001", "type=3"]
     assert type_names(None, np.array([0.0])) == ["element"]
+
+
+def test_a_continuous_type_column_warns_once_with_short_lists():
+    X, y = _sets()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        DistributedIBSetClassifier(**{**TINY, "type_column": 1}).fit(X, y)
+    messages = [str(w.message) for w in caught]
+    many = [m for m in messages if "is it a type column?" in m]
+    assert len(many) == 1
+    assert re.match(r"type_column=1 has \d{3} distinct codes among \d{3} "
+                    r"elements; is it a type column\?", many[0])
+    listings = [m for m in messages if m.startswith("Element types")]
+    assert listings and all(re.search(r" and \d+ more", m) for m in listings)
+    assert all(len(m) < 600 for m in messages)
+
+
+def test_a_type_column_of_few_codes_does_not_warn():
+    X, y = _sets(seed=1)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        DistributedIBSetClassifier(type_column=2, **TINY).fit(X, y)
+    assert not [w for w in caught if "is it a type column" in str(w.message)]
+
+
+def test_unknown_types_are_listed_briefly():
+    X = np.zeros((1, 12, 2))
+    X[0, :, 1] = np.arange(12) + 1
+    with pytest.raises(ValueError, match=r"Element types \[1.0, 2.0, 3.0, 4.0, "
+                                         r"5.0 and 7 more\] did not occur"):
+        check_sets(X, 2, type_column=1, types=np.array([0.0]))
 
 

@@ -2,7 +2,6 @@
 
 import dataclasses
 import time
-import warnings
 from numbers import Integral, Real
 
 import numpy as np
@@ -34,9 +33,13 @@ from skdib._sets._inputs import (
     type_names,
 )
 from skdib._sets._maps import InformationMapMixin, reference_elements
+from skdib._sets._type_warnings import (
+    warn_many_types,
+    warn_unmeasured_types,
+    warn_untrained_types,
+)
 from skdib._utils._progress import SweepProgress
 from skdib._utils._random import draw_seed, numpy_rng
-from skdib._utils._warnings import user_stacklevel
 
 __all__ = ["BaseSetDIB"]
 
@@ -241,15 +244,13 @@ class BaseSetDIB(InformationMapMixin, ResumableSweepMixin, ReplicateSweepMixin,
         elements all fell among the validation rows warns (its encoder is
         not trained) but is known at predict."""
         types = element_types(X, self.type_column)
+        n_elements = np.count_nonzero(~np.isnan(X).all(axis=-1))
         if X_val is not None:
             types = np.union1d(types, element_types(X_val, self.type_column))
-        untrained = np.setdiff1d(types, element_types(X_train, self.type_column))
-        if len(untrained):
-            warnings.warn(
-                f"Element types {untrained.tolist()} occur only in the "
-                "validation sets: their encoders are not trained, and their "
-                "bits say nothing. Give them training sets (or fewer "
-                "validation rows).", UserWarning, stacklevel=user_stacklevel())
+            n_elements += np.count_nonzero(~np.isnan(X_val).all(axis=-1))
+        warn_many_types(self.type_column, len(types), n_elements)
+        warn_untrained_types(
+            np.setdiff1d(types, element_types(X_train, self.type_column)))
         return types
 
     def _training_data(self, X, y, X_val, y_val, groups, rng):
@@ -336,7 +337,7 @@ class BaseSetDIB(InformationMapMixin, ResumableSweepMixin, ReplicateSweepMixin,
         present = member.sum(axis=(1, 2))
         names = type_names(self.type_column, types)
         if self.information_bounds:
-            _warn_unmeasured_types(names, present, member.any(axis=2).sum(axis=1))
+            warn_unmeasured_types(names, present, member.any(axis=2).sum(axis=1))
         # each type's bounds use a batch of its own validation elements
         batch = np.clip(present, 2, BOUNDS_BATCH_SIZE).astype(int)
         path = path_from_record({**record, "kl": kl_element}, names,
@@ -378,27 +379,3 @@ class BaseSetDIB(InformationMapMixin, ResumableSweepMixin, ReplicateSweepMixin,
         tags.non_deterministic = False
         return tags
 
-
-def _warn_unmeasured_types(names, present, n_sets):
-    """Warn about element types with fewer than 2 validation elements (the
-    bounds need pairs, so their bits, and the path's totals, are NaN) or
-    with elements in fewer than 2 validation sets (the sets are the
-    clusters of the standard error, which is then NaN)."""
-    few = [f"{name} ({int(n)})" for name, n in zip(names, present, strict=True)
-           if n < 2]
-    if few:
-        warnings.warn(
-            f"Element types with fewer than 2 elements among the validation "
-            f"sets: {', '.join(few)}. Their bits cannot be estimated and are "
-            "NaN, and so is total_information; choose path points by beta. "
-            "Give more validation rows (validation_fraction, or an X_val "
-            "that holds them).", UserWarning, stacklevel=user_stacklevel())
-    one_set = [name for name, n, g in zip(names, present, n_sets, strict=True)
-               if n >= 2 and g < 2]
-    if one_set:
-        warnings.warn(
-            f"Element types whose validation elements all lie in one set: "
-            f"{', '.join(one_set)}. Elements of one set are correlated, and "
-            "one set says nothing about the spread between sets, so their "
-            "information_se is NaN. Give more validation rows.", UserWarning,
-            stacklevel=user_stacklevel())

@@ -10,6 +10,8 @@ from numbers import Integral
 
 import numpy as np
 
+from skdib._sets._type_warnings import listed
+
 __all__ = ["check_sets", "check_type_column", "element_counts", "element_rows",
            "element_types", "membership", "type_code_text", "type_names"]
 
@@ -56,8 +58,9 @@ def check_sets(X, n_features=None, type_column=None, types=None):
         codes = X[..., type_column][~padding]
         unknown = np.setdiff1d(np.unique(codes), types)
         if len(unknown):
-            raise ValueError(f"Element types {unknown.tolist()} did not occur in "
-                             f"training (known: {np.asarray(types).tolist()}).")
+            raise ValueError(
+                f"Element types [{listed(unknown.tolist())}] did not occur in "
+                f"training (known: [{listed(np.asarray(types).tolist())}]).")
     return X
 
 
