@@ -180,3 +180,12 @@ def test_unknown_types_are_listed_briefly():
         check_sets(X, 2, type_column=1, types=np.array([0.0]))
 
 
+@pytest.mark.parametrize("X", [np.ones((2, 3, 2)) * (1 + 5j),
+                               np.ones((2, 3, 2), dtype=np.complex64)])
+def test_complex_sets_are_refused(X):
+    with pytest.raises(ValueError, match="complex numbers"):
+        check_sets(X)
+    with pytest.raises(ValueError, match="complex numbers"):
+        DistributedIBSetRegressor(**TINY).fit(X, np.arange(2.0))
+
+

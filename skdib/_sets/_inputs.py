@@ -23,6 +23,7 @@ def check_sets(X, n_features=None, type_column=None, types=None):
     ``types`` (after fit): the known type codes; an element of another type
     is an error.
     """
+    _refuse_complex(X)
     try:
         X = np.asarray(X, dtype=np.float64)
     except (TypeError, ValueError) as exc:
@@ -62,6 +63,20 @@ def check_sets(X, n_features=None, type_column=None, types=None):
                 f"Element types [{listed(unknown.tolist())}] did not occur in "
                 f"training (known: [{listed(np.asarray(types).tolist())}]).")
     return X
+
+
+def _refuse_complex(X):
+    """Refuse complex numbers, which a float conversion would cut to their
+    real part (as scikit-learn's check_array refuses them for tables)."""
+    try:
+        kind = np.asarray(X).dtype.kind
+    except (TypeError, ValueError):
+        return  # not one array (ragged sets): the float conversion explains
+    if kind == "c":
+        raise ValueError(
+            "X holds complex numbers; the set estimators take real numbers "
+            "only. Give the real and imaginary parts as two columns of the "
+            "elements.")
 
 
 def check_type_column(type_column, width):
