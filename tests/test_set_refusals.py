@@ -17,6 +17,7 @@ from skdib import (
 )
 from skdib._sets._inputs import check_sets, type_names
 from skdib.compare import cross_validate_path
+from skdib.featurizers import nearest_neighbours
 from skdib.selection import stability_paths
 
 TINY = dict(encoder_hidden=(8,), decoder_width=8, n_pretrain_steps=5,
@@ -189,3 +190,7 @@ def test_complex_sets_are_refused(X):
         DistributedIBSetRegressor(**TINY).fit(X, np.arange(2.0))
 
 
+def test_non_numeric_neighbourhoods_name_no_other_caller():
+    with pytest.raises(TypeError, match="neighbourhoods must be numeric") as info:
+        nearest_neighbours([["a"]])
+    assert "RadialStructureFunctions" not in str(info.value)

@@ -19,8 +19,8 @@ def _as_neighbourhoods(X):
         X = np.asarray(X, dtype=np.float64)
     except (TypeError, ValueError) as exc:
         raise TypeError(
-            "RadialStructureFunctions expects numeric neighbourhoods; "
-            f"could not convert the input to floats ({exc})."
+            "neighbourhoods must be numeric ((dx, dy, type) numbers per "
+            f"neighbour); could not convert the input to floats ({exc})."
         ) from exc
     if X.ndim == 2:
         if X.shape[1] % 3:
