@@ -114,15 +114,15 @@ axes[0].legend(loc="upper left", fontsize="small")
 # %%
 # The numbers
 # -----------
-# With the full settings (``SKDIB_EXAMPLES_FAST`` unset; about 7 minutes on one
-# CPU core) the shipped data gave: SVM 0.849 and DIB 0.843 for the gradual
-# quench, 0.832 and 0.823 for the rapid one. The gradual glass reaches 80 %
-# with 11 structure functions (4.5 bits), the rapid glass with 12 (6.0 bits):
-# the rapid glass needs more bits, as in the paper, where its predictability
-# rests on more signatures of the local structure (an earlier run of this
-# script, before the current default recipe and input scaling, found 7 and
-# 2.4 bits against 36 and 8.7: the coarsest point at 80 % moves with the fit,
-# while the ordering held).
+# With the full settings (``SKDIB_EXAMPLES_FAST`` unset; about 9 minutes on one
+# CPU core) the shipped data gave: SVM 0.861 and DIB 0.848 for the gradual
+# quench, 0.834 and 0.826 for the rapid one (5-fold means). The gradual glass
+# reaches 80 % with 7 structure functions (4.2 bits), the rapid glass with 23
+# (7.4 bits): the rapid glass needs more bits, as in the paper, where its
+# predictability rests on more signatures of the local structure. The
+# coarsest point at 80 % moves with the fit (a run on the data before 25
+# events with an unlocated rearrangement were dropped found 11 and 12
+# structure functions, 4.5 and 6.0 bits), while the ordering held.
 print(f"{'protocol':8s} {'events':>6s} {'SVM':>13s} {'DIB best':>13s}  "
       "coarsest approximation >= 80%")
 for p in PROTOCOLS:
