@@ -332,7 +332,8 @@ class BaseDistributedIB(PersistenceMixin, ResumableSweepMixin, SweepSetupMixin,
         if input_features is not None:
             _, names = resolve_channels(
                 self.feature_groups, self.n_features_in_,
-                _check_feature_names_in(self, input_features))
+                _check_feature_names_in(self, input_features),
+                getattr(self, "_integer_labels", None))
         return np.asarray(
             [f"{name}_u{k}" for name in names
              for k in range(self._fitted_setting("embedding_dim"))], dtype=object)

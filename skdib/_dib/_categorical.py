@@ -11,7 +11,7 @@ block the prior as its message (see :mod:`skdib._backend.dib._tables`).
 
 import datetime
 import warnings
-from numbers import Integral, Real
+from numbers import Real
 
 import numpy as np
 import pandas as pd
@@ -20,6 +20,7 @@ from pandas.api.types import (
     is_object_dtype,
 )
 
+from skdib._dib._columns import column_position, integer_labels
 from skdib._utils._validation import non_numeric_columns
 from skdib._utils._warnings import user_stacklevel
 from skdib.exceptions import UnknownCategoryWarning
@@ -97,24 +98,13 @@ def _not_real(frame, skip=()):
 
 
 def _named_columns(frame, spec):
-    """Positions of the columns listed in ``categorical_features``."""
+    """Positions of the columns listed in ``categorical_features`` (the rule
+    of :func:`~skdib._dib._columns.column_position`, as for
+    ``feature_groups``)."""
     names = [str(c) for c in frame.columns]
-    out = []
-    for item in spec:
-        if isinstance(item, (bool, np.bool_)):
-            raise TypeError("categorical_features lists column names or "
-                            f"positions, not booleans; got {item!r}.")
-        if isinstance(item, Integral):
-            if not 0 <= item < len(names):
-                raise ValueError(f"categorical_features: column {item} is out of "
-                                 f"range for {len(names)} columns.")
-            out.append(int(item))
-        elif str(item) in names:
-            out.append(names.index(str(item)))
-        else:
-            raise ValueError(f"categorical_features: no column {item!r}; the "
-                             f"columns are {names}.")
-    return sorted(set(out))
+    labels = integer_labels(frame)
+    return sorted({column_position(item, len(names), names, labels,
+                                   "categorical_features") for item in spec})
 
 
 def _categories(column, name):

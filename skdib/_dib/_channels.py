@@ -1,40 +1,14 @@
 """Resolve ``feature_groups`` into channels (lists of column indices)."""
 
 from collections.abc import Iterable
-from numbers import Integral
+
+from skdib._dib._columns import column_position
 
 __all__ = ["resolve_channels"]
 
 
-def _column_index(item, n_features, names):
-    if isinstance(item, bool):
-        raise TypeError(f"feature_groups entries must be ints or names, got {item!r}.")
-    if isinstance(item, Integral):
-        idx = int(item)
-        if not -n_features <= idx < n_features:
-            raise ValueError(
-                f"feature_groups refers to column {idx}, but X has {n_features} "
-                "columns."
-            )
-        return idx % n_features
-    if isinstance(item, str):
-        if names is None:
-            raise ValueError(
-                f"feature_groups refers to column {item!r} by name, but X has no "
-                "column names; pass a pandas DataFrame or use integer indices."
-            )
-        try:
-            return names.index(item)
-        except ValueError:
-            raise ValueError(
-                f"feature_groups refers to unknown column {item!r}."
-            ) from None
-    raise TypeError(
-        f"feature_groups entries must be column indices or names, got {item!r}."
-    )
-
-
-def resolve_channels(feature_groups, n_features, feature_names_in=None):
+def resolve_channels(feature_groups, n_features, feature_names_in=None,
+                     labels=None):
     """Turn the ``feature_groups`` parameter into channels and channel names.
 
     Parameters
@@ -45,20 +19,27 @@ def resolve_channels(feature_groups, n_features, feature_names_in=None):
         name -> column or list of columns.
     n_features : int
     feature_names_in : sequence of str or None
+    labels : list of int or None
+        The integer column labels of a DataFrame without string names
+        (:func:`~skdib._dib._columns.integer_labels`): they name the channels
+        as text, and an integer entry that is a label at another position is
+        refused as ambiguous (see :func:`~skdib._dib._columns.column_position`).
 
     Returns
     -------
     channels : list of list of int
     names : list of str
     """
-    names = None if feature_names_in is None else [str(n) for n in feature_names_in]
+    given = feature_names_in if feature_names_in is not None else labels
+    names = None if given is None else [str(n) for n in given]
     column_names = names or [f"x{i}" for i in range(n_features)]
     if feature_groups is None:
         return [[i] for i in range(n_features)], list(column_names)
     if isinstance(feature_groups, dict):
-        labels, groups = list(map(str, feature_groups)), list(feature_groups.values())
+        titles = list(map(str, feature_groups))
+        groups = list(feature_groups.values())
     elif isinstance(feature_groups, (list, tuple)):
-        labels, groups = None, list(feature_groups)
+        titles, groups = None, list(feature_groups)
     else:
         raise TypeError(
             "feature_groups must be None, a list of column groups or a dict "
@@ -68,22 +49,23 @@ def resolve_channels(feature_groups, n_features, feature_names_in=None):
         raise ValueError("feature_groups is empty; give at least one group.")
     channels = []
     for group in groups:
-        # one column (an index, a name, or something _column_index refuses
+        # one column (an index, a name, or something column_position refuses
         # by name, such as 0.0 or None) or an iterable of columns
         members = (list(group) if isinstance(group, Iterable)
                    and not isinstance(group, str) else [group])
         if not members:
             raise ValueError("feature_groups contains an empty group.")
-        cols = [_column_index(m, n_features, names) for m in members]
+        cols = [column_position(m, n_features, names, labels, "feature_groups")
+                for m in members]
         if len(set(cols)) != len(cols):
             raise ValueError(f"feature_groups group {group!r} repeats a column.")
         channels.append(cols)
-    if labels is None:
-        labels = ["+".join(column_names[c] for c in cols) for cols in channels]
-    if len(set(labels)) != len(labels):
+    if titles is None:
+        titles = ["+".join(column_names[c] for c in cols) for cols in channels]
+    if len(set(titles)) != len(titles):
         raise ValueError("feature_groups gives two channels the same name.")
-    _check_disjoint(channels, labels, column_names)
-    return channels, labels
+    _check_disjoint(channels, titles, column_names)
+    return channels, titles
 
 
 def _check_disjoint(channels, labels, column_names):

@@ -54,7 +54,10 @@ class DistributedIBClassifier(LogProbaMixin, ClassifierMixin, BaseDistributedIB)
         How columns form channels. None: one channel per column. A list: one
         channel per entry, each a column (index or name) or a list of columns
         (e.g. a one-hot block, or a 2-D position). A dict: channel name ->
-        columns. Columns in no group are not used.
+        columns. Columns in no group are not used. Here and in
+        ``categorical_features`` an integer is a position and a string a
+        name; an integer that is another column's integer label is refused
+        as ambiguous (user guide, "Columns named by integers").
     categorical_features : 'auto', list or None, default='auto'
         Columns of a DataFrame that are categories: each becomes one channel
         (one-hot inside), named after the column, with its distinguishability

@@ -17,6 +17,7 @@ from sklearn.utils.validation import (
 )
 
 from skdib._dib._categorical import fit_layout
+from skdib._dib._columns import column_names, integer_labels
 from skdib._dib._split import check_target_shape, check_validation_request
 from skdib._utils._validation import check_numeric_frame
 from skdib._utils._warnings import user_stacklevel
@@ -142,6 +143,7 @@ class InputMixin:
         """
         if reset:
             self._layout = fit_layout(X, self.categorical_features)
+            self._integer_labels = integer_labels(X)
         layout = getattr(self, "_layout", None)
         params = dict(dtype=np.float64, ensure_min_samples=2,
                       **self._target_validation)
@@ -207,9 +209,7 @@ class InputMixin:
     def _matrix_column_names(self):
         """The input column behind each column of the matrix the network
         reads (a categorical column's one-hot block repeats its name)."""
-        names = getattr(self, "feature_names_in_", None)
-        names = ([str(n) for n in names] if names is not None
-                 else [f"x{j}" for j in range(self.n_features_in_)])
+        names = column_names(self)
         layout = getattr(self, "_layout", None)
         if layout is None:
             return names
@@ -220,6 +220,5 @@ class InputMixin:
         layout = getattr(self, "_layout", None)
         if layout is None:
             return []
-        names = getattr(self, "feature_names_in_", None)  # absent: not all str
-        return [str(names[j]) if names is not None else f"x{j}"
-                for j in sorted(layout.categories)]
+        names = column_names(self)
+        return [names[j] for j in sorted(layout.categories)]

@@ -46,7 +46,8 @@ class SweepSetupMixin:
             )
         channels, names = resolve_channels(
             self.feature_groups, self.n_features_in_,
-            getattr(self, "feature_names_in_", None))
+            getattr(self, "feature_names_in_", None),
+            getattr(self, "_integer_labels", None))
         layout = getattr(self, "_layout", None)
         X_tr = data["X_train"]
         net_channels = (channels if layout is None

@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from skdib._dib._columns import column_names
 from skdib.plotting._common import as_path, new_axes, text_label
 
 __all__ = ["plot_distinguishability"]
@@ -10,8 +11,8 @@ MAX_TICK_LABELS = 12
 
 
 def _column_names(est, cols):
-    names = getattr(est, "feature_names_in_", None)
-    return [str(names[c]) if names is not None else f"x{c}" for c in cols]
+    names = column_names(est)
+    return [names[c] for c in cols]
 
 
 def _row_labels(values, column_names):

@@ -19,6 +19,7 @@ from sklearn.utils.validation import (
 from skdib._dib._base import BaseDistributedIB
 from skdib._dib._channels import resolve_channels
 from skdib._dib._classifier import DistributedIBClassifier
+from skdib._dib._columns import column_names, integer_labels
 from skdib._dib._persistence import PersistenceMixin
 from skdib._dib._ranking import DROP_THRESHOLD, channel_ranks
 from skdib._dib._regressor import DistributedIBRegressor
@@ -240,6 +241,7 @@ class DistributedIBSelector(PersistenceMixin, SelectorMixin, MetaEstimatorMixin,
                 "bits) or threshold (bits per feature)."
             )
         X_arr, y_arr = self._checked(X, y)
+        self._integer_labels = integer_labels(X)
         resolve_n_features(self.n_features_to_select, self.n_features_in_,
                            "features of X")
         _check_varies(y_arr)
@@ -255,7 +257,8 @@ class DistributedIBSelector(PersistenceMixin, SelectorMixin, MetaEstimatorMixin,
             )
         self._n_channels_to_select(len(resolve_channels(
             estimator.feature_groups, self.n_features_in_,
-            getattr(self, "feature_names_in_", None))[0]))
+            getattr(self, "feature_names_in_", None),
+            self._integer_labels)[0]))
         self.estimator_ = self._fitted(estimator, X, y, X_arr, y_arr,
                                        sample_weight)
         path = self.estimator_.information_path_
@@ -305,8 +308,10 @@ class DistributedIBSelector(PersistenceMixin, SelectorMixin, MetaEstimatorMixin,
         memory = self._memory()
         if not self.cache:
             return run_sweep(None, estimator, X, y, sample_weight)
+        names = getattr(self, "feature_names_in_", None)
         key = sweep_key(estimator, X_arr, y_arr,
-                        getattr(self, "feature_names_in_", None), sample_weight)
+                        self._integer_labels if names is None else names,
+                        sample_weight)
         with KEY_LOCKS[int(key[:8], 16) % len(KEY_LOCKS)]:
             cached = cache_get((memory, key))
             if cached is not None:
@@ -343,6 +348,15 @@ class DistributedIBSelector(PersistenceMixin, SelectorMixin, MetaEstimatorMixin,
         their path snapshots; clear it to free that memory.
         """
         clear()
+
+    def get_feature_names_out(self, input_features=None):
+        """The selected columns' names: as scikit-learn names them, except
+        that a DataFrame with integer column labels gives its labels as text
+        (the names the path gives its channels), not ``x0, x1, ...``."""
+        check_is_fitted(self)
+        if input_features is None and getattr(self, "_integer_labels", None):
+            input_features = column_names(self)
+        return super().get_feature_names_out(input_features)
 
     def _get_support_mask(self):
         check_is_fitted(self)

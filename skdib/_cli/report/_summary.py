@@ -3,6 +3,7 @@
 import numpy as np
 import pandas as pd
 
+from skdib._dib._columns import column_names
 from skdib._dib._ranking import DROP_THRESHOLD, rank_channels
 
 __all__ = ["bits_scale", "channel_summary", "path_table", "score_name",
@@ -16,13 +17,6 @@ SCALE_PERCENTILE = 99
 def score_name(est):
     """'accuracy' for classifiers, 'R²' for regressors."""
     return "accuracy" if hasattr(est, "classes_") else "R²"
-
-
-def _column_names(est):
-    names = getattr(est, "feature_names_in_", None)
-    if names is None:
-        names = [f"x{i}" for i in range(est.n_features_in_)]
-    return [str(n) for n in names]
 
 
 def bits_scale(path, threshold=THRESHOLD):
@@ -72,7 +66,7 @@ def channel_summary(est, threshold=THRESHOLD, kinds=None):
     path = est.information_path_
     info = np.asarray(path.information, dtype=float)
     drop = path.drop_order(threshold)
-    columns = _column_names(est)
+    columns = column_names(est)
     kinds = kinds or {}
     rows = []
     for rank, j in enumerate(rank_channels(path, threshold), start=1):

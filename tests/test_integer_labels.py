@@ -1,0 +1,116 @@
+"""DataFrames whose column labels are integers (``read_csv(header=None)``).
+
+scikit-learn records no ``feature_names_in_`` for them; the channels are
+named after the labels as text, never ``x0, x1, ...`` by position, and an
+integer in ``categorical_features`` or ``feature_groups`` that is a label at
+another position is refused as ambiguous.
+"""
+
+import io
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from skdib import DistributedIBClassifier, DistributedIBSelector
+from skdib._cli.report._summary import channel_summary
+from skdib._dib._columns import column_position
+
+FAST = dict(encoder_hidden=(8,), embedding_dim=2, decoder_hidden=(8,),
+            n_pretrain_steps=10, n_steps=20, n_checkpoints=2, batch_size=64,
+            learning_rate=1e-2, information_bounds=False, random_state=0,
+            n_threads=1)
+
+
+def _headerless(n=80, seed=0):
+    """A table read without a header, its first column popped as y: the
+    features keep the labels 1, 2, 3 (the signal is column 2)."""
+    rng = np.random.default_rng(seed)
+    raw = pd.DataFrame({"y": rng.integers(0, 2, n), "noise": rng.normal(size=n)})
+    raw["signal"] = raw.y * 3 + rng.normal(size=n) * 0.3
+    raw["noise2"] = rng.normal(size=n)
+    df = pd.read_csv(io.StringIO(raw.to_csv(index=False, header=False)),
+                     header=None)
+    y = df.pop(0)
+    return df, y
+
+
+@pytest.fixture(scope="module")
+def fitted():
+    X, y = _headerless()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return X, y, DistributedIBClassifier(**FAST).fit(X, y)
+
+
+def test_channels_are_named_by_their_labels(fitted):
+    X, _, clf = fitted
+    assert list(X.columns) == [1, 2, 3]
+    assert not hasattr(clf, "feature_names_in_")  # scikit-learn records none
+    assert list(clf.information_path_.feature_names) == ["1", "2", "3"]
+    assert clf.get_feature_names_out()[:3].tolist() == ["1_u0", "1_u1", "2_u0"]
+    assert clf.set_output(transform="pandas").transform(X).columns[2] == "2_u0"
+    clf.set_output(transform="default")
+    by_name = clf.distinguishability_matrix("2", values=X[2].to_numpy()[:5])
+    by_index = clf.distinguishability_matrix(1, values=X[2].to_numpy()[:5])
+    np.testing.assert_allclose(by_name[0], by_index[0])
+
+
+def test_report_names_the_labels(fitted):
+    _, _, clf = fitted
+    table = channel_summary(clf).set_index("channel")
+    assert sorted(table.index) == ["1", "2", "3"]
+    assert table.loc["2", "columns"] == "2"
+
+
+def test_selector_names_the_labels():
+    X, y = _headerless()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        sel = DistributedIBSelector(DistributedIBClassifier(**FAST),
+                                    n_features_to_select=1, cache=False).fit(X, y)
+    names = sel.get_feature_names_out().tolist()
+    assert len(names) == 1 and names[0] in {"1", "2", "3"}
+    assert sel.set_output(transform="pandas").transform(X).columns.tolist() == names
+
+
+def _gapped():
+    """Columns labelled 0, 3, 4, 5, 6: label 4 sits at position 2; column 4
+    holds three categories as integer codes."""
+    rng = np.random.default_rng(1)
+    X = pd.DataFrame(rng.normal(size=(60, 5)), columns=[0, 3, 4, 5, 6])
+    X[4] = rng.integers(0, 3, 60)
+    return X, rng.integers(0, 2, 60)
+
+
+@pytest.mark.parametrize("params", [
+    {"categorical_features": [4]},
+    {"feature_groups": [[0], [4, 5]]},
+])
+def test_an_integer_that_is_a_label_elsewhere_is_refused(params):
+    X, y = _gapped()
+    with pytest.raises(ValueError, match=r"ambiguous.*position 4 \(labelled 6\)"
+                       r".*at position 2\).*as a string \('4'\)"):
+        DistributedIBClassifier(**FAST, **params).fit(X, y)
+
+
+def test_the_label_as_a_string_means_that_column():
+    X, y = _gapped()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        clf = DistributedIBClassifier(**FAST, categorical_features=["4"],
+                                      feature_groups=[[0], ["4", "5"]]).fit(X, y)
+    assert list(clf._layout.categories) == [2]  # label 4, position 2
+    assert clf.channels_ == [[0], [2, 3]]
+    assert list(clf.information_path_.feature_names) == ["0", "4+5"]
+
+
+def test_positions_that_are_no_other_label_still_work():
+    labels = [0, 3, 4, 5, 6]
+    names = [str(c) for c in labels]
+    # 0 is the label at position 0; 1 and -1 are not labels elsewhere
+    assert [column_position(i, 5, names, labels, "p") for i in (0, 1, -1)] == [0, 1, 4]
+    assert column_position(6, 7, None, None, "p") == 6  # an array: positions
+    with pytest.raises(ValueError, match="ambiguous"):
+        column_position(3, 5, names, labels, "p")
