@@ -4,16 +4,32 @@ from numbers import Integral
 
 import numpy as np
 
-__all__ = ["BOUNDS_BATCH_SIZE", "BOUNDS_N_BATCHES", "MIXTURE_SAMPLES",
-           "check_checkpoints", "check_layer_sizes", "fourier_frequencies"]
+__all__ = ["BOUNDS_BATCH_SIZE", "BOUNDS_MIN_DRAWS", "BOUNDS_N_BATCHES",
+           "MIXTURE_SAMPLES", "bounds_n_batches", "check_checkpoints",
+           "check_layer_sizes", "fourier_frequencies"]
 
 # Evaluation batch K of the InfoNCE / leave-one-out bounds (the SI uses 1024)
-# and the number of batches averaged: the cost of the bounds per checkpoint is
-# at most n_channels * BOUNDS_N_BATCHES * K**2 * embedding_dim, on any device.
+# and the number of batches averaged (bounds_n_batches: more for a small K):
+# the cost of the bounds per checkpoint is at most
+# n_channels * BOUNDS_N_BATCHES * K**2 * embedding_dim, on any device.
 BOUNDS_BATCH_SIZE = 1024
 BOUNDS_N_BATCHES = 2
+# Fewest latent draws (batches x K) the bounds average over. Each checkpoint
+# reuses the same seed, so with a few held-out rows (K = 7 on a 36-row table)
+# one unlucky pair of batches repeats at every checkpoint and a used channel
+# can read 0 bits along the whole path; small validation sets get more
+# batches instead (see bounds_n_batches).
+BOUNDS_MIN_DRAWS = 256
 # Monte Carlo draws per mixture component for discrete channels.
 MIXTURE_SAMPLES = 1024
+
+
+def bounds_n_batches(batch_size):
+    """Batches of the sandwich bounds for an evaluation batch of K =
+    ``batch_size`` rows: ``BOUNDS_N_BATCHES``, or enough that batches x K
+    reaches ``BOUNDS_MIN_DRAWS`` (37 for K = 7; 2 from K = 128 on). The cost,
+    batches x K² per channel, stays below that of K = 128."""
+    return max(BOUNDS_N_BATCHES, -(-BOUNDS_MIN_DRAWS // int(batch_size)))
 
 
 def check_layer_sizes(name, value, allow_empty):

@@ -17,8 +17,8 @@ from skdib._dib._recipe import (
 from skdib._dib._recipe import SETTINGS as RECIPE_SETTINGS
 from skdib._dib._settings import (
     BOUNDS_BATCH_SIZE,
-    BOUNDS_N_BATCHES,
     MIXTURE_SAMPLES,
+    bounds_n_batches,
     check_checkpoints,
     check_layer_sizes,
     fourier_frequencies,
@@ -119,8 +119,9 @@ class SweepSetupMixin:
         trained."""
         bounds_seed, bounds_fn = draw_seed(rng), None
         if self.information_bounds:
+            k = self._bounds_batch_size(data)
             bounds_fn = facade.make_information_fn(
-                self._bounds_batch_size(data), BOUNDS_N_BATCHES, bounds_seed,
+                k, bounds_n_batches(k), bounds_seed,
                 data["discrete"], MIXTURE_SAMPLES,
                 facade.resolve_device(self.device), weights=data["w_val"],
                 clusters=(None if data.get("g_val") is None

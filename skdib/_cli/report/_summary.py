@@ -60,8 +60,11 @@ def channel_summary(est, threshold=THRESHOLD, kinds=None):
         ``saturated`` (whether the lower bound is near its ceiling there),
         ``bits_max`` (most bits anywhere on the path), ``drop_beta`` (β of the
         first point from which it stays below ``threshold`` bits; NaN when it
-        never does) and ``status`` ("kept to the end", "drops" or "never
-        used").
+        never does) and ``status`` ("kept to the end", "drops", "never used"
+        or "undetermined (too few held-out rows)": below ``threshold`` at
+        every point, but with a standard error above it somewhere, so that
+        the bits cannot tell an unused channel from a used one; see
+        :func:`_unused_status`).
     """
     path = est.information_path_
     info = np.asarray(path.information, dtype=float)
@@ -71,7 +74,7 @@ def channel_summary(est, threshold=THRESHOLD, kinds=None):
     rows = []
     for rank, j in enumerate(rank_channels(path, threshold), start=1):
         if drop[j] == 0:
-            status, beta = "never used", np.nan
+            status, beta = _unused_status(path, j, threshold), np.nan
         elif drop[j] >= path.n_points:
             status, beta = "kept to the end", np.nan
         else:
@@ -95,6 +98,18 @@ def channel_summary(est, threshold=THRESHOLD, kinds=None):
             "status": status,
         })
     return pd.DataFrame(rows)
+
+
+UNDETERMINED = "undetermined (too few held-out rows)"
+
+
+def _unused_status(path, channel, threshold):
+    """The status of a channel below ``threshold`` bits at every point:
+    "never used", unless its standard error exceeds ``threshold`` at some
+    point (a few held-out rows measure its bits too roughly to say)."""
+    se = getattr(path, "information_se", None)
+    se = np.asarray(se, dtype=float)[:, channel] if se is not None else []
+    return UNDETERMINED if np.any(np.nan_to_num(se) > threshold) else "never used"
 
 
 def _cell(values, point, channel, default=np.nan):
