@@ -1,12 +1,13 @@
 """Reading and checking the user's table for ``skdib analyze``."""
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from pandas.api.types import is_bool_dtype, is_numeric_dtype
 
+from skdib._cli._errors import CLIError
+from skdib._cli._read import read_table
 from skdib._dib._categorical import _stray_values
 from skdib._utils._validation import non_numeric_columns
 
@@ -17,10 +18,6 @@ __all__ = ["CLIError", "Dataset", "describe_categorical", "infer_task",
 MAX_CLASSES_AUTO = 20
 MIN_ROWS = 10
 GROUPS_EXAMPLE = '"pos=x,y;colour=red,green,blue"'
-
-
-class CLIError(Exception):
-    """A problem with the user's input: printed as one line, exit status 2."""
 
 
 @dataclass
@@ -49,54 +46,6 @@ def _listing(names, limit=12):
     names = [str(n) for n in names]
     more = f", ... ({len(names) - limit} more)" if len(names) > limit else ""
     return ", ".join(names[:limit]) + more
-
-
-def _read_semicolon_csv(path):
-    """A CSV separated by semicolons, as spreadsheets in many locales write
-    it: with decimal commas when that reads more columns as numbers."""
-    frames = [pd.read_csv(path, sep=";", decimal=mark) for mark in (".", ",")]
-    numeric = [len(f.select_dtypes("number").columns) for f in frames]
-    return frames[1] if numeric[1] > numeric[0] else frames[0]
-
-
-def read_table(path):
-    """Read a CSV (or TSV, or Parquet when pandas can) into a DataFrame."""
-    path = Path(path)
-    if not path.exists():
-        raise CLIError(f"no such file: {path}")
-    if path.is_dir():
-        raise CLIError(f"{path} is a folder; give a CSV or Parquet file")
-    suffix = path.suffix.lower()
-    try:
-        if suffix in (".parquet", ".pq"):
-            try:
-                frame = pd.read_parquet(path)
-            except ImportError:
-                raise CLIError(
-                    "reading Parquet needs pyarrow: install it (pip install "
-                    "pyarrow) or save the table as CSV"
-                ) from None
-        else:
-            sep = "\t" if suffix in (".tsv", ".tab") else ","
-            frame = pd.read_csv(path, sep=sep)
-            if frame.shape[1] == 1 and ";" in str(frame.columns[0]):
-                frame = _read_semicolon_csv(path)
-    except CLIError:
-        raise
-    except (ValueError, OSError, UnicodeDecodeError) as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-        raise CLIError(f"could not read {path}: {first or type(exc).__name__}") \
-            from None
-    if frame.empty:
-        raise CLIError(f"{path} has no data rows")
-    names = [str(c).strip() for c in frame.columns]
-    twice = sorted({n for n in names if names.count(n) > 1})
-    if twice:
-        raise CLIError(
-            f"{path}: columns {twice} appear more than once once the spaces "
-            "around the names are removed; rename them")
-    frame.columns = names
-    return frame
 
 
 def parse_columns(spec):
