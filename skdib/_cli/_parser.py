@@ -21,6 +21,10 @@ and how well the target is still predicted. The result is a report folder
 with plots you can open in a browser."""
 
 GROUPS_HELP = f"""\
+Reading DATA: the separator is the comma, semicolon or tab that the header
+line holds most often outside quotes (.tsv and .tab: tab); a semicolon file
+may use decimal commas.
+
 Channels: every feature column not named in a group is its own channel; use
 --drop to leave a column out.
 
@@ -167,8 +171,9 @@ def build_parser():
         description="Fit a Distributed IB model to a table and write a report.",
         epilog=GROUPS_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
     analyze.add_argument("data", metavar="DATA",
-                         help="CSV file (.tsv: tab-separated; .parquet needs "
-                              "pyarrow), one row per sample, with a header")
+                         help="CSV file (comma, semicolon or tab separated; "
+                              ".parquet needs pyarrow), one row per sample, "
+                              "with a header (see below)")
     data = analyze.add_argument_group("data")
     data.add_argument("--target", required=True, metavar="COL",
                       help="column to predict; " + _dash_hint("--target"))

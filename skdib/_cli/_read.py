@@ -6,15 +6,44 @@ import pandas as pd
 
 from skdib._cli._errors import CLIError
 
-__all__ = ["read_table"]
+__all__ = ["read_table", "split_unquoted"]
+
+SEPARATORS = (",", ";", "\t")
 
 
-def _read_semicolon_csv(path):
-    """A CSV separated by semicolons, as spreadsheets in many locales write
-    it: with decimal commas when that reads more columns as numbers."""
-    frames = [pd.read_csv(path, sep=";", decimal=mark) for mark in (".", ",")]
+def split_unquoted(text, sep):
+    """``text`` split at every ``sep`` outside double quotes (quotes kept)."""
+    parts, start, quoted = [], 0, False
+    for i, char in enumerate(text):
+        if char == '"':
+            quoted = not quoted
+        elif char == sep and not quoted:
+            parts.append(text[start:i])
+            start = i + 1
+    return [*parts, text[start:]]
+
+
+def _header_line(path):
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        return handle.readline().rstrip("\r\n")
+
+
+def _separator(header, suffix):
+    """Tab for .tsv and .tab; otherwise the one of comma, semicolon and tab
+    that the header line holds most often outside quotes (comma on a tie)."""
+    if suffix in (".tsv", ".tab"):
+        return "\t"
+    return max(SEPARATORS, key=lambda sep: len(split_unquoted(header, sep)))
+
+
+def _decimal(path, sep):
+    """A semicolon file, as spreadsheets in many locales write it, may have
+    decimal commas: take them when that reads more columns as numbers."""
+    if sep != ";":
+        return "."
+    frames = [pd.read_csv(path, sep=sep, decimal=mark) for mark in (".", ",")]
     numeric = [len(f.select_dtypes("number").columns) for f in frames]
-    return frames[1] if numeric[1] > numeric[0] else frames[0]
+    return "," if numeric[1] > numeric[0] else "."
 
 
 def _read_parquet(path):
@@ -26,11 +55,8 @@ def _read_parquet(path):
 
 
 def _read_csv(path):
-    sep = "\t" if path.suffix.lower() in (".tsv", ".tab") else ","
-    frame = pd.read_csv(path, sep=sep)
-    if frame.shape[1] == 1 and ";" in str(frame.columns[0]):
-        frame = _read_semicolon_csv(path)
-    return frame
+    sep = _separator(_header_line(path), path.suffix.lower())
+    return pd.read_csv(path, sep=sep, decimal=_decimal(path, sep))
 
 
 def _strip_names(frame, path):
