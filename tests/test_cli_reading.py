@@ -4,6 +4,7 @@ separators, encodings, unnamed columns, missing cells, odd column names."""
 import pandas as pd
 import pytest
 
+from skdib._cli._errors import CLIError
 from skdib._cli._read import read_table
 
 
@@ -27,3 +28,29 @@ def test_a_quoted_semicolon_in_a_comma_header_does_not_choose_the_separator(
     frame = sites().rename(columns={"dose": "dose; mg/l"})
     frame.to_csv(data, index=False)
     pd.testing.assert_frame_equal(read_table(data), frame)
+
+
+def test_a_cp1252_csv_reads_with_a_note(tmp_path, capsys):
+    data = tmp_path / "excel.csv"
+    frame = sites().rename(columns={"dose": "dose µg"})
+    frame["site"] = frame["site"].str.replace("west", "Köln")
+    frame.to_csv(data, index=False, encoding="cp1252")
+    pd.testing.assert_frame_equal(read_table(data), frame)
+    err = capsys.readouterr().err
+    assert err == ("skdib: note: excel.csv is not UTF-8 text; it is read as "
+                   "cp1252 (Windows Western European, as Excel saves CSV)\n")
+
+
+def test_utf8_with_a_byte_order_mark_reads_without_a_note(tmp_path, capsys):
+    data = tmp_path / "bom.csv"
+    frame = sites().rename(columns={"dose": "dose µg"})
+    frame.to_csv(data, index=False, encoding="utf-8-sig")
+    pd.testing.assert_frame_equal(read_table(data), frame)
+    assert capsys.readouterr().err == ""
+
+
+def test_a_file_neither_utf8_nor_cp1252_asks_for_csv_utf8(tmp_path):
+    data = tmp_path / "odd.csv"
+    data.write_bytes(b"a,y\n" + b"1,\x81\n" * 12)
+    with pytest.raises(CLIError, match='neither UTF-8 nor cp1252.*"CSV UTF-8"'):
+        read_table(data)

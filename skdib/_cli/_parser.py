@@ -23,7 +23,8 @@ with plots you can open in a browser."""
 GROUPS_HELP = f"""\
 Reading DATA: the separator is the comma, semicolon or tab that the header
 line holds most often outside quotes (.tsv and .tab: tab); a semicolon file
-may use decimal commas.
+may use decimal commas. A file that is not UTF-8 is read as cp1252 (Excel's
+plain "CSV" on Windows), with a note.
 
 Channels: every feature column not named in a group is its own channel; use
 --drop to leave a column out.

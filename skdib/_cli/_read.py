@@ -1,5 +1,7 @@
 """Reading the user's table for ``skdib analyze``: one job per helper."""
 
+import codecs
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -23,8 +25,29 @@ def split_unquoted(text, sep):
     return [*parts, text[start:]]
 
 
-def _header_line(path):
-    with open(path, encoding="utf-8-sig", newline="") as handle:
+def _note(text):
+    print(f"skdib: note: {text}", file=sys.stderr)
+
+
+def _encoding(path):
+    """'utf-8' when the whole file decodes as UTF-8; otherwise 'cp1252', the
+    encoding of Excel's plain "CSV" on Western-European Windows."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        with open(path, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                decoder.decode(block)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        _note(f"{path.name} is not UTF-8 text; it is read as cp1252 (Windows "
+              "Western European, as Excel saves CSV)")
+        return "cp1252"
+    return "utf-8"
+
+
+def _header_line(path, encoding):
+    encoding = "utf-8-sig" if encoding == "utf-8" else encoding
+    with open(path, encoding=encoding, newline="") as handle:
         return handle.readline().rstrip("\r\n")
 
 
@@ -36,12 +59,12 @@ def _separator(header, suffix):
     return max(SEPARATORS, key=lambda sep: len(split_unquoted(header, sep)))
 
 
-def _decimal(path, sep):
+def _decimal(path, options):
     """A semicolon file, as spreadsheets in many locales write it, may have
     decimal commas: take them when that reads more columns as numbers."""
-    if sep != ";":
+    if options["sep"] != ";":
         return "."
-    frames = [pd.read_csv(path, sep=sep, decimal=mark) for mark in (".", ",")]
+    frames = [pd.read_csv(path, decimal=mark, **options) for mark in (".", ",")]
     numeric = [len(f.select_dtypes("number").columns) for f in frames]
     return "," if numeric[1] > numeric[0] else "."
 
@@ -55,8 +78,11 @@ def _read_parquet(path):
 
 
 def _read_csv(path):
-    sep = _separator(_header_line(path), path.suffix.lower())
-    return pd.read_csv(path, sep=sep, decimal=_decimal(path, sep))
+    encoding = _encoding(path)
+    header = _header_line(path, encoding)
+    options = {"sep": _separator(header, path.suffix.lower()),
+               "encoding": encoding}
+    return pd.read_csv(path, decimal=_decimal(path, options), **options)
 
 
 def _strip_names(frame, path):
@@ -84,7 +110,10 @@ def read_table(path):
         frame = _read_parquet(path) if parquet else _read_csv(path)
     except CLIError:
         raise
-    except (ValueError, OSError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError:
+        raise CLIError(f"could not read {path}: it is neither UTF-8 nor cp1252 "
+                       'text; save it as "CSV UTF-8"') from None
+    except (ValueError, OSError) as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
         raise CLIError(f"could not read {path}: {first or type(exc).__name__}") \
             from None
