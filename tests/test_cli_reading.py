@@ -1,11 +1,23 @@
 """``skdib analyze`` reads tables as spreadsheets and pandas write them:
 separators, encodings, unnamed columns, missing cells, odd column names."""
 
+import json
+
 import pandas as pd
 import pytest
 
+from skdib.__main__ import main
 from skdib._cli._errors import CLIError
 from skdib._cli._read import read_table
+
+TINY = ["--n-steps", "60", "--n-pretrain-steps", "20", "--n-checkpoints", "5",
+        "--device", "cpu", "--cv", "0", "--quiet"]
+
+
+def write(folder, frame, name="t.csv", **options):
+    path = folder / name
+    frame.to_csv(path, index=False, **options)
+    return path
 
 
 def sites(n=12):
@@ -54,3 +66,34 @@ def test_a_file_neither_utf8_nor_cp1252_asks_for_csv_utf8(tmp_path):
     data.write_bytes(b"a,y\n" + b"1,\x81\n" * 12)
     with pytest.raises(CLIError, match='neither UTF-8 nor cp1252.*"CSV UTF-8"'):
         read_table(data)
+
+
+def regions(n=24):
+    """Text categories that pandas reads as missing by default."""
+    return pd.DataFrame({"x": [0.5 * i for i in range(n)],
+                         "region": ["NA", "None", "EU", "null"] * (n // 4),
+                         "y": [0, 1, 1, 0] * (n // 4)})
+
+
+def test_na_and_none_are_categories_not_missing(tmp_path, analyze_csv):
+    frame = regions()
+    read = read_table(write(tmp_path, frame))
+    assert list(read["region"]) == list(frame["region"])
+    status, out = analyze_csv("regions", frame, "--target", "y", *TINY)
+    assert status == 0
+    run = json.loads((out / "run.json").read_text())
+    assert run["data"]["categorical"] == {"region": 4}
+
+
+def test_na_texts_in_a_number_column_are_missing_and_named(tmp_path, capsys):
+    frame = regions().astype({"x": object})
+    frame.loc[[2, 5], "x"] = ["NA", "nan"]
+    data = write(tmp_path, frame)
+    read = read_table(data)
+    assert read["x"].dtype == float and read["x"].isna().sum() == 2
+    assert main(["analyze", str(data), "--target", "y", *TINY,
+                 "--out", str(tmp_path / "r")]) == 2
+    err = capsys.readouterr().err
+    assert err == ("skdib: error: 2 row(s) have missing or infinite values "
+                   "(columns: x; read as missing: 'NA', 'nan' in 'x'); drop or "
+                   "impute them first\n")

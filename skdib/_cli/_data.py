@@ -7,7 +7,7 @@ import pandas as pd
 from pandas.api.types import is_bool_dtype, is_numeric_dtype
 
 from skdib._cli._errors import CLIError
-from skdib._cli._read import read_table
+from skdib._cli._read import MISSING_TEXT, read_table
 from skdib._dib._categorical import _stray_values
 from skdib._utils._validation import non_numeric_columns
 
@@ -213,7 +213,14 @@ def _n_categories(column):
     return int(column.nunique())
 
 
-def _check_missing(frame, categorical):
+def _as_missing(columns, missing_text):
+    """'; ... read as missing' naming the texts taken as missing, or ''."""
+    said = [f"{', '.join(map(repr, missing_text[c]))} in {c!r}"
+            for c in columns if c in missing_text]
+    return f"; read as missing: {'; '.join(said)}" if said else ""
+
+
+def _check_missing(frame, categorical, missing_text):
     numeric = frame.drop(columns=categorical)
     bad = (numeric.isna() | numeric.isin([np.inf, -np.inf])).to_numpy()
     if bad.any():
@@ -221,7 +228,8 @@ def _check_missing(frame, categorical):
                 if b]
         raise CLIError(
             f"{int(bad.any(axis=1).sum())} row(s) have missing or infinite values "
-            f"(columns: {_listing(cols)}); drop or impute them first"
+            f"(columns: {_listing(cols)}{_as_missing(cols, missing_text)}); "
+            "drop or impute them first"
         )
     missing = frame[categorical].isna().sum()
     missing = missing[missing > 0]
@@ -236,7 +244,8 @@ def _features(frame, features, spec, target, dropped):
     """The feature frame (numeric columns as float) and its categories."""
     X = frame[features]
     categorical = _categorical_columns(X, spec, target, dropped)
-    _check_missing(frame[[*features, target]], categorical)
+    _check_missing(frame[[*features, target]], categorical,
+                   frame.attrs.get(MISSING_TEXT, {}))
     numeric = [c for c in features if c not in categorical]
     X = X.astype(dict.fromkeys(numeric, float))
     return X, {c: _n_categories(X[c]) for c in categorical}

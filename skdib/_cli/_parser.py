@@ -24,7 +24,9 @@ GROUPS_HELP = f"""\
 Reading DATA: the separator is the comma, semicolon or tab that the header
 line holds most often outside quotes (.tsv and .tab: tab); a semicolon file
 may use decimal commas. A file that is not UTF-8 is read as cp1252 (Excel's
-plain "CSV" on Windows), with a note.
+plain "CSV" on Windows), with a note. Only empty cells are missing in a
+text column ("NA" and "None" are categories); in a column of numbers the
+texts pandas takes for missing ("NA", "nan", "NULL", ...) are missing too.
 
 Channels: every feature column not named in a group is its own channel; use
 --drop to leave a column out.

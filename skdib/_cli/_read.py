@@ -5,12 +5,20 @@ import sys
 from pathlib import Path
 
 import pandas as pd
+from pandas.api.types import is_bool_dtype, is_numeric_dtype
 
 from skdib._cli._errors import CLIError
 
-__all__ = ["read_table", "split_unquoted"]
+__all__ = ["MISSING_TEXT", "read_table", "split_unquoted"]
 
 SEPARATORS = (",", ";", "\t")
+#: The texts pandas reads as missing by default. A column is read with only
+#: its empty cells missing; these count as missing only in a column that
+#: holds numbers once they do (``frame.attrs[MISSING_TEXT]`` names them).
+NA_TEXTS = ("#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan",
+            "1.#IND", "1.#QNAN", "<NA>", "N/A", "NA", "NULL", "NaN", "None",
+            "n/a", "nan", "null")
+MISSING_TEXT = "skdib_missing_text"
 
 
 def split_unquoted(text, sep):
@@ -69,6 +77,25 @@ def _decimal(path, options):
     return "," if numeric[1] > numeric[0] else "."
 
 
+def _numbers_with_missing_text(frame, path, options):
+    """Text columns that hold numbers once pandas' NA texts count as missing
+    become those numbers; returns the frame and {column: the texts}."""
+    suspects = [c for c in frame.columns
+                if not is_numeric_dtype(frame[c]) and frame[c].isin(NA_TEXTS).any()]
+    if not suspects:
+        return frame, {}
+    where = [frame.columns.get_loc(c) for c in suspects]
+    default = pd.read_csv(path, usecols=where, **options)
+    found = {}
+    for col, numbers in zip(suspects, default.columns, strict=True):
+        numbers = default[numbers]
+        if is_numeric_dtype(numbers) and not is_bool_dtype(numbers):
+            texts = frame[col][frame[col].isin(NA_TEXTS)]
+            found[str(col).strip()] = sorted(set(texts))
+            frame[col] = numbers.to_numpy()
+    return frame, found
+
+
 def _read_parquet(path):
     try:
         return pd.read_parquet(path)
@@ -82,7 +109,9 @@ def _read_csv(path):
     header = _header_line(path, encoding)
     options = {"sep": _separator(header, path.suffix.lower()),
                "encoding": encoding}
-    return pd.read_csv(path, decimal=_decimal(path, options), **options)
+    options["decimal"] = _decimal(path, options)
+    frame = pd.read_csv(path, keep_default_na=False, na_values=[""], **options)
+    return _numbers_with_missing_text(frame, path, options)
 
 
 def _strip_names(frame, path):
@@ -107,7 +136,8 @@ def read_table(path):
         raise CLIError(f"{path} is a folder; give a CSV or Parquet file")
     parquet = path.suffix.lower() in (".parquet", ".pq")
     try:
-        frame = _read_parquet(path) if parquet else _read_csv(path)
+        frame, missing_text = ((_read_parquet(path), {}) if parquet
+                               else _read_csv(path))
     except CLIError:
         raise
     except UnicodeDecodeError:
@@ -119,4 +149,6 @@ def read_table(path):
             from None
     if frame.empty:
         raise CLIError(f"{path} has no data rows")
-    return _strip_names(frame, path)
+    frame = _strip_names(frame, path)
+    frame.attrs[MISSING_TEXT] = missing_text
+    return frame
