@@ -170,8 +170,8 @@ def small(tmp_path):
 @pytest.mark.parametrize("case, match", [
     ("missing file", "no such file"),
     ("missing target", "no column 'target'"),
-    ("text feature", "colour are not numeric and --categorical none"),
-    ("nan", "missing or infinite values.*columns: b"),
+    ("text feature", "'colour' are not numeric and --categorical none"),
+    ("nan", "missing or infinite values.*columns: 'b'"),
     ("one class", "single value"),
     ("bad groups", "bad --groups entry 'pos:a,b'"),
     ("unknown group column", "--groups: no column 'c'"),

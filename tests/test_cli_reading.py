@@ -7,6 +7,12 @@ import pandas as pd
 import pytest
 
 from skdib.__main__ import main
+from skdib._cli._data import (
+    parse_categorical,
+    parse_columns,
+    parse_groups,
+    prepare_dataset,
+)
 from skdib._cli._errors import CLIError
 from skdib._cli._read import read_table
 
@@ -95,5 +101,39 @@ def test_na_texts_in_a_number_column_are_missing_and_named(tmp_path, capsys):
                  "--out", str(tmp_path / "r")]) == 2
     err = capsys.readouterr().err
     assert err == ("skdib: error: 2 row(s) have missing or infinite values "
-                   "(columns: x; read as missing: 'NA', 'nan' in 'x'); drop or "
+                   "(columns: 'x'; read as missing: 'NA', 'nan' in 'x'); drop or "
                    "impute them first\n")
+
+
+# ------------------------------------------------------ names with a comma
+def doses(n=60):
+    frame = pd.DataFrame({"id": [f"S{i:03d}" for i in range(n)],
+                          "dose, mg": [0.1 * i for i in range(n)],
+                          "grade": [i % 3 for i in range(n)]})
+    frame["y"] = (frame["dose, mg"] > 3).astype(int)
+    return frame
+
+
+def test_column_lists_read_as_a_csv_line():
+    assert parse_columns('id, "dose, mg" ,grade,') == ["id", "dose, mg", "grade"]
+    assert parse_categorical('"dose, mg"') == ["dose, mg"]
+    assert parse_groups('g="dose, mg",grade; h=id') == {
+        "g": ["dose, mg", "grade"], "h": ["id"]}
+
+
+def test_a_name_with_a_comma_can_be_dropped(tmp_path):
+    out = tmp_path / "r"
+    assert main(["analyze", str(write(tmp_path, doses())), "--target", "y",
+                 "--drop", 'id,"dose, mg"', *TINY, "--out", str(out)]) == 0
+    run = json.loads((out / "run.json").read_text())
+    assert run["data"]["channels"] == {"grade": "numeric"}
+
+
+def test_listed_names_keep_their_commas_visible():
+    with pytest.raises(CLIError) as error:
+        prepare_dataset(doses(), "y", drop=["dose"])
+    assert str(error.value) == ("--drop: no column(s) 'dose'; columns are: 'id', "
+                                "'dose, mg', 'grade', 'y'")
+    with pytest.raises(CLIError, match=r"""--drop 'id,"dose, mg"'$"""):
+        prepare_dataset(doses().astype({"dose, mg": str}), "y",
+                        categorical=None)

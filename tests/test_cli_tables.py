@@ -274,8 +274,8 @@ def test_parse_categorical():
 
 
 @pytest.mark.parametrize("spec, drop, match", [
-    (None, (), r"colour are not numeric and --categorical none.*--drop colour"),
-    (["code"], (), "colour are not numeric and --categorical does not name them"),
+    (None, (), r"'colour' are not numeric and --categorical none.*--drop colour"),
+    (["code"], (), "'colour' are not numeric and --categorical does not name them"),
     (["colour", "nope"], (), "--categorical: no feature column 'nope'"),
     (["y"], (), "'y' is the target"),
     (["colour"], ("colour",), "which --drop removes"),
@@ -293,7 +293,7 @@ def test_missing_categories_are_refused(tmp_path, capsys):
     assert main(["analyze", str(data), "--target", "y", "--out",
                  str(tmp_path / "o")]) == 2
     err = capsys.readouterr().err.strip()
-    assert err.startswith("skdib: error: categorical column(s) colour have "
+    assert err.startswith("skdib: error: categorical column(s) 'colour' have "
                           "missing values (2 in all)")
     assert len(err.splitlines()) == 1
 

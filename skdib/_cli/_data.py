@@ -1,5 +1,8 @@
 """Reading and checking the user's table for ``skdib analyze``."""
 
+import csv
+import io
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -7,7 +10,7 @@ import pandas as pd
 from pandas.api.types import is_bool_dtype, is_numeric_dtype
 
 from skdib._cli._errors import CLIError
-from skdib._cli._read import MISSING_TEXT, read_table
+from skdib._cli._read import MISSING_TEXT, read_table, split_unquoted
 from skdib._dib._categorical import _stray_values
 from skdib._utils._validation import non_numeric_columns
 
@@ -43,14 +46,25 @@ class Dataset:
 
 
 def _listing(names, limit=12):
-    names = [str(n) for n in names]
+    """Names as Python writes them (a name with a comma stays one name)."""
+    names = [repr(str(n)) for n in names]
     more = f", ... ({len(names) - limit} more)" if len(names) > limit else ""
     return ", ".join(names[:limit]) + more
 
 
 def parse_columns(spec):
-    """``"a,b"`` -> ``["a", "b"]`` (empty names are ignored)."""
-    return [c.strip() for c in (spec or "").split(",") if c.strip()]
+    """``'a, "b, c"'`` -> ``["a", "b, c"]``: comma-separated as a CSV line,
+    so a name holding a comma is quoted; empty names are ignored."""
+    cells = next(csv.reader([spec or ""], skipinitialspace=True), [])
+    return [c.strip() for c in cells if c.strip()]
+
+
+def _as_option(names):
+    """Names as one --drop value: a CSV line, shell-quoted when needed."""
+    line = io.StringIO()
+    csv.writer(line, lineterminator="").writerow(names)
+    text = line.getvalue()
+    return text if re.fullmatch(r"[\w.,-]+", text) else f"'{text}'"
 
 
 def parse_groups(spec):
@@ -63,7 +77,7 @@ def parse_groups(spec):
         group name, or a column in two groups.
     """
     groups = {}
-    entries = [e.strip() for e in spec.split(";") if e.strip()]
+    entries = [e.strip() for e in split_unquoted(spec, ";") if e.strip()]
     if not entries:
         raise CLIError(f"--groups is empty; expected NAME=COL,COL;... e.g. "
                        f"{GROUPS_EXAMPLE}")
@@ -203,7 +217,7 @@ def _categorical_columns(X, spec, target, dropped):
             f"feature column(s) {_listing(bad)} are not numeric and {how}: use "
             "--categorical auto (each text column becomes one channel) or add "
             f"them to --categorical, or leave them out with --drop "
-            f"{','.join(bad[:3])}")
+            f"{_as_option(bad[:3])}")
     return chosen
 
 

@@ -31,6 +31,10 @@ texts pandas takes for missing ("NA", "nan", "NULL", ...) are missing too.
 Channels: every feature column not named in a group is its own channel; use
 --drop to leave a column out.
 
+Column lists (--drop, --categorical, --groups) are read as a line of a CSV
+file: a name holding a comma goes in double quotes, and the whole value in
+single quotes for the shell, e.g. --drop 'id,"dose, mg"'.
+
 --groups syntax: NAME=COL,COL,...;NAME=COL,... Each group becomes ONE
 channel (one compressed variable), e.g. a 2-D position or the columns of a
 one-hot encoded category (a text column needs none: see --categorical):
