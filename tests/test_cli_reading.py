@@ -137,3 +137,58 @@ def test_listed_names_keep_their_commas_visible():
     with pytest.raises(CLIError, match=r"""--drop 'id,"dose, mg"'$"""):
         prepare_dataset(doses().astype({"dose, mg": str}), "y",
                         categorical=None)
+
+
+# ------------------------------------------------- columns without a name
+def sorted_by_target(n=60):
+    """Rows sorted by y, as many files are: the row number predicts y."""
+    frame = doses(n).drop(columns="id")
+    return frame.sort_values("y", ignore_index=True)
+
+
+def test_the_index_to_csv_writes_is_the_index_not_a_feature(tmp_path, capsys):
+    frame = sorted_by_target()
+    data = tmp_path / "indexed.csv"
+    frame.to_csv(data)
+    pd.testing.assert_frame_equal(read_table(data), frame)
+    assert capsys.readouterr().err == (
+        "skdib: note: the first column of indexed.csv has no name; it is read as "
+        "the row index (as pandas' to_csv writes one), not as a feature\n")
+    out = tmp_path / "r"
+    assert main(["analyze", str(data), "--target", "y", *TINY,
+                 "--out", str(out)]) == 0
+    run = json.loads((out / "run.json").read_text())
+    assert list(run["data"]["channels"]) == ["dose, mg", "grade"]
+
+
+def test_drop_still_takes_the_unnamed_index(tmp_path, capsys):
+    data = tmp_path / "indexed.csv"
+    sorted_by_target().to_csv(data)
+    frame = read_table(data, drop=["Unnamed: 0"])
+    assert list(frame.columns) == ["Unnamed: 0", "dose, mg", "grade", "y"]
+    assert capsys.readouterr().err == ""
+    assert list(prepare_dataset(frame, "y", drop=["Unnamed: 0"]).X.columns) == [
+        "dose, mg", "grade"]
+
+
+def test_an_empty_unnamed_column_is_left_out_with_a_note(tmp_path, capsys):
+    frame = sorted_by_target()
+    data = tmp_path / "trailing.csv"
+    data.write_text("".join(line + ",\n" for line in
+                            frame.to_csv(index=False).splitlines()))
+    pd.testing.assert_frame_equal(read_table(data), frame)
+    assert capsys.readouterr().err == (
+        "skdib: note: column 4 of trailing.csv has no name and no values; it "
+        "is left out\n")
+
+
+def test_another_unnamed_column_with_values_is_refused(tmp_path):
+    frame = sorted_by_target().rename(columns={"grade": ""})
+    data = write(tmp_path, frame)
+    with pytest.raises(CLIError) as error:
+        read_table(data)
+    assert str(error.value) == (
+        f"column 2 of {data} has no name in the header (pandas calls it "
+        "'Unnamed: 1'); name it there, or leave it out with --drop 'Unnamed: 1'")
+    read = read_table(data, drop=["Unnamed: 1"])
+    assert list(prepare_dataset(read, "y", drop=["Unnamed: 1"]).X) == ["dose, mg"]

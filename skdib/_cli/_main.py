@@ -200,9 +200,10 @@ def _read_data(args, say):
 
     groups = parse_groups(args.groups) if args.groups is not None else None
     categorical = parse_categorical(args.categorical)
-    frame = read_table(args.data)
+    drop = parse_columns(args.drop)
+    frame = read_table(args.data, drop)
     data = prepare_dataset(frame, args.target, task=args.task,
-                           drop=parse_columns(args.drop), groups=groups,
+                           drop=drop, groups=groups,
                            categorical=categorical, force_task=args.force_task)
     kinds = describe_categorical(data.categorical)
     say(f"Read {args.data}: {len(frame)} rows, target {data.target!r} "

@@ -27,6 +27,10 @@ may use decimal commas. A file that is not UTF-8 is read as cp1252 (Excel's
 plain "CSV" on Windows), with a note. Only empty cells are missing in a
 text column ("NA" and "None" are categories); in a column of numbers the
 texts pandas takes for missing ("NA", "nan", "NULL", ...) are missing too.
+A first column without a header name (the index that pandas' to_csv
+writes) is the row index, not a feature; a column without a name and
+without values is left out; any other column without a name is refused:
+name it, or leave it out with --drop 'Unnamed: N' (N counts from 0).
 
 Channels: every feature column not named in a group is its own channel; use
 --drop to leave a column out.

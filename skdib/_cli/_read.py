@@ -1,6 +1,7 @@
 """Reading the user's table for ``skdib analyze``: one job per helper."""
 
 import codecs
+import csv
 import sys
 from pathlib import Path
 
@@ -111,7 +112,40 @@ def _read_csv(path):
                "encoding": encoding}
     options["decimal"] = _decimal(path, options)
     frame = pd.read_csv(path, keep_default_na=False, na_values=[""], **options)
-    return _numbers_with_missing_text(frame, path, options)
+    cells = next(csv.reader([header], delimiter=options["sep"]), [])
+    return (*_numbers_with_missing_text(frame, path, options), cells)
+
+
+def _unnamed_columns(frame, cells, drop, path):
+    """Columns whose header cell is empty, named 'Unnamed: i' as pandas does.
+
+    The first is the row index that ``DataFrame.to_csv`` writes: it becomes
+    the index, not a feature. One without values is left out. Any other is
+    refused, unless ``drop`` names it (then it is left for --drop).
+    """
+    if len(cells) != frame.shape[1]:
+        return frame
+    blank = [i for i, cell in enumerate(cells) if not cell.strip()]
+    frame.columns = [f"Unnamed: {i}" if i in blank else c
+                     for i, c in enumerate(frame.columns)]
+    for i in blank:
+        name = f"Unnamed: {i}"
+        if name in drop:
+            continue
+        if frame[name].isna().all():
+            frame = frame.drop(columns=name)
+            _note(f"column {i + 1} of {path.name} has no name and no values; "
+                  "it is left out")
+        elif i == 0:
+            frame = frame.set_index(name).rename_axis(None)
+            _note(f"the first column of {path.name} has no name; it is read as "
+                  "the row index (as pandas' to_csv writes one), not as a feature")
+        else:
+            raise CLIError(
+                f"column {i + 1} of {path} has no name in the header (pandas "
+                f"calls it {name!r}); name it there, or leave it out with "
+                f"--drop '{name}'")
+    return frame
 
 
 def _strip_names(frame, path):
@@ -127,8 +161,12 @@ def _strip_names(frame, path):
     return frame
 
 
-def read_table(path):
-    """Read a CSV (or TSV, or Parquet when pandas can) into a DataFrame."""
+def read_table(path, drop=()):
+    """Read a CSV (or TSV, or Parquet when pandas can) into a DataFrame.
+
+    ``drop``: the columns --drop leaves out; a column without a header name
+    that it names is kept for it (see ``_unnamed_columns``).
+    """
     path = Path(path)
     if not path.exists():
         raise CLIError(f"no such file: {path}")
@@ -136,8 +174,8 @@ def read_table(path):
         raise CLIError(f"{path} is a folder; give a CSV or Parquet file")
     parquet = path.suffix.lower() in (".parquet", ".pq")
     try:
-        frame, missing_text = ((_read_parquet(path), {}) if parquet
-                               else _read_csv(path))
+        frame, missing_text, cells = ((_read_parquet(path), {}, []) if parquet
+                                      else _read_csv(path))
     except CLIError:
         raise
     except UnicodeDecodeError:
@@ -149,6 +187,6 @@ def read_table(path):
             from None
     if frame.empty:
         raise CLIError(f"{path} has no data rows")
-    frame = _strip_names(frame, path)
+    frame = _strip_names(_unnamed_columns(frame, cells, drop, path), path)
     frame.attrs[MISSING_TEXT] = missing_text
     return frame
