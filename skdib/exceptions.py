@@ -29,6 +29,11 @@ class DivergenceError(RuntimeError):
         super().__init__(message)
         self.step, self.beta = step, beta
 
+    def __reduce__(self):
+        # rebuilt from its own arguments, so that it pickles: a fit that
+        # diverges in a joblib worker process reaches the caller as itself
+        return type(self), (self.args[0], self.step, self.beta), self.__dict__
+
 
 class SweepInterruptedWarning(UserWarning):
     """A sweep was interrupted; the estimator holds the path so far.

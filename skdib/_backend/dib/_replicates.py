@@ -59,6 +59,10 @@ class ReplicateDiverged(RuntimeError):
         self.replicate, self.step, self.beta = replicate, step, beta
         self.detail = detail
 
+    def __reduce__(self):  # picklable (the default passes only the message)
+        return (type(self), (self.replicate, self.step, self.beta, self.detail),
+                self.__dict__)
+
 
 class _NoisyLoss(nn.Module):
     """One training step's per-row loss terms of a network, given its noise.

@@ -56,6 +56,10 @@ class TrainingStopped(Exception):
         self.detail, self.record, self.resume = detail, record, resume
         self.network = None
 
+    def __reduce__(self):  # picklable, with the network attached later
+        return type(self), (self.reason, self.step, self.beta, self.detail,
+                            self.record, self.resume), self.__dict__
+
 
 def _snapshot(model):
     return {k: v.detach().to("cpu", copy=True) for k, v in model.state_dict().items()}

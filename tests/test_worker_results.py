@@ -1,0 +1,78 @@
+"""What a fit in a joblib worker sends back: its errors and its warnings.
+
+A loky worker is another process: an exception raised there comes back
+pickled, and its warnings go to that process's stderr unless they are
+recorded and raised again in the caller. ``n_jobs`` and ``batched`` may
+change the speed of ``cross_validate_path`` only, never what the user is told.
+"""
+
+import importlib
+import inspect
+import pickle
+import pkgutil
+
+import numpy as np
+import pytest
+
+import skdib
+from skdib import DistributedIBClassifier
+from skdib.compare import cross_validate_path
+from skdib.exceptions import DivergenceError
+
+TINY = dict(n_pretrain_steps=20, n_steps=60, n_checkpoints=5, n_threads=1,
+            random_state=0, encoder_hidden=(8,), decoder_hidden=(16,),
+            embedding_dim=2, batch_size=32, information_bounds=False,
+            device="cpu")
+
+
+def _skdib_exception_classes():
+    """Every exception and warning class defined anywhere in skdib."""
+    found = {}
+    for module in pkgutil.walk_packages(skdib.__path__, "skdib."):
+        if module.name.endswith("__main__"):
+            continue
+        for obj in vars(importlib.import_module(module.name)).values():
+            if (inspect.isclass(obj) and issubclass(obj, BaseException)
+                    and obj.__module__.startswith("skdib")):
+                found[f"{obj.__module__}.{obj.__qualname__}"] = obj
+    return found
+
+
+EXCEPTIONS = _skdib_exception_classes()
+
+
+@pytest.fixture(scope="module")
+def data():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(120, 3))
+    return X, (X[:, 0] + X[:, 1] > 0).astype(int)
+
+
+def test_the_package_defines_the_public_exceptions():
+    names = {cls.__name__ for cls in EXCEPTIONS.values()}
+    assert set(skdib.exceptions.__all__) <= names
+
+
+@pytest.mark.parametrize("name", sorted(EXCEPTIONS))
+def test_exception_pickles_with_its_attributes(name):
+    cls = EXCEPTIONS[name]
+    args = ["a message"]  # the builtin __init__
+    if inspect.isfunction(cls.__init__):  # its own: fill every argument
+        params = list(inspect.signature(cls.__init__).parameters.values())[1:]
+        # distinct numbers: they format as messages, steps and betas alike
+        args = [1.5 + i for i, p in enumerate(params) if p.default is p.empty
+                and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
+    error = cls(*args)
+    error.extra = "set after raising"
+    copy = pickle.loads(pickle.dumps(error))
+    assert type(copy) is cls
+    assert str(copy) == str(error) and copy.args == error.args
+    assert vars(copy) == vars(error)
+
+
+def test_divergence_in_a_worker_process_reaches_the_caller(data):
+    X, y = data
+    est = DistributedIBClassifier(**TINY, learning_rate=1e3)
+    with pytest.raises(DivergenceError, match="diverged at step") as caught:
+        cross_validate_path(est, X, y, cv=2, n_jobs=2, batched=False)
+    assert caught.value.step > 0 and caught.value.beta > 0
