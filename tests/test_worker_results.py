@@ -10,6 +10,7 @@ import importlib
 import inspect
 import pickle
 import pkgutil
+import warnings
 
 import numpy as np
 import pytest
@@ -17,7 +18,7 @@ import pytest
 import skdib
 from skdib import DistributedIBClassifier
 from skdib.compare import cross_validate_path
-from skdib.exceptions import DivergenceError
+from skdib.exceptions import BetaRangeWarning, DivergenceError
 
 TINY = dict(n_pretrain_steps=20, n_steps=60, n_checkpoints=5, n_threads=1,
             random_state=0, encoder_hidden=(8,), decoder_hidden=(16,),
@@ -39,6 +40,14 @@ def _skdib_exception_classes():
 
 
 EXCEPTIONS = _skdib_exception_classes()
+
+
+def _told(run):
+    """The (category, message) of every warning ``run()`` raises, in order."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        run()
+    return [(w.category, str(w.message)) for w in caught]
 
 
 @pytest.fixture(scope="module")
@@ -76,3 +85,13 @@ def test_divergence_in_a_worker_process_reaches_the_caller(data):
     with pytest.raises(DivergenceError, match="diverged at step") as caught:
         cross_validate_path(est, X, y, cv=2, n_jobs=2, batched=False)
     assert caught.value.step > 0 and caught.value.beta > 0
+
+
+def test_batched_run_checks_the_beta_range_as_fit_does(data):
+    X, y = data
+    est = DistributedIBClassifier(**TINY)
+    told = {batched: _told(lambda b=batched: cross_validate_path(
+        est, X, y, cv=2, n_jobs=1, batched=b, random_state=0))
+        for batched in (False, True)}
+    assert [c for c, _ in told[False]] == [BetaRangeWarning] * 2
+    assert told[True] == told[False]

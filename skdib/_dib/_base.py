@@ -9,7 +9,6 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import _check_feature_names_in, check_is_fitted
 
 from skdib._backend import facade
-from skdib._dib._beta_range import warn_beta_range
 from skdib._dib._channels import resolve_channels
 from skdib._dib._inputs import InputMixin, drop_unweighted, normalise_weights
 from skdib._dib._inspection import InspectionMixin, default_channel_values
@@ -199,9 +198,7 @@ class BaseDistributedIB(PersistenceMixin, ResumableSweepMixin, SweepSetupMixin,
         except facade.TrainingStopped as stop:
             self._sweep_stopped(stop, store)
         store(record, net)
-        self.fit_status_ = "complete"
-        self._resume_state = None
-        warn_beta_range(self.information_path_)
+        self._sweep_completed()
         return self
 
     def _training_data(self, X, y, X_val, y_val, groups, rng, weights=None):

@@ -170,8 +170,7 @@ def _fit_batch(estimator, X, y, splits, seeds):
         est.bounds_time_ = 0.0 if rep["bounds_fn"] is None else rep["bounds_fn"].elapsed
         est._store_fit(net, record, rep["channels"], rep["names"], rep["data"],
                        rep["rng"])
-        est.fit_status_ = "complete"
-        est._resume_state = None
+        est._sweep_completed()
     return [rep["est"] for rep in reps]
 
 

@@ -8,6 +8,7 @@ import joblib
 import numpy as np
 
 from skdib._backend import facade
+from skdib._dib._beta_range import warn_beta_range
 from skdib._utils._warnings import user_stacklevel
 from skdib.exceptions import DivergenceError, SweepInterruptedWarning
 
@@ -99,6 +100,14 @@ class ResumableSweepMixin:
             delattr(self, name)
         for name in (*_REPLAY, "_snapshots", "_final_state"):
             self.__dict__.pop(name, None)
+
+    def _sweep_completed(self):
+        """What follows every sweep that ran to its end, once its path is
+        stored: in ``fit``, in ``continue_fit`` and in each clone of a batched
+        run of ``fit_on_splits``, so the β range is checked on every route."""
+        self.fit_status_ = "complete"
+        self._resume_state = None
+        warn_beta_range(self.information_path_)
 
     def _sweep_stopped(self, stop, store):
         """Keep the path so far (``store(record, network)``), then raise."""

@@ -10,7 +10,6 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from skdib._backend import facade
-from skdib._dib._beta_range import warn_beta_range
 from skdib._dib._inputs import weighted_moments
 from skdib._dib._path_record import path_from_record
 from skdib._dib._persistence import PersistenceMixin
@@ -234,9 +233,7 @@ class BaseSetDIB(InformationMapMixin, ResumableSweepMixin, ReplicateSweepMixin,
         except facade.TrainingStopped as stop:
             self._sweep_stopped(stop, store)
         store(record, net)
-        self.fit_status_ = "complete"
-        self._resume_state = None
-        warn_beta_range(self.information_path_)
+        self._sweep_completed()
         return self
 
     def _fitted_types(self, X, X_val, X_train):
