@@ -42,19 +42,19 @@ def _skdib_exception_classes():
 EXCEPTIONS = _skdib_exception_classes()
 
 
+@pytest.fixture(scope="module")
+def data():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(120, 3))
+    return X, (X[:, 0] + X[:, 1] > 0).astype(int)
+
+
 def _told(run):
     """The (category, message) of every warning ``run()`` raises, in order."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         run()
     return [(w.category, str(w.message)) for w in caught]
-
-
-@pytest.fixture(scope="module")
-def data():
-    rng = np.random.default_rng(0)
-    X = rng.normal(size=(120, 3))
-    return X, (X[:, 0] + X[:, 1] > 0).astype(int)
 
 
 def test_the_package_defines_the_public_exceptions():
@@ -87,6 +87,20 @@ def test_divergence_in_a_worker_process_reaches_the_caller(data):
     assert caught.value.step > 0 and caught.value.beta > 0
 
 
+def test_worker_process_warnings_reach_the_caller(data):
+    X, y = data
+    est = DistributedIBClassifier(**TINY)
+
+    def run(n_jobs, batched):
+        return _told(lambda: cross_validate_path(
+            est, X, y, cv=2, n_jobs=n_jobs, batched=batched, random_state=0))
+
+    serial = run(1, False)
+    assert [c for c, _ in serial] == [BetaRangeWarning] * 2
+    assert run(2, False) == serial
+    assert run(2, True) == serial
+
+
 def test_batched_run_checks_the_beta_range_as_fit_does(data):
     X, y = data
     est = DistributedIBClassifier(**TINY)
@@ -95,3 +109,13 @@ def test_batched_run_checks_the_beta_range_as_fit_does(data):
         for batched in (False, True)}
     assert [c for c, _ in told[False]] == [BetaRangeWarning] * 2
     assert told[True] == told[False]
+
+
+def test_replayed_warnings_show_once_under_the_default_filter():
+    from skdib._utils._warnings import reraise_kept_warnings
+
+    twice = [(1, [UserWarning("same")]), (2, [UserWarning("same")])]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("default")
+        assert reraise_kept_warnings(twice) == [1, 2]
+    assert [str(w.message) for w in caught] == ["same"]

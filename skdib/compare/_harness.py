@@ -16,7 +16,12 @@ from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import check_array, column_or_1d
 
-from skdib._utils._warnings import user_stacklevel
+from skdib._utils._warnings import (
+    call_keeping_warnings,
+    reraise_kept_warnings,
+    this_process,
+    user_stacklevel,
+)
 from skdib.compare._folds import make_folds
 from skdib.compare._methods import BUILTIN_METHODS, optional_missing
 
@@ -253,10 +258,12 @@ def compare_selectors(X, y, *, methods=None, k_values=None, estimator=None, cv=5
     seeds = rng.randint(2**31 - 1, size=len(folds))
     parallel = effective_n_jobs(n_jobs) > 1
     run = _run_fold_one_thread if parallel else _run_fold
-    per_fold = Parallel(n_jobs=n_jobs)(
-        delayed(run)(X, (codes, y), train, test, fold, methods, k_values, estimator,
-                     scorer, task, int(seeds[fold]))
-        for fold, (train, test) in enumerate(folds))
+    origin = this_process()  # a worker process's warnings are raised here
+    per_fold = reraise_kept_warnings(Parallel(n_jobs=n_jobs)(
+        delayed(call_keeping_warnings)(
+            origin, run, X, (codes, y), train, test, fold, methods, k_values,
+            estimator, scorer, task, int(seeds[fold]))
+        for fold, (train, test) in enumerate(folds)))
     frame = pd.DataFrame([row for rows in per_fold for row in rows],
                          columns=COLUMNS).astype({"k": int, "fold": int})
     frame.attrs.update(task=task, scoring=_scoring_name(scoring, task))
