@@ -9,6 +9,7 @@ neither may be changed by the fit.
 import numpy as np
 import pytest
 import torch
+from joblib import Parallel, delayed
 
 from skdib import DistributedIBClassifier, DistributedIBSetClassifier
 
@@ -39,6 +40,9 @@ CASES = {
                             _table),
     "sets": (lambda: DistributedIBSetClassifier(**SETS), _sets),
 }
+# attention layers draw their initial weights from torch's global generator
+THREADED = {**CASES, "sets, transformer": (
+    lambda: DistributedIBSetClassifier(**SETS, decoder="transformer"), _sets)}
 
 
 def _fit(case):
@@ -82,3 +86,53 @@ def test_float64_default_dtype_changes_nothing_and_is_restored(reference):
     finally:
         torch.set_default_dtype(previous)
     _same_fit(fitted, expected)
+
+
+def _fit_seed(case, seed):
+    make, data = THREADED[case]
+    X, y = data()
+    est = make().set_params(random_state=seed, n_threads=1).fit(X, y)
+    return est.information_path_.to_frame(), est.predict_proba(X)
+
+
+@pytest.fixture
+def caller_state():
+    """The caller's torch settings for the test, and back after."""
+    dtype, threads = torch.get_default_dtype(), torch.get_num_threads()
+    torch.set_default_dtype(torch.float64)
+    torch.set_num_threads(3)
+    yield
+    torch.set_default_dtype(dtype)
+    torch.set_num_threads(threads)
+
+
+@pytest.mark.parametrize("case", ["table", "sets, transformer"])
+def test_fits_in_threads_equal_serial_fits(case, caller_state):
+    """Six fits in two threads at once give the serial fits' paths exactly,
+    and leave the caller's default dtype and thread count as they were."""
+    seeds = range(6)
+    serial = [_fit_seed(case, seed) for seed in seeds]
+    threaded = Parallel(n_jobs=2, prefer="threads")(
+        delayed(_fit_seed)(case, seed) for seed in seeds)
+    assert torch.get_default_dtype() == torch.float64
+    assert torch.get_num_threads() == 3
+    for (frame, proba), (frame_ref, proba_ref) in zip(threaded, serial,
+                                                      strict=True):
+        numbers = frame_ref.select_dtypes("number").columns
+        np.testing.assert_array_equal(frame[numbers].to_numpy(),
+                                      frame_ref[numbers].to_numpy())
+        np.testing.assert_array_equal(proba, proba_ref)
+
+
+def test_overlapping_thread_settings_restore_the_callers(caller_state):
+    """Two fits' thread settings, entered and left interleaved as fits in two
+    threads do, give the caller's count back at the end."""
+    from skdib._backend.facade import torch_threads
+
+    first, second = torch_threads(1), torch_threads(2)
+    first.__enter__()
+    second.__enter__()
+    first.__exit__(None, None, None)
+    assert torch.get_num_threads() == 2  # the second fit still runs
+    second.__exit__(None, None, None)
+    assert torch.get_num_threads() == 3

@@ -1,6 +1,7 @@
 """Device selection, thread control, denormals and training precision."""
 
 import contextlib
+import threading
 
 import torch
 
@@ -29,34 +30,79 @@ def resolve_device(device):
     return dev
 
 
+class _SharedSetting:
+    """A process-wide torch setting that concurrent fits in threads share.
+
+    The first block to enter saves the caller's value and sets its own; the
+    last one out restores the saved value. Saving and restoring in every
+    block would race: two fits in threads interleave their restores and
+    leave the other's value, not the caller's, set at the end. While blocks
+    overlap, the latest value set holds for all of them.
+    """
+
+    def __init__(self, get, put):
+        self._get, self._put = get, put
+        self._lock = threading.Lock()
+        self._depth, self._saved = 0, None
+
+    @contextlib.contextmanager
+    def __call__(self, value):
+        with self._lock:
+            if self._depth == 0:
+                self._saved = self._get()
+            self._depth += 1
+            self._put(value)
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._depth -= 1
+                if self._depth == 0:
+                    self._put(self._saved)
+
+
+_num_threads = _SharedSetting(torch.get_num_threads, torch.set_num_threads)
+
+
 @contextlib.contextmanager
 def torch_threads(n_threads):
-    """Temporarily set torch's intra-op thread count (None leaves it alone)."""
+    """Set torch's intra-op thread count for the block (None leaves it
+    alone). The count is one setting of the process: fits running at once in
+    threads share it, and the caller's count comes back when the last ends."""
     if n_threads is None:
         yield
         return
-    previous = torch.get_num_threads()
-    torch.set_num_threads(int(n_threads))
-    try:
+    with _num_threads(int(n_threads)):
         yield
-    finally:
-        torch.set_num_threads(previous)
+
+
+_BUILD_LOCK = threading.Lock()
 
 
 @contextlib.contextmanager
 def torch_defaults():
-    """Build and train under torch's stock global settings: float32 as the
-    default dtype and gradients on, whatever the caller set. A fit inside
-    ``torch.no_grad()`` or ``torch.inference_mode()``, or after
-    ``torch.set_default_dtype(torch.float64)``, trains as any other. The
-    caller's settings are restored on the way out."""
-    previous = torch.get_default_dtype()
-    torch.set_default_dtype(torch.float32)
-    try:
-        with torch.inference_mode(False), torch.enable_grad():
-            yield
-    finally:
-        torch.set_default_dtype(previous)
+    """Build and train with gradients on, whatever the calling thread set: a
+    fit inside ``torch.no_grad()`` or ``torch.inference_mode()`` trains as
+    any other. Both modes belong to the thread. Torch's default dtype is
+    neither read nor changed: every tensor a fit makes is given its dtype,
+    so a caller's ``torch.set_default_dtype(torch.float64)`` changes nothing
+    and fits in other threads cannot change it under a fit."""
+    with torch.inference_mode(False), torch.enable_grad():
+        yield
+
+
+@contextlib.contextmanager
+def building_network():
+    """The context of building a network: one build at a time in the
+    process, inside a fork of torch's global generator. Layers draw their
+    default initial weights from that generator (before ``initialise``
+    replaces them; a set network's attention weights are drawn from it after
+    seeding), and the fork restores it afterwards: builds in threads must
+    neither draw from nor restore each other's state. Code outside skdib
+    that draws from torch's global generator in another thread meanwhile
+    still shares it."""
+    with _BUILD_LOCK, torch.random.fork_rng(devices=[]), torch_defaults():
+        yield
 
 
 def denormals_flushed():
@@ -96,7 +142,8 @@ def step_precision(precision, device):
     them) run in bfloat16 while parameters, optimizer state and the loss
     stay float32. ``'tf32'``: float32 matrix products on an NVIDIA GPU use
     TF32 tensor cores (10-bit mantissa), and the global TF32 switches come
-    back as they were after each step; a CPU has no TF32 and runs float32.
+    back as they were after the last step running (in any thread); a CPU
+    has no TF32 and runs float32.
     """
     if precision not in PRECISIONS:
         raise ValueError(f"precision must be one of {PRECISIONS}; got {precision!r}.")
@@ -120,27 +167,32 @@ def native_bfloat16(device):
     return torch.cuda.get_device_capability(device) >= (8, 0)
 
 
-@contextlib.contextmanager
-def _tf32():
-    """TF32 matrix products inside, the caller's setting restored after.
+def _tf32_setting():
+    """TF32 matrix products as a :class:`_SharedSetting`, and its TF32 value.
 
     Torch 2.9 and later take the setting as ``fp32_precision`` and refuse
     any mixing with the older ``allow_tf32`` flags (a process that set one
     API fails on the other), so the newer API is used where it exists; the
     networks have no convolutions, so only matrix products are switched.
     """
-    matmul = torch.backends.cuda.matmul
+    matmul, cudnn = torch.backends.cuda.matmul, torch.backends.cudnn
     if hasattr(matmul, "fp32_precision"):
-        before = matmul.fp32_precision
-        matmul.fp32_precision = "tf32"
-        try:
-            yield
-        finally:
-            matmul.fp32_precision = before
-        return
-    before = (matmul.allow_tf32, torch.backends.cudnn.allow_tf32)
-    matmul.allow_tf32 = torch.backends.cudnn.allow_tf32 = True
-    try:
-        yield
-    finally:
-        matmul.allow_tf32, torch.backends.cudnn.allow_tf32 = before
+        return _SharedSetting(lambda: matmul.fp32_precision,
+                              lambda value: setattr(matmul, "fp32_precision",
+                                                    value)), "tf32"
+
+    def put(flags):
+        matmul.allow_tf32, cudnn.allow_tf32 = flags
+
+    return _SharedSetting(lambda: (matmul.allow_tf32, cudnn.allow_tf32),
+                          put), (True, True)
+
+
+_TF32, _TF32_ON = _tf32_setting()
+
+
+def _tf32():
+    """TF32 matrix products inside, the caller's setting restored after the
+    last of the steps running at once in threads. The switch is global: a
+    float32 fit on the GPU in another thread meanwhile runs TF32 too."""
+    return _TF32(_TF32_ON)

@@ -12,6 +12,7 @@ import torch
 
 from skdib._backend._device import (
     PRECISIONS,
+    building_network,
     resolve_device,
     torch_defaults,
     torch_threads,
@@ -96,9 +97,9 @@ def build_network(spec, seed):
     """Create a :class:`DistributedIBNet` from a dict of settings, seeded.
 
     The weights come from a generator local to this call; torch's global
-    generator is left as it was.
+    generator is left as it was (``building_network``).
     """
-    with torch.random.fork_rng(devices=[]), torch_defaults():
+    with building_network():
         net = DistributedIBNet(**spec)
         return initialise(net, make_generator(seed, "cpu"))
 
@@ -116,9 +117,10 @@ def build_set_network(spec, seed):
     """Create a :class:`~skdib._backend.sets._model.SetIBNet`, seeded.
 
     Attention layers draw their initial weights from torch's generator, so
-    it is seeded too, inside a fork that leaves the global state as it was.
+    it is seeded too, inside a fork that leaves the global state as it was
+    (``building_network``: one build at a time).
     """
-    with torch.random.fork_rng(devices=[]), torch_defaults():
+    with building_network():
         torch.manual_seed(seed)
         net = SetIBNet(**spec)
         return initialise(net, make_generator(seed, "cpu"))

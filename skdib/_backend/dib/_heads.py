@@ -29,7 +29,7 @@ class CategoricalHead(nn.Module):
 
     def __init__(self, n_in, n_classes, label_smoothing=0.0):
         super().__init__()
-        self.linear = nn.Linear(n_in, n_classes)
+        self.linear = nn.Linear(n_in, n_classes, dtype=torch.float32)
         self.label_smoothing = float(label_smoothing)
 
     def forward(self, h):
@@ -78,8 +78,8 @@ class GaussianHead(nn.Module):
 
     def __init__(self, n_in, n_outputs):
         super().__init__()
-        self.linear = nn.Linear(n_in, n_outputs)
-        self.log_var = nn.Parameter(torch.zeros(n_outputs))
+        self.linear = nn.Linear(n_in, n_outputs, dtype=torch.float32)
+        self.log_var = nn.Parameter(torch.zeros(n_outputs, dtype=torch.float32))
 
     def forward(self, h):
         return self.linear(h)

@@ -29,10 +29,11 @@ class InfoNCEHead(nn.Module):
     def __init__(self, n_in, n_outputs, *, codebook, hidden=(128, 128), dim=32,
                  temperature=1.0, similarity="l2", activation="relu"):
         super().__init__()
-        self.project = nn.Linear(n_in, dim)
+        self.project = nn.Linear(n_in, dim, dtype=torch.float32)
         last = hidden[-1] if hidden else n_outputs
         self.y_encoder = nn.Sequential(
-            hidden_stack(n_outputs, tuple(hidden), activation), nn.Linear(last, dim))
+            hidden_stack(n_outputs, tuple(hidden), activation),
+            nn.Linear(last, dim, dtype=torch.float32))
         # float64: predictions are training targets (standardised) to the bit
         self.register_buffer("codebook",
                              torch.as_tensor(codebook, dtype=torch.float64))

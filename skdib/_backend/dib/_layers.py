@@ -34,8 +34,10 @@ class BatchedLinear(nn.Module):
 
     def __init__(self, n_channels, in_features, out_features, fan_in=None):
         super().__init__()
-        self.weight = nn.Parameter(torch.empty(n_channels, in_features, out_features))
-        self.bias = nn.Parameter(torch.empty(n_channels, 1, out_features))
+        self.weight = nn.Parameter(torch.empty(n_channels, in_features, out_features,
+                                               dtype=torch.float32))
+        self.bias = nn.Parameter(torch.empty(n_channels, 1, out_features,
+                                             dtype=torch.float32))
         widths = torch.as_tensor(in_features if fan_in is None else fan_in,
                                  dtype=torch.float32).expand(n_channels)
         self.register_buffer("bound", widths.rsqrt().reshape(n_channels, 1, 1),
@@ -157,7 +159,8 @@ def hidden_stack(in_features, hidden, activation):
     layers = []
     sizes = [in_features, *hidden]
     for a, b in zip(sizes[:-1], sizes[1:], strict=True):
-        layers += [nn.Linear(a, b), make_activation(activation)]
+        layers += [nn.Linear(a, b, dtype=torch.float32),
+                   make_activation(activation)]
     return nn.Sequential(*layers)
 
 

@@ -103,8 +103,8 @@ class DistributedIBNet(nn.Module):
         for i, cols in enumerate(networked):
             index[i, : len(cols)] = torch.as_tensor(cols, dtype=torch.long)
         self.register_buffer("gather_index", index)
-        self.register_buffer("center", torch.zeros(n_features))
-        self.register_buffer("scale", torch.ones(n_features))
+        self.register_buffer("center", torch.zeros(n_features, dtype=torch.float32))
+        self.register_buffer("scale", torch.ones(n_features, dtype=torch.float32))
         self.register_buffer(
             "frequencies", torch.as_tensor(frequencies, dtype=torch.float32)
         )

@@ -58,7 +58,9 @@ def _apply(previous, delta):
 
 def _previous(state, name, delta):
     """The value a delta applies to: the last state's, zeros at the start."""
-    return torch.zeros(delta.shape) if state is None else state[name]
+    if state is None:
+        return torch.zeros(delta.shape, dtype=torch.float32)
+    return state[name]
 
 
 def encode_snapshot(model, previous, exact=False):

@@ -173,7 +173,8 @@ class ChannelTables(nn.Module):
         n_values = max(len(v) for lay in layouts for v in lay[0])
         n_codes_max = max(len(lay[1]) for lay in layouts)
         index = torch.zeros(n_ch, width, dtype=torch.long)
-        mid = torch.full((n_ch, width, max(n_values - 1, 1)), float("inf"))
+        mid = torch.full((n_ch, width, max(n_values - 1, 1)), float("inf"),
+                         dtype=torch.float32)
         radix = torch.zeros(n_ch, width, dtype=torch.long)
         code_to_row = torch.zeros(n_ch, n_codes_max, dtype=torch.long)
         for c, (cols, (values, to_row, _)) in enumerate(zip(columns, layouts,
@@ -189,7 +190,8 @@ class ChannelTables(nn.Module):
         self.register_buffer("radix", radix)
         self.register_buffer("code_to_row", code_to_row)
         n_rows = max(lay[2] for lay in layouts)
-        self.table = nn.Parameter(torch.empty(n_ch, n_rows, out_features))
+        self.table = nn.Parameter(torch.empty(n_ch, n_rows, out_features,
+                                              dtype=torch.float32))
         self.reset_parameters()
 
     @torch.no_grad()

@@ -132,7 +132,8 @@ def _batched_eval(model, x, y, generator, chunk, posteriors=None, weights=None,
         if posteriors is not None:
             posteriors.append((mu, log_var))
         kls.append(model.message_kl(mu, log_var))
-        eps = torch.randn(mu.shape, generator=generator, device=mu.device)
+        eps = torch.randn(mu.shape, generator=generator, device=mu.device,
+                          dtype=torch.float32)
         out = model.decode(mu + torch.exp(0.5 * log_var) * eps)
         nll = model.head.nll(out, y[start:start + chunk])
         nlls.append(nll)

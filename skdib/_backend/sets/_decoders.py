@@ -6,6 +6,7 @@ Both take messages ``u`` of shape (batch, n_elements, dim) and a boolean mask
 left out of the attention (as keys) and of the pooled mean.
 """
 
+import torch
 from torch import nn
 
 from skdib._backend.dib._layers import hidden_stack, make_activation
@@ -57,13 +58,13 @@ class SetTransformerDecoder(nn.Module):
         if width % n_heads:
             raise ValueError(f"decoder_width ({width}) must be a multiple of "
                              f"n_heads ({n_heads}).")
-        self.embed = nn.Linear(dim, width)
+        self.embed = nn.Linear(dim, width, dtype=torch.float32)
         layer = nn.TransformerEncoderLayer(
             width, n_heads, dim_feedforward=2 * width, dropout=0.0,
             activation=make_activation(activation), batch_first=True,
-            norm_first=True)
+            norm_first=True, dtype=torch.float32)
         self.blocks = nn.TransformerEncoder(layer, depth, enable_nested_tensor=False)
-        self.norm = nn.LayerNorm(width)
+        self.norm = nn.LayerNorm(width, dtype=torch.float32)
         # False: the order of networks trained before the fix (a resumed
         # sweep keeps the order its checkpoints were trained with)
         self.norm_before_pool = norm_before_pool

@@ -75,8 +75,8 @@ class SetIBNet(nn.Module):
             columns, center, scale, type_column, type_values)
         self.register_buffer("type_values",
                              torch.arange(len(type_values), dtype=torch.float32))
-        self.register_buffer("center", torch.zeros(len(columns)))
-        self.register_buffer("scale", torch.ones(len(columns)))
+        self.register_buffer("center", torch.zeros(len(columns), dtype=torch.float32))
+        self.register_buffer("scale", torch.ones(len(columns), dtype=torch.float32))
         self.register_buffer("frequencies",
                              torch.as_tensor(frequencies, dtype=torch.float32))
         n_in = len(columns) * (1 + len(frequencies))
