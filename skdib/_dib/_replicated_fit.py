@@ -227,7 +227,6 @@ def fit_on_splits(estimator, X, y, splits, seeds, *, batched="auto", n_jobs=None
     estimators : list
     """
     check_path_estimator(estimator, sample_weight)
-    check_path_estimator(estimator)
     origin = this_process()
     if sample_weight is not None:  # checked as fit checks it, before indexing
         sample_weight = _check_sample_weight(sample_weight, y,
