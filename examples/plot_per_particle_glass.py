@@ -131,12 +131,12 @@ axes[0].legend(loc="lower left", fontsize="small")
 # The numbers
 # -----------
 # The best cross-validated accuracy along each path. Measured with the full
-# settings (25-30 minutes on 2 CPU cores; see the printout for this run):
-# the distance-only encoders came within 1 point of the radial densities on
-# both protocols (gradual 0.835 against 0.843, rapid 0.816 against 0.823; the
-# tuned SVM 0.849 and 0.832). Encoders that also see the direction can
-# memorise the angular arrangement of the training neighbourhoods and scored
-# lower (0.817 and 0.773).
+# settings (25-35 minutes on 2 shared CPU cores; see the printout for this
+# run): the distance-only encoders came within 2 points of the radial
+# densities on both protocols (gradual 0.829 against 0.848, rapid 0.815
+# against 0.826; the tuned SVM 0.859 and 0.830). Encoders that also see the
+# direction can memorise the angular arrangement of the training
+# neighbourhoods and scored lower (0.818 and 0.789).
 print(f"{'protocol':8s} {'SVM':>6s} {'radial':>7s} "
       + " ".join(f"{name:>28s}" for name in MODELS))
 for p in PROTOCOLS:
@@ -213,7 +213,7 @@ for name, (per_area, _, bits_per_area) in profile.items():
 # By the chain rule, I(U; position) = I(U; R) + I(U; angle | R): with probes
 # on rings, each term is the information of a finite mixture of the probes'
 # messages. Measured with the full settings, the distance carried the larger
-# part (type A: 0.45 of 0.64 bits, type B: 0.72 of 1.35), but this model,
+# part (type A: 0.47 of 0.88 bits, type B: 1.34 of 2.33), but this model,
 # which sees directions, also spent bits on the angle, the memorising that
 # cost it accuracy above; in the paper almost all of it was radial.
 for kind, name in ((TYPE_A, "A"), (TYPE_B, "B")):
