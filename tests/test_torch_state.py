@@ -6,6 +6,9 @@ evaluation loop). Neither may change what a fixed ``random_state`` fits, and
 neither may be changed by the fit.
 """
 
+import contextlib
+import threading
+
 import numpy as np
 import pytest
 import torch
@@ -124,15 +127,106 @@ def test_fits_in_threads_equal_serial_fits(case, caller_state):
         np.testing.assert_array_equal(proba, proba_ref)
 
 
-def test_overlapping_thread_settings_restore_the_callers(caller_state):
-    """Two fits' thread settings, entered and left interleaved as fits in two
-    threads do, give the caller's count back at the end."""
-    from skdib._backend.facade import torch_threads
+def test_callers_fit_beside_a_background_fit_keeps_its_thread_count(
+        caller_state, monkeypatch):
+    """The caller fits with n_threads=2 while a fit with n_threads=1 runs in
+    another thread, which starts first and ends last: each fit runs with its
+    own count, and the caller's thread has its 3 threads afterwards."""
+    from skdib._backend import facade
 
-    first, second = torch_threads(1), torch_threads(2)
+    real, counts = facade.torch_threads, {}
+    entered, caller_done = threading.Event(), threading.Event()
+
+    @contextlib.contextmanager
+    def held_open(n_threads):
+        with real(n_threads):
+            counts.setdefault(threading.current_thread().name, set()).add(
+                torch.get_num_threads())
+            if threading.current_thread().name == "background":
+                entered.set()
+                caller_done.wait(60)
+            yield
+
+    monkeypatch.setattr(facade, "torch_threads", held_open)
+    X, y = _table()
+    background = threading.Thread(
+        target=DistributedIBClassifier(**TINY, n_threads=1).fit, args=(X, y),
+        name="background")
+    background.start()
+    assert entered.wait(60)
+    DistributedIBClassifier(**TINY, n_threads=2).fit(X, y)
+    after_callers_fit = torch.get_num_threads()
+    caller_done.set()
+    background.join()
+    assert after_callers_fit == 3
+    assert torch.get_num_threads() == 3
+    assert counts == {"background": {1}, threading.current_thread().name: {2}}
+
+
+@pytest.fixture(params=["per thread", "process-wide"])
+def thread_count(request, monkeypatch, caller_state):
+    """torch_threads as it is on this build, and as it would be where the
+    thread count is one setting of the process."""
+    from skdib._backend import _device
+
+    if request.param == "process-wide":
+        monkeypatch.setattr(_device, "thread_count_is_per_thread", lambda: False)
+    return _device.torch_threads
+
+
+def test_nested_thread_settings_restore_the_outer_count(thread_count):
+    """A fit with n_threads=2 inside a block of one thread (compare_selectors
+    runs each fold so) gives the block its one thread back."""
+    with thread_count(1):
+        with thread_count(2):
+            assert torch.get_num_threads() == 2
+        assert torch.get_num_threads() == 1
+    assert torch.get_num_threads() == 3
+
+
+def test_refused_thread_count_changes_nothing(thread_count):
+    with pytest.raises(RuntimeError):
+        with thread_count(0):
+            pass
+    assert torch.get_num_threads() == 3
+    with thread_count(1):
+        assert torch.get_num_threads() == 1
+    assert torch.get_num_threads() == 3
+
+
+def _shared_setting(refused=()):
+    from skdib._backend._device import _SharedSetting
+
+    store = {"value": "caller's"}
+
+    def put(value):
+        if value in refused:
+            raise ValueError(f"{value} refused")
+        store["value"] = value
+
+    return _SharedSetting(lambda: store["value"], put), store
+
+
+def test_overlapping_shared_settings_restore_the_callers():
+    """A process-wide setting (TF32) held by two fits in threads, entered
+    and left interleaved, keeps the running fit's value and gives the
+    caller's back at the end."""
+    setting, store = _shared_setting()
+    first, second = setting("tf32"), setting("ieee")
     first.__enter__()
     second.__enter__()
     first.__exit__(None, None, None)
-    assert torch.get_num_threads() == 2  # the second fit still runs
+    assert store["value"] == "ieee"  # the second fit still runs
     second.__exit__(None, None, None)
-    assert torch.get_num_threads() == 3
+    assert store["value"] == "caller's"
+
+
+def test_refused_shared_setting_leaves_nothing_held():
+    setting, store = _shared_setting(refused={"bad"})
+    with pytest.raises(ValueError, match="refused"):
+        with setting("bad"):
+            pass
+    assert store["value"] == "caller's"
+    with setting("tf32"):
+        assert store["value"] == "tf32"
+    assert store["value"] == "caller's"

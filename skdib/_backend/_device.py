@@ -31,49 +31,99 @@ def resolve_device(device):
 
 
 class _SharedSetting:
-    """A process-wide torch setting that concurrent fits in threads share.
+    """A process-wide torch setting that blocks in several threads may hold
+    at once (the TF32 switch).
 
-    The first block to enter saves the caller's value and sets its own; the
-    last one out restores the saved value. Saving and restoring in every
-    block would race: two fits in threads interleave their restores and
-    leave the other's value, not the caller's, set at the end. While blocks
-    overlap, the latest value set holds for all of them.
+    Each block puts its value on a stack of the blocks running; the setting
+    is the value of the latest block entered that has not ended, and the
+    value found before the first block comes back when the last ends. So a
+    nested block gives the outer block its value back, and fits in threads
+    that overlap leave the caller's value at the end, in whatever order
+    they end. Saving and restoring in every block would race: two blocks in
+    threads that interleave their restores leave the other's value set.
     """
 
     def __init__(self, get, put):
         self._get, self._put = get, put
         self._lock = threading.Lock()
-        self._depth, self._saved = 0, None
+        self._held, self._saved = [], None
 
     @contextlib.contextmanager
     def __call__(self, value):
-        with self._lock:
-            if self._depth == 0:
-                self._saved = self._get()
-            self._depth += 1
-            self._put(value)
+        token = object()
         try:
+            self._enter(token, value)
             yield
         finally:
-            with self._lock:
-                self._depth -= 1
-                if self._depth == 0:
-                    self._put(self._saved)
+            self._leave(token)
+
+    def _enter(self, token, value):
+        with self._lock:
+            if not self._held:
+                self._saved = self._get()
+            self._held.append((token, value))
+            self._put(value)
+
+    def _leave(self, token):
+        """End the block ``token``; nothing where it never entered. A block
+        whose value was refused ends here too, so it leaves nothing set."""
+        with self._lock:
+            mine = [i for i, (held, _) in enumerate(self._held) if held is token]
+            if not mine:
+                return
+            del self._held[mine[0]]
+            self._put(self._held[-1][1] if self._held else self._saved)
 
 
 _num_threads = _SharedSetting(torch.get_num_threads, torch.set_num_threads)
+_PROBE_LOCK = threading.Lock()
+_per_thread = []
+
+
+def thread_count_is_per_thread():
+    """Whether ``torch.set_num_threads`` sets the count of the calling thread
+    only (an OpenMP build: each thread has its own, and a thread started
+    later begins with the count set last), rather than one count for the
+    process (torch's own thread pool). Found once, by setting another count
+    in a short-lived thread and reading this thread's."""
+    with _PROBE_LOCK:
+        if not _per_thread:
+            mine = torch.get_num_threads()
+            other = 2 if mine == 1 else 1
+            probe = threading.Thread(target=torch.set_num_threads,
+                                     args=(other,))
+            probe.start()
+            probe.join()
+            _per_thread.append(torch.get_num_threads() == mine)
+            torch.set_num_threads(mine)  # what later threads begin with
+        return _per_thread[0]
 
 
 @contextlib.contextmanager
 def torch_threads(n_threads):
     """Set torch's intra-op thread count for the block (None leaves it
-    alone). The count is one setting of the process: fits running at once in
-    threads share it, and the caller's count comes back when the last ends."""
+    alone), and give the previous count back after it.
+
+    Where the count belongs to each thread (OpenMP builds, the usual ones),
+    the block sets and restores the count of its own thread: fits running
+    at once in threads each have theirs, and a nested block gives the outer
+    block's count back. Where it is one count for the process, blocks in
+    threads share it as a :class:`_SharedSetting`.
+    """
     if n_threads is None:
         yield
         return
-    with _num_threads(int(n_threads)):
+    n_threads = int(n_threads)
+    if not thread_count_is_per_thread():
+        with _num_threads(n_threads):
+            yield
+        return
+    previous = torch.get_num_threads()
+    try:
+        torch.set_num_threads(n_threads)
         yield
+    finally:
+        torch.set_num_threads(previous)
 
 
 _BUILD_LOCK = threading.Lock()
