@@ -119,3 +119,85 @@ def test_replayed_warnings_show_once_under_the_default_filter():
         warnings.simplefilter("default")
         assert reraise_kept_warnings(twice) == [1, 2]
     assert [str(w.message) for w in caught] == ["same"]
+
+
+OTHER_PROCESS = ("another host", -1)  # what a worker process's task is given
+
+
+def _warns_then_fails():
+    warnings.warn("only 7 validation rows", BetaRangeWarning, stacklevel=1)
+    warnings.warn("a second warning", stacklevel=1)
+    raise RuntimeError("diverged")
+
+
+def test_failing_worker_task_hands_its_warnings_to_the_caller():
+    """A task in a worker process that warns and then fails: the caller gets
+    the error, carrying each warning as a note."""
+    from joblib import Parallel, delayed
+
+    from skdib._utils._warnings import call_keeping_warnings, this_process
+
+    with pytest.raises(RuntimeError, match="diverged") as info:
+        Parallel(n_jobs=2)(delayed(call_keeping_warnings)(
+            this_process(), _warns_then_fails) for _ in range(2))
+    assert info.value.__notes__ == [
+        "warned before: BetaRangeWarning: only 7 validation rows",
+        "warned before: UserWarning: a second warning"]
+
+
+def test_tasks_in_threads_of_a_worker_keep_their_own_warnings():
+    """Two tasks of one worker process overlap in threads: A ends while B
+    still runs. Each keeps exactly its warnings, a warning of another
+    thread meanwhile goes where it went before, and the process's warning
+    machinery is as it was once both end."""
+    import threading
+
+    from skdib._utils._warnings import call_keeping_warnings
+
+    steps = {name: threading.Event()
+             for name in ("a in", "b in", "a warned", "b warned", "a out")}
+
+    def task_a():
+        steps["a in"].set()
+        steps["b in"].wait(10)
+        warnings.warn("A's warning", stacklevel=1)
+        steps["a warned"].set()
+        steps["b warned"].wait(10)
+        return "A"
+
+    def task_b():
+        steps["b in"].set()
+        steps["a warned"].wait(10)
+        warnings.warn("B's first warning", stacklevel=1)
+        steps["b warned"].set()
+        steps["a out"].wait(10)
+        warnings.warn("B's warning after A ended", stacklevel=1)
+        return "B"
+
+    out = {}
+
+    def run(name, task):
+        out[name] = call_keeping_warnings(OTHER_PROCESS, task)
+        if name == "A":
+            steps["a out"].set()
+
+    with warnings.catch_warnings(record=True) as here:
+        warnings.simplefilter("always")
+        filters, show = warnings.filters, warnings.showwarning
+        threads = [threading.Thread(target=run, args=("A", task_a)),
+                   threading.Thread(target=run, args=("B", task_b))]
+        threads[0].start()
+        steps["a in"].wait(10)
+        threads[1].start()
+        steps["b in"].wait(10)
+        warnings.warn("the caller's thread", stacklevel=1)
+        for thread in threads:
+            thread.join()
+        assert warnings.filters is filters and warnings.showwarning is show
+        warnings.warn("after both", stacklevel=1)
+    kept = {name: [str(m) for m in messages]
+            for name, (_, messages) in out.items()}
+    assert kept == {"A": ["A's warning"],
+                    "B": ["B's first warning", "B's warning after A ended"]}
+    assert [str(w.message) for w in here] == ["the caller's thread",
+                                               "after both"]

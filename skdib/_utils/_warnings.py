@@ -1,9 +1,11 @@
 """Warnings that point at the user's line, not at skdib's internals."""
 
+import contextlib
 import inspect
 import os
 import pickle
 import platform
+import threading
 import warnings
 
 import sklearn
@@ -53,8 +55,14 @@ def call_keeping_warnings(origin, func, *args):
     ``origin`` is :func:`this_process` of the caller. A task run in another
     process (a loky or Dask worker) records its warnings, whatever that
     process's filters, so that :func:`reraise_kept_warnings` raises them in
-    the caller, under the caller's filters. A task in the caller's own
-    process (sequential, or a thread) warns as it runs, and returns none.
+    the caller, under the caller's filters; if the task fails, its
+    exception carries them as notes, one line per warning (notes pickle
+    with the exception). A task in the caller's own process (sequential,
+    or a thread) warns as it runs, and returns none.
+
+    Tasks that run at once in threads of one worker process (a Dask worker
+    with several threads) each keep their own warnings; see
+    :func:`_recorded`.
 
     Examples
     --------
@@ -65,10 +73,91 @@ def call_keeping_warnings(origin, func, *args):
     """
     if origin == this_process():
         return func(*args), []
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        result = func(*args)
-    return result, [_picklable(record.message) for record in caught]
+    with _recorded() as caught:
+        try:
+            result = func(*args)
+        except Exception as exc:
+            for message in caught:
+                _add_note(exc, f"warned before: {type(message).__name__}: "
+                               f"{message}")
+            raise
+    return result, [_picklable(message) for message in caught]
+
+
+def _add_note(exc, note):
+    """``exc.add_note(note)``; on Python 3.10, which has no notes, the same
+    ``__notes__`` list (shown by the ``exceptiongroup`` backport)."""
+    if hasattr(exc, "add_note"):
+        exc.add_note(note)
+    else:
+        exc.__notes__ = [*getattr(exc, "__notes__", ()), note]
+
+
+class _Recording:
+    """Which thread records into which list, while tasks record.
+
+    ``warnings.catch_warnings`` swaps the process's filters and
+    ``showwarning`` and puts them back on exit, so tasks overlapping in
+    threads would record into each other's lists and the first to end
+    would restore while the others still record. Here the first recording
+    task installs one ``showwarning`` (and an 'always' filter) for the
+    process, which appends each warning to the list of the task running in
+    the warning's thread and passes the warnings of other threads to the
+    ``showwarning`` it replaced; the last task to end restores both. While
+    tasks record, the 'always' filter also shows other threads' warnings
+    every time.
+    """
+
+    lock = threading.Lock()
+    local = threading.local()
+    tasks = 0
+    saved = None  # (filters, showwarning) found by the first task
+
+    @classmethod
+    def show(cls, message, category, filename, lineno, file=None, line=None):
+        caught = getattr(cls.local, "caught", None)
+        if caught is not None:
+            caught.append(message)
+            return
+        saved = cls.saved
+        show = saved[1] if saved else warnings._showwarning_orig
+        show(message, category, filename, lineno, file, line)
+
+    @classmethod
+    def start(cls):
+        with cls.lock:
+            if cls.tasks == 0:
+                cls.saved = warnings.filters, warnings.showwarning
+                warnings.filters = list(warnings.filters)
+                warnings.simplefilter("always")
+                warnings.showwarning = cls.show
+            cls.tasks += 1
+
+    @classmethod
+    def stop(cls):
+        with cls.lock:
+            cls.tasks -= 1
+            if cls.tasks == 0:
+                warnings.filters, warnings.showwarning = cls.saved
+                warnings._filters_mutated()
+                cls.saved = None
+
+
+@contextlib.contextmanager
+def _recorded():
+    """The warnings raised in this thread during the block, as a list (each
+    the warning instance), recorded as :class:`_Recording` describes."""
+    caught, outer = [], getattr(_Recording.local, "caught", None)
+    started = False
+    try:
+        _Recording.start()
+        started = True
+        _Recording.local.caught = caught
+        yield caught
+    finally:
+        _Recording.local.caught = outer
+        if started:
+            _Recording.stop()
 
 
 def _picklable(message):
