@@ -74,6 +74,30 @@ def test_a_file_neither_utf8_nor_cp1252_asks_for_csv_utf8(tmp_path):
         read_table(data)
 
 
+def unicode_text(frame):
+    """The table as Excel's "Unicode Text" holds it: tab-separated lines."""
+    return frame.to_csv(sep="\t", index=False, lineterminator="\r\n")
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_with_its_byte_order_mark_reads_as_text(tmp_path, capsys,
+                                                      encoding):
+    data = tmp_path / "unicode.txt"
+    frame = sites().rename(columns={"dose": "dose µg"})
+    data.write_bytes("\ufeff".encode(encoding)
+                     + unicode_text(frame).encode(encoding))
+    pd.testing.assert_frame_equal(read_table(data), frame)
+    assert capsys.readouterr().err == ""
+
+
+def test_nul_bytes_without_a_byte_order_mark_ask_for_csv_utf8(tmp_path):
+    data = tmp_path / "nomark.csv"
+    data.write_bytes(unicode_text(sites()).encode("utf-16-le"))
+    with pytest.raises(CLIError, match='NUL bytes.*no UTF-16 byte-order mark'
+                                       '.*save it as "CSV UTF-8"'):
+        read_table(data)
+
+
 def regions(n=24):
     """Text categories that pandas reads as missing by default."""
     return pd.DataFrame({"x": [0.5 * i for i in range(n)],
@@ -89,6 +113,12 @@ def test_na_and_none_are_categories_not_missing(tmp_path, analyze_csv):
     assert status == 0
     run = json.loads((out / "run.json").read_text())
     assert run["data"]["categorical"] == {"region": 4}
+
+
+def test_a_column_of_na_texts_alone_stays_categories(tmp_path):
+    frame = regions().assign(region=["NA", "NA", "None", "NA"] * 6)
+    read = read_table(write(tmp_path, frame))
+    assert list(read["region"]) == list(frame["region"])
 
 
 def test_na_texts_in_a_number_column_are_missing_and_named(tmp_path, capsys):

@@ -38,20 +38,50 @@ def _note(text):
     print(f"skdib: note: {text}", file=sys.stderr)
 
 
+#: Byte-order marks of the UTF-16 and UTF-32 text that Excel ("Unicode
+#: Text") and Windows tools write; UTF-32 first, as its little-endian mark
+#: begins with UTF-16's.
+BYTE_ORDER_MARKS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+                    (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+
+
 def _encoding(path):
-    """'utf-8' when the whole file decodes as UTF-8; otherwise 'cp1252', the
-    encoding of Excel's plain "CSV" on Western-European Windows."""
+    """The file's encoding: UTF-16 (or UTF-32) where it starts with that
+    byte-order mark; 'utf-8' when the whole file decodes as UTF-8; otherwise
+    'cp1252', the encoding of Excel's plain "CSV" on Western-European
+    Windows. A file with NUL bytes and no such mark (UTF-16 without its
+    mark, or not text at all) is refused: as cp1252 it would read as
+    garbage columns."""
+    with open(path, "rb") as handle:
+        start = handle.read(4)
+    for mark, encoding in BYTE_ORDER_MARKS:
+        if start.startswith(mark):
+            return encoding
     decoder = codecs.getincrementaldecoder("utf-8")()
-    try:
-        with open(path, "rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                decoder.decode(block)
-        decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
-        _note(f"{path.name} is not UTF-8 text; it is read as cp1252 (Windows "
-              "Western European, as Excel saves CSV)")
-        return "cp1252"
-    return "utf-8"
+    utf8 = True
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            if b"\x00" in block:
+                raise CLIError(
+                    f"{path} holds NUL bytes and starts with no UTF-16 "
+                    "byte-order mark, so it is not a text table skdib can "
+                    'read (UTF-16 without its mark, or a binary file); save '
+                    'it as "CSV UTF-8"')
+            if utf8:
+                try:
+                    decoder.decode(block)
+                except UnicodeDecodeError:
+                    utf8 = False
+    if utf8:
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            utf8 = False
+    if utf8:
+        return "utf-8"
+    _note(f"{path.name} is not UTF-8 text; it is read as cp1252 (Windows "
+          "Western European, as Excel saves CSV)")
+    return "cp1252"
 
 
 def _header_line(path, encoding):
@@ -80,7 +110,9 @@ def _decimal(path, options):
 
 def _numbers_with_missing_text(frame, path, options):
     """Text columns that hold numbers once pandas' NA texts count as missing
-    become those numbers; returns the frame and {column: the texts}."""
+    become those numbers; returns the frame and {column: the texts}. A
+    column needs at least one number for that: one of NA texts alone keeps
+    them as categories."""
     suspects = [c for c in frame.columns
                 if not is_numeric_dtype(frame[c]) and frame[c].isin(NA_TEXTS).any()]
     if not suspects:
@@ -90,7 +122,9 @@ def _numbers_with_missing_text(frame, path, options):
     found = {}
     for col, numbers in zip(suspects, default.columns, strict=True):
         numbers = default[numbers]
-        if is_numeric_dtype(numbers) and not is_bool_dtype(numbers):
+        # a column of NA texts alone ("NA" for North America) stays text
+        if (is_numeric_dtype(numbers) and not is_bool_dtype(numbers)
+                and numbers.notna().any()):
             texts = frame[col][frame[col].isin(NA_TEXTS)]
             found[str(col).strip()] = sorted(set(texts))
             frame[col] = numbers.to_numpy()
