@@ -52,9 +52,27 @@ def test_channels_are_named_by_their_labels(fitted):
     assert clf.get_feature_names_out()[:3].tolist() == ["1_u0", "1_u1", "2_u0"]
     assert clf.set_output(transform="pandas").transform(X).columns[2] == "2_u0"
     clf.set_output(transform="default")
-    by_name = clf.distinguishability_matrix("2", values=X[2].to_numpy()[:5])
-    by_index = clf.distinguishability_matrix(1, values=X[2].to_numpy()[:5])
-    np.testing.assert_allclose(by_name[0], by_index[0])
+    by_name = clf.distinguishability_matrix("3", values=X[3].to_numpy()[:5])
+    by_index = clf.distinguishability_matrix(-1, values=X[3].to_numpy()[:5])
+    np.testing.assert_allclose(by_name[1], by_index[1])
+
+
+@pytest.mark.parametrize("show", ["matrix", "plot"])
+def test_a_channel_index_that_names_another_channel_is_refused(fitted, show):
+    """Channels "1", "2", "3": the integer 2 could be the third channel or
+    the one named "2", so it is refused; the name picks the channel."""
+    from skdib.plotting import plot_distinguishability
+
+    _, _, clf = fitted
+    look = {"matrix": clf.distinguishability_matrix,
+            "plot": lambda c: plot_distinguishability(clf, c)}[show]
+    with pytest.raises(ValueError, match=r"channel 2 is ambiguous.*position 2 "
+                       r"\(labelled '3'\).*at position 1\).*as a string \('2'\)"):
+        look(2)
+    by_name = clf.distinguishability_matrix("2")
+    by_position = clf.distinguishability_matrix(-2)  # "-2" names no channel
+    np.testing.assert_array_equal(by_name[0], by_position[0])
+    look(0)  # the name of no other channel: the position, as always
 
 
 def test_report_names_the_labels(fitted):

@@ -14,7 +14,8 @@ from numbers import Integral
 
 import numpy as np
 
-__all__ = ["column_names", "column_position", "integer_labels"]
+__all__ = ["column_names", "column_position", "integer_labels",
+           "refuse_ambiguous_integer"]
 
 
 def integer_labels(X):
@@ -66,8 +67,10 @@ def column_position(item, n_columns, names, labels, param):
             raise ValueError(f"{param} refers to column {item}, but X has "
                              f"{n_columns} columns.")
         position = int(item) % n_columns
-        if labels is not None and item in labels and labels.index(item) != position:
-            raise ValueError(_ambiguous(item, position, labels, param))
+        refuse_ambiguous_integer(
+            item, position, labels, subject=f"{param} entry", kind="column",
+            advice=", or reorder or rename X's columns (for example X.columns "
+                   "= X.columns.astype(str))")
         return position
     if not isinstance(item, str):
         raise TypeError(f"{param} entries must be column indices or names, "
@@ -82,12 +85,36 @@ def column_position(item, n_columns, names, labels, param):
     return names.index(item)
 
 
-def _ambiguous(item, position, labels, param):
-    return (f"{param} lists {item!r}, which is ambiguous: X's columns are "
-            f"labelled by integers {labels}, and an integer in {param} is a "
-            f"position, so {item!r} would mean the column at position "
-            f"{position} (labelled {labels[position]!r}), not the column "
-            f"labelled {item!r} (at position {labels.index(item)}). Pass the "
-            f"label as a string ({str(item)!r}) to mean that column, or "
-            "reorder or rename X's columns (for example X.columns = "
-            "X.columns.astype(str)).")
+def refuse_ambiguous_integer(item, position, labels, *, subject, kind,
+                             advice=""):
+    """Refuse the integer ``item``, read as the position ``position``, where
+    it is also the label of the {kind} at another position (labels compared
+    as text, so the channel named "2" counts as labelled 2): the one rule
+    for columns (:func:`column_position`) and channels
+    (``distinguishability_matrix``). ``labels`` None: nothing to refuse.
+
+    Examples
+    --------
+    >>> from skdib._dib._columns import refuse_ambiguous_integer
+    >>> refuse_ambiguous_integer(0, 0, ["0", "2"], subject="channel",
+    ...                          kind="channel")
+    >>> refuse_ambiguous_integer(1, 1, ["0", "2"], subject="channel",
+    ...                          kind="channel")
+    >>> refuse_ambiguous_integer(2, 0, ["0", "2"], subject="channel",
+    ...                          kind="channel")
+    Traceback (most recent call last):
+    ...
+    ValueError: channel 2 is ambiguous: ...
+    """
+    if labels is None:
+        return
+    texts = [str(label) for label in labels]
+    if str(item) not in texts or texts.index(str(item)) == position:
+        return
+    raise ValueError(
+        f"{subject} {item!r} is ambiguous: the {kind}s are labelled "
+        f"{list(labels)}, and an integer is a {kind}'s position, so {item!r} "
+        f"would mean the {kind} at position {position} (labelled "
+        f"{labels[position]!r}), not the {kind} labelled {item!r} (at "
+        f"position {texts.index(str(item))}). Pass the label as a string "
+        f"({str(item)!r}) to mean that {kind}{advice}.")

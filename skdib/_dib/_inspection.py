@@ -5,6 +5,7 @@ from numbers import Integral
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
+from skdib._dib._columns import refuse_ambiguous_integer
 from skdib.information import distinguishability
 
 __all__ = ["InspectionMixin", "default_channel_values"]
@@ -51,7 +52,11 @@ class InspectionMixin:
             raise ValueError(
                 f"channel {channel} is out of range for {len(names)} channels."
             )
-        return int(channel) % len(names)
+        position = int(channel) % len(names)
+        # channels named by integer labels ("1", "2", "3"): 2 is refused
+        refuse_ambiguous_integer(channel, position, list(names),
+                                 subject="channel", kind="channel")
+        return position
 
     def distinguishability_matrix(self, i, values=None, *, point=None):
         """How well the compressed channel ``i`` tells its input values apart.
@@ -65,6 +70,9 @@ class InspectionMixin:
         ----------
         i : int or str
             Channel index or name (a feature, or a ``feature_groups`` entry).
+            An index that is also the name of another channel (channels
+            named "1", "2", "3" after integer column labels) is refused as
+            ambiguous: pass the name as a string.
         values : array-like, optional
             Values to compare: shape (n_values,) for a one-column channel, or
             (n_values, n_columns) rows for a group; categories for a

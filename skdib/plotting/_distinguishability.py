@@ -139,7 +139,8 @@ def plot_distinguishability(est, channel, values=None, *, ax=None, fig=None,
     ----------
     est : fitted DistributedIBClassifier or DistributedIBRegressor
     channel : int or str
-        Channel index or name.
+        Channel index or name; an index that is also the name of another
+        channel is refused, as in ``distinguishability_matrix``.
     values : array-like, optional
         Values to compare, passed to ``distinguishability_matrix``. One-column
         values are sorted first.
