@@ -48,6 +48,17 @@ def test_bound_batches_reach_the_minimum_number_of_draws():
     assert all(bounds_n_batches(k) * k >= BOUNDS_MIN_DRAWS for k in range(2, 300))
 
 
+def test_small_batches_cost_at_most_one_and_a_half_times_k_128():
+    """The bounds cost batches x K² pairwise terms per channel. The extra
+    batches of a small set make that at most 1.48 times the cost at K = 128
+    (reached at K = 127), more than K = 128 only from K = 105 to 127."""
+    cost = {k: bounds_n_batches(k) * k * k for k in range(1, 129)}
+    ratio = {k: c / cost[128] for k, c in cost.items()}
+    assert max(ratio.values()) == pytest.approx(1.4767, abs=1e-4)
+    assert max(ratio, key=ratio.get) == 127
+    assert [k for k, r in ratio.items() if r > 1] == list(range(105, 128))
+
+
 def test_the_informative_channel_is_not_zeroed_by_one_draw(small_fit):
     path = small_fit.information_path_
     assert small_fit.n_validation_samples_ == 7
