@@ -8,17 +8,20 @@ import platform
 import threading
 import warnings
 
+import joblib
 import sklearn
 
 # Frames from these directories are internal: the warning skips past them,
 # so it names the user's call even when it goes through a Pipeline or a
-# search from scikit-learn.
+# search from scikit-learn, or through joblib's Parallel when it runs the
+# tasks in this thread (n_jobs=1).
 # (each with a trailing separator, so that a sibling such as skdib_runs/ is
 # not taken for skdib/)
 _INTERNAL = tuple(
     directory + os.sep for directory in (
         os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
-        os.path.dirname(os.path.abspath(sklearn.__file__))))
+        os.path.dirname(os.path.abspath(sklearn.__file__)),
+        os.path.dirname(os.path.abspath(joblib.__file__))))
 
 
 def user_stacklevel():
@@ -56,13 +59,15 @@ def call_keeping_warnings(origin, func, *args):
     process (a loky or Dask worker) records its warnings, whatever that
     process's filters, so that :func:`reraise_kept_warnings` raises them in
     the caller, under the caller's filters; if the task fails, its
-    exception carries them as notes, one line per warning (notes pickle
-    with the exception). A task in the caller's own process (sequential,
-    or a thread) warns as it runs, and returns none.
+    exception carries them as notes instead (notes pickle with the
+    exception; see :func:`_warned_before`), which the caller's filters do
+    not reach. A task in the caller's own process (sequential, or a
+    thread) warns as it runs, and returns none.
 
-    Tasks that run at once in threads of one worker process (a Dask worker
-    with several threads) each keep their own warnings; see
-    :func:`_recorded`.
+    The warnings of threads that the task starts (joblib threads, a
+    thread pool) are kept too while the task is the only one recording in
+    its process; see :class:`_Recording` for tasks that run at once in
+    threads of one worker process (a Dask worker with several threads).
 
     Examples
     --------
@@ -77,11 +82,38 @@ def call_keeping_warnings(origin, func, *args):
         try:
             result = func(*args)
         except Exception as exc:
-            for message in caught:
-                _add_note(exc, f"warned before: {type(message).__name__}: "
-                               f"{message}")
+            for note in _warned_before(caught):
+                _add_note(exc, note)
             raise
     return result, [_picklable(message) for message in caught]
+
+
+MAX_NOTES = 10
+
+
+def _warned_before(caught):
+    """The notes for a failed task's warnings ``caught``: one line per
+    distinct warning (category and text), in the order first raised, with
+    how many times it was raised where more than once; at most
+    ``MAX_NOTES`` lines, then one line that counts the rest.
+
+    Examples
+    --------
+    >>> from skdib._utils._warnings import _warned_before
+    >>> _warned_before([UserWarning("a"), UserWarning("a"), UserWarning("b")])
+    ['warned before: UserWarning: a (x2)', 'warned before: UserWarning: b']
+    """
+    counts = {}
+    for message in caught:
+        key = f"{type(message).__name__}: {message}"
+        counts[key] = counts.get(key, 0) + 1
+    notes = [f"warned before: {key}" + (f" (x{count})" if count > 1 else "")
+             for key, count in counts.items()]
+    if len(notes) > MAX_NOTES:
+        rest = len(notes) - MAX_NOTES
+        notes = [*notes[:MAX_NOTES],
+                 f"warned before: ... and {rest} more different warnings"]
+    return notes
 
 
 def _add_note(exc, note):
@@ -94,50 +126,75 @@ def _add_note(exc, note):
 
 
 class _Recording:
-    """Which thread records into which list, while tasks record.
+    """Which task records which warnings, while tasks record.
 
     ``warnings.catch_warnings`` swaps the process's filters and
     ``showwarning`` and puts them back on exit, so tasks overlapping in
     threads would record into each other's lists and the first to end
     would restore while the others still record. Here the first recording
     task installs one ``showwarning`` (and an 'always' filter) for the
-    process, which appends each warning to the list of the task running in
-    the warning's thread and passes the warnings of other threads to the
-    ``showwarning`` it replaced; the last task to end restores both. While
-    tasks record, the 'always' filter also shows other threads' warnings
-    every time.
+    process; the last task to end restores both. ``show`` gives each
+    warning to
+
+    - the task recording in the warning's thread, if there is one;
+    - else the one task recording in this process, if there is exactly one
+      (so a task keeps the warnings of the threads it starts: joblib
+      threads, a thread pool);
+    - else (several tasks at once, none in this thread) to the
+      ``showwarning`` it replaced, as if nothing recorded: a warning from a
+      helper thread of one of several overlapping tasks is not kept.
+
+    While tasks record, the 'always' filter also shows other threads'
+    warnings every time.
     """
 
     lock = threading.Lock()
     local = threading.local()
-    tasks = 0
+    active = ()  # the lists of the tasks recording now
     saved = None  # (filters, showwarning) found by the first task
 
     @classmethod
     def show(cls, message, category, filename, lineno, file=None, line=None):
         caught = getattr(cls.local, "caught", None)
+        active = cls.active
+        if caught is None and len(active) == 1:
+            caught = active[0]
         if caught is not None:
             caught.append(message)
             return
         saved = cls.saved
-        show = saved[1] if saved else warnings._showwarning_orig
-        show(message, category, filename, lineno, file, line)
+        cls.original(saved[1] if saved else None)(
+            message, category, filename, lineno, file, line)
 
     @classmethod
-    def start(cls):
+    def original(cls, hook):
+        """``hook``, unless it is missing or this class's own ``show``
+        (which another thread's ``catch_warnings`` may have put back after
+        the last task ended): then Python's own ``showwarning``."""
+        if hook is None or hook == cls.show:
+            return warnings._showwarning_orig
+        return hook
+
+    @classmethod
+    def start(cls, caught):
         with cls.lock:
-            if cls.tasks == 0:
-                cls.saved = warnings.filters, warnings.showwarning
+            if cls.saved is None:
+                cls.saved = (warnings.filters,
+                             cls.original(warnings.showwarning))
                 warnings.filters = list(warnings.filters)
                 warnings.simplefilter("always")
                 warnings.showwarning = cls.show
-            cls.tasks += 1
+            cls.active = (*cls.active, caught)
+            cls.local.caught = caught
 
     @classmethod
-    def stop(cls):
+    def stop(cls, caught, outer):
+        """End the task that records into ``caught``; safe after a
+        ``start`` that an exception (KeyboardInterrupt) cut short."""
         with cls.lock:
-            cls.tasks -= 1
-            if cls.tasks == 0:
+            cls.local.caught = outer
+            cls.active = tuple(c for c in cls.active if c is not caught)
+            if not cls.active and cls.saved is not None:
                 warnings.filters, warnings.showwarning = cls.saved
                 warnings._filters_mutated()
                 cls.saved = None
@@ -145,19 +202,14 @@ class _Recording:
 
 @contextlib.contextmanager
 def _recorded():
-    """The warnings raised in this thread during the block, as a list (each
-    the warning instance), recorded as :class:`_Recording` describes."""
+    """The warnings raised during the block, as a list (each the warning
+    instance), recorded as :class:`_Recording` describes."""
     caught, outer = [], getattr(_Recording.local, "caught", None)
-    started = False
     try:
-        _Recording.start()
-        started = True
-        _Recording.local.caught = caught
+        _Recording.start(caught)
         yield caught
     finally:
-        _Recording.local.caught = outer
-        if started:
-            _Recording.stop()
+        _Recording.stop(caught, outer)
 
 
 def _picklable(message):
