@@ -132,3 +132,14 @@ def test_positions_that_are_no_other_label_still_work():
     assert column_position(6, 7, None, None, "p") == 6  # an array: positions
     with pytest.raises(ValueError, match="ambiguous"):
         column_position(3, 5, names, labels, "p")
+
+
+def test_a_numpy_integer_is_written_as_a_plain_integer():
+    from skdib._dib._columns import refuse_ambiguous_integer
+
+    with pytest.raises(ValueError) as info:
+        refuse_ambiguous_integer(np.int64(2), 2, ["1", "2", "3"],
+                                 subject="channel",
+                                 kind="channel")
+    assert "np.int64" not in str(info.value)
+    assert str(info.value).startswith("channel 2 is ambiguous")

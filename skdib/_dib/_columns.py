@@ -111,10 +111,11 @@ def refuse_ambiguous_integer(item, position, labels, *, subject, kind,
     texts = [str(label) for label in labels]
     if str(item) not in texts or texts.index(str(item)) == position:
         return
+    shown = int(item)  # 2, not np.int64(2)
     raise ValueError(
-        f"{subject} {item!r} is ambiguous: the {kind}s are labelled "
-        f"{list(labels)}, and an integer is a {kind}'s position, so {item!r} "
+        f"{subject} {shown} is ambiguous: the {kind}s are labelled "
+        f"{list(labels)}, and an integer is a {kind}'s position, so {shown} "
         f"would mean the {kind} at position {position} (labelled "
-        f"{labels[position]!r}), not the {kind} labelled {item!r} (at "
-        f"position {texts.index(str(item))}). Pass the label as a string "
-        f"({str(item)!r}) to mean that {kind}{advice}.")
+        f"{labels[position]!r}), not the {kind} labelled {shown} (at "
+        f"position {texts.index(str(shown))}). Pass the label as a string "
+        f"({str(shown)!r}) to mean that {kind}{advice}.")
