@@ -98,6 +98,23 @@ def test_nul_bytes_without_a_byte_order_mark_ask_for_csv_utf8(tmp_path):
         read_table(data)
 
 
+def test_a_stray_nul_in_utf8_text_is_read(tmp_path):
+    data = tmp_path / "stray.csv"
+    data.write_bytes(sites().to_csv(index=False).encode("utf-8")
+                     .replace(b"\n", b"\x00\n", 1))
+    frame = read_table(data)
+    assert list(frame.columns)[:2] == list(sites().columns)[:2]
+    assert len(frame) == len(sites())
+
+
+def test_utf16_with_its_mark_that_does_not_decode_names_utf16(tmp_path):
+    data = tmp_path / "odd.csv"
+    data.write_bytes("a,b\n1,2\n".encode("utf-16") + b"A")
+    with pytest.raises(CLIError, match="not valid UTF-16") as info:
+        read_table(data)
+    assert "cp1252" not in str(info.value)
+
+
 def regions(n=24):
     """Text categories that pandas reads as missing by default."""
     return pd.DataFrame({"x": [0.5 * i for i in range(n)],

@@ -44,29 +44,35 @@ def _note(text):
 BYTE_ORDER_MARKS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
                     (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 
+# the share of NUL bytes in a file's start that marks it as UTF-16 or
+# UTF-32 without a byte-order mark (or binary): ASCII text in UTF-16 is
+# half NULs, in UTF-32 three quarters; a text file has at most a stray one
+NUL_SHARE = 0.2
+
 
 def _encoding(path):
     """The file's encoding: UTF-16 (or UTF-32) where it starts with that
     byte-order mark; 'utf-8' when the whole file decodes as UTF-8; otherwise
     'cp1252', the encoding of Excel's plain "CSV" on Western-European
-    Windows. A file with NUL bytes and no such mark (UTF-16 without its
-    mark, or not text at all) is refused: as cp1252 it would read as
-    garbage columns."""
+    Windows. A file whose first 4 KB are at least ``NUL_SHARE`` NUL bytes
+    and that has no such mark (UTF-16 or UTF-32 without its mark, or not
+    text at all) is refused: as cp1252 it would read as garbage columns. A
+    stray NUL in a text file is read as before."""
     with open(path, "rb") as handle:
-        start = handle.read(4)
+        start = handle.read(4096)
     for mark, encoding in BYTE_ORDER_MARKS:
         if start.startswith(mark):
             return encoding
+    if start and start.count(0) >= NUL_SHARE * len(start):
+        raise CLIError(
+            f"{path} is largely NUL bytes and starts with no UTF-16 "
+            "byte-order mark, so it is not a text table skdib can read "
+            '(UTF-16 without its mark, or a binary file); save it as '
+            '"CSV UTF-8"')
     decoder = codecs.getincrementaldecoder("utf-8")()
     utf8 = True
     with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
-            if b"\x00" in block:
-                raise CLIError(
-                    f"{path} holds NUL bytes and starts with no UTF-16 "
-                    "byte-order mark, so it is not a text table skdib can "
-                    'read (UTF-16 without its mark, or a binary file); save '
-                    'it as "CSV UTF-8"')
             if utf8:
                 try:
                     decoder.decode(block)
@@ -212,9 +218,13 @@ def read_table(path, drop=()):
                                       else _read_csv(path))
     except CLIError:
         raise
-    except UnicodeDecodeError:
-        raise CLIError(f"could not read {path}: it is neither UTF-8 nor cp1252 "
-                       'text; save it as "CSV UTF-8"') from None
+    except UnicodeDecodeError as exc:
+        tried = ("neither UTF-8 nor cp1252 text" if exc.encoding in
+                 ("utf-8", "cp1252", "charmap") else
+                 f"not valid {exc.encoding.upper()} text, although it "
+                 "starts with that byte-order mark")
+        raise CLIError(f"could not read {path}: it is {tried}; save it as "
+                       '"CSV UTF-8"') from None
     except (ValueError, OSError) as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
         raise CLIError(f"could not read {path}: {first or type(exc).__name__}") \
