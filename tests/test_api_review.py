@@ -42,7 +42,7 @@ def test_integer_column_names_with_a_category(data):
                           2: X[:, 2]})
     clf = DistributedIBClassifier(**TINY, random_state=0).fit(frame, y)
     assert clf.predict(frame).shape == y.shape
-    with pytest.raises(ValueError, match=r"categorical columns \['x1'\]"):
+    with pytest.raises(ValueError, match=r"categorical columns \['1'\]"):
         clf.predict(frame.to_numpy())
 
 
