@@ -91,3 +91,34 @@ def test_a_channel_below_the_threshold_with_a_wide_error_is_undetermined():
                                 "b": "never used"}
     # without standard errors (a path without bounds) nothing changes
     assert _summary_of([[0.0, 0.0, 1.0]] * 2, [[np.nan] * 3] * 2)["a"] == "never used"
+
+
+def test_set_estimators_give_a_rare_type_the_same_number_of_draws(monkeypatch):
+    """A rare element type's bounds average batches x K >= BOUNDS_MIN_DRAWS
+    too (the set estimators kept 2 batches: 6 draws for a type with 3
+    validation elements)."""
+    import skdib._backend.sets._information as set_information
+    from skdib import DistributedIBSetRegressor
+
+    seen, real = [], set_information.mi_bounds
+
+    def spy(mu, log_var, *, batch_size, n_batches, **kwargs):
+        seen.append((min(batch_size, mu.shape[0]), n_batches))
+        return real(mu, log_var, batch_size=batch_size, n_batches=n_batches,
+                    **kwargs)
+
+    monkeypatch.setattr(set_information, "mi_bounds", spy)
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(40, 4, 2))
+    X[..., 1] = 0
+    X[:, 0, 1] = np.where(rng.random(40) < 0.25, 1, np.nan)  # a rare type 1
+    X[np.isnan(X[..., 1])] = np.nan
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        DistributedIBSetRegressor(
+            type_column=1, encoder_hidden=(8,), decoder_width=8,
+            n_pretrain_steps=5, n_steps=20, n_checkpoints=2, n_threads=1,
+            random_state=0).fit(X, np.nansum(X[..., 0], axis=1))
+    assert min(k for k, _ in seen) < 8  # the rare type has a few elements
+    for k, n_batches in seen:
+        assert k * n_batches >= BOUNDS_MIN_DRAWS

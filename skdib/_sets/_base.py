@@ -18,7 +18,7 @@ from skdib._dib._resume import ResumableSweepMixin
 from skdib._dib._rewind import RewindMixin
 from skdib._dib._settings import (
     BOUNDS_BATCH_SIZE,
-    BOUNDS_N_BATCHES,
+    bounds_n_batches,
     check_checkpoints,
     check_layer_sizes,
     fourier_frequencies,
@@ -311,7 +311,7 @@ class BaseSetDIB(InformationMapMixin, ResumableSweepMixin, ReplicateSweepMixin,
         bounds_fn = None
         if self.information_bounds:
             bounds_fn = facade.make_element_information_fn(
-                BOUNDS_BATCH_SIZE, BOUNDS_N_BATCHES, draw_seed(rng))
+                BOUNDS_BATCH_SIZE, bounds_n_batches, draw_seed(rng))
         seeds = [(draw_seed(rng), draw_seed(rng)), *self._sweep_plan(rng)]
         start = time.perf_counter()
         try:
