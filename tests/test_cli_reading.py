@@ -239,3 +239,15 @@ def test_another_unnamed_column_with_values_is_refused(tmp_path):
         "'Unnamed: 1'); name it there, or leave it out with --drop 'Unnamed: 1'")
     read = read_table(data, drop=["Unnamed: 1"])
     assert list(prepare_dataset(read, "y", drop=["Unnamed: 1"]).X) == ["dose, mg"]
+
+
+def test_a_header_line_of_numbers_gets_a_note(tmp_path, capsys):
+    """A file without a header loses its first row to the names: say so."""
+    data = tmp_path / "no_header.csv"
+    sites().drop(columns="site").to_csv(data, index=False, header=False)
+    frame = read_table(data)
+    assert list(frame.columns) == ["1.5", "0"] and len(frame) == 11
+    err = capsys.readouterr().err
+    assert "every column name in the first line" in err and "(1.5, 0)" in err
+    read_table(write(tmp_path, sites()))  # names that are words: no note
+    assert capsys.readouterr().err == ""

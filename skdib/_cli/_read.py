@@ -201,6 +201,26 @@ def _strip_names(frame, path):
     return frame
 
 
+def _is_number_text(text):
+    try:
+        float(text.strip().replace(",", "."))
+    except ValueError:
+        return False
+    return True
+
+
+def _check_header(cells, path):
+    """A note when every name in the header line is a number: a file
+    without a header has its first row read as the column names."""
+    if cells and all(_is_number_text(c) for c in cells):
+        shown = ", ".join(c.strip() for c in cells[:4]) + (
+            ", ..." if len(cells) > 4 else "")
+        _note(f"every column name in the first line of {path} is a number "
+              f"({shown}); if the file has no header line, that first row "
+              "was read as the names and is not data: add a header line "
+              "naming the columns")
+
+
 def read_table(path, drop=()):
     """Read a CSV (or TSV, or Parquet when pandas can) into a DataFrame.
 
@@ -231,6 +251,7 @@ def read_table(path, drop=()):
             from None
     if frame.empty:
         raise CLIError(f"{path} has no data rows")
+    _check_header(cells, path)
     frame = _strip_names(_unnamed_columns(frame, cells, drop, path), path)
     frame.attrs[MISSING_TEXT] = missing_text
     return frame
