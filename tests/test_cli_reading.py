@@ -248,6 +248,12 @@ def test_a_header_line_of_numbers_gets_a_note(tmp_path, capsys):
     frame = read_table(data)
     assert list(frame.columns) == ["1.5", "0"] and len(frame) == 11
     err = capsys.readouterr().err
-    assert "every column name in the first line" in err and "(1.5, 0)" in err
+    assert "the first line of no_header.csv holds numbers" in err
+    assert "(1.5, 0)" in err
+    data.write_text("1.5,NA,0\n2.5,x,1\n3.5,y,0\n")  # R writes NA unquoted
+    read_table(data)
+    assert "holds numbers, not names (1.5, NA, 0)" in capsys.readouterr().err
     read_table(write(tmp_path, sites()))  # names that are words: no note
+    data.write_text("2020,y\n1.5,0\n2.5,1\n")  # a year beside a word
+    read_table(data)
     assert capsys.readouterr().err == ""

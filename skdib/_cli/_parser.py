@@ -31,8 +31,8 @@ A first column without a header name (the index that pandas' to_csv
 writes) is the row index, not a feature; a column without a name and
 without values is left out; any other column without a name is refused:
 name it, or leave it out with --drop 'Unnamed: N' (N counts from 0).
-The first line must be the header: a note says when every name in it is a
-number (a file without a header line).
+The first line must be the header: a note says when it holds only numbers
+(a file without a header line).
 
 Channels: every feature column not named in a group is its own channel; use
 --drop to leave a column out.

@@ -202,23 +202,28 @@ def _strip_names(frame, path):
 
 
 def _is_number_text(text):
+    """Whether a header cell reads as a number (underscores, which Python
+    accepts in numbers and pandas does not, make it a name)."""
     try:
-        float(text.strip().replace(",", "."))
+        float(text.strip().replace(",", ".").replace("_", "x"))
     except ValueError:
         return False
     return True
 
 
 def _check_header(cells, path):
-    """A note when every name in the header line is a number: a file
-    without a header has its first row read as the column names."""
-    if cells and all(_is_number_text(c) for c in cells):
+    """A note when the header line looks like a row of data: every name is a
+    number, an empty cell or a missing-value text, and at least one is a
+    number. A file without a header has its first row read as the names."""
+    blank = [c.strip() in ("", *NA_TEXTS) for c in cells]
+    numbers = [_is_number_text(c) for c in cells]
+    if any(numbers) and all(b or n for b, n in zip(blank, numbers, strict=True)):
         shown = ", ".join(c.strip() for c in cells[:4]) + (
             ", ..." if len(cells) > 4 else "")
-        _note(f"every column name in the first line of {path} is a number "
+        _note(f"the first line of {path.name} holds numbers, not names "
               f"({shown}); if the file has no header line, that first row "
-              "was read as the names and is not data: add a header line "
-              "naming the columns")
+              "was read as the column names and is not data: add a header "
+              "line naming the columns")
 
 
 def read_table(path, drop=()):
