@@ -13,7 +13,7 @@ import inspect
 import time
 
 import numpy as np
-from joblib import Parallel, delayed, effective_n_jobs
+from joblib import effective_n_jobs
 from sklearn import config_context
 from sklearn.base import clone
 from sklearn.utils import _safe_indexing
@@ -26,11 +26,7 @@ from sklearn.utils.validation import (
 from skdib._backend import facade
 from skdib._dib._base import BaseDistributedIB
 from skdib._utils._progress import SweepProgress
-from skdib._utils._warnings import (
-    call_keeping_warnings,
-    reraise_kept_warnings,
-    this_process,
-)
+from skdib._utils._warnings import parallel_keeping_warnings
 from skdib.exceptions import DivergenceError
 
 __all__ = ["aligned_beta", "batching_obstacle", "check_rows", "fit_on_splits",
@@ -227,24 +223,18 @@ def fit_on_splits(estimator, X, y, splits, seeds, *, batched="auto", n_jobs=None
     estimators : list
     """
     check_path_estimator(estimator, sample_weight)
-    origin = this_process()
     if sample_weight is not None:  # checked as fit checks it, before indexing
         sample_weight = _check_sample_weight(sample_weight, y,
                                              ensure_non_negative=True)
     if sample_weight is not None or not use_batching(batched, estimator):
-        # a worker process's warnings are raised again here (see
-        # call_keeping_warnings): n_jobs changes the speed only
-        return reraise_kept_warnings(Parallel(n_jobs=n_jobs)(
-            delayed(call_keeping_warnings)(origin, _fit_split, estimator, X, y,
-                                           train, val, int(seed), sample_weight)
-            for (train, val), seed in zip(splits, seeds, strict=True)))
+        return parallel_keeping_warnings(n_jobs, _fit_split, [
+            (estimator, X, y, train, val, int(seed), sample_weight)
+            for (train, val), seed in zip(splits, seeds, strict=True)])
     n_groups = min(effective_n_jobs(n_jobs), len(splits))
     groups = np.array_split(np.arange(len(splits)), n_groups)
-    fitted = reraise_kept_warnings(Parallel(n_jobs=n_groups)(
-        delayed(call_keeping_warnings)(origin, _fit_batch, estimator, X, y,
-                                       [splits[i] for i in group],
-                                       [seeds[i] for i in group])
-        for group in groups))
+    fitted = parallel_keeping_warnings(n_groups, _fit_batch, [
+        (estimator, X, y, [splits[i] for i in group], [seeds[i] for i in group])
+        for group in groups])
     return [est for part in fitted for est in part]
 
 

@@ -10,6 +10,7 @@ import warnings
 
 import joblib
 import sklearn
+from joblib import Parallel, delayed
 
 # Frames from these directories are internal: the warning skips past them,
 # so it names the user's call even when it goes through a Pipeline or a
@@ -220,6 +221,23 @@ def _picklable(message):
     except Exception:  # any failure: send its text instead
         return UserWarning(f"{type(message).__name__}: {message}")
     return message
+
+
+def parallel_keeping_warnings(n_jobs, func, calls):
+    """``[func(*args) for args in calls]`` run by joblib's ``Parallel(n_jobs)``,
+    with the warnings of tasks run in worker processes raised again here
+    (:func:`call_keeping_warnings`, :func:`reraise_kept_warnings`): ``n_jobs``
+    changes the speed only.
+
+    Examples
+    --------
+    >>> from skdib._utils._warnings import parallel_keeping_warnings
+    >>> parallel_keeping_warnings(1, pow, [(2, 3), (3, 2)])
+    [8, 9]
+    """
+    origin = this_process()
+    return reraise_kept_warnings(Parallel(n_jobs=n_jobs)(
+        delayed(call_keeping_warnings)(origin, func, *args) for args in calls))
 
 
 def reraise_kept_warnings(outputs):

@@ -6,7 +6,7 @@ from numbers import Integral
 
 import numpy as np
 import pandas as pd
-from joblib import Parallel, delayed, effective_n_jobs
+from joblib import effective_n_jobs
 from sklearn.base import clone
 from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.metrics import check_scoring
@@ -17,9 +17,7 @@ from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import check_array, column_or_1d
 
 from skdib._utils._warnings import (
-    call_keeping_warnings,
-    reraise_kept_warnings,
-    this_process,
+    parallel_keeping_warnings,
     user_stacklevel,
 )
 from skdib.compare._folds import make_folds
@@ -258,12 +256,10 @@ def compare_selectors(X, y, *, methods=None, k_values=None, estimator=None, cv=5
     seeds = rng.randint(2**31 - 1, size=len(folds))
     parallel = effective_n_jobs(n_jobs) > 1
     run = _run_fold_one_thread if parallel else _run_fold
-    origin = this_process()  # a worker process's warnings are raised here
-    per_fold = reraise_kept_warnings(Parallel(n_jobs=n_jobs)(
-        delayed(call_keeping_warnings)(
-            origin, run, X, (codes, y), train, test, fold, methods, k_values,
-            estimator, scorer, task, int(seeds[fold]))
-        for fold, (train, test) in enumerate(folds)))
+    per_fold = parallel_keeping_warnings(n_jobs, run, [
+        (X, (codes, y), train, test, fold, methods, k_values, estimator, scorer,
+         task, int(seeds[fold]))
+        for fold, (train, test) in enumerate(folds)])
     frame = pd.DataFrame([row for rows in per_fold for row in rows],
                          columns=COLUMNS).astype({"k": int, "fold": int})
     frame.attrs.update(task=task, scoring=_scoring_name(scoring, task))
