@@ -70,21 +70,14 @@ def _encoding(path):
             '(UTF-16 without its mark, or a binary file); save it as '
             '"CSV UTF-8"')
     decoder = codecs.getincrementaldecoder("utf-8")()
-    utf8 = True
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            if utf8:
-                try:
-                    decoder.decode(block)
-                except UnicodeDecodeError:
-                    utf8 = False
-    if utf8:
-        try:
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            utf8 = False
-    if utf8:
+    try:
+        with open(path, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                decoder.decode(block)
+        decoder.decode(b"", final=True)
         return "utf-8"
+    except UnicodeDecodeError:  # stop reading at the first bad byte
+        pass
     _note(f"{path.name} is not UTF-8 text; it is read as cp1252 (Windows "
           "Western European, as Excel saves CSV)")
     return "cp1252"
