@@ -119,3 +119,33 @@ def test_kl_matches_closed_form():
     got = kl_nats(torch.as_tensor(mu), torch.as_tensor(lv)).numpy()
     np.testing.assert_allclose(got, expected, rtol=1e-12)
     assert np.all(got >= 0)
+
+
+@pytest.mark.parametrize("chunk_bytes", [1, 40 * 12 * 8 * 2, None])  # 1, 2, all
+def test_training_step_in_channel_chunks_equals_unchunked_sampling(
+        monkeypatch, chunk_bytes):
+    """Messages, KL and gradients of the training forward, chunked or not,
+    against sampling written out from the posterior means and variances."""
+    from skdib._backend.dib import _layers
+
+    net = make_net([[0], [1, 2], [3], [4], [5]], 6).double()
+    x = torch.randn(40, 6, dtype=torch.float64)
+    eps = torch.randn(5, 40, 3, dtype=torch.float64)
+    mu, log_var = net.encode(x)  # unchunked: the module default at this size
+    u = (mu + torch.exp(0.5 * log_var) * eps).permute(1, 0, 2).reshape(40, -1)
+    kl = 0.5 * (mu ** 2 + log_var.exp() - log_var - 1).sum(-1)
+    ref_out = net.head(net.decoder(u))
+    ref_grads = torch.autograd.grad(ref_out.square().sum() + kl.sum(),
+                                    list(net.parameters()))
+    if chunk_bytes is not None:
+        monkeypatch.setattr(_layers, "CPU_CHUNK_BYTES", chunk_bytes)
+    size = net.encoder.chunk_size(net.channel_inputs(x))
+    assert size == {1: 1, None: 5}.get(chunk_bytes, 2)
+    got_u, got_kl = net.messages(x, eps)
+    out = net.read_out(got_u)
+    grads = torch.autograd.grad(out.square().sum() + got_kl.sum(),
+                                list(net.parameters()))
+    torch.testing.assert_close(got_kl, kl, rtol=1e-12, atol=1e-12)
+    torch.testing.assert_close(out, ref_out, rtol=1e-12, atol=1e-12)
+    for a, b in zip(grads, ref_grads, strict=True):
+        torch.testing.assert_close(a, b, rtol=1e-10, atol=1e-12)

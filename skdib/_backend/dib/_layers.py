@@ -112,16 +112,26 @@ class BatchedMLP(nn.Module):
         self.layers = nn.Sequential(*layers)
 
     def forward(self, x):
-        size = channel_chunk(x.shape[0], x.shape[1], self.widest, x)
+        size = self.chunk_size(x)
         if size >= x.shape[0]:
             return self.layers(x)
-        # channel chunks sized to the cache: each chunk runs all layers while
-        # its activations are still in cache (forward and backward); split
-        # and cat keep one gradient node per parameter
+        return torch.cat(list(self.chunk_outputs(x, size)))
+
+    def chunk_size(self, x):
+        """Channels per chunk for input ``x`` (see :func:`channel_chunk`)."""
+        return channel_chunk(x.shape[0], x.shape[1], self.widest, x)
+
+    def chunk_outputs(self, x, size):
+        """The outputs of channel chunks of ``size`` channels, in order.
+
+        Each chunk runs all layers while its activations are still in cache
+        (forward and backward); split keeps one gradient node per parameter.
+        A caller can go on working on a chunk's output in cache before the
+        next chunk runs (:meth:`DistributedIBNet.messages`).
+        """
         pieces = [layer.weight.split(size) + layer.bias.split(size)
                   if isinstance(layer, BatchedLinear) else None
                   for layer in self.layers]
-        outs = []
         for k, h in enumerate(x.split(size)):
             for layer, parts in zip(self.layers, pieces, strict=True):
                 if parts is None:
@@ -129,8 +139,7 @@ class BatchedMLP(nn.Module):
                 else:
                     n = len(parts) // 2
                     h = BatchedAffine.apply(h, parts[k], parts[n + k])
-            outs.append(h)
-        return torch.cat(outs)
+            yield h
 
     @property
     def widest(self):

@@ -25,7 +25,6 @@ from torch.func import functional_call, stack_module_state, vmap
 
 from skdib._backend._device import flush_denormals, step_precision
 from skdib._backend.dib._checkpoint_information import ESTIMATE_KEYS
-from skdib._backend.dib._model import kl_nats
 from skdib._backend.dib._schedule import sweep_schedule
 from skdib._backend.dib._settling import HoldWindow
 from skdib._backend.dib._sweep_state import CHECK_EVERY, divergence
@@ -76,10 +75,8 @@ class _NoisyLoss(nn.Module):
         self.net = net
 
     def forward(self, x, y, eps):
-        mu, log_var = self.net.encode(x)
-        kl = kl_nats(mu, log_var)
-        out = self.net.decode(mu + torch.exp(0.5 * log_var) * eps)
-        return self.net.head.training_loss(out, y), kl
+        u, kl = self.net.messages(x, eps)
+        return self.net.head.training_loss(self.net.read_out(u), y), kl
 
 
 class _Stack:
