@@ -139,3 +139,37 @@ def test_coarsest_point_takes_least_information_among_good_points():
     assert path.coarsest_point(0.85) == 2
     assert path.coarsest_point(0.0) == 3
     assert path.coarsest_point(0.95) is None
+
+
+def test_paths_compare_by_their_values_nan_equal_to_nan():
+    lower = make_path().information - 0.05
+    lower[0, 0] = np.nan
+    p = make_path(information_lower=lower, information_upper=lower + 0.1)
+    q = make_path(information_lower=lower.copy(), information_upper=lower + 0.1)
+    assert p == q and not p != q
+    assert q in [p]
+    assert p != make_path(information_lower=lower + 0.01,
+                          information_upper=lower + 0.1)
+    assert p != make_path()  # bounds against none
+    assert p != make_path(feature_names=("a", "b", "d"))
+    assert make_path() != make_path(information=np.zeros((3, 3)))
+    assert make_path() != "a path"
+    with pytest.raises(TypeError, match="unhashable"):
+        hash(p)
+
+
+def test_lists_become_arrays():
+    bits = [[2.0, 1.0, 0.5], [1.0, 0.5, 0.0], [0.5, 0.0, 0.0]]
+    path = make_path(beta=[1e-3, 1e-2, 1e-1], kl=bits, information=bits,
+                     information_lower=bits, information_upper=bits,
+                     bounds_saturated=[[0, 1, 0]] * 3, loss_val=[1, 1, 2])
+    assert isinstance(path.information_upper, np.ndarray)
+    assert path.loss_val.dtype == float and path.bounds_saturated.dtype == bool
+    assert path == make_path(information=np.array(bits),
+                             kl=np.array(bits), information_lower=np.array(bits),
+                             information_upper=np.array(bits),
+                             bounds_saturated=np.array([[False, True, False]] * 3),
+                             loss_val=np.array([1.0, 1.0, 2.0]))
+    np.testing.assert_allclose(path.bounds_gap, 0.0)
+    with pytest.raises(ValueError, match="kl has shape"):
+        make_path(kl=[1.0, 2.0, 3.0])

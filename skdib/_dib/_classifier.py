@@ -142,11 +142,12 @@ class DistributedIBClassifier(LogProbaMixin, ClassifierMixin, BaseDistributedIB)
         Estimate each channel's information with bounds at every checkpoint,
         from held-out data, in float64, the same way on every device: the
         exact finite-mixture information for discrete channels (at most 64
-        distinct values), the InfoNCE / leave-one-out sandwich on a batch of
-        at most 1024 held-out rows (two batches) for continuous ones; see
-        ``InformationPath.information_method``. False reports the KL upper
-        bound as ``information``. 'auto' is the same as True (kept for older
-        code). The time spent is in ``bounds_time_``.
+        distinct values), the InfoNCE / leave-one-out sandwich on batches of
+        K = min(1024, held-out rows) for continuous ones, averaged over
+        max(2, ceil(256 / K)) batches (at least 256 draws, user guide "Bits
+        on a few held-out rows"); see ``InformationPath.information_method``.
+        False reports the KL upper bound as ``information``. 'auto' is the
+        same as True (kept for older code). The time spent is in ``bounds_time_``.
     select_point : {'auto', 'best', 'one_se'}, default='auto'
         The default path point (``best_point_``) used by predict/transform,
         chosen on the validation rows. 'one_se': the most compressed point

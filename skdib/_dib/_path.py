@@ -5,6 +5,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from skdib._dib._path_fields import check_path_fields, paths_equal
 from skdib._dib._point_statistics import (
     best_score_point,
     within_one_se,
@@ -18,9 +19,15 @@ __all__ = ["InformationPath"]
 SETTLED_DRIFT = 0.5
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class InformationPath:
     """Record of a β sweep, one row per checkpoint, rows by increasing β.
+
+    The array fields may be given as any array-like (lists included): the
+    constructor stores them as ndarrays, numbers as float and
+    ``bounds_saturated`` as bool. Two paths are equal (``==``) when every
+    field is: arrays element by element, NaN equal to NaN. As an ndarray, a
+    path holds mutable arrays and is not hashable.
 
     Parameters
     ----------
@@ -118,6 +125,8 @@ class InformationPath:
     array([1.5, 0.4])
     >>> path.to_frame().shape
     (4, 20)
+    >>> path == InformationPath(**{**vars(path), "score_val": [0.95, 0.7]})
+    True
     """
 
     beta: np.ndarray
@@ -141,38 +150,15 @@ class InformationPath:
     information_se: np.ndarray | None = None
 
     def __post_init__(self):
-        beta = np.asarray(self.beta, dtype=float)
-        n_points, n_features = np.shape(self.kl)
-        if beta.shape != (n_points,):
-            raise ValueError(
-                f"beta has shape {beta.shape}; expected ({n_points},) to match kl."
-            )
-        if len(self.feature_names) != n_features:
-            raise ValueError(
-                f"{len(self.feature_names)} feature names for {n_features} channels."
-            )
-        for name in ("kl", "information", "information_lower", "information_upper",
-                     "bounds_saturated", "kl_drift", "information_se"):
-            value = getattr(self, name)
-            if value is not None and np.shape(value) != (n_points, n_features):
-                raise ValueError(
-                    f"{name} has shape {np.shape(value)}; expected "
-                    f"({n_points}, {n_features})."
-                )
-        for name in ("loss_train", "loss_val", "score_val", "score_val_se",
-                     "relevance_lower", "score_val_diff_se", "prediction_loss_val",
-                     "prediction_loss_diff_se"):
-            value = getattr(self, name)
-            if value is not None and np.shape(value) != (n_points,):
-                raise ValueError(f"{name} must have shape ({n_points},).")
-        method = self.information_method
-        if method is not None and len(method) != n_features:
-            raise ValueError(
-                f"information_method has {len(method)} entries for {n_features} "
-                "channels.")
-        if n_points > 1 and np.any(np.diff(beta) < 0):
-            raise ValueError("Checkpoints must be ordered by increasing beta.")
-        object.__setattr__(self, "feature_names", tuple(map(str, self.feature_names)))
+        check_path_fields(self)
+
+    def __eq__(self, other):
+        if not isinstance(other, InformationPath):
+            return NotImplemented
+        return paths_equal(self, other)
+
+    # the fields are mutable arrays: a path is not hashable (as an ndarray)
+    __hash__ = None
 
     @property
     def n_points(self):

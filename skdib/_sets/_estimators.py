@@ -57,8 +57,9 @@ _PARAMETERS = """
         model warmed up over the first 10 %).
     validation_fraction : float, default=0.2
     information_bounds : bool, default=True
-        Per-element sandwich bounds at every checkpoint, on up to 1024
-        elements of each type from the validation sets.
+        Per-element sandwich bounds at every checkpoint, on batches of up to
+        1024 elements of each type from the validation sets, averaged over
+        max(2, ceil(256 / K)) batches of K elements.
     select_point : {'auto', 'one_se', 'best'}, default='auto'
     keep_snapshots : bool or 'exact', default=True
     device : {'auto', 'cpu', 'cuda'} or torch.device, default='auto'
