@@ -63,9 +63,12 @@ for name, n_components in decompositions.items():
 # %%
 # The information planes
 # ----------------------
-# The InfoNCE loss along the β sweep, with the bits of each component (a
-# log scale in β: at the smallest β the channels keep far more bits than the
-# image holds, and those points would crush the rest on a bits axis).
+# The InfoNCE loss on the validation pixels along the β sweep, with the bits
+# of each component (a log scale in β: at the smallest β the channels keep
+# far more bits than the image holds, and those points would crush the rest
+# on a bits axis). The training loss is left out: an InfoNCE loss grows with
+# the log of the number of rows scored together, and the training loss is
+# scored on more rows.
 fig, axes = plt.subplots(1, len(fits), figsize=(11, 3.8))
 for ax, (name, est) in zip(axes, fits.items(), strict=True):
     plot_information_plane(est, ax=ax, x="beta")

@@ -14,11 +14,74 @@ import math
 import re
 
 import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
 
-from skdib import DistributedIBClassifier
+from skdib import DistributedIBClassifier, DistributedIBRegressor, InformationPath
 from skdib._dib._settings import BOUNDS_BATCH_SIZE, bounds_n_batches
+from skdib.plotting import plot_information_plane
 
 matplotlib.use("Agg")
+
+TINY = dict(encoder_hidden=(16,), decoder_hidden=(16,), n_pretrain_steps=30,
+            n_steps=90, n_checkpoints=3, random_state=0)
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+def _path(**over):
+    bits = np.array([[1.0, 0.5], [0.8, 0.1], [0.2, 0.0]])
+    kw = dict(beta=np.array([1e-3, 1e-2, 1e-1]), kl=bits, information=bits,
+              loss_train=np.array([0.1, 0.3, 0.8]),
+              loss_val=np.array([0.2, 0.3, 0.8]),
+              score_val=np.array([0.95, 0.9, 0.6]), feature_names=("a", "b"))
+    return InformationPath(**{**kw, **over})
+
+
+def _labels(ax):
+    return [line.get_label() for line in ax.lines]
+
+
+# -- 1. the information plane of an InfoNCE regressor ---------------------
+def test_infonce_plane_draws_the_validation_loss_alone_and_names_it():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(300, 3))
+    Y = np.column_stack([X[:, 0], X[:, 1] ** 2]) + 0.1 * rng.normal(size=(300, 2))
+    reg = DistributedIBRegressor(head="infonce", **TINY).fit(X, Y)
+    path = reg.information_path_
+    ax = plot_information_plane(reg, x="beta")
+    assert "InfoNCE" in ax.get_ylabel()
+    assert "likelihood" not in ax.get_ylabel()
+    curves = [line for line in ax.lines if "loss" in line.get_label()]
+    assert [c.get_label() for c in curves] == ["InfoNCE loss (validation)"]
+    np.testing.assert_allclose(curves[0].get_ydata(), path.loss_val)
+    # a Gaussian regressor keeps both curves and its likelihood label
+    gauss = DistributedIBRegressor(**TINY).fit(X, Y[:, 0])
+    ax = plot_information_plane(gauss, x="beta")
+    assert _labels(ax)[:2] == ["loss (train)", "loss (validation)"]
+    assert "log-likelihood" in ax.get_ylabel()
+
+
+def test_bare_infonce_path_draws_one_loss_curve():
+    ax = plot_information_plane(_path(relevance_lower=np.array([3.0, 2.0, 1.0])))
+    assert _labels(ax)[0] == "InfoNCE loss (validation)"
+    assert "loss (train)" not in _labels(ax)
+
+
+# -- 7. a path built with lists -------------------------------------------
+def test_plane_draws_a_path_with_list_bounds():
+    bits = [[1.0, 0.5], [0.8, 0.1], [0.2, 0.0]]
+    path = _path(information_lower=[[b - 0.1 for b in row] for row in bits],
+                 information_upper=[[b + 0.1 for b in row] for row in bits])
+    ax = plot_information_plane(path)
+    twin = next(a for a in ax.figure.axes if a.get_label() == "channels")
+    assert len(twin.collections) == 2  # one band per channel
+    np.testing.assert_allclose(twin.lines[0].get_ydata(), [1.0, 0.8, 0.2])
 
 
 def test_docstring_states_the_number_of_bound_batches():

@@ -29,6 +29,13 @@ def _relevance_label(est):
 def _draw_relevance(ax, xs, path, relevance, est):
     """Draw the relevance curves; return the curve that gets the best marker."""
     marker = "o" if path.n_points == 1 else None  # one point: no line to see
+    if relevance == "loss" and path.relevance_lower is not None:
+        # InfoNCE head: the loss grows with log2 of the rows scored together,
+        # so the training rows' loss cannot be set beside the validation one
+        ax.plot(xs, path.loss_val, color="0.45", lw=1.8, ls="--",
+                label="InfoNCE loss (validation)", marker=marker)
+        ax.set_ylabel("InfoNCE loss, validation (bits)")
+        return np.asarray(path.loss_val, dtype=float)
     if relevance == "loss":
         ax.plot(xs, path.loss_train, color="k", lw=1.8, label="loss (train)",
                 marker=marker)
@@ -100,6 +107,11 @@ InformationPath
         The abscissa: total information in bits, or β on a log scale.
     relevance : {"loss", "score"}, default="loss"
         ``"loss"``: training (solid) and validation (dashed) loss in bits.
+        For the InfoNCE head (a path with ``relevance_lower``) only the
+        validation loss is drawn: an InfoNCE loss grows with log2 of the
+        number of rows scored together, and the training loss is scored on
+        up to 4096 training rows, more than the validation rows, so the two
+        curves differ by that alone.
         ``"score"``: the validation score (accuracy or R²).
     target_entropy : float, optional
         H(Y) in bits, drawn as a dotted line (the loss of knowing nothing).
@@ -119,11 +131,11 @@ InformationPath
     -------
     ax : matplotlib Axes
         The relevance axes. Its lines are, in order: the loss curves (train,
-        validation) or the score curve, the best-point marker (label
-        ``"default point"``), a vertical line at the best point, rings on
-        checkpoints that had not settled (label ``"not settled
-        (mid-transition)"``, only where there are some) and ``H(Y)`` when
-        drawn. The twin axes (label ``"channels"``, in
+        validation; validation only for the InfoNCE head) or the score
+        curve, the best-point marker (label ``"default point"``), a vertical
+        line at the best point, rings on checkpoints that had not settled
+        (label ``"not settled (mid-transition)"``, only where there are
+        some) and ``H(Y)`` when drawn. The twin axes (label ``"channels"``, in
         ``ax.figure.axes``) holds one line per channel in channel order.
 
     See Also
