@@ -20,7 +20,7 @@ import pytest
 
 from skdib import DistributedIBClassifier, DistributedIBRegressor, InformationPath
 from skdib._dib._settings import BOUNDS_BATCH_SIZE, bounds_n_batches
-from skdib.plotting import plot_information_plane
+from skdib.plotting import plot_information_allocation, plot_information_plane
 
 matplotlib.use("Agg")
 
@@ -93,3 +93,28 @@ def test_docstring_states_the_number_of_bound_batches():
                                     doc).groups())
     for k in (1, 7, 100, 127, 128, 1024):
         assert bounds_n_batches(k) == max(two, math.ceil(draws / k))
+
+
+# -- 2. NaN bits (an element type with too few validation elements) -------
+def _nan_path():
+    bits = np.array([[1.0, np.nan], [0.8, np.nan], [0.002, np.nan]])
+    return _path(kl=np.nan_to_num(bits, nan=0.5), information=bits,
+                 feature_names=("common", "rare"))
+
+
+def test_allocation_labels_an_unknown_total_as_unknown():
+    ax = plot_information_allocation(_nan_path())
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["?", "?", "?"]
+    bits = _path().information.copy()
+    bits[1, 1] = np.nan
+    ax = plot_information_allocation(_path(information=bits))
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["1.5", "?", "0.2"]
+
+
+def test_plane_refuses_unknown_totals_and_draws_them_against_beta():
+    with pytest.raises(ValueError, match=r"not finite at 3 of 3 .*'rare'.*x='beta'"):
+        plot_information_plane(_nan_path())
+    ax = plot_information_plane(_nan_path(), x="beta")
+    np.testing.assert_allclose(ax.lines[0].get_xdata(), [1e-3, 1e-2, 1e-1])
+    twin = next(a for a in ax.figure.axes if a.get_label() == "channels")
+    np.testing.assert_allclose(twin.lines[0].get_ydata(), [1.0, 0.8, 0.002])

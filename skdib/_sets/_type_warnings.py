@@ -66,7 +66,8 @@ def warn_unmeasured_types(names, present, n_sets):
         warnings.warn(
             f"Element types with fewer than 2 elements among the validation "
             f"sets: {listed(few)}. Their bits cannot be estimated and are "
-            "NaN, and so is total_information; choose path points by beta. "
+            "NaN, and so is total_information; choose path points by beta "
+            "(and plot_information_plane with x='beta'). "
             "Give more validation rows (validation_fraction, or an X_val "
             "that holds them).", UserWarning, stacklevel=user_stacklevel())
     one_set = [name for name, n, g in zip(names, present, n_sets, strict=True)

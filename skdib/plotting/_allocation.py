@@ -16,6 +16,13 @@ MAX_TICKS = 7
 MAX_ROW_LABELS = 40
 
 
+def _bits_label(total):
+    """A total in bits as a tick label: "?" where unknown (NaN)."""
+    if not np.isfinite(total):
+        return "?"
+    return f"{total:.2g}" if total >= 0.005 else "0"
+
+
 def plot_information_allocation(est_or_path, ax=None, *, threshold=0.05,
                                 cmap="viridis", colorbar=True):
     """Heatmap of bits per channel (rows) along the path (columns).
@@ -26,7 +33,9 @@ def plot_information_allocation(est_or_path, ax=None, *, threshold=0.05,
     the path, then by index). Columns are the path's points in sweep order
     (β increasing), so reading left to right follows the channels dropping
     out one after another. The bottom
-    axis gives the total information in bits at each column, the top axis β.
+    axis gives the total information in bits at each column ("?" where a
+    channel's bits could not be estimated, a NaN total; its cells are
+    blank), the top axis β.
 
     Parameters
     ----------
@@ -86,8 +95,7 @@ InformationPath
     ticks = tick_positions(n_cols, MAX_TICKS)
     ax.set_xticks(ticks)
     total = path.total_information
-    ax.set_xticklabels([f"{total[t]:.2g}" if total[t] >= 0.005 else "0"
-                        for t in ticks])
+    ax.set_xticklabels([_bits_label(total[t]) for t in ticks])
     ax.set_xlabel("total information (bits)")
     top = ax.secondary_xaxis("top")
     top.set_xticks(ticks)

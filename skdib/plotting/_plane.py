@@ -78,6 +78,20 @@ def _draw_channels(twin, xs, path, max_labeled, show_bounds, threshold):
     return n - len(ranked)
 
 
+def _total_information(path):
+    """The abscissa ``x="information"``, refused where it is not a number."""
+    totals = np.asarray(path.total_information, dtype=float)
+    if np.all(np.isfinite(totals)):
+        return totals
+    unknown = ~np.isfinite(np.asarray(path.information, dtype=float)).all(axis=0)
+    names = [path.feature_names[j] for j in np.flatnonzero(unknown)]
+    raise ValueError(
+        f"total_information is not finite at {int((~np.isfinite(totals)).sum())}"
+        f" of {len(totals)} checkpoints: the bits of {names} could not be "
+        "estimated (for a set estimator: an element type with fewer than 2 "
+        "validation elements). Draw against beta with x='beta'.")
+
+
 def plot_information_plane(est_or_path, ax=None, *, x="information",
                            relevance="loss", target_entropy=None,
                            show_bounds=True, max_labeled=10, threshold=0.05,
@@ -104,7 +118,10 @@ InformationPath
         Axes for the relevance curves; a new figure is made when None. The
         channel curves go on a twin axes sharing its x axis.
     x : {"information", "beta"}, default="information"
-        The abscissa: total information in bits, or β on a log scale.
+        The abscissa: total information in bits, or β on a log scale. A path
+        whose total is NaN at some checkpoint (a channel's bits could not be
+        estimated) is refused with ``"information"``; ``"beta"`` draws it,
+        the channel's curve with gaps where its bits are NaN.
     relevance : {"loss", "score"}, default="loss"
         ``"loss"``: training (solid) and validation (dashed) loss in bits.
         For the InfoNCE head (a path with ``relevance_lower``) only the
@@ -168,7 +185,7 @@ InformationPath
     if target_entropy is None and est is not None:
         target_entropy = getattr(est, "target_entropy_", None)
     ax = new_axes(ax, (7.0, 4.5))
-    xs = path.total_information if x == "information" else np.asarray(path.beta)
+    xs = _total_information(path) if x == "information" else np.asarray(path.beta)
 
     twin = ax.twinx()
     twin.set_label(CHANNEL_AXES_LABEL)
