@@ -16,11 +16,17 @@ import re
 import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
+import pandas as pd
 import pytest
 
 from skdib import DistributedIBClassifier, DistributedIBRegressor, InformationPath
 from skdib._dib._settings import BOUNDS_BATCH_SIZE, bounds_n_batches
-from skdib.plotting import plot_information_allocation, plot_information_plane
+from skdib.datasets import path_subset_score, subset_information
+from skdib.plotting import (
+    plot_information_allocation,
+    plot_information_plane,
+    plot_subset_frontier,
+)
 
 matplotlib.use("Agg")
 
@@ -118,3 +124,54 @@ def test_plane_refuses_unknown_totals_and_draws_them_against_beta():
     np.testing.assert_allclose(ax.lines[0].get_xdata(), [1e-3, 1e-2, 1e-1])
     twin = next(a for a in ax.figure.axes if a.get_label() == "channels")
     np.testing.assert_allclose(twin.lines[0].get_ydata(), [1.0, 0.8, 0.002])
+
+
+# -- 3. channels of a path and features of a subset table, by name --------
+@pytest.fixture
+def named_table():
+    X = pd.DataFrame([[0, 0, 0], [0, 1, 1], [1, 0, 1], [1, 1, 0]],
+                     columns=["a", "b", "c"])
+    return subset_information(X, X["a"].to_numpy())  # y = a
+
+
+def _bits_path(bits, names):
+    bits = np.asarray(bits, dtype=float)
+    n = len(bits)
+    return InformationPath(beta=np.geomspace(1e-3, 1.0, n), kl=bits,
+                           information=bits, loss_train=np.zeros(n),
+                           loss_val=np.zeros(n), score_val=np.ones(n),
+                           feature_names=names)
+
+
+def test_subset_score_matches_channels_by_name(named_table):
+    # (a) alone is best of size 1, (b) is not: in table order a, b, c
+    bits = [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]]
+    assert path_subset_score(_bits_path(bits, ("a", "b", "c")),
+                             named_table) == 0.5
+    # the same channels in another order: b's bits sit in column 0
+    shuffled = _bits_path([[0.0, 1.0, 0.0], [1.0, 0.0, 0.0]], ("b", "a", "c"))
+    score, details = path_subset_score(shuffled, named_table,
+                                       return_details=True)
+    assert score == 0.5
+    assert details["subset"].tolist() == [(0,), (1,)]  # a first, then b
+    assert details["on_frontier"].tolist() == [True, False]
+    ax = plot_subset_frontier(named_table, shuffled)
+    np.testing.assert_allclose(ax.collections[1].get_offsets(), [[1, 1.0]])
+    np.testing.assert_allclose(ax.collections[2].get_offsets(), [[1, 0.0]])
+
+
+def test_subset_score_refuses_other_names_and_keeps_positions_without(
+        named_table):
+    bits = [[0.0, 1.0, 0.0], [1.0, 0.0, 0.0]]
+    with pytest.raises(ValueError, match=r"\['d'\] only on the path, \['c'\] "
+                                         r"only in subset_info"):
+        path_subset_score(_bits_path(bits, ("b", "a", "d")), named_table)
+    with pytest.raises(ValueError, match="other names"):
+        plot_subset_frontier(named_table, _bits_path(bits, ("b", "a", "d")))
+    # no names (a bare array, or x0, x1, ... of an unnamed array): by position
+    _, details = path_subset_score(np.array(bits), named_table,
+                                   return_details=True)
+    assert details["subset"].tolist() == [(1,), (0,)]
+    unnamed = _bits_path(bits, ("x0", "x1", "x2"))
+    _, details = path_subset_score(unnamed, named_table, return_details=True)
+    assert details["subset"].tolist() == [(1,), (0,)]

@@ -6,6 +6,8 @@ from numbers import Real
 import numpy as np
 import pandas as pd
 
+from skdib.datasets._subset_names import table_order
+
 __all__ = ["information_frontier", "path_subset_score", "subset_information"]
 
 _MAX_FEATURES = 20
@@ -264,8 +266,12 @@ def path_subset_score(path, subset_info, *, threshold=0.05,
     ----------
     path : InformationPath or array-like of shape (n_points, n_features)
         Anything with an ``information`` attribute (bits per channel and
-        checkpoint), or that array itself. Columns are the features of
-        ``subset_info``, in order.
+        checkpoint), or that array itself. When the path has
+        ``feature_names`` and ``subset_info`` has ``attrs["feature_names"]``,
+        its channels are matched to the features by name (in any order; other
+        names are refused). Otherwise, and where a side's names are the
+        ``x0, x1, ...`` of an array without column names, the columns are
+        the features of ``subset_info`` in order.
     subset_info : DataFrame
         The table returned by :func:`subset_information`.
     threshold : float, default=0.05
@@ -315,6 +321,9 @@ def path_subset_score(path, subset_info, *, threshold=0.05,
             f"The path has {information.shape[1]} channels but subset_info "
             f"describes {n_features} features."
         )
+    order = table_order(path, subset_info, n_features)
+    if order is not None:
+        information = information[:, order]
     active = information > threshold
     any_channel = bool(active.any())
     settled = getattr(path, "settled", None)

@@ -24,7 +24,9 @@ def plot_subset_frontier(subset_info, path=None, ax=None, *, threshold=0.05,
     subset_info : DataFrame
         The table from :func:`skdib.datasets.subset_information`.
     path : InformationPath or fitted estimator, optional
-        A path whose channels are the columns of ``subset_info``, in order.
+        A path whose channels are the columns of ``subset_info``: matched
+        by name where both carry names, else in order (see
+        :func:`skdib.datasets.path_subset_score`).
     ax : matplotlib Axes, default=None
         Axes to draw on; a new figure is made when None.
     threshold : float, default=0.05
