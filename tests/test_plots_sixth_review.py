@@ -23,6 +23,7 @@ from skdib import DistributedIBClassifier, DistributedIBRegressor, InformationPa
 from skdib._dib._settings import BOUNDS_BATCH_SIZE, bounds_n_batches
 from skdib.datasets import path_subset_score, subset_information
 from skdib.plotting import (
+    plot_distinguishability,
     plot_information_allocation,
     plot_information_plane,
     plot_subset_frontier,
@@ -175,3 +176,26 @@ def test_subset_score_refuses_other_names_and_keeps_positions_without(
     unnamed = _bits_path(bits, ("x0", "x1", "x2"))
     _, details = path_subset_score(unnamed, named_table, return_details=True)
     assert details["subset"].tolist() == [(1,), (0,)]
+
+
+# -- 5. one-hot tick labels from the channel, not from the values ---------
+def test_distinguishability_names_hot_columns_only_of_dummy_groups():
+    rng = np.random.default_rng(0)
+    colour = rng.integers(0, 3, 300)
+    X = pd.DataFrame({"a": rng.normal(size=300), "b": rng.normal(size=300)})
+    for k, name in enumerate(("red", "green", "blue")):
+        X[name] = (colour == k).astype(float)
+    y = ((X["a"] > 0) ^ (colour == 0)).astype(int)
+    clf = DistributedIBClassifier(
+        **TINY, feature_groups={"g1": ["a", "b"],
+                                "colour": ["red", "green", "blue"]}).fit(X, y)
+    rows = np.array([[0.0, 1.0], [1.0, 0.0]])
+    ax = plot_distinguishability(clf, "g1", rows)
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["(0, 1)", "(1, 0)"]
+    ax = plot_distinguishability(clf, "colour", np.eye(3)[[2, 0]])
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["blue", "red"]
+    ax = plot_distinguishability(clf, "colour", [[0.5, 0.5, 0.0], [1, 0, 0]])
+    assert ax.get_yticklabels()[0].get_text() == "(0.5, 0.5, 0)"
+    # a model pickled before the flags reads them from its default rows
+    del clf._one_hot_channels
+    assert [clf._one_hot_group(c) for c in range(2)] == [False, True]

@@ -11,7 +11,11 @@ from sklearn.utils.validation import _check_feature_names_in, check_is_fitted
 from skdib._backend import facade
 from skdib._dib._channels import resolve_channels
 from skdib._dib._inputs import InputMixin, drop_unweighted, normalise_weights
-from skdib._dib._inspection import InspectionMixin, default_channel_values
+from skdib._dib._inspection import (
+    InspectionMixin,
+    default_channel_values,
+    one_hot_rows,
+)
 from skdib._dib._path_record import path_from_record
 from skdib._dib._persistence import PersistenceMixin
 from skdib._dib._replicate_sweeps import ReplicateSweepMixin
@@ -272,6 +276,11 @@ class BaseDistributedIB(PersistenceMixin, ResumableSweepMixin, SweepSetupMixin,
         self._feature_center = data["center"]
         self._channel_values = [default_channel_values(X_tr[:, cols], rng)
                                 for cols in self._net_channels]
+        # a group of dummy columns made by the user: plots name the hot column
+        categorical = set() if layout is None else set(layout.categories)
+        self._one_hot_channels = [
+            categorical.isdisjoint(cols) and one_hot_rows(X_tr[:, net])
+            for cols, net in zip(channels, self._net_channels, strict=True)]
         self.n_validation_samples_ = len(data["X_val"])
         self._rewind_to_default()
 

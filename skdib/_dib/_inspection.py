@@ -8,7 +8,7 @@ from sklearn.utils.validation import check_is_fitted
 from skdib._dib._columns import refuse_ambiguous_integer
 from skdib.information import distinguishability
 
-__all__ = ["InspectionMixin", "default_channel_values"]
+__all__ = ["InspectionMixin", "default_channel_values", "one_hot_rows"]
 
 # Channels with at most this many distinct training values are evaluated at
 # every value; otherwise at this many quantiles (or sampled rows for groups).
@@ -33,6 +33,14 @@ def default_channel_values(columns, rng):
         pick = rng.choice(len(unique), MAX_DEFAULT_VALUES, replace=False)
         unique = unique[np.sort(pick)]
     return unique
+
+
+def one_hot_rows(rows):
+    """Whether every row of ``rows`` (2-D, two or more columns) is one-hot:
+    0 or 1 in each column, exactly one 1."""
+    rows = np.asarray(rows)
+    return bool(rows.ndim == 2 and rows.shape[1] > 1 and len(rows)
+                and np.isin(rows, (0, 1)).all() and (rows.sum(axis=1) == 1).all())
 
 
 class InspectionMixin:
@@ -158,6 +166,15 @@ class InspectionMixin:
             numbers = _finite_numbers(values[:, k])
             parts.append(numbers[:, None])
         return values, np.hstack(parts)
+
+    def _one_hot_group(self, c):
+        """Whether channel ``c`` groups numeric columns whose every training
+        row is one-hot (dummy columns made by the user), as found at fit."""
+        flags = getattr(self, "_one_hot_channels", None)
+        if flags is None:  # pickled before the flags: the default rows
+            return (self._categories_of(c) is None and not self._mixed_group(c)
+                    and one_hot_rows(self._channel_values[c]))
+        return flags[c]
 
     def _categories_of(self, c):
         """The categories of channel ``c`` when it is one categorical column,

@@ -3,6 +3,7 @@
 import numpy as np
 
 from skdib._dib._columns import column_names
+from skdib._dib._inspection import one_hot_rows
 from skdib.plotting._common import as_path, new_axes, text_label
 
 __all__ = ["plot_distinguishability"]
@@ -15,10 +16,10 @@ def _column_names(est, cols):
     return [names[c] for c in cols]
 
 
-def _row_labels(values, column_names):
-    """Tick labels for the rows of a group: the hot column, or the tuple."""
-    one_hot = np.isin(values, (0, 1)).all() and (values.sum(axis=1) == 1).all()
-    if one_hot:
+def _row_labels(values, column_names, one_hot):
+    """Tick labels for the rows of a group: the hot column where the group
+    is one-hot (its training rows were) and so is every row, else the tuple."""
+    if one_hot and one_hot_rows(values):
         return [column_names[int(np.argmax(row))] for row in values]
     return ["(" + ", ".join(f"{v:.3g}" for v in row) + ")" for row in values]
 
@@ -130,7 +131,9 @@ def plot_distinguishability(est, channel, values=None, *, ax=None, fig=None,
 
     A one-column channel has value axes (each cell spans half the gap to its
     neighbours); a multi-column group has index axes, labelled with the value
-    rows when there are few (or with the hot column for one-hot rows); a
+    rows when there are few (or with the hot column for a group of dummy
+    columns: one whose every training row was one-hot, not a numeric group
+    that was given rows of 0 and 1); a
     categorical column has its categories on the axes. With ``X``, the
     margins show how many training samples lie nearest to each value (or
     fall in each category).
@@ -206,7 +209,8 @@ def plot_distinguishability(est, channel, values=None, *, ax=None, fig=None,
     tick_labels = ([str(v) for v in values] if categorical else
                    [_mixed_label(row) for row in values] if mixed else None
                    if values.ndim == 1 else
-                   _row_labels(values, _column_names(est, cols)))
+                   _row_labels(values, _column_names(est, cols),
+                               est._one_hot_group(c)))
     if X is None:
         if fig is not None:
             raise ValueError("fig is for the figure with margins; pass ax without X.")
