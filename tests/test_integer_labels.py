@@ -143,3 +143,53 @@ def test_a_numpy_integer_is_written_as_a_plain_integer():
                                  kind="channel")
     assert "np.int64" not in str(info.value)
     assert str(info.value).startswith("channel 2 is ambiguous")
+
+
+@pytest.mark.parametrize("change", ["reorder", "rename", "drop", "as text"])
+@pytest.mark.parametrize("method", ["predict_proba", "transform", "score"])
+def test_other_labels_at_predict_are_refused(fitted, change, method):
+    """scikit-learn checks string names only: a table with other integer
+    labels, or the same in another order, was read by position."""
+    X, y, clf = fitted
+    other = {"reorder": X[[3, 2, 1]], "rename": X.rename(columns={3: 4}),
+             "drop": X[[1, 2]], "as text": X.rename(columns=str)}[change]
+    call = getattr(clf, method)
+    args = (other, y) if method == "score" else (other,)
+    with pytest.raises(ValueError, match=r"should match those that were passed "
+                       r"during fit.*labels \[1, 2, 3\]"):
+        call(*args)
+    call(*((X, y) if method == "score" else (X,)))  # the labels of fit: fine
+
+
+def test_an_array_is_read_by_position_with_a_warning(fitted):
+    X, _, clf = fitted
+    with pytest.warns(UserWarning, match=r"no column labels.*\[1, 2, 3\]"):
+        proba = clf.predict_proba(X.to_numpy())
+    np.testing.assert_array_equal(proba, clf.predict_proba(X))
+
+
+def test_a_moved_categorical_column_is_named_as_an_order_problem():
+    X, y = _headerless()
+    X[3] = np.where(X[3] > 0, "high", "low")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        clf = DistributedIBClassifier(**FAST).fit(X, y)
+    with pytest.raises(ValueError, match=r"another order.*X\[\[1, 2, 3\]\]"):
+        clf.predict(X[[3, 1, 2]])
+
+
+def test_a_reordered_validation_set_is_refused():
+    X, y = _headerless()
+    with pytest.raises(ValueError, match=r"should match.*labelled \[2, 1, 3\]"):
+        DistributedIBClassifier(**FAST).fit(X, y, X_val=X[[2, 1, 3]], y_val=y)
+
+
+def test_the_selector_refuses_reordered_labels():
+    X, y = _headerless()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        sel = DistributedIBSelector(DistributedIBClassifier(**FAST),
+                                    n_features_to_select=2, cache=False).fit(X, y)
+    with pytest.raises(ValueError, match=r"another order"):
+        sel.transform(X[[3, 2, 1]])
+    assert sel.transform(X).shape == (len(X), 2)

@@ -5,17 +5,24 @@ DataFrame is a string. A table read with ``pd.read_csv(..., header=None)``
 has integer labels (0, 1, 2, ...; after ``y = df.pop(0)``: 1, 2, 3, ...),
 and naming its channels ``x0, x1, ...`` by position would shift every name
 by one. Such labels are kept at ``fit`` (:func:`integer_labels`) and name
-the channels as text ("1", "2", ...). ``categorical_features`` and
+the channels as text ("1", "2", ...), and an X given later (``predict``,
+``transform``, ``X_val``) must have the same labels in the same order
+(:func:`check_integer_labels`), as scikit-learn requires of string names.
+``categorical_features`` and
 ``feature_groups`` resolve their entries with :func:`column_position`:
 an integer is a position, a string a name.
 """
 
+import warnings
 from numbers import Integral
 
 import numpy as np
 
-__all__ = ["column_names", "column_position", "integer_labels",
-           "refuse_ambiguous_integer"]
+from skdib._utils._validation import is_series, plain_value
+from skdib._utils._warnings import user_stacklevel
+
+__all__ = ["check_integer_labels", "column_names", "column_position",
+           "integer_labels", "refuse_ambiguous_integer"]
 
 
 def integer_labels(X):
@@ -29,6 +36,60 @@ def integer_labels(X):
            for c in labels):
         return [int(c) for c in labels]
     return None
+
+
+def check_integer_labels(est, X):
+    """Refuse an ``X`` whose column labels are not the integer labels of the
+    DataFrame ``est`` was fitted on (``est._integer_labels``), in the same
+    order: scikit-learn checks string names only, and would read such a
+    table by position. An ``X`` without labels (an array) is read by
+    position with a warning, as scikit-learn warns for names.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from skdib._dib._columns import check_integer_labels
+    >>> class Fitted:
+    ...     _integer_labels = [1, 2, 3]
+    >>> X = pd.DataFrame([[0.0, 1.0, 2.0]], columns=[1, 2, 3])
+    >>> check_integer_labels(Fitted(), X)
+    >>> check_integer_labels(Fitted(), X[[3, 1, 2]])
+    Traceback (most recent call last):
+    ...
+    ValueError: The feature names should match those that were passed during fit: ...
+    """
+    fitted = getattr(est, "_integer_labels", None)
+    if fitted is None or is_series(X):
+        return
+    if not hasattr(X, "columns"):
+        warnings.warn(
+            f"X has no column labels, but {type(est).__name__} was fitted on a "
+            f"DataFrame with integer column labels {_shown(fitted)}; its "
+            "columns are read by position as those.", UserWarning,
+            stacklevel=user_stacklevel())
+        return
+    if integer_labels(X) == fitted:
+        return
+    given = [plain_value(c) for c in X.columns]
+    unseen = [c for c in given if c not in fitted]
+    missing = [c for c in fitted if c not in given]
+    detail = (f"labels unseen at fit: {_shown(unseen)}; labels seen at fit, "
+              f"yet now missing: {_shown(missing)}" if unseen or missing else
+              "the same labels in another order; select the columns in fit's "
+              f"order, for example X[{_shown(fitted)}]")
+    raise ValueError(
+        "The feature names should match those that were passed during fit: "
+        f"the model was fitted on a DataFrame with integer column labels "
+        f"{_shown(fitted)}, and X's columns are labelled {_shown(given)} "
+        f"({detail}).")
+
+
+def _shown(labels, most=12):
+    """A list of labels for a message, cut after ``most`` entries."""
+    labels = list(labels)
+    if len(labels) <= most:
+        return repr(labels)
+    return repr(labels[:most])[:-1] + f", ... ({len(labels)} in all)]"
 
 
 def column_names(est, n_features=None):

@@ -17,7 +17,7 @@ from sklearn.utils.validation import (
 )
 
 from skdib._dib._categorical import fit_layout
-from skdib._dib._columns import column_names, integer_labels
+from skdib._dib._columns import check_integer_labels, column_names, integer_labels
 from skdib._dib._split import check_target_shape, check_validation_request
 from skdib._utils._validation import check_numeric_frame
 from skdib._utils._warnings import user_stacklevel
@@ -144,6 +144,8 @@ class InputMixin:
         if reset:
             self._layout = fit_layout(X, self.categorical_features)
             self._integer_labels = integer_labels(X)
+        else:
+            check_integer_labels(self, X)
         layout = getattr(self, "_layout", None)
         params = dict(dtype=np.float64, ensure_min_samples=2,
                       **self._target_validation)
@@ -189,6 +191,7 @@ class InputMixin:
     def _check_input(self, X, *, read_all=False):
         """X at predict time, as the float matrix the network reads
         (``read_all``: see :meth:`CategoricalLayout.transform`)."""
+        check_integer_labels(self, X)
         layout = getattr(self, "_layout", None)
         if layout is None:
             check_numeric_frame(X)

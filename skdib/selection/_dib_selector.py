@@ -19,7 +19,7 @@ from sklearn.utils.validation import (
 from skdib._dib._base import BaseDistributedIB
 from skdib._dib._channels import resolve_channels
 from skdib._dib._classifier import DistributedIBClassifier
-from skdib._dib._columns import column_names, integer_labels
+from skdib._dib._columns import check_integer_labels, column_names, integer_labels
 from skdib._dib._persistence import PersistenceMixin
 from skdib._dib._ranking import DROP_THRESHOLD, channel_ranks
 from skdib._dib._regressor import DistributedIBRegressor
@@ -357,6 +357,23 @@ class DistributedIBSelector(PersistenceMixin, SelectorMixin, MetaEstimatorMixin,
         if input_features is None and getattr(self, "_integer_labels", None):
             input_features = column_names(self)
         return super().get_feature_names_out(input_features)
+
+    def transform(self, X):
+        """Reduce X to the selected features.
+
+        Parameters
+        ----------
+        X : array-like or DataFrame of shape (n_samples, n_features)
+            The columns of ``fit``'s X, in the same order: a DataFrame with
+            other names, or other integer labels, is refused.
+
+        Returns
+        -------
+        X_r : array-like of shape (n_samples, n_selected_features)
+        """
+        check_is_fitted(self)
+        check_integer_labels(self, X)
+        return super().transform(X)
 
     def _get_support_mask(self):
         check_is_fitted(self)
