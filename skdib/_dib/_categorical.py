@@ -21,7 +21,7 @@ from pandas.api.types import (
 )
 
 from skdib._dib._columns import column_position, integer_labels
-from skdib._utils._validation import non_numeric_columns
+from skdib._utils._validation import is_frame, non_numeric_columns
 from skdib._utils._warnings import user_stacklevel
 from skdib.exceptions import UnknownCategoryWarning
 
@@ -32,10 +32,6 @@ MAX_CATEGORIES = 1000
 # Share of distinct values among the rows above which a categorical column
 # is warned about as an identifier (or a numeric column read as text).
 IDENTIFIER_SHARE = 0.5
-
-
-def _is_frame(X):
-    return hasattr(X, "columns") and hasattr(X, "dtypes")
 
 
 def _auto_columns(frame):
@@ -280,7 +276,7 @@ def fit_layout(X, categorical_features):
         names the columns (names or positions; integer codes allowed). None:
         no column is categorical (non-numeric columns are refused).
     """
-    if categorical_features is None or not _is_frame(X):
+    if categorical_features is None or not is_frame(X):
         if categorical_features not in (None, "auto"):
             raise ValueError(
                 "categorical_features names columns, which needs a pandas "

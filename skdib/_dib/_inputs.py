@@ -19,7 +19,7 @@ from sklearn.utils.validation import (
 from skdib._dib._categorical import fit_layout
 from skdib._dib._columns import check_integer_labels, column_names, integer_labels
 from skdib._dib._split import check_target_shape, check_validation_request
-from skdib._utils._validation import check_numeric_frame
+from skdib._utils._validation import as_pandas, check_numeric_frame
 from skdib._utils._warnings import user_stacklevel
 
 __all__ = ["InputMixin", "drop_unweighted", "normalise_weights", "weighted_moments"]
@@ -141,11 +141,13 @@ class InputMixin:
         ``reset=True`` (``fit``) learns the column layout, names and
         categories; ``reset=False`` (``continue_fit``) checks them.
         """
+        X = as_pandas(X)
         if reset:
             self._layout = fit_layout(X, self.categorical_features)
             self._integer_labels = integer_labels(X)
         else:
-            check_integer_labels(self, X)
+            X = as_pandas(X)
+        check_integer_labels(self, X)
         layout = getattr(self, "_layout", None)
         params = dict(dtype=np.float64, ensure_min_samples=2,
                       **self._target_validation)
@@ -191,6 +193,7 @@ class InputMixin:
     def _check_input(self, X, *, read_all=False):
         """X at predict time, as the float matrix the network reads
         (``read_all``: see :meth:`CategoricalLayout.transform`)."""
+        X = as_pandas(X)
         check_integer_labels(self, X)
         layout = getattr(self, "_layout", None)
         if layout is None:

@@ -7,9 +7,9 @@ import numpy as np
 import pandas as pd
 from pandas.api.types import is_bool_dtype, is_numeric_dtype, is_object_dtype
 
-__all__ = ["check_groups", "check_number", "check_numeric_frame", "check_positive_int",
-           "holds_real_numbers", "is_number_column", "is_real_number",
-           "is_series",
+__all__ = ["as_pandas", "check_groups", "check_number", "check_numeric_frame",
+           "check_positive_int", "holds_real_numbers", "is_frame",
+           "is_number_column", "is_real_number", "is_series",
            "non_numeric_columns", "plain_value", "rescaled_by_power_of_two"]
 
 _ENCODE_HINT = (
@@ -23,6 +23,51 @@ def is_series(X):
     """Whether ``X`` is a pandas Series (one column, one dtype)."""
     return hasattr(X, "dtype") and hasattr(X, "to_frame") and not hasattr(
         X, "columns")
+
+
+def is_frame(X):
+    """Whether ``X`` is a table with named columns and their dtypes (a
+    DataFrame of pandas or of another library)."""
+    return hasattr(X, "columns") and hasattr(X, "dtypes")
+
+
+def as_pandas(X, name="X"):
+    """``X`` itself, or, when it is a table of another library (polars,
+    pyarrow, ... anything :func:`narwhals.from_native` reads), the same
+    table as a pandas DataFrame: column names, values, missing entries and
+    categories (of ``Categorical`` and ``Enum`` columns) kept.
+
+    The estimators read pandas; converting at the entry lets every later
+    check (categorical columns, names, numbers) see one kind of table.
+
+    Raises
+    ------
+    TypeError
+        For a table that narwhals (a dependency of scikit-learn >= 1.9)
+        cannot read, or any other table when narwhals is absent.
+    """
+    if isinstance(X, pd.DataFrame) or is_series(X) or not is_frame(X):
+        return X
+    try:
+        import narwhals.stable.v2 as nw
+        frame = nw.from_native(X, eager_only=True, pass_through=True)
+    except ImportError:  # pragma: no cover - scikit-learn < 1.9 without it
+        nw = frame = None
+    if nw is None or not isinstance(frame, nw.DataFrame):
+        kind = f"{type(X).__module__}.{type(X).__qualname__}"
+        raise TypeError(
+            f"{name} is a {kind}, a table skdib cannot read; pass a pandas "
+            f"DataFrame (for example {name}.to_pandas()) or a NumPy array.")
+    return pd.DataFrame({c: _pandas_column(frame.get_column(c), nw)
+                         for c in frame.columns}, index=pd.RangeIndex(len(frame)))
+
+
+def _pandas_column(series, nw):
+    """One narwhals column as values for pandas (categories kept)."""
+    if series.dtype == nw.Categorical or series.dtype == nw.Enum:
+        categories = series.cat.get_categories().to_numpy()
+        return pd.Categorical(series.to_numpy(), categories=categories)
+    return series.to_numpy()
 
 
 def is_real_number(value):

@@ -24,6 +24,7 @@ from skdib._dib._persistence import PersistenceMixin
 from skdib._dib._ranking import DROP_THRESHOLD, channel_ranks
 from skdib._dib._regressor import DistributedIBRegressor
 from skdib._utils._validation import (
+    as_pandas,
     check_numeric_frame,
     is_series,
     non_numeric_columns,
@@ -240,6 +241,7 @@ class DistributedIBSelector(PersistenceMixin, SelectorMixin, MetaEstimatorMixin,
                 "n_features_to_select (a count), information_budget (total "
                 "bits) or threshold (bits per feature)."
             )
+        X = as_pandas(X)
         X_arr, y_arr = self._checked(X, y)
         self._integer_labels = integer_labels(X)
         resolve_n_features(self.n_features_to_select, self.n_features_in_,
@@ -372,6 +374,7 @@ class DistributedIBSelector(PersistenceMixin, SelectorMixin, MetaEstimatorMixin,
         X_r : array-like of shape (n_samples, n_selected_features)
         """
         check_is_fitted(self)
+        X = as_pandas(X)
         check_integer_labels(self, X)
         return super().transform(X)
 
