@@ -84,3 +84,19 @@ def test_relevance_bound_is_floored_like_the_information_bounds(data):
     path = DistributedIBRegressor(**TINY, head="infonce", temperature=1e-6).fit(
         X, y).information_path_
     assert np.all(path.relevance_lower >= 0.0)
+
+
+def test_class_weight_weights_only_a_validation_split_from_X(data):
+    """The docstring said class weights weight the validation metrics; an
+    explicit X_val's rows count equally (the docs now say so)."""
+    doc = DistributedIBClassifier.__doc__
+    entry = doc[doc.index("class_weight :"):doc.index("predict_samples :")]
+    assert "explicit ``X_val`` count" in entry and "equally" in entry
+    X, y = data
+    clf = DistributedIBClassifier(**TINY, class_weight={0: 1.0, 1: 3.0})
+    X_c, y_c, weights = clf._check_fit_input(X, y)
+    rng = np.random.default_rng(0)
+    split = clf._training_data(X_c, y_c, None, None, None, rng, weights)
+    assert len(np.unique(split["w_val"])) == 2  # the classes weigh 1 and 3
+    given = clf._training_data(X_c, y_c, X_c[:50], y_c[:50], None, rng, weights)
+    assert given["w_val"] is None

@@ -30,9 +30,14 @@ class DistributedIBClassifier(LogProbaMixin, ClassifierMixin, BaseDistributedIB)
     Parameters
     ----------
     class_weight : None, 'balanced' or dict, default=None
-        Weights of the classes in the loss and the validation metrics, as in
-        scikit-learn's classifiers ('balanced': inversely proportional to the
-        class frequencies); they multiply ``sample_weight``.
+        Weights of the classes, as in scikit-learn's classifiers
+        ('balanced': inversely proportional to the class frequencies in
+        ``y``). They multiply ``sample_weight`` and weight what it weights
+        (see :meth:`fit`): the training loss and, when the validation rows
+        are split from ``X``, the path's validation loss, score and bits,
+        and so the default point. The rows of an explicit ``X_val`` count
+        equally, whatever their class: pass a validation set in the class
+        proportions that its score should have.
     predict_samples : int, default=32
         ``predict_proba`` averages the class probabilities over this many
         draws of the channels' messages U ~ p(u | x), the predictive
