@@ -10,7 +10,12 @@ rather than the one with the most selections, as documented.
 import numpy as np
 import pytest
 
-from skdib import DistributedIBClassifier, information_imbalance
+from skdib import (
+    DistributedIBClassifier,
+    DistributedIBRegressor,
+    DistributedIBSelector,
+    information_imbalance,
+)
 from skdib.compare import cross_validate_path
 from skdib.selection import InformationImbalanceSelector
 from skdib.selection._stability import StabilityPaths
@@ -107,3 +112,65 @@ def test_cross_validated_path_applies_the_fit_rule_to_prediction_losses():
     se = (folds - folds[:, [lowest]]).std(axis=0, ddof=1) / np.sqrt(len(folds))
     expected = max(p for p in range(len(mean)) if mean[p] - mean[lowest] <= se[p])
     assert cv.path.select_point("one_se") == expected
+
+
+TINY = dict(n_pretrain_steps=20, n_steps=60, n_checkpoints=3, random_state=0,
+            information_bounds=False, n_threads=1)
+
+
+def _grouped(n=120, size=10):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(n, 3))
+    return X, (X[:, 0] > 0).astype(int), np.repeat(np.arange(n // size), size)
+
+
+def _path_of(est):
+    return est.information_path_.information
+
+
+def test_the_selector_passes_groups_and_keys_its_cache_on_them():
+    """The selector's fit took sample_weight only: its sweep split the rows
+    at random even when they came in correlated groups."""
+    X, y, groups = _grouped()
+    DistributedIBSelector.clear_cache()
+
+    def select(**fit_params):
+        return DistributedIBSelector(DistributedIBClassifier(**TINY),
+                                     n_features_to_select=1).fit(X, y, **fit_params)
+
+    grouped = select(groups=groups)
+    direct = DistributedIBClassifier(**TINY).fit(X, y, groups=groups)
+    np.testing.assert_array_equal(_path_of(grouped.estimator_), _path_of(direct))
+    assert grouped.estimator_.n_validation_samples_ % 10 == 0  # whole groups
+    assert select(groups=groups).estimator_ is grouped.estimator_  # reused
+    other = select(groups=groups[::-1])  # other groups: another sweep
+    assert other.estimator_ is not grouped.estimator_
+    assert select().estimator_ is not grouped.estimator_
+
+
+def test_the_selector_passes_a_validation_set():
+    X, y, _ = _grouped()
+    sel = DistributedIBSelector(DistributedIBClassifier(**TINY), cache=False,
+                                n_features_to_select=1).fit(X, y, X_val=X[:30],
+                                                            y_val=y[:30])
+    assert sel.estimator_.n_validation_samples_ == 30
+
+
+def test_the_selector_requests_what_its_estimator_takes():
+    import sklearn
+
+    with sklearn.config_context(enable_metadata_routing=True):
+        ours = DistributedIBSelector().get_metadata_routing().fit.requests
+        inner = DistributedIBClassifier().get_metadata_routing().fit.requests
+        assert set(ours) == set(inner) >= {"sample_weight", "groups", "X_val"}
+        DistributedIBSelector().set_fit_request(groups=True)
+
+
+@pytest.mark.parametrize("estimator, multi_output", [
+    (None, True), (DistributedIBRegressor(), True),
+    (DistributedIBClassifier(), False)])
+def test_the_selector_tags_multi_output_as_its_estimator(estimator, multi_output):
+    from sklearn.utils import get_tags
+
+    tags = get_tags(DistributedIBSelector(estimator)).target_tags
+    assert tags.multi_output is multi_output

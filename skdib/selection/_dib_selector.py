@@ -31,15 +31,7 @@ from skdib._utils._validation import (
     plain_value,
 )
 from skdib.selection._n_features import resolve_n_features
-from skdib.selection._sweep_cache import (
-    KEY_LOCKS,
-    cache_get,
-    cache_put,
-    clear,
-    run_sweep,
-    stored_sweep,
-    sweep_key,
-)
+from skdib.selection._sweep_cache import cached_sweep, clear, run_sweep
 
 __all__ = ["DistributedIBSelector"]
 
@@ -123,7 +115,8 @@ class DistributedIBSelector(PersistenceMixin, SelectorMixin, MetaEstimatorMixin,
         Reuse a Distributed IB fit when only the selection rule changed.
         Fits are remembered in a module-level least-recently-used cache of
         32 entries, keyed by ``joblib.hash`` of (estimator class, estimator
-        parameters, X, y, column names, sample weights, and the skdib and
+        parameters, X, y, column names, the ``sample_weight``, ``groups``,
+        ``X_val`` and ``y_val`` given to :meth:`fit`, and the skdib and
         torch versions); it is shared by every selector in
         the process, so the clones made by :class:`~sklearn.pipeline.Pipeline`
         or :class:`~sklearn.model_selection.GridSearchCV` over
@@ -218,7 +211,8 @@ class DistributedIBSelector(PersistenceMixin, SelectorMixin, MetaEstimatorMixin,
         self.memory = memory
 
     @_fit_context(prefer_skip_nested_validation=False)
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X, y, sample_weight=None, *, X_val=None, y_val=None,
+            groups=None):
         """Fit (or reuse) the Distributed IB sweep and select features.
 
         Parameters
@@ -229,6 +223,16 @@ class DistributedIBSelector(PersistenceMixin, SelectorMixin, MetaEstimatorMixin,
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
         sample_weight : array-like of shape (n_samples,), optional
             Passed to the estimator's ``fit``; part of the cache key.
+        X_val, y_val : array-like, optional
+            An explicit validation set for the sweep, passed to the
+            estimator's ``fit`` (see there); part of the cache key.
+        groups : array-like of shape (n_samples,), optional
+            Group labels, passed to the estimator's ``fit``: its validation
+            split then keeps each group on one side (rows of one experiment
+            are correlated; a random split would let them leak from training
+            into validation). Part of the cache key. Under metadata routing
+            (a :class:`~sklearn.model_selection.GroupKFold` search) request
+            it with ``set_fit_request(groups=True)``.
 
         Returns
         -------
@@ -261,8 +265,10 @@ class DistributedIBSelector(PersistenceMixin, SelectorMixin, MetaEstimatorMixin,
             estimator.feature_groups, self.n_features_in_,
             getattr(self, "feature_names_in_", None),
             self._integer_labels)[0]))
-        self.estimator_ = self._fitted(estimator, X, y, X_arr, y_arr,
-                                       sample_weight)
+        passed = dict(sample_weight=sample_weight, X_val=X_val, y_val=y_val,
+                      groups=groups)
+        self.estimator_ = self._fitted(estimator, X, y, X_arr, y_arr, {
+            name: value for name, value in passed.items() if value is not None})
         path = self.estimator_.information_path_
         best = self.estimator_.best_point_
         self.channel_ranking_ = channel_ranks(path, self.information_threshold)
@@ -306,24 +312,16 @@ class DistributedIBSelector(PersistenceMixin, SelectorMixin, MetaEstimatorMixin,
         return validate_data(self, X, y, dtype=np.float64, ensure_min_samples=2,
                              multi_output=True, y_numeric=False)
 
-    def _fitted(self, estimator, X, y, X_arr, y_arr, sample_weight=None):
+    def _fitted(self, estimator, X, y, X_arr, y_arr, fit_params):
+        """The sweep, run or from the cache (``fit_params``: the arguments
+        of the estimator's ``fit`` that were given)."""
         memory = self._memory()
         if not self.cache:
-            return run_sweep(None, estimator, X, y, sample_weight)
+            return run_sweep(None, estimator, X, y, fit_params)
         names = getattr(self, "feature_names_in_", None)
-        key = sweep_key(estimator, X_arr, y_arr,
-                        self._integer_labels if names is None else names,
-                        sample_weight)
-        with KEY_LOCKS[int(key[:8], 16) % len(KEY_LOCKS)]:
-            cached = cache_get((memory, key))
-            if cached is not None:
-                return cached
-            if memory is None:
-                cached = run_sweep(key, estimator, X, y, sample_weight)
-            else:
-                cached = stored_sweep(memory, key, estimator, X, y, sample_weight)
-            cache_put((memory, key), cached)
-        return cached
+        names = self._integer_labels if names is None else names
+        return cached_sweep(memory, estimator, X, y, (X_arr, y_arr, names),
+                            fit_params)
 
     def _select_channels(self, path, best):
         """Boolean mask over channels and the path point used (or None)."""
@@ -386,4 +384,9 @@ class DistributedIBSelector(PersistenceMixin, SelectorMixin, MetaEstimatorMixin,
         tags = super().__sklearn_tags__()
         tags.input_tags.allow_nan = False
         tags.target_tags.required = True
+        # as the estimator swept: None picks a regressor for 2-D targets
+        inner = self.estimator
+        tags.target_tags.multi_output = inner is None or bool(
+            hasattr(inner, "__sklearn_tags__")
+            and inner.__sklearn_tags__().target_tags.multi_output)
         return tags

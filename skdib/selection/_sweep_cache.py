@@ -20,7 +20,8 @@ from skdib._backend import facade
 from skdib._dib._persistence import PICKLE_FORMAT
 
 __all__ = ["CACHE_SIZE", "KEY_LOCKS", "LOCK_FOLDER", "SWEEP_FOLDER", "cache_get",
-           "cache_put", "clear", "file_lock", "run_sweep", "stored_sweep", "sweep_key"]
+           "cache_put", "cached_sweep", "clear", "file_lock", "run_sweep",
+           "stored_sweep", "sweep_key"]
 
 #: Sweeps kept in the process. A grid search fits every fold of one
 #: candidate before the next candidate, so the cache must hold a sweep per
@@ -50,9 +51,10 @@ def cache_put(key, estimator):
             _CACHE.popitem(last=False)
 
 
-def sweep_key(estimator, X_arr, y_arr, feature_names, sample_weight=None):
-    """The ``joblib.hash`` that identifies one sweep: estimator, data and
-    the code that fits it.
+def sweep_key(estimator, X_arr, y_arr, feature_names, fit_params=None):
+    """The ``joblib.hash`` that identifies one sweep: estimator, data (with
+    every argument of ``fit`` given in ``fit_params``: sample weights,
+    groups, an explicit validation set) and the code that fits it.
 
     The skdib version, its pickle format and the torch version are part of
     the key, so a folder of stored sweeps (``memory=``) never serves a sweep
@@ -61,9 +63,13 @@ def sweep_key(estimator, X_arr, y_arr, feature_names, sample_weight=None):
     GPU on one machine and the CPU on another, whose random streams differ).
     """
     cls = type(estimator)
+    fit_params = dict(fit_params or {})
     data = (X_arr, y_arr, feature_names)
-    if sample_weight is not None:  # unweighted keys stay as they were
-        data = (*data, np.asarray(sample_weight, dtype=np.float64))
+    weights = fit_params.pop("sample_weight", None)
+    if weights is not None:  # unweighted keys stay as they were
+        data = (*data, np.asarray(weights, dtype=np.float64))
+    if fit_params:  # so do the keys of fits given nothing else
+        data = (*data, sorted(fit_params.items()))
     device = facade.device_type(getattr(estimator, "device", "cpu"))
     return joblib.hash((f"{cls.__module__}.{cls.__qualname__}",
                         estimator.get_params(), *data, _code_versions(), device))
@@ -75,15 +81,32 @@ def _code_versions():
     return (skdib.__version__, PICKLE_FORMAT, facade.backend_version())
 
 
-def run_sweep(key, estimator, X, y, sample_weight=None):
+def run_sweep(key, estimator, X, y, fit_params=None):
     """Fit ``estimator`` on (X, y): the sweep stored under ``key``.
 
-    ``sample_weight`` is passed only when given, so estimators whose ``fit``
-    takes no weights still work unweighted.
+    ``fit_params`` (sample weights, groups, ...) holds only the arguments
+    given, so estimators whose ``fit`` takes no weights still work
+    unweighted.
     """
-    if sample_weight is None:
-        return estimator.fit(X, y)
-    return estimator.fit(X, y, sample_weight=sample_weight)
+    return estimator.fit(X, y, **(fit_params or {}))
+
+
+def cached_sweep(memory, estimator, X, y, key_data, fit_params):
+    """The sweep of ``estimator`` on (X, y) with ``fit_params``, from the
+    cache of the process, else from the folder ``memory`` (None: none),
+    else run and remembered. ``key_data``: (X as hashed, y as hashed,
+    column names), the rest of :func:`sweep_key`."""
+    key = sweep_key(estimator, *key_data, fit_params)
+    with KEY_LOCKS[int(key[:8], 16) % len(KEY_LOCKS)]:
+        cached = cache_get((memory, key))
+        if cached is not None:
+            return cached
+        if memory is None:
+            cached = run_sweep(key, estimator, X, y, fit_params)
+        else:
+            cached = stored_sweep(memory, key, estimator, X, y, fit_params)
+        cache_put((memory, key), cached)
+    return cached
 
 
 @contextlib.contextmanager
@@ -115,7 +138,7 @@ def clear():
         _CACHE.clear()
 
 
-def stored_sweep(location, key, estimator, X, y, sample_weight=None):
+def stored_sweep(location, key, estimator, X, y, fit_params=None):
     """The sweep stored for ``key`` under ``location``, run once if missing.
 
     Under the key's file lock: load ``<location>/skdib_sweeps/<key>.joblib``
@@ -127,7 +150,7 @@ def stored_sweep(location, key, estimator, X, y, sample_weight=None):
     with file_lock(location, key):
         if os.path.exists(path):
             return joblib.load(path)
-        fitted = run_sweep(key, estimator, X, y, sample_weight)
+        fitted = run_sweep(key, estimator, X, y, fit_params)
         os.makedirs(os.path.dirname(path), exist_ok=True)
         temporary = f"{path}.{os.getpid()}.tmp"
         joblib.dump(fitted, temporary)
