@@ -146,8 +146,7 @@ class InputMixin:
             self._layout = fit_layout(X, self.categorical_features)
             self._integer_labels = integer_labels(X)
         else:
-            X = as_pandas(X)
-        check_integer_labels(self, X)
+            check_integer_labels(self, X)
         layout = getattr(self, "_layout", None)
         params = dict(dtype=np.float64, ensure_min_samples=2,
                       **self._target_validation)
