@@ -145,17 +145,15 @@ class InputMixin:
         if reset:
             self._layout = fit_layout(X, self.categorical_features)
             self._integer_labels = integer_labels(X)
-        else:
-            check_integer_labels(self, X)
         layout = getattr(self, "_layout", None)
+        if not reset:
+            self._check_labels(X, layout)
         params = dict(dtype=np.float64, ensure_min_samples=2,
                       **self._target_validation)
         if layout is None:
             check_numeric_frame(X, hint=_CATEGORICAL_HINT)
             X, y = validate_data(self, X, y, reset=reset, **params)
         else:
-            if not reset:
-                self._check_frame(X)
             validate_data(self, X, y, reset=reset, skip_check_array=True)
             # continue_fit replays fit's data: every categorical column read
             X, y = check_X_y(layout.transform(X, read_all=True), y, **params)
@@ -193,15 +191,21 @@ class InputMixin:
         """X at predict time, as the float matrix the network reads
         (``read_all``: see :meth:`CategoricalLayout.transform`)."""
         X = as_pandas(X)
-        check_integer_labels(self, X)
         layout = getattr(self, "_layout", None)
+        self._check_labels(X, layout)
         if layout is None:
             check_numeric_frame(X)
             return validate_data(self, X, dtype=np.float64, reset=False)
-        self._check_frame(X)
         validate_data(self, X, reset=False, skip_check_array=True)
         return check_array(layout.transform(X, read_all=read_all),
                            dtype=np.float64, input_name="X", estimator=self)
+
+    def _check_labels(self, X, layout):
+        """Refuse an X without columns for a model fitted with categories
+        (``layout``), then other integer labels than fit's."""
+        if layout is not None:
+            self._check_frame(X)
+        check_integer_labels(self, X)
 
     def _check_frame(self, X):
         """Refuse an X without columns for a model fitted with categories."""
