@@ -149,3 +149,25 @@ def test_training_step_in_channel_chunks_equals_unchunked_sampling(
     torch.testing.assert_close(out, ref_out, rtol=1e-12, atol=1e-12)
     for a, b in zip(grads, ref_grads, strict=True):
         torch.testing.assert_close(a, b, rtol=1e-10, atol=1e-12)
+
+
+def test_forward_draws_the_noise_of_sampling_from_encode():
+    """``forward`` with a generator equals sampling written out from
+    ``encode`` with the generator's next standard-normal draws."""
+    net = make_net([[0], [1, 2], [3]], 4)
+    x = torch.randn(25, 4)
+    out, kl = net(x, generator=torch.Generator().manual_seed(7))
+    eps = torch.randn((3, 25, 3), generator=torch.Generator().manual_seed(7))
+    mu, log_var = net.encode(x)
+    u = (mu + torch.exp(0.5 * log_var) * eps).permute(1, 0, 2).reshape(25, -1)
+    torch.testing.assert_close(out, net.head(net.decoder(u)))
+    torch.testing.assert_close(kl, 0.5 * (mu ** 2 + log_var.exp() - log_var - 1)
+                               .sum(-1))
+    # a float64 network draws float64 noise, as message_noise does
+    double = make_net([[0], [1, 2], [3]], 4).double()
+    out64, _ = double(x.double(), generator=torch.Generator().manual_seed(7))
+    eps = torch.randn((3, 25, 3), generator=torch.Generator().manual_seed(7),
+                      dtype=torch.float64)
+    mu, log_var = double.encode(x.double())
+    u = (mu + torch.exp(0.5 * log_var) * eps).permute(1, 0, 2).reshape(25, -1)
+    torch.testing.assert_close(out64, double.head(double.decoder(u)))

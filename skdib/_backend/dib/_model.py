@@ -202,8 +202,11 @@ class DistributedIBNet(nn.Module):
 
     def forward(self, x, generator=None):
         """Return (head output, per-channel KL in nats of shape (C, batch))."""
+        # drawn before encoding (which draws nothing), in the dtype that
+        # message_noise gives the messages: float32 at least
         eps = torch.randn((self.n_channels, x.shape[0], self.embedding_dim),
                           generator=generator, device=x.device,
-                          dtype=torch.float32)
+                          dtype=torch.promote_types(self.center.dtype,
+                                                    torch.float32))
         u, kl = self.messages(x, eps)
         return self.read_out(u), kl
