@@ -8,6 +8,8 @@ with the row order and exact copies of a feature scored differently); and a
 pandas Series of class labels "1", "2", "10" was read as the numbers 1, 2, 10.
 """
 
+import math
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -210,3 +212,54 @@ def test_bisection_ranks_with_a_unit_equal_rank_rows(p):
     j = torch.as_tensor(rng.integers(0, 299, size=(300, 7)))
     j = j + (j >= i)
     assert torch.equal(_SortedRanks(b, p, unit[0]).at(i, j), dense.gather(1, j))
+
+
+def test_affine_copies_of_a_discrete_feature_tie_at_every_step():
+    """An affine copy of a discrete column (``0.1 x + 5``) scores exactly as
+    the column itself from the second step on too (its differences and unit
+    each rounded differently, so the sums with the selected column's terms
+    did not tie), and both scores are the brute-force reference's."""
+    rng = np.random.default_rng(0)
+    f0 = rng.integers(0, 4, 60).astype(float)
+    x = rng.permutation(f0)
+    X = np.column_stack([f0, x, 0.1 * x + 5, -0.3 * x + 1000])
+    y = 2 * f0 + x + rng.integers(0, 2, 60)
+    table = InformationImbalanceSelector(2, device="cpu").fit(X, y)
+    second = table.candidate_imbalances_[1]
+    assert second[1] == second[2] == second[3]
+    # exact reference: Σ_f Δx_f² / var_f in fractions, on the integer columns
+    d_y = ref_distances(y[:, None], [1.0])
+    expected = ref_imbalance(exact_standardised_distances(X[:, :2]), d_y)
+    assert second[1] == pytest.approx(expected, abs=1e-12)
+
+
+def exact_standardised_distances(X):
+    """Σ_f (x_if − x_jf)² / var_f as exact fractions (integer X), +inf on
+    the diagonal: no rounding decides a tie."""
+    from fractions import Fraction
+
+    X = X.astype(int)
+    n = len(X)
+    var = [Fraction(n * int((c * c).sum()) - int(c.sum()) ** 2, n * n)
+           for c in X.T]
+    d = np.empty((n, n), dtype=object)
+    for i in range(n):
+        for j in range(n):
+            d[i, j] = (math.inf if i == j else
+                       sum(Fraction(int(X[i, f] - X[j, f]) ** 2) / var[f]
+                           for f in range(X.shape[1])))
+    return d
+
+
+def test_discrete_codes_keep_the_unit_and_reject_continuous_columns():
+    from skdib.selection._lattice import code_unit, lattice_codes
+
+    x = np.array([0.0, 2.0, 5.0, 5.0, 2.0, 9.0])  # lattice of step 1
+    for a, b in ((1.0, 0.0), (0.1, 1000.0), (-0.3, 7.0), (3e4, -2.5)):
+        codes = lattice_codes(a * x + b)
+        np.testing.assert_array_equal(codes, x if a > 0 else 9.0 - x)
+        assert code_unit(codes) == code_unit(x)
+    assert code_unit(x) == pytest.approx(np.std(x), rel=1e-15)
+    assert lattice_codes(np.random.default_rng(0).normal(size=50)) is None
+    assert lattice_codes(np.array([0.0, 1.0, 2.0 + 1e-7])) is None
+    assert lattice_codes(np.ones(5)) is None

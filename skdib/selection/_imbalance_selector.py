@@ -22,6 +22,7 @@ from skdib._utils._validation import (
     plain_value,
     rescaled_by_power_of_two,
 )
+from skdib.selection._lattice import code_unit, lattice_codes
 from skdib.selection._n_features import resolve_n_features
 
 __all__ = ["InformationImbalanceSelector"]
@@ -58,8 +59,11 @@ def _space(a, standardize):
     at every x, so equal gaps (0 to 1, 1 to 2) would give unequal distances
     and break the ties that the imbalance shares. Each column is only
     multiplied by a power of two (exact) when its values are so large or small
-    that differences could overflow. A single column needs no unit: it changes
-    no rank. Without standardisation, all columns share one power of two.
+    that differences could overflow. A discrete column is replaced by its
+    integer codes and their unit (:func:`_discrete_as_codes`), which keeps
+    its terms exactly invariant to affine maps. A single column needs no
+    unit: it changes no rank. Without standardisation, all columns share one
+    power of two.
     """
     if not standardize:
         return rescaled_by_power_of_two(a), None
@@ -69,7 +73,25 @@ def _space(a, standardize):
     # each column's values in sorted order: the unit depends on the values
     # only, not on the order of the rows, so columns holding the same values
     # get bit-identical units (and tied distances across them stay tied)
-    return a, weighted_moments(np.sort(a, axis=0), None)[1]
+    units = weighted_moments(np.sort(a, axis=0), None)[1]
+    return _discrete_as_codes(a, units)
+
+
+def _discrete_as_codes(a, units):
+    """``(a, units)`` with every discrete column (values on a lattice, see
+    :func:`~skdib.selection._lattice.lattice_codes`) replaced by its integer
+    codes and their standard deviation: the same standardised distances, but
+    exact, so an affine copy of the column (``0.1 x + 1000``) gives
+    bit-identical terms and scores as the column itself at every step. Other
+    columns keep their values and units."""
+    columns = {f: lattice_codes(a[:, f]) for f in range(a.shape[1])}
+    columns = {f: codes for f, codes in columns.items() if codes is not None}
+    if not columns:
+        return a, units
+    a, units = a.copy(), units.copy()
+    for f, codes in columns.items():
+        a[:, f], units[f] = codes, code_unit(codes)
+    return a, units
 
 
 def _target_space(y, standardize):
