@@ -347,6 +347,26 @@ def test_neighbour_across_the_boundary(freud):
         np.testing.assert_allclose(df["theta"], [0, 0])  # no pair of neighbours
 
 
+@pytest.mark.parametrize("side", [200.0, 400.0])
+def test_pairs_at_the_cut_off_in_a_large_box(freud, side):
+    """freud rounds coordinates near ±L/2 to float32 by more than a relative
+    pad of the radius: pairs just inside the cut-off were lost (46 of 200 at
+    L = 400). Each pair's energy is checked against the float64 minimum-image
+    distance, inside the cut-off and just outside it."""
+    from skdib.featurizers import particle_descriptors
+    rng = np.random.default_rng(0)
+    for factor in (1 - 1e-7, 1 + 1e-7):
+        for _ in range(60):
+            c = rng.uniform(-side / 2, side / 2, 2)
+            a = rng.uniform(0, 2 * np.pi)
+            points = np.array([c, c + 2.5 * factor * np.array([np.cos(a), np.sin(a)])])
+            df = particle_descriptors(points, [0, 0], (side, side),
+                                      lengths=(1.0,), cg_radius=3.0)
+            r = np.hypot(*min_image(points, (side, side, 0.0))[0, 1])
+            expected = 0.5 * lj(r, KA_SIGMA[0, 0], KA_EPSILON[0, 0])
+            assert df["energy"].iloc[0] == pytest.approx(expected, rel=1e-9)
+
+
 def test_force_shifted_energy_and_force_vanish_at_the_cut_off(freud):
     """shift='force' is LAMMPS lj/smooth/linear: energy and force go to 0
     at r_c. Two A particles at distance r, so each carries half the pair."""

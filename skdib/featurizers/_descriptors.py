@@ -20,9 +20,15 @@ KA_EPSILON.setflags(write=False)
 
 # Coarse-graining radius R_N of the paper, in units of sigma_AA.
 _CG_RADIUS = 20.0
-# Neighbour searches ask freud for a slightly larger radius and filter the
-# pairs again in float64, so pairs at the edge are not lost to float32.
+# freud works in float32: every coordinate, the box and freud's image shifts
+# round by up to half a float32 ulp of the box's scale (the larger of the
+# box's lengths and the coordinates), which is 8e-6 for a box side of 100,
+# far more than a relative pad of the radius. Neighbour searches ask freud
+# for the radius plus _PAD of it plus _ULPS float32 ulps of that scale
+# (:func:`_query_radius`), and filter the pairs again in float64, so pairs
+# just inside the cut-off are not lost to float32 in a box of any size.
 _PAD = 1e-6
+_ULPS = 8
 # Target number of pairs held at once while coarse-graining.
 _CHUNK_PAIRS = 4_000_000
 
@@ -71,6 +77,14 @@ def _max_radius(geometry):
     return 0.5 * min(heights) * (1.0 - 1e-4)
 
 
+def _query_radius(geometry, points, r_max):
+    """The radius to ask freud for: ``r_max`` plus a bound on the float32
+    rounding of the pair distances (see ``_ULPS``)."""
+    Lx, Ly, xy = geometry
+    scale = max(Lx, Ly, abs(xy) * Ly, float(np.abs(points).max(initial=0.0)))
+    return r_max * (1.0 + _PAD) + _ULPS * float(np.finfo(np.float32).eps) * scale
+
+
 def _pairs(box, geometry, points, r_max, query):
     """All pairs (query[row], j), j != query[row], closer than `r_max`.
 
@@ -81,7 +95,8 @@ def _pairs(box, geometry, points, r_max, query):
     cloud = np.zeros((len(points), 3), dtype=np.float32)
     cloud[:, :2] = points
     found = (freud.locality.AABBQuery(box, cloud)
-             .query(cloud[query], dict(r_max=r_max * (1.0 + _PAD)))
+             .query(cloud[query],
+                    dict(r_max=_query_radius(geometry, points, r_max)))
              .toNeighborList())
     row = np.asarray(found.query_point_indices, dtype=np.intp)
     j = np.asarray(found.point_indices, dtype=np.intp)
