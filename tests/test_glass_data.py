@@ -161,6 +161,32 @@ def test_neighbourhoods_match_brute_force_in_a_tilted_box():
         neighbourhoods(positions, types, box, [0], radius=2.9, n_neighbors=3)
 
 
+@pytest.mark.parametrize("box", [(4.0, 4.0, 0.0), (4.0, 3.0, 1.7)])
+def test_neighbourhoods_beyond_half_the_box_keep_every_image(box):
+    """A radius beyond the 3 x 3 ring of images dropped neighbours silently
+    (17 of 36 in a 4 x 4 box at radius 9); every image within the radius is
+    kept, as a search over many images finds them."""
+    rng = np.random.default_rng(1)
+    lx, ly, xy = box
+    frac = rng.uniform(size=(2, 2))
+    positions = np.column_stack([frac[:, 0] * lx + frac[:, 1] * xy,
+                                 frac[:, 1] * ly])
+    types = np.array([0, 1])
+    out = neighbourhoods(positions, types, box, [0], radius=9.0,
+                         n_neighbors=80)[0]
+    found = out[~np.isnan(out[:, 0])]
+    lx, ly, xy = box
+    ref = []
+    for j, i, k in itertools.product(range(2), range(-8, 9), range(-8, 9)):
+        d = positions[j] - positions[0] + (i * lx + k * xy, k * ly)
+        if 0 < np.hypot(*d) < 9.0:
+            ref.append((*d, types[j]))
+    assert len(found) == len(ref) > 18  # more than 2 particles x 9 images
+    np.testing.assert_allclose(found[np.lexsort(found.T[::-1])],
+                               np.array(ref)[np.lexsort(np.array(ref).T[::-1])],
+                               atol=1e-12)
+
+
 def _write_samples(folder, seeds, n_particles=150, length=14.0, n_events=3):
     """Tiny synthetic sample files, as ``simulate_sample`` writes them."""
     folder.mkdir(parents=True)

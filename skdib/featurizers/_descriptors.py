@@ -299,7 +299,8 @@ def particle_descriptors(positions, types, box, *, lengths=(1.0, 2.0, 3.0),
     box : tuple (Lx, Ly) or (Lx, Ly, xy), or freud.box.Box
         The periodic box. ``xy`` is freud's dimensionless tilt factor of a
         sheared (Lees-Edwards) box, the second box vector being
-        ``(xy * Ly, Ly)``; from LAMMPS, pass ``xy_lammps / Ly``.
+        ``(xy * Ly, Ly)``; from LAMMPS, pass ``xy_lammps / Ly``. (The glass
+        generator's ``neighbourhoods`` takes LAMMPS's tilt, a length.)
     lengths : sequence of float, default=(1.0, 2.0, 3.0)
         Coarse-graining lengths l.
     cutoff : float, default=2.5

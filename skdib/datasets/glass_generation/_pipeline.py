@@ -74,11 +74,17 @@ def neighbourhoods(positions, types, box, centers, radius=RADIUS,
     types : ndarray of shape (n_particles,)
         Particle types, 0 (A) or 1 (B).
     box : tuple (Lx, Ly, xy)
-        Periodic box with tilt ``xy`` (its lower corner at the origin).
+        Periodic box with tilt ``xy`` (its lower corner at the origin), as
+        LAMMPS writes it: ``xy`` is a length, the x offset of the box's top
+        edge, so the second box vector is ``(xy, Ly)``. This differs from
+        :func:`skdib.featurizers.particle_descriptors`, whose ``xy`` is
+        freud's dimensionless tilt factor ``xy / Ly``.
     centers : sequence of int
         Indices of the centre particles.
     radius : float
-        Neighbours closer than ``radius`` (minimum image) are kept.
+        Neighbours closer than ``radius`` are kept, in every periodic image:
+        a radius above half the box finds a particle more than once, at
+        each of its images within ``radius``.
     n_neighbors : int
         Rows per neighbourhood; neighbours are sorted by distance.
 
@@ -97,8 +103,7 @@ def neighbourhoods(positions, types, box, centers, radius=RADIUS,
     [[-1.0, 0.0, 1.0], [0.0, 2.5, 0.0], [nan, nan, nan]]
     """
     lx, ly, xy = box
-    shifts = np.array([(i * lx + j * xy, j * ly)
-                       for i in (-1, 0, 1) for j in (-1, 0, 1)])
+    shifts = _image_shifts(box, radius)
     out = np.full((len(centers), n_neighbors, 3), np.nan)
     for row, center in enumerate(centers):
         d = positions - positions[center]
@@ -117,6 +122,20 @@ def neighbourhoods(positions, types, box, centers, radius=RADIUS,
         out[row, :len(index), :2] = d[image, index]
         out[row, :len(index), 2] = types[index]
     return out
+
+
+def _image_shifts(box, radius):
+    """Lattice shifts ``(i Lx + j xy, j Ly)`` of every periodic image that
+    can lie within ``radius`` of a centre, for separations reduced to
+    ``|dx| <= Lx / 2`` and ``|dy| <= Ly / 2``: an image with ``|j| > n_j``
+    is at least ``(n_j + 1/2) Ly`` away in y, and one with ``|j| <= n_j``
+    and ``|i| > n_i`` at least ``(n_i + 1/2) Lx - n_j |xy|`` in x. At least
+    the 3 x 3 ring of images next to the box."""
+    lx, ly, xy = box
+    n_j = max(1, int(np.ceil(radius / ly - 0.5)))
+    n_i = max(1, int(np.ceil((radius + n_j * abs(xy)) / lx - 0.5)))
+    return np.array([(i * lx + j * xy, j * ly)
+                     for i in range(-n_i, n_i + 1) for j in range(-n_j, n_j + 1)])
 
 
 def _descriptors(positions, types, box, centers):
