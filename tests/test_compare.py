@@ -294,3 +294,40 @@ def test_sage_runs_about_the_permutations_asked_for(monkeypatch, reg_data,
     # sage may stop early at convergence, never beyond the count asked for
     # (rounded up to equal batches of at most 64)
     assert 0 < sum(seen) <= most and max(seen) <= 64
+
+
+def test_methods_that_take_groups_get_the_training_folds_groups(monkeypatch):
+    """compare_selectors(groups=...) used the groups for its folds only:
+    rank_dib's sweep split its validation rows at random inside the training
+    fold. A method with a ``groups`` parameter now gets the training rows'
+    groups (rank_dib passes them to the selector's fit); one without it is
+    called with the four arguments as before."""
+    from skdib.selection._dib_selector import DistributedIBSelector
+
+    rng = np.random.default_rng(2)
+    X = rng.normal(size=(60, 3))
+    y = np.arange(60) + 0.5  # continuous, and it names the training rows
+    groups = np.repeat(np.arange(6), 10)[rng.permutation(60)]
+    seen = []
+
+    def spy_fit(self, X, y, sample_weight=None, *, X_val=None, y_val=None,
+                groups=None):
+        seen.append(("dib", y.copy(), groups))
+        self.ranking_ = np.arange(1, X.shape[1] + 1)
+        return self
+
+    def spy(X, y, task, random_state, groups=None):
+        seen.append(("spy", y.copy(), groups))
+        return np.arange(X.shape[1])
+
+    def plain(X, y, task, random_state):
+        return np.arange(X.shape[1])
+
+    monkeypatch.setattr(DistributedIBSelector, "fit", spy_fit)
+    compare_selectors(X, y, methods={"dib": "dib", "spy": spy, "plain": plain},
+                      k_values=[1], cv=3, groups=groups, random_state=0)
+    assert sorted(name for name, *_ in seen) == ["dib"] * 3 + ["spy"] * 3
+    for _, y_train, got in seen:
+        rows = (y_train - 0.5).astype(int)
+        assert len(rows) == 40
+        np.testing.assert_array_equal(got, groups[rows])

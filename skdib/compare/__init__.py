@@ -10,7 +10,10 @@ feature indices, most important first (or a 2-D array of orders whose scores
 are averaged). ``X`` is the standardised training fold, ``y`` its target
 (integer class codes for classification), ``task`` is ``'classification'``
 or ``'regression'`` and ``random_state`` an int. Adding a method is writing
-one such function and passing it in ``methods={"name": function}``.
+one such function and passing it in ``methods={"name": function}``. A
+function that also has a ``groups`` parameter (as :func:`rank_dib` does) is
+given the training fold's group labels by keyword when
+:func:`compare_selectors` is given ``groups``.
 
 :func:`cross_validate_path` fits one information path per fold (the held-out
 fold is the path's validation set) and :func:`linear_svm_baseline` scores a

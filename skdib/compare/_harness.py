@@ -1,5 +1,6 @@
 """Score vs number of selected features, for several selectors on the same folds."""
 
+import inspect
 import time
 import warnings
 from numbers import Integral
@@ -16,6 +17,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import check_array, column_or_1d
 
+from skdib._utils._validation import check_groups
 from skdib._utils._warnings import (
     parallel_keeping_warnings,
     user_stacklevel,
@@ -110,9 +112,23 @@ def _default_estimator(task):
     return make_pipeline(StandardScaler(), Ridge())
 
 
-def _orders(method, name, X, y, task, seed, max_k):
-    """Rankings as a 2-D int array (one order per row), validated."""
-    orders = np.atleast_2d(np.asarray(method(X, y, task, seed)))
+def _takes_groups(method):
+    """Whether a ranking method has a ``groups`` parameter (``rank_dib``
+    does), to be given the training fold's groups by keyword."""
+    try:
+        parameters = inspect.signature(method).parameters
+    except (TypeError, ValueError):  # a callable without a signature
+        return False
+    groups = parameters.get("groups")
+    return groups is not None and groups.kind in (
+        inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
+
+
+def _orders(method, name, X, y, task, seed, max_k, groups=None):
+    """Rankings as a 2-D int array (one order per row), validated. A method
+    with a ``groups`` parameter gets ``groups`` (when not None)."""
+    extra = {} if groups is None or not _takes_groups(method) else {"groups": groups}
+    orders = np.atleast_2d(np.asarray(method(X, y, task, seed, **extra)))
     n_features = X.shape[1]
     ok = (orders.ndim == 2 and orders.shape[1] >= max_k
           and np.issubdtype(orders.dtype, np.integer)
@@ -129,17 +145,19 @@ def _orders(method, name, X, y, task, seed, max_k):
 
 def _run_fold(X, y, train, test, fold, methods, k_values, estimator, scorer,
               task, seed):
-    """Scores of one fold. ``y`` is ``(codes, labels)``: the ranking methods
-    get class codes 0..K-1, the estimator and the scorer the labels as given
-    (so ``pos_label``, ``'f1'`` and ``class_weight`` refer to the user's classes)."""
-    codes, y = y
+    """Scores of one fold. ``y`` is ``(codes, labels, groups)``: the ranking
+    methods get class codes 0..K-1 (and, where they take them, the training
+    rows' groups), the estimator and the scorer the labels as given (so
+    ``pos_label``, ``'f1'`` and ``class_weight`` refer to the user's classes)."""
+    codes, y, groups = y
+    groups = None if groups is None else groups[train]
     scaler = StandardScaler().fit(X[train])
     X_rank = scaler.transform(X[train])
     rows = []
     for name, method in methods.items():
         start = time.perf_counter()
         orders = _orders(method, name, X_rank, codes[train], task, seed,
-                         max(k_values))
+                         max(k_values), groups)
         fit_time = time.perf_counter() - start
         for k in k_values:
             scores = []
@@ -198,7 +216,10 @@ def compare_selectors(X, y, *, methods=None, k_values=None, estimator=None, cv=5
         ``StratifiedGroupKFold`` or ``GroupKFold``.
     groups : array-like of shape (n_samples,), optional
         Group labels of correlated rows (e.g. one simulation each); a group
-        never spans a training and a held-out fold.
+        never spans a training and a held-out fold. A method with a
+        ``groups`` parameter (``'dib'``, or a function of yours) also gets
+        the training fold's groups, so that its own validation split (the β
+        sweep's) holds out whole groups too.
     scoring : str, callable or None, default=None
         Scorer for the held-out folds; None uses ``estimator.score``
         (accuracy or R²). The estimator and the scorer see the class labels
@@ -249,6 +270,7 @@ def compare_selectors(X, y, *, methods=None, k_values=None, estimator=None, cv=5
     methods = _resolve_methods(methods)
     k_values = _resolve_k(k_values, X.shape[1])
     rng = check_random_state(random_state)
+    groups = check_groups(groups, len(X))
     folds = make_folds(cv, X, codes, classification=task == "classification",
                        groups=groups, random_state=rng.randint(2**31 - 1))
     estimator = _default_estimator(task) if estimator is None else estimator
@@ -257,7 +279,7 @@ def compare_selectors(X, y, *, methods=None, k_values=None, estimator=None, cv=5
     parallel = effective_n_jobs(n_jobs) > 1
     run = _run_fold_one_thread if parallel else _run_fold
     per_fold = parallel_keeping_warnings(n_jobs, run, [
-        (X, (codes, y), train, test, fold, methods, k_values, estimator, scorer,
+        (X, (codes, y, groups), train, test, fold, methods, k_values, estimator, scorer,
          task, int(seeds[fold]))
         for fold, (train, test) in enumerate(folds)])
     frame = pd.DataFrame([row for rows in per_fold for row in rows],

@@ -9,6 +9,10 @@ Every method is a function ``rank(X, y, task, random_state) -> order``:
 - ``order`` : feature indices, most important first (the top k features are
   ``order[:k]``), or a 2-D array of such orders (one per row) whose scores
   are averaged (``rank_random``).
+
+A method that also has a ``groups`` parameter (``rank_dib``) gets the
+training fold's group labels by keyword when ``compare_selectors`` is given
+``groups``; the others are called with the four arguments alone.
 """
 
 import functools
@@ -47,7 +51,7 @@ def _descending(scores):
 
 
 def rank_dib(X, y, task, random_state, *, estimator=None,
-             information_threshold=0.05):
+             information_threshold=0.05, groups=None):
     """Order of :class:`~skdib.DistributedIBSelector`: one β sweep per call.
 
     Parameters
@@ -59,6 +63,11 @@ def rank_dib(X, y, task, random_state, *, estimator=None,
         ``partial(rank_dib, estimator=DistributedIBClassifier(n_steps=1000))``.
     information_threshold : float, default=0.05
         Bits below which a feature counts as dropped.
+    groups : array-like of shape (n_samples,), optional
+        Group labels of the rows, passed to the selector's ``fit``: the
+        sweep's validation rows are then whole groups, not a random split
+        of correlated rows. :func:`compare_selectors` passes the training
+        fold's groups.
 
     Examples
     --------
@@ -85,7 +94,7 @@ def rank_dib(X, y, task, random_state, *, estimator=None,
         estimator.set_params(random_state=random_state)
     selector = DistributedIBSelector(
         estimator, n_features_to_select=1, cache=False,
-        information_threshold=information_threshold).fit(X, y)
+        information_threshold=information_threshold).fit(X, y, groups=groups)
     return np.argsort(selector.ranking_, kind="stable")
 
 
