@@ -20,13 +20,10 @@ KA_EPSILON.setflags(write=False)
 
 # Coarse-graining radius R_N of the paper, in units of sigma_AA.
 _CG_RADIUS = 20.0
-# freud works in float32: every coordinate, the box and freud's image shifts
-# round by up to half a float32 ulp of the box's scale (the larger of the
-# box's lengths and the coordinates), which is 8e-6 for a box side of 100,
-# far more than a relative pad of the radius. Neighbour searches ask freud
-# for the radius plus _PAD of it plus _ULPS float32 ulps of that scale
-# (:func:`_query_radius`), and filter the pairs again in float64, so pairs
-# just inside the cut-off are not lost to float32 in a box of any size.
+# freud rounds coordinates, box and image shifts to float32 (4e-6 at a box
+# side of 100): neighbour searches ask for the radius plus _PAD of it plus
+# _ULPS float32 ulps of the box's scale (_query_radius), then filter the pairs
+# again in float64, so no pair inside the cut-off is lost in any box size.
 _PAD = 1e-6
 _ULPS = 8
 # Target number of pairs held at once while coarse-graining.
@@ -78,8 +75,7 @@ def _max_radius(geometry):
 
 
 def _query_radius(geometry, points, r_max):
-    """The radius to ask freud for: ``r_max`` plus a bound on the float32
-    rounding of the pair distances (see ``_ULPS``)."""
+    """``r_max`` plus a bound on freud's float32 rounding (see ``_ULPS``)."""
     Lx, Ly, xy = geometry
     scale = max(Lx, Ly, abs(xy) * Ly, float(np.abs(points).max(initial=0.0)))
     return r_max * (1.0 + _PAD) + _ULPS * float(np.finfo(np.float32).eps) * scale
