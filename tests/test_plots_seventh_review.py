@@ -1,0 +1,57 @@
+"""Plots and subset scores: what a review of the sixth review's fixes found.
+
+Each test failed before its fix: ``path_subset_score`` matched a path named
+``x1, x0, x2`` to a table named ``x0, x1, x2`` by position; the information
+plane of a cross-validated InfoNCE path drew the training curve and a
+likelihood label; and a group of dummy columns with a dropped first
+category (an all-zero row) got tuple tick labels.
+"""
+
+import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+
+from skdib import InformationPath
+from skdib.datasets import path_subset_score, subset_information
+from skdib.plotting import plot_subset_frontier
+
+matplotlib.use("Agg")
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+# -- 1. default names in another order are matched by name ----------------
+def _xor_table():
+    X = pd.DataFrame([[0, 0, 0], [0, 1, 1], [1, 0, 1], [1, 1, 0]],
+                     columns=["x0", "x1", "x2"])
+    return subset_information(X, X["x0"].to_numpy())
+
+
+def _one_channel_path(names):
+    return InformationPath(beta=[1e-3], kl=[[0, 1, 0]], information=[[0, 1, 0]],
+                           loss_train=[0], loss_val=[0], score_val=[1],
+                           feature_names=names)
+
+
+def test_default_names_in_another_order_are_matched_by_name():
+    table = _xor_table()
+    # the path's second channel is x0, the one feature that predicts y
+    assert path_subset_score(_one_channel_path(("x1", "x0", "x2")), table) == 1.0
+    ax = plot_subset_frontier(table, _one_channel_path(("x1", "x0", "x2")))
+    np.testing.assert_allclose(ax.collections[1].get_offsets(), [[1, 1.0]])
+    # names a, b, c with y = b: the same by name; default names in order
+    # against other names are matched by position (channel 1 is b)
+    other = subset_information(
+        pd.DataFrame([[0, 0, 0], [0, 1, 1], [1, 0, 1], [1, 1, 0]],
+                     columns=["a", "b", "c"]), np.array([0, 1, 0, 1]))
+    assert path_subset_score(_one_channel_path(("a", "b", "c")), other) == 1.0
+    assert path_subset_score(_one_channel_path(("b", "a", "c")), other) == 0.0
+    assert path_subset_score(_one_channel_path(("x0", "x1", "x2")), other) == 1.0
+    with pytest.raises(ValueError, match="other names"):
+        path_subset_score(_one_channel_path(("x1", "x0", "d")), other)
