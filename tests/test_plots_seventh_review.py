@@ -13,11 +13,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from skdib import InformationPath
+from skdib import DistributedIBRegressor, InformationPath
+from skdib.compare import cross_validate_path
 from skdib.datasets import path_subset_score, subset_information
-from skdib.plotting import plot_subset_frontier
+from skdib.plotting import plot_information_plane, plot_subset_frontier
 
 matplotlib.use("Agg")
+
+TINY = dict(encoder_hidden=(8,), decoder_hidden=(8,), n_pretrain_steps=20,
+            n_steps=60, n_checkpoints=3, random_state=0)
 
 
 @pytest.fixture(autouse=True)
@@ -55,3 +59,24 @@ def test_default_names_in_another_order_are_matched_by_name():
     assert path_subset_score(_one_channel_path(("x0", "x1", "x2")), other) == 1.0
     with pytest.raises(ValueError, match="other names"):
         path_subset_score(_one_channel_path(("x1", "x0", "d")), other)
+
+
+# -- 2. the InfoNCE plane of a cross-validated path -----------------------
+@pytest.mark.filterwarnings("ignore:At beta_end")
+def test_cross_validated_infonce_path_draws_the_validation_loss_alone():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(160, 2))
+    Y = np.column_stack([X[:, 0], X[:, 1] ** 2]) + 0.1 * rng.normal(size=(160, 2))
+    cvp = cross_validate_path(DistributedIBRegressor(head="infonce", **TINY),
+                              X, Y, cv=2, random_state=0, batched=False,
+                              return_estimators=True)
+    folds = [est.information_path_.relevance_lower for est in cvp.estimators]
+    np.testing.assert_allclose(cvp.path.relevance_lower, np.mean(folds, axis=0))
+    ax = plot_information_plane(cvp.path, x="beta")
+    curves = [line for line in ax.get_lines() if "loss" in line.get_label()]
+    assert [c.get_label() for c in curves] == ["InfoNCE loss (validation)"]
+    assert ax.get_ylabel() == "InfoNCE loss, validation (bits)"
+    # a Gaussian head's folds have no bound, nor has their mean path
+    gauss = cross_validate_path(DistributedIBRegressor(**TINY), X, Y[:, 0],
+                                cv=2, random_state=0, batched=False)
+    assert gauss.path.relevance_lower is None

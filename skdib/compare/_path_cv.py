@@ -94,7 +94,9 @@ def cross_validate_path(estimator, X, y, *, cv=5, groups=None, random_state=None
         network had settled at each checkpoint (False: caught in the middle
         of a transition, see ``InformationPath.settled``); ``path``, an
         :class:`~skdib.InformationPath` of the fold means (``score_val_se``
-        is the standard error over folds), for the plotting functions and
+        is the standard error over folds; ``relevance_lower`` the fold mean
+        of the InfoNCE head's bound, so the information plane draws the
+        InfoNCE loss as for one fit), for the plotting functions and
         ``coarsest_point``; and ``estimators`` if requested.
 
     Examples
@@ -137,6 +139,7 @@ def cross_validate_path(estimator, X, y, *, cv=5, groups=None, random_state=None
             beta=beta, score_val=mean, score_val_se=se,
             feature_names=paths[0].feature_names,
             **{name: value.mean(axis=0) for name, value in stacked.items()},
+            relevance_lower=_fold_relevance(paths),
             **_fold_prediction_loss(paths, stacked["loss_val"].mean(axis=0))),
         settled=np.stack([p.settled for p in paths]),
         **{name: stacked[name] for name in ("information", "loss_train", "loss_val")})
@@ -155,6 +158,17 @@ def _warn_replicates_choose_on_the_folds(estimator):
             "the rows they are scored on, and optimistic. Pass n_replicates=1 "
             "for fold scores that compare with other models'.", UserWarning,
             stacklevel=user_stacklevel())
+
+
+def _fold_relevance(paths):
+    """The folds' mean held-out InfoNCE lower bound on I(U; Y) (InfoNCE head),
+    as the path's bits and losses are fold means; None when a fold has none
+    (another head), so the plots tell the head of a fitted path and of its
+    cross-validated one alike."""
+    bounds = [getattr(p, "relevance_lower", None) for p in paths]
+    if any(bound is None for bound in bounds):
+        return None
+    return np.stack(bounds).mean(axis=0)
 
 
 def _fold_prediction_loss(paths, loss_val):

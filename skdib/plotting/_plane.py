@@ -124,7 +124,8 @@ InformationPath
         the channel's curve with gaps where its bits are NaN.
     relevance : {"loss", "score"}, default="loss"
         ``"loss"``: training (solid) and validation (dashed) loss in bits.
-        For the InfoNCE head (a path with ``relevance_lower``) only the
+        For the InfoNCE head (a path with ``relevance_lower``, a fitted one
+        or the ``path`` of ``cross_validate_path``) only the
         validation loss is drawn: an InfoNCE loss grows with log2 of the
         number of rows scored together, and the training loss is scored on
         up to 4096 training rows, more than the validation rows, so the two
