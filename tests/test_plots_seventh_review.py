@@ -13,10 +13,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from skdib import DistributedIBRegressor, InformationPath
+from skdib import DistributedIBClassifier, DistributedIBRegressor, InformationPath
 from skdib.compare import cross_validate_path
 from skdib.datasets import path_subset_score, subset_information
-from skdib.plotting import plot_information_plane, plot_subset_frontier
+from skdib.plotting import (
+    plot_distinguishability,
+    plot_information_plane,
+    plot_subset_frontier,
+)
 
 matplotlib.use("Agg")
 
@@ -80,3 +84,35 @@ def test_cross_validated_infonce_path_draws_the_validation_loss_alone():
     gauss = cross_validate_path(DistributedIBRegressor(**TINY), X, Y[:, 0],
                                 cv=2, random_state=0, batched=False)
     assert gauss.path.relevance_lower is None
+
+
+# -- 3. dummy columns with the first category dropped ---------------------
+def _ticks(ax):
+    return [t.get_text() for t in ax.get_yticklabels()]
+
+
+@pytest.mark.filterwarnings("ignore:At beta_end")
+def test_dummies_without_their_first_category_are_named():
+    rng = np.random.default_rng(0)
+    colour = pd.Series(rng.choice(["blue", "green", "red"], 250))
+    X = pd.get_dummies(colour, drop_first=True, dtype=float)  # green, red
+    # two 0/1 flags that may both be set: numbers, not categories
+    X["f1"], X["f2"] = rng.integers(0, 2, 250), rng.integers(0, 2, 250)
+    y = ((colour == "red") ^ (X["f1"] == 1)).astype(int)
+    tables = {k: v for k, v in TINY.items() if k != "encoder_hidden"}
+    clf = DistributedIBClassifier(
+        **tables, feature_groups={"colour": ["green", "red"],
+                                "flags": ["f1", "f2"]}).fit(X, y)
+    ax = plot_distinguishability(clf, "colour", [[0, 1], [0, 0], [1, 0]])
+    assert _ticks(ax) == ["red", "none of (green, red)", "green"]
+    # the default rows (the training rows) read the same
+    ax = plot_distinguishability(clf, "colour")
+    assert sorted(_ticks(ax)) == ["green", "none of (green, red)", "red"]
+    # rows that are no dummy rows, and a group that is none: tuples
+    ax = plot_distinguishability(clf, "colour", [[0, 1], [1, 1]])
+    assert _ticks(ax) == ["(0, 1)", "(1, 1)"]
+    ax = plot_distinguishability(clf, "flags", [[0, 1], [1, 0], [0, 0]])
+    assert _ticks(ax) == ["(0, 1)", "(1, 0)", "(0, 0)"]
+    # a model pickled before the flags reads them from its default rows
+    del clf._one_hot_channels
+    assert [clf._one_hot_group(c) for c in range(2)] == [True, False]

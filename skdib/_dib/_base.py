@@ -14,7 +14,7 @@ from skdib._dib._inputs import InputMixin, drop_unweighted, normalise_weights
 from skdib._dib._inspection import (
     InspectionMixin,
     default_channel_values,
-    one_hot_rows,
+    dummy_rows,
 )
 from skdib._dib._path_record import path_from_record
 from skdib._dib._persistence import PersistenceMixin
@@ -279,7 +279,7 @@ class BaseDistributedIB(PersistenceMixin, ResumableSweepMixin, SweepSetupMixin,
         # a group of dummy columns made by the user: plots name the hot column
         categorical = set() if layout is None else set(layout.categories)
         self._one_hot_channels = [
-            categorical.isdisjoint(cols) and one_hot_rows(X_tr[:, net])
+            categorical.isdisjoint(cols) and dummy_rows(X_tr[:, net])
             for cols, net in zip(channels, self._net_channels, strict=True)]
         self.n_validation_samples_ = len(data["X_val"])
         self._rewind_to_default()

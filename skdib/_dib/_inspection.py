@@ -8,7 +8,7 @@ from sklearn.utils.validation import check_is_fitted
 from skdib._dib._columns import refuse_ambiguous_integer
 from skdib.information import distinguishability
 
-__all__ = ["InspectionMixin", "default_channel_values", "one_hot_rows"]
+__all__ = ["InspectionMixin", "default_channel_values", "dummy_rows"]
 
 # Channels with at most this many distinct training values are evaluated at
 # every value; otherwise at this many quantiles (or sampled rows for groups).
@@ -35,12 +35,14 @@ def default_channel_values(columns, rng):
     return unique
 
 
-def one_hot_rows(rows):
-    """Whether every row of ``rows`` (2-D, two or more columns) is one-hot:
-    0 or 1 in each column, exactly one 1."""
+def dummy_rows(rows):
+    """Whether ``rows`` (2-D, two or more columns) are dummy columns of one
+    categorical variable: 0 or 1 in each column, at most one 1 per row (an
+    all-zero row is the category ``pd.get_dummies(drop_first=True)`` drops).
+    """
     rows = np.asarray(rows)
     return bool(rows.ndim == 2 and rows.shape[1] > 1 and len(rows)
-                and np.isin(rows, (0, 1)).all() and (rows.sum(axis=1) == 1).all())
+                and np.isin(rows, (0, 1)).all() and (rows.sum(axis=1) <= 1).all())
 
 
 class InspectionMixin:
@@ -168,12 +170,14 @@ class InspectionMixin:
         return values, np.hstack(parts)
 
     def _one_hot_group(self, c):
-        """Whether channel ``c`` groups numeric columns whose every training
-        row is one-hot (dummy columns made by the user), as found at fit."""
+        """Whether channel ``c`` groups numeric columns whose training rows
+        are dummy rows (:func:`dummy_rows`: columns made by the user with
+        ``pd.get_dummies``, the first category dropped or not), as found at
+        fit."""
         flags = getattr(self, "_one_hot_channels", None)
         if flags is None:  # pickled before the flags: the default rows
             return (self._categories_of(c) is None and not self._mixed_group(c)
-                    and one_hot_rows(self._channel_values[c]))
+                    and dummy_rows(self._channel_values[c]))
         return flags[c]
 
     def _categories_of(self, c):

@@ -3,7 +3,7 @@
 import numpy as np
 
 from skdib._dib._columns import column_names
-from skdib._dib._inspection import one_hot_rows
+from skdib._dib._inspection import dummy_rows
 from skdib.plotting._common import as_path, new_axes, text_label
 
 __all__ = ["plot_distinguishability"]
@@ -16,11 +16,14 @@ def _column_names(est, cols):
     return [names[c] for c in cols]
 
 
-def _row_labels(values, column_names, one_hot):
-    """Tick labels for the rows of a group: the hot column where the group
-    is one-hot (its training rows were) and so is every row, else the tuple."""
-    if one_hot and one_hot_rows(values):
-        return [column_names[int(np.argmax(row))] for row in values]
+def _row_labels(values, column_names, dummies):
+    """Tick labels for the rows of a group: for a group of dummy columns (its
+    training rows were dummy rows) whose every row drawn is one too, the hot
+    column, or "none of (a, b)" for an all-zero row; else the tuple."""
+    if dummies and dummy_rows(values):
+        none = "none of (" + ", ".join(column_names) + ")"
+        return [column_names[int(np.argmax(row))] if row.any() else none
+                for row in values]
     return ["(" + ", ".join(f"{v:.3g}" for v in row) + ")" for row in values]
 
 
@@ -132,8 +135,10 @@ def plot_distinguishability(est, channel, values=None, *, ax=None, fig=None,
     A one-column channel has value axes (each cell spans half the gap to its
     neighbours); a multi-column group has index axes, labelled with the value
     rows when there are few (or with the hot column for a group of dummy
-    columns: one whose every training row was one-hot, not a numeric group
-    that was given rows of 0 and 1); a
+    columns: one whose every training row was 0 or 1 with at most one 1, as
+    ``pd.get_dummies`` makes them, not a numeric group that was given rows
+    of 0 and 1; an all-zero row, the category ``drop_first=True`` drops, is
+    labelled "none of (a, b)" after the group's columns); a
     categorical column has its categories on the axes. With ``X``, the
     margins show how many training samples lie nearest to each value (or
     fall in each category).
