@@ -9,8 +9,7 @@ import torch
 
 from skdib._backend._device import flush_denormals, step_precision
 from skdib._backend.dib._checkpoint_information import ESTIMATE_KEYS
-from skdib._backend.dib._metrics import infonce_lower_bound
-from skdib._backend.dib._predictive import averaged_prediction, predictive_noise
+from skdib._backend.dib._evaluation import _batched_eval, train_eval_rows
 from skdib._backend.dib._schedule import sweep_schedule
 from skdib._backend.dib._settling import HoldWindow
 from skdib._backend.dib._snapshots import SnapshotSequence, encode_snapshot
@@ -101,65 +100,6 @@ def make_optimizer(params, learning_rate, weight_decay=0.0):
         return kind(params, lr=learning_rate, **options)
 
 
-def _weighted_mean(values, weights):
-    """Mean over rows (axis -1), weighted when ``weights`` is given."""
-    if weights is None:
-        return values.mean(dim=-1)
-    return (values * weights).sum(dim=-1) / weights.sum()
-
-
-def _batched_eval(model, x, y, generator, chunk, posteriors=None, weights=None,
-                  predict_samples=0):
-    """Mean KL per channel, prediction loss, score (+ SE), relevance bound,
-    every row's score term (``head.row_scores``) and every row's loss of the
-    estimator's prediction (``head.loss_rows``).
-
-    The relevance bound is the InfoNCE lower bound on I(U; Y) in bits for
-    contrastive heads (each chunk is one batch of negatives), else NaN. When
-    ``posteriors`` is a list, each chunk's (mu, log_var) is appended to it so
-    callers can reuse the encoding instead of running the encoders again.
-    ``weights`` (one per row) weight the means and the score. The score is
-    that of the estimator's prediction: from the posterior means, or averaged
-    over ``predict_samples`` fixed draws of the messages.
-    """
-    kls, nlls = [], []
-    rel_sum = 0.0
-    contrastive = model.head.contrastive
-    outs = []
-    for start in range(0, x.shape[0], chunk):
-        xb = x[start:start + chunk]
-        mu, log_var = model.encode(xb)
-        if posteriors is not None:
-            posteriors.append((mu, log_var))
-        kls.append(model.message_kl(mu, log_var))
-        eps = torch.randn(mu.shape, generator=generator, device=mu.device,
-                          dtype=torch.float32)
-        out = model.decode(mu + torch.exp(0.5 * log_var) * eps)
-        nll = model.head.nll(out, y[start:start + chunk])
-        nlls.append(nll)
-        rel_sum += len(xb) * infonce_lower_bound(nll.mean().item(), len(xb))
-        if predict_samples:
-            noise = predictive_noise(predict_samples, mu.shape, mu.device)
-            outs.append(averaged_prediction(model, mu, log_var, noise))
-        else:
-            outs.append(model.decode(mu))
-    outs = torch.cat(outs)
-    score, score_se = (v.item() for v in model.head.score(outs, y, weights))
-    score_rows = model.head.row_scores(outs, y, weights).cpu().numpy()
-    pred = outs if predict_samples else model.head.predict(outs)
-    loss_rows = model.head.loss_rows(pred, y, weights).cpu().numpy()
-    nll_rows = torch.cat(nlls).double()
-    weights = None if weights is None else weights.double()
-    # float32 KLs of posteriors at the prior can round a hair below 0
-    kl_bits = (_weighted_mean(torch.cat(kls, dim=1).double(), weights)
-               / LN2).clamp_min(0.0)
-    # I(U; Y) >= 0, so a batch estimate below 0 bounds it no better than 0
-    relevance = (max(rel_sum / x.shape[0] / LN2, 0.0) if contrastive
-                 else float("nan"))
-    return (kl_bits.cpu().numpy(), _weighted_mean(nll_rows, weights).item() / LN2,
-            score, score_se, relevance, score_rows, loss_rows)
-
-
 def encode_chunked(model, x, chunk):
     """``model.encode`` over row chunks, concatenated along the sample axis."""
     parts = [model.encode(x[s:s + chunk]) for s in range(0, x.shape[0], chunk)]
@@ -179,8 +119,11 @@ _RECORDED = ("beta", "kl", "loss_train", "loss_val", "score_val", "score_val_se"
 def _checkpoint(model, data, config, eval_seed, bounds_fn):
     """Metrics (and bounds) of the network now, on fixed evaluation draws."""
     x_train, y_train, x_val, y_val, w_train, w_val = data
-    n_eval_train = min(x_train.shape[0], config.max_train_eval)
-    w_eval = None if w_train is None else w_train[:n_eval_train]
+    rows = train_eval_rows(x_train.shape[0], config.max_train_eval, eval_seed)
+    if rows is not None:
+        rows = rows.to(x_train.device)
+        x_train, y_train = x_train[rows], y_train[rows]
+        w_train = None if w_train is None else w_train[rows]
     with torch.no_grad():
         eval_gen = torch.Generator(device=x_train.device).manual_seed(eval_seed)
         posteriors = None if bounds_fn is None else []
@@ -189,15 +132,14 @@ def _checkpoint(model, data, config, eval_seed, bounds_fn):
             model, x_val, y_val, eval_gen, config.eval_batch_size, posteriors,
             w_val, config.predict_samples)
         loss_tr = _batched_eval(
-            model, x_train[:n_eval_train], y_train[:n_eval_train], eval_gen,
-            config.eval_batch_size, weights=w_eval)[1]
+            model, x_train, y_train, eval_gen, config.eval_batch_size,
+            weights=w_train)[1]
         point = {"kl": kl_bits, "loss_train": loss_tr, "loss_val": loss_val,
                  "score_val": score, "score_val_se": score_se,
                  "relevance": relevance, "score_val_rows": score_rows,
                  "prediction_loss_rows": loss_rows}
         if bounds_fn is not None:
-            point.update(bounds_fn(torch.cat([p[0] for p in posteriors], dim=1),
-                                   torch.cat([p[1] for p in posteriors], dim=1)))
+            point.update(bounds_fn(*posteriors[0]))
     return point
 
 

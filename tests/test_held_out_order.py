@@ -1,0 +1,108 @@
+"""The path's numbers do not depend on the order of the rows: ``loss_train``
+is scored on a random subset of a large training table, and the InfoNCE
+bound of a large held-out set on random batches of it."""
+
+import warnings
+
+import numpy as np
+import pytest
+
+from skdib import DistributedIBRegressor
+
+torch = pytest.importorskip("torch")
+
+from skdib._backend.dib._evaluation import (  # noqa: E402
+    _batched_eval,
+    train_eval_rows,
+)
+
+FAST = dict(n_steps=100, n_pretrain_steps=40, n_checkpoints=2, random_state=0,
+            information_bounds=False)
+
+
+def _fit(X, y, **kwargs):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return DistributedIBRegressor(**FAST, **kwargs.pop("params", {})).fit(
+            X, y, **kwargs)
+
+
+def test_train_eval_rows_are_a_fixed_random_subset():
+    assert train_eval_rows(4096, 4096, 1) is None  # small tables: every row
+    rows = train_eval_rows(10_000, 4096, 1)
+    assert len(rows) == len(torch.unique(rows)) == 4096
+    assert torch.equal(rows, train_eval_rows(10_000, 4096, 1))  # every checkpoint
+    # spread over the table, not its first rows
+    assert rows.max() > 9000 and (rows >= 4096).float().mean() > 0.5
+
+
+def test_loss_train_of_a_sorted_table_matches_its_shuffled_version():
+    # noise 0.2 for x1 < 0 and 2.2 above: the first 4096 rows of the table
+    # sorted by x1 are the easy half, whose loss is far below the held-out one
+    rng = np.random.default_rng(7)
+    n = 8000
+    X = rng.normal(size=(n, 2))
+    y = X[:, 0] + (0.2 + 2 * (X[:, 1] > 0)) * rng.normal(size=n)
+    Xv = rng.normal(size=(1000, 2))
+    yv = Xv[:, 0] + (0.2 + 2 * (Xv[:, 1] > 0)) * rng.normal(size=1000)
+    order = np.argsort(X[:, 1])
+    path = _fit(X[order], y[order], X_val=Xv, y_val=yv).information_path_
+    # in-distribution training rows: loss_train within noise of loss_val
+    assert np.all(np.abs(path.loss_train - path.loss_val) < 0.2)
+
+
+def _infonce_net():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(200, 2))
+    y = X[:, 0] + 0.3 * rng.normal(size=200)
+    return _fit(X, y, params={"head": "infonce"}).network_
+
+
+def _eval(net, x, y, weights, chunk=64):
+    gen = torch.Generator().manual_seed(5)
+    posteriors = []
+    with torch.no_grad():
+        out = _batched_eval(net, x, y, gen, chunk, posteriors, weights)
+    return out, posteriors[0]
+
+
+def test_infonce_chunks_do_not_follow_the_row_order():
+    net = _infonce_net()
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=(1024, 2))
+    y = x[:, :1] + 0.3 * rng.normal(size=(1024, 1))
+    w = rng.uniform(0.5, 2.0, size=1024)
+    order = np.argsort(y[:, 0])
+
+    def run(rows):
+        return _eval(net, torch.tensor(x[rows], dtype=torch.float32),
+                     torch.tensor(y[rows], dtype=torch.float32),
+                     torch.tensor(w[rows], dtype=torch.float32))
+
+    (kl, loss, score, _, rel, score_rows, loss_rows), (mu, _) = run(np.arange(1024))
+    (kl_s, loss_s, score_s, _, rel_s, score_rows_s, loss_rows_s), (mu_s, _) = run(order)
+    # sorted by y, 64-row chunks of near-equal y: the bound was near 0
+    assert rel > 0.3 and abs(rel - rel_s) < 0.1
+    assert abs(loss - loss_s) < 0.15
+    np.testing.assert_allclose(kl, kl_s, atol=1e-6)
+    assert score == pytest.approx(score_s, rel=1e-6)
+    # per-row outputs and posteriors stay in the rows' given order
+    np.testing.assert_allclose(score_rows[order], score_rows_s, atol=1e-5)
+    np.testing.assert_allclose(loss_rows[order], loss_rows_s, atol=1e-5)
+    np.testing.assert_allclose(mu[:, order].numpy(), mu_s.numpy(), atol=1e-5)
+
+
+def test_a_sorted_held_out_set_gets_the_bound_of_a_shuffled_one():
+    rng = np.random.default_rng(8)
+    X = rng.normal(size=(1000, 2))
+    y = X[:, 0] + 0.3 * rng.normal(size=1000)
+    Xv = rng.normal(size=(9000, 2))
+    yv = Xv[:, 0] + 0.3 * rng.normal(size=9000)
+    order = np.argsort(yv)
+    params = {"head": "infonce"}
+    shuffled = _fit(X, y, X_val=Xv, y_val=yv, params=params).information_path_
+    ordered = _fit(X, y, X_val=Xv[order], y_val=yv[order],
+                   params=params).information_path_
+    np.testing.assert_allclose(ordered.relevance_lower, shuffled.relevance_lower,
+                               atol=0.05)
+    np.testing.assert_allclose(ordered.score_val, shuffled.score_val, atol=1e-6)
