@@ -106,3 +106,19 @@ def test_a_sorted_held_out_set_gets_the_bound_of_a_shuffled_one():
     np.testing.assert_allclose(ordered.relevance_lower, shuffled.relevance_lower,
                                atol=0.05)
     np.testing.assert_allclose(ordered.score_val, shuffled.score_val, atol=1e-6)
+
+
+def test_infonce_bound_describes_the_unweighted_held_out_rows():
+    # loss_val is weighted; the bound log K - L holds for the rows as drawn,
+    # so it is that of the unweighted rows (user guide, "Sample and class
+    # weights")
+    net = _infonce_net()
+    rng = np.random.default_rng(2)
+    x = torch.tensor(rng.normal(size=(256, 2)), dtype=torch.float32)
+    y = x[:, :1] + 0.3 * torch.tensor(rng.normal(size=(256, 1)),
+                                      dtype=torch.float32)
+    w = torch.tensor(np.where(x[:, 0].numpy() > 0, 0.05, 1.0), dtype=torch.float32)
+    (_, loss_w, _, _, rel_w, _, _), _ = _eval(net, x, y, w, chunk=256)
+    (_, loss, _, _, rel, _, _), _ = _eval(net, x, y, None, chunk=256)
+    assert rel_w == rel == pytest.approx(max(np.log2(256) - loss, 0.0), abs=1e-5)
+    assert abs(loss_w - loss) > 1e-3

@@ -91,6 +91,29 @@ def test_small_table_counts_the_rows_the_network_trains_on():
     assert hidden[0.2][2] < hidden[0.05][2]  # one hidden layer against two
 
 
+def test_small_table_counts_rows_not_weights():
+    """Duplicated rows add no information: the rule counts rows, so a table
+    of weight 2 is small while its duplicate is not (user guide, "Sample and
+    class weights")."""
+    rng = np.random.default_rng(3)
+    n = SMALL_TABLE_ROWS - 200
+    X = rng.normal(size=(n, 2))
+    y = (X[:, 0] > 0).astype(int)
+    X_val = rng.normal(size=(60, 2))
+    y_val = (X_val[:, 0] > 0).astype(int)
+    tiny = dict(SHORT, n_pretrain_steps=2, n_steps=4, n_checkpoints=1,
+                information_bounds=False)
+
+    def small_table(X_fit, y_fit, w=None):
+        clf = DistributedIBClassifier(**tiny)
+        clf.fit(X_fit, y_fit, sample_weight=w, X_val=X_val, y_val=y_val)
+        return clf.recipe_["small_table"]
+
+    assert small_table(X, y, np.full(n, 2.0))
+    assert small_table(X, y, rng.uniform(1.0, 50.0, size=n))
+    assert not small_table(np.vstack([X, X]), np.concatenate([y, y]))
+
+
 def _first_layer_fit(X, y, learning_rate, **params):
     """A 20-step fit with two exact snapshots (steps 1 and 19): the
     classifier and its first encoder layer's weights at both."""

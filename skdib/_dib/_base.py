@@ -143,9 +143,11 @@ class BaseDistributedIB(PersistenceMixin, ResumableSweepMixin, SweepSetupMixin,
         sample_weight : array-like of shape (n_samples,), optional
             Non-negative row weights: they weight the training loss, the
             validation loss and score, the KL, the value frequencies of
-            discrete channels and the inputs' centring and scaling. A weight
-            of 2 acts like the row given twice (in expectation: training
-            draws random batches); a row of weight 0 is left out before the
+            discrete channels and the inputs' centring and scaling. With
+            fixed settings a weight of 2 acts like the row given twice (in
+            expectation: training draws random batches); the 'auto'
+            settings are chosen from the number of rows, so duplicated rows
+            may get a larger network. A row of weight 0 is left out before the
             validation split, so it neither trains nor scores (as in
             scikit-learn, its label stays one of ``classes_`` and its
             categories stay categories). Rows of an explicit ``X_val``

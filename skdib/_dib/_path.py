@@ -59,7 +59,8 @@ class InformationPath:
         Standard error of ``score_val`` over the held-out samples.
     relevance_lower : ndarray of shape (n_points,) or None
         InfoNCE lower bound on I(U; Y) in bits on held-out data (InfoNCE head
-        only).
+        only). Unweighted: a bound for the held-out rows as drawn, also when
+        ``loss_val`` is weighted by ``sample_weight``.
     feature_names : tuple of str
         One name per channel (a feature, or a feature group).
     bounds_saturated : ndarray of bool of shape (n_points, n_features) or None
