@@ -178,7 +178,8 @@ class BaseDistributedIB(PersistenceMixin, ResumableSweepMixin, SweepSetupMixin,
         sweep (also used by the batched fits of ``_replicated_fit.py``)."""
         X, y, weights = self._check_fit_input(X, y, sample_weight)
         if self._target_validation.get("y_numeric"):
-            check_target_variation(y)
+            # the rows that train: those of weight 0 are dropped before the split
+            check_target_variation(y if weights is None else y[weights > 0])
         X_val, y_val = self._check_validation_set(X, y, X_val, y_val, groups)
         rng = numpy_rng(self.random_state)
         self._remember_inputs(rng, X, y, X_val, y_val, groups, weights)

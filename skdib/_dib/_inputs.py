@@ -22,7 +22,8 @@ from skdib._dib._split import check_target_shape, check_validation_request
 from skdib._utils._validation import as_pandas, check_numeric_frame
 from skdib._utils._warnings import user_stacklevel
 
-__all__ = ["InputMixin", "drop_unweighted", "normalise_weights", "weighted_moments"]
+__all__ = ["InputMixin", "drop_unweighted", "normalise_weights",
+           "warn_far_validation_target", "weighted_moments"]
 
 _CATEGORICAL_HINT = (
     "With categorical_features='auto' (the default) a DataFrame's string and "
@@ -102,16 +103,25 @@ def normalise_weights(weights):
 FAR_FROM_TRAINING = 10.0
 
 
-def warn_far_validation_rows(X, X_val, names=None):
-    """Warn when most rows of a column of ``X_val`` lie far outside the
-    training rows' range (in training ranges): the bits and losses measured
-    on such rows are not meaningful, and the usual cause is an ``X_val``
-    passed around the preprocessing that ``X`` went through. ``names``: one
-    per column of X."""
+def beyond_training_range(X, X_val):
+    """Per column, how far the median row of ``X_val`` lies outside the
+    training rows' range, in training ranges (0 inside it; a constant
+    column has no scale and gives 0): the one rule by which held-out inputs
+    and targets are called far from training (beyond
+    ``FAR_FROM_TRAINING``)."""
     low, high = X.min(axis=0), X.max(axis=0)
     span = np.where(high > low, high - low, np.inf)  # a constant: no scale
     outside = np.maximum(np.maximum(low - X_val, X_val - high), 0.0)
-    beyond = np.median(outside, axis=0) / span
+    return np.median(outside, axis=0) / span
+
+
+def warn_far_validation_rows(X, X_val, names=None):
+    """Warn when most rows of a column of ``X_val`` lie far outside the
+    training rows' range (in training ranges, :func:`beyond_training_range`):
+    the bits and losses measured on such rows are not meaningful, and the
+    usual cause is an ``X_val`` passed around the preprocessing that ``X``
+    went through. ``names``: one per column of X."""
+    beyond = beyond_training_range(X, X_val)
     far = np.flatnonzero(beyond > FAR_FROM_TRAINING)
     if len(far) == 0:
         return
@@ -125,6 +135,30 @@ def warn_far_validation_rows(X, X_val, names=None):
         "passes X_val to its last step untransformed unless told "
         "(transform_input=['X_val'] with metadata routing). The bits and "
         "losses measured on such rows are not meaningful.", UserWarning,
+        stacklevel=user_stacklevel())
+
+
+def warn_far_validation_target(y, y_val):
+    """Warn when most values of a regression target's ``y_val`` (a column
+    of it) lie far outside the training targets' range, by the rule of
+    ``X_val`` (:func:`beyond_training_range`): the path's loss and R² are
+    then those of a target in other units. A ``TransformedTargetRegressor``
+    passes ``y_val`` on untransformed, so the usual cause is that (or
+    ``y_val`` in other units than ``y``)."""
+    y2 = np.asarray(y, dtype=np.float64).reshape(len(y), -1)
+    beyond = beyond_training_range(
+        y2, np.asarray(y_val, dtype=np.float64).reshape(len(y_val), -1))
+    far = np.flatnonzero(beyond > FAR_FROM_TRAINING)
+    if len(far) == 0:
+        return
+    where = "" if y2.shape[1] == 1 else f" (columns {far.tolist()})"
+    warnings.warn(
+        f"Most values of y_val lie far beyond the training targets' range: "
+        f"the median value {beyond[far].max():.3g} training ranges out"
+        f"{where}. Is y_val in the units of y? A TransformedTargetRegressor "
+        "passes y_val to its regressor untransformed (fit on func(y), "
+        "scored on the raw y_val); pass func(y_val). The path's losses and "
+        "R² on such targets are not meaningful.", UserWarning,
         stacklevel=user_stacklevel())
 
 
@@ -173,6 +207,9 @@ class InputMixin:
                                  len(X))
         if X_val is None:
             return None, None
+        if self._target_validation.get("y_numeric"):  # errors name y_val
+            y_val = check_array(y_val, ensure_2d=False, allow_nd=True,
+                                dtype=np.float64, input_name="y_val")
         X_val, y_val = check_X_y(self._check_input(X_val, read_all=replay), y_val,
                                  dtype=np.float64, **self._target_validation)
         y_val = check_target_shape(y, y_val)

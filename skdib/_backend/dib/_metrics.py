@@ -46,28 +46,46 @@ def r2_with_se(pred, y, weights=None):
     return 1.0 - mean, se
 
 
-def _over_variance(squared_error, var):
+def _over_variance(squared_error, var, constant):
     """Squared errors over the variance of y, per output. Where y does not
-    vary, R² is undefined; as scikit-learn's ``r2_score`` does, the output
-    then scores 1 if every prediction is exact and 0 otherwise (the ratio is
-    0 or 1), not a huge negative number from dividing by a rounding error."""
-    constant = var <= 1e-12
+    vary (``constant``, see :func:`constant_outputs`), R² is undefined; as
+    scikit-learn's ``r2_score`` does, the output then scores 1 if every
+    prediction is exact and 0 otherwise (the ratio is 0 or 1), not a huge
+    negative number from dividing by a rounding error."""
     ratio = squared_error / torch.where(constant, torch.ones_like(var), var)
     exact = (squared_error == 0).all(dim=0)
     fallback = torch.where(exact, 0.0, 1.0).to(ratio.dtype).expand_as(ratio)
     return torch.where(constant, fallback, ratio)
 
 
+def constant_outputs(y, weights=None):
+    """Per output, whether y takes one value on every row of positive weight.
+
+    The test is exact, as scikit-learn's ``r2_score`` asks for a variance of
+    exactly 0, and reads y on its own scale: held-out targets are in the
+    training target's standard units, and a spread that is tiny on that
+    scale (the training target had an outlier of 1e8) still varies, so its
+    R² is that of ``score``, not the constant target's 0 or 1.
+    """
+    if weights is not None:
+        y = y[weights > 0]
+    return (y == y[:1]).all(dim=0)
+
+
 def _squared_error_ratios(pred, y, weights=None):
     """t_i: each row's squared error over var(y), averaged over outputs; with
     ``weights`` the variance is the weighted one, so that the weighted mean
-    of t_i is 1 - the weighted R² (:func:`r2_with_se`)."""
+    of t_i is 1 - the weighted R² (:func:`r2_with_se`). The variance is
+    taken in float64, so that a spread far below the training scale does not
+    round to 0."""
+    y64 = y.double()
     if weights is None:
-        var = ((y - y.mean(dim=0)) ** 2).mean(dim=0)
+        var = ((y64 - y64.mean(dim=0)) ** 2).mean(dim=0)
     else:
-        p = (weights / weights.sum())[:, None].to(y.dtype)
-        var = (p * (y - (p * y).sum(dim=0)) ** 2).sum(dim=0)
-    return _over_variance((y - pred) ** 2, var).mean(dim=1).double()
+        p = (weights.double() / weights.double().sum())[:, None]
+        var = (p * (y64 - (p * y64).sum(dim=0)) ** 2).sum(dim=0)
+    return _over_variance((y - pred) ** 2, var,
+                          constant_outputs(y, weights)).mean(dim=1).double()
 
 
 def squared_error_rows(pred, y, weights=None):

@@ -1,0 +1,42 @@
+"""R² of a regressor in the units of its training target."""
+
+import numpy as np
+from sklearn.metrics import r2_score
+
+__all__ = ["scaled_r2_score"]
+
+
+def scaled_r2_score(y_true, y_pred, center, scale, sample_weight=None):
+    """scikit-learn's ``r2_score`` (uniform average over outputs) of
+    ``y_true`` and ``y_pred`` standardised by the training target's
+    ``center`` and ``scale`` (one per output).
+
+    R² is unchanged by a common affine change of units, but ``r2_score``
+    squares the raw values: targets of 1e200 overflow to nan and targets of
+    1e-200 underflow to a perfect 1.0. In the training target's standard
+    units the squares are of order 1 whatever the unit. A ``y_true`` whose
+    shape does not fit the outputs is left to ``r2_score`` to refuse.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skdib._dib._scoring import scaled_r2_score
+    >>> y, pred = np.array([1.0, 2.0, 4.0]), np.array([1.5, 2.0, 3.5])
+    >>> r2 = scaled_r2_score(y * 1e200, pred * 1e200, np.array([2e200]),
+    ...                      np.array([1e200]))
+    >>> round(float(r2), 4)  # 1 - 0.5 / 4.667, as at scale 1
+    0.8929
+    """
+    center, scale = np.asarray(center), np.asarray(scale)
+    true = np.asarray(y_true)
+    if (true.dtype.kind not in "fiu" or true.ndim not in (1, 2)
+            or true.shape[:1] != np.shape(y_pred)[:1]
+            or np.prod(true.shape[1:], dtype=int) != center.size):
+        return r2_score(y_true, y_pred, sample_weight=sample_weight)
+
+    def standard(values):
+        values = np.asarray(values, dtype=np.float64)
+        shape = values.shape
+        return ((values.reshape(len(values), -1) - center) / scale).reshape(shape)
+
+    return r2_score(standard(true), standard(y_pred), sample_weight=sample_weight)
