@@ -17,6 +17,14 @@ from skdib._backend._device import (
     torch_defaults,
     torch_threads,
 )
+from skdib._backend._network_state import (
+    is_weightless,
+    load_state,
+    network_at,
+    network_device,
+    to_cpu,
+    weightless_copy,
+)
 from skdib._backend._tensors import as_tensor, make_generator, to_numpy
 from skdib._backend.dib import _checkpoint_information, _mixture
 from skdib._backend.dib._best_of import best_of_replicates
@@ -67,6 +75,7 @@ __all__ = [
     "make_information_fn",
     "mixture_information",
     "mutual_information_bounds",
+    "network_at",
     "network_device",
     "predict_output",
     "probe_information",
@@ -191,11 +200,6 @@ def encode_elements(net, rows, type_index):
     return to_numpy(mu), to_numpy(log_var)
 
 
-def network_device(net):
-    """Device on which the network's parameters live."""
-    return next(net.parameters()).device
-
-
 def _inference_copy(net, X):
     """A float64 copy of the network and X as a float64 tensor beside it.
 
@@ -235,15 +239,6 @@ def predict_output(net, X, chunk=4096, n_samples=0):
     return to_numpy(torch.cat(outs))
 
 
-def load_state(net, state):
-    """Load a (CPU) snapshot into the network, wherever it lives.
-
-    A weightless network (see :func:`weightless_copy`) takes the snapshot's
-    tensors as its own, on the CPU.
-    """
-    net.load_state_dict(state, assign=is_weightless(net))
-
-
 def can_batch(nets, n_rows, batch_size):
     """Whether the networks, with ``n_rows`` training rows each, can be
     trained as one batched model (:func:`fit_replicates`): the same
@@ -265,24 +260,6 @@ def same_architecture(nets):
 
     first = shapes(nets[0])
     return all(shapes(net) == first for net in nets[1:])
-
-
-def weightless_copy(net):
-    """A copy of the network with shapes but no values (on the meta device).
-
-    Pickles to a few kB; :func:`load_state` gives it weights again.
-    """
-    return copy.deepcopy(net).to("meta")
-
-
-def is_weightless(net):
-    """Whether the network is a :func:`weightless_copy` still without values."""
-    return network_device(net).type == "meta"
-
-
-def to_cpu(net):
-    """The network moved to the CPU (used when pickling)."""
-    return net.to("cpu")
 
 
 # -- information in Gaussian channels (skdib.information) ----------------

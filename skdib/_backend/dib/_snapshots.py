@@ -105,8 +105,9 @@ def checked_index(index, n):
 class SnapshotSequence:
     """The path's snapshots as a sequence of float32 state dicts.
 
-    Indexing decodes the chain of deltas up to that checkpoint; the last
-    decoded state is cached, so walking the path forwards costs one delta per
+    Indexing decodes the chain of deltas up to that checkpoint, outside
+    inference mode (the tensors are normal ones); the last decoded state
+    is cached, so walking the path forwards costs one delta per
     step.
     """
 
@@ -122,12 +123,14 @@ class SnapshotSequence:
         start, state = -1, None
         if self._cached is not None and self._cached[0] <= index:
             start, state = self._cached
-        for i in range(start + 1, index + 1):
-            state = {name: (_apply(_previous(state, name, v), v)
-                            if isinstance(v, QuantisedDelta) else v)
-                     for name, v in self.entries[i].items()}
-        self._cached = (index, state)
-        return {k: v.clone() for k, v in state.items()}
+        # normal tensors, also when asked inside torch.inference_mode()
+        with torch.inference_mode(False):
+            for i in range(start + 1, index + 1):
+                state = {name: (_apply(_previous(state, name, v), v)
+                                if isinstance(v, QuantisedDelta) else v)
+                         for name, v in self.entries[i].items()}
+            self._cached = (index, state)
+            return {k: v.clone() for k, v in state.items()}
 
     def __getstate__(self):
         return {"entries": self.entries}

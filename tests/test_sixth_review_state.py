@@ -1,0 +1,80 @@
+"""Rewinding, seeding and fit records that a sixth review found wrong.
+
+Each test failed before its fix: a model loaded or deep-copied inside
+``torch.inference_mode()`` could not be rewound afterwards (its parameters
+were inference tensors), ``distinguishability_matrix(point=k)`` rewound the
+shared model for the call (a ``predict`` in another thread meanwhile used
+point k), and ``random_state=None`` ignored ``np.random.seed``.
+"""
+
+import copy
+import io
+import pickle
+
+import joblib
+import numpy as np
+import pytest
+import torch
+
+from skdib import DistributedIBClassifier, DistributedIBSetClassifier
+
+TINY = dict(n_pretrain_steps=30, n_steps=60, n_checkpoints=4, random_state=0)
+
+
+@pytest.fixture(scope="module")
+def data():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(150, 3))
+    return X, (X[:, 0] + 0.5 * X[:, 1] > 0).astype(int)
+
+
+@pytest.fixture(scope="module")
+def fitted(data):
+    return DistributedIBClassifier(**TINY).fit(*data)
+
+
+def _at_point(model, X, point):
+    """Probabilities at ``point``, the model returned to where it was."""
+    current = model.path_point_
+    proba = model.set_path_point(point).predict_proba(X)
+    model.set_path_point(current)
+    return proba
+
+
+def _loaded_in_inference_mode(model, how):
+    if how == "deepcopy":
+        with torch.inference_mode():
+            return copy.deepcopy(model)
+    buffer = io.BytesIO()
+    joblib.dump(model, buffer)
+    buffer.seek(0)
+    with torch.inference_mode():
+        return joblib.load(buffer)
+
+
+@pytest.mark.parametrize("keep_snapshots", [True, "exact"])
+@pytest.mark.parametrize("how", ["joblib", "deepcopy"])
+def test_a_model_loaded_in_inference_mode_rewinds_outside(data, how,
+                                                          keep_snapshots):
+    X, y = data
+    model = DistributedIBClassifier(**TINY, keep_snapshots=keep_snapshots).fit(X, y)
+    loaded = _loaded_in_inference_mode(model, how)
+    assert not any(p.is_inference() for p in loaded.network_.parameters())
+    np.testing.assert_array_equal(loaded.set_path_point(0).predict_proba(X),
+                                  _at_point(model, X, 0))
+    loaded.set_path_point()
+    np.testing.assert_array_equal(loaded.distinguishability_matrix(0, point=1)[1],
+                                  model.distinguishability_matrix(0, point=1)[1])
+
+
+def test_a_set_model_loaded_in_inference_mode_rewinds_outside():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(100, 5, 2))
+    y = ((np.abs(X[..., 0]) < 0.5).sum(axis=1) >= 2).astype(int)
+    model = DistributedIBSetClassifier(**TINY).fit(X, y)
+    blob = pickle.dumps(model)
+    with torch.inference_mode():
+        loaded = pickle.loads(blob)
+    np.testing.assert_array_equal(loaded.set_path_point(0).predict_proba(X),
+                                  _at_point(model, X, 0))
+
