@@ -17,6 +17,7 @@ import pytest
 import torch
 
 from skdib import DistributedIBClassifier, DistributedIBSetClassifier
+from skdib._backend import facade
 
 TINY = dict(n_pretrain_steps=30, n_steps=60, n_checkpoints=4, random_state=0)
 
@@ -78,3 +79,28 @@ def test_a_set_model_loaded_in_inference_mode_rewinds_outside():
     np.testing.assert_array_equal(loaded.set_path_point(0).predict_proba(X),
                                   _at_point(model, X, 0))
 
+
+def test_distinguishability_at_another_point_leaves_the_model_alone(
+        fitted, monkeypatch):
+    X = np.zeros((1, 3))
+    point = (fitted.path_point_ + 1) % fitted.information_path_.n_points
+    before = _at_point(fitted, X, fitted.path_point_)
+    # the old way: rewind, read, return
+    current = fitted.path_point_
+    expected = fitted.set_path_point(point).distinguishability_matrix(0)
+    fitted.set_path_point(current)
+    state = {k: v.clone() for k, v in fitted.network_.state_dict().items()}
+    loads = []
+    real_load = facade.load_state
+    monkeypatch.setattr(facade, "load_state", lambda net, s: (
+        loads.append(net is fitted.network_), real_load(net, s)))
+    monkeypatch.setattr(fitted, "set_path_point", lambda *a, **k: pytest.fail(
+        "distinguishability_matrix rewound the model"))
+    values, matrix = fitted.distinguishability_matrix(0, point=point)
+    assert not any(loads)
+    assert fitted.path_point_ == current
+    for name, value in fitted.network_.state_dict().items():
+        assert torch.equal(value, state[name]), name
+    np.testing.assert_array_equal(values, expected[0])
+    np.testing.assert_array_equal(matrix, expected[1])
+    np.testing.assert_array_equal(fitted.predict_proba(X), before)

@@ -310,10 +310,11 @@ class BaseDistributedIB(PersistenceMixin, ResumableSweepMixin, SweepSetupMixin,
         """
         return self._encode_array(self._validated(X))
 
-    def _encode_array(self, X):
-        """Encode an already validated float array (no feature-name checks)."""
+    def _encode_array(self, X, network=None):
+        """Encode an already validated float array (no feature-name checks)
+        with ``network`` (default ``network_``)."""
         with facade.torch_threads(self.n_threads):
-            return facade.encode(self.network_, X)
+            return facade.encode(self.network_ if network is None else network, X)
 
     def transform(self, X):
         """Posterior means of all channels at the current path point.

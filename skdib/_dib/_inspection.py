@@ -94,7 +94,9 @@ class InspectionMixin:
             25 distinct training rows).
         point : int, optional
             Path checkpoint to use; default the current ``path_point_``. The
-            model is returned to its current point afterwards.
+            model is not rewound: the matrix comes from a private copy of
+            the network at that point, so calls in other threads (a
+            ``predict``) keep the current point meanwhile.
 
         Returns
         -------
@@ -121,14 +123,7 @@ class InspectionMixin:
         values, block = self._channel_rows(c, values)
         X = np.tile(self._feature_center, (len(block), 1))
         X[:, cols] = block
-        current = self.path_point_
-        if point is not None:
-            self.set_path_point(point)
-        try:
-            means, log_vars = self._encode_array(X)
-        finally:
-            if point is not None:
-                self.set_path_point(current)
+        means, log_vars = self._encode_array(X, self._network_at(point))
         return values, distinguishability(means[c], log_vars[c])
 
     def _channel_rows(self, c, values):

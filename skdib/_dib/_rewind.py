@@ -85,16 +85,36 @@ class RewindMixin:
             index = self.best_point_
         elif index is None:
             index = path.nearest_point(beta=beta, total_information=total_information)
-        if isinstance(index, bool) or not isinstance(index, Integral):
-            raise TypeError(f"index must be an int, got {index!r}.")
-        if not -path.n_points <= index < path.n_points:
-            raise ValueError(
-                f"index {index} is out of range for a path of {path.n_points} points."
-            )
-        index = int(index) % path.n_points
+        index = self._point_index(index)
         facade.load_state(self.network_, self._stored_weights(index))
         self.path_point_ = index
         return self
+
+    def _point_index(self, index):
+        """``index`` of a checkpoint checked and counted from 0."""
+        n_points = self.information_path_.n_points
+        if isinstance(index, bool) or not isinstance(index, Integral):
+            raise TypeError(f"index must be an int, got {index!r}.")
+        if not -n_points <= index < n_points:
+            raise ValueError(
+                f"index {index} is out of range for a path of {n_points} points."
+            )
+        return int(index) % n_points
+
+    def _network_at(self, point):
+        """The network at checkpoint ``point`` without rewinding the model.
+
+        ``network_`` itself at the current point (``point`` None or
+        ``path_point_``), else a private copy holding that point's weights:
+        the model is never changed, so a ``predict`` running meanwhile in
+        another thread keeps its point.
+        """
+        if point is None:
+            return self.network_
+        index = self._point_index(point)
+        if index == self.path_point_:
+            return self.network_
+        return facade.network_at(self.network_, self._stored_weights(index))
 
     def _stored_weights(self, index):
         """The weights of checkpoint ``index`` as kept: its snapshot, or the
