@@ -102,7 +102,8 @@ or (n_channels, n_samples, n_dims)
         Number of batches averaged.
     random_state : int, numpy.random.Generator, RandomState or None, \
 default=None
-        Seeds the batch and latent draws; the same seed gives the same bounds.
+        Seeds the batch and latent draws; the same seed gives the same bounds
+        (None: a seed drawn from numpy's global ``RandomState``).
     return_se : bool, default=False
         Also return the standard error of the bounds' midpoint (over the
         latent draws and the samples).

@@ -104,3 +104,37 @@ def test_distinguishability_at_another_point_leaves_the_model_alone(
     np.testing.assert_array_equal(values, expected[0])
     np.testing.assert_array_equal(matrix, expected[1])
     np.testing.assert_array_equal(fitted.predict_proba(X), before)
+
+
+def _set_data():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(100, 5, 2))
+    return X, ((np.abs(X[..., 0]) < 0.5).sum(axis=1) >= 2).astype(int)
+
+
+@pytest.mark.parametrize("kind", ["table", "sets"])
+def test_random_state_none_follows_np_random_seed(data, kind):
+    cls, (X, y) = ((DistributedIBClassifier, data) if kind == "table"
+                   else (DistributedIBSetClassifier, _set_data()))
+    params = dict(TINY, random_state=None)
+    fits = []
+    for _ in range(2):
+        np.random.seed(0)  # noqa: NPY002 (the global state is the point)
+        fits.append(cls(**params).fit(X, y).predict_proba(X))
+    np.testing.assert_array_equal(fits[0], fits[1])
+
+
+def test_seeds_drawn_for_none_follow_np_random_seed():
+    from skdib._utils._random import numpy_rng, seed_from_random_state
+    from skdib.information import mutual_information_bounds
+
+    rng = np.random.default_rng(1)
+    mu, log_var = rng.normal(size=(64, 2)), np.full((64, 2), -1.0)
+    draws = []
+    for _ in range(2):
+        np.random.seed(3)  # noqa: NPY002 (the global state is the point)
+        draws.append((seed_from_random_state(None), numpy_rng(None).integers(10**9),
+                      mutual_information_bounds(mu, log_var, batch_size=32,
+                                                n_batches=2)))
+    assert draws[0][:2] == draws[1][:2]
+    np.testing.assert_array_equal(draws[0][2], draws[1][2])

@@ -198,7 +198,9 @@ class DistributedIBClassifier(LogProbaMixin, ClassifierMixin, BaseDistributedIB)
         parallel (joblib), or raise it for wide networks on an idle machine.
     random_state : int, RandomState, Generator or None, default=None
         Seeds the split, initialisation, batches and noise (a local
-        generator; the global torch seed is not touched).
+        generator; the global torch seed is not touched). None draws the
+        seed from numpy's global ``RandomState``, as in scikit-learn, so
+        ``np.random.seed(0)`` before two fits makes them equal.
     verbose : int, default=0
         Show a progress bar with β, loss and total bits.
 

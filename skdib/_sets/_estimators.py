@@ -69,6 +69,8 @@ _PARAMETERS = """
         :class:`~skdib.DistributedIBClassifier`.
     n_threads : int or None, default=1
     random_state : int, RandomState instance or None, default=None
+        As for :class:`~skdib.DistributedIBClassifier` (None: a seed drawn
+        from numpy's global ``RandomState``).
     verbose : int, default=0
 
     Attributes

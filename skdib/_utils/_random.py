@@ -9,6 +9,7 @@ for functions that need a single seed.
 from numbers import Integral
 
 import numpy as np
+from sklearn.utils import check_random_state
 
 __all__ = ["draw_seed", "numpy_rng", "seed_from_random_state"]
 
@@ -19,9 +20,11 @@ SEED_BOUND = 2**62
 def numpy_rng(random_state):
     """A numpy ``Generator`` from ``random_state``.
 
-    ``None`` draws fresh entropy, an int >= 0 seeds the generator, a
-    ``Generator`` is used as it is (and advanced by later draws) and a legacy
-    ``RandomState`` supplies a seed.
+    ``None`` uses numpy's global ``RandomState``, as in scikit-learn
+    (``check_random_state(None)``): a seed drawn from it, so that
+    ``np.random.seed(0)`` before two fits makes them equal; an int >= 0
+    seeds the generator, a ``Generator`` is used as it is (and advanced by
+    later draws) and a legacy ``RandomState`` supplies a seed.
 
     Examples
     --------
@@ -29,8 +32,10 @@ def numpy_rng(random_state):
     >>> int(numpy_rng(0).integers(10)) == int(numpy_rng(0).integers(10))
     True
     """
-    if random_state is None or isinstance(random_state, np.random.Generator):
-        return np.random.default_rng(random_state)
+    if random_state is None:
+        random_state = check_random_state(None)  # numpy's global RandomState
+    if isinstance(random_state, np.random.Generator):
+        return random_state
     if isinstance(random_state, np.random.RandomState):
         return np.random.default_rng(random_state.randint(0, 2**31 - 1))
     if isinstance(random_state, Integral) and not isinstance(random_state, bool):

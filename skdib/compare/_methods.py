@@ -30,6 +30,8 @@ from sklearn.linear_model import LogisticRegression, lasso_path
 from sklearn.svm import l1_min_c
 from threadpoolctl import threadpool_limits
 
+from skdib._utils._random import numpy_rng
+
 __all__ = [
     "OPTIONAL_PACKAGES",
     "rank_dib",
@@ -214,7 +216,7 @@ def rank_random(X, y, task, random_state, *, n_repeats=5):
     >>> rank_random(X, y, "regression", 0, n_repeats=3).shape
     (3, 4)
     """
-    rng = np.random.default_rng(random_state)
+    rng = numpy_rng(random_state)
     return np.stack([rng.permutation(X.shape[1]) for _ in range(n_repeats)])
 
 
@@ -267,7 +269,7 @@ def rank_shap(X, y, task, random_state, *, n_explain=64, n_background=32,
     """
     shap = importlib.import_module("shap")
     model = _nonlinear_model(X, y, task, random_state)
-    rng = np.random.default_rng(random_state)
+    rng = numpy_rng(random_state)
     background, _ = _subsample(X, y, n_background, rng)
     explain, _ = _subsample(X, y, n_explain, rng)
     predict = model.predict_proba if task == "classification" else model.predict
@@ -314,7 +316,7 @@ def rank_sage(X, y, task, random_state, *, n_explain=256, n_background=32,
     """
     sage = importlib.import_module("sage")
     model = _nonlinear_model(X, y, task, random_state)
-    rng = np.random.default_rng(random_state)
+    rng = numpy_rng(random_state)
     background, _ = _subsample(X, y, n_background, rng)
     explain, target = _subsample(X, y, n_explain, rng)
     loss = "cross entropy" if task == "classification" else "mse"

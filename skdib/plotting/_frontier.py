@@ -1,7 +1,6 @@
 """Information of every feature subset against its size, with the path's subsets."""
 
-import numpy as np
-
+from skdib._utils._random import numpy_rng
 from skdib.plotting._common import as_path, new_axes
 
 __all__ = ["plot_subset_frontier"]
@@ -60,7 +59,7 @@ def plot_subset_frontier(subset_info, path=None, ax=None, *, threshold=0.05,
 
     frontier = information_frontier(subset_info)
     ax = new_axes(ax, (6.0, 4.2))
-    rng = np.random.default_rng(random_state)
+    rng = numpy_rng(random_state)
     size = subset_info["size"].to_numpy(dtype=float)
     ax.scatter(size + rng.uniform(-jitter, jitter, len(size)),
                subset_info["information"], s=9, color="0.55", alpha=0.45,
