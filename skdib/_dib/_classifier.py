@@ -170,8 +170,9 @@ class DistributedIBClassifier(LogProbaMixin, ClassifierMixin, BaseDistributedIB)
         from the one before, coded in 7 bits per weight with a scale per row
         (every weight within 1/126 of its row's largest change since the last
         checkpoint) and compressed: a default fit of breast cancer pickles at
-        a fifth of the float32 size, and its predicted probabilities move by
-        about 1e-3 (see the user guide). The path is scored with the weights
+        about a third of the float32 size (0.73 MB against 2.27 MB with
+        'exact'), and its predicted probabilities move by about 1e-3 (see
+        the user guide). The path is scored with the weights
         as stored, so its numbers are those of the rewound model; training
         goes on from the exact ones. 'exact' keeps float32 copies; False
         keeps none: only the last point is available, and it is then also
