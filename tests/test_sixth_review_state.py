@@ -138,3 +138,10 @@ def test_seeds_drawn_for_none_follow_np_random_seed():
                                                 n_batches=2)))
     assert draws[0][:2] == draws[1][:2]
     np.testing.assert_array_equal(draws[0][2], draws[1][2])
+
+
+def test_the_fit_records_its_device(fitted, data):
+    assert fitted.device_ == "cpu"
+    X, y = _set_data()
+    assert DistributedIBSetClassifier(**TINY, device="cpu").fit(X, y).device_ == "cpu"
+

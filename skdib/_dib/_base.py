@@ -261,6 +261,7 @@ class BaseDistributedIB(PersistenceMixin, ResumableSweepMixin, SweepSetupMixin,
     def _store_fit(self, net, record, channels, names, data, rng):
         """Set the fitted attributes and move to the default path point."""
         self.network_ = net
+        self.device_ = str(facade.network_device(net))
         self.recipe_ = dict(self._recipe)
         self.channels_ = channels
         self.n_channels_ = len(channels)

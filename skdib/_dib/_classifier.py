@@ -214,6 +214,10 @@ class DistributedIBClassifier(LogProbaMixin, ClassifierMixin, BaseDistributedIB)
     information_path_ : InformationPath
     fit_time_, bounds_time_ : float
         Seconds spent in the sweep, and in computing bounds within it.
+    device_ : str
+        The device the sweep ran on, ``device`` resolved: ``'cpu'`` or
+        ``'cuda:0'``, say (``device='auto'`` picks the GPU when there is
+        one). The fitted network stays there.
     recipe_ : dict
         The network and schedule the fit used: ``discrete_encoder``,
         ``encoder_hidden``, ``embedding_dim``, ``decoder_hidden``,

@@ -341,6 +341,7 @@ class BaseSetDIB(InformationMapMixin, ResumableSweepMixin, ReplicateSweepMixin,
                                 [None] * len(types), batch)
         self.information_path_ = per_set_path(path, counts)
         self.network_ = net
+        self.device_ = str(facade.network_device(net))
         self.n_channels_ = len(types)
         self._keep_checkpoints(record)
         self._reference_elements = [

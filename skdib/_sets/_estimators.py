@@ -94,6 +94,9 @@ _PARAMETERS = """
         the same data finishes it.
     network_ : torch.nn.Module
     fit_time_ : float
+    device_ : str
+        The device the sweep ran on (``'cpu'``, ``'cuda:0'``), as for
+        :class:`~skdib.DistributedIBClassifier`.
     classes_ : ndarray of shape (n_classes,)
         The classifier's labels.
     n_features_in_ : int
