@@ -145,3 +145,13 @@ def test_the_fit_records_its_device(fitted, data):
     X, y = _set_data()
     assert DistributedIBSetClassifier(**TINY, device="cpu").fit(X, y).device_ == "cpu"
 
+
+@pytest.mark.parametrize("n_jobs, error", [(1.5, TypeError), ("two", TypeError),
+                                           (True, TypeError), (0, ValueError)])
+@pytest.mark.parametrize("batched", [True, False])
+def test_cross_validate_path_refuses_bad_n_jobs(data, n_jobs, error, batched):
+    from skdib.compare import cross_validate_path
+
+    with pytest.raises(error, match="n_jobs must be None or a nonzero integer"):
+        cross_validate_path(DistributedIBClassifier(**TINY), *data, cv=2,
+                            n_jobs=n_jobs, batched=batched)

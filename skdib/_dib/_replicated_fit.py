@@ -26,6 +26,7 @@ from sklearn.utils.validation import (
 from skdib._backend import facade
 from skdib._dib._base import BaseDistributedIB
 from skdib._utils._progress import SweepProgress
+from skdib._utils._validation import check_n_jobs
 from skdib._utils._warnings import parallel_keeping_warnings
 from skdib.exceptions import DivergenceError
 
@@ -223,6 +224,7 @@ def fit_on_splits(estimator, X, y, splits, seeds, *, batched="auto", n_jobs=None
     estimators : list
     """
     check_path_estimator(estimator, sample_weight)
+    n_jobs = check_n_jobs(n_jobs)
     if sample_weight is not None:  # checked as fit checks it, before indexing
         sample_weight = _check_sample_weight(sample_weight, y,
                                              ensure_non_negative=True)

@@ -7,7 +7,8 @@ import numpy as np
 import pandas as pd
 from pandas.api.types import is_bool_dtype, is_numeric_dtype, is_object_dtype
 
-__all__ = ["as_pandas", "check_groups", "check_number", "check_numeric_frame",
+__all__ = ["as_pandas", "check_groups", "check_n_jobs", "check_number",
+           "check_numeric_frame",
            "check_positive_int", "holds_real_numbers", "is_frame",
            "is_number_column", "is_real_number", "is_series",
            "non_numeric_columns", "plain_value", "rescaled_by_power_of_two"]
@@ -224,6 +225,21 @@ def check_positive_int(value, name, minimum=1):
     if value < minimum:
         raise ValueError(f"{name} must be at least {minimum}; got {value}.")
     return int(value)
+
+
+def check_n_jobs(n_jobs):
+    """``n_jobs`` as joblib takes it: None, or a nonzero int (-1 for all
+    cores, -2 for all but one, ...); a clear error otherwise (a float, a
+    string, a bool or 0)."""
+    if n_jobs is None:
+        return None
+    if isinstance(n_jobs, bool) or not isinstance(n_jobs, numbers.Integral):
+        raise TypeError("n_jobs must be None or a nonzero integer (-1 for all "
+                        f"cores); got {n_jobs!r}.")
+    if n_jobs == 0:
+        raise ValueError("n_jobs must be None or a nonzero integer (-1 for all "
+                         "cores); got 0.")
+    return int(n_jobs)
 
 
 def check_number(value, name, *, positive=True, unit=""):

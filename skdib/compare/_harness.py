@@ -17,7 +17,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import check_array, column_or_1d
 
-from skdib._utils._validation import check_groups
+from skdib._utils._validation import check_groups, check_n_jobs
 from skdib._utils._warnings import (
     parallel_keeping_warnings,
     user_stacklevel,
@@ -276,7 +276,7 @@ def compare_selectors(X, y, *, methods=None, k_values=None, estimator=None, cv=5
     estimator = _default_estimator(task) if estimator is None else estimator
     scorer = check_scoring(estimator, scoring=scoring)
     seeds = rng.randint(2**31 - 1, size=len(folds))
-    parallel = effective_n_jobs(n_jobs) > 1
+    parallel = effective_n_jobs(check_n_jobs(n_jobs)) > 1
     run = _run_fold_one_thread if parallel else _run_fold
     per_fold = parallel_keeping_warnings(n_jobs, run, [
         (X, (codes, y, groups), train, test, fold, methods, k_values, estimator, scorer,
