@@ -196,12 +196,13 @@ def lj(r, s, e, cutoff=2.5):
     return np.where(r < cutoff * s, v, 0.0)
 
 
-def min_image(points, box):
-    """All-pairs minimum-image vectors r_j - r_i by brute force over images."""
+def min_image(points, box, reach=2):
+    """All-pairs minimum-image vectors r_j - r_i by brute force over images
+    n1 a1 + n2 a2, |n1| <= reach, |n2| <= 2."""
     Lx, Ly, xy = box
     d = points[None, :, :] - points[:, None, :]
     best = np.full(d.shape, np.inf)
-    for n1 in range(-2, 3):
+    for n1 in range(-reach, reach + 1):
         for n2 in range(-2, 3):
             cand = d + np.array([n1 * Lx + n2 * xy * Ly, n2 * Ly])
             closer = np.hypot(*cand.T).T < np.hypot(*best.T).T
@@ -365,6 +366,27 @@ def test_pairs_at_the_cut_off_in_a_large_box(freud, side):
             r = np.hypot(*min_image(points, (side, side, 0.0))[0, 1])
             expected = 0.5 * lj(r, KA_SIGMA[0, 0], KA_EPSILON[0, 0])
             assert df["energy"].iloc[0] == pytest.approx(expected, rel=1e-9)
+
+
+@pytest.mark.parametrize("box", [(600.0, 10.0, 0.0), (30.0, 30.0, 8.0),
+                                 (30.0, 30.0, 12.0)])
+def test_default_radius_in_long_or_tilted_boxes(freud, box):
+    """The float32 pad of the query radius grows with the box's scale: at the
+    default cg_radius (just under half the box height) it went past the
+    largest radius freud accepts, which raised. It is capped there, and the
+    pairs still match the float64 minimum-image distances."""
+    from skdib.featurizers import particle_descriptors
+    from skdib.featurizers._descriptors import _max_radius
+    rng = np.random.default_rng(0)
+    points = rng.uniform(0, 1, (300, 2)) * box[:2]
+    df = particle_descriptors(points, np.zeros(300, int), box, lengths=(1.0,),
+                              cutoff=0.5, coordination_cutoff=0.5)
+    r = np.hypot(*min_image(points, box, reach=30).transpose(2, 0, 1))
+    radius = _max_radius(box)
+    w = np.where(r <= radius, np.exp(-r), 0.0)
+    np.testing.assert_allclose(df["density_cg(l=1)"], w.sum(axis=1), rtol=1e-12)
+    np.testing.assert_array_equal(df["coordination"], (r < 0.5).sum(axis=1) - 1)
+    assert ((r > 0.95 * radius) & (r <= radius)).sum() > 10  # pairs near the edge
 
 
 def test_force_shifted_energy_and_force_vanish_at_the_cut_off(freud):

@@ -22,10 +22,14 @@ KA_EPSILON.setflags(write=False)
 _CG_RADIUS = 20.0
 # freud rounds coordinates, box and image shifts to float32 (4e-6 at a box
 # side of 100): neighbour searches ask for the radius plus _PAD of it plus
-# _ULPS float32 ulps of the box's scale (_query_radius), then filter the pairs
-# again in float64, so no pair inside the cut-off is lost in any box size.
+# _ULPS float32 ulps of the box's scale (_query_radius), capped _FREUD_MARGIN
+# under half the box height (freud refuses more), then filter the pairs again
+# in float64. No pair inside the cut-off is lost, unless the cap cuts into the
+# pad: then only a radius within that float32 rounding of half the box height
+# (freud's limit) can lose one.
 _PAD = 1e-6
 _ULPS = 8
+_FREUD_MARGIN = 1e-6
 # Target number of pairs held at once while coarse-graining.
 _CHUNK_PAIRS = 4_000_000
 
@@ -46,9 +50,8 @@ def _as_box(box):
         return box, (float(box.Lx), float(box.Ly), float(box.xy))
     values = np.asarray(box, dtype=float).ravel()
     if values.size not in (2, 3) or not np.all(np.isfinite(values)):
-        raise ValueError(
-            f"box must be (Lx, Ly) or (Lx, Ly, xy) or a freud Box; got {box!r}."
-        )
+        raise ValueError(f"box must be (Lx, Ly) or (Lx, Ly, xy) or a freud Box; got "
+                         f"{box!r}.")
     if values[0] <= 0 or values[1] <= 0:
         raise ValueError(f"Box lengths must be positive; got {box!r}.")
     xy = values[2] if values.size == 3 else 0.0
@@ -66,19 +69,22 @@ def _nearest_lattice(geometry, d):
     return np.column_stack([n1 * Lx + n2 * xy * Ly, n2 * Ly])
 
 
-def _max_radius(geometry):
-    """Largest search radius with a unique minimum image (a little below half
-    the shortest distance between opposite box edges)."""
+def _max_radius(geometry, margin=1e-4):
+    """Half the shortest distance between opposite box edges, less a relative
+    ``margin``: 1e-4, the largest radius with a unique minimum image, or
+    ``_FREUD_MARGIN``, under the largest radius freud accepts."""
     Lx, Ly, xy = geometry
     heights = (Lx / np.hypot(1.0, xy), Ly)
-    return 0.5 * min(heights) * (1.0 - 1e-4)
+    return 0.5 * min(heights) * (1.0 - margin)
 
 
 def _query_radius(geometry, points, r_max):
-    """``r_max`` plus a bound on freud's float32 rounding (see ``_ULPS``)."""
+    """``r_max`` plus a bound on freud's float32 rounding (see ``_ULPS``), at
+    most the largest radius freud accepts."""
     Lx, Ly, xy = geometry
     scale = max(Lx, Ly, abs(xy) * Ly, float(np.abs(points).max(initial=0.0)))
-    return r_max * (1.0 + _PAD) + _ULPS * float(np.finfo(np.float32).eps) * scale
+    padded = r_max * (1.0 + _PAD) + _ULPS * float(np.finfo(np.float32).eps) * scale
+    return min(padded, _max_radius(geometry, _FREUD_MARGIN))
 
 
 def _pairs(box, geometry, points, r_max, query):
@@ -109,10 +115,8 @@ def _check_inputs(positions, types, box, sigma, epsilon):
     box, geometry = _as_box(box)
     positions = np.asarray(positions, dtype=float)
     if positions.ndim != 2 or positions.shape[1] not in (2, 3) or not len(positions):
-        raise ValueError(
-            f"positions must be shaped (n_particles, 2) or (n_particles, 3); got "
-            f"{positions.shape}."
-        )
+        raise ValueError("positions must be shaped (n_particles, 2) or (n_particles, "
+                         f"3); got {positions.shape}.")
     if not np.all(np.isfinite(positions)):
         raise ValueError("positions contain NaN or infinite values.")
     sigma = KA_SIGMA if sigma is None else np.asarray(sigma, dtype=float)
@@ -122,19 +126,14 @@ def _check_inputs(positions, types, box, sigma, epsilon):
                 not np.allclose(table, table.T) or np.any(table <= 0):
             raise ValueError(f"{name} must be a symmetric positive square matrix.")
     if sigma.shape != epsilon.shape:
-        raise ValueError(
-            f"sigma {sigma.shape} and epsilon {epsilon.shape} must have one row "
-            "per particle type."
-        )
+        raise ValueError(f"sigma {sigma.shape} and epsilon {epsilon.shape} must "
+                         "have one row per particle type.")
     types = np.asarray(types)
     if types.dtype.kind not in "iuf":
-        raise TypeError(
-            f"types must be integer type codes; got dtype {types.dtype}."
-        )
+        raise TypeError(f"types must be integer type codes; got dtype {types.dtype}.")
     if types.shape != (len(positions),):
-        raise ValueError(
-            f"types must be shaped ({len(positions)},); got {types.shape}."
-        )
+        raise ValueError(f"types must be shaped ({len(positions)},); got "
+                         f"{types.shape}.")
     values = np.unique(types)
     bad = [v for v in values.tolist()
            if not float(v).is_integer() or not 0 <= v < len(sigma)]
