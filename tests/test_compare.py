@@ -1,6 +1,7 @@
 """compare_selectors: the tidy frame, shared folds, averaging, optional methods."""
 
 import sys
+import warnings
 from functools import partial
 
 import numpy as np
@@ -331,3 +332,51 @@ def test_methods_that_take_groups_get_the_training_folds_groups(monkeypatch):
         rows = (y_train - 0.5).astype(int)
         assert len(rows) == 40
         np.testing.assert_array_equal(got, groups[rows])
+
+
+TINY_DIB = dict(encoder_hidden=(8,), embedding_dim=2, decoder_hidden=(8,),
+                n_pretrain_steps=10, n_steps=20, n_checkpoints=2,
+                information_bounds=False, n_threads=1)
+
+
+@pytest.mark.parametrize("n_groups, cv", [(2, 2), (3, 3), (6, 3)])
+@pytest.mark.parametrize("fraction", [0.2, 0.0])
+def test_dib_runs_where_the_folds_groups_cannot_shape_its_split(n_groups, cv,
+                                                                fraction):
+    """Passing the training fold's groups to rank_dib made the estimator
+    refuse validation_fraction=0 and folds of 1 group, layouts that ran
+    before. The groups now go on only where the estimator's split can use
+    them; elsewhere the sweep splits at random, with a warning."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 3))
+    y = (X[:, 0] > 0).astype(int)
+    groups = np.repeat(np.arange(n_groups), 60 // n_groups)
+    method = partial(rank_dib, estimator=DistributedIBClassifier(
+        **TINY_DIB, validation_fraction=fraction))
+    refused = fraction == 0 or n_groups == 2
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        frame = compare_selectors(X, y, methods={"dib": method}, k_values=[1],
+                                  cv=cv, groups=groups, random_state=0)
+    assert len(frame) == cv
+    told = [w for w in caught if "could not shape" in str(w.message)]
+    assert bool(told) == refused
+
+
+def test_dib_runs_when_a_class_lies_in_one_group():
+    """A class confined to one group: a grouped split that draws that group
+    for validation leaves the class without training rows, which the
+    estimator refuses; the sweep now splits that fold at random."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 3))
+    y = (X[:, 0] > 0).astype(int)
+    groups = np.repeat(np.arange(6), 10)
+    y[groups == 5] = 2
+    method = partial(rank_dib, estimator=DistributedIBClassifier(
+        **TINY_DIB, validation_fraction=0.2))
+    with pytest.warns(UserWarning, match="no training rows of class"):
+        frame = compare_selectors(X, y, methods={"dib": method}, k_values=[1],
+                                  cv=3, groups=groups, random_state=4)
+    assert len(frame) == 3
+    with pytest.raises(ValueError, match="groups has 59 entries"):
+        rank_dib(X, y, "classification", 0, groups=groups[1:])

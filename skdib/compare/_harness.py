@@ -219,7 +219,9 @@ def compare_selectors(X, y, *, methods=None, k_values=None, estimator=None, cv=5
         never spans a training and a held-out fold. A method with a
         ``groups`` parameter (``'dib'``, or a function of yours) also gets
         the training fold's groups, so that its own validation split (the β
-        sweep's) holds out whole groups too.
+        sweep's) holds out whole groups too; ``'dib'`` splits at random,
+        with a warning, in a fold whose groups its estimator refuses
+        (``validation_fraction=0``, 1 group, a class in no training group).
     scoring : str, callable or None, default=None
         Scorer for the held-out folds; None uses ``estimator.score``
         (accuracy or R²). The estimator and the scorer see the class labels

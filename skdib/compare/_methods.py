@@ -18,6 +18,7 @@ training fold's group labels by keyword when ``compare_selectors`` is given
 import functools
 import importlib
 import math
+import warnings
 
 import numpy as np
 from sklearn.base import clone
@@ -31,6 +32,8 @@ from sklearn.svm import l1_min_c
 from threadpoolctl import threadpool_limits
 
 from skdib._utils._random import numpy_rng
+from skdib._utils._validation import check_groups
+from skdib._utils._warnings import user_stacklevel
 
 __all__ = [
     "OPTIONAL_PACKAGES",
@@ -69,7 +72,10 @@ def rank_dib(X, y, task, random_state, *, estimator=None,
         Group labels of the rows, passed to the selector's ``fit``: the
         sweep's validation rows are then whole groups, not a random split
         of correlated rows. :func:`compare_selectors` passes the training
-        fold's groups.
+        fold's groups. Where the estimator refuses them (its
+        ``validation_fraction`` is 0, the rows hold 1 group, or the grouped
+        split leaves a class without training rows), a warning says so and
+        the sweep splits the rows at random, as without ``groups``.
 
     Examples
     --------
@@ -96,8 +102,26 @@ def rank_dib(X, y, task, random_state, *, estimator=None,
         estimator.set_params(random_state=random_state)
     selector = DistributedIBSelector(
         estimator, n_features_to_select=1, cache=False,
-        information_threshold=information_threshold).fit(X, y, groups=groups)
-    return np.argsort(selector.ranking_, kind="stable")
+        information_threshold=information_threshold)
+    return np.argsort(_fit_with_groups(selector, X, y, groups).ranking_,
+                      kind="stable")
+
+
+def _fit_with_groups(selector, X, y, groups):
+    """``selector`` fitted with ``groups`` where its estimator's validation
+    split can use them, as the estimator's own checks decide (a
+    ``validation_fraction`` above 0, at least 2 groups, every class left
+    with training rows); else, with a warning, with a random split."""
+    groups = check_groups(groups, len(X))  # a wrong length is an error
+    if groups is not None:
+        try:
+            return selector.fit(X, y, groups=groups)
+        except ValueError as error:  # a refusal unrelated to groups recurs below
+            warnings.warn(
+                f"groups could not shape the β sweep's validation split ({error}); "
+                "the sweep splits these rows at random instead.", UserWarning,
+                stacklevel=user_stacklevel())
+    return selector.fit(X, y)
 
 
 def rank_information_imbalance(X, y, task, random_state, *, mode="supervised",
