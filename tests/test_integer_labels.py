@@ -193,3 +193,46 @@ def test_the_selector_refuses_reordered_labels():
     with pytest.raises(ValueError, match=r"another order"):
         sel.transform(X[[3, 2, 1]])
     assert sel.transform(X).shape == (len(X), 2)
+
+
+def test_an_array_is_read_silently_where_the_labels_were_positions():
+    """Fit on pd.DataFrame(array) (labels 0, 1, ...), predict on the array:
+    the labels were the positions, so reading by position is what they mean
+    (scikit-learn is silent there too)."""
+    X, y = _headerless()
+    X = X.set_axis(range(3), axis=1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        clf = DistributedIBClassifier(**FAST).fit(X, y)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message=".*no column labels")
+        proba = clf.predict_proba(X.to_numpy())
+    np.testing.assert_array_equal(proba, clf.predict_proba(X))
+
+
+def test_the_messages_name_x_val():
+    X, y = _headerless()
+    with pytest.warns(UserWarning, match=r"^X_val has no column labels"):
+        DistributedIBClassifier(**FAST).fit(X, y, X_val=X.to_numpy(), y_val=y)
+    with pytest.raises(ValueError, match=r"and X_val's columns are labelled "
+                       r"\[2, 1, 3\].*for example X_val\[\[1, 2, 3\]\]"):
+        DistributedIBClassifier(**FAST).fit(X, y, X_val=X[[2, 1, 3]], y_val=y)
+
+
+@pytest.mark.parametrize("labels, unseen, missing", [
+    ([1.0, 2.0, 3.0], "[1.0, 2.0, 3.0]", "[1, 2, 3]"),
+    ([True, 2, 3], "[True]", "[1]"),
+])
+def test_labels_of_another_type_are_named_as_other_labels(fitted, labels, unseen,
+                                                          missing):
+    """1.0 and True equal 1 by ==: the message said 'the same labels in
+    another order' (the order was the same) or 'labels unseen at fit: []'.
+    Labels are compared by type and value, in the check and the message."""
+    X, _, clf = fitted
+    other = X.set_axis(pd.Index(labels, dtype=object), axis=1)
+    with pytest.raises(ValueError) as info:
+        clf.predict(other)
+    message = str(info.value)
+    assert "another order" not in message
+    assert f"labels unseen at fit: {unseen}; labels seen at fit, yet now " \
+           f"missing: {missing}; labels are compared by type" in message

@@ -32,18 +32,36 @@ def integer_labels(X):
     if columns is None or not hasattr(X, "dtypes") or len(columns) == 0:
         return None
     labels = list(columns)
-    if all(isinstance(c, Integral) and not isinstance(c, (bool, np.bool_))
-           for c in labels):
+    if all(_is_integer(c) for c in labels):
         return [int(c) for c in labels]
     return None
 
 
-def check_integer_labels(est, X):
+def _is_integer(label):
+    """Whether a column label is an integer label (numpy's included; a bool
+    is not, nor is an integer-valued float)."""
+    return isinstance(label, Integral) and not isinstance(label, (bool, np.bool_))
+
+
+def _label_key(label):
+    """A column label as compared with fit's integer labels, by type and
+    value: an integer by its value, anything else (``0.0``, ``True``,
+    ``'0'``) as a label of its own type, never equal to an integer label."""
+    if _is_integer(label):
+        return ("int", int(label))
+    return (type(label).__name__, repr(label))
+
+
+def check_integer_labels(est, X, input_name="X"):
     """Refuse an ``X`` whose column labels are not the integer labels of the
     DataFrame ``est`` was fitted on (``est._integer_labels``), in the same
     order: scikit-learn checks string names only, and would read such a
-    table by position. An ``X`` without labels (an array) is read by
-    position with a warning, as scikit-learn warns for names.
+    table by position. Labels are compared by type and value (see
+    :func:`_label_key`): ``0.0`` and ``True`` are not the label ``0`` or
+    ``1``. An ``X`` without labels (an array) is read by position, with a
+    warning unless fit's labels were the positions themselves (0, 1, ...,
+    as ``pd.DataFrame(array)`` gives: scikit-learn is silent there too).
+    ``input_name`` names the argument (``'X_val'``) in the messages.
 
     Examples
     --------
@@ -62,26 +80,38 @@ def check_integer_labels(est, X):
     if fitted is None or is_series(X):
         return
     if not hasattr(X, "columns"):
-        warnings.warn(
-            f"X has no column labels, but {type(est).__name__} was fitted on a "
-            f"DataFrame with integer column labels {_shown(fitted)}; its "
-            "columns are read by position as those.", UserWarning,
-            stacklevel=user_stacklevel())
+        if fitted != list(range(len(fitted))):
+            warnings.warn(
+                f"{input_name} has no column labels, but {type(est).__name__} "
+                f"was fitted on a DataFrame with integer column labels "
+                f"{_shown(fitted)}; its columns are read by position as "
+                "those.", UserWarning, stacklevel=user_stacklevel())
         return
     if integer_labels(X) == fitted:
         return
     given = [plain_value(c) for c in X.columns]
-    unseen = [c for c in given if c not in fitted]
-    missing = [c for c in fitted if c not in given]
-    detail = (f"labels unseen at fit: {_shown(unseen)}; labels seen at fit, "
-              f"yet now missing: {_shown(missing)}" if unseen or missing else
-              "the same labels in another order; select the columns in fit's "
-              f"order, for example X[{_shown(fitted)}]")
     raise ValueError(
         "The feature names should match those that were passed during fit: "
         f"the model was fitted on a DataFrame with integer column labels "
-        f"{_shown(fitted)}, and X's columns are labelled {_shown(given)} "
-        f"({detail}).")
+        f"{_shown(fitted)}, and {input_name}'s columns are labelled "
+        f"{_shown(given)} ({_label_difference(fitted, given, input_name)}).")
+
+
+def _label_difference(fitted, given, input_name):
+    """What differs between fit's integer labels and the labels ``given``,
+    compared by :func:`_label_key`, for the message."""
+    keys = [_label_key(c) for c in given]
+    fitted_keys = [_label_key(c) for c in fitted]
+    unseen = [c for c, key in zip(given, keys, strict=True) if key not in fitted_keys]
+    missing = [c for c, key in zip(fitted, fitted_keys, strict=True) if key not in keys]
+    if not (unseen or missing):
+        return ("the same labels in another order; select the columns in fit's "
+                f"order, for example {input_name}[{_shown(fitted)}]")
+    typed = ("; labels are compared by type and value, so 0.0 or True is not "
+             "the integer label 0 or 1" if any(not _is_integer(c) for c in unseen)
+             else "")
+    return (f"labels unseen at fit: {_shown(unseen)}; labels seen at fit, yet "
+            f"now missing: {_shown(missing)}{typed}")
 
 
 def _shown(labels, most=12):

@@ -210,8 +210,9 @@ class InputMixin:
         if self._target_validation.get("y_numeric"):  # errors name y_val
             y_val = check_array(y_val, ensure_2d=False, allow_nd=True,
                                 dtype=np.float64, input_name="y_val")
-        X_val, y_val = check_X_y(self._check_input(X_val, read_all=replay), y_val,
-                                 dtype=np.float64, **self._target_validation)
+        X_val = self._check_input(X_val, read_all=replay, input_name="X_val")
+        X_val, y_val = check_X_y(X_val, y_val, dtype=np.float64,
+                                 **self._target_validation)
         y_val = check_target_shape(y, y_val)
         self._check_validation_target(y, y_val)
         warn_far_validation_rows(X, X_val, self._matrix_column_names())
@@ -224,25 +225,26 @@ class InputMixin:
         """Hook: refuse encoded targets of the rows of positive weight that
         the estimator cannot learn from."""
 
-    def _check_input(self, X, *, read_all=False):
+    def _check_input(self, X, *, read_all=False, input_name="X"):
         """X at predict time, as the float matrix the network reads
-        (``read_all``: see :meth:`CategoricalLayout.transform`)."""
+        (``read_all``: see :meth:`CategoricalLayout.transform`;
+        ``input_name``: the argument, for the messages)."""
         X = as_pandas(X)
         layout = getattr(self, "_layout", None)
-        self._check_labels(X, layout)
+        self._check_labels(X, layout, input_name)
         if layout is None:
             check_numeric_frame(X)
             return validate_data(self, X, dtype=np.float64, reset=False)
         validate_data(self, X, reset=False, skip_check_array=True)
         return check_array(layout.transform(X, read_all=read_all),
-                           dtype=np.float64, input_name="X", estimator=self)
+                           dtype=np.float64, input_name=input_name, estimator=self)
 
-    def _check_labels(self, X, layout):
+    def _check_labels(self, X, layout, input_name="X"):
         """Refuse an X without columns for a model fitted with categories
         (``layout``), then other integer labels than fit's."""
         if layout is not None:
             self._check_frame(X)
-        check_integer_labels(self, X)
+        check_integer_labels(self, X, input_name)
 
     def _check_frame(self, X):
         """Refuse an X without columns for a model fitted with categories."""
