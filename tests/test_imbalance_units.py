@@ -264,3 +264,18 @@ def test_discrete_codes_keep_the_unit_and_reject_continuous_columns():
     assert lattice_codes(np.random.default_rng(0).normal(size=50)) is None
     assert lattice_codes(np.array([0.0, 1.0, 2.0 + 1e-7])) is None
     assert lattice_codes(np.ones(5)) is None
+
+
+@pytest.mark.parametrize("factor, accepted", [(0.9, True), (1.1, False)])
+def test_lattice_codes_accept_the_documented_tolerance(factor, accepted):
+    """lattice_codes' docstring: codes within _SLACK times the rounding bound
+    4 u (M / h + 1) (1 + q) are accepted (the code used 8 u, twice the bound
+    with _SLACK = 8 written beside it)."""
+    from skdib.selection._lattice import _SLACK, lattice_codes
+
+    column = np.arange(11.0)
+    bound = 4 * np.finfo(np.float64).eps * (10 / 1 + 1) * (1 + 10)
+    column[-1] += factor * _SLACK * bound
+    codes = lattice_codes(column)
+    # rejected at step 1, the column is read on the lattice of step 1/2
+    assert (codes is not None and codes.max() == 10) == accepted

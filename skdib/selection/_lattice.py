@@ -26,7 +26,7 @@ _DIVISORS = range(1, 7)
 # codes are read off only where rounding errors are this far from half a step
 _MAX_TOLERANCE = 1e-3
 # allowed rounding error, in multiples of the bound derived in lattice_codes
-_SLACK = 8.0
+_SLACK = 2.0
 
 
 def lattice_codes(column):
@@ -38,7 +38,7 @@ def lattice_codes(column):
     of ulps of the largest value ``M``, so that ``(v_k - v_0) / h``, with the
     step ``h`` read from the smallest gap, misses its integer by about
     ``4 u (M / h + 1) (1 + q_k)`` (``u`` the float64 epsilon); the codes are
-    accepted within ``_SLACK`` times that. A column of one value, or one whose
+    accepted within ``_SLACK`` (2) times that. A column of one value, or one whose
     tolerance grows to ``_MAX_TOLERANCE`` (too fine a step for its
     magnitude), or that spans more than ``_MAX_STEPS`` steps (a continuous
     column), has no codes.
@@ -53,7 +53,7 @@ def lattice_codes(column):
         steps = (values - values[0]) / step
         if not steps[-1] <= _MAX_STEPS:
             return None
-        tolerance = (_SLACK * np.finfo(np.float64).eps
+        tolerance = (_SLACK * 4.0 * np.finfo(np.float64).eps
                      * (largest / step + 1.0) * (1.0 + steps))
         if tolerance[-1] >= _MAX_TOLERANCE:
             return None
