@@ -174,3 +174,37 @@ def test_the_selector_tags_multi_output_as_its_estimator(estimator, multi_output
 
     tags = get_tags(DistributedIBSelector(estimator)).target_tags
     assert tags.multi_output is multi_output
+
+
+def test_the_cache_key_reads_groups_and_validation_sets_as_arrays():
+    """groups, X_val and y_val were hashed as given: the same groups as a
+    list, a Series and an array ran three sweeps. Fits given none of them
+    keep their keys (stored sweeps of earlier fits still hit)."""
+    import joblib
+    import pandas as pd
+
+    from skdib._backend import facade
+    from skdib.selection._sweep_cache import _code_versions, sweep_key
+
+    X, y, groups = _grouped()
+    est = DistributedIBClassifier(**TINY)
+
+    def key(**fit_params):
+        return sweep_key(est, X, y, None, fit_params)
+
+    assert key(groups=list(groups)) == key(groups=pd.Series(groups)) \
+        == key(groups=groups) != key(groups=groups[::-1])
+    assert key(X_val=X[:30].tolist(), y_val=pd.Series(y[:30])) \
+        == key(X_val=X[:30], y_val=y[:30])
+    assert key(X_val=pd.DataFrame(X[:30], columns=list("abc")), y_val=y[:30]) \
+        == key(X_val=pd.DataFrame(X[:30], columns=list("abc")), y_val=list(y[:30]))
+    cls = type(est)
+    assert key() == joblib.hash((f"{cls.__module__}.{cls.__qualname__}",
+                                 est.get_params(), X, y, None, _code_versions(),
+                                 facade.device_type(est.device)))
+    DistributedIBSelector.clear_cache()
+    first = DistributedIBSelector(est, n_features_to_select=1).fit(
+        X, y, groups=list(groups))
+    again = DistributedIBSelector(est, n_features_to_select=1).fit(
+        X, y, groups=pd.Series(groups))
+    assert again.estimator_ is first.estimator_

@@ -18,6 +18,7 @@ import numpy as np
 
 from skdib._backend import facade
 from skdib._dib._persistence import PICKLE_FORMAT
+from skdib._utils._validation import as_pandas
 
 __all__ = ["CACHE_SIZE", "KEY_LOCKS", "LOCK_FOLDER", "SWEEP_FOLDER", "cache_get",
            "cache_put", "cached_sweep", "clear", "file_lock", "run_sweep",
@@ -69,10 +70,21 @@ def sweep_key(estimator, X_arr, y_arr, feature_names, fit_params=None):
     if weights is not None:  # unweighted keys stay as they were
         data = (*data, np.asarray(weights, dtype=np.float64))
     if fit_params:  # so do the keys of fits given nothing else
-        data = (*data, sorted(fit_params.items()))
+        data = (*data, sorted((name, _as_hashed(value))
+                              for name, value in fit_params.items()))
     device = facade.device_type(getattr(estimator, "device", "cpu"))
     return joblib.hash((f"{cls.__module__}.{cls.__qualname__}",
                         estimator.get_params(), *data, _code_versions(), device))
+
+
+def _as_hashed(value):
+    """A fit argument (``groups``, ``X_val``, ``y_val``) as the key holds it,
+    so that a list, a Series and an array of the same values share a key: a
+    table (with columns, read by its labels) as a pandas DataFrame, anything
+    else as a NumPy array."""
+    if hasattr(value, "columns"):
+        return as_pandas(value)
+    return np.asarray(value)
 
 
 def _code_versions():
