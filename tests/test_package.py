@@ -52,6 +52,19 @@ def test_cpu_setup_pins_torch():
     assert "-c requirements/cpu-constraints.txt" in setup
 
 
+def test_the_test_setup_installs_polars():
+    """tests/test_other_frames.py skips its polars test without polars: the
+    dev extra (installed by scripts/_setup.sh) brings it, so CI runs it."""
+    import configparser
+
+    config = configparser.ConfigParser()
+    config.read(ROOT / "setup.cfg")
+    dev = config["options.extras_require"]["dev"].split()
+    assert any(re.match(r"polars>=", line) for line in dev)
+    assert "dev" in re.search(r'-e "\.\[([^]]*)\]"',
+                              (ROOT / "scripts" / "_setup.sh").read_text()).group(1)
+
+
 @pytest.mark.parametrize("chosen", [None, "ACTIVE"])
 def test_openmp_threads_sleep_unless_the_user_chose(chosen):
     env = {k: v for k, v in os.environ.items() if k != "OMP_WAIT_POLICY"}
