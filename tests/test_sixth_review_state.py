@@ -19,7 +19,8 @@ import torch
 from skdib import DistributedIBClassifier, DistributedIBSetClassifier
 from skdib._backend import facade
 
-TINY = dict(n_pretrain_steps=30, n_steps=60, n_checkpoints=4, random_state=0)
+TINY = dict(n_pretrain_steps=30, n_steps=60, n_checkpoints=4, random_state=0,
+            device="cpu")  # bit-equal comparisons after a load (on the CPU)
 
 
 @pytest.fixture(scope="module")
@@ -112,8 +113,16 @@ def _set_data():
     return X, ((np.abs(X[..., 0]) < 0.5).sum(axis=1) >= 2).astype(int)
 
 
+@pytest.fixture
+def global_numpy_state():
+    """Restore numpy's global random state after a test that seeds it."""
+    state = np.random.get_state()  # noqa: NPY002 (the global state is the point)
+    yield
+    np.random.set_state(state)  # noqa: NPY002
+
+
 @pytest.mark.parametrize("kind", ["table", "sets"])
-def test_random_state_none_follows_np_random_seed(data, kind):
+def test_random_state_none_follows_np_random_seed(data, kind, global_numpy_state):
     cls, (X, y) = ((DistributedIBClassifier, data) if kind == "table"
                    else (DistributedIBSetClassifier, _set_data()))
     params = dict(TINY, random_state=None)
@@ -124,7 +133,7 @@ def test_random_state_none_follows_np_random_seed(data, kind):
     np.testing.assert_array_equal(fits[0], fits[1])
 
 
-def test_seeds_drawn_for_none_follow_np_random_seed():
+def test_seeds_drawn_for_none_follow_np_random_seed(global_numpy_state):
     from skdib._utils._random import numpy_rng, seed_from_random_state
     from skdib.information import mutual_information_bounds
 
@@ -143,7 +152,7 @@ def test_seeds_drawn_for_none_follow_np_random_seed():
 def test_the_fit_records_its_device(fitted, data):
     assert fitted.device_ == "cpu"
     X, y = _set_data()
-    assert DistributedIBSetClassifier(**TINY, device="cpu").fit(X, y).device_ == "cpu"
+    assert DistributedIBSetClassifier(**TINY).fit(X, y).device_ == "cpu"
 
 
 @pytest.mark.parametrize("n_jobs, error", [(1.5, TypeError), ("two", TypeError),

@@ -217,7 +217,8 @@ class DistributedIBClassifier(LogProbaMixin, ClassifierMixin, BaseDistributedIB)
     device_ : str
         The device the sweep ran on, ``device`` resolved: ``'cpu'`` or
         ``'cuda:0'``, say (``device='auto'`` picks the GPU when there is
-        one). The fitted network stays there.
+        one). The fitted network stays there; a model loaded from a pickle
+        runs on the CPU, and ``device_`` still names where it was fitted.
     recipe_ : dict
         The network and schedule the fit used: ``discrete_encoder``,
         ``encoder_hidden``, ``embedding_dim``, ``decoder_hidden``,

@@ -125,7 +125,9 @@ class DistributedIBSelector(PersistenceMixin, SelectorMixin, MetaEstimatorMixin,
         nothing in the process is reused: pass ``memory``). A cached estimator
         object is shared between selectors and must not be modified. With
         ``random_state=None`` on the estimator, a cached fit is reused as if
-        the seed were fixed; set ``cache=False`` for an independent refit.
+        the seed were fixed (and, unlike a fresh fit, draws no seed from
+        numpy's global random state); set ``cache=False`` for an
+        independent refit.
         :meth:`clear_cache` empties the in-process cache.
     memory : None, str, path or joblib.Memory, default=None
         Where cached sweeps are stored so that other processes reuse them:
