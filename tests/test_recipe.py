@@ -109,9 +109,15 @@ def test_small_table_counts_rows_not_weights():
         clf.fit(X_fit, y_fit, sample_weight=w, X_val=X_val, y_val=y_val)
         return clf.recipe_["small_table"]
 
-    assert small_table(X, y, np.full(n, 2.0))
+    # weights of raw sum ~20000: a rule on the weights' sum calls it large
     assert small_table(X, y, rng.uniform(1.0, 50.0, size=n))
-    assert not small_table(np.vstack([X, X]), np.concatenate([y, y]))
+    X2, y2 = np.vstack([X, X]), np.concatenate([y, y])
+    assert not small_table(X2, y2)
+    # a tenth of the rows at weight 100: an effective sample size of ~200,
+    # which a rule on the weights' spread calls small
+    w2 = np.where(np.arange(2 * n) % 10 == 0, 100.0, 1.0)
+    assert w2.sum() ** 2 / (w2 ** 2).sum() < SMALL_TABLE_ROWS
+    assert not small_table(X2, y2, w2)
 
 
 def _first_layer_fit(X, y, learning_rate, **params):

@@ -7,10 +7,12 @@ import warnings
 
 import numpy as np
 import pytest
+import torch
 from sklearn.compose import TransformedTargetRegressor
 from sklearn.metrics import r2_score
 
 from skdib import DistributedIBRegressor
+from skdib._backend.dib._metrics import r2_rows
 from skdib._dib._scoring import scaled_r2_score
 
 FAST = dict(n_steps=60, n_pretrain_steps=20, n_checkpoints=3, random_state=0,
@@ -41,6 +43,40 @@ def test_scaled_r2_is_sklearns_r2_at_normal_scale(weighted):
         r2_score(y, pred, sample_weight=w), abs=1e-12)
     assert scaled_r2_score(y[:, 0], pred[:, 0], center[:1], scale[:1], w) == (
         pytest.approx(r2_score(y[:, 0], pred[:, 0], sample_weight=w), abs=1e-12))
+
+
+def test_scaled_r2_of_a_constant_target_is_sklearns():
+    # standardising a constant (0 - centre) / scale left values whose mean
+    # rounds a hair away from them: -4.6e31 where r2_score gives 0
+    rng = np.random.default_rng(5)
+    center, scale = np.array([0.36572464]), np.array([0.55276391])
+    for n in range(2, 41):
+        y, pred = np.zeros(n), rng.normal(size=n)
+        assert scaled_r2_score(y, pred, center, scale) == r2_score(y, pred)
+        assert scaled_r2_score(y, y.copy(), center, scale) == 1.0  # exact
+    # one value far off on the constant column: 0, not r2_score's rounding
+    y = np.full(10, 0.1)
+    assert scaled_r2_score(y, y + 0.01, center, scale) == 0.0
+
+
+@pytest.mark.parametrize("exact", [False, True])
+def test_scaled_r2_of_a_constant_weighted_column_is_sklearns(exact):
+    # a column constant (0.0) on the rows of positive weight, not on the rows
+    # of weight 0; the other column varies (r2_score 0.43, was -4.1e31)
+    rng = np.random.default_rng(0)
+    y = np.c_[rng.normal(size=30), np.zeros(30)]
+    pred = y + 0.3 * rng.normal(size=(30, 2))
+    if exact:
+        pred[4:, 1] = 0.0  # the rows of weight 0 do not count
+    w = rng.uniform(0.2, 3.0, size=30)
+    w[:4] = 0.0
+    y[:4, 1] = [5.0, -1.0, 7.0, 0.5]
+    center, scale = np.array([0.1, 0.3]), np.array([1.3, 0.7])
+    expected = r2_score(y, pred, sample_weight=w)
+    assert scaled_r2_score(y, pred, center, scale, w) == pytest.approx(
+        expected, abs=1e-12)
+    per = r2_score(y, pred, sample_weight=w, multioutput="raw_values")
+    assert per[1] == (1.0 if exact else 0.0)
 
 
 def test_score_is_the_same_in_extreme_units():
@@ -107,3 +143,21 @@ def test_constant_target_on_the_weighted_rows_warns():
     y[:100] = 2.0
     with pytest.warns(UserWarning, match="y is constant"):
         DistributedIBRegressor(**FAST).fit(X, y, sample_weight=w)
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_path_r2_takes_the_variance_as_earlier_releases(weighted):
+    # the path's R² divides by the float32 variance, as before the exact
+    # constant test: every regressor's path stays bit-identical (a float64
+    # variance moved score_val and its SEs in the 8th digit)
+    gen = torch.Generator().manual_seed(0)
+    y = torch.randn(300, 2, generator=gen) * 0.9 + 0.2
+    pred = y + 0.4 * torch.randn(300, 2, generator=gen)
+    w = torch.rand(300, generator=gen) + 0.1 if weighted else None
+    if w is None:
+        var = ((y - y.mean(dim=0)) ** 2).mean(dim=0)
+    else:
+        p = (w / w.sum())[:, None]
+        var = (p * (y - (p * y).sum(dim=0)) ** 2).sum(dim=0)
+    expected = 1.0 - ((y - pred) ** 2 / var).mean(dim=1).double()
+    assert torch.equal(r2_rows(pred, y, w), expected)

@@ -76,14 +76,15 @@ def _squared_error_ratios(pred, y, weights=None):
     """t_i: each row's squared error over var(y), averaged over outputs; with
     ``weights`` the variance is the weighted one, so that the weighted mean
     of t_i is 1 - the weighted R² (:func:`r2_with_se`). The variance is
-    taken in float64, so that a spread far below the training scale does not
-    round to 0."""
-    y64 = y.double()
+    taken in y's dtype, as it always was (the path's scores stay those of
+    earlier releases); only whether y is constant is read from its values
+    (:func:`constant_outputs`), which a variance far below the training
+    scale (still far above float32's smallest numbers) leaves alone."""
     if weights is None:
-        var = ((y64 - y64.mean(dim=0)) ** 2).mean(dim=0)
+        var = ((y - y.mean(dim=0)) ** 2).mean(dim=0)
     else:
-        p = (weights.double() / weights.double().sum())[:, None]
-        var = (p * (y64 - (p * y64).sum(dim=0)) ** 2).sum(dim=0)
+        p = (weights / weights.sum())[:, None].to(y.dtype)
+        var = (p * (y - (p * y).sum(dim=0)) ** 2).sum(dim=0)
     return _over_variance((y - pred) ** 2, var,
                           constant_outputs(y, weights)).mean(dim=1).double()
 
