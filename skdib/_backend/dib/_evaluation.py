@@ -10,6 +10,21 @@ from skdib._backend.dib._predictive import averaged_prediction, predictive_noise
 
 LN2 = math.log(2.0)
 
+#: The rule by which a checkpoint picks the rows it evaluates. 2: a training
+#: table larger than ``max_train_eval`` is scored on a seeded random subset
+#: (:func:`train_eval_rows`) and a contrastive head cuts more held-out rows
+#: than one chunk into seeded random chunks (:func:`_chunk_order`). 1 (skdib
+#: before this rule): the first training rows, and consecutive chunks.
+EVAL_ROWS = 2
+
+
+def sweep_eval_rows(resume):
+    """The evaluation-row rule of a sweep: :data:`EVAL_ROWS` for a new one;
+    a resumed sweep keeps the rule it started with, which its saved state
+    records (``resume["eval_rows"]``; a state saved by an older skdib has
+    no marker and rule 1), so its path equals one uninterrupted fit."""
+    return EVAL_ROWS if resume is None else resume.get("eval_rows", 1)
+
 
 def _weighted_mean(values, weights):
     """Mean over rows (axis -1), weighted when ``weights`` is given."""
@@ -18,9 +33,10 @@ def _weighted_mean(values, weights):
     return (values * weights).sum(dim=-1) / weights.sum()
 
 
-def _chunk_order(contrastive, n_rows, chunk, generator):
+def _chunk_order(contrastive, n_rows, chunk, generator, rule=EVAL_ROWS):
     """The row order in which :func:`_batched_eval` cuts its chunks: None
-    (the order given) unless a contrastive head has more rows than one chunk.
+    (the order given) unless a contrastive head has more rows than one chunk
+    (and ``rule``, see :data:`EVAL_ROWS`, is 2).
 
     A contrastive head's chunk is the batch of negatives of its rows, so
     consecutive chunks of a table sorted by y (or by anything related to it)
@@ -28,7 +44,7 @@ def _chunk_order(contrastive, n_rows, chunk, generator):
     chunks are then cut from a permutation drawn from ``generator`` (seeded
     the same at every checkpoint): random batches whatever the row order.
     """
-    if not contrastive or n_rows <= chunk:
+    if not contrastive or n_rows <= chunk or rule < 2:
         return None
     return torch.randperm(n_rows, generator=generator,
                           device=generator.device)
@@ -74,7 +90,7 @@ def _in_row_order(parts, order):
 
 
 def _batched_eval(model, x, y, generator, chunk, posteriors=None, weights=None,
-                  predict_samples=0):
+                  predict_samples=0, rule=EVAL_ROWS):
     """Mean KL per channel, prediction loss, score (+ SE), relevance bound,
     every row's score term (``head.row_scores``) and every row's loss of the
     estimator's prediction (``head.loss_rows``).
@@ -90,9 +106,10 @@ def _batched_eval(model, x, y, generator, chunk, posteriors=None, weights=None,
     the means and the score. The score is that of the estimator's
     prediction: from the posterior means, or averaged over
     ``predict_samples`` fixed draws of the messages. Per-row outputs follow
-    the rows' given order.
+    the rows' given order. ``rule``: the sweep's :data:`EVAL_ROWS`.
     """
-    order = _chunk_order(model.head.contrastive, x.shape[0], chunk, generator)
+    order = _chunk_order(model.head.contrastive, x.shape[0], chunk, generator,
+                         rule)
     xs, ys = (x, y) if order is None else (x[order], y[order])
     parts, rel_sum = _eval_chunks(model, xs, ys, generator, chunk,
                                   predict_samples)
@@ -116,9 +133,10 @@ def _batched_eval(model, x, y, generator, chunk, posteriors=None, weights=None,
             score, score_se, relevance, score_rows, loss_rows)
 
 
-def train_eval_rows(n_rows, limit, seed):
+def train_eval_rows(n_rows, limit, seed, rule=EVAL_ROWS):
     """The training rows a checkpoint scores ``loss_train`` on: all of them
-    (None) up to ``limit``, else a fixed random subset of ``limit`` rows.
+    (None) up to ``limit``, else a fixed random subset of ``limit`` rows
+    (under ``rule`` 1, see :data:`EVAL_ROWS`: the first ``limit`` rows).
 
     Training rows come in the order given (with an explicit validation set
     or ``groups`` they are not shuffled), so the first rows of a table sorted
@@ -129,5 +147,7 @@ def train_eval_rows(n_rows, limit, seed):
     """
     if n_rows <= limit:
         return None
+    if rule < 2:
+        return torch.arange(limit)
     gen = torch.Generator().manual_seed(int(seed))
     return torch.randperm(n_rows, generator=gen)[:limit].sort().values

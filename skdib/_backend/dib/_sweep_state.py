@@ -65,8 +65,11 @@ def _snapshot(model):
     return {k: v.detach().to("cpu", copy=True) for k, v in model.state_dict().items()}
 
 
-def capture(step, model, optimizer, generator, perm, cursor, rec):
-    """The state after ``step`` (a recorded checkpoint), on the CPU."""
+def capture(step, model, optimizer, generator, perm, cursor, rec, eval_rows):
+    """The state after ``step`` (a recorded checkpoint), on the CPU, with the
+    sweep's evaluation-row rule (``eval_rows``, see
+    :data:`~skdib._backend.dib._evaluation.EVAL_ROWS`), which a resumed
+    sweep keeps."""
     return {
         "step": int(step),
         "model": _snapshot(model),
@@ -80,6 +83,7 @@ def capture(step, model, optimizer, generator, perm, cursor, rec):
         "perm": perm.to("cpu").clone(),
         "cursor": int(cursor),
         "record": {k: list(v) for k, v in rec.items()},
+        "eval_rows": int(eval_rows),
     }
 
 

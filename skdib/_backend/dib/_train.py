@@ -9,7 +9,12 @@ import torch
 
 from skdib._backend._device import flush_denormals, step_precision
 from skdib._backend.dib._checkpoint_information import ESTIMATE_KEYS
-from skdib._backend.dib._evaluation import _batched_eval, train_eval_rows
+from skdib._backend.dib._evaluation import (
+    EVAL_ROWS,
+    _batched_eval,
+    sweep_eval_rows,
+    train_eval_rows,
+)
 from skdib._backend.dib._schedule import sweep_schedule
 from skdib._backend.dib._settling import HoldWindow
 from skdib._backend.dib._snapshots import SnapshotSequence, encode_snapshot
@@ -116,10 +121,13 @@ _RECORDED = ("beta", "kl", "loss_train", "loss_val", "score_val", "score_val_se"
              "kl_drift")
 
 
-def _checkpoint(model, data, config, eval_seed, bounds_fn):
-    """Metrics (and bounds) of the network now, on fixed evaluation draws."""
+def _checkpoint(model, data, config, eval_seed, bounds_fn, rule=EVAL_ROWS):
+    """Metrics (and bounds) of the network now, on fixed evaluation draws
+    (of the rows that ``rule`` picks, see
+    :data:`~skdib._backend.dib._evaluation.EVAL_ROWS`)."""
     x_train, y_train, x_val, y_val, w_train, w_val = data
-    rows = train_eval_rows(x_train.shape[0], config.max_train_eval, eval_seed)
+    rows = train_eval_rows(x_train.shape[0], config.max_train_eval, eval_seed,
+                           rule)
     if rows is not None:
         rows = rows.to(x_train.device)
         x_train, y_train = x_train[rows], y_train[rows]
@@ -130,10 +138,10 @@ def _checkpoint(model, data, config, eval_seed, bounds_fn):
         (kl_bits, loss_val, score, score_se, relevance, score_rows,
          loss_rows) = _batched_eval(
             model, x_val, y_val, eval_gen, config.eval_batch_size, posteriors,
-            w_val, config.predict_samples)
+            w_val, config.predict_samples, rule)
         loss_tr = _batched_eval(
             model, x_train, y_train, eval_gen, config.eval_batch_size,
-            weights=w_train)[1]
+            weights=w_train, rule=rule)[1]
         point = {"kl": kl_bits, "loss_train": loss_tr, "loss_val": loss_val,
                  "score_val": score, "score_val_se": score_se,
                  "relevance": relevance, "score_val_rows": score_rows,
@@ -171,12 +179,14 @@ def _stored_snapshot(model, previous, config):
     return encode_snapshot(model, previous, exact=config.keep_snapshots == "exact")
 
 
-def _scored_checkpoint(model, data, config, eval_seed, bounds_fn, previous):
+def _scored_checkpoint(model, data, config, eval_seed, bounds_fn, previous,
+                       rule=EVAL_ROWS):
     """``(point, entry, weights)``: the checkpoint's snapshot as stored, and
-    its metrics computed with those weights (see :func:`_weights`)."""
+    its metrics computed with those weights (see :func:`_weights`), on the
+    rows that ``rule`` picks."""
     entry, stored = _stored_snapshot(model, previous, config)
     with _weights(model, stored):
-        point = _checkpoint(model, data, config, eval_seed, bounds_fn)
+        point = _checkpoint(model, data, config, eval_seed, bounds_fn, rule)
     return point, entry, stored
 
 
@@ -223,7 +233,7 @@ def train(model, x_train, y_train, x_val, y_val, config, seed, bounds_fn=None,
     n = x_train.shape[0]
     bs = min(config.batch_size, n)
     rec = {k: [] for k in (*_RECORDED, *ESTIMATE_KEYS, "snapshots")}
-    first, saved = 0, None
+    first, saved, rule = 0, None, sweep_eval_rows(resume)
     perm, cursor = torch.randperm(n, generator=gen, device=device), 0
     if resume is not None:
         first, perm, cursor, rec = restore(resume, model, optimizer, gen, device,
@@ -260,7 +270,7 @@ def train(model, x_train, y_train, x_val, y_val, config, seed, bounds_fn=None,
                 continue
             point, entry, stored = _scored_checkpoint(
                 model, (x_train, y_train, x_val, y_val, w_train, w_val), config,
-                seed + 1, bounds_fn, last)
+                seed + 1, bounds_fn, last, rule)
             point["kl_drift"] = hold.drift()
             problem = divergence(loss.item(), point, model)
             if problem is not None:
@@ -268,7 +278,8 @@ def train(model, x_train, y_train, x_val, y_val, config, seed, bounds_fn=None,
                                       _stopped_record(rec, saved), saved)
             _record_point(rec, point, beta, step, entry)
             last = stored
-            saved = capture(step, model, optimizer, gen, perm, cursor, rec)
+            saved = capture(step, model, optimizer, gen, perm, cursor, rec,
+                            rule)
     except KeyboardInterrupt:
         raise TrainingStopped("interrupted", step, beta, "KeyboardInterrupt",
                               _stopped_record(rec, saved), saved) from None
