@@ -1,9 +1,12 @@
 """A sweep stopped by an older skdib resumes as that skdib would have gone
 on: the rows its checkpoints evaluate (``loss_train`` on the first 4096
-training rows, consecutive InfoNCE chunks) are those it started with."""
+training rows, consecutive InfoNCE chunks) and the hash of an integer
+``y_val`` are those it started with."""
 
+import joblib
 import numpy as np
 import pytest
+from sklearn.utils import check_X_y
 
 import skdib._backend.dib._evaluation as evaluation
 from skdib import DistributedIBRegressor
@@ -77,3 +80,20 @@ def test_a_sweep_resumes_with_the_evaluation_rows_it_started_with(
             np.testing.assert_array_equal(resumed[key], expected[key],
                                           err_msg=f"{state_of}: {key}")
 
+
+def test_an_integer_y_val_resumes_under_the_hash_an_older_skdib_stored(
+        monkeypatch, interrupt_at_checkpoint):
+    X, y, Xv, yv = _table(300, 80)
+    yv = np.round(3 * Xv[:, 0]).astype(np.int64)
+    est = _fit((X, y, Xv, yv), "gaussian", monkeypatch, stop_at=2,
+               interrupt=interrupt_at_checkpoint)
+    # what an older skdib hashed: y_val as check_X_y(y_numeric=True) kept it
+    X_c, y_c, _ = est._check_fit_input(X, y, None, reset=False)
+    Xv_c, yv_c = check_X_y(Xv, yv, dtype=np.float64, y_numeric=True,
+                           multi_output=True)
+    assert yv_c.dtype == np.int64
+    assert est._data_hash == joblib.hash((X_c, y_c, Xv_c, yv_c, None, None))
+    resumed = _path(est.continue_fit(X, y, X_val=Xv, y_val=yv))
+    whole = _path(_fit((X, y, Xv, yv), "gaussian", monkeypatch))
+    for key in KEYS:
+        np.testing.assert_array_equal(resumed[key], whole[key])

@@ -162,6 +162,20 @@ def warn_far_validation_target(y, y_val):
         stacklevel=user_stacklevel())
 
 
+def _numeric_validation_target(y_val):
+    """A regressor's ``y_val`` checked under its own name (a NaN is refused
+    as "Input y_val contains NaN"), in the dtype ``check_X_y`` with
+    ``y_numeric=True`` gives it: integers, booleans and float32 stay as
+    they are, objects become float64.
+
+    The dtype is part of the data hash that ``continue_fit`` compares, so a
+    sweep stopped by an older skdib (which hashed an integer ``y_val`` as
+    int64) resumes; the fit reads ``y_val`` as float64 anyway.
+    """
+    return check_array(y_val, ensure_2d=False, allow_nd=True, dtype="numeric",
+                       input_name="y_val")
+
+
 class InputMixin:
     """Input checks of the Distributed IB estimators (fit and predict)."""
 
@@ -208,8 +222,7 @@ class InputMixin:
         if X_val is None:
             return None, None
         if self._target_validation.get("y_numeric"):  # errors name y_val
-            y_val = check_array(y_val, ensure_2d=False, allow_nd=True,
-                                dtype=np.float64, input_name="y_val")
+            y_val = _numeric_validation_target(y_val)
         X_val = self._check_input(X_val, read_all=replay, input_name="X_val")
         X_val, y_val = check_X_y(X_val, y_val, dtype=np.float64,
                                  **self._target_validation)
