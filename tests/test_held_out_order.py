@@ -12,7 +12,10 @@ from skdib import DistributedIBRegressor
 torch = pytest.importorskip("torch")
 
 from skdib._backend.dib._evaluation import (  # noqa: E402
+    LN2,
     _batched_eval,
+    _chunk_order,
+    _eval_chunks,
     train_eval_rows,
 )
 
@@ -90,6 +93,48 @@ def test_infonce_chunks_do_not_follow_the_row_order():
     np.testing.assert_allclose(score_rows[order], score_rows_s, atol=1e-5)
     np.testing.assert_allclose(loss_rows[order], loss_rows_s, atol=1e-5)
     np.testing.assert_allclose(mu[:, order].numpy(), mu_s.numpy(), atol=1e-5)
+
+
+def test_infonce_weights_stay_with_their_rows_in_random_chunks():
+    # a one-hot weight gives the loss of its own row, which was evaluated in
+    # a chunk of the seeded permutation of a held-out set sorted by y
+    net = _infonce_net()
+    rng = np.random.default_rng(3)
+    x = torch.tensor(rng.normal(size=(300, 2)), dtype=torch.float32)
+    y = x[:, :1] + 0.3 * torch.tensor(rng.normal(size=(300, 1)),
+                                      dtype=torch.float32)
+    rows = torch.argsort(y[:, 0])
+    x, y = x[rows], y[rows]
+    gen = torch.Generator().manual_seed(5)
+    with torch.no_grad():
+        order = _chunk_order(True, 300, 64, gen)
+        parts, _ = _eval_chunks(net, x[order], y[order], gen, 64, 0)
+    own = torch.cat(parts["nll"])[torch.argsort(order)].double() / LN2
+    assert (own.max() - own.min()).item() > 0.5  # rows' losses differ
+    for i in (0, 7, 150, 299):
+        weights = torch.zeros(300)
+        weights[i] = 1.0
+        loss = _eval(net, x, y, weights)[0][1]
+        assert loss == pytest.approx(own[i].item(), abs=1e-9)
+
+
+def test_posteriors_are_kept_only_when_asked_for(monkeypatch):
+    # the training rows' evaluation (no posteriors) joined every row's
+    # (mu, log_var) too: the only 3-D tensors the chunks join
+    net = _infonce_net()
+    x, y = torch.zeros(200, 2), torch.zeros(200, 1)
+    joined, cat = [], torch.cat
+
+    def spy(tensors, *args, **kwargs):
+        joined.extend(t.dim() for t in tensors)
+        return cat(tensors, *args, **kwargs)
+
+    monkeypatch.setattr(torch, "cat", spy)
+    with torch.no_grad():
+        _batched_eval(net, x, y, torch.Generator().manual_seed(0), 64)
+        assert 3 not in joined
+        _batched_eval(net, x, y, torch.Generator().manual_seed(0), 64, [])
+    assert 3 in joined
 
 
 def test_a_sorted_held_out_set_gets_the_bound_of_a_shuffled_one():

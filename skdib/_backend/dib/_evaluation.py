@@ -50,16 +50,22 @@ def _chunk_order(contrastive, n_rows, chunk, generator, rule=EVAL_ROWS):
                           device=generator.device)
 
 
-def _eval_chunks(model, x, y, generator, chunk, predict_samples):
-    """Per chunk of rows: KLs, losses, head outputs and posteriors, plus the
-    InfoNCE bound (nats) summed over rows (see :func:`_batched_eval`)."""
-    parts = {"kl": [], "nll": [], "out": [], "mu": [], "log_var": []}
+def _eval_chunks(model, x, y, generator, chunk, predict_samples,
+                 posteriors=False):
+    """Per chunk of rows: KLs, losses, head outputs and, when ``posteriors``
+    is true, the posteriors (kept only then: they hold every row's
+    message), plus the InfoNCE bound (nats) summed over rows (see
+    :func:`_batched_eval`)."""
+    parts = {"kl": [], "nll": [], "out": []}
+    if posteriors:
+        parts.update(mu=[], log_var=[])
     rel_sum = 0.0
     for start in range(0, x.shape[0], chunk):
         xb = x[start:start + chunk]
         mu, log_var = model.encode(xb)
-        parts["mu"].append(mu)
-        parts["log_var"].append(log_var)
+        if posteriors:
+            parts["mu"].append(mu)
+            parts["log_var"].append(log_var)
         parts["kl"].append(model.message_kl(mu, log_var))
         eps = torch.randn(mu.shape, generator=generator, device=mu.device,
                           dtype=torch.float32)
@@ -75,17 +81,19 @@ def _eval_chunks(model, x, y, generator, chunk, predict_samples):
     return parts, rel_sum
 
 
+# the parts whose rows lie on axis 1 (channels first); the others: axis 0
+_CHANNELS_FIRST = ("kl", "mu", "log_var")
+
+
 def _in_row_order(parts, order):
     """The chunks' tensors joined, in the rows' given order (``order``: the
     permutation they were evaluated in, or None)."""
-    joined = {"kl": torch.cat(parts["kl"], dim=1), "nll": torch.cat(parts["nll"]),
-              "out": torch.cat(parts["out"]),
-              "mu": torch.cat(parts["mu"], dim=1),
-              "log_var": torch.cat(parts["log_var"], dim=1)}
+    joined = {k: torch.cat(v, dim=1 if k in _CHANNELS_FIRST else 0)
+              for k, v in parts.items()}
     if order is None:
         return joined
     inverse = torch.argsort(order)
-    return {k: v[:, inverse] if k in ("kl", "mu", "log_var") else v[inverse]
+    return {k: v[:, inverse] if k in _CHANNELS_FIRST else v[inverse]
             for k, v in joined.items()}
 
 
@@ -112,7 +120,7 @@ def _batched_eval(model, x, y, generator, chunk, posteriors=None, weights=None,
                          rule)
     xs, ys = (x, y) if order is None else (x[order], y[order])
     parts, rel_sum = _eval_chunks(model, xs, ys, generator, chunk,
-                                  predict_samples)
+                                  predict_samples, posteriors is not None)
     joined = _in_row_order(parts, order)
     if posteriors is not None:
         posteriors.append((joined["mu"], joined["log_var"]))
