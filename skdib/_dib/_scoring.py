@@ -14,8 +14,12 @@ def scaled_r2_score(y_true, y_pred, center, scale, sample_weight=None):
     R² is unchanged by a common affine change of units, but ``r2_score``
     squares the raw values: targets of 1e200 overflow to nan and targets of
     1e-200 underflow to a perfect 1.0. In the training target's standard
-    units the squares are of order 1 whatever the unit. A ``y_true`` whose
-    shape does not fit the outputs is left to ``r2_score`` to refuse.
+    units the squares are of order 1 whatever the unit. A column of
+    ``y_true`` whose values are all equal (on the rows of positive weight)
+    scores as ``r2_score`` scores a constant target, 1 when every
+    prediction is exact and 0 otherwise, decided on the values as given
+    (:func:`constant_columns`). A ``y_true`` whose shape does not fit the
+    outputs is left to ``r2_score`` to refuse.
 
     Examples
     --------
@@ -62,6 +66,27 @@ def constant_columns(y_true, y_pred, sample_weight=None):
     is exact and reads the values as given (before standardising), as the
     path's ``constant_outputs`` does; a table of fewer than 2 rows is
     left to ``r2_score`` (R² not defined).
+
+    Parameters
+    ----------
+    y_true, y_pred : ndarray of shape (n_samples, n_outputs)
+        Targets and predictions.
+    sample_weight : array-like of shape (n_samples,), optional
+        Row weights; rows of weight 0 are not read.
+
+    Returns
+    -------
+    constant, exact : ndarray of bool, shape (n_outputs,)
+        Per output, whether ``y_true`` is constant, and whether every
+        prediction equals it.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skdib._dib._scoring import constant_columns
+    >>> y = np.array([[1.0, 0.0], [2.0, 0.0], [3.0, 0.0]])
+    >>> constant_columns(y, y.copy())
+    (array([False,  True]), array([ True,  True]))
     """
     rows = (np.ones(len(y_true), dtype=bool) if sample_weight is None
             else np.asarray(sample_weight, dtype=np.float64) > 0)
