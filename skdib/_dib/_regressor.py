@@ -80,6 +80,9 @@ class DistributedIBRegressor(RegressorMixin, BaseDistributedIB):
         (without ``label_smoothing``).
     fit_time_, bounds_time_ : float
         Seconds spent in the sweep, and in computing bounds within it.
+    device_ : str
+        The device the sweep ran on (``'cpu'``, ``'cuda:0'``), as for
+        :class:`DistributedIBClassifier`.
     fit_status_, n_validation_samples_, checkpoint_steps_
         As for :class:`DistributedIBClassifier`: whether the sweep completed,
         the held-out rows the path was measured on, and each checkpoint's
