@@ -389,6 +389,24 @@ def test_default_radius_in_long_or_tilted_boxes(freud, box):
     assert ((r > 0.95 * radius) & (r <= radius)).sum() > 10  # pairs near the edge
 
 
+def test_radius_within_float32_rounding_of_freuds_limit_is_refused(freud):
+    """In a 1e5 x 10 strip freud's float32 distances are off by ~0.01, more
+    than the gap between the default cg_radius (4.9995) and the largest
+    radius freud searches (just under 5): a pair at 4.999 was dropped from
+    the coarse-grained density, so that radius is refused instead."""
+    from skdib.featurizers import particle_descriptors
+    points = np.array([[40000.0, 0.0], [40004.9, 0.0], [-30000.0, 2.0]])
+    with pytest.raises(ValueError, match="float32 rounding"):
+        particle_descriptors(points, np.zeros(3, int), (1e5, 10.0, 0.0),
+                             lengths=(1.0,), cutoff=0.5, coordination_cutoff=0.5)
+    # a radius clear of the limit by more than the rounding still runs
+    df = particle_descriptors(points, np.zeros(3, int), (1e5, 10.0, 0.0),
+                              lengths=(1.0,), cutoff=0.5, coordination_cutoff=0.5,
+                              cg_radius=4.95)
+    np.testing.assert_allclose(df["density_cg(l=1)"], [1.0 + np.exp(-4.9)] * 2 + [1.0],
+                               rtol=1e-9)
+
+
 def test_force_shifted_energy_and_force_vanish_at_the_cut_off(freud):
     """shift='force' is LAMMPS lj/smooth/linear: energy and force go to 0
     at r_c. Two A particles at distance r, so each carries half the pair."""

@@ -21,15 +21,11 @@ KA_EPSILON.setflags(write=False)
 # Coarse-graining radius R_N of the paper, in units of sigma_AA.
 _CG_RADIUS = 20.0
 # freud rounds coordinates, box and image shifts to float32 (4e-6 at a box
-# side of 100): neighbour searches ask for the radius plus _PAD of it plus
-# _ULPS float32 ulps of the box's scale (_query_radius), capped _FREUD_MARGIN
-# under half the box height (freud refuses more), then filter the pairs again
-# in float64. No pair inside the cut-off is lost, unless the cap cuts into the
-# pad: then only a radius within that float32 rounding of half the box height
-# (freud's limit) can lose one.
-_PAD = 1e-6
-_ULPS = 8
-_FREUD_MARGIN = 1e-6
+# side of 100): searches ask for the radius plus _PAD of it plus _ULPS float32
+# ulps of the box's scale, capped _FREUD_MARGIN under half the box height (the
+# most freud takes), and refilter pairs in float64. A radius that freud's error
+# (_SURE_ULPS: two coordinates' rounding) could carry past the cap is refused.
+_PAD, _ULPS, _SURE_ULPS, _FREUD_MARGIN = 1e-6, 8, 2, 1e-6
 # Target number of pairs held at once while coarse-graining.
 _CHUNK_PAIRS = 4_000_000
 
@@ -79,20 +75,24 @@ def _max_radius(geometry, margin=1e-4):
 
 
 def _query_radius(geometry, points, r_max):
-    """``r_max`` plus a bound on freud's float32 rounding (see ``_ULPS``), at
-    most the largest radius freud accepts."""
+    """``r_max`` plus a bound on freud's float32 rounding (``_ULPS``), at most
+    the largest radius freud accepts; a radius within rounding of it raises."""
     Lx, Ly, xy = geometry
-    scale = max(Lx, Ly, abs(xy) * Ly, float(np.abs(points).max(initial=0.0)))
-    padded = r_max * (1.0 + _PAD) + _ULPS * float(np.finfo(np.float32).eps) * scale
-    return min(padded, _max_radius(geometry, _FREUD_MARGIN))
+    ulp = float(np.finfo(np.float32).eps) * max(
+        Lx, Ly, abs(xy) * Ly, float(np.abs(points).max(initial=0.0)))
+    cap = _max_radius(geometry, _FREUD_MARGIN)
+    if r_max * (1.0 + _PAD) + _SURE_ULPS * ulp > cap:
+        raise ValueError(
+            f"A neighbour radius of {r_max:.6g} is within freud's float32 rounding "
+            f"({_SURE_ULPS * ulp:.2g} at these coordinates) of the largest radius "
+            f"it can search in this box ({cap:.6g}, half its height), so pairs "
+            "near it could be lost: choose a smaller cg_radius or cutoff.")
+    return min(r_max * (1.0 + _PAD) + _ULPS * ulp, cap)
 
 
 def _pairs(box, geometry, points, r_max, query):
-    """All pairs (query[row], j), j != query[row], closer than `r_max`.
-
-    Returns the query rows, the partner indices, the float64 minimum-image
-    vectors r_j - r_i and their lengths.
-    """
+    """All pairs (query[row], j), j != query[row], closer than `r_max`: the
+    query rows, partners, float64 minimum-image vectors r_j - r_i, lengths."""
     freud = _freud()
     cloud = np.zeros((len(points), 3), dtype=np.float32)
     cloud[:, :2] = points
