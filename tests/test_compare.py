@@ -380,3 +380,19 @@ def test_dib_runs_when_a_class_lies_in_one_group():
     assert len(frame) == 3
     with pytest.raises(ValueError, match="groups has 59 entries"):
         rank_dib(X, y, "classification", 0, groups=groups[1:])
+
+
+def test_dib_error_unrelated_to_groups_is_raised_without_blaming_groups():
+    """A setting the estimator refuses whatever the split (beta_end below
+    beta_start) is raised as it is, with no warning that the groups could
+    not be used (the grouped fit fails first, then the ungrouped one)."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 3))
+    y = (X[:, 0] > 0).astype(int)
+    estimator = DistributedIBClassifier(**TINY_DIB, beta_start=1.0, beta_end=1e-3)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with pytest.raises(ValueError, match="beta_end"):
+            rank_dib(X, y, "classification", 0, estimator=estimator,
+                     groups=np.repeat(np.arange(3), 20))
+    assert not [w for w in caught if "could not shape" in str(w.message)]

@@ -236,3 +236,15 @@ def test_labels_of_another_type_are_named_as_other_labels(fitted, labels, unseen
     assert "another order" not in message
     assert f"labels unseen at fit: {unseen}; labels seen at fit, yet now " \
            f"missing: {missing}; labels are compared by type" in message
+
+
+def test_a_non_numeric_x_val_is_named():
+    """A text column in X_val was reported as "X has non-numeric columns"."""
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame(rng.normal(size=(60, 2)), columns=["a", "b"])
+    y = (X["a"] > 0).astype(int)
+    X_val = X.iloc[:20].assign(b="x")
+    est = DistributedIBClassifier(n_pretrain_steps=5, n_steps=10, n_checkpoints=2,
+                                  categorical_features=None)
+    with pytest.raises(ValueError, match=r"^X_val has non-numeric columns \['b'\]"):
+        est.fit(X, y, X_val=X_val, y_val=y[:20])

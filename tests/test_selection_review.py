@@ -193,7 +193,11 @@ def test_the_cache_key_reads_groups_and_validation_sets_as_arrays():
         return sweep_key(est, X, y, None, fit_params)
 
     assert key(groups=list(groups)) == key(groups=pd.Series(groups)) \
-        == key(groups=groups) != key(groups=groups[::-1])
+        == key(groups=groups) == key(groups=groups.astype(np.int32)) \
+        != key(groups=groups[::-1])
+    names = np.array([f"run_{g}" for g in groups])  # string labels, as usual
+    assert key(groups=names) == key(groups=pd.Series(names)) \
+        == key(groups=list(names)) != key(groups=names[::-1])
     assert key(X_val=X[:30].tolist(), y_val=pd.Series(y[:30])) \
         == key(X_val=X[:30], y_val=y[:30])
     assert key(X_val=pd.DataFrame(X[:30], columns=list("abc")), y_val=y[:30]) \

@@ -246,7 +246,7 @@ class InputMixin:
         layout = getattr(self, "_layout", None)
         self._check_labels(X, layout, input_name)
         if layout is None:
-            check_numeric_frame(X)
+            check_numeric_frame(X, name=input_name)
             return validate_data(self, X, dtype=np.float64, reset=False)
         validate_data(self, X, reset=False, skip_check_array=True)
         return check_array(layout.transform(X, read_all=read_all),

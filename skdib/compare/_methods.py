@@ -113,15 +113,18 @@ def _fit_with_groups(selector, X, y, groups):
     ``validation_fraction`` above 0, at least 2 groups, every class left
     with training rows); else, with a warning, with a random split."""
     groups = check_groups(groups, len(X))  # a wrong length is an error
-    if groups is not None:
-        try:
-            return selector.fit(X, y, groups=groups)
-        except ValueError as error:  # a refusal unrelated to groups recurs below
-            warnings.warn(
-                f"groups could not shape the β sweep's validation split ({error}); "
-                "the sweep splits these rows at random instead.", UserWarning,
-                stacklevel=user_stacklevel())
-    return selector.fit(X, y)
+    if groups is None:
+        return selector.fit(X, y)
+    try:
+        return selector.fit(X, y, groups=groups)
+    except ValueError as error:
+        refusal = error
+    fitted = selector.fit(X, y)  # a refusal unrelated to groups recurs here
+    warnings.warn(
+        f"groups could not shape the β sweep's validation split ({refusal}); "
+        "the sweep split these rows at random instead.", UserWarning,
+        stacklevel=user_stacklevel())
+    return fitted
 
 
 def rank_information_imbalance(X, y, task, random_state, *, mode="supervised",

@@ -84,7 +84,12 @@ def _as_hashed(value):
     else as a NumPy array."""
     if hasattr(value, "columns"):
         return as_pandas(value)
-    return np.asarray(value)
+    value = np.asarray(value)
+    if value.dtype.kind in "OUS":  # strings: a Series holds objects, a list <U
+        return value.astype(object)
+    if value.dtype.kind in "iu":  # int32 and int64 labels alike
+        return value.astype(np.int64)
+    return value
 
 
 def _code_versions():
