@@ -37,11 +37,12 @@ def _path(est):
     return {k: np.asarray(getattr(path, k)) for k in KEYS}
 
 
-def _fit(data, head, monkeypatch, rule=None, stop_at=None, interrupt=None):
+def _fit(data, head, monkeypatch, rule=None, stop_at=None, interrupt=None,
+         **params):
     """A fit under evaluation-row ``rule`` (None: the current one), stopped
     at checkpoint ``stop_at`` when given."""
     X, y, Xv, yv = data
-    est = DistributedIBRegressor(head=head, **TINY)
+    est = DistributedIBRegressor(head=head, **TINY, **params)
     with monkeypatch.context() as m:
         if rule is not None:
             m.setattr(evaluation, "EVAL_ROWS", rule)
@@ -97,3 +98,23 @@ def test_an_integer_y_val_resumes_under_the_hash_an_older_skdib_stored(
     whole = _path(_fit((X, y, Xv, yv), "gaussian", monkeypatch))
     for key in KEYS:
         np.testing.assert_array_equal(resumed[key], whole[key])
+
+
+def test_later_replicates_keep_the_rule_of_a_fit_an_older_skdib_stopped(
+        monkeypatch, interrupt_at_checkpoint):
+    """With n_replicates, the replicates that had not started when an older
+    skdib stopped the fit were run under the new rule, so the best-of-R path
+    mixed loss_train values scored on other rows."""
+    data = _table(4300, 100)
+    params = dict(n_replicates=3, device="cpu")
+    older = _path(_fit(data, "gaussian", monkeypatch, rule=1, **params))
+    est = _fit(data, "gaussian", monkeypatch, rule=1, stop_at=4,
+               interrupt=interrupt_at_checkpoint, **params)
+    state = est._resume_state  # as an older skdib saved it: no markers
+    state.pop("eval_rows", None)
+    if state["current"] is not None:
+        state["current"].pop("eval_rows")
+    X, y, Xv, yv = data
+    resumed = _path(est.continue_fit(X, y, X_val=Xv, y_val=yv))
+    for key in KEYS:
+        np.testing.assert_array_equal(resumed[key], older[key], err_msg=key)

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 import torch
 from sklearn.compose import TransformedTargetRegressor
+from sklearn.exceptions import UndefinedMetricWarning
 from sklearn.metrics import r2_score
 
 from skdib import DistributedIBRegressor
@@ -161,3 +162,14 @@ def test_path_r2_takes_the_variance_as_earlier_releases(weighted):
         var = (p * (y - (p * y).sum(dim=0)) ** 2).sum(dim=0)
     expected = 1.0 - ((y - pred) ** 2 / var).mean(dim=1).double()
     assert torch.equal(r2_rows(pred, y, w), expected)
+
+
+def test_scaled_r2_of_one_row_is_nan_as_sklearns():
+    """One row of a 2-output target raised IndexError (r2_score gives one nan
+    there, not one per output); R² is not defined on one row."""
+    true, pred = np.array([[1.0, 2.0]]), np.array([[1.5, 2.5]])
+    with pytest.warns(UndefinedMetricWarning):
+        expected = r2_score(true, pred)
+    with pytest.warns(UndefinedMetricWarning):
+        got = scaled_r2_score(true, pred, np.zeros(2), np.ones(2))
+    assert np.isnan(expected) and np.isnan(got)

@@ -28,6 +28,7 @@ from skdib._backend._network_state import (
 from skdib._backend._tensors import as_tensor, make_generator, to_numpy
 from skdib._backend.dib import _checkpoint_information, _mixture
 from skdib._backend.dib._best_of import best_of_replicates
+from skdib._backend.dib._evaluation import sweep_eval_rows
 from skdib._backend.dib._information import kl_bits, mi_bounds, pairwise_bhattacharyya
 from skdib._backend.dib._layers import ACTIVATIONS, initialise
 from skdib._backend.dib._model import DistributedIBNet
@@ -60,6 +61,7 @@ __all__ = [
     "build_network",
     "build_set_network",
     "set_decoder_order",
+    "sweep_eval_rows",
     "can_batch",
     "device_type",
     "encode",
@@ -136,12 +138,14 @@ def build_set_network(spec, seed):
 
 
 def fit_network(net, X_train, y_train, X_val, y_val, config, *, seed, device,
-                y_dtype, bounds_fn=None, resume=None, w_train=None, w_val=None):
+                y_dtype, bounds_fn=None, resume=None, w_train=None, w_val=None,
+                eval_rows=None):
     """Move data and network to ``device`` once, then run the β sweep.
 
     ``w_train`` and ``w_val`` are per-row weights (None: unweighted). Raises
     :class:`TrainingStopped` (with the path so far) when the sweep diverges
-    or is interrupted; ``resume`` continues such a sweep.
+    or is interrupted; ``resume`` continues such a sweep (``eval_rows``: see
+    :func:`~skdib._backend.dib._train.train`).
     """
     with torch_defaults():  # data made here too: no inference-mode tensors
         net = net.to(device)
@@ -152,7 +156,8 @@ def fit_network(net, X_train, y_train, X_val, y_val, config, *, seed, device,
         weights = [None if w is None else as_tensor(w, device)
                    for w in (w_train, w_val)]
         record = train(net, *tensors, config, seed, bounds_fn=bounds_fn,
-                       resume=resume, w_train=weights[0], w_val=weights[1])
+                       resume=resume, w_train=weights[0], w_val=weights[1],
+                       eval_rows=eval_rows)
     return net, record
 
 

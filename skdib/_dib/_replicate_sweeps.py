@@ -107,8 +107,10 @@ class ReplicateSweepMixin:
         return self._replicate_sweeps(spec, data, config, seeds, device, bounds_fn,
                                       resume)
 
-    def _one_sweep(self, spec, data, config, seeds, device, bounds_fn, resume):
-        """Build and train one network; ``(record, network)``."""
+    def _one_sweep(self, spec, data, config, seeds, device, bounds_fn, resume,
+                   eval_rows=None):
+        """Build and train one network; ``(record, network)`` (``eval_rows``:
+        the evaluation-row rule of the whole fit, see ``facade.fit_network``)."""
         net = None
         try:
             net = self._build_network(spec, seeds[0])
@@ -116,7 +118,7 @@ class ReplicateSweepMixin:
                 net, data["X_train"], data["y_train"], data["X_val"],
                 data["y_val"], config, seed=seeds[1], device=device,
                 y_dtype=data["y_dtype"], bounds_fn=bounds_fn, resume=resume,
-                w_train=data["w_train"], w_val=data["w_val"])
+                w_train=data["w_train"], w_val=data["w_val"], eval_rows=eval_rows)
         except facade.TrainingStopped as stop:
             stop.network = net
             raise
@@ -137,6 +139,9 @@ class ReplicateSweepMixin:
                 pass  # one after the other, keeping each replicate's path
         done = [] if resume is None else list(resume["records"])
         current = None if resume is None else resume["current"]
+        # one evaluation-row rule for every replicate: that of the fit an
+        # older skdib stopped (no marker) stays, for the later replicates too
+        rule = facade.sweep_eval_rows(resume)
         net = last_stop = None
         for r in range(len(done), len(seeds)):
             if config.progress is not None:
@@ -144,10 +149,10 @@ class ReplicateSweepMixin:
                 config.progress.per_step = 1
             try:
                 record, net = self._one_sweep(spec, data, config, seeds[r], device,
-                                              bounds_fn, current)
+                                              bounds_fn, current, rule)
             except facade.TrainingStopped as stop:
                 if stop.reason == "interrupted":
-                    self._keep_finished(stop, done, data["w_val"])
+                    self._keep_finished(stop, done, data["w_val"], rule)
                     raise
                 record, last_stop = stop.record, stop
                 net = stop.network if stop.network is not None else net
@@ -196,11 +201,11 @@ class ReplicateSweepMixin:
         return record, net
 
     @staticmethod
-    def _keep_finished(stop, done, weights):
+    def _keep_finished(stop, done, weights, rule):
         """Turn an interrupted replicate's stop into the whole fit's: the
         composite of the replicates so far, and what resumes it."""
         partial = [*done, stop.record]
-        stop.resume = {"records": done, "current": stop.resume}
+        stop.resume = {"records": done, "current": stop.resume, "eval_rows": rule}
         if any(_n_points(rec) for rec in partial):
             stop.record = composite_record(partial, weights)
 

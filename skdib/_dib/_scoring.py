@@ -19,7 +19,8 @@ def scaled_r2_score(y_true, y_pred, center, scale, sample_weight=None):
     scores as ``r2_score`` scores a constant target, 1 when every
     prediction is exact and 0 otherwise, decided on the values as given
     (:func:`constant_columns`). A ``y_true`` whose shape does not fit the
-    outputs is left to ``r2_score`` to refuse.
+    outputs is left to ``r2_score`` to refuse, and fewer than 2 rows to
+    score as nan (R² is not defined there).
 
     Examples
     --------
@@ -33,7 +34,7 @@ def scaled_r2_score(y_true, y_pred, center, scale, sample_weight=None):
     """
     center, scale = np.asarray(center), np.asarray(scale)
     true = np.asarray(y_true)
-    if (true.dtype.kind not in "fiu" or true.ndim not in (1, 2)
+    if (true.dtype.kind not in "fiu" or true.ndim not in (1, 2) or len(true) < 2
             or true.shape[:1] != np.shape(y_pred)[:1]
             or np.prod(true.shape[1:], dtype=int) != center.size):
         return r2_score(y_true, y_pred, sample_weight=sample_weight)

@@ -211,7 +211,7 @@ def _weights(model, state):
 
 @flush_denormals()
 def train(model, x_train, y_train, x_val, y_val, config, seed, bounds_fn=None,
-          resume=None, w_train=None, w_val=None):
+          resume=None, w_train=None, w_val=None, eval_rows=None):
     """Run the sweep and return the recorded path as numpy arrays.
 
     ``bounds_fn(mu, log_var)``, when given, returns a dict of per-channel
@@ -221,7 +221,9 @@ def train(model, x_train, y_train, x_val, y_val, config, seed, bounds_fn=None,
     continues it from its last checkpoint. ``w_train`` and ``w_val`` (one
     weight per row, or None) weight the loss, the metrics and the KL. Raises
     :class:`~skdib._backend.dib._sweep_state.TrainingStopped` on divergence or
-    ``KeyboardInterrupt``, with the path so far.
+    ``KeyboardInterrupt``, with the path so far. ``eval_rows`` overrides the
+    evaluation-row rule that ``resume`` implies (``sweep_eval_rows``): the
+    later replicates of a fit that an older skdib stopped keep its rule.
     """
     device = x_train.device
     gen = torch.Generator(device=device).manual_seed(seed)
@@ -233,7 +235,8 @@ def train(model, x_train, y_train, x_val, y_val, config, seed, bounds_fn=None,
     n = x_train.shape[0]
     bs = min(config.batch_size, n)
     rec = {k: [] for k in (*_RECORDED, *ESTIMATE_KEYS, "snapshots")}
-    first, saved, rule = 0, None, sweep_eval_rows(resume)
+    first, saved, rule = 0, None, (sweep_eval_rows(resume) if eval_rows is None
+                                   else eval_rows)
     perm, cursor = torch.randperm(n, generator=gen, device=device), 0
     if resume is not None:
         first, perm, cursor, rec = restore(resume, model, optimizer, gen, device,
