@@ -3,19 +3,18 @@
 from numbers import Integral, Real
 
 import numpy as np
-from sklearn.base import RegressorMixin
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from skdib._dib._base import BaseDistributedIB
-from skdib._dib._inputs import warn_far_validation_target, weighted_moments
-from skdib._dib._scoring import scaled_r2_score
+from skdib._dib._inputs import weighted_moments
+from skdib._dib._scoring import ScaledR2Mixin
 from skdib._utils._random import draw_seed
 
 __all__ = ["DistributedIBRegressor"]
 
 
-class DistributedIBRegressor(RegressorMixin, BaseDistributedIB):
+class DistributedIBRegressor(ScaledR2Mixin, BaseDistributedIB):
     """Distributed Information Bottleneck regressor.
 
     The same model as :class:`DistributedIBClassifier`, with a Gaussian
@@ -208,36 +207,6 @@ class DistributedIBRegressor(RegressorMixin, BaseDistributedIB):
         out = (self._head_output(X, n_samples=self._prediction_samples())
                * self._y_scale + self._y_mean)
         return out[:, 0] if self._y_ndim == 1 else out
-
-    def score(self, X, y, sample_weight=None):
-        """R² of ``predict(X)`` against y at the current path point.
-
-        scikit-learn's ``r2_score`` (outputs averaged uniformly, rows
-        weighted by ``sample_weight``), computed in the training target's
-        standard units: the same R², but finite for targets of 1e200 or
-        1e-200, where squaring the raw values overflows or underflows.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Inputs.
-        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
-            True targets, in the units of the training target.
-        sample_weight : array-like of shape (n_samples,), optional
-            Row weights.
-
-        Returns
-        -------
-        score : float
-            R² of the predictions.
-        """
-        return scaled_r2_score(y, self.predict(X), self._y_mean, self._y_scale,
-                               sample_weight)
-
-    def _check_validation_target(self, y, y_val):
-        """Warn about a ``y_val`` far from the training targets (other units,
-        or a TransformedTargetRegressor's raw targets)."""
-        warn_far_validation_target(y, y_val)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

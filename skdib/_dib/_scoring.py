@@ -1,9 +1,48 @@
 """R² of a regressor in the units of its training target."""
 
 import numpy as np
+from sklearn.base import RegressorMixin
 from sklearn.metrics import r2_score
 
-__all__ = ["constant_columns", "scaled_r2_score"]
+from skdib._dib._inputs import warn_far_validation_target
+
+__all__ = ["ScaledR2Mixin", "constant_columns", "scaled_r2_score"]
+
+
+class ScaledR2Mixin(RegressorMixin):
+    """``score`` and the ``y_val`` check of the regressors (tables and sets),
+    which keep the training target's ``_y_mean`` and ``_y_scale``."""
+
+    def score(self, X, y, sample_weight=None):
+        """R² of ``predict(X)`` against y at the current path point.
+
+        scikit-learn's ``r2_score`` (outputs averaged uniformly, rows
+        weighted by ``sample_weight``), computed in the training target's
+        standard units (:func:`scaled_r2_score`): the same R², but finite for
+        targets of 1e200 or 1e-200, where squaring the raw values overflows
+        or underflows.
+
+        Parameters
+        ----------
+        X : array-like
+            Inputs, as ``predict`` takes them.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            True targets, in the units of the training target.
+        sample_weight : array-like of shape (n_samples,), optional
+            Row weights.
+
+        Returns
+        -------
+        score : float
+            R² of the predictions.
+        """
+        return scaled_r2_score(y, self.predict(X), self._y_mean, self._y_scale,
+                               sample_weight)
+
+    def _check_validation_target(self, y, y_val):
+        """Warn about a ``y_val`` far from the training targets (other units,
+        or a TransformedTargetRegressor's raw targets)."""
+        warn_far_validation_target(y, y_val)
 
 
 def scaled_r2_score(y_true, y_pred, center, scale, sample_weight=None):

@@ -1,13 +1,13 @@
 """The set-valued Distributed IB classifier and regressor."""
 
 import numpy as np
-from sklearn.base import ClassifierMixin, RegressorMixin
+from sklearn.base import ClassifierMixin
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
 
-from skdib._dib._inputs import warn_far_validation_target, weighted_moments
-from skdib._dib._scoring import scaled_r2_score
+from skdib._dib._inputs import weighted_moments
+from skdib._dib._scoring import ScaledR2Mixin
 from skdib._dib._split import check_target_variation, check_validation_classes
 from skdib._sets._base import BaseSetDIB
 from skdib._utils._proba import LogProbaMixin
@@ -159,7 +159,7 @@ class DistributedIBSetClassifier(LogProbaMixin, ClassifierMixin, BaseSetDIB):
         return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
 
 
-class DistributedIBSetRegressor(RegressorMixin, BaseSetDIB):
+class DistributedIBSetRegressor(ScaledR2Mixin, BaseSetDIB):
     __doc__ = """Distributed IB regressor for set-valued samples.
 
     As :class:`DistributedIBSetClassifier`, with a Gaussian likelihood head
@@ -200,29 +200,3 @@ class DistributedIBSetRegressor(RegressorMixin, BaseSetDIB):
         """Predicted mean of y at the current path point, (n_samples,)."""
         check_is_fitted(self)
         return (self._head_output(X) * self._y_scale + self._y_mean)[:, 0]
-
-    def score(self, X, y, sample_weight=None):
-        """R² of ``predict(X)`` against y, in the training target's standard
-        units (as :meth:`DistributedIBRegressor.score`: scikit-learn's
-        ``r2_score``, finite for targets of 1e200 or 1e-200).
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_elements, n_features)
-            Sets.
-        y : array-like of shape (n_samples,)
-            True targets.
-        sample_weight : array-like of shape (n_samples,), optional
-            Row weights.
-
-        Returns
-        -------
-        score : float
-            R² of the predictions.
-        """
-        return scaled_r2_score(y, self.predict(X), self._y_mean, self._y_scale,
-                               sample_weight)
-
-    def _check_validation_target(self, y, y_val):
-        """Warn about a ``y_val`` far from the training targets."""
-        warn_far_validation_target(y, y_val)
