@@ -284,18 +284,40 @@ def _channel_kinds(features, feature_groups, categorical):
     return kinds
 
 
+def _class_labels(y):
+    """A numeric classification target as class labels.
+
+    Whole numbers become integers; a target with fractional values (which
+    only ``--force-task`` makes classes) becomes text, each value written as
+    the shortest text that reads back as it (``0.5`` -> ``'0.5'``), so that
+    distinct values stay distinct classes: scikit-learn calls a float target
+    with fractional values continuous and refuses it as classes.
+
+    Parameters
+    ----------
+    y : ndarray
+        The numeric target values.
+
+    Returns
+    -------
+    labels : ndarray of int64 or of str
+    """
+    as_float = y.astype(float) + 0.0  # -0.0 and 0.0 are one class
+    if np.all(as_float == np.round(as_float)):
+        return as_float.astype(np.int64)
+    return np.array([repr(float(v)) for v in as_float])
+
+
 def _target(frame, target, task, force):
-    """The task and the target values (integer codes for integer classes)."""
+    """The task and the target values (numeric classes as ``_class_labels``)."""
     task = infer_task(frame[target], task, force=force)
     y = frame[target].to_numpy()
+    if task == "classification" and _is_numeric(frame[target]):
+        y = _class_labels(y)
     values = np.unique(y.astype(str)) if task == "classification" else np.unique(y)
     if len(values) < 2:
         raise CLIError(f"the target {target!r} has a single value ({values[0]}); "
                        "there is nothing to predict")
-    if task == "classification" and _is_numeric(frame[target]):
-        as_float = y.astype(float)
-        if np.all(as_float == np.round(as_float)):
-            y = as_float.astype(np.int64)
     return task, y
 
 
