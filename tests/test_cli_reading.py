@@ -257,3 +257,20 @@ def test_a_header_line_of_numbers_gets_a_note(tmp_path, capsys):
     data.write_text("2020,y\n1.5,0\n2.5,1\n")  # a year beside a word
     read_table(data)
     assert capsys.readouterr().err == ""
+
+
+@pytest.mark.parametrize("header, repeated", [
+    ("a,a,a.1,y", "['a']"),
+    ("a,a,y", "['a']"),
+    ("a,b, b,a,y", "['a', 'b']"),
+])
+def test_repeated_names_in_the_header_are_refused(tmp_path, header, repeated):
+    """pandas renames a repeated name ('a' -> 'a.1'), which would name a
+    channel after no column of the file and leave --drop the first only."""
+    data = tmp_path / "d.csv"
+    n = header.count(",")
+    data.write_text(header + "\n" + "".join(
+        ",".join(str(i + j) for j in range(n)) + f",{i % 2}\n" for i in range(12)))
+    with pytest.raises(CLIError, match=rf"columns {repeated.replace('[', '.')} "
+                                       "appear more than once in the header"):
+        read_table(data)

@@ -181,15 +181,36 @@ def _unnamed_columns(frame, cells, drop, path):
     return frame
 
 
-def _strip_names(frame, path):
-    """The column names without surrounding spaces; refuse names that then
-    appear twice."""
+def _strip_names(frame, cells, path):
+    """The column names without surrounding spaces; refuse repeated names.
+
+    A name is repeated when it appears twice among the header cells (before
+    ``read_csv`` renames the second ``a`` to ``a.1``) or among the column
+    names, once the spaces around them are removed.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        The table as read, its unnamed columns already handled.
+    cells : list of str
+        The raw header cells of a CSV ([] for Parquet).
+    path : Path
+        The file, for the message.
+
+    Returns
+    -------
+    frame : DataFrame
+        ``frame`` with the stripped names.
+    """
     names = [str(c).strip() for c in frame.columns]
-    twice = sorted({n for n in names if names.count(n) > 1})
+    header = [c.strip() for c in cells if c.strip()]
+    twice = sorted({n for seen in (header, names) for n in seen
+                    if seen.count(n) > 1})
     if twice:
         raise CLIError(
-            f"{path}: columns {twice} appear more than once once the spaces "
-            "around the names are removed; rename them")
+            f"{path}: columns {twice} appear more than once in the header "
+            "(names that differ only in the spaces around them count as the "
+            "same); rename them, so that each column has a name of its own")
     frame.columns = names
     return frame
 
@@ -250,6 +271,7 @@ def read_table(path, drop=()):
     if frame.empty:
         raise CLIError(f"{path} has no data rows")
     _check_header(cells, path)
-    frame = _strip_names(_unnamed_columns(frame, cells, drop, path), path)
+    frame = _strip_names(_unnamed_columns(frame, cells, drop, path), cells,
+                         path)
     frame.attrs[MISSING_TEXT] = missing_text
     return frame
