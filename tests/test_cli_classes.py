@@ -2,6 +2,7 @@
 classes with fractional values, and how the report lists the classes."""
 
 import json
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -9,6 +10,7 @@ import pytest
 
 from skdib.__main__ import main
 from skdib._cli._data import prepare_dataset
+from skdib._cli._main import _data_description
 
 TINY = ["--n-steps", "40", "--n-pretrain-steps", "20", "--n-checkpoints", "3",
         "--device", "cpu", "--quiet"]
@@ -43,3 +45,24 @@ def test_forced_fractional_classes_keep_distinct_values_distinct():
     assert len(np.unique(data.y)) == 2
     assert sorted(np.unique(data.y), key=float) == ["0.1", repr(0.1 + 1e-12)]
 
+
+def describe(frame, name="t.csv"):
+    data = prepare_dataset(frame, "y")
+    return _data_description(SimpleNamespace(data=name), data)
+
+
+def test_integer_classes_are_listed_by_value():
+    frame = pd.DataFrame({"a": np.arange(48.0), "y": np.arange(48) % 12})
+    assert "12 classes: 0, 1, 2, 3, 4, 5, 6, 7, ...)" in describe(frame)
+
+
+def test_text_classes_are_listed_as_text():
+    frame = pd.DataFrame({"a": np.arange(12.0), "y": ["b", "a", "c"] * 4})
+    assert "3 classes: a, b, c)" in describe(frame)
+
+
+def test_one_feature_column_in_one_channel_is_singular():
+    frame = pd.DataFrame({"a": np.arange(12.0), "y": [0, 1] * 6})
+    assert "; 1 feature column in 1 channel." in describe(frame)
+    frame["b"] = frame["a"] ** 2
+    assert "; 2 feature columns in 2 channels." in describe(frame)

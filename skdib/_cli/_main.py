@@ -167,12 +167,36 @@ def _demo(args, argv, say):
                    description=description, subset_info=subsets, run_extra=extra)
 
 
+def _plural(n, word):
+    """``1 channel``, ``2 channels``."""
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _class_names(y):
+    """The distinct classes as text, in order of value where they are numbers.
+
+    Parameters
+    ----------
+    y : ndarray
+        The target values of a classification.
+
+    Returns
+    -------
+    names : list of str
+    """
+    import numpy as np
+
+    names = np.unique(np.asarray(y).astype(str)).tolist()
+    try:
+        return sorted(names, key=float)
+    except ValueError:  # text classes: in the order of the text
+        return names
+
+
 def _data_description(args, data):
     classes = ""
     if data.task == "classification":
-        import numpy as np
-
-        labels = np.unique(data.y.astype(str))
+        labels = _class_names(data.y)
         shown = ", ".join(labels[:8]) + (", ..." if len(labels) > 8 else "")
         classes = f", {len(labels)} classes: {shown}"
     groups = ""
@@ -185,7 +209,8 @@ def _data_description(args, data):
     n_channels = len(data.feature_groups or data.X.columns)
     return (f"<p><b>{escape(Path(args.data).name)}</b>: {len(data.X)} rows; "
             f"target <b>{escape(data.target)}</b> ({data.task}{escape(classes)}); "
-            f"{data.X.shape[1]} feature columns in {n_channels} channels"
+            f"{_plural(data.X.shape[1], 'feature column')} in "
+            f"{_plural(n_channels, 'channel')}"
             f"{escape(groups)}.</p>")
 
 
