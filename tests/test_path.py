@@ -114,6 +114,20 @@ def test_one_se_reads_the_prediction_loss_when_the_path_has_it():
     assert make_path(**kw, **wide).select_point("one_se") == 2
 
 
+def test_one_se_with_unknown_standard_errors_picks_the_best():
+    # one cross-validation fold: no standard errors (NaN), no prediction loss
+    info = np.array([[3.0, 1.0, 0.0], [1.0, 0.5, 0.0], [0.02, 0.0, 0.0]])
+    path = make_path(information=info, kl=info + 0.1,
+                     score_val=np.array([0.95, 0.90, 0.60]),
+                     score_val_se=np.full(3, np.nan))
+    assert path.select_point("one_se") == path.select_point("best") == 0
+    paired = make_path(information=info, kl=info + 0.1,
+                       score_val=np.array([0.95, 0.95, 0.60]),
+                       score_val_diff_se=np.full(3, np.nan),
+                       score_val_se=np.full(3, np.nan))
+    assert paired.select_point("one_se") == 1  # ties count, as with se = 0
+
+
 def test_paired_standard_error_of_score_differences():
     from skdib._dib._point_statistics import paired_se
 

@@ -283,7 +283,11 @@ class InformationPath:
         points (a few extreme rows of a skewed target), so a constant model
         is not chosen when a model with information predicts better. A path
         without prediction losses (built by hand, or pickled by skdib before
-        they were recorded) applies the rule to ``score_val`` instead.
+        they were recorded) applies the rule to ``score_val`` instead. An
+        unknown (NaN) standard error, as on the path of a single
+        cross-validation fold, allows no tolerance: ``'one_se'`` then picks
+        the most compressed of the points that score as well as the best (the
+        ``'best'`` point unless a more compressed one ties with it).
         """
         if rule not in ("one_se", "best"):
             raise ValueError(f"rule must be 'one_se' or 'best', got {rule!r}.")

@@ -13,9 +13,17 @@ def best_score_point(score_val, loss_val):
 
 
 def within_one_se(score, best, se):
-    """The last (most compressed) point scoring within ``se`` of ``best``'s."""
+    """The last (most compressed) point scoring within ``se`` of ``best``'s.
+
+    An unknown (NaN) standard error, as from a single fold, allows no
+    tolerance: such a point counts only if it scores at least as well as
+    ``best``, so with no standard error at all the rule picks ``best`` or a
+    more compressed point that ties with it.
+    """
     score = np.asarray(score, dtype=float)
-    return int(np.flatnonzero(score >= score[best] - np.asarray(se, dtype=float))[-1])
+    tolerance = np.nan_to_num(np.asarray(se, dtype=float), nan=0.0)
+    within = np.flatnonzero(score >= score[best] - tolerance)
+    return int(within[-1]) if len(within) else best
 
 
 def paired_se(rows, best, weights=None):

@@ -1,0 +1,39 @@
+"""Cross-validated and stability paths at the edges of their splits: a
+single fold, and classes missing from a fold's or a half's training rows."""
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from sklearn.model_selection import ShuffleSplit
+
+from skdib import DistributedIBClassifier
+from skdib.compare import cross_validate_path
+from skdib.plotting import plot_information_plane
+
+KW = dict(encoder_hidden=(8,), embedding_dim=2, decoder_hidden=(8,),
+          n_pretrain_steps=30, n_steps=60, n_checkpoints=4, batch_size=64,
+          learning_rate=1e-2)
+
+
+@pytest.fixture(scope="module")
+def data():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(150, 3))
+    return X, (X[:, 0] > 0).astype(int)
+
+
+def test_a_single_split_selects_its_best_point(data):
+    """One fold has no standard errors (NaN): 'one_se' picks the most
+    compressed point scoring as well as the best instead of raising an
+    IndexError, and the path plots."""
+    X, y = data
+    res = cross_validate_path(
+        DistributedIBClassifier(**KW), X, y,
+        cv=ShuffleSplit(1, test_size=0.3, random_state=0), random_state=0)
+    path = res.path
+    assert np.isnan(path.score_val_se).all()
+    point = path.select_point()
+    best = path.select_point("best")
+    assert point >= best and path.score_val[point] == path.score_val[best]
+    plot_information_plane(path)
+    plt.close("all")
