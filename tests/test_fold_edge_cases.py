@@ -1,5 +1,6 @@
 """Cross-validated and stability paths at the edges of their splits: a
-single fold, and classes missing from a fold's or a half's training rows."""
+single fold, replicates chosen on held-out rows, and classes missing from a
+fold's or a half's training rows."""
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -9,6 +10,7 @@ from sklearn.model_selection import ShuffleSplit
 from skdib import DistributedIBClassifier
 from skdib.compare import cross_validate_path
 from skdib.plotting import plot_information_plane
+from skdib.selection import stability_paths
 
 KW = dict(encoder_hidden=(8,), embedding_dim=2, decoder_hidden=(8,),
           n_pretrain_steps=30, n_steps=60, n_checkpoints=4, batch_size=64,
@@ -37,3 +39,10 @@ def test_a_single_split_selects_its_best_point(data):
     assert point >= best and path.score_val[point] == path.score_val[best]
     plot_information_plane(path)
     plt.close("all")
+
+
+def test_stability_paths_warn_that_replicates_choose_on_the_other_half(data):
+    X, y = data
+    est = DistributedIBClassifier(n_replicates=2, **KW)
+    with pytest.warns(UserWarning, match="n_replicates=2 keeps.*other half"):
+        stability_paths(est, X[:80], y[:80], n_resamples=2, random_state=0)

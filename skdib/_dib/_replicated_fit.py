@@ -11,6 +11,7 @@ rounding.
 
 import inspect
 import time
+import warnings
 
 import numpy as np
 from joblib import effective_n_jobs
@@ -27,11 +28,11 @@ from skdib._backend import facade
 from skdib._dib._base import BaseDistributedIB
 from skdib._utils._progress import SweepProgress
 from skdib._utils._validation import check_n_jobs
-from skdib._utils._warnings import parallel_keeping_warnings
+from skdib._utils._warnings import parallel_keeping_warnings, user_stacklevel
 from skdib.exceptions import DivergenceError
 
 __all__ = ["aligned_beta", "batching_obstacle", "check_rows", "fit_on_splits",
-           "use_batching"]
+           "use_batching", "warn_replicates_choose_on_held_out"]
 
 
 def check_rows(X, y):
@@ -47,6 +48,18 @@ def check_rows(X, y):
     if len(y) != len(X):
         raise ValueError(f"X has {len(X)} samples but y has {len(y)}.")
     return X, y
+
+
+def warn_replicates_choose_on_held_out(estimator, consequence):
+    """Warn that ``n_replicates`` > 1 chooses each checkpoint's replicate on
+    the held-out rows of every split; ``consequence`` names those rows and
+    says what follows (the end of the message)."""
+    n_replicates = getattr(estimator, "n_replicates", 1)
+    if isinstance(n_replicates, int) and n_replicates > 1:
+        warnings.warn(
+            f"n_replicates={n_replicates} keeps, at every checkpoint, the "
+            "replicate with the lowest loss on the validation rows, which here "
+            f"are {consequence}", UserWarning, stacklevel=user_stacklevel())
 
 
 def batching_obstacle(estimator):

@@ -1,6 +1,5 @@
 """The information path, cross-validated: one β sweep per fold, same schedule."""
 
-import warnings
 
 import numpy as np
 from sklearn.base import is_classifier
@@ -13,8 +12,8 @@ from skdib._dib._replicated_fit import (
     check_path_estimator,
     check_rows,
     fit_on_splits,
+    warn_replicates_choose_on_held_out,
 )
-from skdib._utils._warnings import user_stacklevel
 from skdib.compare._folds import fold_mean_and_se, make_folds
 
 __all__ = ["cross_validate_path"]
@@ -117,7 +116,10 @@ def cross_validate_path(estimator, X, y, *, cv=5, groups=None, random_state=None
     """
     check_path_estimator(estimator, sample_weight)
     X, y = check_rows(X, y)
-    _warn_replicates_choose_on_the_folds(estimator)
+    warn_replicates_choose_on_held_out(
+        estimator, "each fold's held-out rows: the fold scores are then chosen "
+        "on the rows they are scored on, and optimistic. Pass n_replicates=1 "
+        "for fold scores that compare with other models'.")
     rng = check_random_state(random_state)
     folds = make_folds(cv, X, y, classification=is_classifier(estimator),
                        groups=groups, random_state=rng.randint(2**31 - 1))
@@ -146,18 +148,6 @@ def cross_validate_path(estimator, X, y, *, cv=5, groups=None, random_state=None
     if return_estimators:
         result.estimators = fitted
     return result
-
-
-def _warn_replicates_choose_on_the_folds(estimator):
-    n_replicates = getattr(estimator, "n_replicates", 1)
-    if isinstance(n_replicates, int) and n_replicates > 1:
-        warnings.warn(
-            f"n_replicates={n_replicates} keeps, at every checkpoint, the "
-            "replicate with the lowest loss on the validation rows, which here "
-            "are each fold's held-out rows: the fold scores are then chosen on "
-            "the rows they are scored on, and optimistic. Pass n_replicates=1 "
-            "for fold scores that compare with other models'.", UserWarning,
-            stacklevel=user_stacklevel())
 
 
 def _fold_relevance(paths):

@@ -4,7 +4,8 @@ R random halves of the rows each get a β sweep, all trained as one batched
 model; at every checkpoint a feature counts as selected in a half when its
 channel carries more than ``threshold`` bits. The share of halves that
 select it is its selection probability, and the Meinshausen-Bühlmann bound
-turns the average number selected into a bound on the expected number of
+turns the average number selected into an estimate (not a guarantee: see
+``StabilityPaths.expected_false_selections``) of the expected number of
 noise features among those selected with probability at least π_thr.
 """
 
@@ -27,6 +28,7 @@ from skdib._dib._replicated_fit import (
     check_path_estimator,
     check_rows,
     fit_on_splits,
+    warn_replicates_choose_on_held_out,
 )
 from skdib._utils._random import numpy_rng
 from skdib._utils._warnings import user_stacklevel
@@ -98,12 +100,22 @@ class StabilityPaths:
     def expected_false_selections(self, pi_threshold=0.9):
         """Meinshausen-Bühlmann bound on the falsely selected channels.
 
-        E[V] <= q² / ((2 π_thr - 1) p) at every checkpoint, where V counts
-        the noise channels whose selection probability there is at least
-        ``pi_threshold``, q is :attr:`expected_selected` and p the number of
-        channels. It assumes the noise channels are exchangeable and the
-        selection no worse than random guessing (Theorem 1 of Meinshausen and
-        Bühlmann, 2010, with the single checkpoint as the set Λ).
+        q² / ((2 π_thr - 1) p) at every checkpoint, where q is
+        :attr:`expected_selected` and p the number of channels: Theorem 1 of
+        Meinshausen and Bühlmann (2010, with the single checkpoint as the set
+        Λ) bounds by it E[V], the expected number of noise channels whose
+        selection probability there is at least ``pi_threshold``.
+
+        Here it is an approximation, not a guarantee. The theorem assumes
+        exchangeable noise channels and a selection no worse than random
+        guessing, and its proof also needs each half's selection to depend
+        on that half's rows only; here a half's bits are measured on the
+        held-out rows of the other half (and with ``n_replicates`` > 1 the
+        replicate kept at each checkpoint is chosen on those rows too). The
+        halves are also independent random draws, not complementary pairs
+        (Shah and Samworth, 2013), so the selection probabilities are Monte
+        Carlo estimates with ``n_resamples`` draws. Read the value as an
+        estimate of the expected number of falsely selected channels.
 
         Returns
         -------
@@ -116,12 +128,13 @@ class StabilityPaths:
     def controlled_point(self, pi_threshold=0.9, max_false=1.0):
         """The checkpoint with the most selections the error budget allows.
 
-        Among the checkpoints where :meth:`expected_false_selections`
-        guarantees at most ``max_false`` falsely selected channels in
-        expectation, the one with the most expected selections (the most
-        power; the least compressed of equals). When none qualifies, the one
-        with the lowest bound, with a warning: the error budget is then not
-        met (more halves, or a larger ``pi_threshold``, help).
+        Among the checkpoints where :meth:`expected_false_selections` (an
+        approximate bound, not a guarantee) allows at most ``max_false``
+        falsely selected channels in expectation, the one with the most
+        expected selections (the most power; the least compressed of
+        equals). When none qualifies, the one with the lowest bound, with a
+        warning: the error budget is then not met (more halves, or a larger
+        ``pi_threshold``, help).
         """
         bound = self.expected_false_selections(pi_threshold)
         ok = np.flatnonzero(bound <= max_false)
@@ -242,7 +255,9 @@ def stability_paths(estimator, X, y, *, n_resamples=8, threshold=DROP_THRESHOLD,
         ``random_state``. Any estimator whose ``fit`` takes ``X_val, y_val``
         and records an ``information_path_`` will do (the set-valued ones
         too, with X of shape (n_samples, n_elements, n_features) padded with
-        NaN); others raise a TypeError.
+        NaN); others raise a TypeError. With ``n_replicates`` > 1 each
+        checkpoint keeps the replicate with the lowest loss on the other
+        half's rows (a warning says so).
     X : array-like or DataFrame of shape (n_samples, n_features)
     y : array-like of shape (n_samples,) or (n_samples, n_outputs)
     n_resamples : int, default=8
@@ -278,7 +293,9 @@ def stability_paths(estimator, X, y, *, n_resamples=8, threshold=DROP_THRESHOLD,
     result : StabilityPaths
         ``selection_probability`` (n_points, n_features) along ``beta``,
         with :meth:`~StabilityPaths.selected` and the false-selection bound
-        :meth:`~StabilityPaths.expected_false_selections`.
+        :meth:`~StabilityPaths.expected_false_selections` (an approximation:
+        its theorem assumes what the held-out halves do not give, see
+        there).
 
     Examples
     --------
@@ -300,6 +317,11 @@ def stability_paths(estimator, X, y, *, n_resamples=8, threshold=DROP_THRESHOLD,
     """
     _check_arguments(estimator, n_resamples, threshold, sample_weight)
     X, y = check_rows(X, y)
+    warn_replicates_choose_on_held_out(
+        estimator, "the other half's rows, on which its bits are measured: "
+        "each half's selection then depends on those rows too, further from "
+        "the assumptions of the bound (expected_false_selections). Pass "
+        "n_replicates=1 to choose nothing on them.")
     rng = numpy_rng(random_state)
     halves = half_samples(y, n_resamples, is_classifier(estimator),
                           int(rng.integers(_SEED_BOUND)), groups)
