@@ -46,3 +46,28 @@ def test_stability_paths_warn_that_replicates_choose_on_the_other_half(data):
     est = DistributedIBClassifier(n_replicates=2, **KW)
     with pytest.warns(UserWarning, match="n_replicates=2 keeps.*other half"):
         stability_paths(est, X[:80], y[:80], n_resamples=2, random_state=0)
+
+
+def test_a_fold_without_training_rows_of_a_class_is_named(data):
+    """A one-member class is held out by the fold that holds it: refused
+    before any fit, naming the fold and the class (not y_val, which the user
+    never passed)."""
+    X, y = data
+    y = y.copy()
+    y[0] = 2
+    with pytest.warns(UserWarning), pytest.raises(
+            ValueError, match=r"Fold \d of 3 has no training rows of classes "
+            r"\[2\].*drop the rare classes"):
+        cross_validate_path(DistributedIBClassifier(**KW), X, y, cv=3,
+                            random_state=0)
+
+
+def test_a_half_without_training_rows_of_a_class_is_named(data):
+    X, y = data
+    y = y.copy()
+    groups = np.arange(len(y)) % 10
+    y[groups == 0] = 2  # class 2 lives in group 0 only
+    with pytest.raises(ValueError, match=r"Half \d of 4 has no training rows "
+                       r"of classes \[2\].*several groups"):
+        stability_paths(DistributedIBClassifier(**KW), X, y, n_resamples=4,
+                        random_state=0, groups=groups)

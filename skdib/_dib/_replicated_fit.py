@@ -16,7 +16,7 @@ import warnings
 import numpy as np
 from joblib import effective_n_jobs
 from sklearn import config_context
-from sklearn.base import clone
+from sklearn.base import clone, is_classifier
 from sklearn.utils import _safe_indexing
 from sklearn.utils.validation import (
     _check_sample_weight,
@@ -31,7 +31,8 @@ from skdib._utils._validation import check_n_jobs
 from skdib._utils._warnings import parallel_keeping_warnings, user_stacklevel
 from skdib.exceptions import DivergenceError
 
-__all__ = ["aligned_beta", "batching_obstacle", "check_rows", "fit_on_splits",
+__all__ = ["aligned_beta", "batching_obstacle", "check_rows",
+           "check_split_classes", "fit_on_splits",
            "use_batching", "warn_replicates_choose_on_held_out"]
 
 
@@ -95,6 +96,24 @@ def check_path_estimator(estimator, sample_weight=None):
             "has no sample_weight parameter), so its splits cannot be "
             "weighted. Drop sample_weight (to weight sets, repeat or "
             "subsample them).")
+
+
+def check_split_classes(estimator, y, splits, name, way_out):
+    """Refuse, before any fit, a classifier's split whose held-out rows hold
+    classes its training rows lack (its fit would reject them as ``y_val``
+    classes the user never passed): the error names the split (``name``,
+    'fold' or 'half', numbered from 0), the missing classes and
+    ``way_out``."""
+    if not is_classifier(estimator):
+        return
+    for i, (train, val) in enumerate(splits):
+        missing = sorted(set(np.unique(y[val]).tolist())
+                         - set(np.unique(y[train]).tolist()), key=str)
+        if missing:
+            raise ValueError(
+                f"{name.capitalize()} {i} of {len(splits)} has no training "
+                f"rows of classes {missing} (all their rows are held out), so "
+                f"its classifier cannot learn or score them. {way_out}")
 
 
 def _fit_split(estimator, X, y, train, val, seed, sample_weight=None):

@@ -11,6 +11,7 @@ from skdib._dib._replicated_fit import (
     aligned_beta,
     check_path_estimator,
     check_rows,
+    check_split_classes,
     fit_on_splits,
     warn_replicates_choose_on_held_out,
 )
@@ -123,6 +124,10 @@ def cross_validate_path(estimator, X, y, *, cv=5, groups=None, random_state=None
     rng = check_random_state(random_state)
     folds = make_folds(cv, X, y, classification=is_classifier(estimator),
                        groups=groups, random_state=rng.randint(2**31 - 1))
+    check_split_classes(
+        estimator, y, folds, "fold", "Use folds that leave every class some "
+        "training rows (fewer folds, or groups that spread each class), or "
+        "drop the rare classes.")
     seeds = rng.randint(2**31 - 1, size=len(folds))
     fitted = fit_on_splits(estimator, X, y, folds, seeds, batched=batched,
                            n_jobs=n_jobs, sample_weight=sample_weight)

@@ -27,6 +27,7 @@ from skdib._dib._replicated_fit import (
     aligned_beta,
     check_path_estimator,
     check_rows,
+    check_split_classes,
     fit_on_splits,
     warn_replicates_choose_on_held_out,
 )
@@ -325,6 +326,10 @@ def stability_paths(estimator, X, y, *, n_resamples=8, threshold=DROP_THRESHOLD,
     rng = numpy_rng(random_state)
     halves = half_samples(y, n_resamples, is_classifier(estimator),
                           int(rng.integers(_SEED_BOUND)), groups)
+    check_split_classes(
+        estimator, y, halves, "half", "Spread every class over several groups "
+        "(with groups, a half trains on half of them), or drop the rare "
+        "classes.")
     seeds = rng.integers(_SEED_BOUND, size=n_resamples)
     fitted = fit_on_splits(estimator, X, y, halves, seeds, batched=batched,
                            n_jobs=n_jobs, sample_weight=sample_weight)
