@@ -71,3 +71,21 @@ def test_a_half_without_training_rows_of_a_class_is_named(data):
                        r"of classes \[2\].*several groups"):
         stability_paths(DistributedIBClassifier(**KW), X, y, n_resamples=4,
                         random_state=0, groups=groups)
+
+
+def test_a_diverging_batched_run_promises_nothing_batched_false_cannot_do(
+        data, monkeypatch):
+    """batched=False keeps no sweep when one diverges; the message says so
+    instead of promising that it keeps the others."""
+    from skdib._backend import facade
+    from skdib.exceptions import DivergenceError
+
+    def diverge(*args, **kwargs):
+        raise facade.ReplicateDiverged(1, 7, 0.5, "loss is nan")
+
+    monkeypatch.setattr(facade, "fit_replicates", diverge)
+    X, y = data
+    with pytest.raises(DivergenceError, match="keeps none of them") as info:
+        cross_validate_path(DistributedIBClassifier(**KW), X, y, cv=2,
+                            random_state=0, batched=True)
+    assert "to keep the other sweeps" not in str(info.value)

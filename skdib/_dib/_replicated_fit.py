@@ -167,8 +167,10 @@ def _train(reps, template):
         raise DivergenceError(
             f"Replicate {stop.replicate} of a batched run of {len(reps)} sweeps "
             f"diverged at step {stop.step} (β = {stop.beta:.3g}): {stop.detail}. "
-            "Nothing was kept. Try a lower learning_rate or a smaller beta_end, "
-            "or batched=False to keep the other sweeps.", stop.step,
+            "Nothing was kept. Try a lower learning_rate or a smaller "
+            "beta_end. batched=False fits the sweeps one at a time but keeps "
+            "none of them either: the first that diverges raises its own "
+            "error.", stop.step,
             stop.beta) from None
     finally:
         if progress is not None:
