@@ -97,7 +97,14 @@ def cross_validate_path(estimator, X, y, *, cv=5, groups=None, random_state=None
         is the standard error over folds; ``relevance_lower`` the fold mean
         of the InfoNCE head's bound, so the information plane draws the
         InfoNCE loss as for one fit), for the plotting functions and
-        ``coarsest_point``; and ``estimators`` if requested.
+        ``coarsest_point``; and ``estimators`` if requested. ``path`` does
+        not carry the folds' information bounds (``information_lower``,
+        ``information_upper``), ``information_se``, ``information_method``
+        or ``kl_drift`` (all None): the information plane draws no bound
+        bands for it, and every point counts as settled there (in
+        ``path.settled``, the plots and ``path_subset_score``); the folds'
+        own ``settled`` is the result's, and their bounds are on
+        ``estimators``.
 
     Examples
     --------
