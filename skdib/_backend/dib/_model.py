@@ -13,15 +13,16 @@ from skdib._backend.dib._tables import ChannelTables
 LOG_VAR_MIN, LOG_VAR_MAX = -30.0, 15.0
 
 
-def message_noise(mu, generator):
-    """Standard-normal draws shaped like ``mu``, in float32 at least.
+def message_noise(shape, dtype, device, generator):
+    """Standard-normal draws of ``shape`` for messages of ``dtype``, in
+    float32 at least.
 
-    Under bfloat16 autocast ``mu`` is bfloat16; the noise stays float32 (as
-    the batched replicate step draws it), so the precision changes the
-    arithmetic, not the random numbers.
+    Under bfloat16 autocast the messages are bfloat16; the noise stays
+    float32 (as the batched replicate step draws it), so the precision
+    changes the arithmetic, not the random numbers.
     """
-    return torch.randn(mu.shape, generator=generator, device=mu.device,
-                       dtype=torch.promote_types(mu.dtype, torch.float32))
+    return torch.randn(shape, generator=generator, device=device,
+                       dtype=torch.promote_types(dtype, torch.float32))
 
 
 def posterior(out):
@@ -202,11 +203,8 @@ class DistributedIBNet(nn.Module):
 
     def forward(self, x, generator=None):
         """Return (head output, per-channel KL in nats of shape (C, batch))."""
-        # drawn before encoding (which draws nothing), in the dtype that
-        # message_noise gives the messages: float32 at least
-        eps = torch.randn((self.n_channels, x.shape[0], self.embedding_dim),
-                          generator=generator, device=x.device,
-                          dtype=torch.promote_types(self.center.dtype,
-                                                    torch.float32))
+        # drawn before encoding (which draws nothing), for the network's dtype
+        eps = message_noise((self.n_channels, x.shape[0], self.embedding_dim),
+                            self.center.dtype, x.device, generator)
         u, kl = self.messages(x, eps)
         return self.read_out(u), kl

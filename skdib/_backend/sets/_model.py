@@ -145,5 +145,6 @@ class SetIBNet(nn.Module):
         """Return (head output, KL in nats per type and set, (T, batch))."""
         mu, log_var, member = self._posteriors(x)
         kl = (kl_nats(mu, log_var) * member.to(mu.dtype)).sum(dim=-1)
-        u = mu + torch.exp(0.5 * log_var) * message_noise(mu, generator)
+        eps = message_noise(mu.shape, mu.dtype, mu.device, generator)
+        u = mu + torch.exp(0.5 * log_var) * eps
         return self._decode_elements(u, member), kl
