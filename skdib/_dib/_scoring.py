@@ -104,8 +104,8 @@ def constant_columns(y_true, y_pred, sample_weight=None):
     scale) leaves values whose mean can round a hair away from them, and
     then the rounding error is divided by: -4.6e31 instead of 0. The test
     is exact and reads the values as given (before standardising), as the
-    path's ``constant_outputs`` does; a table of fewer than 2 rows is
-    left to ``r2_score`` (R² not defined).
+    path's ``constant_outputs`` does (:func:`scaled_r2_score` leaves a table
+    of fewer than 2 rows to ``r2_score``: R² is not defined there).
 
     Parameters
     ----------
@@ -130,7 +130,7 @@ def constant_columns(y_true, y_pred, sample_weight=None):
     """
     rows = (np.ones(len(y_true), dtype=bool) if sample_weight is None
             else np.asarray(sample_weight, dtype=np.float64) > 0)
-    if len(y_true) < 2 or not rows.any():
+    if not rows.any():
         none = np.zeros(y_true.shape[1], dtype=bool)
         return none, none
     true, pred = y_true[rows], y_pred[rows]
