@@ -1,5 +1,7 @@
 """Shared fixtures: tiny settings and small generated data sets."""
 
+import sys
+
 import matplotlib
 import numpy as np
 import pytest
@@ -10,6 +12,15 @@ matplotlib.use("Agg")
 TINY = dict(encoder_hidden=(16,), embedding_dim=2, decoder_hidden=(32,),
             n_pretrain_steps=100, n_steps=200, n_checkpoints=5, batch_size=64,
             learning_rate=1e-2, random_state=0)
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    """Close every figure a test drew (where pyplot was imported at all)."""
+    yield
+    pyplot = sys.modules.get("matplotlib.pyplot")
+    if pyplot is not None:
+        pyplot.close("all")
 
 
 @pytest.fixture

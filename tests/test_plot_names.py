@@ -31,14 +31,6 @@ NAMES = ("_age", "Income ($) - Tax ($)", "a$_$b")
 TINY = dict(n_pretrain_steps=20, n_steps=60, n_checkpoints=3, random_state=0)
 
 
-@pytest.fixture(autouse=True)
-def _close_figures():
-    import matplotlib.pyplot as plt
-
-    yield
-    plt.close("all")
-
-
 def shown(text):
     """What matplotlib draws for ``text`` (no mathtext: the escapes undone),
     without the zero-width space that keeps a "_" name in a legend."""

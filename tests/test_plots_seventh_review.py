@@ -8,7 +8,6 @@ category (an all-zero row) got tuple tick labels.
 """
 
 import matplotlib
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
@@ -26,12 +25,6 @@ matplotlib.use("Agg")
 
 TINY = dict(encoder_hidden=(8,), decoder_hidden=(8,), n_pretrain_steps=20,
             n_steps=60, n_checkpoints=3, random_state=0)
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
 
 
 # -- 1. default names in another order are matched by name ----------------

@@ -14,7 +14,6 @@ import math
 import re
 
 import matplotlib
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
@@ -33,12 +32,6 @@ matplotlib.use("Agg")
 
 TINY = dict(encoder_hidden=(16,), decoder_hidden=(16,), n_pretrain_steps=30,
             n_steps=90, n_checkpoints=3, random_state=0)
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
 
 
 def _path(**over):

@@ -32,12 +32,6 @@ from skdib.plotting import (
 COLOURS = ["c_red", "c_green", "c_blue"]
 
 
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
-
-
 @pytest.fixture(scope="module")
 def colour_data():
     """y depends on a and on a one-hot colour; b is noise."""
