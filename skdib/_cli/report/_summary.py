@@ -5,9 +5,10 @@ import pandas as pd
 
 from skdib._dib._columns import column_names
 from skdib._dib._ranking import DROP_THRESHOLD, rank_channels
+from skdib.compare._folds import fold_mean_and_se
 
-__all__ = ["bits_scale", "channel_summary", "path_table", "score_name",
-           "scores_lines", "scores_note", "scores_table"]
+__all__ = ["baseline_verdict", "bits_scale", "channel_summary", "path_table",
+           "score_name", "scores_lines", "scores_note", "scores_table"]
 
 THRESHOLD = DROP_THRESHOLD
 # Percentile of the path's cells (points x channels) that fills a bit bar.
@@ -189,8 +190,39 @@ def scores_lines(scores):
     return rows
 
 
+def baseline_verdict(scores, est):
+    """A sentence when a baseline scores above the Distributed IB model.
+
+    Compares the model's cross-validated score with the best-scoring
+    baseline's, fold by fold (the same folds), and says by how much it is
+    below and whether the gap exceeds the standard error of the paired fold
+    differences. Empty when no baseline scores higher, or without
+    cross-validated scores.
+    """
+    models = dict(scores.get("models") or {})
+    dib = models.pop("distributed_ib", None)
+    if dib is None or not models:
+        return ""
+    best = max(models.values(), key=lambda entry: entry["mean"])
+    gap = np.asarray(best["folds"], float) - np.asarray(dib["folds"], float)
+    mean, se = (float(v[0]) for v in fold_mean_and_se(gap[:, None]))
+    if not mean > 0:
+        return ""
+    metric = score_name(est)
+    head = (f"The Distributed IB model's {metric} is {mean:.3f} below the "
+            f"{best['label']}'s on these folds")
+    if not mean > se:  # NaN se (one fold) also lands here
+        return (f"{head}, within the standard error of the paired fold "
+                f"differences ({se:.3f}).")
+    return (f"{head}, beyond the standard error of the paired fold differences "
+            f"({se:.3f}). The bits describe a model that predicts worse than "
+            "this baseline: a channel with few bits may still carry information "
+            "the sweep did not find (more rows, a longer schedule or wider "
+            "encoders may recover it).")
+
+
 def scores_note(scores, est):
-    """One sentence on where the scores come from."""
+    """Where the scores come from, then :func:`baseline_verdict`."""
     metric = score_name(est)
     if scores.get("cv_error"):
         return (f"Cross-validation failed after the fit ({scores['cv_error']}): "
@@ -200,11 +232,12 @@ def scores_note(scores, est):
         return (f"Cross-validation skipped (--cv 0): only the path's own "
                 f"validation {metric} is shown, with its standard error over "
                 "the held-out rows.")
-    return (f"Cross-validated {metric}: mean ± standard error over "
-            f"{scores['cv']} folds of {scores['n_rows']} rows, every model "
-            "fitted on the same folds. First row: the model in this report, "
-            "scored on its own held-out rows (± standard error over those "
-            "rows).")
+    source = (f"Cross-validated {metric}: mean ± standard error over "
+              f"{scores['cv']} folds of {scores['n_rows']} rows, every model "
+              "fitted on the same folds. First row: the model in this report, "
+              "scored on its own held-out rows (± standard error over those "
+              "rows).")
+    return " ".join(filter(None, [source, baseline_verdict(scores, est)]))
 
 
 def scores_table(scores, est):
