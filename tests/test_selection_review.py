@@ -202,6 +202,11 @@ def test_the_cache_key_reads_groups_and_validation_sets_as_arrays():
         == key(X_val=X[:30], y_val=y[:30])
     assert key(X_val=pd.DataFrame(X[:30], columns=list("abc")), y_val=y[:30]) \
         == key(X_val=pd.DataFrame(X[:30], columns=list("abc")), y_val=list(y[:30]))
+    frame = pd.DataFrame(X, columns=list("abc"))
+    sliced = frame.iloc[50:80]  # row labels 50..79
+    assert key(X_val=sliced, y_val=y[50:80]) \
+        == key(X_val=sliced.reset_index(drop=True), y_val=y[50:80]) \
+        != key(X_val=frame.iloc[20:50].set_axis(sliced.index), y_val=y[50:80])
     cls = type(est)
     assert key() == joblib.hash((f"{cls.__module__}.{cls.__qualname__}",
                                  est.get_params(), X, y, None, _code_versions(),

@@ -80,10 +80,11 @@ def sweep_key(estimator, X_arr, y_arr, feature_names, fit_params=None):
 def _as_hashed(value):
     """A fit argument (``groups``, ``X_val``, ``y_val``) as the key holds it,
     so that a list, a Series and an array of the same values share a key: a
-    table (with columns, read by its labels) as a pandas DataFrame, anything
-    else as a NumPy array."""
+    table (with columns, read by its labels) as a pandas DataFrame with a
+    fresh row index (fit reads no row labels, so a slice and the same rows
+    after ``reset_index`` share a sweep), anything else as a NumPy array."""
     if hasattr(value, "columns"):
-        return as_pandas(value)
+        return as_pandas(value).reset_index(drop=True)
     value = np.asarray(value)
     if value.dtype.kind in "OUS":  # strings: a Series holds objects, a list <U
         return value.astype(object)
