@@ -160,7 +160,8 @@ class BaseDistributedIB(PersistenceMixin, ResumableSweepMixin, SweepSetupMixin,
             Group labels (e.g. the experiment or simulation each row comes
             from). The random validation split then keeps each group on one
             side, so correlated rows cannot leak from training into
-            validation. Not used with ``X_val``.
+            validation. Cannot be combined with ``X_val`` (a ValueError
+            says so): groups shape only the random split.
 
         Returns
         -------

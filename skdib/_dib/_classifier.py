@@ -127,7 +127,7 @@ class DistributedIBClassifier(LogProbaMixin, ClassifierMixin, BaseDistributedIB)
         plain Adam.
     warmup_fraction : float in [0, 1] or 'auto', default='auto'
         Share of all steps over which the learning rate rises linearly from
-        nearly 0 to ``learning_rate`` (0: no warm-up). The ten settings
+        nearly 0 to ``learning_rate`` (0: no warm-up). The settings
         above that default to
         'auto' follow the default recipe, chosen from the data at fit time
         and recorded in ``recipe_``: when every channel is discrete (see
@@ -136,7 +136,7 @@ class DistributedIBClassifier(LogProbaMixin, ClassifierMixin, BaseDistributedIB)
         batches of 512; otherwise encoders (32, 32) (one layer of 16 and a
         weight decay of 0.3 below 1000 training rows), embedding 4, decoder
         (64, 64), 500 + 2500 steps at 1e-3 in batches of 256, network
-        encoders throughout, no warm-up. Both fit 4-6x faster than
+        encoders throughout, no warm-up. Both fit about 4-10x faster than
         the 0.1 defaults (see the user guide for what was measured). A value
         given explicitly is used as it is.
     validation_fraction : float, default=0.2
@@ -171,7 +171,7 @@ class DistributedIBClassifier(LogProbaMixin, ClassifierMixin, BaseDistributedIB)
         (every weight within 1/126 of its row's largest change since the last
         checkpoint) and compressed: a default fit of breast cancer pickles at
         about a third of the float32 size (0.73 MB against 2.27 MB with
-        'exact'), and its predicted probabilities move by about 1e-3 (see
+        'exact'), and its predicted probabilities move by under 1e-2 (see
         the user guide). The path is scored with the weights
         as stored, so its numbers are those of the rewound model; training
         goes on from the exact ones. 'exact' keeps float32 copies; False

@@ -28,7 +28,7 @@ Two recipes, measured (user guide, "The default recipe"):
 ``'continuous'`` (any channel with many values): encoders 2x32, embedding 4,
     decoder 2x64, 500 + 2500 steps at 1e-3 in batches of 256, network
     encoders for every channel (on diabetes a table for its binary column
-    cost test R²): 4-6x faster than the 0.1 defaults, with breast cancer
+    cost test R²): about 6-10x faster than the 0.1 defaults, with breast cancer
     within about 0.02 of an RBF SVC and the sheared glass as accurate as with
     the 0.1 defaults. The classifier trains against labels smoothed by 0.01
     (tuned on breast cancer splits 0-4, checked on five others, wine and

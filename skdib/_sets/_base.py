@@ -172,7 +172,8 @@ class BaseSetDIB(InformationMapMixin, ResumableSweepMixin, ReplicateSweepMixin,
             another number of element rows.
         groups : array-like of shape (n_samples,), optional
             Group labels; the random validation split keeps each group on
-            one side. Not used with ``X_val``.
+            one side. Cannot be combined with ``X_val`` (a ValueError
+            says so).
 
         Returns
         -------
