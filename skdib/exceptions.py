@@ -10,12 +10,33 @@ class DivergenceError(RuntimeError):
     The estimator that raised it keeps the path up to the last finite
     checkpoint (``fit_status_ == "diverged"``) and predicts from it.
 
+    Raised by a function that fits one sweep per split of the rows
+    (:func:`~skdib.compare.cross_validate_path`,
+    :func:`~skdib.stability_paths`), it comes after every split was fitted
+    (with ``n_jobs`` > 1 too) and carries them all in ``fitted``, so that
+    none has to be fitted again.
+
     Attributes
     ----------
     step : int
-        The optimisation step at which the divergence was found.
+        The optimisation step at which the divergence was found (of the
+        first split that diverged, where there are several).
     beta : float
         β at that step.
+    fitted : list or None
+        Every split's estimator, in split order: those that finished, and a
+        diverged one with its path up to the last finite checkpoint
+        (``fit_status_ == "diverged"``), or None where it diverged before
+        its first checkpoint and kept nothing. None for a single ``fit``.
+    fold : int or None
+        Index into ``fitted`` of the first split (fold, or half) that
+        diverged; ``fit_status_`` (or None) tells the others. None for a
+        single ``fit``.
+    splits : list of (ndarray, ndarray) or None
+        The (train, validation) row indices of every split, in the same
+        order: a diverged split's estimator resumes with ``continue_fit(
+        X[train], y[train], X_val=X[val], y_val=y[val])`` after a
+        ``set_params(learning_rate=...)``. None for a single ``fit``.
 
     Examples
     --------
@@ -23,15 +44,20 @@ class DivergenceError(RuntimeError):
     >>> error = DivergenceError("loss is NaN", step=1200, beta=0.3)
     >>> isinstance(error, RuntimeError), error.step, error.beta
     (True, 1200, 0.3)
+    >>> error.fitted is None  # a single fit: the estimator itself keeps it
+    True
     """
 
-    def __init__(self, message, step, beta):
+    def __init__(self, message, step, beta, *, fitted=None, fold=None,
+                 splits=None):
         super().__init__(message)
         self.step, self.beta = step, beta
+        self.fitted, self.fold, self.splits = fitted, fold, splits
 
     def __reduce__(self):
         # rebuilt from its own arguments, so that it pickles: a fit that
-        # diverges in a joblib worker process reaches the caller as itself
+        # diverges in a joblib worker process reaches the caller as itself;
+        # fitted, fold and splits travel in __dict__ (the state)
         return type(self), (self.args[0], self.step, self.beta), self.__dict__
 
 

@@ -233,9 +233,14 @@ def test_contrastive_folds_of_unequal_batches_fit_one_by_one(tasks, tiny_params)
                               device="cpu", y_dtype="float32")
 
 
-def test_a_diverged_replicate_is_named(tasks, tiny_params):
+def test_diverged_replicates_are_named(tasks, tiny_params):
+    """Every fold of a batched run diverges: the error names them all and
+    holds one entry per fold."""
     X, by_task = tasks
     _, t = by_task["regression"]
     est = DistributedIBRegressor(**{**tiny_params, "learning_rate": 1e6})
-    with pytest.raises(DivergenceError, match="Replicate .* of a batched run"):
+    with pytest.raises(DivergenceError, match="Folds 0, 1 of 2 diverged") as info:
         cross_validate_path(est, X, 1e3 * t, cv=2, random_state=0, batched=True)
+    assert info.value.fold == 0 and len(info.value.fitted) == 2
+    assert all(est is None or est.fit_status_ == "diverged"
+               for est in info.value.fitted)

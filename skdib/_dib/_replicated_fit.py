@@ -7,6 +7,10 @@ X_val=X[val], y_val=y[val])`` with its own ``random_state``. With
 ``skdib/_backend/dib/_replicates.py``), and each record is stored into its
 clone as ``fit`` stores it; the result equals the separate fits up to float
 rounding.
+
+A split whose sweep diverges loses none of the others: every split is
+fitted, and then one :class:`~skdib.exceptions.DivergenceError` carries all
+the fitted clones (see :func:`fit_on_splits`).
 """
 
 import inspect
@@ -118,13 +122,24 @@ def check_split_classes(estimator, y, splits, name, way_out):
 
 def _fit_split(estimator, X, y, train, val, seed, sample_weight=None):
     """The reference: one ordinary fit of a clone on one split (its training
-    rows weighted by ``sample_weight[train]`` when given)."""
+    rows weighted by ``sample_weight[train]`` when given).
+
+    Returns ``(clone, None)``, or where the sweep diverged ``(clone, error)``
+    with the clone keeping its path so far (None where it kept no
+    checkpoint): the error is returned, not raised, so that a joblib pool
+    runs the other splits to their end.
+    """
     est = clone(estimator)
     if "random_state" in est.get_params():
         est.set_params(random_state=seed)
     weights = {} if sample_weight is None else {"sample_weight": sample_weight[train]}
-    return est.fit(_safe_indexing(X, train), y[train], **weights,
-                   X_val=_safe_indexing(X, val), y_val=y[val])
+    try:
+        est.fit(_safe_indexing(X, train), y[train], **weights,
+                X_val=_safe_indexing(X, val), y_val=y[val])
+    except DivergenceError as error:
+        return (est if getattr(est, "fit_status_", None) == "diverged"
+                else None), error
+    return est, None
 
 
 def _prepare(estimator, X, y, train, val, seed):
@@ -148,7 +163,8 @@ def _prepare(estimator, X, y, train, val, seed):
 
 
 def _train(reps, template):
-    """Run the prepared replicates as one batched model; return the records."""
+    """Run the prepared replicates as one batched model; return the records
+    (``facade.ReplicateDiverged`` when one diverges)."""
     total = template._total_steps()
     progress = (SweepProgress(total, f"{type(template).__name__} x{len(reps)}")
                 if template.verbose else None)
@@ -163,15 +179,6 @@ def _train(reps, template):
                 device=facade.resolve_device(template.device),
                 y_dtype=reps[0]["data"]["y_dtype"],
                 bounds_fns=[rep["bounds_fn"] for rep in reps])
-    except facade.ReplicateDiverged as stop:
-        raise DivergenceError(
-            f"Replicate {stop.replicate} of a batched run of {len(reps)} sweeps "
-            f"diverged at step {stop.step} (β = {stop.beta:.3g}): {stop.detail}. "
-            "Nothing was kept. Try a lower learning_rate or a smaller "
-            "beta_end. batched=False fits the sweeps one at a time but keeps "
-            "none of them either: the first that diverges raises its own "
-            "error.", stop.step,
-            stop.beta) from None
     finally:
         if progress is not None:
             progress.close()
@@ -179,7 +186,8 @@ def _train(reps, template):
 
 
 def _fit_batch(estimator, X, y, splits, seeds):
-    """Fit one clone per split in one batched run (see the module docstring)."""
+    """Fit one clone per split in one batched run (see the module docstring);
+    ``(clone, error)`` per split, as :func:`_fit_split` returns them."""
     with config_context(skip_parameter_validation=True):
         reps = [_prepare(estimator, X, y, train, val, int(seed))
                 for (train, val), seed in zip(splits, seeds, strict=True)]
@@ -198,7 +206,10 @@ def _fit_batch(estimator, X, y, splits, seeds):
         return [_fit_split(estimator, X, y, train, val, int(seed))
                 for (train, val), seed in zip(splits, seeds, strict=True)]
     start = time.perf_counter()
-    nets, records = _train(reps, reps[0]["est"])
+    try:
+        nets, records = _train(reps, reps[0]["est"])
+    except facade.ReplicateDiverged as stop:
+        return _refit_around(estimator, X, y, splits, seeds, stop.replicate)
     elapsed = time.perf_counter() - start
     for rep, net, record in zip(reps, nets, records, strict=True):
         est = rep["est"]
@@ -207,7 +218,24 @@ def _fit_batch(estimator, X, y, splits, seeds):
         est._store_fit(net, record, rep["channels"], rep["names"], rep["data"],
                        rep["rng"])
         est._sweep_completed()
-    return [rep["est"] for rep in reps]
+    return [(rep["est"], None) for rep in reps]
+
+
+def _refit_around(estimator, X, y, splits, seeds, diverged):
+    """The batched run stopped when split ``diverged`` diverged, leaving the
+    others halfway: fit that split alone, as ``fit`` does, so that it keeps
+    its path up to its last finite checkpoint, and the others again in one
+    batched run (equal to the stopped run's up to float rounding). Each
+    further divergence repeats this, so a group of R splits runs at most R
+    batched runs."""
+    others = [i for i in range(len(splits)) if i != diverged]
+    refitted = {diverged: _fit_split(estimator, X, y, *splits[diverged],
+                                     int(seeds[diverged]))}
+    if others:
+        refitted.update(zip(others, _fit_batch(
+            estimator, X, y, [splits[i] for i in others],
+            [seeds[i] for i in others]), strict=True))
+    return [refitted[i] for i in range(len(splits))]
 
 
 def use_batching(batched, estimator):
@@ -229,7 +257,7 @@ def use_batching(batched, estimator):
 
 
 def fit_on_splits(estimator, X, y, splits, seeds, *, batched="auto", n_jobs=None,
-                  sample_weight=None):
+                  sample_weight=None, name="split"):
     """One fitted clone of ``estimator`` per ``(train, val)`` split.
 
     Parameters
@@ -252,10 +280,20 @@ def fit_on_splits(estimator, X, y, splits, seeds, *, batched="auto", n_jobs=None
         Weights of the training rows of every split (the held-out rows count
         equally, as in ``fit(X_val=...)``); weighted splits are fitted one by
         one.
+    name : str, default='split'
+        What the caller calls a split ('fold', 'half'), for the message of
+        a divergence.
 
     Returns
     -------
     estimators : list
+
+    Raises
+    ------
+    DivergenceError
+        Where a split's sweep diverged, once every split is fitted: it
+        carries them all (``fitted``, ``fold``, ``splits``; see
+        :func:`_raise_if_diverged`).
     """
     check_path_estimator(estimator, sample_weight)
     n_jobs = check_n_jobs(n_jobs)
@@ -263,15 +301,47 @@ def fit_on_splits(estimator, X, y, splits, seeds, *, batched="auto", n_jobs=None
         sample_weight = _check_sample_weight(sample_weight, y,
                                              ensure_non_negative=True)
     if sample_weight is not None or not use_batching(batched, estimator):
-        return parallel_keeping_warnings(n_jobs, _fit_split, [
+        results = parallel_keeping_warnings(n_jobs, _fit_split, [
             (estimator, X, y, train, val, int(seed), sample_weight)
             for (train, val), seed in zip(splits, seeds, strict=True)])
-    n_groups = min(effective_n_jobs(n_jobs), len(splits))
-    groups = np.array_split(np.arange(len(splits)), n_groups)
-    fitted = parallel_keeping_warnings(n_groups, _fit_batch, [
-        (estimator, X, y, [splits[i] for i in group], [seeds[i] for i in group])
-        for group in groups])
-    return [est for part in fitted for est in part]
+    else:
+        n_groups = min(effective_n_jobs(n_jobs), len(splits))
+        groups = np.array_split(np.arange(len(splits)), n_groups)
+        results = [pair for part in parallel_keeping_warnings(n_groups, _fit_batch, [
+            (estimator, X, y, [splits[i] for i in group], [seeds[i] for i in group])
+            for group in groups]) for pair in part]
+    return _raise_if_diverged(results, splits, name)
+
+
+_PLURAL = {"fold": "folds", "half": "halves", "split": "splits"}
+
+
+def _raise_if_diverged(results, splits, name):
+    """The fitted clones of ``results``, one ``(clone, error)`` per split;
+    where a split diverged, a :class:`~skdib.exceptions.DivergenceError`
+    instead, naming every split that diverged (``name``: 'fold', 'half' or
+    'split', numbered from 0) with the first one's message, step and β, and
+    carrying every clone (``fitted``), the first split that diverged
+    (``fold``) and ``splits``."""
+    fitted = [est for est, _ in results]
+    diverged = [i for i, (_, error) in enumerate(results) if error is not None]
+    if not diverged:
+        return fitted
+    first = results[diverged[0]][1]
+    which = (f"{name.capitalize()} {diverged[0]} of {len(results)} diverged."
+             if len(diverged) == 1 else
+             f"{_PLURAL[name].capitalize()} {', '.join(map(str, diverged))} of "
+             f"{len(results)} diverged; the first, {name} {diverged[0]}:")
+    # the fold's own message on the first line (the command line shows it),
+    # what the error keeps on the next
+    raise DivergenceError(
+        f"{which} {first}\nEvery {name} was fitted all the same: error.fitted "
+        f"holds each {name}'s estimator, in order (one that diverged with its "
+        "path up to its last finite checkpoint, fit_status_ == 'diverged', or "
+        "None where it diverged before its first), error.fold the first that "
+        f"diverged, and error.splits each {name}'s (train, validation) rows, on "
+        "which continue_fit resumes a diverged one.", first.step, first.beta,
+        fitted=fitted, fold=diverged[0], splits=list(splits))
 
 
 def aligned_beta(paths):

@@ -106,6 +106,18 @@ def cross_validate_path(estimator, X, y, *, cv=5, groups=None, random_state=None
         own ``settled`` is the result's, and their bounds are on
         ``estimators``.
 
+    Raises
+    ------
+    DivergenceError
+        When a fold's sweep diverges, after every fold is fitted (the
+        others run to their end, with ``n_jobs`` > 1 and in a batched run
+        too): the message names the folds that diverged, and the error
+        carries the work done, ``fitted`` (every fold's estimator in fold
+        order; one that diverged keeps its path up to the last finite
+        checkpoint, or is None where it kept none), ``fold`` (the first
+        that diverged) and ``splits`` (each fold's (train, test) rows, as
+        ``folds`` here). See :class:`~skdib.exceptions.DivergenceError`.
+
     Examples
     --------
     >>> import numpy as np
@@ -137,7 +149,8 @@ def cross_validate_path(estimator, X, y, *, cv=5, groups=None, random_state=None
         "drop the rare classes.")
     seeds = rng.randint(2**31 - 1, size=len(folds))
     fitted = fit_on_splits(estimator, X, y, folds, seeds, batched=batched,
-                           n_jobs=n_jobs, sample_weight=sample_weight)
+                           n_jobs=n_jobs, sample_weight=sample_weight,
+                           name="fold")
     paths = [est.information_path_ for est in fitted]
     beta = aligned_beta(paths)
     score = np.stack([p.score_val for p in paths])

@@ -298,6 +298,18 @@ def stability_paths(estimator, X, y, *, n_resamples=8, threshold=DROP_THRESHOLD,
         its theorem assumes what the held-out halves do not give, see
         there).
 
+    Raises
+    ------
+    DivergenceError
+        When a half's sweep diverges, after every half is fitted (the
+        others run to their end, with ``n_jobs`` > 1 and in a batched run
+        too): the message names the halves that diverged, and the error
+        carries the work done, ``fitted`` (every half's estimator in order;
+        one that diverged keeps its path up to the last finite checkpoint,
+        or is None where it kept none), ``fold`` (the first half that
+        diverged) and ``splits`` (each half's (train, validation) rows). See
+        :class:`~skdib.exceptions.DivergenceError`.
+
     Examples
     --------
     >>> import numpy as np
@@ -332,7 +344,8 @@ def stability_paths(estimator, X, y, *, n_resamples=8, threshold=DROP_THRESHOLD,
         "classes.")
     seeds = rng.integers(_SEED_BOUND, size=n_resamples)
     fitted = fit_on_splits(estimator, X, y, halves, seeds, batched=batched,
-                           n_jobs=n_jobs, sample_weight=sample_weight)
+                           n_jobs=n_jobs, sample_weight=sample_weight,
+                           name="half")
     paths = [est.information_path_ for est in fitted]
     information = np.stack([p.information for p in paths])
     return StabilityPaths(
