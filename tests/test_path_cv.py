@@ -185,6 +185,33 @@ def test_mean_path_of_the_folds(cv_path):
     assert np.all(path.score_val[less] < 0.9)
 
 
+def test_mean_path_carries_the_folds_bounds(grouped, tiny_params, cv_path):
+    """The fold means of the folds' bounds bound the fold mean of the bits,
+    and the information plane draws them as bands; without bounds, none."""
+    from skdib.plotting import plot_information_plane
+
+    paths = [est.information_path_ for est in cv_path.estimators]
+    path = cv_path.path
+    for name in ("information_lower", "information_upper"):
+        assert getattr(path, name) is not None, name
+        expected = sum(getattr(p, name) for p in paths) / len(paths)
+        np.testing.assert_allclose(getattr(path, name), expected, rtol=1e-12)
+    assert np.all(path.information_lower <= path.information + 1e-9)
+    assert np.all(path.information <= path.information_upper + 1e-9)
+    assert np.all(path.information_upper <= path.kl + 1e-9)
+    twin = next(a for a in plot_information_plane(path).figure.axes
+                if a.get_label() == "channels")
+    assert len(twin.collections) == 3  # one band per channel
+    band = twin.collections[0].get_paths()[0].vertices
+    assert band[:, 1].min() == pytest.approx(path.information_lower[:, 0].min())
+    assert band[:, 1].max() == pytest.approx(path.information_upper[:, 0].max())
+    X, y, _ = grouped
+    bare = cross_validate_path(
+        DistributedIBClassifier(**tiny_params, information_bounds=False), X, y,
+        cv=2, random_state=0).path
+    assert bare.information_lower is None and bare.information_upper is None
+
+
 def test_dataframe_columns_name_the_channels(grouped, tiny_params):
     pd = pytest.importorskip("pandas")
     X, y, groups = grouped

@@ -96,15 +96,16 @@ def cross_validate_path(estimator, X, y, *, cv=5, groups=None, random_state=None
         :class:`~skdib.InformationPath` of the fold means (``score_val_se``
         is the standard error over folds; ``relevance_lower`` the fold mean
         of the InfoNCE head's bound, so the information plane draws the
-        InfoNCE loss as for one fit), for the plotting functions and
-        ``coarsest_point``; and ``estimators`` if requested. ``path`` does
-        not carry the folds' information bounds (``information_lower``,
-        ``information_upper``), ``information_se``, ``information_method``
-        or ``kl_drift`` (all None): the information plane draws no bound
-        bands for it, and every point counts as settled there (in
-        ``path.settled``, the plots and ``path_subset_score``); the folds'
-        own ``settled`` is the result's, and their bounds are on
-        ``estimators``.
+        InfoNCE loss as for one fit; ``information_lower`` and
+        ``information_upper`` the fold means of the folds' information
+        bounds, which bound the fold mean of the bits, so the information
+        plane draws their bands; None where the folds have none), for the
+        plotting functions and ``coarsest_point``; and ``estimators`` if
+        requested. ``path`` does not carry the folds' ``information_se``,
+        ``bounds_saturated``, ``information_method`` or ``kl_drift`` (all
+        None): every point counts as settled there (in ``path.settled``,
+        the plots and ``path_subset_score``); the folds' own ``settled`` is
+        the result's, and the rest is on ``estimators``.
 
     Raises
     ------
@@ -166,7 +167,8 @@ def cross_validate_path(estimator, X, y, *, cv=5, groups=None, random_state=None
             beta=beta, score_val=mean, score_val_se=se,
             feature_names=paths[0].feature_names,
             **{name: value.mean(axis=0) for name, value in stacked.items()},
-            relevance_lower=_fold_relevance(paths),
+            **{name: _fold_mean(paths, name) for name in (
+                "relevance_lower", "information_lower", "information_upper")},
             **_fold_prediction_loss(paths, stacked["loss_val"].mean(axis=0))),
         settled=np.stack([p.settled for p in paths]),
         **{name: stacked[name] for name in ("information", "loss_train", "loss_val")})
@@ -175,12 +177,18 @@ def cross_validate_path(estimator, X, y, *, cv=5, groups=None, random_state=None
     return result
 
 
-def _fold_relevance(paths):
-    """The folds' mean held-out InfoNCE lower bound on I(U; Y) (InfoNCE head),
-    as the path's bits and losses are fold means; None when a fold has none
-    (another head), so the plots tell the head of a fitted path and of its
-    cross-validated one alike."""
-    bounds = [getattr(p, "relevance_lower", None) for p in paths]
+def _fold_mean(paths, name):
+    """The folds' mean of the bound ``name`` of every path, as the path's bits
+    and losses are fold means; None when a fold has none (another head, no
+    information bounds), so the plots tell a fitted path and its
+    cross-validated one alike.
+
+    The mean of the folds' lower (upper) bounds is a lower (upper) bound of
+    the mean of the folds' quantities, point by point and channel by
+    channel, so the mean path's ``information_lower <= information <=
+    information_upper <= kl`` holds as on each fold; ``relevance_lower`` is
+    the mean held-out InfoNCE bound on I(U; Y) (InfoNCE head)."""
+    bounds = [getattr(p, name, None) for p in paths]
     if any(bound is None for bound in bounds):
         return None
     return np.stack(bounds).mean(axis=0)
