@@ -316,6 +316,13 @@ def test_draw_boolean_circuit_labels(circuit10):
         draw_boolean_circuit({"X": 1})
 
 
+@pytest.mark.parametrize("circuit", [np.zeros(3), np.zeros((2, 2))])
+def test_draw_boolean_circuit_refuses_what_is_no_circuit(circuit):
+    # an array was answered with numpy's IndexError about indices
+    with pytest.raises(TypeError, match="Bunch returned by make_boolean_circuit"):
+        draw_boolean_circuit(circuit)
+
+
 def test_paper_circuit_matches_its_gates_written_out():
     circuit = make_boolean_circuit("paper")
     x = [circuit.X[:, i] for i in range(10)]

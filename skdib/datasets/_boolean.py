@@ -275,7 +275,7 @@ def draw_boolean_circuit(circuit, ax=None):
     """
     try:
         gates, feature_names = circuit["gates"], list(circuit["feature_names"])
-    except (KeyError, TypeError):
+    except (KeyError, TypeError, IndexError):  # IndexError: an array
         raise TypeError(
             "circuit must be the Bunch returned by make_boolean_circuit (with "
             "'gates' and 'feature_names')."
