@@ -360,7 +360,26 @@ def test_circuits_in_seed_order_skip_the_nearly_constant_ones():
     np.testing.assert_array_equal(
         circuit.y, make_boolean_circuit(4, random_state=seed).y)
     assert table.attrs["target_entropy"] >= 0.9
-    with pytest.raises(ValueError, match="min_entropy"):
-        next(iter_boolean_circuits(0, min_entropy=2.0))
-    with pytest.raises(ValueError, match="start_seed"):
-        next(iter_boolean_circuits(-1))
+
+
+@pytest.mark.parametrize("kwargs, error, match", [
+    ({"start_seed": -1}, ValueError, "start_seed must be at least 0"),
+    ({"start_seed": True}, TypeError, "start_seed must be an integer"),
+    ({"start_seed": 1.0}, TypeError, "start_seed must be an integer"),
+    ({"start_seed": 2**32}, ValueError, r"start_seed must be below 2\*\*32"),
+    ({"min_entropy": True}, TypeError, "min_entropy must be a number"),
+    ({"min_entropy": 2.0}, ValueError, r"min_entropy must be in \[0, 1\]"),
+    ({"min_entropy": -0.1}, ValueError, "min_entropy must be a finite number"),
+    ({"min_entropy": float("nan")}, ValueError, "min_entropy"),
+    # one fixed circuit, below the default min_entropy: the loop never ended
+    ({"n_inputs": "paper"}, ValueError, r'make_boolean_circuit\("paper"\)'),
+    ({"n_inputs": 1}, ValueError, r"n_inputs must be in \[2, 20\]"),
+    ({"n_inputs": 21}, ValueError, r"n_inputs must be in \[2, 20\]"),
+    ({"n_inputs": True}, TypeError, "n_inputs must be an int, got True"),
+])
+def test_iter_boolean_circuits_checks_its_arguments_at_the_call(
+        kwargs, error, match):
+    from skdib.datasets import iter_boolean_circuits
+
+    with pytest.raises(error, match=match):
+        iter_boolean_circuits(**kwargs)  # no next(): refused at the call

@@ -47,9 +47,17 @@ def _check_gates(gates):
     return tuple(normalised)
 
 
-def _check_n_inputs(n_inputs):
+def _check_n_inputs(n_inputs, *, paper=True):
+    """``n_inputs`` as an int in [2, 20]; ``paper``: whether the caller also
+    takes ``"paper"`` (which it handles itself), for the messages."""
+    if not paper and isinstance(n_inputs, str) and n_inputs == "paper":
+        raise ValueError(
+            'n_inputs="paper" is one fixed circuit, the same for every seed; '
+            'use make_boolean_circuit("paper"), or give a number of inputs in '
+            f"[{_MIN_INPUTS}, {_MAX_INPUTS}].")
     if isinstance(n_inputs, bool) or not isinstance(n_inputs, Integral):
-        raise TypeError(f"n_inputs must be an int or \"paper\", got {n_inputs!r}.")
+        kinds = 'an int or "paper"' if paper else "an int"
+        raise TypeError(f"n_inputs must be {kinds}, got {n_inputs!r}.")
     if not _MIN_INPUTS <= n_inputs <= _MAX_INPUTS:
         raise ValueError(
             f"n_inputs must be in [{_MIN_INPUTS}, {_MAX_INPUTS}], got {n_inputs}."

@@ -1,11 +1,12 @@
 """Random circuits in seed order, kept when their output carries enough."""
 
-from numbers import Integral, Real
-
-from skdib.datasets._boolean import make_boolean_circuit
+from skdib._utils._validation import check_number, check_positive_int
+from skdib.datasets._boolean import _check_n_inputs, make_boolean_circuit
 from skdib.datasets._subsets import subset_information
 
 __all__ = ["iter_boolean_circuits"]
+
+_SEED_LIMIT = 2**32
 
 
 def iter_boolean_circuits(start_seed=0, *, n_inputs=10, min_entropy=0.8):
@@ -19,21 +20,23 @@ def iter_boolean_circuits(start_seed=0, *, n_inputs=10, min_entropy=0.8):
     Parameters
     ----------
     start_seed : int, default=0
-        The first seed tried.
+        The first seed tried, in [0, 2**32) (numpy's seeds).
     n_inputs : int, default=10
-        Inputs of every circuit.
+        Inputs of every circuit, in [2, 20] (not ``"paper"``: that circuit
+        is one, whatever the seed).
     min_entropy : float, default=0.8
-        Least H(Y) in bits of a circuit that is kept.
+        Least H(Y) in bits of a circuit that is kept, in [0, 1].
 
-    Yields
-    ------
-    seed : int
-        The circuit's ``random_state``.
-    circuit : Bunch
-        As returned by :func:`make_boolean_circuit`.
-    table : DataFrame
-        Its :func:`subset_information` (``table.attrs["target_entropy"]`` is
-        H(Y)).
+    Returns
+    -------
+    circuits : generator of (seed, circuit, table)
+        Endless, one triple per seed kept. The arguments are checked at the
+        call; the circuits are drawn as the generator is read.
+
+        - ``seed``: int, the circuit's ``random_state``;
+        - ``circuit``: Bunch, as returned by :func:`make_boolean_circuit`;
+        - ``table``: DataFrame, its :func:`subset_information`
+          (``table.attrs["target_entropy"]`` is H(Y)).
 
     Examples
     --------
@@ -42,11 +45,21 @@ def iter_boolean_circuits(start_seed=0, *, n_inputs=10, min_entropy=0.8):
     >>> [seed for seed, _, _ in islice(iter_boolean_circuits(1000, n_inputs=4), 3)]
     [1001, 1002, 1004]
     """
-    if not isinstance(start_seed, Integral) or start_seed < 0:
-        raise ValueError(f"start_seed must be an int >= 0, got {start_seed!r}.")
-    if not isinstance(min_entropy, Real) or not 0 <= min_entropy <= 1:
-        raise ValueError(f"min_entropy must be in [0, 1] bits, got {min_entropy!r}.")
-    seed = int(start_seed)
+    start_seed = check_positive_int(start_seed, "start_seed", minimum=0)
+    if start_seed >= _SEED_LIMIT:
+        raise ValueError(f"start_seed must be below 2**32 (numpy's seeds); got "
+                         f"{start_seed}.")
+    n_inputs = _check_n_inputs(n_inputs, paper=False)
+    min_entropy = check_number(min_entropy, "min_entropy", positive=False,
+                               unit=" bits")
+    if min_entropy > 1:
+        raise ValueError("min_entropy must be in [0, 1] bits (the most a 0/1 "
+                         f"output carries); got {min_entropy!r}.")
+    return _kept_circuits(start_seed, n_inputs, min_entropy)
+
+
+def _kept_circuits(seed, n_inputs, min_entropy):
+    """The generator of :func:`iter_boolean_circuits`, arguments checked."""
     while True:
         circuit = make_boolean_circuit(n_inputs, random_state=seed)
         table = subset_information(circuit.X, circuit.y)
