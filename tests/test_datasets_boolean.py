@@ -362,6 +362,39 @@ def test_circuits_in_seed_order_skip_the_nearly_constant_ones():
     assert table.attrs["target_entropy"] >= 0.9
 
 
+def test_iter_boolean_circuits_tables_only_the_circuits_kept(monkeypatch):
+    from itertools import islice
+
+    from skdib.datasets import _circuit_draws, iter_boolean_circuits
+
+    # the straightforward loop: a table for every seed, H(Y) read from it
+    expected, seed = [], 1000
+    while len(expected) < 4:
+        circuit = make_boolean_circuit(5, random_state=seed)
+        table = subset_information(circuit.X, circuit.y)
+        if table.attrs["target_entropy"] >= 0.95:
+            expected.append((seed, circuit, table))
+        seed += 1
+    n_tried = seed - 1000
+    assert n_tried > 4  # some seeds were passed over
+    tabled = []
+
+    def counted(X, y):
+        tabled.append(len(y))
+        return subset_information(X, y)
+
+    monkeypatch.setattr(_circuit_draws, "subset_information", counted)
+    drawn = list(islice(iter_boolean_circuits(1000, n_inputs=5,
+                                              min_entropy=0.95), 4))
+    assert [s for s, _, _ in drawn] == [s for s, _, _ in expected]
+    for (_, circuit, table), (_, circuit0, table0) in zip(drawn, expected,
+                                                           strict=True):
+        np.testing.assert_array_equal(circuit.y, circuit0.y)
+        pd.testing.assert_frame_equal(table, table0)
+        assert table.attrs == table0.attrs
+    assert len(tabled) == 4  # not one per seed tried (n_tried)
+
+
 @pytest.mark.parametrize("kwargs, error, match", [
     ({"start_seed": -1}, ValueError, "start_seed must be at least 0"),
     ({"start_seed": True}, TypeError, "start_seed must be an integer"),

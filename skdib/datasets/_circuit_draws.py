@@ -2,7 +2,7 @@
 
 from skdib._utils._validation import check_number, check_positive_int
 from skdib.datasets._boolean import _check_n_inputs, make_boolean_circuit
-from skdib.datasets._subsets import subset_information
+from skdib.datasets._subsets import subset_information, target_entropy
 
 __all__ = ["iter_boolean_circuits"]
 
@@ -59,10 +59,11 @@ def iter_boolean_circuits(start_seed=0, *, n_inputs=10, min_entropy=0.8):
 
 
 def _kept_circuits(seed, n_inputs, min_entropy):
-    """The generator of :func:`iter_boolean_circuits`, arguments checked."""
+    """The generator of :func:`iter_boolean_circuits`, arguments checked.
+    H(Y) alone decides; the subset table (2**n_inputs subsets) is computed
+    only for the circuits kept."""
     while True:
         circuit = make_boolean_circuit(n_inputs, random_state=seed)
-        table = subset_information(circuit.X, circuit.y)
-        if table.attrs["target_entropy"] >= min_entropy:
-            yield seed, circuit, table
+        if target_entropy(circuit.y) >= min_entropy:
+            yield seed, circuit, subset_information(circuit.X, circuit.y)
         seed += 1

@@ -16,14 +16,30 @@ _MAX_CODE = 1 << 62
 _ATOL = 1e-9
 
 
+def _codes(values):
+    """Integer codes 0..k-1 of the values of one column, and k."""
+    distinct, codes = np.unique(values, return_inverse=True)
+    return codes, len(distinct)
+
+
 def _encode_columns(X):
     """Integer codes 0..k_j-1 per column, and the number of values k_j."""
     codes = np.empty(X.shape, dtype=np.int64)
     radix = np.empty(X.shape[1], dtype=np.int64)
     for j in range(X.shape[1]):
-        values, codes[:, j] = np.unique(X[:, j], return_inverse=True)
-        radix[j] = len(values)
+        codes[:, j], radix[j] = _codes(X[:, j])
     return codes, radix
+
+
+def _code_entropy(codes):
+    """Entropy in bits of the empirical distribution of integer codes."""
+    return float(_row_entropies(np.sort(codes)[None, :])[0])
+
+
+def target_entropy(y):
+    """H(Y) in bits of the empirical distribution of ``y`` (1-D), as
+    :func:`subset_information` records it in ``attrs["target_entropy"]``."""
+    return _code_entropy(_codes(np.asarray(y))[0])
 
 
 def _row_entropies(sorted_codes):
@@ -132,15 +148,14 @@ def subset_information(X, y):
     X, y, feature_names = _check_table(X, y)
     n_samples, n_features = X.shape
     codes, radix = _encode_columns(X)
-    classes, y_codes = np.unique(y, return_inverse=True)
-    n_classes = len(classes)
+    y_codes, n_classes = _codes(y)
     if float(np.prod(radix.astype(float))) * n_classes >= _MAX_CODE:
         raise ValueError(
             "The columns take too many distinct values to encode their "
             "combinations in 64-bit integers; subset_information is meant for "
             "discrete features with few values each."
         )
-    target_entropy = float(_row_entropies(np.sort(y_codes)[None, :])[0])
+    h_y = _code_entropy(y_codes)
     n_subsets = 2**n_features
     information = np.empty(n_subsets)
     chunk = max(1, _CHUNK_ELEMENTS // n_samples)
@@ -150,7 +165,7 @@ def subset_information(X, y):
         joint.sort(axis=1)
         h_joint = _row_entropies(joint)
         h_x = _row_entropies(joint // n_classes)
-        information[masks] = target_entropy + h_x - h_joint
+        information[masks] = h_y + h_x - h_joint
     information = np.clip(information, 0.0, None)
     information[0] = 0.0
     subsets = _subset_tuples(n_features)
@@ -161,7 +176,7 @@ def subset_information(X, y):
         "size": [len(s) for s in subsets],
         "information": information,
     })
-    table.attrs.update(target_entropy=target_entropy, n_features=n_features,
+    table.attrs.update(target_entropy=h_y, n_features=n_features,
                        feature_names=list(feature_names))
     return table
 
