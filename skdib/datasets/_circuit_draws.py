@@ -2,7 +2,8 @@
 
 from skdib._utils._validation import check_number, check_positive_int
 from skdib.datasets._boolean import _check_n_inputs, make_boolean_circuit
-from skdib.datasets._subsets import subset_information, target_entropy
+from skdib.datasets._codes import target_entropy
+from skdib.datasets._subsets import subset_information
 
 __all__ = ["iter_boolean_circuits"]
 

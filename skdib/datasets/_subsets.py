@@ -6,6 +6,12 @@ from numbers import Real
 import numpy as np
 import pandas as pd
 
+from skdib.datasets._codes import (
+    code_entropy,
+    encode_columns,
+    row_entropies,
+    value_codes,
+)
 from skdib.datasets._subset_names import table_order
 
 __all__ = ["information_frontier", "path_subset_score", "subset_information"]
@@ -14,45 +20,6 @@ _MAX_FEATURES = 20
 _CHUNK_ELEMENTS = 1 << 22  # codes held in memory at once (32 MiB of int64)
 _MAX_CODE = 1 << 62
 _ATOL = 1e-9
-
-
-def _codes(values):
-    """Integer codes 0..k-1 of the values of one column, and k."""
-    distinct, codes = np.unique(values, return_inverse=True)
-    return codes, len(distinct)
-
-
-def _encode_columns(X):
-    """Integer codes 0..k_j-1 per column, and the number of values k_j."""
-    codes = np.empty(X.shape, dtype=np.int64)
-    radix = np.empty(X.shape[1], dtype=np.int64)
-    for j in range(X.shape[1]):
-        codes[:, j], radix[j] = _codes(X[:, j])
-    return codes, radix
-
-
-def _code_entropy(codes):
-    """Entropy in bits of the empirical distribution of integer codes."""
-    return float(_row_entropies(np.sort(codes)[None, :])[0])
-
-
-def target_entropy(y):
-    """H(Y) in bits of the empirical distribution of ``y`` (1-D), as
-    :func:`subset_information` records it in ``attrs["target_entropy"]``."""
-    return _code_entropy(_codes(np.asarray(y))[0])
-
-
-def _row_entropies(sorted_codes):
-    """Entropy in bits of the values in each row of a row-wise sorted array."""
-    m, n = sorted_codes.shape
-    new_run = np.empty((m, n), dtype=bool)
-    new_run[:, 0] = True
-    np.not_equal(sorted_codes[:, 1:], sorted_codes[:, :-1], out=new_run[:, 1:])
-    starts = np.flatnonzero(new_run)
-    counts = np.diff(starts, append=m * n).astype(float)
-    sum_clogc = np.bincount(starts // n, weights=counts * np.log2(counts),
-                            minlength=m)
-    return np.log2(n) - sum_clogc / n
 
 
 def _subset_codes(masks, codes, radix):
@@ -147,15 +114,15 @@ def subset_information(X, y):
     """
     X, y, feature_names = _check_table(X, y)
     n_samples, n_features = X.shape
-    codes, radix = _encode_columns(X)
-    y_codes, n_classes = _codes(y)
+    codes, radix = encode_columns(X)
+    y_codes, n_classes = value_codes(y)
     if float(np.prod(radix.astype(float))) * n_classes >= _MAX_CODE:
         raise ValueError(
             "The columns take too many distinct values to encode their "
             "combinations in 64-bit integers; subset_information is meant for "
             "discrete features with few values each."
         )
-    h_y = _code_entropy(y_codes)
+    h_y = code_entropy(y_codes)
     n_subsets = 2**n_features
     information = np.empty(n_subsets)
     chunk = max(1, _CHUNK_ELEMENTS // n_samples)
@@ -163,8 +130,8 @@ def subset_information(X, y):
         masks = np.arange(start, min(start + chunk, n_subsets))
         joint = _subset_codes(masks, codes, radix) * n_classes + y_codes
         joint.sort(axis=1)
-        h_joint = _row_entropies(joint)
-        h_x = _row_entropies(joint // n_classes)
+        h_joint = row_entropies(joint)
+        h_x = row_entropies(joint // n_classes)
         information[masks] = h_y + h_x - h_joint
     information = np.clip(information, 0.0, None)
     information[0] = 0.0
