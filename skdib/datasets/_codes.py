@@ -1,23 +1,44 @@
 """Discrete columns as integer codes, and the entropy of such codes."""
 
 import numpy as np
+import pandas as pd
 
 __all__ = ["code_entropy", "encode_columns", "row_entropies", "target_entropy",
            "value_codes"]
 
 
-def value_codes(values):
-    """Integer codes 0..k-1 of the values of one column, and k."""
-    distinct, codes = np.unique(values, return_inverse=True)
+def value_codes(values, name="y"):
+    """Integer codes 0..k-1 of the values of one column, and k.
+
+    Missing entries (None, NaN, ``pd.NA``) are one more value, as NaNs are
+    in a column of floats (``np.unique`` keeps them together). An object
+    column (text, mixed types, missing entries; every column of an array
+    made from a table that holds text) is coded by hashing, as its values
+    need not be orderable; one with unhashable entries (lists) by sorting.
+    ``name`` says which column when neither works.
+    """
+    if values.dtype == object:
+        try:
+            codes, distinct = pd.factorize(values, use_na_sentinel=False)
+            return codes, len(distinct)
+        except TypeError:  # unhashable entries: sorted, if they can be
+            pass
+    try:
+        distinct, codes = np.unique(values, return_inverse=True)
+    except TypeError as error:
+        raise TypeError(f"{name} holds values that are neither hashable nor "
+                        f"orderable, so they cannot be categories: {error}.",
+                        ) from None
     return codes, len(distinct)
 
 
-def encode_columns(X):
+def encode_columns(X, feature_names):
     """Integer codes 0..k_j-1 per column, and the number of values k_j."""
     codes = np.empty(X.shape, dtype=np.int64)
     radix = np.empty(X.shape[1], dtype=np.int64)
     for j in range(X.shape[1]):
-        codes[:, j], radix[j] = value_codes(X[:, j])
+        codes[:, j], radix[j] = value_codes(X[:, j],
+                                            f"X column {feature_names[j]!r}")
     return codes, radix
 
 

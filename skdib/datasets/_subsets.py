@@ -65,6 +65,9 @@ def subset_information(X, y):
     over inputs, as in the Boolean circuits of the Distributed IB papers. Each
     value of a column is its own symbol, so ``X`` should be discrete with few
     values per column (a continuous column would make every row distinct).
+    Columns may hold text or values of mixed types; a missing entry (None,
+    NaN, ``pd.NA``) is one more symbol of its column, the same for all the
+    missing entries of that column, in ``X`` as in ``y``.
 
     The information is ``H(Y) + H(X_S) - H(X_S, Y)``. For each subset, every
     row is encoded as one integer (a mixed-radix code of its values on S), and
@@ -76,8 +79,9 @@ def subset_information(X, y):
     ----------
     X : array-like or DataFrame of shape (n_samples, n_features)
         Discrete features, 1 to 20 columns. DataFrame column names are kept.
+        The missing entries of a column count as one value.
     y : array-like of shape (n_samples,)
-        Discrete target.
+        Discrete target; its missing entries count as one class.
 
     Returns
     -------
@@ -114,7 +118,7 @@ def subset_information(X, y):
     """
     X, y, feature_names = _check_table(X, y)
     n_samples, n_features = X.shape
-    codes, radix = encode_columns(X)
+    codes, radix = encode_columns(X, feature_names)
     y_codes, n_classes = value_codes(y)
     if float(np.prod(radix.astype(float))) * n_classes >= _MAX_CODE:
         raise ValueError(
