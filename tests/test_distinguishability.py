@@ -80,3 +80,37 @@ def test_bounds_off(tiny_params, threshold_data):
     np.testing.assert_array_equal(clf.information_path_.information,
                                   clf.information_path_.kl)
     assert clf.bounds_time_ == 0.0
+
+
+@pytest.mark.filterwarnings("ignore:At beta_end")
+def test_groups_of_categories_list_their_default_rows_by_category(tiny_params):
+    import pandas as pd
+
+    rng = np.random.default_rng(0)
+    colour = pd.Series(rng.choice(["blue", "green", "red"], 250))
+    shade = pd.Series(rng.choice(["dark", "light", "pale"], 250))
+    X = pd.get_dummies(colour, dtype=float)  # blue, green, red
+    X[["light", "pale"]] = pd.get_dummies(shade, drop_first=True, dtype=float)
+    X["kind"] = rng.choice(["c", "d", "e"], 250)  # categorical, in a group
+    X["flag"] = rng.integers(0, 2, 250).astype(float)
+    y = ((colour == "red") ^ (X["flag"] == 1) ^ (shade == "pale")).astype(int)
+    groups = {"colour": ["blue", "green", "red"], "shade": ["light", "pale"],
+              "mix": ["kind", "flag"]}
+    tables = {k: v for k, v in tiny_params.items() if k != "encoder_hidden"}
+    clf = DistributedIBClassifier(**tables, feature_groups=groups).fit(X, y)
+    expected = {
+        # one-hot rows by the position of their 1 in the group's columns
+        # (sorted as rows they came red, green, blue); the all-zero row is
+        # the category drop_first dropped (dark), the first
+        "colour": np.eye(3),
+        "shade": np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 1.0]]),
+        # by category (c, d, e; it came e, d, c), then by number
+        "mix": np.array([[k, f] for k in "cde" for f in (0.0, 1.0)],
+                        dtype=object),
+    }
+    for name, rows in expected.items():
+        values, D = clf.distinguishability_matrix(name)
+        np.testing.assert_array_equal(values, rows, err_msg=name)
+        # the matrix belongs to the values in that order
+        _, D_given = clf.distinguishability_matrix(name, rows)
+        np.testing.assert_allclose(D, D_given, atol=1e-12, err_msg=name)

@@ -13,6 +13,7 @@ from skdib._dib._channels import resolve_channels
 from skdib._dib._inputs import InputMixin, drop_unweighted, normalise_weights
 from skdib._dib._inspection import (
     InspectionMixin,
+    channel_blocks,
     default_channel_values,
     dummy_rows,
 )
@@ -279,13 +280,16 @@ class BaseDistributedIB(PersistenceMixin, ResumableSweepMixin, SweepSetupMixin,
             weights=data["w_val"])
         X_tr = data["X_train"]
         self._feature_center = data["center"]
-        self._channel_values = [default_channel_values(X_tr[:, cols], rng)
-                                for cols in self._net_channels]
         # a group of dummy columns made by the user: plots name the hot column
         categorical = set() if layout is None else set(layout.categories)
         self._one_hot_channels = [
             categorical.isdisjoint(cols) and dummy_rows(X_tr[:, net])
             for cols, net in zip(channels, self._net_channels, strict=True)]
+        self._channel_values = [
+            default_channel_values(X_tr[:, net], rng,
+                                   channel_blocks(layout, cols, one_hot))
+            for cols, net, one_hot in zip(channels, self._net_channels,
+                                          self._one_hot_channels, strict=True)]
         self.n_validation_samples_ = len(data["X_val"])
         self._rewind_to_default()
 

@@ -8,19 +8,36 @@ from sklearn.utils.validation import check_is_fitted
 from skdib._dib._columns import refuse_ambiguous_integer
 from skdib.information import distinguishability
 
-__all__ = ["InspectionMixin", "default_channel_values", "dummy_rows"]
+__all__ = ["InspectionMixin", "channel_blocks", "default_channel_values",
+           "dummy_rows"]
 
 # Channels with at most this many distinct training values are evaluated at
 # every value; otherwise at this many quantiles (or sampled rows for groups).
 MAX_DEFAULT_VALUES = 25
 
 
-def default_channel_values(columns, rng):
+def default_channel_values(columns, rng, blocks=None):
     """Values at which a channel's distinguishability is shown by default.
 
     Sorted unique values when there are few, else quantiles of the training
-    data (one column) or a sample of training rows sorted lexicographically
-    (a multi-column group).
+    data (one column) or a sample of distinct training rows (a multi-column
+    group). A group's rows are sorted by the value of each of its variables
+    in turn (``blocks``): the category of a one-hot block, in the order of
+    its columns, else the number.
+
+    Parameters
+    ----------
+    columns : ndarray of shape (n_samples, n_columns)
+        The channel's training columns, as the network sees them.
+    rng : numpy RandomState
+        Draws the sample of rows of a group with more than 25.
+    blocks : list of slice, optional
+        The columns of each variable of a group, in order (see
+        :func:`channel_blocks`); default one variable per column.
+
+    Returns
+    -------
+    values : ndarray of shape (n_values,) or (n_values, n_columns)
     """
     if columns.shape[1] == 1:
         unique = np.unique(columns[:, 0])
@@ -32,7 +49,46 @@ def default_channel_values(columns, rng):
     if len(unique) > MAX_DEFAULT_VALUES:
         pick = rng.choice(len(unique), MAX_DEFAULT_VALUES, replace=False)
         unique = unique[np.sort(pick)]
-    return unique
+    if blocks is None:
+        return unique  # lexicographic, one variable per column
+    keys = [_variable_key(unique[:, block]) for block in blocks]
+    return unique[np.lexsort(keys[::-1])]
+
+
+def _variable_key(cells):
+    """Sort key of rows of one variable's columns: the number of a single
+    column; for a one-hot block the position of its 1 counted from 1 (0 for
+    an all-zero row: the category ``drop_first`` drops comes first)."""
+    if cells.shape[1] == 1:
+        return cells[:, 0]
+    return cells @ np.arange(1, cells.shape[1] + 1)
+
+
+def channel_blocks(layout, columns, one_hot):
+    """The columns of each variable of a channel, within its network columns.
+
+    Parameters
+    ----------
+    layout : CategoricalLayout or None
+        Where the categorical columns of the input lie (None: there are none).
+    columns : sequence of int
+        The channel's input columns.
+    one_hot : bool
+        Whether the channel is a group of dummy columns made by the user
+        (:func:`dummy_rows`): then it is one variable.
+
+    Returns
+    -------
+    blocks : list of slice
+        One per variable: a categorical column's one-hot block, a numeric
+        column, or the whole group of dummy columns.
+    """
+    columns = list(columns)
+    if one_hot:
+        return [slice(0, len(columns))]
+    if layout is None:
+        return [slice(k, k + 1) for k in range(len(columns))]
+    return [_offsets(layout, columns, j) for j in columns]
 
 
 def dummy_rows(rows):
@@ -91,7 +147,9 @@ class InspectionMixin:
             columns and a number in the others (an object array). Otherwise the
             default is the sorted unique training values when there are at
             most 25, else 25 quantiles of the training data (for groups, up to
-            25 distinct training rows).
+            25 distinct training rows, sorted by their first column's value,
+            then the next column's, ...; a categorical column, or a group of
+            dummy columns, by its categories in the order of its columns).
         point : int, optional
             Path checkpoint to use; default the current ``path_point_``. The
             model is not rewound: the matrix comes from a private copy of
