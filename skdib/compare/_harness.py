@@ -3,12 +3,13 @@
 import inspect
 import time
 import warnings
-from numbers import Integral
+from numbers import Integral, Real
 
 import numpy as np
 import pandas as pd
 from joblib import effective_n_jobs
 from sklearn.base import clone
+from sklearn.exceptions import FitFailedWarning
 from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.metrics import check_scoring
 from sklearn.pipeline import make_pipeline
@@ -24,6 +25,7 @@ from skdib._utils._warnings import (
 )
 from skdib.compare._folds import make_folds
 from skdib.compare._methods import BUILTIN_METHODS, optional_missing
+from skdib.exceptions import DivergenceError
 
 __all__ = ["compare_selectors"]
 
@@ -143,12 +145,45 @@ def _orders(method, name, X, y, task, seed, max_k, groups=None):
     return orders
 
 
+def check_error_score(error_score):
+    """``'raise'`` or a number (NaN allowed), else a clear error."""
+    if isinstance(error_score, str) and error_score == "raise":
+        return error_score
+    if isinstance(error_score, bool) or not isinstance(error_score, Real):
+        raise ValueError(f"error_score must be 'raise' or a number (np.nan "
+                         f"for instance); got {error_score!r}.")
+    return float(error_score)
+
+
+def _diverged(error_score, exc, what):
+    """``error_score`` in place of a sweep that diverged, with a
+    FitFailedWarning naming ``what``; 'raise' raises the error itself."""
+    if error_score == "raise":
+        raise exc
+    warnings.warn(f"{what} diverged, so its score there is {error_score} "
+                  f"(error_score); the other methods and folds are kept. "
+                  f"The error: {str(exc).splitlines()[0]}", FitFailedWarning,
+                  stacklevel=2)
+    return error_score
+
+
+def _subset_score(estimator, scorer, X, y, train, test, cols, error_score, what):
+    """The held-out score of ``estimator`` trained on columns ``cols``."""
+    try:
+        model = clone(estimator).fit(X[train][:, cols], y[train])
+    except DivergenceError as exc:
+        return _diverged(error_score, exc, f"The estimator on {what}")
+    return scorer(model, X[test][:, cols], y[test])
+
+
 def _run_fold(X, y, train, test, fold, methods, k_values, estimator, scorer,
-              task, seed):
+              task, seed, error_score="raise"):
     """Scores of one fold. ``y`` is ``(codes, labels, groups)``: the ranking
     methods get class codes 0..K-1 (and, where they take them, the training
     rows' groups), the estimator and the scorer the labels as given (so
-    ``pos_label``, ``'f1'`` and ``class_weight`` refer to the user's classes)."""
+    ``pos_label``, ``'f1'`` and ``class_weight`` refer to the user's classes).
+    A ranking or a fit that diverges scores ``error_score`` (see
+    :func:`compare_selectors`)."""
     codes, y, groups = y
     groups = None if groups is None else groups[train]
     scaler = StandardScaler().fit(X[train])
@@ -156,15 +191,20 @@ def _run_fold(X, y, train, test, fold, methods, k_values, estimator, scorer,
     rows = []
     for name, method in methods.items():
         start = time.perf_counter()
-        orders = _orders(method, name, X_rank, codes[train], task, seed,
-                         max(k_values), groups)
+        try:
+            orders = _orders(method, name, X_rank, codes[train], task, seed,
+                             max(k_values), groups)
+        except DivergenceError as exc:
+            score = _diverged(error_score, exc, f"Method {name!r} on fold {fold}")
+            rows += [(name, k, fold, score, time.perf_counter() - start)
+                     for k in k_values]
+            continue
         fit_time = time.perf_counter() - start
         for k in k_values:
-            scores = []
-            for order in orders:
-                cols = order[:k]
-                model = clone(estimator).fit(X[train][:, cols], y[train])
-                scores.append(scorer(model, X[test][:, cols], y[test]))
+            scores = [_subset_score(estimator, scorer, X, y, train, test,
+                                    order[:k], error_score,
+                                    f"method {name!r}'s top {k} on fold {fold}")
+                      for order in orders]
             rows.append((name, k, fold, float(np.mean(scores)), fit_time))
     return rows
 
@@ -178,7 +218,7 @@ def _run_fold_one_thread(*args):
 
 def compare_selectors(X, y, *, methods=None, k_values=None, estimator=None, cv=5,
                       groups=None, scoring=None, random_state=None, n_jobs=None,
-                      task="auto"):
+                      task="auto", error_score=np.nan):
     """Cross-validated score against the number of selected features.
 
     Every method ranks the features once per training fold; the top k
@@ -236,6 +276,14 @@ def compare_selectors(X, y, *, methods=None, k_values=None, estimator=None, cv=5
         'auto' follows scikit-learn's ``type_of_target``: integer targets
         are class labels. Pass 'regression' for an integer-valued quantity
         (counts, rounded measurements).
+    error_score : 'raise' or float, default=np.nan
+        The score of a (method, fold) whose ranking diverged
+        (:class:`~skdib.exceptions.DivergenceError`, e.g. the ``'dib'``
+        sweep), at every k, and of a downstream ``estimator`` fit that
+        diverged, each with a ``FitFailedWarning`` that names the method and
+        fold, as scikit-learn's ``cross_validate`` does; the other methods
+        and folds are kept. ``'raise'`` raises the error at once. Other
+        errors (a method's bad output, a bad argument) always raise.
 
     Returns
     -------
@@ -271,6 +319,7 @@ def compare_selectors(X, y, *, methods=None, k_values=None, estimator=None, cv=5
         y = codes = y.astype(np.float64)
     methods = _resolve_methods(methods)
     k_values = _resolve_k(k_values, X.shape[1])
+    error_score = check_error_score(error_score)
     rng = check_random_state(random_state)
     groups = check_groups(groups, len(X))
     folds = make_folds(cv, X, codes, classification=task == "classification",
@@ -282,7 +331,7 @@ def compare_selectors(X, y, *, methods=None, k_values=None, estimator=None, cv=5
     run = _run_fold_one_thread if parallel else _run_fold
     per_fold = parallel_keeping_warnings(n_jobs, run, [
         (X, (codes, y, groups), train, test, fold, methods, k_values, estimator, scorer,
-         task, int(seeds[fold]))
+         task, int(seeds[fold]), error_score)
         for fold, (train, test) in enumerate(folds)])
     frame = pd.DataFrame([row for rows in per_fold for row in rows],
                          columns=COLUMNS).astype({"k": int, "fold": int})
