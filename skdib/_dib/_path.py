@@ -6,10 +6,7 @@ import numpy as np
 import pandas as pd
 
 from skdib._dib._path_fields import check_path_fields, paths_equal
-from skdib._dib._point_statistics import (
-    best_score_point,
-    within_one_se,
-)
+from skdib._dib._point_statistics import best_score_point, within_one_se
 from skdib._utils._validation import check_number
 
 __all__ = ["InformationPath"]
@@ -208,6 +205,14 @@ class InformationPath:
             ``kl_drift`` and ``settled``. Bounds are NaN (and the flag
             False) when they were not computed, as are a hand-built path's
             missing standard errors, losses and drifts.
+
+        Examples
+        --------
+        >>> from skdib import InformationPath
+        >>> path = InformationPath(beta=[1], kl=[[1, 0.5]], information=[[1, 0.5]],
+        ...     loss_train=[0], loss_val=[0], score_val=[0], feature_names=("a", "b"))
+        >>> path.to_frame().set_index("feature")["information"].to_dict()
+        {'a': 1.0, 'b': 0.5}
         """
         n_points, n_features = np.shape(self.kl)
         point = np.repeat(np.arange(n_points), n_features)
@@ -252,7 +257,17 @@ class InformationPath:
         )
 
     def nearest_point(self, *, beta=None, total_information=None):
-        """Index of the checkpoint closest to a β (log scale) or a total in bits."""
+        """Index of the checkpoint closest to a β (log scale) or a total in bits.
+
+        Examples
+        --------
+        >>> from skdib import InformationPath
+        >>> path = InformationPath(beta=[0.1, 1, 10], kl=[[3], [1], [0]],
+        ...     information=[[3], [1], [0]], loss_train=[0] * 3, loss_val=[0] * 3,
+        ...     score_val=[0] * 3, feature_names=("a",))
+        >>> path.nearest_point(beta=0.4), path.nearest_point(total_information=2.5)
+        (1, 0)
+        """
         if (beta is None) == (total_information is None):
             raise ValueError("Give exactly one of beta or total_information.")
         if beta is not None:
@@ -288,6 +303,15 @@ class InformationPath:
         cross-validation fold, allows no tolerance: ``'one_se'`` then picks
         the most compressed of the points that score as well as the best (the
         ``'best'`` point unless a more compressed one ties with it).
+
+        Examples
+        --------
+        >>> from skdib import InformationPath
+        >>> path = InformationPath(beta=[0.1, 1, 10], kl=[[3], [1], [0]],
+        ...     information=[[3], [1], [0]], loss_train=[0] * 3, loss_val=[0] * 3,
+        ...     score_val=[1, 0.9, 0], score_val_se=[0.2] * 3, feature_names=("a",))
+        >>> path.select_point("best"), path.select_point("one_se")
+        (0, 1)
         """
         if rule not in ("one_se", "best"):
             raise ValueError(f"rule must be 'one_se' or 'best', got {rule!r}.")
@@ -345,6 +369,15 @@ class InformationPath:
             ``order[i]`` is the index of the first checkpoint from which channel
             ``i`` stays below ``threshold`` bits (``n_points`` if it never
             does). Larger means the channel kept its information longer.
+
+        Examples
+        --------
+        >>> from skdib import InformationPath
+        >>> path = InformationPath(beta=[0.1, 1, 10], kl=[[3, 2], [1, 0], [0.5, 0]],
+        ...     information=[[3, 2], [1, 0], [0.5, 0]], loss_train=[0] * 3,
+        ...     loss_val=[0] * 3, score_val=[0] * 3, feature_names=("a", "b"))
+        >>> path.drop_order()
+        array([3, 1])
         """
         info = np.asarray(self.information)
         above = info > threshold
