@@ -313,6 +313,22 @@ class BaseDistributedIB(PersistenceMixin, ResumableSweepMixin, SweepSetupMixin,
         Returns
         -------
         means, log_vars : ndarray of shape (n_channels, n_samples, embedding_dim)
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skdib import DistributedIBClassifier
+        >>> rng = np.random.default_rng(0)
+        >>> X = rng.normal(size=(200, 2))
+        >>> y = (X[:, 0] > 0).astype(int)  # only x0 matters
+        >>> clf = DistributedIBClassifier(
+        ...     n_pretrain_steps=30, n_steps=100, n_checkpoints=4, embedding_dim=2,
+        ...     beta_end=100, validation_fraction=0.25, random_state=0).fit(X, y)
+        >>> means, log_vars = clf.encode(X)
+        >>> means.shape
+        (2, 200, 2)
+        >>> bool(log_vars[1].mean() > log_vars[0].mean())  # x1 is sent noisier
+        True
         """
         return self._encode_array(self._validated(X))
 
@@ -330,6 +346,22 @@ class BaseDistributedIB(PersistenceMixin, ResumableSweepMixin, SweepSetupMixin,
         U : ndarray of shape (n_samples, n_channels * embedding_dim)
             Channel-major: columns ``c * embedding_dim ... (c + 1) *
             embedding_dim - 1`` belong to channel ``c``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skdib import DistributedIBClassifier
+        >>> rng = np.random.default_rng(0)
+        >>> X = rng.normal(size=(200, 2))
+        >>> y = (X[:, 0] > 0).astype(int)  # only x0 matters
+        >>> clf = DistributedIBClassifier(
+        ...     n_pretrain_steps=30, n_steps=100, n_checkpoints=4, embedding_dim=2,
+        ...     beta_end=100, validation_fraction=0.25, random_state=0).fit(X, y)
+        >>> U = clf.transform(X)
+        >>> U.shape, clf.get_feature_names_out().tolist()
+        ((200, 4), ['x0_u0', 'x0_u1', 'x1_u0', 'x1_u1'])
+        >>> bool(U[:, :2].std() > U[:, 2:].std())  # x0's messages vary more
+        True
         """
         means, _ = self.encode(X)
         return means.transpose(1, 0, 2).reshape(means.shape[1], -1)

@@ -172,6 +172,38 @@ class ResumableSweepMixin:
         Returns
         -------
         self : object
+
+        Examples
+        --------
+        >>> import warnings
+        >>> from unittest import mock
+        >>> import numpy as np
+        >>> from skdib import DistributedIBClassifier
+        >>> from skdib._backend.dib import _train
+        >>> rng = np.random.default_rng(0)
+        >>> X = rng.normal(size=(200, 2))
+        >>> y = (X[:, 0] > 0).astype(int)
+        >>> params = dict(n_pretrain_steps=30, n_steps=100, n_checkpoints=4,
+        ...               beta_end=100, validation_fraction=0.25, device="cpu",
+        ...               random_state=0)
+        >>> clf = DistributedIBClassifier(**params)
+
+        A Ctrl-C at the third checkpoint (simulated here) keeps the first two:
+
+        >>> ctrl_c = [mock.DEFAULT, mock.DEFAULT, KeyboardInterrupt]
+        >>> with mock.patch.object(_train, "_checkpoint", wraps=_train._checkpoint,
+        ...                        side_effect=ctrl_c), warnings.catch_warnings():
+        ...     warnings.simplefilter("ignore")  # SweepInterruptedWarning
+        ...     try:
+        ...         _ = clf.fit(X, y)
+        ...     except KeyboardInterrupt:
+        ...         pass
+        >>> clf.fit_status_, clf.information_path_.n_points
+        ('interrupted', 2)
+        >>> _ = clf.continue_fit(X, y)
+        >>> full = DistributedIBClassifier(**params).fit(X, y)
+        >>> clf.fit_status_, clf.information_path_ == full.information_path_
+        ('complete', True)
         """
         status = getattr(self, "fit_status_", None)
         if status not in ("interrupted", "diverged"):

@@ -75,6 +75,23 @@ class RewindMixin:
         Returns
         -------
         self : object
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skdib import DistributedIBClassifier
+        >>> rng = np.random.default_rng(0)
+        >>> X = rng.normal(size=(200, 2))
+        >>> y = (X[:, 0] > 0).astype(int)  # only x0 matters
+        >>> clf = DistributedIBClassifier(
+        ...     n_pretrain_steps=30, n_steps=100, n_checkpoints=4, embedding_dim=2,
+        ...     beta_end=100, validation_fraction=0.25, random_state=0).fit(X, y)
+        >>> clf.set_path_point(total_information=0).path_point_  # the last point
+        3
+        >>> compressed = clf.score(X, y)
+        >>> best = clf.set_path_point().score(X, y)  # back to best_point_
+        >>> clf.path_point_ == clf.best_point_, bool(best > compressed + 0.2)
+        (True, True)
         """
         check_is_fitted(self)
         path = self.information_path_
