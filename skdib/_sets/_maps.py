@@ -98,6 +98,20 @@ class InformationMapMixin:
             bits, and ``kl`` (bits to the prior, an upper bound of the
             encoder's cost), each of shape (n_probes,); ``element_type`` and
             ``path_point``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skdib import DistributedIBSetRegressor
+        >>> rng = np.random.default_rng(0)
+        >>> X = rng.uniform(-1, 1, size=(200, 6, 2))  # sets of 6 points in a square
+        >>> y = (np.hypot(X[..., 0], X[..., 1]) < 0.5).sum(axis=1)  # how many near 0
+        >>> reg = DistributedIBSetRegressor(
+        ...     n_pretrain_steps=30, n_steps=100, n_checkpoints=4, beta_end=1,
+        ...     learning_rate=1e-2, validation_fraction=0.25, random_state=0).fit(X, y)
+        >>> bits = reg.information_map([[0, 0], [0.9, 0]]).information
+        >>> bits.shape, bool(bits[0] > bits[1])  # a point at 0 tells more
+        ((2,), True)
         """
         check_is_fitted(self)
         index = self._type_index(element_type)
@@ -137,6 +151,22 @@ class InformationMapMixin:
         Bunch
             ``total``, ``radial`` and ``azimuthal`` bits, and
             ``azimuthal_by_radius`` (one value per ring).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skdib import DistributedIBSetRegressor
+        >>> rng = np.random.default_rng(0)
+        >>> X = rng.uniform(-1, 1, size=(200, 6, 2))  # sets of 6 points in a square
+        >>> y = (np.hypot(X[..., 0], X[..., 1]) < 0.5).sum(axis=1)  # how many near 0
+        >>> reg = DistributedIBSetRegressor(
+        ...     n_pretrain_steps=30, n_steps=100, n_checkpoints=4, beta_end=1,
+        ...     learning_rate=1e-2, validation_fraction=0.25, random_state=0).fit(X, y)
+        >>> split = reg.radial_azimuthal_information([0.25, 0.5, 0.75])
+        >>> split.azimuthal_by_radius.shape
+        (3,)
+        >>> bool(split.radial > 2 * split.azimuthal)  # y depends on the radius only
+        True
         """
         check_is_fitted(self)
         index = self._type_index(element_type)
@@ -175,6 +205,20 @@ class InformationMapMixin:
         derived numbers such as the radius). Otherwise the elements must be
         described by their position alone: it goes into
         ``position_columns`` and the type column holds ``element_type``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skdib import DistributedIBSetRegressor
+        >>> rng = np.random.default_rng(0)
+        >>> X = rng.uniform(-1, 1, size=(200, 4, 3))
+        >>> X[..., 0] = rng.integers(0, 2, size=(200, 4))  # column 0: the type
+        >>> y = X[..., 1].sum(axis=1)
+        >>> reg = DistributedIBSetRegressor(
+        ...     type_column=0, n_pretrain_steps=20, n_steps=50, n_checkpoints=3,
+        ...     beta_end=10, validation_fraction=0.25, random_state=0).fit(X, y)
+        >>> reg.position_probes([[0.5, -1.0]], element_type=1, position_columns=(1, 2))
+        array([[ 1. ,  0.5, -1. ]])
         """
         check_is_fitted(self)
         index = self._type_index(element_type)
