@@ -288,10 +288,10 @@ def rank_shap(X, y, task, random_state, *, n_explain=64, n_background=32,
     >>> import numpy as np
     >>> from skdib.compare import rank_shap
     >>> rng = np.random.default_rng(0)
-    >>> X = rng.normal(size=(200, 4))
-    >>> y = X[:, 2] + 0.1 * rng.normal(size=200)
-    >>> order = rank_shap(X, y, "regression", 0)  # doctest: +SKIP
-    >>> int(order[0])  # doctest: +SKIP
+    >>> X = rng.normal(size=(100, 4))
+    >>> y = X[:, 2] + 0.1 * rng.normal(size=100)
+    >>> order = rank_shap(X, y, "regression", 0, n_explain=16, n_background=8)
+    >>> int(order[0])
     2
     """
     shap = importlib.import_module("shap")
@@ -335,10 +335,10 @@ def rank_sage(X, y, task, random_state, *, n_explain=256, n_background=32,
     >>> import numpy as np
     >>> from skdib.compare import rank_sage
     >>> rng = np.random.default_rng(0)
-    >>> X = rng.normal(size=(200, 4))
-    >>> y = X[:, 2] + 0.1 * rng.normal(size=200)
-    >>> order = rank_sage(X, y, "regression", 0)  # doctest: +SKIP
-    >>> int(order[0])  # doctest: +SKIP
+    >>> X = rng.normal(size=(100, 4))
+    >>> y = X[:, 2] + 0.1 * rng.normal(size=100)
+    >>> order = rank_sage(X, y, "regression", 0, n_explain=32, n_background=8)
+    >>> int(order[0])
     2
     """
     sage = importlib.import_module("sage")
