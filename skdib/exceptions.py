@@ -94,12 +94,31 @@ class UnknownCategoryWarning(UserWarning):
 
     Examples
     --------
-    Silence it where unseen categories are expected:
+    A colour the fit never saw still gets a prediction, with the warning:
 
     >>> import warnings
+    >>> import numpy as np
+    >>> import pandas as pd
+    >>> from skdib import DistributedIBClassifier
     >>> from skdib.exceptions import UnknownCategoryWarning
+    >>> rng = np.random.default_rng(0)
+    >>> X = pd.DataFrame({"colour": rng.choice(["red", "blue"], 250),
+    ...                   "size": rng.normal(size=250)})
+    >>> y = (X["colour"] == "red").astype(int)
+    >>> clf = DistributedIBClassifier(n_pretrain_steps=20, n_steps=40,
+    ...                               n_checkpoints=2, random_state=0).fit(X, y)
+    >>> new = pd.DataFrame({"colour": ["green"], "size": [0.0]})
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     proba = clf.predict_proba(new)
+    >>> proba.shape, any(w.category is UnknownCategoryWarning for w in caught)
+    ((1, 2), True)
+
+    Silence it where unseen categories are expected:
+
     >>> with warnings.catch_warnings():
     ...     warnings.simplefilter("ignore", UnknownCategoryWarning)
+    ...     proba = clf.predict_proba(new)
     """
 
 
@@ -115,10 +134,24 @@ class BetaRangeWarning(UserWarning):
     Examples
     --------
     Turn it into an error, for a pipeline that must not go on with a path
-    that stops short:
+    that stops short (here ``beta_end`` is far too small for the channels
+    to lose their information):
 
     >>> import warnings
+    >>> import numpy as np
+    >>> from skdib import DistributedIBClassifier
     >>> from skdib.exceptions import BetaRangeWarning
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.normal(size=(250, 2))
+    >>> y = (X[:, 0] > 0).astype(int)
+    >>> clf = DistributedIBClassifier(n_pretrain_steps=20, n_steps=40,
+    ...                               n_checkpoints=2, beta_end=1e-3,
+    ...                               random_state=0)
     >>> with warnings.catch_warnings():
     ...     warnings.simplefilter("error", BetaRangeWarning)
+    ...     try:
+    ...         _ = clf.fit(X, y)
+    ...     except BetaRangeWarning as stop:
+    ...         print("raise beta_end" in str(stop))
+    True
     """
