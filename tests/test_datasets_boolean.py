@@ -15,6 +15,7 @@ from skdib.datasets import (
     _subsets,
     draw_boolean_circuit,
     information_frontier,
+    iter_boolean_circuits,
     make_boolean_circuit,
     path_subset_score,
     subset_information,
@@ -408,7 +409,7 @@ def test_iter_boolean_circuits_tables_only_the_circuits_kept(monkeypatch):
     ({"n_inputs": "paper"}, ValueError, r'make_boolean_circuit\("paper"\)'),
     ({"n_inputs": 1}, ValueError, r"n_inputs must be in \[2, 20\]"),
     ({"n_inputs": 21}, ValueError, r"n_inputs must be in \[2, 20\]"),
-    ({"n_inputs": True}, TypeError, "n_inputs must be an int, got True"),
+    ({"n_inputs": True}, TypeError, "n_inputs must be an int; got True"),
 ])
 def test_iter_boolean_circuits_checks_its_arguments_at_the_call(
         kwargs, error, match):
@@ -416,3 +417,11 @@ def test_iter_boolean_circuits_checks_its_arguments_at_the_call(
 
     with pytest.raises(error, match=match):
         iter_boolean_circuits(**kwargs)  # no next(): refused at the call
+
+
+def test_the_draws_stop_where_numpy_seeds_end():
+    """The last seeds are drawn; past 2**32 - 1 the generator stops instead
+    of failing with numpy's seed error."""
+    seeds = [seed for seed, _, _ in iter_boolean_circuits(
+        2**32 - 3, n_inputs=3, min_entropy=0)]
+    assert seeds == [2**32 - 3, 2**32 - 2, 2**32 - 1]

@@ -79,3 +79,19 @@ def test_values_that_are_no_categories_are_named_by_their_column():
     with pytest.raises(TypeError, match="^y holds values"):
         subset_information(np.zeros((3, 1)),
                            np.array([[1], None, [2]], dtype=object))
+
+
+def test_a_list_of_rows_reads_as_its_dataframe_does():
+    """numpy would make text of a list mixing text and numbers: 1 and 1.0
+    became two symbols and NaN the text 'nan'."""
+    rows = [["u", 1], ["v", 1.0], ["u", 1], ["v", np.nan], ["u", 1.0], ["v", 1]]
+    y = [0, 1, 0, 1, "nan", np.nan]
+    from_list = subset_information(rows, y)
+    from_frame = subset_information(pd.DataFrame(rows), pd.Series(y, dtype=object))
+    np.testing.assert_allclose(from_list.information, from_frame.information)
+    columns = [[r[j] for r in rows] for j in range(2)]
+    for mask, expected in enumerate(from_list.information):
+        subset = [j for j in range(2) if mask >> j & 1]
+        assert expected == pytest.approx(_brute_information(columns, y, subset))
+    assert from_list.attrs["target_entropy"] == pytest.approx(_entropy(
+        [_symbol(v) for v in y]))

@@ -57,10 +57,10 @@ def _check_n_inputs(n_inputs, *, paper=True):
             f"[{_MIN_INPUTS}, {_MAX_INPUTS}].")
     if isinstance(n_inputs, bool) or not isinstance(n_inputs, Integral):
         kinds = 'an int or "paper"' if paper else "an int"
-        raise TypeError(f"n_inputs must be {kinds}, got {n_inputs!r}.")
+        raise TypeError(f"n_inputs must be {kinds}; got {n_inputs!r}.")
     if not _MIN_INPUTS <= n_inputs <= _MAX_INPUTS:
         raise ValueError(
-            f"n_inputs must be in [{_MIN_INPUTS}, {_MAX_INPUTS}], got {n_inputs}."
+            f"n_inputs must be in [{_MIN_INPUTS}, {_MAX_INPUTS}]; got {n_inputs}."
         )
     return int(n_inputs)
 

@@ -31,8 +31,9 @@ def iter_boolean_circuits(start_seed=0, *, n_inputs=10, min_entropy=0.8):
     Returns
     -------
     circuits : generator of (seed, circuit, table)
-        Endless, one triple per seed kept. The arguments are checked at the
-        call; the circuits are drawn as the generator is read.
+        One triple per seed kept, until the seeds run out at 2**32 (then
+        it stops). The arguments are checked at the call; the circuits are
+        drawn as the generator is read.
 
         - ``seed``: int, the circuit's ``random_state``;
         - ``circuit``: Bunch, as returned by :func:`make_boolean_circuit`;
@@ -63,7 +64,7 @@ def _kept_circuits(seed, n_inputs, min_entropy):
     """The generator of :func:`iter_boolean_circuits`, arguments checked.
     H(Y) alone decides; the subset table (2**n_inputs subsets) is computed
     only for the circuits kept."""
-    while True:
+    while seed < _SEED_LIMIT:
         circuit = make_boolean_circuit(n_inputs, random_state=seed)
         if target_entropy(circuit.y) >= min_entropy:
             yield seed, circuit, subset_information(circuit.X, circuit.y)
