@@ -162,7 +162,8 @@ def fit_network(net, X_train, y_train, X_val, y_val, config, *, seed, device,
 
 
 def make_information_fn(batch_size, n_batches, seed, discrete, n_mixture_samples,
-                        device, weights=None, clusters=None):
+                        device, weights=None, clusters=None, probes=None,
+                        mixture_rows=None):
     """Per-checkpoint information estimates (numpy, bits) of every channel.
 
     See :func:`skdib._backend.dib._checkpoint_information.make_information_fn`.
@@ -170,7 +171,8 @@ def make_information_fn(batch_size, n_batches, seed, discrete, n_mixture_samples
     return _checkpoint_information.make_information_fn(
         batch_size=batch_size, n_batches=n_batches, seed=seed, discrete=discrete,
         n_mixture_samples=n_mixture_samples, device=resolve_device(device),
-        weights=weights, clusters=clusters)
+        weights=weights, clusters=clusters, probes=probes,
+        mixture_rows=mixture_rows)
 
 
 def make_element_information_fn(batch_size, n_batches, seed):

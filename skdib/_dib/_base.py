@@ -10,7 +10,12 @@ from sklearn.utils.validation import _check_feature_names_in, check_is_fitted
 
 from skdib._backend import facade
 from skdib._dib._channels import resolve_channels
-from skdib._dib._inputs import InputMixin, drop_unweighted, normalise_weights
+from skdib._dib._inputs import (
+    InputMixin,
+    drop_unweighted,
+    explicit_validation_weights,
+    normalise_weights,
+)
 from skdib._dib._inspection import (
     InspectionMixin,
     channel_blocks,
@@ -226,9 +231,12 @@ class BaseDistributedIB(PersistenceMixin, ResumableSweepMixin, SweepSetupMixin,
             w_tr, w_val = ((None, None) if weights is None
                            else (weights[train], weights[val]))
             g_val = None if groups is None else np.asarray(groups)[val]
+            w_all = (None if weights is None
+                     else normalise_weights(np.concatenate([w_tr, w_val])))
         else:
             X_tr, y_tr, y_val = X, y_enc[:n], y_enc[n:]
             w_tr, w_val, g_val = weights, None, None
+            w_all = explicit_validation_weights(w_tr, len(X_val))
         if w_val is not None and w_val.sum() <= 0:
             raise ValueError("Every validation row has sample weight 0; the path "
                              "cannot be scored. Give those rows weight, or pass "
@@ -236,6 +244,7 @@ class BaseDistributedIB(PersistenceMixin, ResumableSweepMixin, SweepSetupMixin,
         y_tr, y_val = self._fit_target_scaling(y_tr, y_val, w_tr)
         return {"X_train": X_tr, "y_train": y_tr, "X_val": X_val, "y_val": y_val,
                 "w_train": normalise_weights(w_tr), "w_val": normalise_weights(w_val),
+                "w_all": w_all,
                 "g_val": g_val, "head": head, "n_outputs": n_out,
                 "y_dtype": y_dtype}
 

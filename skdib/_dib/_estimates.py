@@ -1,21 +1,28 @@
 """Bits per channel: the one documented estimator behind ``information``.
 
 For every checkpoint and channel the path holds ``0 <= information_lower <=
-information <= information_upper <= kl``, whatever the device or data size:
+information <= information_upper``, the upper bound at most ``kl`` for
+continuous channels, whatever the device or data size:
 
 * **Discrete channels** (inputs with at most :data:`MAX_DISCRETE_VALUES`
   distinct values that repeat, :data:`MIN_ROWS_PER_DISCRETE_VALUE`: Boolean
   inputs, small integer codes, one-hot groups) carry
-  a finite Gaussian mixture. ``information`` is its mutual information,
+  a finite Gaussian mixture, one component per value among all the fit's
+  rows (training and held-out) weighted by its frequency there.
+  ``information`` is its mutual information,
   estimated by Monte Carlo with the exact mixture density; the bounds are the
   Kolchinsky-Tracey pairwise bounds (Bhattacharyya below, KL above), the upper
-  one capped by ``kl``. Method ``"mixture"``.
+  one capped by the values' mean KL under the same frequencies (not ``kl``,
+  the held-out rows' mean: the cap of the distribution measured). Method
+  ``"mixture"``.
 * **Continuous channels**: the InfoNCE lower bound and the leave-one-out
   upper bound on a held-out batch of K rows, the upper one capped by ``kl``
   (itself an upper bound); ``information`` is the midpoint of the interval.
-  The lower bound cannot exceed log2(K): within :data:`SATURATION_MARGIN` bits
-  of it the cell is flagged in ``bounds_saturated`` and the midpoint is then
-  a weak estimate. Method ``"sandwich"``.
+  The lower bound cannot exceed log2(K), or the entropy of the batch's
+  normalised row weights when the held-out rows are weighted: within
+  :data:`SATURATION_MARGIN` bits of that ceiling the cell is flagged in
+  ``bounds_saturated`` and the midpoint is then a weak estimate. Method
+  ``"sandwich"``.
 * With ``information_bounds=False`` no bounds are computed and
   ``information`` is ``kl``. Method ``"kl"``.
 """
@@ -25,7 +32,7 @@ import numpy as np
 from skdib._backend import facade
 
 __all__ = ["MAX_DISCRETE_VALUES", "SATURATION_MARGIN", "combine_estimates",
-           "discrete_channels"]
+           "discrete_channels", "effective_rows", "probe_rows"]
 
 # A channel whose training inputs take at most this many distinct values is
 # treated as a finite mixture.
@@ -42,17 +49,36 @@ SATURATION_MARGIN = 1.0
 
 def discrete_channels(X_train, X_val, channels, max_values=MAX_DISCRETE_VALUES,
                       sample_weight=None):
-    """Per channel: None, or the held-out rows and weights of its values.
+    """Per channel: None, or its distinct values and their frequencies.
 
     A channel is discrete when its training inputs take at most
     ``max_values`` distinct values, each in at least
-    :data:`MIN_ROWS_PER_DISCRETE_VALUE` rows on average. Its mixture
-    components are then the
-    distinct values among the held-out rows (one representative row each)
-    with their held-out frequencies as weights (weighted by the rows'
-    ``sample_weight`` when given), the same rows whose mean KL is the path's
-    ``kl``.
+    :data:`MIN_ROWS_PER_DISCRETE_VALUE` rows on average, and all the rows
+    (training and held-out) at most ``max_values``. Its mixture components
+    are then the distinct values among all the rows, with their frequencies
+    among all the rows as weights (weighted by ``sample_weight``). How often
+    a value occurs is a property of the data, not of the fit, and its
+    posterior does not depend on which rows carry it, so every row counts:
+    the held-out rows alone miss rare values (a value of frequency 0.15
+    is absent from 10 held-out rows a fifth of the time, and the channel
+    then reads 0 bits). Values only the held-out rows hold are components
+    too, with their counts.
+
+    Parameters
+    ----------
+    X_train, X_val : ndarray of shape (n_train, n_features), (n_val, n_features)
+    channels : list of list of int
+    max_values : int
+    sample_weight : ndarray of shape (n_train + n_val,) or None
+        Weights of the rows of ``X_train`` then ``X_val`` (None: equal).
+
+    Returns
+    -------
+    list
+        Per channel None, or ``(values, weights)``: an array (V, n_columns)
+        of the distinct values and their frequencies, summing to 1.
     """
+    X_all = np.concatenate([X_train, X_val])
     out = []
     for cols in channels:
         n_train_values = len(np.unique(X_train[:, cols], axis=0))
@@ -60,15 +86,47 @@ def discrete_channels(X_train, X_val, channels, max_values=MAX_DISCRETE_VALUES,
                 or n_train_values * MIN_ROWS_PER_DISCRETE_VALUE > len(X_train)):
             out.append(None)
             continue
-        _, rows, inverse = np.unique(X_val[:, cols], axis=0, return_index=True,
-                                     return_inverse=True)
-        if len(rows) > max_values:  # held-out values the training set lacks
+        values, inverse = np.unique(X_all[:, cols], axis=0, return_inverse=True)
+        if len(values) > max_values:  # held-out values the training set lacks
             out.append(None)
             continue
         counts = np.bincount(inverse.ravel(), weights=sample_weight,
-                             minlength=len(rows))
-        out.append((rows, counts / counts.sum()))
+                             minlength=len(values))
+        out.append((values, counts / counts.sum()))
     return out
+
+
+def effective_rows(weights, n_rows):
+    """Kish's effective number of ``n_rows`` rows of ``weights`` (None:
+    equal weights, ``n_rows``): (sum w)² / sum w²."""
+    if weights is None:
+        return float(n_rows)
+    weights = np.asarray(weights, dtype=float)
+    return float(weights.sum() ** 2 / np.square(weights).sum())
+
+
+def probe_rows(discrete, channels, template):
+    """Input rows whose row j holds value j of every discrete channel.
+
+    Each channel's encoder reads its own columns only, so one row serves
+    every channel; a channel with fewer values repeats its first one. The
+    other columns are those of ``template`` (any input row).
+
+    Returns
+    -------
+    ndarray of shape (max V, n_features) or None
+        None when no channel is discrete.
+    """
+    sizes = [len(d[0]) for d in discrete if d is not None]
+    if not sizes:
+        return None
+    probes = np.repeat(np.asarray(template)[None, :], max(sizes), axis=0)
+    for d, cols in zip(discrete, channels, strict=True):
+        if d is not None:
+            values = d[0]
+            probes[:, cols] = values[0]
+            probes[:len(values), cols] = values
+    return probes
 
 
 # A value needs this many training rows on average for its own table entry.
@@ -122,14 +180,16 @@ def combine_estimates(kl, estimates, discrete, batch_size):
     # where 0 is the truth's own floor.
     loo_upper = np.maximum(np.minimum(estimates["loo_upper"], kl), 0.0)
     nce_lower = np.clip(estimates["nce_lower"], 0.0, loo_upper)
-    mix_upper = np.maximum(np.minimum(estimates["mixture_upper"], kl), 0.0)
+    mix_upper = np.maximum(np.minimum(estimates["mixture_upper"],
+                                      _mixture_cap(kl, estimates)), 0.0)
     mix_lower = np.clip(estimates["mixture_lower"], 0.0, mix_upper)
     upper = np.where(is_discrete, mix_upper, loo_upper)
     lower = np.where(is_discrete, mix_lower, nce_lower)
     mixture = np.clip(estimates["mixture"], mix_lower, mix_upper)
     information = np.where(is_discrete, mixture, 0.5 * (lower + upper))
     saturated = ~is_discrete & (estimates["nce_lower"]
-                                >= np.log2(batch_size) - SATURATION_MARGIN)
+                                >= _lower_ceiling(estimates, batch_size)
+                                - SATURATION_MARGIN)
     method = tuple("mixture" if d else "sandwich" for d in is_discrete)
     sandwich_se = estimates.get("sandwich_se", np.full(kl.shape, np.nan))
     return {"information": information, "information_lower": lower,
@@ -137,3 +197,27 @@ def combine_estimates(kl, estimates, discrete, batch_size):
             "information_method": method,
             "information_se": np.where(is_discrete, estimates["mixture_se"],
                                        sandwich_se)}
+
+
+def _missing(estimates, key, shape):
+    """An estimate of the record, NaN where (or when) it predates it."""
+    value = estimates.get(key)
+    return np.full(shape, np.nan) if value is None else np.asarray(value, float)
+
+
+def _mixture_cap(kl, estimates):
+    """What caps a discrete channel's upper bound: its values' mean KL under
+    the frequencies of its mixture (all rows), which bounds the information
+    of that distribution; ``kl`` (the held-out rows' mean) for checkpoints
+    recorded before that mean was."""
+    cap = _missing(estimates, "mixture_kl", kl.shape)
+    return np.where(np.isnan(cap), kl, cap)
+
+
+def _lower_ceiling(estimates, batch_size):
+    """The most the InfoNCE lower bound can reach (bits): the entropy of the
+    evaluation batches' normalised row weights where the held-out rows are
+    weighted, log2(K) where they are not (or the record predates it)."""
+    shape = np.shape(estimates["nce_lower"])
+    ceiling = _missing(estimates, "nce_ceiling", shape)
+    return np.where(np.isnan(ceiling), np.log2(batch_size), ceiling)

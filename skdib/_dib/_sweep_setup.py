@@ -7,7 +7,12 @@ network and draw the same seeds in the same order.
 
 from skdib._backend import facade
 from skdib._dib._channels import resolve_channels
-from skdib._dib._estimates import discrete_channels, table_channels
+from skdib._dib._estimates import (
+    discrete_channels,
+    effective_rows,
+    probe_rows,
+    table_channels,
+)
 from skdib._dib._inputs import weighted_moments
 from skdib._dib._recipe import (
     HEAD_SETTINGS,
@@ -52,8 +57,11 @@ class SweepSetupMixin:
         X_tr = data["X_train"]
         net_channels = (channels if layout is None
                         else layout.expand_channels(channels))
+        w_all = data.get("w_all")
         data["discrete"] = discrete_channels(X_tr, data["X_val"], net_channels,
-                                             sample_weight=data["w_val"])
+                                             sample_weight=w_all)
+        data["probes"] = probe_rows(data["discrete"], net_channels, X_tr[0])
+        data["mixture_rows"] = effective_rows(w_all, len(X_tr) + len(data["X_val"]))
         lookup = table_channels(X_tr, net_channels)
         # attributes, not get_params(): a subclass may fix some in its __init__
         settings = {name: getattr(self, name) for name in RECIPE_SETTINGS}
@@ -125,5 +133,6 @@ class SweepSetupMixin:
                 data["discrete"], MIXTURE_SAMPLES,
                 facade.resolve_device(self.device), weights=data["w_val"],
                 clusters=(None if data.get("g_val") is None
-                          else group_codes(data["g_val"])))
+                          else group_codes(data["g_val"])),
+                probes=data.get("probes"), mixture_rows=data.get("mixture_rows"))
         return bounds_fn, draw_seed(rng), draw_seed(rng)

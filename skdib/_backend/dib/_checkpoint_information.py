@@ -4,6 +4,10 @@ Continuous channels get the InfoNCE lower and leave-one-out upper bounds on a
 batch of held-out posteriors; discrete channels (few distinct input values)
 get the information of their finite Gaussian mixture, estimated from all
 components at once, with the Kolchinsky-Tracey pairwise bounds around it.
+A mixture has one component per value among all the fit's rows, weighted by
+its frequency there: its posteriors are those of probe rows (one per value,
+see :func:`skdib._dib._estimates.probe_rows`), not of held-out rows, so a
+value absent from the held-out rows still counts.
 """
 
 import time
@@ -12,13 +16,13 @@ import numpy as np
 import torch
 
 from skdib._backend._tensors import make_generator, to_numpy
-from skdib._backend.dib._information import effective_rows, mi_bounds
+from skdib._backend.dib._information import effective_rows, kl_bits, mi_bounds
 from skdib._backend.dib._mixture import mixture_information, mixture_information_bounds
 
 __all__ = ["ESTIMATE_KEYS", "make_information_fn", "with_estimate_keys"]
 
 ESTIMATE_KEYS = ("nce_lower", "loo_upper", "sandwich_se", "mixture", "mixture_se",
-                 "mixture_lower", "mixture_upper")
+                 "mixture_lower", "mixture_upper", "mixture_kl", "nce_ceiling")
 
 
 def with_estimate_keys(record):
@@ -32,24 +36,42 @@ def with_estimate_keys(record):
 
 
 def _components(discrete, device):
-    """Channel indices, padded representative rows and weights of the mixtures."""
+    """Channel indices and padded weights of the mixtures: value j of a
+    channel is probe row j."""
     channels = [c for c, d in enumerate(discrete) if d is not None]
     if not channels:
         return None
-    n_values = max(len(discrete[c][0]) for c in channels)
-    rows = np.zeros((len(channels), n_values), dtype=np.int64)
+    n_values = max(len(discrete[c][1]) for c in channels)
     weights = np.zeros((len(channels), n_values))
     for i, c in enumerate(channels):
-        idx, w = discrete[c]
-        rows[i, :len(idx)] = idx
-        weights[i, :len(w)] = w
+        weights[i, :len(discrete[c][1])] = discrete[c][1]
     return (torch.as_tensor(channels, device=device),
-            torch.as_tensor(rows, device=device),
             torch.as_tensor(weights, dtype=torch.float64, device=device))
 
 
+def _mixture_estimates(mixtures, probe_mu, probe_log_var, n_samples, generator,
+                       n_rows):
+    """Channel indices and the mixture estimates of the discrete channels,
+    including the frequency-weighted mean KL (bits) of their values."""
+    if probe_mu is None:
+        raise ValueError("Discrete channels need the posteriors of their "
+                         "probe rows.")
+    channels, freqs = mixtures
+    n_values = freqs.shape[1]
+    m = probe_mu[channels, :n_values].to(torch.float64)
+    lv = probe_log_var[channels, :n_values].to(torch.float64)
+    value, se = mixture_information(m, lv, freqs, n_samples=n_samples,
+                                    generator=generator, n_rows=n_rows)
+    lo, up = mixture_information_bounds(m, lv, freqs)
+    kl = (freqs * kl_bits(m, lv)).sum(dim=-1)  # padding: weight 0, finite KL
+    return to_numpy(channels), {"mixture": value, "mixture_se": se,
+                                "mixture_lower": lo, "mixture_upper": up,
+                                "mixture_kl": kl}
+
+
 def make_information_fn(*, batch_size, n_batches, seed, discrete,
-                        n_mixture_samples, device, weights=None, clusters=None):
+                        n_mixture_samples, device, weights=None, clusters=None,
+                        probes=None, mixture_rows=None):
     """A function of held-out posteriors returning per-channel estimates.
 
     Parameters
@@ -59,9 +81,9 @@ def make_information_fn(*, batch_size, n_batches, seed, discrete,
     seed : int
         Every call reseeds, so checkpoints are compared on the same draws.
     discrete : list
-        Per channel: None (continuous) or ``(rows, weights)``: the held-out
-        rows that represent each distinct input value, and the values'
-        frequencies among the held-out rows.
+        Per channel: None (continuous) or ``(values, weights)``: its
+        distinct input values among all the fit's rows and their
+        frequencies there (see :func:`skdib._dib._estimates.discrete_channels`).
     n_mixture_samples : int
         Monte Carlo draws per mixture component.
     weights : array-like of shape (n_val,) or None
@@ -72,14 +94,24 @@ def make_information_fn(*, batch_size, n_batches, seed, discrete,
         Codes 0, 1, ... of correlated held-out rows (the groups of a grouped
         split): the continuous channels' standard error is then
         cluster-robust.
+    probes : ndarray of shape (n_probes, n_features) or None
+        Input rows whose row j holds value j of every discrete channel
+        (:func:`skdib._dib._estimates.probe_rows`); kept as the function's
+        ``probes`` attribute, for the caller to encode.
+    mixture_rows : float or None
+        The effective number of rows the mixtures' frequencies were counted
+        on (None: that of the held-out rows), for their standard error.
 
     Returns
     -------
     estimate : callable
-        ``estimate(mu, log_var)`` with tensors (n_channels, n_val, d) returns
-        a dict of numpy arrays of shape (n_channels,) keyed by
-        :data:`ESTIMATE_KEYS` (NaN where an estimate does not apply). Its
-        ``elapsed`` attribute accumulates the seconds spent.
+        ``estimate(mu, log_var, probe_mu=None, probe_log_var=None)`` with
+        tensors (n_channels, n_val, d) of the held-out rows (and
+        (n_channels, n_probes, d) of the probes, needed when a channel is
+        discrete) returns a dict of numpy arrays of shape (n_channels,)
+        keyed by :data:`ESTIMATE_KEYS` (NaN where an estimate does not
+        apply; ``nce_ceiling`` only with ``weights``). Its ``elapsed``
+        attribute accumulates the seconds spent.
     """
     continuous = [c for c, d in enumerate(discrete) if d is None]
     cont_index = torch.as_tensor(continuous, dtype=torch.long, device=device)
@@ -93,33 +125,29 @@ def make_information_fn(*, batch_size, n_batches, seed, discrete,
         clusters = torch.as_tensor(clusters, dtype=torch.long, device=device)
 
     @torch.no_grad()
-    def estimate(mu, log_var):
+    def estimate(mu, log_var, probe_mu=None, probe_log_var=None):
         start = time.perf_counter()
         out = {k: np.full(mu.shape[0], np.nan) for k in ESTIMATE_KEYS}
         gen = make_generator(seed, mu.device)
         if continuous:
+            ceiling = []
             lower, upper, se = mi_bounds(
                 mu[cont_index], log_var[cont_index], batch_size=batch_size,
                 n_batches=n_batches, generator=gen, return_se=True,
-                weights=weights, clusters=clusters)
+                weights=weights, clusters=clusters, ceiling=ceiling)
             out["nce_lower"][continuous] = to_numpy(lower)
             out["loo_upper"][continuous] = to_numpy(upper)
             out["sandwich_se"][continuous] = to_numpy(se)
+            out["nce_ceiling"][continuous] = ceiling or np.nan
         if mixtures is not None:
-            channels, rows, freqs = mixtures
-            m = mu[channels[:, None], rows].to(torch.float64)
-            lv = log_var[channels[:, None], rows].to(torch.float64)
-            value, se = mixture_information(m, lv, freqs,
-                                            n_samples=n_mixture_samples,
-                                            generator=gen,
-                                            n_rows=n_rows or mu.shape[1])
-            lo, up = mixture_information_bounds(m, lv, freqs)
-            idx = to_numpy(channels)
-            for key, t in (("mixture", value), ("mixture_se", se),
-                           ("mixture_lower", lo), ("mixture_upper", up)):
+            idx, values = _mixture_estimates(
+                mixtures, probe_mu, probe_log_var, n_mixture_samples, gen,
+                mixture_rows or n_rows or mu.shape[1])
+            for key, t in values.items():
                 out[key][idx] = to_numpy(t)
         estimate.elapsed += time.perf_counter() - start
         return out
 
     estimate.elapsed = 0.0
+    estimate.probes = None if mixtures is None else probes
     return estimate

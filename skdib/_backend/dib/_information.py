@@ -238,8 +238,16 @@ def _weighted_pool(weights, n, device):
     return torch.nonzero(weights > 0).ravel(), weights
 
 
+def _weight_entropy_sum(w):
+    """``W log W - sum_i w_i log w_i`` (nats) of a batch's weights: W times
+    the entropy of the normalised weights, the most a weighted InfoNCE
+    summand of that batch can average to."""
+    total = w.sum()
+    return float(total * total.log() - torch.special.xlogy(w, w).sum())
+
+
 def mi_bounds(mu, log_var, *, batch_size=1024, n_batches=8, generator=None,
-              return_se=False, weights=None, clusters=None):
+              return_se=False, weights=None, clusters=None, ceiling=None):
     """InfoNCE lower and leave-one-out upper bounds on I(U; X), in bits.
 
     Parameters
@@ -270,6 +278,11 @@ def mi_bounds(mu, log_var, *, batch_size=1024, n_batches=8, generator=None,
         the standard error is then the cluster-robust one, from the spread
         of the clusters' summed midpoints, as rows of one cluster do not
         average out each other's deviations.
+    ceiling : list or None
+        Given (and with ``weights``), the most the lower bound can reach on
+        the batches drawn is appended to it, in bits: the entropy of each
+        batch's normalised weights, averaged as the bound is. It is log2(K)
+        without weights (nothing is appended then).
 
     Returns
     -------
@@ -295,10 +308,12 @@ def mi_bounds(mu, log_var, *, batch_size=1024, n_batches=8, generator=None,
     n_rows = len(pool) if weights is None else effective_rows(weights[pool])
     by_cluster = None if clusters is None else _ClusterSums(clusters, n_channels)
     drawn = torch.zeros(2, dtype=torch.float64)  # sum w, sum w² of the terms
+    entropy_sum = 0.0
     for _ in range(n_batches):
         idx = pool[torch.randperm(len(pool), generator=generator,
                                   device=mu.device)[:k]]
         w = None if weights is None else weights[idx]
+        entropy_sum += 0.0 if w is None else _weight_entropy_sum(w)
         drawn += (torch.tensor([k, k], dtype=torch.float64) if w is None
                   else torch.stack([w.sum(), w.square().sum()]).cpu())
         eps = torch.randn((n_channels, k, d), generator=generator,
@@ -314,6 +329,8 @@ def mi_bounds(mu, log_var, *, batch_size=1024, n_batches=8, generator=None,
         if by_cluster is not None:
             by_cluster.add(idx, mids, w)
     lower, upper, square = sums / float(drawn[0])
+    if ceiling is not None and weights is not None:
+        ceiling.append(entropy_sum / float(drawn[0]) / LN2)
     n_terms = float(drawn[0] ** 2 / drawn[1])  # Kish: n_batches k unweighted
     spread = (square - (0.5 * (lower + upper)).square()).clamp_min(0.0)
     se = torch.sqrt(spread * n_terms / max(n_terms - 1, 1) / min(n_terms, n_rows))

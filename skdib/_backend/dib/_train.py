@@ -8,6 +8,7 @@ import numpy as np
 import torch
 
 from skdib._backend._device import flush_denormals, step_precision
+from skdib._backend._tensors import as_tensor
 from skdib._backend.dib._checkpoint_information import ESTIMATE_KEYS
 from skdib._backend.dib._evaluation import (
     EVAL_ROWS,
@@ -18,6 +19,7 @@ from skdib._backend.dib._evaluation import (
 from skdib._backend.dib._schedule import sweep_schedule
 from skdib._backend.dib._settling import HoldWindow
 from skdib._backend.dib._snapshots import SnapshotSequence, encode_snapshot
+from skdib._backend.dib._standardise import network_input
 from skdib._backend.dib._sweep_state import (
     CHECK_EVERY,
     TrainingStopped,
@@ -147,8 +149,19 @@ def _checkpoint(model, data, config, eval_seed, bounds_fn, rule=EVAL_ROWS):
                  "relevance": relevance, "score_val_rows": score_rows,
                  "prediction_loss_rows": loss_rows}
         if bounds_fn is not None:
-            point.update(bounds_fn(*posteriors[0]))
+            point.update(bounds_fn(*posteriors[0],
+                                   *_probe_posteriors(model, bounds_fn, x_val)))
     return point
+
+
+def _probe_posteriors(model, bounds_fn, x_val):
+    """The posteriors of ``bounds_fn.probes`` (one input row per value of
+    the discrete channels, as ``x_val``'s rows before standardisation), or
+    () when it has none."""
+    probes = getattr(bounds_fn, "probes", None)
+    if probes is None:
+        return ()
+    return model.encode(as_tensor(network_input(model, probes), x_val.device))
 
 
 def _finish_record(rec, model):
