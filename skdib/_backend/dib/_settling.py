@@ -15,7 +15,9 @@ import torch
 
 #: KL (nats) below which changes do not count: 0.05 bits, a channel unused.
 KL_FLOOR = 0.05 * math.log(2)
-#: Fewer steps at one β than this and no drift is measured (reported as 0).
+#: Fewer steps at one β than this and no drift is measured (reported as NaN,
+#: "not measured", which the path counts as settled: 0 would read as "did
+#: not move at all").
 MIN_STEPS = 4
 
 
@@ -41,11 +43,13 @@ class HoldWindow:
 
         ``|b - a| / max(a, b, KL_FLOOR)`` with ``a`` and ``b`` the means over
         its first and second half: a list of C floats for one network, R
-        such lists for replicates; zeros after fewer than ``MIN_STEPS``.
+        such lists for replicates; NaN (not measured) after fewer than
+        ``MIN_STEPS``.
         """
         n = len(self.values)
         if n < MIN_STEPS:
-            return torch.zeros_like(self.values[-1], dtype=torch.float64).tolist()
+            return torch.full_like(self.values[-1], math.nan,
+                                   dtype=torch.float64).tolist()
         kl = torch.stack(self.values).double()
         half = n // 2
         first, second = kl[:half].mean(dim=0), kl[n - half:].mean(dim=0)
