@@ -167,3 +167,55 @@ def test_stability_paths_keep_the_halves_that_did_not_diverge(data):
              + f" of 4 diverged; the first, half {held_out[0]}: The β sweep")
     assert str(error).startswith(which)
     assert "\nEvery half was fitted all the same" in str(error)
+
+
+def test_stability_paths_batched_fit_each_half_alone_after_a_divergence(data):
+    """The halves that hold the outlier out stop the batched run at their
+    first checkpoint; every half is then fitted alone, so the kept halves
+    are exactly those of ``batched=False``."""
+    X, y = data
+    errors = [_diverged(lambda b=batched: stability_paths(
+        DistributedIBClassifier(**TINY), X, y, n_resamples=4, random_state=0,
+        batched=b)) for batched in (True, False)]
+    assert str(errors[0]) == str(errors[1])
+    kept = [i for i, est in enumerate(errors[1].fitted) if est is not None]
+    assert 0 < len(kept) < 4
+    assert [i for i, est in enumerate(errors[0].fitted) if est is not None] == kept
+    for i in kept:
+        np.testing.assert_array_equal(
+            errors[0].fitted[i].information_path_.information,
+            errors[1].fitted[i].information_path_.information)
+
+
+def test_many_stopped_splits_cost_one_batched_run(monkeypatch):
+    """Every replicate of a batched group diverges: the group costs its one
+    stopped run plus one fit per split, with no recursion (600 splits used
+    to run ~500 nested batched runs and then raise a RecursionError)."""
+    import skdib._dib._replicated_fit as replicated_fit
+    from skdib._backend import facade
+
+    class Template:
+        _recipe = {"batch_size": 32}
+
+        def _train_config(self, progress):
+            return {}
+
+    runs, alone = [], []
+
+    def stop(reps, template):
+        runs.append(len(reps))
+        raise facade.ReplicateDiverged(0, 1, 0.1, "loss is nan")
+
+    def fit_alone(estimator, X, y, train, val, seed):
+        alone.append(seed)
+        return None, DivergenceError("loss is nan", 1, 0.1)
+
+    monkeypatch.setattr(replicated_fit, "_prepare", lambda *args: {
+        "est": Template(), "net": None, "data": {"X_train": [0]}})
+    monkeypatch.setattr(facade, "can_batch", lambda *args: True)
+    monkeypatch.setattr(replicated_fit, "_train", stop)
+    monkeypatch.setattr(replicated_fit, "_fit_split", fit_alone)
+    out = replicated_fit._fit_batch(None, None, None, [(None, None)] * 600,
+                                    list(range(600)))
+    assert runs == [600] and alone == list(range(600)) and len(out) == 600
+

@@ -233,14 +233,25 @@ def test_contrastive_folds_of_unequal_batches_fit_one_by_one(tasks, tiny_params)
                               device="cpu", y_dtype="float32")
 
 
-def test_diverged_replicates_are_named(tasks, tiny_params):
-    """Every fold of a batched run diverges: the error names them all and
-    holds one entry per fold."""
+def test_diverged_replicates_are_named(tasks, tiny_params, monkeypatch):
+    """Every fold of a batched run diverges (in pretraining, at the first
+    loss check): the error names them all, holds one entry per fold, None
+    for each (neither kept a checkpoint), and the group cost its one
+    stopped run plus a fit per fold, no second batched run."""
     X, by_task = tasks
     _, t = by_task["regression"]
+    real, runs = facade.fit_replicates, []
+
+    def spy(nets, *args, **kwargs):
+        runs.append(len(nets))
+        return real(nets, *args, **kwargs)
+
+    monkeypatch.setattr(facade, "fit_replicates", spy)
     est = DistributedIBRegressor(**{**tiny_params, "learning_rate": 1e6})
     with pytest.raises(DivergenceError, match="Folds 0, 1 of 2 diverged") as info:
         cross_validate_path(est, X, 1e3 * t, cv=2, random_state=0, batched=True)
-    assert info.value.fold == 0 and len(info.value.fitted) == 2
-    assert all(est is None or est.fit_status_ == "diverged"
-               for est in info.value.fitted)
+    error = info.value
+    assert error.fold == 0 and error.fitted == [None, None]
+    assert error.step == 50 and len(error.splits) == 2
+    assert "No checkpoint had been reached" in str(error)
+    assert runs == [2]

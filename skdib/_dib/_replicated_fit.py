@@ -10,7 +10,8 @@ rounding.
 
 A split whose sweep diverges loses none of the others: every split is
 fitted, and then one :class:`~skdib.exceptions.DivergenceError` carries all
-the fitted clones (see :func:`fit_on_splits`).
+the fitted clones (see :func:`fit_on_splits`). A diverged replicate stops
+its batched run for all: each split of that run is then fitted alone.
 """
 
 import inspect
@@ -187,7 +188,13 @@ def _train(reps, template):
 
 def _fit_batch(estimator, X, y, splits, seeds):
     """Fit one clone per split in one batched run (see the module docstring);
-    ``(clone, error)`` per split, as :func:`_fit_split` returns them."""
+    ``(clone, error)`` per split, as :func:`_fit_split` returns them.
+
+    Where the splits cannot share one run, or where a diverged replicate
+    stopped it (which stops every replicate), each split of the group is
+    fitted alone instead (:func:`_fit_each`): a group that one split stops
+    costs the run up to the stop plus one separate fit per split.
+    """
     with config_context(skip_parameter_validation=True):
         reps = [_prepare(estimator, X, y, train, val, int(seed))
                 for (train, val), seed in zip(splits, seeds, strict=True)]
@@ -203,13 +210,12 @@ def _fit_batch(estimator, X, y, splits, seeds):
         # e.g. a fold whose training rows lack a value of a discrete channel
         # has a shorter lookup table, or an InfoNCE head's folds smaller than
         # a batch differ in size: such networks cannot share one step
-        return [_fit_split(estimator, X, y, train, val, int(seed))
-                for (train, val), seed in zip(splits, seeds, strict=True)]
+        return _fit_each(estimator, X, y, splits, seeds)
     start = time.perf_counter()
     try:
-        nets, records = _train(reps, reps[0]["est"])
-    except facade.ReplicateDiverged as stop:
-        return _refit_around(estimator, X, y, splits, seeds, stop.replicate)
+        nets, records = _train(reps, template)
+    except facade.ReplicateDiverged:
+        return _fit_each(estimator, X, y, splits, seeds)
     elapsed = time.perf_counter() - start
     for rep, net, record in zip(reps, nets, records, strict=True):
         est = rep["est"]
@@ -221,21 +227,14 @@ def _fit_batch(estimator, X, y, splits, seeds):
     return [(rep["est"], None) for rep in reps]
 
 
-def _refit_around(estimator, X, y, splits, seeds, diverged):
-    """The batched run stopped when split ``diverged`` diverged, leaving the
-    others halfway: fit that split alone, as ``fit`` does, so that it keeps
-    its path up to its last finite checkpoint, and the others again in one
-    batched run (equal to the stopped run's up to float rounding). Each
-    further divergence repeats this, so a group of R splits runs at most R
-    batched runs."""
-    others = [i for i in range(len(splits)) if i != diverged]
-    refitted = {diverged: _fit_split(estimator, X, y, *splits[diverged],
-                                     int(seeds[diverged]))}
-    if others:
-        refitted.update(zip(others, _fit_batch(
-            estimator, X, y, [splits[i] for i in others],
-            [seeds[i] for i in others]), strict=True))
-    return [refitted[i] for i in range(len(splits))]
+def _fit_each(estimator, X, y, splits, seeds):
+    """Each split fitted alone, as ``fit`` fits it (:func:`_fit_split`), one
+    after the other, without a new batched run: the one a diverged replicate
+    stopped keeps its path up to its last finite checkpoint (or completes,
+    where only the batched run's rounding made it diverge), and the others
+    equal their separate fits."""
+    return [_fit_split(estimator, X, y, train, val, int(seed))
+            for (train, val), seed in zip(splits, seeds, strict=True)]
 
 
 def use_batching(batched, estimator):
@@ -272,7 +271,9 @@ def fit_on_splits(estimator, X, y, splits, seeds, *, batched="auto", n_jobs=None
     batched : bool or 'auto', default='auto'
         Train all clones as one batched model when the estimator allows it
         (:func:`batching_obstacle`), else one ordinary fit per split; 'auto'
-        batches on a GPU only (:func:`use_batching`).
+        batches on a GPU only (:func:`use_batching`). A diverged replicate
+        stops its run for all: a group that one split stops costs that run
+        up to the stop plus one separate fit per split of the group.
     n_jobs : int or None
         Parallel joblib workers: each runs one batched group of the splits
         (``batched=True``) or whole fits (``batched=False``).

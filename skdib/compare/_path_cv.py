@@ -72,7 +72,10 @@ def cross_validate_path(estimator, X, y, *, cv=5, groups=None, random_state=None
         trains on a GPU). Estimators that cannot be batched (with
         ``class_weight`` or ``n_replicates > 1``, or the set-valued
         estimators) are fitted fold by fold, as with False. ``fit_time_``
-        of a batched fold is the time of the whole batched run.
+        of a batched fold is the time of the whole batched run. A fold that
+        diverges stops its batched run for all its folds, which are then
+        fitted one by one (as with False): that group costs the run up to
+        the stop plus one separate fit per fold.
     sample_weight : array-like of shape (n_samples,), optional
         Weights of the training rows of every fold (passed to each fit as
         ``sample_weight``); the held-out rows count equally, as scikit-learn's

@@ -271,7 +271,9 @@ def stability_paths(estimator, X, y, *, n_resamples=8, threshold=DROP_THRESHOLD,
     batched : bool or 'auto', default='auto'
         Train the halves as one batched model ('auto': when the estimator
         trains on a GPU; False: one fit per half; the paths agree up to float
-        rounding).
+        rounding). A half that diverges stops its batched run for all its
+        halves, which are then fitted one by one (as with False): that group
+        costs the run up to the stop plus one separate fit per half.
     n_jobs : int or None, default=None
         Parallel joblib workers, each training a batched group of halves.
     return_estimators : bool, default=False
