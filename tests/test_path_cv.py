@@ -210,6 +210,30 @@ def test_mean_path_carries_the_folds_bounds(grouped, tiny_params, cv_path):
         DistributedIBClassifier(**tiny_params, information_bounds=False), X, y,
         cv=2, random_state=0).path
     assert bare.information_lower is None and bare.information_upper is None
+    assert bare.bounds_saturated is None
+
+
+def test_mean_path_flags_where_any_fold_is_saturated():
+    """A saturated fold's lower bound pulls the mean lower bound down, so the
+    mean path flags every (point, channel) where any fold is saturated, in
+    ``to_frame()`` too. Here y is x0 almost exactly, so x0's bits reach the
+    log2(16) ceiling of the 16 held-out rows."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(48, 2))
+    y = X[:, 0] + 0.01 * rng.normal(size=48)
+    est = DistributedIBRegressor(
+        n_pretrain_steps=100, n_steps=300, n_checkpoints=5, random_state=0,
+        encoder_hidden=(16,), decoder_hidden=(16,), embedding_dim=2,
+        batch_size=32, beta_start=1e-4, beta_end=1e-2, learning_rate=1e-2)
+    cvp = cross_validate_path(est, X, y, cv=3, random_state=0,
+                              return_estimators=True, batched=False)
+    flags = np.stack([e.information_path_.bounds_saturated
+                      for e in cvp.estimators])
+    expected = flags.any(axis=0)
+    assert expected.any()  # the test needs a saturated cell
+    np.testing.assert_array_equal(cvp.path.bounds_saturated, expected)
+    np.testing.assert_array_equal(cvp.path.to_frame()["bounds_saturated"],
+                                  expected.ravel())
 
 
 def test_dataframe_columns_name_the_channels(grouped, tiny_params):

@@ -102,13 +102,15 @@ def cross_validate_path(estimator, X, y, *, cv=5, groups=None, random_state=None
         InfoNCE loss as for one fit; ``information_lower`` and
         ``information_upper`` the fold means of the folds' information
         bounds, which bound the fold mean of the bits, so the information
-        plane draws their bands; None where the folds have none), for the
-        plotting functions and ``coarsest_point``; and ``estimators`` if
-        requested. ``path`` does not carry the folds' ``information_se``,
-        ``bounds_saturated``, ``information_method`` or ``kl_drift`` (all
-        None): every point counts as settled there (in ``path.settled``,
-        the plots and ``path_subset_score``); the folds' own ``settled`` is
-        the result's, and the rest is on ``estimators``.
+        plane draws their bands; ``bounds_saturated`` True where any fold's
+        lower bound is saturated, which pulls the mean lower bound down;
+        None where the folds have none), for the plotting functions and
+        ``coarsest_point``; and ``estimators`` if requested. ``path`` does
+        not carry the folds' ``information_se``, ``information_method`` or
+        ``kl_drift`` (all None): every point counts as settled there (in
+        ``path.settled``, the plots and ``path_subset_score``); the folds'
+        own ``settled`` is the result's, and the rest is on
+        ``estimators``.
 
     Raises
     ------
@@ -172,6 +174,7 @@ def cross_validate_path(estimator, X, y, *, cv=5, groups=None, random_state=None
             **{name: value.mean(axis=0) for name, value in stacked.items()},
             **{name: _fold_mean(paths, name) for name in (
                 "relevance_lower", "information_lower", "information_upper")},
+            bounds_saturated=_fold_saturated(paths),
             **_fold_prediction_loss(paths, stacked["loss_val"].mean(axis=0))),
         settled=np.stack([p.settled for p in paths]),
         **{name: stacked[name] for name in ("information", "loss_train", "loss_val")})
@@ -196,6 +199,17 @@ def _fold_mean(paths, name):
     if any(bound is None for bound in bounds):
         return None
     return np.stack(bounds).mean(axis=0)
+
+
+def _fold_saturated(paths):
+    """Where any fold's InfoNCE lower bound is saturated, point by point and
+    channel by channel: a saturated fold's lower bound pulls the fold mean
+    of the lower bounds down, so the mean path's interval is as wide as
+    that fold's there. None when a fold has no flags (no bounds)."""
+    flags = [getattr(p, "bounds_saturated", None) for p in paths]
+    if any(flag is None for flag in flags):
+        return None
+    return np.stack(flags).any(axis=0)
 
 
 def _fold_prediction_loss(paths, loss_val):
