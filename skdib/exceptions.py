@@ -33,10 +33,14 @@ class DivergenceError(RuntimeError):
         diverged; ``fit_status_`` (or None) tells the others. None for a
         single ``fit``.
     splits : list of (ndarray, ndarray) or None
-        The (train, validation) row indices of every split, in the same
-        order: a diverged split's estimator resumes with ``continue_fit(
-        X[train], y[train], X_val=X[val], y_val=y[val])`` after a
-        ``set_params(learning_rate=...)``. None for a single ``fit``.
+        The (train, validation) row positions of every split, in the same
+        order. A diverged split's estimator resumes, after a
+        ``set_params(learning_rate=...)``, on those rows of all that the
+        call was given: ``continue_fit(X[train], y[train],
+        X_val=X[val], y_val=y[val])``, plus ``sample_weight=w[train]``
+        where the call was weighted by ``w`` (without it ``continue_fit``
+        refuses the rows as other data); the rows of a DataFrame or Series
+        are ``X.iloc[train]``. None for a single ``fit``.
 
     Examples
     --------

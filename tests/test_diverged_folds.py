@@ -219,3 +219,36 @@ def test_many_stopped_splits_cost_one_batched_run(monkeypatch):
                                     list(range(600)))
     assert runs == [600] and alone == list(range(600)) and len(out) == 600
 
+def test_a_weighted_dataframe_fold_resumes_as_documented(
+        data, nan_at_third_checkpoint):
+    """The recipe of the error (its message and DivergenceError.splits):
+    the fold's rows of X, y and sample_weight, by position. The resumed
+    fold equals the fold's uninterrupted weighted fit."""
+    pd = pytest.importorskip("pandas")
+    X, y = data
+    rows = np.arange(len(X))
+    rows = rows[rows != OUTLIER]
+    folds = [(rows[61:], rows[:61]), (rows[:61], rows[61:])]
+    index = np.arange(len(X))[::-1] * 10  # labels that are not positions
+    frame = pd.DataFrame(X, columns=["a", "b", "c"], index=index)
+    target = pd.Series(y, index=index)
+    w = np.random.default_rng(1).uniform(0.5, 2.0, size=len(X))
+    error = _diverged(lambda: cross_validate_path(
+        DistributedIBClassifier(**TINY), frame, target, cv=folds,
+        random_state=0, sample_weight=w))
+    assert "those rows of X, y and sample_weight" in str(error).split("\n")[1]
+    nan_at_third_checkpoint.undo()
+    est, (train, val) = error.fitted[error.fold], error.splits[error.fold]
+    assert est.fit_status_ == "diverged"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        est.continue_fit(frame.iloc[train], target.iloc[train],
+                         sample_weight=w[train], X_val=frame.iloc[val],
+                         y_val=target.iloc[val])
+        whole = DistributedIBClassifier(**est.get_params()).fit(
+            frame.iloc[train], target.iloc[train], sample_weight=w[train],
+            X_val=frame.iloc[val], y_val=target.iloc[val])
+    assert est.fit_status_ == "complete"
+    np.testing.assert_array_equal(est.information_path_.information,
+                                  whole.information_path_.information)
+

@@ -349,8 +349,9 @@ def _raise_if_diverged(results, splits, name):
         f"holds each {name}'s estimator, in order (one that diverged with its "
         "path up to its last finite checkpoint, fit_status_ == 'diverged', or "
         "None where it diverged before its first), error.fold the first that "
-        f"diverged, and error.splits each {name}'s (train, validation) rows, on "
-        "which continue_fit resumes a diverged one.", first.step, first.beta,
+        f"diverged, and error.splits each {name}'s (train, validation) row "
+        "positions: continue_fit resumes a diverged one on those rows of X, y "
+        "and sample_weight (if given).", first.step, first.beta,
         fitted=fitted, fold=diverged[0], splits=list(splits))
 
 
