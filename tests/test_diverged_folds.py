@@ -219,6 +219,7 @@ def test_many_stopped_splits_cost_one_batched_run(monkeypatch):
                                     list(range(600)))
     assert runs == [600] and alone == list(range(600)) and len(out) == 600
 
+
 def test_a_weighted_dataframe_fold_resumes_as_documented(
         data, nan_at_third_checkpoint):
     """The recipe of the error (its message and DivergenceError.splits):
@@ -252,3 +253,23 @@ def test_a_weighted_dataframe_fold_resumes_as_documented(
     np.testing.assert_array_equal(est.information_path_.information,
                                   whole.information_path_.information)
 
+
+def test_the_command_line_error_drops_the_folds(monkeypatch):
+    """``skdib analyze`` shows a diverged fold's first line; its error keeps
+    no reference to the DivergenceError (which holds every fitted fold), not
+    even as the implicit ``__context__``."""
+    from skdib._cli import _scores
+    from skdib._cli._data import CLIError
+
+    def diverge(*args, **kwargs):
+        raise DivergenceError("Fold 0 of 2 diverged.\nEvery fold was fitted",
+                              30, 0.5, fitted=[object(), None], fold=1,
+                              splits=[])
+
+    monkeypatch.setattr(_scores, "cross_validate_path", diverge)
+    X = np.random.default_rng(0).normal(size=(40, 2))
+    y = (X[:, 0] > 0).astype(int)
+    with pytest.raises(CLIError, match="Fold 0 of 2 diverged.; use") as info:
+        _scores.cross_validated_scores(DistributedIBClassifier(), X, y,
+                                       task="classification", cv=2)
+    assert info.value.__context__ is None and info.value.__cause__ is None

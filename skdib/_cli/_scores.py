@@ -117,8 +117,12 @@ def cross_validated_scores(est, X, y, *, task, categorical=(), cv=5, seed=0):
             scores = cross_val_score(model, X, y, cv=folds, error_score="raise")
             models[key] = _entry(label, scores)
     except (ValueError, DivergenceError) as exc:  # a fold's sweep may diverge
-        raise _cv_error(cv, exc) from None
-    return {"cv": int(cv), "n_rows": len(y), "models": models}, cvp
+        error = _cv_error(cv, exc)
+    else:
+        return {"cv": int(cv), "n_rows": len(y), "models": models}, cvp
+    # raised out here, so that it does not keep the caught error as its
+    # __context__: a DivergenceError holds every fold's fitted estimator
+    raise error
 
 
 def cv_folds(cv, X, y, *, task, seed=0):
