@@ -40,10 +40,8 @@ class InformationPath:
         channel"): the exact finite-mixture information for discrete
         channels, the midpoint of the sandwich bounds for continuous ones,
         ``kl`` when no bounds were computed. Fitted estimators guarantee
-        ``0 <= information_lower <= information <= information_upper``,
-        the upper bound at most ``kl`` for continuous channels (a discrete
-        channel's is capped by its values' mean KL over all the fit's rows,
-        whose frequencies its mixture uses).
+        ``0 <= information_lower <= information <= information_upper``, at
+        most ``kl`` for continuous channels (all rows' mean KL for discrete).
     information_lower, information_upper : ndarray or None
         Bounds on the information per channel in bits, or None when not
         computed: Kolchinsky-Tracey pairwise bounds for discrete channels,
@@ -88,8 +86,8 @@ class InformationPath:
         How far each channel still moved while β was held at the
         checkpoint's value: the relative change of its training KL from the
         first to the second half of the hold (user guide, "Settled
-        checkpoints"). NaN where unknown or not measured (a hold of fewer
-        than 4 steps); None for a path built by hand.
+        checkpoints"). NaN where unknown or unmeasured (holds under 4 steps);
+        None for a path built by hand.
     information_se : ndarray of shape (n_points, n_features) or None
         Standard error of ``information`` in bits over the draws and the
         held-out rows (user guide, "Bits per channel"); the bounds share
@@ -391,12 +389,9 @@ class InformationPath:
         return last.astype(int)
 
     def __repr__(self):
-        return (
-            f"InformationPath(n_points={self.n_points}, "
-            f"n_features={len(self.feature_names)}, "
-            f"beta=[{self.beta[0]:.3g} .. {self.beta[-1]:.3g}], "
-            f"bounds={self.has_bounds})"
-        )
+        return (f"InformationPath(n_points={self.n_points}, "
+                f"n_features={len(self.feature_names)}, beta=[{self.beta[0]:.3g} "
+                f".. {self.beta[-1]:.3g}], bounds={self.has_bounds})")
 
 
 # The rule behind every estimator's default point (select_point='auto') and
