@@ -4,7 +4,7 @@ import time
 from numbers import Integral, Real
 
 import numpy as np
-from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
+from sklearn.base import BaseEstimator, _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
@@ -39,7 +39,7 @@ __all__ = ["BaseDistributedIB"]
 
 class BaseDistributedIB(PersistenceMixin, ResumableSweepMixin, SweepSetupMixin,
                         ReplicateSweepMixin, RewindMixin, InspectionMixin,
-                        MessagesMixin, InputMixin, TransformerMixin, BaseEstimator):
+                        MessagesMixin, InputMixin, BaseEstimator):
     """Common fit / path / rewind / transform logic; see the subclasses."""
 
     _parameter_constraints = {

@@ -2,6 +2,7 @@
 names of the transform's columns."""
 
 import numpy as np
+from sklearn.base import TransformerMixin
 from sklearn.utils.validation import _check_feature_names_in, check_is_fitted
 
 from skdib._backend import facade
@@ -10,8 +11,9 @@ from skdib._dib._channels import resolve_channels
 __all__ = ["MessagesMixin"]
 
 
-class MessagesMixin:
-    """The encoders' posteriors of a fitted estimator, read as features."""
+class MessagesMixin(TransformerMixin):
+    """The encoders' posteriors of a fitted estimator, read as features
+    (``transform`` defined here, so scikit-learn's ``set_output`` wraps it)."""
 
     def encode(self, X):
         """Posterior means and log-variances of every channel.
