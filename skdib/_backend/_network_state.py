@@ -11,8 +11,8 @@ import copy
 
 import torch
 
-__all__ = ["is_weightless", "load_state", "network_at", "network_device",
-           "normal_tensors", "to_cpu", "weightless_copy"]
+__all__ = ["deep_copy", "is_weightless", "load_state", "network_at",
+           "network_device", "normal_tensors", "to_cpu", "weightless_copy"]
 
 
 def network_device(net):
@@ -53,8 +53,25 @@ def load_state(net, state):
         if is_weightless(net):
             net.load_state_dict({k: _normal(v) for k, v in state.items()},
                                 assign=True)
+            _drop_unfilled_buffers(net)
             return
         normal_tensors(net).load_state_dict(state)
+
+
+def _drop_unfilled_buffers(net):
+    """Remove buffers a snapshot could not fill (in place).
+
+    A snapshot holds the state dict, so buffers outside it (non-persistent)
+    stay on the meta device when a weightless copy takes its weights: the
+    network could then be moved to no device. Networks built now have
+    none; a pickle written before this fix holds the layers' initialisation
+    bounds there (``BatchedLinear.bound``), which nothing reads after a fit.
+    """
+    for module in net.modules():
+        for name in [n for n, b in module._buffers.items()
+                     if b is not None and b.is_meta]:
+            del module._buffers[name]
+            module._non_persistent_buffers_set.discard(name)
 
 
 def network_at(net, state):
@@ -64,6 +81,13 @@ def network_at(net, state):
         private = copy.deepcopy(net)
     load_state(private, state)
     return private
+
+
+def deep_copy(value, memo=None):
+    """``copy.deepcopy(value, memo)`` outside inference mode: tensors stay on
+    their devices and come out normal tensors, wherever it is called."""
+    with torch.inference_mode(False):
+        return copy.deepcopy(value, memo)
 
 
 def weightless_copy(net):

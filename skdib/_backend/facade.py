@@ -18,6 +18,7 @@ from skdib._backend._device import (
     torch_threads,
 )
 from skdib._backend._network_state import (
+    deep_copy,
     is_weightless,
     load_state,
     network_at,
@@ -63,6 +64,7 @@ __all__ = [
     "set_decoder_order",
     "sweep_eval_rows",
     "can_batch",
+    "deep_copy",
     "device_type",
     "encode",
     "encode_elements",

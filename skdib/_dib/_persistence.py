@@ -7,6 +7,9 @@
 * moves the network and every tensor (snapshots, resume state) to the CPU, so
   a model fitted on a GPU unpickles on a machine without one;
 
+a ``__deepcopy__`` that copies the model where it is instead (a copy in the
+process has the same devices at hand);
+
 and a ``__setstate__`` that refuses, with a message saying what to do, a
 pickle whose format this version cannot read. No torch here: the network is
 moved through the facade and other tensors by duck typing (``.device`` and
@@ -140,6 +143,19 @@ class PersistenceMixin:
         state[VERSION_KEY] = _skdib_version()
         state[FORMAT_KEY] = PICKLE_FORMAT
         return state
+
+    def __deepcopy__(self, memo):
+        """A copy where the model is: its network on the device it is on.
+
+        Not through :meth:`__getstate__`, which moves everything to the CPU
+        for a pickle: ``copy.deepcopy`` of a model on a GPU gives a model on
+        that GPU (whose ``device_`` says so), with normal tensors also when
+        copied inside ``torch.inference_mode()``.
+        """
+        copied = type(self).__new__(type(self))
+        memo[id(self)] = copied
+        copied.__dict__.update(facade.deep_copy(self.__dict__, memo))
+        return copied
 
     def __setstate__(self, state):
         state = dict(state)

@@ -38,17 +38,27 @@ class BatchedLinear(nn.Module):
                                                dtype=torch.float32))
         self.bias = nn.Parameter(torch.empty(n_channels, 1, out_features,
                                              dtype=torch.float32))
-        widths = torch.as_tensor(in_features if fan_in is None else fan_in,
-                                 dtype=torch.float32).expand(n_channels)
-        self.register_buffer("bound", widths.rsqrt().reshape(n_channels, 1, 1),
-                             persistent=False)
+        # plain numbers, not a buffer: they only serve initialisation, and a
+        # buffer outside the state dict stayed on the meta device when a
+        # weightless copy (a pickled model) took its weights back
+        self.fan_in = (int(in_features) if fan_in is None
+                       else tuple(int(w) for w in fan_in))
         self.reset_parameters()
+
+    def init_bound(self):
+        """1/sqrt(fan_in) per channel, shape (n_channels, 1, 1), float32, on
+        the weight's device."""
+        n_channels = self.weight.shape[0]
+        widths = torch.as_tensor(self.fan_in, dtype=torch.float32,
+                                 device=self.weight.device).expand(n_channels)
+        return widths.rsqrt().reshape(n_channels, 1, 1)
 
     @torch.no_grad()
     def reset_parameters(self, generator=None):
         """Uniform in ±1/sqrt(fan_in) per channel, drawn from ``generator``."""
+        bound = self.init_bound()
         for p in (self.weight, self.bias):
-            p.uniform_(-1.0, 1.0, generator=generator).mul_(self.bound)
+            p.uniform_(-1.0, 1.0, generator=generator).mul_(bound)
 
     def forward(self, x):
         return BatchedAffine.apply(x, self.weight, self.bias)

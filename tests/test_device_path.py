@@ -1,0 +1,105 @@
+"""The CUDA path, read closely: what can be checked of it on a CPU.
+
+Each test failed before its fix: a pickled, joblib-loaded or deep-copied
+model kept buffers on the meta device (its network could be moved to no
+device, not even the CPU), a deep copy went through the pickle (a GPU model
+came back on the CPU), a set fit reseeded every GPU's global generator, a
+set model's information map drew its noise on the network's device (other
+bits on a GPU than on the CPU), and ``device='cuda:7'`` was accepted on a
+machine without a GPU 7.
+"""
+
+import copy
+import io
+import pickle
+
+import joblib
+import numpy as np
+import pytest
+import torch
+
+from skdib import DistributedIBClassifier, DistributedIBSetClassifier
+from skdib._backend import facade
+
+TINY = dict(n_pretrain_steps=20, n_steps=40, n_checkpoints=3, random_state=0,
+            device="cpu")
+
+
+def _set_data(n=80):
+    rng = np.random.default_rng(0)
+    X = np.concatenate([rng.uniform(-3, 3, size=(n, 5, 2)),
+                        rng.integers(0, 2, size=(n, 5, 1))], axis=-1)
+    y = ((np.hypot(X[..., 0], X[..., 1]) < 1.5) & (X[..., 2] == 1)).any(axis=1)
+    return X, y
+
+
+@pytest.fixture(scope="module")
+def models():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(150, 3))
+    y = (X[:, 0] > 0).astype(int)
+    Xs, ys = _set_data()
+    return {"table": (DistributedIBClassifier(**TINY).fit(X, y), X),
+            "set": (DistributedIBSetClassifier(type_column=2, **TINY).fit(Xs, ys),
+                    Xs)}
+
+
+def _joblib_round_trip(model):
+    buffer = io.BytesIO()
+    joblib.dump(model, buffer)
+    buffer.seek(0)
+    return joblib.load(buffer)
+
+
+COPIES = {"pickle": lambda m: pickle.loads(pickle.dumps(m)),
+          "joblib": _joblib_round_trip,
+          "deepcopy": copy.deepcopy}
+
+
+@pytest.mark.parametrize("how", list(COPIES))
+@pytest.mark.parametrize("kind", ["table", "set"])
+def test_a_copied_network_has_no_meta_tensors_and_moves(models, kind, how):
+    model, X = models[kind]
+    copied = COPIES[how](model)
+    net = copied.network_
+    assert not any(t.is_meta for t in net.buffers())
+    assert not any(t.is_meta for t in net.parameters())
+    want = model.network_.state_dict()
+    net.to("cpu")  # failed: "Cannot copy out of meta tensor"
+    got = net.state_dict()
+    assert got.keys() == want.keys()
+    for name, value in want.items():
+        assert torch.equal(got[name], value), name
+    np.testing.assert_array_equal(copied.predict_proba(X), model.predict_proba(X))
+    assert net.double() is net
+    assert next(net.parameters()).dtype == torch.float64
+
+
+def test_a_deep_copy_does_not_go_through_the_pickle(models, monkeypatch):
+    """A deep copy stays where the model is: ``__getstate__`` moves a GPU
+    network to the CPU (and pickles it weightless), a copy must not."""
+    model, X = models["table"]
+    monkeypatch.setattr(facade, "weightless_copy", lambda net: pytest.fail(
+        "deepcopy went through the pickle"))
+    monkeypatch.setattr(facade, "to_cpu", lambda net: pytest.fail(
+        "deepcopy moved the network to the CPU"))
+    copied = copy.deepcopy(model)
+    assert copied.network_ is not model.network_
+    assert copied.device_ == model.device_
+    assert not any(p.is_inference() for p in copied.network_.parameters())
+    np.testing.assert_array_equal(copied.predict_proba(X), model.predict_proba(X))
+
+
+def test_a_pickle_with_an_unfilled_buffer_still_loads(models):
+    """A pickle written before the fix holds ``bound`` buffers on the meta
+    device, outside the state dict: loading drops them."""
+    model, X = models["table"]
+    state = model.__getstate__()
+    layer = next(m for m in state["network_"].modules() if hasattr(m, "fan_in"))
+    layer.register_buffer("bound", torch.empty(3, 1, 1, device="meta"),
+                          persistent=False)
+    loaded = type(model).__new__(type(model))
+    loaded.__setstate__(state)
+    assert not any(t.is_meta for t in loaded.network_.buffers())
+    loaded.network_.to("cpu")
+    np.testing.assert_array_equal(loaded.predict_proba(X), model.predict_proba(X))
