@@ -20,6 +20,8 @@ import torch
 
 from skdib import DistributedIBClassifier, DistributedIBSetClassifier
 from skdib._backend import facade
+from skdib._backend.dib._layers import initialise
+from skdib._backend.sets._model import SetIBNet
 
 TINY = dict(n_pretrain_steps=20, n_steps=40, n_checkpoints=3, random_state=0,
             device="cpu")
@@ -103,3 +105,33 @@ def test_a_pickle_with_an_unfilled_buffer_still_loads(models):
     assert not any(t.is_meta for t in loaded.network_.buffers())
     loaded.network_.to("cpu")
     np.testing.assert_array_equal(loaded.predict_proba(X), model.predict_proba(X))
+
+
+def test_a_set_fit_leaves_the_gpu_generators_alone(monkeypatch):
+    """``torch.manual_seed`` reseeds every GPU too, and the fork around a
+    network's build gives back only the CPU's generator. Seeding the CPU's
+    alone builds the same initial weights as before."""
+    calls, built = [], []
+    monkeypatch.setattr(torch.cuda, "manual_seed_all", calls.append)
+    monkeypatch.setattr(torch.cuda, "manual_seed", calls.append)
+    real = facade.build_set_network
+
+    def build(spec, seed):
+        net = real(spec, seed)
+        built.append((spec, seed, copy.deepcopy(net.state_dict())))
+        return net
+
+    monkeypatch.setattr(facade, "build_set_network", build)
+    X, y = _set_data()
+    before = torch.get_rng_state()
+    DistributedIBSetClassifier(type_column=2, **TINY).fit(X, y)
+    assert calls == []
+    assert torch.equal(torch.get_rng_state(), before)
+    spec, seed, state = built[0]
+    with torch.random.fork_rng(devices=[]):  # the build as it was
+        torch.manual_seed(seed)
+        old = initialise(SetIBNet(**spec),
+                         torch.Generator().manual_seed(int(seed))).state_dict()
+    assert state.keys() == old.keys()
+    for name, value in old.items():
+        assert torch.equal(state[name], value), name

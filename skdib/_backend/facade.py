@@ -129,12 +129,14 @@ def set_decoder_order(net):
 def build_set_network(spec, seed):
     """Create a :class:`~skdib._backend.sets._model.SetIBNet`, seeded.
 
-    Attention layers draw their initial weights from torch's generator, so
-    it is seeded too, inside a fork that leaves the global state as it was
-    (``building_network``: one build at a time).
+    Attention layers draw their initial weights from torch's CPU generator,
+    so it is seeded too, inside a fork that leaves the global state as it
+    was (``building_network``: one build at a time). Only the CPU generator:
+    ``torch.manual_seed`` would reseed every GPU's generator as well, which
+    the fork does not give back.
     """
     with building_network():
-        torch.manual_seed(seed)
+        torch.default_generator.manual_seed(int(seed))
         net = SetIBNet(**spec)
         return initialise(net, make_generator(seed, "cpu"))
 
