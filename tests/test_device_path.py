@@ -21,6 +21,7 @@ import torch
 from skdib import DistributedIBClassifier, DistributedIBSetClassifier
 from skdib._backend import facade
 from skdib._backend.dib._layers import initialise
+from skdib._backend.sets import _information as set_information
 from skdib._backend.sets._model import SetIBNet
 
 TINY = dict(n_pretrain_steps=20, n_steps=40, n_checkpoints=3, random_state=0,
@@ -135,3 +136,31 @@ def test_a_set_fit_leaves_the_gpu_generators_alone(monkeypatch):
     assert state.keys() == old.keys()
     for name, value in old.items():
         assert torch.equal(state[name], value), name
+
+
+def test_the_information_map_draws_on_the_cpu(models, monkeypatch):
+    """Its noise is drawn on the CPU and moved, as ``predict_proba``'s is, so
+    a model's map does not depend on the device it is evaluated on. The
+    network here is on the meta device, as a GPU stands in for any other."""
+    model, _ = models["set"]
+    devices = []
+    real = set_information.make_generator
+
+    def recorded(seed, device):
+        devices.append(torch.device(device).type)
+        return real(seed, "cpu")
+
+    monkeypatch.setattr(set_information, "make_generator", recorded)
+    net = copy.deepcopy(model.network_).double().to("meta")
+    probes = np.zeros((4, 3))
+    refs = np.zeros((2, 6, 3))
+    with pytest.raises(NotImplementedError):  # the numbers: not on meta
+        set_information.probe_information(net, probes, refs, 0, seed=0)
+    assert devices == ["cpu"]
+    gen = real(0, "cpu")
+    lower, upper = set_information.probe_bounds(
+        *(torch.zeros(3, 2, device="meta", dtype=torch.float64)
+          for _ in range(2)),
+        *(torch.zeros(5, 2, device="meta", dtype=torch.float64)
+          for _ in range(2)), n_draws=2, generator=gen)
+    assert lower.device.type == upper.device.type == "meta"

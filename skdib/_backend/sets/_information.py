@@ -70,7 +70,8 @@ def probe_bounds(mu_probe, lv_probe, mu_ref, lv_ref, *, n_draws, generator,
     sandwich bounds (SI, "Information transmitted per particle"):
     ``lower = E log[p(u|x*) / ((p(u|x*) + sum_k p(u|x_k)) / (K + 1))]`` and
     ``upper = E log[p(u|x*) / (sum_k p(u|x_k) / K)]``, the expectation over
-    ``n_draws`` draws of u. Floored at 0, the information's own floor
+    ``n_draws`` draws of u, made on the generator's device and moved to the
+    messages'. Floored at 0, the information's own floor
     (``floor=False``: not yet, for a caller that averages more draws first;
     a floor per draw would lift the average above the information).
 
@@ -84,8 +85,9 @@ def probe_bounds(mu_probe, lv_probe, mu_ref, lv_ref, *, n_draws, generator,
     k = mu_ref.shape[0]
     sums = mu_p.new_zeros((2, mu_p.shape[0]))
     for _ in range(n_draws):
-        eps = torch.randn(mu_p.shape, generator=generator, device=mu_p.device,
-                          dtype=torch.float64)
+        eps = torch.randn(mu_p.shape, generator=generator,
+                          device=generator.device,
+                          dtype=torch.float64).to(mu_p.device)
         u = mu_p + torch.exp(0.5 * lv_p) * eps
         own = -0.5 * (eps.square() + lv_p).sum(dim=-1)
         refs = _log_density(_by_dim(u)[:, :, None], m_t, w_t, bias)
@@ -112,9 +114,12 @@ def probe_information(net, probes, references, type_index, *, seed):
     ``net`` is a float64 network; ``probes`` (G, F) are element rows in its
     input format and ``references`` (n_batches, K, F) one batch of data
     elements per message draw, all encoded by encoder ``type_index``. The
-    bounds average :func:`probe_bounds` over the batches.
+    bounds average :func:`probe_bounds` over the batches. The draws are made
+    on the CPU, as :func:`~skdib._backend.dib._predictive.predictive_noise`
+    makes those of ``predict_proba``: a fitted model's map does not depend
+    on the device it is evaluated on.
     """
-    gen = make_generator(seed, next(net.parameters()).device)
+    gen = make_generator(seed, "cpu")
     mu_p, lv_p = element_posteriors(net, probes, type_index)
     sums = 0.0
     for batch in references:
