@@ -57,7 +57,8 @@ from skdib._backend._device import step_precision
 matmul = torch.backends.cuda.matmul
 {setup}
 before = (matmul.fp32_precision, torch.get_float32_matmul_precision())
-with step_precision("tf32", torch.device("cuda"))():
+step, forward = step_precision("tf32", torch.device("cuda"))
+with step(), forward():
     inside = matmul.fp32_precision
 after = (matmul.fp32_precision, torch.get_float32_matmul_precision())
 print(inside, before == after)
@@ -76,6 +77,93 @@ def test_tf32_switches_come_back_as_they_were(setup):
     out = subprocess.run([sys.executable, "-c", TF32_SCRIPT.format(setup=setup)],
                          capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["tf32", "True"], out.stdout + out.stderr
+
+
+FLOAT32_SCRIPT = """
+import torch
+from skdib._backend._device import ieee_float32, step_precision
+matmul = torch.backends.cuda.matmul
+torch.set_float32_matmul_precision("high")  # as Lightning recommends
+seen = [matmul.fp32_precision]
+step, forward = step_precision("float32", torch.device("cuda"))
+with step(), forward():
+    seen.append(matmul.fp32_precision)
+seen.append(matmul.fp32_precision)
+with ieee_float32(torch.device("cuda")):  # around each checkpoint
+    seen.append(matmul.fp32_precision)
+step, forward = step_precision("float32", torch.device("cpu"))
+with step(), forward(), ieee_float32(torch.device("cpu")):
+    seen.append(matmul.fp32_precision)
+print(*seen, torch.get_float32_matmul_precision())
+"""
+
+
+def test_float32_on_a_gpu_is_ieee_float32_whatever_the_process_set():
+    """In a fresh process: with the process set to TF32, a float32 fit's
+    steps and checkpoints on a GPU still multiply in IEEE float32, and the
+    process's setting comes back after; on a CPU nothing is switched."""
+    out = subprocess.run([sys.executable, "-c", FLOAT32_SCRIPT],
+                         capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["tf32", "ieee", "tf32", "ieee", "tf32",
+                                  "high"], out.stdout + out.stderr
+
+
+@pytest.fixture
+def step_contexts(monkeypatch):
+    """Record, in the sweeps of this test, whether each backward pass runs
+    inside the step's precision context and each checkpoint inside
+    :func:`ieee_float32`."""
+    from contextlib import contextmanager
+
+    from skdib._backend.dib import _replicates, _train
+
+    seen = {"in_step": False, "in_ieee": False, "backward": [], "checkpoint": []}
+
+    @contextmanager
+    def flag(name):
+        seen[name] = True
+        try:
+            yield
+        finally:
+            seen[name] = False
+
+    def precision(name, device):
+        step_precision(name, device)  # still checked
+        return (lambda: flag("in_step")), (lambda: flag("in_forward"))
+
+    real_backward, real_checkpoint = torch.Tensor.backward, _train._checkpoint
+
+    def backward(tensor, *args, **kwargs):
+        seen["backward"].append(seen["in_step"])
+        return real_backward(tensor, *args, **kwargs)
+
+    def checkpoint(*args, **kwargs):
+        seen["checkpoint"].append(seen["in_ieee"])
+        return real_checkpoint(*args, **kwargs)
+
+    for module in (_train, _replicates):
+        monkeypatch.setattr(module, "step_precision", precision)
+    monkeypatch.setattr(_train, "ieee_float32", lambda device: flag("in_ieee"))
+    monkeypatch.setattr(torch.Tensor, "backward", backward)
+    monkeypatch.setattr(_train, "_checkpoint", checkpoint)
+    return seen
+
+
+@pytest.mark.parametrize("batched", [False, True])
+def test_the_backward_pass_and_checkpoints_run_in_the_step_precision(
+        data, step_contexts, batched):
+    """'tf32' covers the backward pass's products too, and checkpoints are
+    pinned to IEEE float32 (a sweep alone, and replicates batched)."""
+    from skdib.compare import cross_validate_path
+
+    X, y = data
+    est = DistributedIBClassifier(precision="tf32", **{
+        **SHORT, "n_pretrain_steps": 10, "n_steps": 20, "n_checkpoints": 2})
+    cross_validate_path(est, X, y, cv=2, random_state=0, batched=batched)
+    assert len(step_contexts["backward"]) >= 30
+    assert all(step_contexts["backward"])
+    assert len(step_contexts["checkpoint"]) >= 4
+    assert all(step_contexts["checkpoint"])
 
 
 @pytest.mark.parametrize("capability, refused", [((7, 0), True), ((8, 0), False),

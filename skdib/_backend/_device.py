@@ -184,16 +184,21 @@ PRECISIONS = ("float32", "bfloat16", "tf32")
 
 
 def step_precision(precision, device):
-    """The arithmetic of each training step's forward pass on ``device``.
+    """The arithmetic of each training step on ``device``: ``(step, forward)``.
 
-    Checked once per sweep; returns a function that gives a fresh context
-    for one step. ``'float32'``: as it is. ``'bfloat16'``: under
-    ``torch.autocast``, so matrix products (and what autocast lists with
-    them) run in bfloat16 while parameters, optimizer state and the loss
-    stay float32. ``'tf32'``: float32 matrix products on an NVIDIA GPU use
-    TF32 tensor cores (10-bit mantissa), and the global TF32 switches come
-    back as they were after the last step running (in any thread); a CPU
-    has no TF32 and runs float32.
+    Checked once per sweep; ``step()`` gives a fresh context for one whole
+    step (forward and backward pass), ``forward()`` one for its forward pass
+    inside it. ``'float32'``: on an NVIDIA GPU, float32 matrix products are
+    pinned to IEEE float32 (:func:`ieee_float32`), so a process-wide
+    ``torch.set_float32_matmul_precision('high')`` does not turn them into
+    TF32. ``'bfloat16'``: the forward pass under ``torch.autocast``, so matrix
+    products (and what autocast lists with them) run in bfloat16 while
+    parameters, optimizer state and the loss stay float32 (the backward
+    follows the forward's dtypes). ``'tf32'``: float32 matrix products on an
+    NVIDIA GPU, the backward pass's too, use TF32 tensor cores (10-bit
+    mantissa). The global switch comes back as it was after the last step
+    running (in any thread). On a CPU nothing is switched: 'float32' and
+    'tf32' run as they are.
     """
     if precision not in PRECISIONS:
         raise ValueError(f"precision must be one of {PRECISIONS}; got {precision!r}.")
@@ -203,10 +208,26 @@ def step_precision(precision, device):
                 "precision='bfloat16' needs a GPU with bfloat16 arithmetic "
                 "(compute capability 8.0 or newer), and this one has none; "
                 "use precision='float32'.")
-        return lambda: torch.autocast(device_type=device.type, dtype=torch.bfloat16)
-    if precision == "float32" or device.type != "cuda":
-        return contextlib.nullcontext
-    return _tf32
+        return (lambda: ieee_float32(device),
+                lambda: torch.autocast(device_type=device.type,
+                                       dtype=torch.bfloat16))
+    if device.type != "cuda":
+        return contextlib.nullcontext, contextlib.nullcontext
+    if precision == "float32":
+        return lambda: ieee_float32(device), contextlib.nullcontext
+    return _tf32, contextlib.nullcontext
+
+
+def ieee_float32(device):
+    """A context in which float32 matrix products on ``device`` are IEEE
+    float32: on an NVIDIA GPU, TF32 is switched off for the block whatever
+    the process set (``torch.set_float32_matmul_precision('high')``, which
+    Lightning recommends on recent GPUs), and the caller's setting comes
+    back after the last block running in any thread. On a CPU nothing is
+    switched (its float32 arithmetic is left exactly as it was)."""
+    if device.type != "cuda":
+        return contextlib.nullcontext()
+    return _TF32(_TF32_OFF)
 
 
 def native_bfloat16(device):
@@ -218,7 +239,8 @@ def native_bfloat16(device):
 
 
 def _tf32_setting():
-    """TF32 matrix products as a :class:`_SharedSetting`, and its TF32 value.
+    """TF32 matrix products as a :class:`_SharedSetting`, its TF32 value and
+    its IEEE float32 value.
 
     Torch 2.9 and later take the setting as ``fp32_precision`` and refuse
     any mixing with the older ``allow_tf32`` flags (a process that set one
@@ -229,20 +251,21 @@ def _tf32_setting():
     if hasattr(matmul, "fp32_precision"):
         return _SharedSetting(lambda: matmul.fp32_precision,
                               lambda value: setattr(matmul, "fp32_precision",
-                                                    value)), "tf32"
+                                                    value)), "tf32", "ieee"
 
     def put(flags):
         matmul.allow_tf32, cudnn.allow_tf32 = flags
 
     return _SharedSetting(lambda: (matmul.allow_tf32, cudnn.allow_tf32),
-                          put), (True, True)
+                          put), (True, True), (False, False)
 
 
-_TF32, _TF32_ON = _tf32_setting()
+_TF32, _TF32_ON, _TF32_OFF = _tf32_setting()
 
 
 def _tf32():
     """TF32 matrix products inside, the caller's setting restored after the
     last of the steps running at once in threads. The switch is global: a
-    float32 fit on the GPU in another thread meanwhile runs TF32 too."""
+    step of a float32 fit on the GPU in another thread meanwhile runs with
+    the value of the step entered last (TF32 or IEEE float32)."""
     return _TF32(_TF32_ON)

@@ -258,15 +258,16 @@ def train_replicates(nets, data, config, seeds, bounds_fns=None):
     at = {"recs": [{k: [] for k in (*_RECORDED, *ESTIMATE_KEYS, "snapshots")}
                    for _ in nets], "lasts": [None] * len(nets)}
     n_warmup = warmup_steps(config, len(betas))
-    precision = step_precision(config.precision, device)
+    whole_step, forward = step_precision(config.precision, device)
     hold = HoldWindow()
     for step, beta in enumerate(betas):
-        with precision():
-            nll, kl = stack.losses(*batches.next())
-            kl_rows = kl.sum(dim=1)
-            per = batches.mean(nll) + beta * batches.mean(kl_rows)
-        optimizer.zero_grad(set_to_none=True)
-        per.sum().backward()
+        with whole_step():
+            with forward():
+                nll, kl = stack.losses(*batches.next())
+                kl_rows = kl.sum(dim=1)
+                per = batches.mean(nll) + beta * batches.mean(kl_rows)
+            optimizer.zero_grad(set_to_none=True)
+            per.sum().backward()
         apply_warmup(optimizer, config, step, n_warmup)
         optimizer.step()
         hold.add(beta, batches.mean(kl.detach()))

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from skdib._backend._device import flush_denormals, step_precision
+from skdib._backend._device import flush_denormals, ieee_float32, step_precision
 from skdib._backend._tensors import as_tensor
 from skdib._backend.dib._checkpoint_information import ESTIMATE_KEYS
 from skdib._backend.dib._evaluation import (
@@ -196,9 +196,10 @@ def _scored_checkpoint(model, data, config, eval_seed, bounds_fn, previous,
                        rule=EVAL_ROWS):
     """``(point, entry, weights)``: the checkpoint's snapshot as stored, and
     its metrics computed with those weights (see :func:`_weights`), on the
-    rows that ``rule`` picks."""
+    rows that ``rule`` picks. Float32 products are IEEE float32 there, on a
+    GPU too, whatever the training steps or the process use."""
     entry, stored = _stored_snapshot(model, previous, config)
-    with _weights(model, stored):
+    with _weights(model, stored), ieee_float32(data[0].device):
         point = _checkpoint(model, data, config, eval_seed, bounds_fn, rule)
     return point, entry, stored
 
@@ -266,11 +267,9 @@ def train(model, x_train, y_train, x_val, y_val, config, seed, bounds_fn=None,
                 perm, cursor = torch.randperm(n, generator=gen, device=device), 0
             idx = perm[cursor:cursor + bs]
             cursor += bs
-            with precision():
-                loss, kl_total, kl_channels = _batch_loss(
-                    model, x_train, y_train, w_train, idx, beta, gen)
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
+            loss, kl_total, kl_channels = _step(
+                model, optimizer, precision,
+                (x_train, y_train, w_train, idx, beta, gen))
             apply_warmup(optimizer, config, step, n_warmup)
             optimizer.step()
             hold.add(beta, kl_channels)
@@ -300,6 +299,20 @@ def train(model, x_train, y_train, x_val, y_val, config, seed, bounds_fn=None,
         raise TrainingStopped("interrupted", step, beta, "KeyboardInterrupt",
                               _stopped_record(rec, saved), saved) from None
     return _finish_record(rec, model)
+
+
+def _step(model, optimizer, precision, batch):
+    """One step's loss (see :func:`_batch_loss`) and backward pass, both in
+    the sweep's ``precision`` (:func:`step_precision`: the context of the
+    whole step, and that of its forward pass); the caller steps the
+    optimizer."""
+    whole_step, forward = precision
+    with whole_step():
+        with forward():
+            loss, kl_total, kl_channels = _batch_loss(model, *batch)
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+    return loss, kl_total, kl_channels
 
 
 def _batch_loss(model, x_train, y_train, w_train, idx, beta, gen):
