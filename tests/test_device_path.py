@@ -20,6 +20,7 @@ import torch
 
 from skdib import DistributedIBClassifier, DistributedIBSetClassifier
 from skdib._backend import facade
+from skdib._backend._device import resolve_device
 from skdib._backend.dib._layers import initialise
 from skdib._backend.sets import _information as set_information
 from skdib._backend.sets._model import SetIBNet
@@ -164,3 +165,18 @@ def test_the_information_map_draws_on_the_cpu(models, monkeypatch):
         *(torch.zeros(5, 2, device="meta", dtype=torch.float64)
           for _ in range(2)), n_draws=2, generator=gen)
     assert lower.device.type == upper.device.type == "meta"
+
+
+@pytest.mark.parametrize("device, count, message", [
+    ("cuda:7", 1, "names GPU 7, but this machine has 1"),
+    ("cuda:1", 1, "names GPU 1"),
+    (torch.device("cuda", 2), 2, "names GPU 2"),
+])
+def test_a_gpu_number_beyond_the_machine_is_refused(monkeypatch, device, count,
+                                                    message):
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    monkeypatch.setattr(torch.cuda, "device_count", lambda: count)
+    with pytest.raises(ValueError, match=message):
+        resolve_device(device)
+    assert resolve_device("cuda").type == "cuda"
+    assert resolve_device(f"cuda:{count - 1}").index == count - 1

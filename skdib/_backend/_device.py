@@ -27,7 +27,21 @@ def resolve_device(device):
         )
     if dev.type not in ("cpu", "cuda"):
         raise ValueError(f"Unsupported device type {dev.type!r}; use 'cpu' or 'cuda'.")
+    _check_gpu_index(dev, device)
     return dev
+
+
+def _check_gpu_index(dev, device):
+    """Refuse a GPU number this machine does not have (torch accepts any
+    and fails later, inside the fit, with an obscure CUDA error)."""
+    if dev.type != "cuda" or dev.index is None:
+        return
+    count = torch.cuda.device_count()
+    if not 0 <= dev.index < count:
+        raise ValueError(
+            f"device={device!r} names GPU {dev.index}, but this machine has "
+            f"{count} (numbered 0 to {count - 1}); use 'cuda' for the current "
+            "one or a number in that range.")
 
 
 class _SharedSetting:
