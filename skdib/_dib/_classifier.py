@@ -181,10 +181,12 @@ class DistributedIBClassifier(LogProbaMixin, ClassifierMixin, BaseDistributedIB)
     device : {'auto', 'cpu', 'cuda'} or torch.device, default='auto'
         Where to train. Outputs are always numpy arrays on the CPU.
     precision : {'float32', 'bfloat16', 'tf32'}, default='float32'
-        Arithmetic of the training steps' forward passes. 'bfloat16' runs
-        them under ``torch.autocast`` (parameters, optimizer and loss stay
-        float32); 'tf32' lets an NVIDIA GPU's float32 matrix products use
-        TF32 tensor cores and is float32 on a CPU. Checkpoints, predictions
+        Arithmetic of the training steps. 'float32' is IEEE float32, on a
+        GPU too whatever ``torch.set_float32_matmul_precision`` says.
+        'bfloat16' runs the forward passes under ``torch.autocast``
+        (parameters, optimizer and loss stay float32); 'tf32' lets an NVIDIA
+        GPU's float32 matrix products (forward and backward) use TF32 tensor
+        cores and is float32 on a CPU. Checkpoints, predictions
         and information estimates are always computed in float32 or
         float64. bfloat16 pays where matrix products dominate and the
         hardware has bfloat16 units (GPUs, CPUs with AMX): a 1.7x faster
@@ -217,8 +219,9 @@ class DistributedIBClassifier(LogProbaMixin, ClassifierMixin, BaseDistributedIB)
     device_ : str
         The device the sweep ran on, ``device`` resolved: ``'cpu'`` or
         ``'cuda:0'``, say (``device='auto'`` picks the GPU when there is
-        one). The fitted network stays there; a model loaded from a pickle
-        runs on the CPU, and ``device_`` still names where it was fitted.
+        one). The fitted network stays there, and a ``copy.deepcopy`` of
+        the model too; a model loaded from a pickle runs on the CPU, and
+        ``device_`` still names where it was fitted.
     recipe_ : dict
         The network and schedule the fit used: ``discrete_encoder``,
         ``encoder_hidden``, ``embedding_dim``, ``decoder_hidden``,

@@ -65,7 +65,7 @@ _PARAMETERS = """
     keep_snapshots : bool or 'exact', default=True
     device : {'auto', 'cpu', 'cuda'} or torch.device, default='auto'
     precision : {'float32', 'bfloat16', 'tf32'}, default='float32'
-        Arithmetic of the training forward passes, as for
+        Arithmetic of the training steps, as for
         :class:`~skdib.DistributedIBClassifier`.
     n_threads : int or None, default=1
     random_state : int, RandomState instance or None, default=None
