@@ -167,7 +167,7 @@ def fit_network(net, X_train, y_train, X_val, y_val, config, *, seed, device,
 
 def make_information_fn(batch_size, n_batches, seed, discrete, n_mixture_samples,
                         device, weights=None, clusters=None, probes=None,
-                        mixture_rows=None):
+                        mixture_rows=None, bounds=True, held_out_rule=False):
     """Per-checkpoint information estimates (numpy, bits) of every channel.
 
     See :func:`skdib._backend.dib._checkpoint_information.make_information_fn`.
@@ -176,7 +176,8 @@ def make_information_fn(batch_size, n_batches, seed, discrete, n_mixture_samples
         batch_size=batch_size, n_batches=n_batches, seed=seed, discrete=discrete,
         n_mixture_samples=n_mixture_samples, device=resolve_device(device),
         weights=weights, clusters=clusters, probes=probes,
-        mixture_rows=mixture_rows)
+        mixture_rows=mixture_rows, bounds=bounds,
+        held_out_rule=held_out_rule)
 
 
 def make_element_information_fn(batch_size, n_batches, seed):

@@ -9,12 +9,8 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from skdib._backend import facade
-from skdib._dib._inputs import (
-    InputMixin,
-    drop_unweighted,
-    explicit_validation_weights,
-    normalise_weights,
-)
+from skdib._dib._estimates import sweep_value_rows
+from skdib._dib._inputs import InputMixin, drop_unweighted, normalise_weights
 from skdib._dib._inspection import (
     InspectionMixin,
     channel_blocks,
@@ -192,17 +188,21 @@ class BaseDistributedIB(PersistenceMixin, ResumableSweepMixin, SweepSetupMixin,
         self._remember_inputs(rng, X, y, X_val, y_val, groups, weights)
         return X, y, X_val, y_val, rng, weights
 
-    def _prepare_sweep(self, X, y, X_val, y_val, groups, rng, weights=None):
-        """The sweep's data (with discrete channels), network spec, channels
-        and names."""
+    def _prepare_sweep(self, X, y, X_val, y_val, groups, rng, weights=None,
+                       value_rows=None):
+        """The sweep's data (with discrete channels, counted under the rule
+        ``value_rows``, see ``sweep_value_rows``), network spec, channels and
+        names."""
         data = self._training_data(X, y, X_val, y_val, groups, rng, weights)
+        data["value_rows"] = value_rows
         spec, channels, names = self._network_spec(data, rng)
         return data, spec, channels, names
 
     def _sweep(self, X, y, X_val, y_val, groups, rng, resume=None, weights=None):
         """Prepare the data and network, run the sweep, store the path."""
+        rule = sweep_value_rows(resume)
         data, spec, channels, names = self._prepare_sweep(
-            X, y, X_val, y_val, groups, rng, weights)
+            X, y, X_val, y_val, groups, rng, weights, rule)
 
         def store(record, net):
             self._store_fit(net, record, channels, names, data, rng)
@@ -210,6 +210,8 @@ class BaseDistributedIB(PersistenceMixin, ResumableSweepMixin, SweepSetupMixin,
         try:
             record, net = self._run_sweep(spec, data, len(channels), rng, resume)
         except facade.TrainingStopped as stop:
+            if stop.resume is not None:  # a resumed sweep keeps the rule
+                stop.resume["value_rows"] = rule
             self._sweep_stopped(stop, store)
         store(record, net)
         self._sweep_completed()
@@ -223,6 +225,7 @@ class BaseDistributedIB(PersistenceMixin, ResumableSweepMixin, SweepSetupMixin,
         X, y_enc, groups, weights = drop_unweighted(X, y_enc, groups, weights)
         n = len(X)
         self._check_weighted_target(y_enc[:n])
+        in_train = X_val is None and self.validation_fraction == 0
         if X_val is None:
             train, val = split_validation(y_enc, self.validation_fraction,
                                           stratify, groups, rng,
@@ -233,10 +236,9 @@ class BaseDistributedIB(PersistenceMixin, ResumableSweepMixin, SweepSetupMixin,
             g_val = None if groups is None else np.asarray(groups)[val]
             w_all = (None if weights is None
                      else normalise_weights(np.concatenate([w_tr, w_val])))
-        else:
+        else:  # X_val takes no weights: its metrics, and every row, unweighted
             X_tr, y_tr, y_val = X, y_enc[:n], y_enc[n:]
-            w_tr, w_val, g_val = weights, None, None
-            w_all = explicit_validation_weights(w_tr, len(X_val))
+            w_tr, w_val, g_val, w_all = weights, None, None, None
         if w_val is not None and w_val.sum() <= 0:
             raise ValueError("Every validation row has sample weight 0; the path "
                              "cannot be scored. Give those rows weight, or pass "
@@ -244,7 +246,7 @@ class BaseDistributedIB(PersistenceMixin, ResumableSweepMixin, SweepSetupMixin,
         y_tr, y_val = self._fit_target_scaling(y_tr, y_val, w_tr)
         return {"X_train": X_tr, "y_train": y_tr, "X_val": X_val, "y_val": y_val,
                 "w_train": normalise_weights(w_tr), "w_val": normalise_weights(w_val),
-                "w_all": w_all,
+                "w_all": w_all, "val_in_train": in_train,
                 "g_val": g_val, "head": head, "n_outputs": n_out,
                 "y_dtype": y_dtype}
 

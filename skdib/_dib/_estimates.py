@@ -31,8 +31,40 @@ import numpy as np
 
 from skdib._backend import facade
 
-__all__ = ["MAX_DISCRETE_VALUES", "SATURATION_MARGIN", "combine_estimates",
-           "discrete_channels", "effective_rows", "probe_rows"]
+__all__ = ["MAX_DISCRETE_VALUES", "SATURATION_MARGIN", "VALUE_ROWS",
+           "combine_estimates", "counted_rows", "discrete_channels",
+           "effective_rows", "probe_rows", "sweep_value_rows"]
+
+#: The rows whose values a discrete channel's mixture counts. 2: every row
+#: of the fit, once (:func:`counted_rows`), and the path's ``kl`` of that
+#: channel is its values' mean KL under those frequencies. 1 (skdib before
+#: this rule): the held-out rows, and ``kl`` their mean KL.
+VALUE_ROWS = 2
+
+
+def sweep_value_rows(resume):
+    """The value-row rule of a sweep: :data:`VALUE_ROWS` for a new one; a
+    resumed sweep keeps the rule it started with, which its saved state
+    records (``resume["value_rows"]``; a state saved by an older skdib has
+    no marker and rule 1), so the whole path uses one definition."""
+    return VALUE_ROWS if resume is None else resume.get("value_rows", 1)
+
+
+def counted_rows(data, rule=VALUE_ROWS):
+    """``(X_val part, weights, rows)`` for :func:`discrete_channels`: the
+    rows whose value frequencies a sweep under ``rule`` counts.
+
+    Rule 2: every row once: the training and held-out rows, weighted as the
+    held-out metrics weight them (``data["w_all"]``: an explicit ``X_val``
+    takes no weights, so its fit counts every row unweighted); with
+    ``validation_fraction=0`` the held-out rows are the training rows, so
+    only those. Rule 1: the held-out rows alone.
+    """
+    if rule == 1:
+        return data["X_val"], data["w_val"], "held_out"
+    if data.get("val_in_train"):
+        return data["X_val"][:0], data["w_train"], "all"
+    return data["X_val"], data.get("w_all"), "all"
 
 # A channel whose training inputs take at most this many distinct values is
 # treated as a finite mixture.
@@ -48,7 +80,7 @@ SATURATION_MARGIN = 1.0
 
 
 def discrete_channels(X_train, X_val, channels, max_values=MAX_DISCRETE_VALUES,
-                      sample_weight=None):
+                      sample_weight=None, rows="all"):
     """Per channel: None, or its distinct values and their frequencies.
 
     A channel is discrete when its training inputs take at most
@@ -70,7 +102,12 @@ def discrete_channels(X_train, X_val, channels, max_values=MAX_DISCRETE_VALUES,
     channels : list of list of int
     max_values : int
     sample_weight : ndarray of shape (n_train + n_val,) or None
-        Weights of the rows of ``X_train`` then ``X_val`` (None: equal).
+        Weights of the rows of ``X_train`` then ``X_val`` (None: equal);
+        of ``X_val`` alone with ``rows="held_out"``.
+    rows : {"all", "held_out"}
+        Which rows the values and frequencies are counted on: those of
+        ``X_train`` and ``X_val``, or (the rule of older sweeps, see
+        :data:`VALUE_ROWS`) those of ``X_val`` alone.
 
     Returns
     -------
@@ -78,7 +115,7 @@ def discrete_channels(X_train, X_val, channels, max_values=MAX_DISCRETE_VALUES,
         Per channel None, or ``(values, weights)``: an array (V, n_columns)
         of the distinct values and their frequencies, summing to 1.
     """
-    X_all = np.concatenate([X_train, X_val])
+    X_all = X_val if rows == "held_out" else np.concatenate([X_train, X_val])
     out = []
     for cols in channels:
         n_train_values = len(np.unique(X_train[:, cols], axis=0))

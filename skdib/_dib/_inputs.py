@@ -93,16 +93,6 @@ def normalise_weights(weights):
     return weights / weights.mean()
 
 
-def explicit_validation_weights(w_train, n_val):
-    """Weights of the training rows then the rows of an explicit ``X_val``
-    (unweighted: each counts as a training row of average weight), of mean
-    1; None when all are equal."""
-    w = None if w_train is None else normalise_weights(w_train)
-    if w is None:
-        return None
-    return normalise_weights(np.concatenate([w, np.ones(n_val)]))
-
-
 # Training ranges (max - min) beyond the training rows' range at which the
 # median held-out row of a column is taken for a sign that X_val was not
 # transformed like X. In ranges, not standard deviations, and for the median

@@ -8,6 +8,8 @@ network and draw the same seeds in the same order.
 from skdib._backend import facade
 from skdib._dib._channels import resolve_channels
 from skdib._dib._estimates import (
+    VALUE_ROWS,
+    counted_rows,
     discrete_channels,
     effective_rows,
     probe_rows,
@@ -57,11 +59,13 @@ class SweepSetupMixin:
         X_tr = data["X_train"]
         net_channels = (channels if layout is None
                         else layout.expand_channels(channels))
-        w_all = data.get("w_all")
-        data["discrete"] = discrete_channels(X_tr, data["X_val"], net_channels,
-                                             sample_weight=w_all)
+        rule = data.get("value_rows") or VALUE_ROWS
+        X_counted, w_counted, rows = counted_rows(data, rule)
+        data["discrete"] = discrete_channels(X_tr, X_counted, net_channels,
+                                             sample_weight=w_counted, rows=rows)
         data["probes"] = probe_rows(data["discrete"], net_channels, X_tr[0])
-        data["mixture_rows"] = effective_rows(w_all, len(X_tr) + len(data["X_val"]))
+        data["mixture_rows"] = effective_rows(
+            w_counted, len(X_counted) + (len(X_tr) if rows == "all" else 0))
         lookup = table_channels(X_tr, net_channels)
         # attributes, not get_params(): a subclass may fix some in its __init__
         settings = {name: getattr(self, name) for name in RECIPE_SETTINGS}
@@ -126,7 +130,11 @@ class SweepSetupMixin:
         too, so ``information_bounds`` changes what is reported, not what is
         trained."""
         bounds_seed, bounds_fn = draw_seed(rng), None
-        if self.information_bounds:
+        # a discrete channel's kl is its values' mean KL (rule 2), with or
+        # without bounds
+        held_out_rule = data.get("value_rows") == 1
+        if self.information_bounds or (not held_out_rule
+                                       and data.get("probes") is not None):
             k = self._bounds_batch_size(data)
             bounds_fn = facade.make_information_fn(
                 k, bounds_n_batches(k), bounds_seed,
@@ -134,5 +142,6 @@ class SweepSetupMixin:
                 facade.resolve_device(self.device), weights=data["w_val"],
                 clusters=(None if data.get("g_val") is None
                           else group_codes(data["g_val"])),
-                probes=data.get("probes"), mixture_rows=data.get("mixture_rows"))
+                probes=data.get("probes"), mixture_rows=data.get("mixture_rows"),
+                bounds=self.information_bounds, held_out_rule=held_out_rule)
         return bounds_fn, draw_seed(rng), draw_seed(rng)

@@ -49,29 +49,64 @@ def _components(discrete, device):
             torch.as_tensor(weights, dtype=torch.float64, device=device))
 
 
-def _mixture_estimates(mixtures, probe_mu, probe_log_var, n_samples, generator,
-                       n_rows):
-    """Channel indices and the mixture estimates of the discrete channels,
-    including the frequency-weighted mean KL (bits) of their values."""
+def _probe_components(mixtures, probe_mu, probe_log_var):
+    """The discrete channels' components (float64 means and log-variances,
+    padded to the most values): value j of a channel is probe row j."""
     if probe_mu is None:
         raise ValueError("Discrete channels need the posteriors of their "
                          "probe rows.")
     channels, freqs = mixtures
     n_values = freqs.shape[1]
-    m = probe_mu[channels, :n_values].to(torch.float64)
-    lv = probe_log_var[channels, :n_values].to(torch.float64)
+    return (probe_mu[channels, :n_values].to(torch.float64),
+            probe_log_var[channels, :n_values].to(torch.float64))
+
+
+def _values_kl(freqs, m, lv):
+    """The frequency-weighted mean KL (bits) of a mixture's components to
+    the prior: padding has weight 0 and a finite KL."""
+    return (freqs * kl_bits(m, lv)).sum(dim=-1).clamp_min(0.0)
+
+
+def _mixture_estimates(mixtures, probe_mu, probe_log_var, n_samples, generator,
+                       n_rows, held_out_rule=False):
+    """Channel indices and the mixture estimates of the discrete channels,
+    including the frequency-weighted mean KL (bits) of their values (both
+    as the older rule had them with ``held_out_rule``: no mean KL, no
+    plug-in bias in the standard error)."""
+    channels, freqs = mixtures
+    m, lv = _probe_components(mixtures, probe_mu, probe_log_var)
     value, se = mixture_information(m, lv, freqs, n_samples=n_samples,
-                                    generator=generator, n_rows=n_rows)
+                                    generator=generator, n_rows=n_rows,
+                                    bias=not held_out_rule)
     lo, up = mixture_information_bounds(m, lv, freqs)
-    kl = (freqs * kl_bits(m, lv)).sum(dim=-1)  # padding: weight 0, finite KL
-    return to_numpy(channels), {"mixture": value, "mixture_se": se,
-                                "mixture_lower": lo, "mixture_upper": up,
-                                "mixture_kl": kl}
+    out = {"mixture": value, "mixture_se": se, "mixture_lower": lo,
+           "mixture_upper": up}
+    if not held_out_rule:
+        out["mixture_kl"] = _values_kl(freqs, m, lv)
+    return to_numpy(channels), out
+
+
+def _values_kl_fn(mixtures, probes):
+    """The function of ``information_bounds=False``: each discrete channel's
+    ``mixture_kl`` (the path's ``kl`` of that channel) from the probes'
+    posteriors, NaN for the others; no bounds and no held-out posteriors
+    (its ``bounds`` attribute is False)."""
+
+    @torch.no_grad()
+    def estimate(mu, log_var, probe_mu=None, probe_log_var=None):
+        out = np.full(probe_mu.shape[0], np.nan)
+        m, lv = _probe_components(mixtures, probe_mu, probe_log_var)
+        out[to_numpy(mixtures[0])] = to_numpy(_values_kl(mixtures[1], m, lv))
+        return {"mixture_kl": out}
+
+    estimate.elapsed, estimate.probes, estimate.bounds = 0.0, probes, False
+    return estimate
 
 
 def make_information_fn(*, batch_size, n_batches, seed, discrete,
                         n_mixture_samples, device, weights=None, clusters=None,
-                        probes=None, mixture_rows=None):
+                        probes=None, mixture_rows=None, bounds=True,
+                        held_out_rule=False):
     """A function of held-out posteriors returning per-channel estimates.
 
     Parameters
@@ -101,6 +136,19 @@ def make_information_fn(*, batch_size, n_batches, seed, discrete,
     mixture_rows : float or None
         The effective number of rows the mixtures' frequencies were counted
         on (None: that of the held-out rows), for their standard error.
+    bounds : bool
+        False: the function returns only ``mixture_kl`` (see below), from
+        the probes alone (``mu`` and ``log_var`` may be None); it is then
+        needed only when a channel is discrete. Its ``bounds`` attribute
+        says which.
+    held_out_rule : bool
+        True for a sweep started under the older rule (``discrete`` then
+        counts the held-out rows' values): no ``mixture_kl`` (that rule's
+        ``kl`` is the held-out rows' mean KL) and no plug-in bias in the
+        mixtures' standard error, as its first checkpoints were recorded.
+        Otherwise ``mixture_kl``, each discrete channel's values' mean KL to
+        the prior under their frequencies, is returned, and the caller
+        reports it as that channel's ``kl``.
 
     Returns
     -------
@@ -116,6 +164,8 @@ def make_information_fn(*, batch_size, n_batches, seed, discrete,
     continuous = [c for c, d in enumerate(discrete) if d is None]
     cont_index = torch.as_tensor(continuous, dtype=torch.long, device=device)
     mixtures = _components(discrete, device)
+    if not bounds:
+        return _values_kl_fn(mixtures, probes)
     n_rows = None  # the held-out rows' number: known at the first call
     if weights is not None:
         weights = torch.as_tensor(np.asarray(weights, dtype=np.float64),
@@ -142,7 +192,7 @@ def make_information_fn(*, batch_size, n_batches, seed, discrete,
         if mixtures is not None:
             idx, values = _mixture_estimates(
                 mixtures, probe_mu, probe_log_var, n_mixture_samples, gen,
-                mixture_rows or n_rows or mu.shape[1])
+                mixture_rows or n_rows or mu.shape[1], held_out_rule)
             for key, t in values.items():
                 out[key][idx] = to_numpy(t)
         estimate.elapsed += time.perf_counter() - start
@@ -150,4 +200,5 @@ def make_information_fn(*, batch_size, n_batches, seed, discrete,
 
     estimate.elapsed = 0.0
     estimate.probes = None if mixtures is None else probes
+    estimate.bounds = True
     return estimate

@@ -102,7 +102,7 @@ def _mixture_terms(mu, log_var, log_w, eps, v0, r_chunk):
 
 
 def mixture_information(mu, log_var, weights, *, n_samples=256, generator=None,
-                        n_rows=None):
+                        n_rows=None, bias=True):
     """I(U; X) in bits of channels whose input takes finitely many values.
 
     I = sum_v w_v E_{u ~ p(u|v)}[log p(u|v) - log sum_v' w_v' p(u|v')], from
@@ -127,6 +127,9 @@ def mixture_information(mu, log_var, weights, *, n_samples=256, generator=None,
         D_v is value v's KL to the mixture, and is biased low by about
         :func:`plug_in_bias`, which is added in quadrature. None: Monte
         Carlo error only.
+    bias : bool
+        False: the plug-in bias is left out of the standard error (as in the
+        sweeps that older skdib started, which keep their definition).
 
     Returns
     -------
@@ -158,7 +161,8 @@ def mixture_information(mu, log_var, weights, *, n_samples=256, generator=None,
     if n_rows is not None:
         deviation = torch.where(active, means - estimate[:, None], 0.0)
         variance = variance + (weights * deviation.square()).sum(dim=-1) / n_rows
-        variance = variance + plug_in_bias(weights, ratios, n_rows).square()
+        if bias:
+            variance = variance + plug_in_bias(weights, ratios, n_rows).square()
     return estimate / LN2, variance.sqrt() / LN2
 
 

@@ -136,7 +136,8 @@ def _checkpoint(model, data, config, eval_seed, bounds_fn, rule=EVAL_ROWS):
         w_train = None if w_train is None else w_train[rows]
     with torch.no_grad():
         eval_gen = torch.Generator(device=x_train.device).manual_seed(eval_seed)
-        posteriors = None if bounds_fn is None else []
+        held_out = bounds_fn is not None and getattr(bounds_fn, "bounds", True)
+        posteriors = [] if held_out else None
         (kl_bits, loss_val, score, score_se, relevance, score_rows,
          loss_rows) = _batched_eval(
             model, x_val, y_val, eval_gen, config.eval_batch_size, posteriors,
@@ -149,9 +150,22 @@ def _checkpoint(model, data, config, eval_seed, bounds_fn, rule=EVAL_ROWS):
                  "relevance": relevance, "score_val_rows": score_rows,
                  "prediction_loss_rows": loss_rows}
         if bounds_fn is not None:
-            point.update(bounds_fn(*posteriors[0],
-                                   *_probe_posteriors(model, bounds_fn, x_val)))
+            estimates = bounds_fn(*(posteriors[0] if held_out else (None, None)),
+                                  *_probe_posteriors(model, bounds_fn, x_val))
+            point["kl"] = _values_kl(kl_bits, estimates)
+            if held_out:
+                point.update(estimates)
     return point
+
+
+def _values_kl(kl, estimates):
+    """The path's ``kl``: a discrete channel's values' mean KL over the rows
+    its frequencies count (``mixture_kl``, where estimated), the held-out
+    rows' mean KL of the others."""
+    values = estimates.get("mixture_kl")
+    if values is None:
+        return kl
+    return np.where(np.isnan(values), kl, values)
 
 
 def _probe_posteriors(model, bounds_fn, x_val):
