@@ -1,20 +1,19 @@
 """Bits per channel: the one documented estimator behind ``information``.
 
 For every checkpoint and channel the path holds ``0 <= information_lower <=
-information <= information_upper``, the upper bound at most ``kl`` for
-continuous channels, whatever the device or data size:
+information <= information_upper <= kl``, whatever the device or data size:
 
 * **Discrete channels** (inputs with at most :data:`MAX_DISCRETE_VALUES`
   distinct values that repeat, :data:`MIN_ROWS_PER_DISCRETE_VALUE`: Boolean
   inputs, small integer codes, one-hot groups) carry
   a finite Gaussian mixture, one component per value among all the fit's
-  rows (training and held-out) weighted by its frequency there.
-  ``information`` is its mutual information,
+  rows (training and held-out, each once: :func:`counted_rows`) weighted by
+  its frequency there, and the channel's ``kl`` is the values' mean KL under
+  the same frequencies. ``information`` is its mutual information,
   estimated by Monte Carlo with the exact mixture density; the bounds are the
   Kolchinsky-Tracey pairwise bounds (Bhattacharyya below, KL above), the upper
-  one capped by the values' mean KL under the same frequencies (not ``kl``,
-  the held-out rows' mean: the cap of the distribution measured). Method
-  ``"mixture"``.
+  one capped by ``kl``. Method ``"mixture"``. (Sweeps an older skdib started
+  keep its rule, :data:`VALUE_ROWS` 1: the held-out rows' values.)
 * **Continuous channels**: the InfoNCE lower bound and the leave-one-out
   upper bound on a held-out batch of K rows, the upper one capped by ``kl``
   (itself an upper bound); ``information`` is the midpoint of the interval.
@@ -244,9 +243,9 @@ def _missing(estimates, key, shape):
 
 def _mixture_cap(kl, estimates):
     """What caps a discrete channel's upper bound: its values' mean KL under
-    the frequencies of its mixture (all rows), which bounds the information
-    of that distribution; ``kl`` (the held-out rows' mean) for checkpoints
-    recorded before that mean was."""
+    the frequencies of its mixture, which bounds the information of that
+    distribution (and is its ``kl``); ``kl`` for checkpoints recorded
+    without it (older sweeps: the held-out rows' mean, their mixture's)."""
     cap = _missing(estimates, "mixture_kl", kl.shape)
     return np.where(np.isnan(cap), kl, cap)
 

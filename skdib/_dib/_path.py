@@ -31,17 +31,17 @@ class InformationPath:
     beta : ndarray of shape (n_points,)
         Bottleneck strength at each checkpoint.
     kl : ndarray of shape (n_points, n_features)
-        KL divergence of each channel's posterior to the prior, averaged over
-        held-out data, in bits. It is an upper bound on the information that
-        the channel transmits.
+        Mean KL divergence of each channel's posterior to the prior, in bits:
+        over the held-out rows, or (discrete channels) over every row of the
+        fit. An upper bound on the information the channel transmits there.
     information : ndarray of shape (n_points, n_features)
         The point estimate of the information per channel, in bits, made by
         the method in ``information_method`` (see the user guide, "Bits per
         channel"): the exact finite-mixture information for discrete
         channels, the midpoint of the sandwich bounds for continuous ones,
         ``kl`` when no bounds were computed. Fitted estimators guarantee
-        ``0 <= information_lower <= information <= information_upper``, at
-        most ``kl`` for continuous channels (all rows' mean KL for discrete).
+        ``0 <= information_lower <= information <= information_upper <=
+        kl``, discrete channels' over all the fit's rows (as their ``kl``).
     information_lower, information_upper : ndarray or None
         Bounds on the information per channel in bits, or None when not
         computed: Kolchinsky-Tracey pairwise bounds for discrete channels,
@@ -62,9 +62,9 @@ class InformationPath:
     feature_names : tuple of str
         One name per channel (a feature, or a feature group).
     bounds_saturated : ndarray of bool of shape (n_points, n_features) or None
-        Cells where the InfoNCE lower bound is within one bit of its ceiling
-        log2(``bounds_batch_size``): the interval is then wide and
-        ``information`` a weak estimate.
+        Continuous channels' cells where the InfoNCE lower bound is within one
+        bit of its ceiling, log2(``bounds_batch_size``) (weighted rows: their
+        weights' entropy): the interval is wide, ``information`` weak.
     information_method : tuple of str or None
         Per channel, how ``information`` was made: ``"mixture"``,
         ``"sandwich"`` or ``"kl"``; None for a path built by hand.
@@ -89,10 +89,10 @@ class InformationPath:
         checkpoints"). NaN where unknown or unmeasured (holds under 4 steps);
         None for a path built by hand.
     information_se : ndarray of shape (n_points, n_features) or None
-        Standard error of ``information`` in bits over the draws and the
-        held-out rows (user guide, "Bits per channel"); the bounds share
-        their draws, so their gap does not show it. NaN where unknown; None
-        without bounds.
+        Standard error of ``information`` in bits over the draws and the rows
+        (held-out; all the fit's, discrete channels; user guide, "Bits per
+        channel"); the bounds share their draws, so their gap does not show
+        it. NaN where unknown; None without bounds.
 
     Attributes
     ----------

@@ -175,8 +175,9 @@ def _check_split_sizes(n, n_train, n_val, fraction, by=None):
         warnings.warn(
             f"Only {n_val} validation rows ({how} of {n} rows): the path's "
             "validation score, and the default point chosen from it, are "
-            f"mostly noise below {MIN_VALIDATION_ROWS} rows, and the bits per "
-            "feature are estimated on those rows too: read them as a rough "
-            "ranking, not as measurements. Use skdib.compare.cross_validate_path "
+            f"mostly noise below {MIN_VALIDATION_ROWS} rows, and the bits of "
+            "continuous features are estimated on those rows too: read them as "
+            "a rough ranking, not as measurements. Use "
+            "skdib.compare.cross_validate_path "
             "to score every row out of fold, or pass a larger X_val, y_val.",
             UserWarning, stacklevel=user_stacklevel())
