@@ -94,6 +94,16 @@ def test_a_deep_copy_does_not_go_through_the_pickle(models, monkeypatch):
     np.testing.assert_array_equal(copied.predict_proba(X), model.predict_proba(X))
 
 
+def test_a_shallow_copy_shares_the_network_where_it_is(models, monkeypatch):
+    """copy.copy went through the pickle too: a new network, on the CPU."""
+    model, X = models["table"]
+    monkeypatch.setattr(facade, "weightless_copy", lambda net: pytest.fail(
+        "copy.copy went through the pickle"))
+    shallow = copy.copy(model)
+    assert shallow is not model and shallow.network_ is model.network_
+    np.testing.assert_array_equal(shallow.predict_proba(X), model.predict_proba(X))
+
+
 def test_a_pickle_with_an_unfilled_buffer_still_loads(models):
     """A pickle written before the fix holds ``bound`` buffers on the meta
     device, outside the state dict: loading drops them."""

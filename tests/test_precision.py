@@ -51,6 +51,11 @@ def test_batched_affine_backward_under_autocast_matches_autograd():
         torch.testing.assert_close(got, want, rtol=2e-2, atol=2e-2)
 
 
+# The scripts read torch's newer TF32 API (torch 2.9 and later).
+needs_fp32_precision = pytest.mark.skipif(
+    not hasattr(torch.backends.cuda.matmul, "fp32_precision"),
+    reason="torch before 2.9 has only the legacy allow_tf32 flags")
+
 TF32_SCRIPT = """
 import torch
 from skdib._backend._device import step_precision
@@ -65,6 +70,7 @@ print(inside, before == after)
 """
 
 
+@needs_fp32_precision
 @pytest.mark.parametrize("setup", [
     "",
     "torch.set_float32_matmul_precision('medium')",
@@ -98,6 +104,7 @@ print(*seen, torch.get_float32_matmul_precision())
 """
 
 
+@needs_fp32_precision
 def test_float32_on_a_gpu_is_ieee_float32_whatever_the_process_set():
     """In a fresh process: with the process set to TF32, a float32 fit's
     steps and checkpoints on a GPU still multiply in IEEE float32, and the
@@ -106,6 +113,30 @@ def test_float32_on_a_gpu_is_ieee_float32_whatever_the_process_set():
                          capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["tf32", "ieee", "tf32", "ieee", "tf32",
                                   "high"], out.stdout + out.stderr
+
+
+DEFAULT_SCRIPT = """
+import torch
+from skdib._backend._device import ieee_float32, step_precision
+matmul = torch.backends.cuda.matmul
+seen = [matmul.fp32_precision]
+step, forward = step_precision("float32", torch.device("cuda"))
+with step(), forward(), ieee_float32(torch.device("cuda")):
+    seen.append(matmul.fp32_precision)
+    seen.append(str(matmul.allow_tf32))  # the legacy API: mixing it raises
+print(*seen)
+"""
+
+
+@needs_fp32_precision
+def test_a_default_process_keeps_torchs_switch_untouched():
+    """With torch's default (IEEE float32), a float32 fit on a GPU does not
+    flip the global switch at every step: another thread reading torch's
+    legacy flags meanwhile would get torch's error about mixing the APIs."""
+    out = subprocess.run([sys.executable, "-c", DEFAULT_SCRIPT],
+                         capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["none", "none", "False"], out.stdout
 
 
 @pytest.fixture

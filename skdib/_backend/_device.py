@@ -71,6 +71,12 @@ class _SharedSetting:
         finally:
             self._leave(token)
 
+    def idle_value(self):
+        """The setting as the process has it when no block is held, else
+        None (a block's value is not the process's)."""
+        with self._lock:
+            return None if self._held else self._get()
+
     def _enter(self, token, value):
         with self._lock:
             if not self._held:
@@ -238,10 +244,23 @@ def ieee_float32(device):
     the process set (``torch.set_float32_matmul_precision('high')``, which
     Lightning recommends on recent GPUs), and the caller's setting comes
     back after the last block running in any thread. On a CPU nothing is
-    switched (its float32 arithmetic is left exactly as it was)."""
-    if device.type != "cuda":
+    switched (its float32 arithmetic is left exactly as it was), nor where
+    the process already multiplies in IEEE float32 (torch's default), so
+    that a default fit leaves torch's switch alone."""
+    if device.type != "cuda" or _ieee_already():
         return contextlib.nullcontext()
     return _TF32(_TF32_OFF)
+
+
+def _ieee_already():
+    """Whether the process multiplies float32 matrices in IEEE float32 with
+    no block of ours held: torch's default ('none' below the global
+    'highest' in torch 2.9 and later, or the legacy flags off)."""
+    value = _TF32.idle_value()
+    if value is None:
+        return False
+    return value == _TF32_OFF or (
+        value == "none" and torch.get_float32_matmul_precision() == "highest")
 
 
 def native_bfloat16(device):

@@ -181,8 +181,10 @@ class DistributedIBClassifier(LogProbaMixin, ClassifierMixin, BaseDistributedIB)
     device : {'auto', 'cpu', 'cuda'} or torch.device, default='auto'
         Where to train. Outputs are always numpy arrays on the CPU.
     precision : {'float32', 'bfloat16', 'tf32'}, default='float32'
-        Arithmetic of the training steps. 'float32' is IEEE float32, on a
-        GPU too whatever ``torch.set_float32_matmul_precision`` says.
+        Arithmetic of the training steps. 'float32' is IEEE float32 on a
+        GPU whatever ``torch.set_float32_matmul_precision`` says (while no
+        'tf32' fit runs in another thread); a CPU is left as the process
+        set it.
         'bfloat16' runs the forward passes under ``torch.autocast``
         (parameters, optimizer and loss stay float32); 'tf32' lets an NVIDIA
         GPU's float32 matrix products (forward and backward) use TF32 tensor

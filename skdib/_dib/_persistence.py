@@ -157,6 +157,13 @@ class PersistenceMixin:
         copied.__dict__.update(facade.deep_copy(self.__dict__, memo))
         return copied
 
+    def __copy__(self):
+        """A shallow copy sharing the attributes (the network too), where the
+        model is: not through the pickle, which moves it to the CPU."""
+        copied = type(self).__new__(type(self))
+        copied.__dict__.update(self.__dict__)
+        return copied
+
     def __setstate__(self, state):
         state = dict(state)
         version = state.pop(VERSION_KEY, None)
