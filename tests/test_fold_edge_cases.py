@@ -2,8 +2,6 @@
 single fold, replicates chosen on held-out rows, and classes missing from a
 fold's or a half's training rows."""
 
-import warnings
-
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
@@ -101,37 +99,3 @@ def test_a_batched_run_stopped_by_one_fold_fits_each_fold_alone(
     np.testing.assert_array_equal(runs[0].information, runs[1].information)
     np.testing.assert_array_equal(runs[0].score, runs[1].score)
 
-
-@pytest.mark.parametrize("why", ["stopped", "unbatchable"])
-def test_refitted_folds_warn_once(monkeypatch, why):
-    """A fold fitted alone after its batched run was prepared (the run
-    stopped by a diverged replicate, or its networks unable to share one
-    step) does not repeat its preparation's warnings: each fold warns once,
-    as fold by fold, at the caller's line."""
-    from skdib._backend import facade
-
-    if why == "stopped":
-        real, calls = facade.fit_replicates, []
-
-        def stop_once(nets, *args, **kwargs):
-            calls.append(len(nets))
-            if len(calls) == 1:
-                raise facade.ReplicateDiverged(1, 7, 0.5, "loss is nan")
-            return real(nets, *args, **kwargs)
-
-        monkeypatch.setattr(facade, "fit_replicates", stop_once)
-    else:
-        monkeypatch.setattr(facade, "can_batch", lambda *args: False)
-    rng = np.random.default_rng(0)
-    X = rng.integers(0, 2, size=(120, 3)).astype(float)  # lookup tables
-    y = (X[:, 0] + X[:, 1] + rng.normal(scale=0.5, size=120) > 1).astype(int)
-    counts = []
-    for batched in (True, False):
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            cross_validate_path(DistributedIBClassifier(**KW), X, y, cv=3,
-                                random_state=0, batched=batched)
-        lookup = [w for w in caught if "encoder_hidden" in str(w.message)]
-        assert all(w.filename == __file__ for w in lookup)
-        counts.append(len(lookup))
-    assert counts == [3, 3]

@@ -33,11 +33,7 @@ from skdib._backend import facade
 from skdib._dib._base import BaseDistributedIB
 from skdib._utils._progress import SweepProgress
 from skdib._utils._validation import check_n_jobs
-from skdib._utils._warnings import (
-    call_warning_once,
-    parallel_keeping_warnings,
-    user_stacklevel,
-)
+from skdib._utils._warnings import parallel_keeping_warnings, user_stacklevel
 from skdib.exceptions import DivergenceError
 
 __all__ = ["aligned_beta", "batching_obstacle", "check_rows",
@@ -200,10 +196,8 @@ def _fit_batch(estimator, X, y, splits, seeds):
     costs the run up to the stop plus one separate fit per split.
     """
     with config_context(skip_parameter_validation=True):
-        prepared = [call_warning_once(_prepare, (estimator, X, y, train, val,
-                                                 int(seed)))
-                    for (train, val), seed in zip(splits, seeds, strict=True)]
-    reps, warned = [rep for rep, _ in prepared], [w for _, w in prepared]
+        reps = [_prepare(estimator, X, y, train, val, int(seed))
+                for (train, val), seed in zip(splits, seeds, strict=True)]
     template = reps[0]["est"]
     # one run trains with one schedule: folds whose 'auto' settings resolved
     # differently (a weight decay for fewer than 1000 training rows only)
@@ -216,12 +210,12 @@ def _fit_batch(estimator, X, y, splits, seeds):
         # e.g. a fold whose training rows lack a value of a discrete channel
         # has a shorter lookup table, or an InfoNCE head's folds smaller than
         # a batch differ in size: such networks cannot share one step
-        return _fit_each(estimator, X, y, splits, seeds, warned)
+        return _fit_each(estimator, X, y, splits, seeds)
     start = time.perf_counter()
     try:
         nets, records = _train(reps, template)
     except facade.ReplicateDiverged:
-        return _fit_each(estimator, X, y, splits, seeds, warned)
+        return _fit_each(estimator, X, y, splits, seeds)
     elapsed = time.perf_counter() - start
     for rep, net, record in zip(reps, nets, records, strict=True):
         est = rep["est"]
@@ -233,17 +227,14 @@ def _fit_batch(estimator, X, y, splits, seeds):
     return [(rep["est"], None) for rep in reps]
 
 
-def _fit_each(estimator, X, y, splits, seeds, warned):
+def _fit_each(estimator, X, y, splits, seeds):
     """Each split fitted alone, as ``fit`` fits it (:func:`_fit_split`), one
     after the other, without a new batched run: the one a diverged replicate
     stopped keeps its path up to its last finite checkpoint (or completes,
     where only the batched run's rounding made it diverge), and the others
-    equal their separate fits. ``warned`` counts each split's warnings that
-    its preparation already raised; they are not raised again."""
-    return [call_warning_once(_fit_split, (estimator, X, y, train, val,
-                                           int(seed)), given)[0]
-            for (train, val), seed, given in zip(splits, seeds, warned,
-                                                 strict=True)]
+    equal their separate fits."""
+    return [_fit_split(estimator, X, y, train, val, int(seed))
+            for (train, val), seed in zip(splits, seeds, strict=True)]
 
 
 def use_batching(batched, estimator):

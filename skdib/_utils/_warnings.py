@@ -7,7 +7,6 @@ import pickle
 import platform
 import threading
 import warnings
-from collections import Counter
 
 import joblib
 import sklearn
@@ -263,41 +262,3 @@ def reraise_kept_warnings(outputs):
             warnings.warn(message, stacklevel=user_stacklevel())
         results.append(result)
     return results
-
-
-def warning_key(message):
-    """What makes two warnings the same one: category and text."""
-    return type(message), str(message)
-
-
-def call_warning_once(func, args, given=None):
-    """``func(*args)`` and a :class:`~collections.Counter` of the warnings
-    it raised (:func:`warning_key`), which are raised again here, at the
-    user's line, under the caller's filters, less as many of each as
-    ``given`` counts: those a caller already raised (the warnings of a
-    fit's preparation, which the same fit run again raises again). They
-    are raised even when ``func`` fails.
-
-    Examples
-    --------
-    >>> import warnings
-    >>> from skdib._utils._warnings import call_warning_once
-    >>> with warnings.catch_warnings(record=True) as caught:
-    ...     warnings.simplefilter("always")
-    ...     _, raised = call_warning_once(warnings.warn, ("late",))
-    ...     _ = call_warning_once(warnings.warn, ("late",), given=raised)
-    >>> [str(w.message) for w in caught]
-    ['late']
-    """
-    skip, raised = Counter(given or ()), []
-    try:
-        with _recorded() as raised:
-            result = func(*args)
-    finally:
-        for message in raised:
-            key = warning_key(message)
-            if skip[key] > 0:
-                skip[key] -= 1
-            else:
-                warnings.warn(message, stacklevel=user_stacklevel())
-    return result, Counter(map(warning_key, raised))
