@@ -121,6 +121,20 @@ class StabilityPaths:
         Returns
         -------
         bound : ndarray of shape (n_points,)
+
+        Examples
+        --------
+        Half of all 20 channels selected on average at the first checkpoint,
+        three always at the second, one at the last:
+
+        >>> import numpy as np
+        >>> from skdib.selection import StabilityPaths
+        >>> prob = np.zeros((3, 20))  # 3 checkpoints, 20 channels
+        >>> prob[0], prob[1, :3], prob[2, 0] = 0.5, 1.0, 1.0
+        >>> paths = StabilityPaths(np.array([0.01, 0.1, 1.0]), prob,
+        ...     tuple("abcdefghijklmnopqrst"), 0.05, np.zeros((4, 3, 20)), None)
+        >>> paths.expected_false_selections(0.9).round(3)  # q**2 / (0.8 * 20)
+        array([6.25 , 0.562, 0.062])
         """
         pi = _check_pi(pi_threshold)
         p = self.selection_probability.shape[1]
@@ -136,6 +150,19 @@ class StabilityPaths:
         equals). When none qualifies, the one with the lowest bound, with a
         warning: the error budget is then not met (more halves, or a larger
         ``pi_threshold``, help).
+
+        Examples
+        --------
+        The second checkpoint selects the most within one false selection:
+
+        >>> import numpy as np
+        >>> from skdib.selection import StabilityPaths
+        >>> prob = np.zeros((3, 20))  # 3 checkpoints, 20 channels
+        >>> prob[0], prob[1, :3], prob[2, 0] = 0.5, 1.0, 1.0
+        >>> paths = StabilityPaths(np.array([0.01, 0.1, 1.0]), prob,
+        ...     tuple("abcdefghijklmnopqrst"), 0.05, np.zeros((4, 3, 20)), None)
+        >>> paths.controlled_point(pi_threshold=0.9, max_false=1.0)
+        1
         """
         bound = self.expected_false_selections(pi_threshold)
         ok = np.flatnonzero(bound <= max_false)
@@ -158,6 +185,19 @@ class StabilityPaths:
         ``point`` is a checkpoint index; None takes
         :meth:`controlled_point` (``pi_threshold``, ``max_false``), which
         warns when no checkpoint meets ``max_false``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skdib.selection import StabilityPaths
+        >>> prob = np.zeros((3, 20))  # 3 checkpoints, 20 channels
+        >>> prob[0], prob[1, :3], prob[2, 0] = 0.5, 1.0, 1.0
+        >>> paths = StabilityPaths(np.array([0.01, 0.1, 1.0]), prob,
+        ...     tuple("abcdefghijklmnopqrst"), 0.05, np.zeros((4, 3, 20)), None)
+        >>> paths.selected(0.9).tolist()  # at controlled_point(), here 1
+        [0, 1, 2]
+        >>> [paths.feature_names[j] for j in paths.selected(0.9, point=2)]
+        ['a']
         """
         pi = _check_pi(pi_threshold)
         if point is None:
