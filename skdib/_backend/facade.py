@@ -30,7 +30,12 @@ from skdib._backend._tensors import as_tensor, make_generator, to_numpy
 from skdib._backend.dib import _checkpoint_information, _mixture
 from skdib._backend.dib._best_of import best_of_replicates
 from skdib._backend.dib._evaluation import sweep_eval_rows
-from skdib._backend.dib._information import kl_bits, mi_bounds, pairwise_bhattacharyya
+from skdib._backend.dib._information import (
+    effective_rows,
+    kl_bits,
+    mi_bounds,
+    pairwise_bhattacharyya,
+)
 from skdib._backend.dib._layers import ACTIVATIONS, initialise
 from skdib._backend.dib._model import DistributedIBNet
 from skdib._backend.dib._posteriors import check_pair, check_posteriors
@@ -66,6 +71,7 @@ __all__ = [
     "can_batch",
     "deep_copy",
     "device_type",
+    "effective_rows",
     "encode",
     "encode_elements",
     "fit_network",

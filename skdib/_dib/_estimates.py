@@ -134,11 +134,9 @@ def discrete_channels(X_train, X_val, channels, max_values=MAX_DISCRETE_VALUES,
 
 def effective_rows(weights, n_rows):
     """Kish's effective number of ``n_rows`` rows of ``weights`` (None:
-    equal weights, ``n_rows``): (sum w)² / sum w²."""
-    if weights is None:
-        return float(n_rows)
-    weights = np.asarray(weights, dtype=float)
-    return float(weights.sum() ** 2 / np.square(weights).sum())
+    equal weights, ``n_rows``), as the bounds count held-out rows
+    (``facade.effective_rows``)."""
+    return float(n_rows) if weights is None else facade.effective_rows(weights)
 
 
 def probe_rows(discrete, channels, template):
