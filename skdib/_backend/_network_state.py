@@ -68,10 +68,9 @@ def _drop_unfilled_buffers(net):
     bounds there (``BatchedLinear.bound``), which nothing reads after a fit.
     """
     for module in net.modules():
-        for name in [n for n, b in module._buffers.items()
-                     if b is not None and b.is_meta]:
-            del module._buffers[name]
-            module._non_persistent_buffers_set.discard(name)
+        for name, buffer in list(module.named_buffers(recurse=False)):
+            if buffer.is_meta:
+                delattr(module, name)  # nn.Module forgets it as a buffer too
 
 
 def network_at(net, state):
