@@ -3,8 +3,19 @@
 import numpy as np
 import pandas as pd
 
-__all__ = ["code_entropy", "encode_columns", "row_entropies", "target_entropy",
-           "value_codes"]
+__all__ = ["as_array", "code_entropy", "encode_columns", "row_entropies",
+           "target_entropy", "value_codes"]
+
+
+def as_array(values):
+    """``values`` as an ndarray, keeping each entry's own type: numpy would
+    turn a list that mixes text and numbers into text, so that 1 and 1.0
+    become two symbols and NaN the text 'nan'; such a list becomes an array
+    of objects, as a DataFrame of the same values gives."""
+    array = np.asarray(values)
+    if array.dtype.kind in "US" and not isinstance(values, np.ndarray):
+        array = np.asarray(values, dtype=object)
+    return array
 
 
 def value_codes(values, name="y"):
@@ -50,7 +61,7 @@ def code_entropy(codes):
 def target_entropy(y):
     """H(Y) in bits of the empirical distribution of ``y`` (1-D), as
     :func:`subset_information` records it in ``attrs["target_entropy"]``."""
-    return code_entropy(value_codes(np.asarray(y))[0])
+    return code_entropy(value_codes(as_array(y))[0])
 
 
 def row_entropies(sorted_codes):

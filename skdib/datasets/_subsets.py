@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 
 from skdib.datasets._codes import (
+    as_array,
     code_entropy,
     encode_columns,
     row_entropies,
@@ -36,22 +37,11 @@ def _subset_tuples(n_features):
             for mask in range(2**n_features)]
 
 
-def _as_array(values):
-    """``values`` as an ndarray, keeping each entry's own type: numpy would
-    turn a list that mixes text and numbers into text, so that 1 and 1.0
-    become two symbols and NaN the text 'nan'; such a list becomes an array
-    of objects, as a DataFrame of the same values gives."""
-    array = np.asarray(values)
-    if array.dtype.kind in "US" and not isinstance(values, np.ndarray):
-        array = np.asarray(values, dtype=object)
-    return array
-
-
 def _check_table(X, y):
     feature_names = None
     if hasattr(X, "columns"):
         feature_names = [str(c) for c in X.columns]
-    X, y = _as_array(X), _as_array(y)
+    X, y = as_array(X), as_array(y)
     if X.ndim != 2:
         raise ValueError(f"X must be 2-D (n_samples, n_features), got shape "
                          f"{X.shape}.")
