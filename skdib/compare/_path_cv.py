@@ -192,8 +192,7 @@ def _fold_mean(paths, name):
     The mean of the folds' lower (upper) bounds is a lower (upper) bound of
     the mean of the folds' quantities, point by point and channel by
     channel, so the mean path's ``information_lower <= information <=
-    information_upper <= kl`` holds as on each
-    fold; ``relevance_lower`` is
+    information_upper <= kl`` holds as on each fold; ``relevance_lower`` is
     the mean held-out InfoNCE bound on I(U; Y) (InfoNCE head)."""
     bounds = [getattr(p, name, None) for p in paths]
     if any(bound is None for bound in bounds):
