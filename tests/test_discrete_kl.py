@@ -80,6 +80,9 @@ def test_discrete_kl_is_the_all_rows_mean_and_bounds_the_bits(case):
     bare = kind(**TINY, information_bounds=False).fit(X, y).information_path_
     np.testing.assert_array_equal(bare.kl, path.kl)
     np.testing.assert_array_equal(bare.information, bare.kl)
+    # ... and its method says which kl: the values' mean or the held-out rows'
+    assert bare.information_method == tuple(
+        "value_kl" if d else "kl" for d in discrete)
 
 
 def test_validation_fraction_zero_counts_each_row_once():

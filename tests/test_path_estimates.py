@@ -96,7 +96,12 @@ def test_without_bounds_the_method_says_kl():
                                   n_steps=20, n_checkpoints=2,
                                   random_state=0).fit(X, y)
     path = clf.information_path_
-    assert path.information_method == ("kl",) * 3
+    bounded = DistributedIBClassifier(n_pretrain_steps=10, n_steps=20,
+                                      n_checkpoints=2, random_state=0).fit(X, y)
+    kinds = {"mixture": "value_kl", "sandwich": "kl"}
+    assert path.information_method == tuple(
+        kinds[m] for m in bounded.information_path_.information_method)
+    assert set(path.information_method) == {"value_kl", "kl"}
     np.testing.assert_array_equal(path.information, path.kl)
     assert path.bounds_gap is None
 

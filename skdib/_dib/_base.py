@@ -288,7 +288,7 @@ class BaseDistributedIB(PersistenceMixin, ResumableSweepMixin, SweepSetupMixin,
         self._keep_checkpoints(record, data["w_val"])
         self.information_path_ = path_from_record(
             record, names, data["discrete"], self._bounds_batch_size(data),
-            weights=data["w_val"])
+            weights=data["w_val"], value_rows=data["value_rows"])
         X_tr = data["X_train"]
         self._feature_center = data["center"]
         # a group of dummy columns made by the user: plots name the hot column

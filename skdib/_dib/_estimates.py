@@ -23,7 +23,10 @@ information <= information_upper <= kl``, whatever the device or data size:
   ``bounds_saturated`` and the midpoint is then a weak estimate. Method
   ``"sandwich"``.
 * With ``information_bounds=False`` no bounds are computed and
-  ``information`` is ``kl``. Method ``"kl"``.
+  ``information`` is ``kl``. Method ``"value_kl"`` for a discrete channel
+  (its values' mean KL under their frequencies among all the fit's rows,
+  rule :data:`VALUE_ROWS` 2), ``"kl"`` for the others (the held-out rows'
+  mean KL).
 """
 
 import numpy as np
@@ -188,7 +191,7 @@ def table_channels(X_train, channels, max_values=MAX_DISCRETE_VALUES):
     return out
 
 
-def combine_estimates(kl, estimates, discrete, batch_size):
+def combine_estimates(kl, estimates, discrete, batch_size, value_rows=VALUE_ROWS):
     """The path's information, bounds, saturation flags and method per channel.
 
     Parameters
@@ -201,14 +204,18 @@ def combine_estimates(kl, estimates, discrete, batch_size):
     batch_size : int or ndarray of shape (n_channels,)
         The evaluation batch K of the continuous bounds (one per channel
         where the channels had batches of their own).
+    value_rows : int
+        The sweep's value-row rule (:data:`VALUE_ROWS`): which rows a
+        discrete channel's ``kl`` averages over, named in the method when
+        bounds were off.
     """
     kl = np.asarray(kl, dtype=float)
-    n_channels = kl.shape[1]
     if estimates is None:
+        method = tuple("value_kl" if d is not None and value_rows == 2 else "kl"
+                       for d in discrete)
         return {"information": kl, "information_lower": None,
                 "information_upper": None, "bounds_saturated": None,
-                "information_method": ("kl",) * n_channels,
-                "information_se": None}
+                "information_method": method, "information_se": None}
     is_discrete = np.array([d is not None for d in discrete])
     # Estimates from finite batches can dip below 0 near zero information,
     # where 0 is the truth's own floor.

@@ -66,8 +66,9 @@ class InformationPath:
         bit of its ceiling, log2(``bounds_batch_size``) (weighted rows: their
         weights' entropy): the interval is wide, ``information`` weak.
     information_method : tuple of str or None
-        Per channel, how ``information`` was made: ``"mixture"``,
-        ``"sandwich"`` or ``"kl"``; None for a path built by hand.
+        Per channel, how ``information`` was made: ``"mixture"``, ``"sandwich"``,
+        or without bounds ``"value_kl"`` (a discrete channel's values' mean
+        KL) or ``"kl"`` (the held-out rows' mean KL); None if built by hand.
     bounds_batch_size : int, ndarray of shape (n_features,) or None
         The evaluation batch K of the sandwich bounds (per element type for
         the set estimators, each type's validation elements up to 1024).

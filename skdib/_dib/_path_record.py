@@ -2,21 +2,23 @@
 
 import numpy as np
 
-from skdib._dib._estimates import combine_estimates
+from skdib._dib._estimates import VALUE_ROWS, combine_estimates
 from skdib._dib._path import InformationPath
 from skdib._dib._point_statistics import best_score_point, mean_over_rows, paired_se
 
 __all__ = ["path_from_record"]
 
 
-def path_from_record(record, names, discrete, batch_size, weights=None):
+def path_from_record(record, names, discrete, batch_size, weights=None,
+                     value_rows=VALUE_ROWS):
     """The :class:`InformationPath` of a training record (see the backend).
 
-    ``weights`` are the held-out rows' sample weights (None: equal).
+    ``weights`` are the held-out rows' sample weights (None: equal);
+    ``value_rows`` the sweep's value-row rule (:data:`VALUE_ROWS`).
     """
     relevance = record["relevance"]
     estimates = combine_estimates(record["kl"], record["estimates"], discrete,
-                                  batch_size)
+                                  batch_size, value_rows)
     diff_se = loss_mean = loss_se = None
     if len(record.get("score_val_rows", ())):
         best = best_score_point(record["score_val"], record["loss_val"])

@@ -62,9 +62,11 @@ def channel_summary(est, threshold=THRESHOLD, kinds=None):
         ``bits_max`` (most bits anywhere on the path), ``drop_beta`` (β of the
         first point from which it stays below ``threshold`` bits; NaN when it
         never does) and ``status`` ("kept to the end", "drops", "never used"
-        or "undetermined (too few held-out rows)": below ``threshold`` at
+        or "undetermined (too few rows to tell)": below ``threshold`` at
         every point, but with a standard error above it somewhere, so that
-        the bits cannot tell an unused channel from a used one; see
+        the bits cannot tell an unused channel from a used one (the held-out
+        rows measure a continuous channel's bits; every row of the fit a
+        discrete channel's value frequencies); see
         :func:`_unused_status`).
     """
     path = est.information_path_
@@ -101,13 +103,13 @@ def channel_summary(est, threshold=THRESHOLD, kinds=None):
     return pd.DataFrame(rows)
 
 
-UNDETERMINED = "undetermined (too few held-out rows)"
+UNDETERMINED = "undetermined (too few rows to tell)"
 
 
 def _unused_status(path, channel, threshold):
     """The status of a channel below ``threshold`` bits at every point:
     "never used", unless its standard error exceeds ``threshold`` at some
-    point (a few held-out rows measure its bits too roughly to say)."""
+    point (its rows measure its bits too roughly to say)."""
     se = getattr(path, "information_se", None)
     se = np.asarray(se, dtype=float)[:, channel] if se is not None else []
     return UNDETERMINED if np.any(np.nan_to_num(se) > threshold) else "never used"
