@@ -11,6 +11,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
 
 from skdib._dib._base import BaseDistributedIB
+from skdib._dib._inputs import balanced_class_weights
 from skdib._dib._split import check_validation_classes
 from skdib._utils._proba import LogProbaMixin
 
@@ -30,14 +31,18 @@ class DistributedIBClassifier(LogProbaMixin, ClassifierMixin, BaseDistributedIB)
     Parameters
     ----------
     class_weight : None, 'balanced' or dict, default=None
-        Weights of the classes, as in scikit-learn's classifiers
-        ('balanced': inversely proportional to the class frequencies in
-        ``y``). They multiply ``sample_weight`` and weight what it weights
-        (see :meth:`fit`): the training loss and, when the validation rows
-        are split from ``X``, the path's validation loss, score and bits,
-        and so the default point. The rows of an explicit ``X_val`` count
-        equally, whatever their class: pass a validation set in the class
-        proportions that its score should have.
+        Weights of the classes, as in scikit-learn's classifiers.
+        'balanced' weights each class inversely to its frequency in ``y``,
+        the rows counted by their ``sample_weight`` as scikit-learn's
+        LogisticRegression counts them: a row of weight 0 does not count,
+        and one of weight k counts k times, as its k copies would
+        (scikit-learn's trees, forests and SVC count every row once,
+        whatever its weight). The class weights multiply ``sample_weight``
+        and weight what it weights (see :meth:`fit`): the training loss
+        and, when the validation rows are split from ``X``, the path's
+        validation loss, score and bits, and so the default point. The rows
+        of an explicit ``X_val`` count equally, whatever their class: pass a
+        validation set in the class proportions that its score should have.
     predict_samples : int, default=32
         ``predict_proba`` averages the class probabilities over this many
         draws of the channels' messages U ~ p(u | x), the predictive
@@ -322,8 +327,9 @@ class DistributedIBClassifier(LogProbaMixin, ClassifierMixin, BaseDistributedIB)
             n_threads=n_threads,
             random_state=random_state, verbose=verbose)
 
-    def _class_weights(self, y):
-        """Per-row weights from ``class_weight`` (None when not set)."""
+    def _class_weights(self, y, sample_weight=None):
+        """Per-row weights from ``class_weight`` (None when not set);
+        'balanced' counts the classes by ``sample_weight``."""
         if self.class_weight is None:
             return None
         if isinstance(self.class_weight, dict):
@@ -333,7 +339,8 @@ class DistributedIBClassifier(LogProbaMixin, ClassifierMixin, BaseDistributedIB)
             if bad:
                 raise ValueError("class_weight values must be finite and >= 0; "
                                  f"got {bad}.")
-        return compute_sample_weight(self.class_weight, y)
+            return compute_sample_weight(self.class_weight, y)
+        return balanced_class_weights(y, sample_weight)
 
     def _head_options(self, y_train, rng):
         """The head's label smoothing, as the recipe resolved it."""

@@ -22,7 +22,8 @@ from skdib._dib._split import check_target_shape, check_validation_request
 from skdib._utils._validation import as_pandas, check_numeric_frame
 from skdib._utils._warnings import user_stacklevel
 
-__all__ = ["InputMixin", "drop_unweighted", "normalise_weights",
+__all__ = ["InputMixin", "balanced_class_weights", "drop_unweighted",
+           "normalise_weights",
            "warn_far_validation_target", "weighted_moments"]
 
 _CATEGORICAL_HINT = (
@@ -45,6 +46,27 @@ def drop_unweighted(X, y_enc, groups, weights):
     tail = np.arange(len(X), len(y_enc))
     return (X[keep], y_enc[np.concatenate([keep, tail])],
             None if groups is None else np.asarray(groups)[keep], weights[keep])
+
+
+def balanced_class_weights(y, sample_weight=None):
+    """Per-row weights of ``class_weight='balanced'``, the classes counted by
+    their rows' sample weights (None: 1 each).
+
+    Class c gets n / (K n_c), with n the summed weight of all rows, n_c that
+    of the rows of class c and K the number of classes of positive weight,
+    as scikit-learn's LogisticRegression computes it from version 1.7 on.
+    A row of weight 0 counts for nothing (a class held only by such rows
+    gets weight 0) and a row of weight k counts k times, so the weights are
+    those of the table with that row removed or repeated k times.
+    """
+    w = np.ones(len(y)) if sample_weight is None else np.asarray(sample_weight)
+    w = w / w.max()  # the weights' scale cancels; this keeps the sum finite
+    codes = np.unique(y, return_inverse=True)[1].ravel()
+    totals = np.bincount(codes, weights=w)
+    held = totals > 0
+    per_class = np.zeros(len(totals))
+    per_class[held] = totals.sum() / (held.sum() * totals[held])
+    return per_class[codes]
 
 
 def weighted_moments(X, weights):
@@ -179,8 +201,9 @@ def _numeric_validation_target(y_val):
 class InputMixin:
     """Input checks of the Distributed IB estimators (fit and predict)."""
 
-    def _class_weights(self, y):
-        """Hook: per-row class weights (the classifier's ``class_weight``)."""
+    def _class_weights(self, y, sample_weight=None):
+        """Hook: per-row class weights (the classifier's ``class_weight``),
+        given the checked ``sample_weight`` (None when not given)."""
         return None
 
     def _check_fit_input(self, X, y, sample_weight=None, *, reset=True):
@@ -208,7 +231,7 @@ class InputMixin:
         weights = None
         if sample_weight is not None:
             weights = _check_sample_weight(sample_weight, X, ensure_non_negative=True)
-        class_weights = self._class_weights(y)
+        class_weights = self._class_weights(y, weights)
         if class_weights is not None:
             weights = class_weights if weights is None else weights * class_weights
         return X, y, normalise_weights(weights)

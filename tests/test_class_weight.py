@@ -1,0 +1,108 @@
+"""class_weight read together with sample_weight, as scikit-learn's
+LogisticRegression reads them: 'balanced' counts the classes by the rows'
+weights, so a row of weight 0 is as if absent and a row of weight k is k
+copies of it."""
+
+import warnings
+
+import numpy as np
+import pytest
+import sklearn
+from sklearn.utils.class_weight import compute_class_weight
+
+from skdib import DistributedIBClassifier
+from skdib._dib._inputs import balanced_class_weights
+
+TINY = dict(encoder_hidden=(8,), embedding_dim=2, decoder_hidden=(8,),
+            n_pretrain_steps=20, n_steps=20, n_checkpoints=2, batch_size=64,
+            learning_rate=1e-2, random_state=0, class_weight="balanced")
+
+
+def _rare_ones(n=200, seed=0):
+    """Two columns; class 1 is about a fifth of the rows."""
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, 2))
+    return X, (X[:, 0] + rng.normal(size=n) > 1).astype(int)
+
+
+def _fit(X, y, **fit_params):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # short sweeps
+        return DistributedIBClassifier(**TINY).fit(X, y, **fit_params)
+
+
+def test_balanced_rows_of_weight_zero_act_as_absent():
+    X, y = _rare_ones()
+    # 80 extra rows of class 0 at weight 0: counted, they would lower the
+    # weight of class 0 and raise that of class 1
+    extra = np.random.default_rng(1).normal(size=(80, 2))
+    X_all = np.vstack([X, extra])
+    y_all = np.concatenate([y, np.zeros(80, dtype=int)])
+    w = np.concatenate([np.ones(len(y)), np.zeros(80)])
+    edited = _fit(X, y)
+    weighted = _fit(X_all, y_all, sample_weight=w)
+    assert weighted.target_entropy_ == pytest.approx(edited.target_entropy_,
+                                                     abs=1e-12)
+    for name in ("information", "kl", "loss_train", "loss_val"):
+        np.testing.assert_allclose(getattr(weighted.information_path_, name),
+                                   getattr(edited.information_path_, name),
+                                   rtol=1e-4, atol=1e-6, err_msg=name)
+    np.testing.assert_allclose(weighted.predict_proba(X), edited.predict_proba(X),
+                               rtol=1e-4, atol=1e-6)
+
+
+def test_balanced_weight_k_is_k_copies():
+    X, y = _rare_ones()
+    rng = np.random.default_rng(2)
+    X_val = rng.normal(size=(60, 2))
+    y_val = (X_val[:, 0] > 1).astype(int)
+    ones = y == 1
+    # every row of X trains (X_val given), so target_entropy_ is the entropy
+    # of X's labels under the weights the fit trains with
+    weighted = _fit(X, y, sample_weight=np.where(ones, 3.0, 1.0),
+                    X_val=X_val, y_val=y_val)
+    repeated = _fit(np.vstack([X, X[ones], X[ones]]),
+                    np.concatenate([y, y[ones], y[ones]]), X_val=X_val, y_val=y_val)
+    # balanced classes: 1 bit for both (counting rows once gave 0.81 bits)
+    assert repeated.target_entropy_ == pytest.approx(1.0, abs=1e-12)
+    assert weighted.target_entropy_ == pytest.approx(repeated.target_entropy_,
+                                                     abs=1e-12)
+
+
+@pytest.mark.skipif(sklearn.__version__.split(".")[:2] in (["1", "6"],),
+                    reason="compute_class_weight takes sample_weight from 1.7")
+def test_balanced_weights_are_scikit_learns_weighted_ones():
+    rng = np.random.default_rng(3)
+    y = rng.choice(["a", "b", "c"], 50)
+    w = rng.uniform(0.1, 5.0, 50)
+    classes = np.unique(y)
+    expected = compute_class_weight("balanced", classes=classes, y=y,
+                                    sample_weight=w)
+    np.testing.assert_allclose(balanced_class_weights(y, w),
+                               expected[np.searchsorted(classes, y)])
+
+
+def test_each_fold_counts_its_own_weighted_training_rows():
+    from skdib.compare import cross_validate_path
+
+    X, y = _rare_ones()
+    extra = np.random.default_rng(1).normal(size=(80, 2))
+    X_all = np.vstack([X, extra])
+    y_all = np.concatenate([y, np.zeros(80, dtype=int)])
+    w = np.concatenate([np.ones(len(y)), np.zeros(80)])
+    rows = np.arange(len(y))
+    folds = [(rows[rows % 2 == k], rows[rows % 2 != k]) for k in (0, 1)]
+    # the rows of weight 0 train in every fold (held out, they would count)
+    folds_all = [(np.concatenate([train, np.arange(len(y), len(y_all))]), test)
+                 for train, test in folds]
+    est = DistributedIBClassifier(**TINY)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        edited = cross_validate_path(est, X, y, cv=folds, random_state=0,
+                                     batched=False)
+        weighted = cross_validate_path(est, X_all, y_all, cv=folds_all,
+                                       random_state=0, batched=False,
+                                       sample_weight=w)
+    for name in ("information", "loss_val", "score"):
+        np.testing.assert_allclose(weighted[name], edited[name], rtol=1e-4,
+                                   atol=1e-6, err_msg=name)
