@@ -106,3 +106,45 @@ def test_each_fold_counts_its_own_weighted_training_rows():
     for name in ("information", "loss_val", "score"):
         np.testing.assert_allclose(weighted[name], edited[name], rtol=1e-4,
                                    atol=1e-6, err_msg=name)
+
+
+@pytest.mark.parametrize("labels", [[1, 2, 3], ["a", "b", "c"]])
+def test_the_dib_ranking_weights_the_classes_the_estimator_weights(labels,
+                                                                   monkeypatch):
+    """compare_selectors ranks on class codes 0..K-1 while the downstream
+    estimator sees the labels. A class_weight dict keyed by the labels must
+    weight the same rows in rank_dib's sweep as it does downstream: with
+    labels 1, 2, 3, {2: 10} weighted code 2 (label 3); with text labels the
+    sweep refused the dict."""
+    from functools import partial
+
+    from sklearn.model_selection import StratifiedKFold
+    from sklearn.utils.class_weight import compute_sample_weight
+
+    from skdib.compare import compare_selectors, rank_dib
+
+    rng = np.random.default_rng(4)
+    X = rng.normal(size=(90, 3))
+    y = np.asarray(labels)[np.arange(90) % 3]
+    class_weight = {labels[1]: 10.0}
+    folds = list(StratifiedKFold(2, shuffle=True, random_state=0).split(X, y))
+    seen = []
+    real = DistributedIBClassifier._class_weights
+
+    def spy(self, y_fit, sample_weight=None):
+        weights = real(self, y_fit, sample_weight)
+        seen.append(weights)
+        return weights
+
+    monkeypatch.setattr(DistributedIBClassifier, "_class_weights", spy)
+    sweep = DistributedIBClassifier(
+        **dict(TINY, class_weight=class_weight, information_bounds=False))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        compare_selectors(X, y, methods={"dib": partial(rank_dib, estimator=sweep)},
+                          k_values=[1], cv=folds, random_state=0)
+    assert len(seen) == len(folds)
+    for weights, (train, _) in zip(seen, folds, strict=True):
+        # the row weights the downstream estimator gets from scikit-learn
+        expected = compute_sample_weight(class_weight, y[train])
+        np.testing.assert_array_equal(weights, expected)

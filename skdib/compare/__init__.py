@@ -13,7 +13,8 @@ or ``'regression'`` and ``random_state`` an int. Adding a method is writing
 one such function and passing it in ``methods={"name": function}``. A
 function that also has a ``groups`` parameter (as :func:`rank_dib` does) is
 given the training fold's group labels by keyword when
-:func:`compare_selectors` is given ``groups``.
+:func:`compare_selectors` is given ``groups``, and one with a ``classes``
+parameter (as :func:`rank_dib` has) the class labels behind the codes.
 
 :func:`cross_validate_path` fits one information path per fold (the held-out
 fold is the path's validation set) and :func:`linear_svm_baseline` scores a

@@ -114,22 +114,25 @@ def _default_estimator(task):
     return make_pipeline(StandardScaler(), Ridge())
 
 
-def _takes_groups(method):
-    """Whether a ranking method has a ``groups`` parameter (``rank_dib``
-    does), to be given the training fold's groups by keyword."""
+def _takes(method, name):
+    """Whether a ranking method has a parameter ``name`` (``rank_dib`` has
+    ``groups`` and ``classes``), to be given that argument by keyword."""
     try:
         parameters = inspect.signature(method).parameters
     except (TypeError, ValueError):  # a callable without a signature
         return False
-    groups = parameters.get("groups")
-    return groups is not None and groups.kind in (
+    parameter = parameters.get(name)
+    return parameter is not None and parameter.kind in (
         inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
 
 
-def _orders(method, name, X, y, task, seed, max_k, groups=None):
+def _orders(method, name, X, y, task, seed, max_k, groups=None, classes=None):
     """Rankings as a 2-D int array (one order per row), validated. A method
-    with a ``groups`` parameter gets ``groups`` (when not None)."""
-    extra = {} if groups is None or not _takes_groups(method) else {"groups": groups}
+    with a ``groups`` or a ``classes`` parameter gets that argument (when
+    not None)."""
+    given = {"groups": groups, "classes": classes}
+    extra = {key: value for key, value in given.items()
+             if value is not None and _takes(method, key)}
     orders = np.atleast_2d(np.asarray(method(X, y, task, seed, **extra)))
     n_features = X.shape[1]
     ok = (orders.ndim == 2 and orders.shape[1] >= max_k
@@ -178,13 +181,14 @@ def _subset_score(estimator, scorer, X, y, train, test, cols, error_score, what)
 
 def _run_fold(X, y, train, test, fold, methods, k_values, estimator, scorer,
               task, seed, error_score="raise"):
-    """Scores of one fold. ``y`` is ``(codes, labels, groups)``: the ranking
-    methods get class codes 0..K-1 (and, where they take them, the training
-    rows' groups), the estimator and the scorer the labels as given (so
-    ``pos_label``, ``'f1'`` and ``class_weight`` refer to the user's classes).
-    A ranking or a fit that diverges scores ``error_score`` (see
+    """Scores of one fold. ``y`` is ``(codes, labels, groups, classes)``:
+    the ranking methods get class codes 0..K-1 (and, where they take them,
+    the training rows' groups and the labels ``classes`` behind the codes),
+    the estimator and the scorer the labels as given (so ``pos_label``,
+    ``'f1'`` and ``class_weight`` refer to the user's classes). A ranking or
+    a fit that diverges scores ``error_score`` (see
     :func:`compare_selectors`)."""
-    codes, y, groups = y
+    codes, y, groups, classes = y
     groups = None if groups is None else groups[train]
     scaler = StandardScaler().fit(X[train])
     X_rank = scaler.transform(X[train])
@@ -193,7 +197,7 @@ def _run_fold(X, y, train, test, fold, methods, k_values, estimator, scorer,
         start = time.perf_counter()
         try:
             orders = _orders(method, name, X_rank, codes[train], task, seed,
-                             max(k_values), groups)
+                             max(k_values), groups, classes)
         except DivergenceError as exc:
             score = _diverged(error_score, exc, f"Method {name!r} on fold {fold}")
             rows += [(name, k, fold, score, time.perf_counter() - start)
@@ -266,7 +270,11 @@ def compare_selectors(X, y, *, methods=None, k_values=None, estimator=None, cv=5
         Scorer for the held-out folds; None uses ``estimator.score``
         (accuracy or R²). The estimator and the scorer see the class labels
         as given, so ``'f1'`` or ``pos_label`` name your classes; the ranking
-        methods get them as codes 0..K-1.
+        methods get them as codes 0..K-1, and a method with a ``classes``
+        parameter (``'dib'``) also gets the labels behind the codes
+        (``classes[c]`` is code c): ``rank_dib`` fits its sweep on the
+        labels, so a ``class_weight`` dict of its estimator, keyed by your
+        labels, weights the classes it names there too.
     random_state : int, RandomState or None, default=None
         Seeds the folds and, through one seed per fold, every method.
     n_jobs : int or None, default=None
@@ -313,8 +321,10 @@ def compare_selectors(X, y, *, methods=None, k_values=None, estimator=None, cv=5
     if len(y) != len(X):
         raise ValueError(f"X has {len(X)} samples but y has {len(y)}.")
     task = _task(y, task)
+    classes = None
     if task == "classification":
-        codes = LabelEncoder().fit_transform(y)
+        encoder = LabelEncoder().fit(y)
+        codes, classes = encoder.transform(y), encoder.classes_
     else:
         y = codes = y.astype(np.float64)
     methods = _resolve_methods(methods)
@@ -330,8 +340,8 @@ def compare_selectors(X, y, *, methods=None, k_values=None, estimator=None, cv=5
     parallel = effective_n_jobs(check_n_jobs(n_jobs)) > 1
     run = _run_fold_one_thread if parallel else _run_fold
     per_fold = parallel_keeping_warnings(n_jobs, run, [
-        (X, (codes, y, groups), train, test, fold, methods, k_values, estimator, scorer,
-         task, int(seeds[fold]), error_score)
+        (X, (codes, y, groups, classes), train, test, fold, methods, k_values,
+         estimator, scorer, task, int(seeds[fold]), error_score)
         for fold, (train, test) in enumerate(folds)])
     frame = pd.DataFrame([row for rows in per_fold for row in rows],
                          columns=COLUMNS).astype({"k": int, "fold": int})

@@ -12,7 +12,9 @@ Every method is a function ``rank(X, y, task, random_state) -> order``:
 
 A method that also has a ``groups`` parameter (``rank_dib``) gets the
 training fold's group labels by keyword when ``compare_selectors`` is given
-``groups``; the others are called with the four arguments alone.
+``groups``, and one with a ``classes`` parameter (``rank_dib``) gets the
+class labels behind the codes (``classes[c]`` is code c) for
+classification; the others are called with the four arguments alone.
 """
 
 import functools
@@ -56,7 +58,7 @@ def _descending(scores):
 
 
 def rank_dib(X, y, task, random_state, *, estimator=None,
-             information_threshold=0.05, groups=None):
+             information_threshold=0.05, groups=None, classes=None):
     """Order of :class:`~skdib.DistributedIBSelector`: one β sweep per call.
 
     Parameters
@@ -76,6 +78,12 @@ def rank_dib(X, y, task, random_state, *, estimator=None,
         ``validation_fraction`` is 0, the rows hold 1 group, or the grouped
         split leaves a class without training rows), a warning says so and
         the sweep splits the rows at random, as without ``groups``.
+    classes : array-like of shape (n_classes,), optional
+        The class labels behind the codes in ``y`` (``classes[c]`` is code
+        c), as :func:`compare_selectors` passes them. The sweep is then
+        fitted on the labels, so a ``class_weight`` dict keyed by them (or
+        an error naming a class) refers to the classes the downstream
+        estimator sees. Without it the codes are the labels.
 
     Examples
     --------
@@ -103,6 +111,8 @@ def rank_dib(X, y, task, random_state, *, estimator=None,
     selector = DistributedIBSelector(
         estimator, n_features_to_select=1, cache=False,
         information_threshold=information_threshold)
+    if classes is not None and task == "classification":
+        y = np.asarray(classes)[np.asarray(y)]
     return np.argsort(_fit_with_groups(selector, X, y, groups).ranking_,
                       kind="stable")
 
