@@ -183,7 +183,8 @@ class BaseDistributedIB(PersistenceMixin, ResumableSweepMixin, SweepSetupMixin,
         if self._target_validation.get("y_numeric"):
             # the rows that train: those of weight 0 are dropped before the split
             check_target_variation(y if weights is None else y[weights > 0])
-        X_val, y_val = self._check_validation_set(X, y, X_val, y_val, groups)
+        X_val, y_val = self._check_validation_set(X, y, X_val, y_val, groups,
+                                                  weights=weights)
         rng = numpy_rng(self.random_state)
         self._remember_inputs(rng, X, y, X_val, y_val, groups, weights)
         return X, y, X_val, y_val, rng, weights
@@ -219,7 +220,7 @@ class BaseDistributedIB(PersistenceMixin, ResumableSweepMixin, SweepSetupMixin,
 
     def _training_data(self, X, y, X_val, y_val, groups, rng, weights=None):
         """Encoded targets, the train / validation rows and their weights."""
-        n = len(X)
+        n_given = len(X)
         y_all = y if X_val is None else np.concatenate([y, y_val])
         y_enc, head, n_out, y_dtype, stratify = self._prepare_target(y_all)
         X, y_enc, groups, weights = drop_unweighted(X, y_enc, groups, weights)
@@ -229,7 +230,8 @@ class BaseDistributedIB(PersistenceMixin, ResumableSweepMixin, SweepSetupMixin,
         if X_val is None:
             train, val = split_validation(y_enc, self.validation_fraction,
                                           stratify, groups, rng,
-                                          getattr(self, "classes_", None))
+                                          getattr(self, "classes_", None),
+                                          left_out=n_given - n)
             X_tr, X_val, y_tr, y_val = X[train], X[val], y_enc[train], y_enc[val]
             w_tr, w_val = ((None, None) if weights is None
                            else (weights[train], weights[val]))

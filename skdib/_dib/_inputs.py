@@ -236,12 +236,14 @@ class InputMixin:
             weights = class_weights if weights is None else weights * class_weights
         return X, y, normalise_weights(weights)
 
-    def _check_validation_set(self, X, y, X_val, y_val, groups, *, replay=False):
-        """Validate ``X_val``/``y_val`` and ``groups``; return the checked pair
-        (``replay``: for ``continue_fit``, every categorical column read, as
-        ``fit`` read them)."""
+    def _check_validation_set(self, X, y, X_val, y_val, groups, *, replay=False,
+                              weights=None):
+        """Validate ``X_val``/``y_val`` and ``groups`` (counted among the rows
+        of positive ``weights``); return the checked pair (``replay``: for
+        ``continue_fit``, every categorical column read, as ``fit`` read
+        them)."""
         check_validation_request(X_val, y_val, groups, self.validation_fraction,
-                                 len(X))
+                                 len(X), weights)
         if X_val is None:
             return None, None
         if self._target_validation.get("y_numeric"):  # errors name y_val

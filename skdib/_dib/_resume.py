@@ -215,8 +215,8 @@ class ResumableSweepMixin:
         with self._unchanged_if_refused():
             X_c, y_c, weights = self._check_fit_input(X, y, sample_weight,
                                                       reset=False)
-            X_val, y_val = self._check_validation_set(X_c, y_c, X_val, y_val,
-                                                      groups, replay=True)
+            X_val, y_val = self._check_validation_set(
+                X_c, y_c, X_val, y_val, groups, replay=True, weights=weights)
             if (joblib.hash((X_c, y_c, X_val, y_val, groups, weights))
                     != self._data_hash):
                 raise ValueError(

@@ -18,8 +18,11 @@ __all__ = ["MIN_VALIDATION_ROWS", "check_target_variation",
 MIN_VALIDATION_ROWS = 50
 
 
-def check_validation_request(X_val, y_val, groups, validation_fraction, n_rows):
-    """Refuse inconsistent combinations of ``X_val``/``y_val`` and ``groups``."""
+def check_validation_request(X_val, y_val, groups, validation_fraction, n_rows,
+                             weights=None):
+    """Refuse inconsistent combinations of ``X_val``/``y_val`` and ``groups``
+    (whose labels are counted among the rows of positive ``weights``, those
+    the split is drawn from)."""
     if (X_val is None) != (y_val is None):
         raise ValueError("Give both X_val and y_val, or neither.")
     if X_val is not None and _num_samples(X_val) < 2:
@@ -37,7 +40,7 @@ def check_validation_request(X_val, y_val, groups, validation_fraction, n_rows):
         raise ValueError(
             "groups needs validation_fraction > 0 (it decides which "
             "groups are held out).")
-    check_groups(groups, n_rows, min_labels=2)
+    check_groups(groups, n_rows, min_labels=2, weights=weights)
 
 
 def check_target_variation(y):
@@ -87,7 +90,8 @@ def _stratify_labels(y, n, n_val, stratify):
     return None
 
 
-def split_validation(y, fraction, stratify, groups, rng, class_names=None):
+def split_validation(y, fraction, stratify, groups, rng, class_names=None,
+                     left_out=0):
     """(train rows, validation rows): a random split seeded from ``rng``.
 
     ``fraction == 0`` validates on the training rows; ``groups`` keeps each
@@ -95,7 +99,8 @@ def split_validation(y, fraction, stratify, groups, rng, class_names=None):
     stratified when possible, and every class keeps a training row
     (:func:`_kept_for_training`); a grouped split that leaves a class out of
     training is refused, naming it by ``class_names`` (indexed by the codes
-    in ``y``).
+    in ``y``). ``left_out``: rows of weight 0 dropped before the split (the
+    messages say that ``y`` counts the rows of positive weight).
     """
     n = len(y)
     rows = np.arange(n)
@@ -106,10 +111,11 @@ def split_validation(y, fraction, stratify, groups, rng, class_names=None):
         splitter = GroupShuffleSplit(n_splits=1, random_state=seed,
                                      test_size=fraction)
         train, val = next(splitter.split(rows, y, np.asarray(groups)))
-        _check_split_sizes(n, len(train), len(val), fraction, "groups")
+        _check_split_sizes(n, len(train), len(val), fraction, "groups",
+                           left_out)
     else:
         n_val = max(1, int(round(fraction * n)))
-        _check_split_sizes(n, n - n_val, n_val, fraction)
+        _check_split_sizes(n, n - n_val, n_val, fraction, left_out=left_out)
         kept = _kept_for_training(y, n_val, seed) if stratify else rows < 0
         pool = rows[~kept] if n - kept.sum() > n_val else rows
         train, val = train_test_split(
@@ -161,19 +167,30 @@ def _check_training_classes(y, train, by_groups, class_names, fraction):
         f"{fix} or an explicit X_val, y_val.")
 
 
-def _check_split_sizes(n, n_train, n_val, fraction, by=None):
-    """Refuse splits the path cannot use; warn when validation is tiny."""
+def _rows_of(n, left_out):
+    """How many rows the split drew from: ``n``, and when rows of weight 0
+    were dropped before it (``left_out``), that these are the others."""
+    if not left_out:
+        return f"{n} rows"
+    return (f"{n} rows of positive weight ({left_out} rows of weight 0 are "
+            "left out)")
+
+
+def _check_split_sizes(n, n_train, n_val, fraction, by=None, left_out=0):
+    """Refuse splits the path cannot use; warn when validation is tiny.
+    ``n`` counts the rows of positive weight, ``left_out`` the others."""
     how = f"validation_fraction={fraction}" + ("" if by is None else " by groups")
     if n_train < 2 or n_val < 2:
         raise ValueError(
-            f"X has {n} rows: {how} holds out {n_val} for validation and leaves "
-            f"{n_train} for training, but fitting a path needs at least 2 of "
-            "each (a validation score and its standard error are undefined on "
-            "fewer). Use more rows, or validation_fraction=0 to validate on "
-            "the training rows.")
+            f"X has {_rows_of(n, left_out)}: {how} holds out {n_val} for "
+            f"validation and leaves {n_train} for training, but fitting a "
+            "path needs at least 2 of each (a validation score and its "
+            "standard error are undefined on fewer). Use more rows, or "
+            "validation_fraction=0 to validate on the training rows.")
     if n_val < MIN_VALIDATION_ROWS:
         warnings.warn(
-            f"Only {n_val} validation rows ({how} of {n} rows): the path's "
+            f"Only {n_val} validation rows ({how} of {_rows_of(n, left_out)}): "
+            "the path's "
             "validation score, and the default point chosen from it, are "
             f"mostly noise below {MIN_VALIDATION_ROWS} rows, and the bits of "
             "continuous features are estimated on those rows too: read them as "

@@ -203,9 +203,11 @@ class BaseSetDIB(InformationMapMixin, ResumableSweepMixin, ReplicateSweepMixin,
                        type_column=self.type_column)
         return X, check_length(np.asarray(y), X, "y"), None
 
-    def _check_validation_set(self, X, y, X_val, y_val, groups, *, replay=False):
+    def _check_validation_set(self, X, y, X_val, y_val, groups, *, replay=False,
+                              weights=None):
         # replay: as for tables (sets have no categorical columns to read);
-        # the requests are refused as the tabular estimators refuse them
+        # weights: None, sets take none; the requests are refused as the
+        # tabular estimators refuse them
         check_validation_request(X_val, y_val, groups, self.validation_fraction,
                                  len(X))
         if X_val is not None:

@@ -116,7 +116,7 @@ def non_numeric_columns(frame):
             and not is_number_column(frame.iloc[:, j])]
 
 
-def check_groups(groups, n_rows, *, min_labels=1):
+def check_groups(groups, n_rows, *, min_labels=1, weights=None):
     """``groups`` as an array with one label per row, or None.
 
     Parameters
@@ -127,6 +127,9 @@ def check_groups(groups, n_rows, *, min_labels=1):
     min_labels : int, default=1
         Fewest distinct labels that make sense for the caller (holding out
         whole groups needs at least 2).
+    weights : ndarray of shape (n_rows,) or None, default=None
+        Row weights: the labels are counted among the rows of positive
+        weight, the rows a fit keeps (None: every row).
 
     Returns
     -------
@@ -140,13 +143,18 @@ def check_groups(groups, n_rows, *, min_labels=1):
             f"groups must be one label per row (1-D); got shape {groups.shape}.")
     if len(groups) != n_rows:
         raise ValueError(f"groups has {len(groups)} entries but X has {n_rows} rows.")
-    n_labels = len(np.unique(groups.astype(str)))
+    kept, among = groups, ""
+    if weights is not None and not np.all(weights > 0):
+        kept = groups[np.asarray(weights) > 0]
+        among = (f" among the {len(kept)} rows of positive weight (rows of "
+                 "weight 0 are left out)")
+    n_labels = len(np.unique(kept.astype(str)))
     if n_labels < min_labels:
         raise ValueError(
             f"groups has only {n_labels} distinct label(s) "
-            f"({plain_value(groups[0])!r}); holding out whole groups needs at least "
-            f"{min_labels}. Drop groups to split the rows at random, or give "
-            "one label per experiment, run or subject.")
+            f"({plain_value(kept[0])!r}){among}; holding out whole groups needs "
+            f"at least {min_labels}. Drop groups to split the rows at random, "
+            "or give one label per experiment, run or subject.")
     return groups
 
 
