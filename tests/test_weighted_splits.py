@@ -2,6 +2,8 @@
 rows of positive weight (those a fit keeps), as a fit of the table without
 the rows of weight 0 counts its rows."""
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -46,3 +48,40 @@ def test_the_size_error_counts_the_rows_of_positive_weight():
     with pytest.raises(ValueError, match=r"X has 3 rows of positive weight "
                        r"\(117 rows of weight 0 are left out\): "):
         clf.fit(X, y, sample_weight=w)
+
+
+def _warnings_of(fit):
+    """The messages of the small-validation warnings that ``fit()`` gives."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fit()
+    return [str(w.message) for w in caught if "validation rows" in str(w.message)]
+
+
+def test_the_small_validation_warning_counts_kishs_effective_rows():
+    """300 rows in 5 groups of 60; in every group one row weighs 1000, so
+    those 5 rows hold 94 % of the weight. The held-out group has 60 rows
+    (no warning by count) but an effective number of about 1.1."""
+    X, y = _table(300)
+    groups = np.repeat(np.arange(5), 60)
+    w = np.where(np.arange(300) % 60 == 7, 1000.0, 1.0)
+    one_group = w[:60]
+    kish = one_group.sum() ** 2 / (one_group ** 2).sum()  # the same in each
+    clf = DistributedIBClassifier(**TINY)
+    assert _warnings_of(lambda: clf.fit(X, y, groups=groups)) == []
+    assert clf.n_validation_samples_ == 60
+    (message,) = _warnings_of(lambda: clf.fit(X, y, sample_weight=w,
+                                              groups=groups))
+    assert message.startswith(f"Only {kish:.1f} effective validation rows")
+    assert "over 60 validation rows" in message
+
+
+def test_equal_weights_keep_the_count_of_rows():
+    # weights 0 and 1: the rows kept weigh alike, so the warning counts them
+    X, y = _table(200)
+    w = np.where(np.arange(200) < 40, 0.0, 1.0)
+    (message,) = _warnings_of(lambda: DistributedIBClassifier(**TINY).fit(
+        X, y, sample_weight=w))
+    assert message.startswith("Only 32 validation rows (validation_fraction=0.2 "
+                              "of 160 rows of positive weight (40 rows of "
+                              "weight 0 are left out))")

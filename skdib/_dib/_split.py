@@ -6,6 +6,7 @@ import numpy as np
 from sklearn.model_selection import GroupShuffleSplit, train_test_split
 from sklearn.utils.validation import _num_samples
 
+from skdib._dib._estimates import effective_rows
 from skdib._utils._validation import check_groups, plain_value
 from skdib._utils._warnings import user_stacklevel
 
@@ -91,7 +92,7 @@ def _stratify_labels(y, n, n_val, stratify):
 
 
 def split_validation(y, fraction, stratify, groups, rng, class_names=None,
-                     left_out=0):
+                     left_out=0, weights=None):
     """(train rows, validation rows): a random split seeded from ``rng``.
 
     ``fraction == 0`` validates on the training rows; ``groups`` keeps each
@@ -101,6 +102,8 @@ def split_validation(y, fraction, stratify, groups, rng, class_names=None,
     training is refused, naming it by ``class_names`` (indexed by the codes
     in ``y``). ``left_out``: rows of weight 0 dropped before the split (the
     messages say that ``y`` counts the rows of positive weight).
+    ``weights``: the rows' weights (None: equal), which size the
+    validation rows for the warning of :func:`_warn_small_validation`.
     """
     n = len(y)
     rows = np.arange(n)
@@ -126,6 +129,8 @@ def split_validation(y, fraction, stratify, groups, rng, class_names=None,
     if stratify:
         _check_training_classes(y, train, groups is not None, class_names,
                                 fraction)
+    _warn_small_validation(val, weights, _split_name(fraction, groups is not None),
+                           _rows_of(n, left_out))
     return train, val
 
 
@@ -176,10 +181,15 @@ def _rows_of(n, left_out):
             "left out)")
 
 
+def _split_name(fraction, by_groups):
+    """The split as the messages name it."""
+    return f"validation_fraction={fraction}" + (" by groups" if by_groups else "")
+
+
 def _check_split_sizes(n, n_train, n_val, fraction, by=None, left_out=0):
-    """Refuse splits the path cannot use; warn when validation is tiny.
-    ``n`` counts the rows of positive weight, ``left_out`` the others."""
-    how = f"validation_fraction={fraction}" + ("" if by is None else " by groups")
+    """Refuse splits the path cannot use. ``n`` counts the rows of positive
+    weight, ``left_out`` the others."""
+    how = _split_name(fraction, by is not None)
     if n_train < 2 or n_val < 2:
         raise ValueError(
             f"X has {_rows_of(n, left_out)}: {how} holds out {n_val} for "
@@ -187,14 +197,27 @@ def _check_split_sizes(n, n_train, n_val, fraction, by=None, left_out=0):
             "path needs at least 2 of each (a validation score and its "
             "standard error are undefined on fewer). Use more rows, or "
             "validation_fraction=0 to validate on the training rows.")
-    if n_val < MIN_VALIDATION_ROWS:
-        warnings.warn(
-            f"Only {n_val} validation rows ({how} of {_rows_of(n, left_out)}): "
-            "the path's "
-            "validation score, and the default point chosen from it, are "
-            f"mostly noise below {MIN_VALIDATION_ROWS} rows, and the bits of "
-            "continuous features are estimated on those rows too: read them as "
-            "a rough ranking, not as measurements. Use "
-            "skdib.compare.cross_validate_path "
-            "to score every row out of fold, or pass a larger X_val, y_val.",
-            UserWarning, stacklevel=user_stacklevel())
+
+
+def _warn_small_validation(val, weights, how, rows):
+    """Warn when the validation rows ``val`` are fewer than
+    :data:`MIN_VALIDATION_ROWS`, counted by Kish's effective number under
+    ``weights`` (None, or all equal: their number). ``how`` names the split
+    and ``rows`` the rows it was drawn from."""
+    n_val = len(val)
+    count, detail = f"{n_val} validation rows", f"{how} of {rows}"
+    if weights is not None and np.ptp(weights[val]) > 0:
+        n_val = effective_rows(weights[val], n_val)
+        count = f"{n_val:.1f} effective validation rows, by their weights"
+        detail = (f"Kish's (sum w)^2 / sum w^2 over {len(val)} validation "
+                  f"rows, {detail}")
+    if n_val >= MIN_VALIDATION_ROWS:
+        return
+    warnings.warn(
+        f"Only {count} ({detail}): the path's validation score, and "
+        "the default point chosen from it, are mostly noise below "
+        f"{MIN_VALIDATION_ROWS} rows, and the bits of continuous features are "
+        "estimated on those rows too: read them as a rough ranking, not as "
+        "measurements. Use skdib.compare.cross_validate_path to score every "
+        "row out of fold, or pass a larger X_val, y_val.",
+        UserWarning, stacklevel=user_stacklevel())
