@@ -148,3 +148,28 @@ def test_the_dib_ranking_weights_the_classes_the_estimator_weights(labels,
         # the row weights the downstream estimator gets from scikit-learn
         expected = compute_sample_weight(class_weight, y[train])
         np.testing.assert_array_equal(weights, expected)
+
+
+def test_target_entropy_is_that_of_the_weighted_training_labels():
+    """The value is the entropy of the training labels under sample times
+    class weights (scipy's entropy of the weighted class totals), and its
+    docstring says so (it said "the training labels")."""
+    numpydoc = pytest.importorskip("numpydoc.docscrape")
+    from scipy.stats import entropy
+
+    X, y = _rare_ones()
+    X_val, y_val = _rare_ones(60, seed=5)
+    w = np.random.default_rng(6).uniform(0.5, 2.0, len(y))
+    class_weight = {0: 1.0, 1: 3.0}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        clf = DistributedIBClassifier(**dict(TINY, class_weight=class_weight))
+        clf.fit(X, y, sample_weight=w, X_val=X_val, y_val=y_val)
+    row_weights = w * np.where(y == 1, 3.0, 1.0)  # every row of X trains
+    totals = np.bincount(y, weights=row_weights)
+    assert clf.target_entropy_ == pytest.approx(entropy(totals, base=2),
+                                                abs=1e-12)
+    doc = numpydoc.ClassDoc(DistributedIBClassifier)
+    (entry,) = [p for p in doc["Attributes"] if p.name == "target_entropy_"]
+    text = " ".join(entry.desc)
+    assert "sample_weight" in text and "class_weight" in text

@@ -218,8 +218,12 @@ class DistributedIBClassifier(LogProbaMixin, ClassifierMixin, BaseDistributedIB)
     ----------
     classes_ : ndarray of shape (n_classes,)
     target_entropy_ : float
-        Entropy H(Y) of the training labels in bits: the most information
-        about y that any representation can carry.
+        Entropy H(Y) in bits of the labels of the training rows, each row
+        counted with the weight the fit trains it with (``sample_weight``
+        times the weight of its class under ``class_weight``; with
+        'balanced' close to log2 of the number of classes): the most
+        information about y that any representation can carry for the rows
+        as the fit weights them.
     information_path_ : InformationPath
     fit_time_, bounds_time_ : float
         Seconds spent in the sweep, and in computing bounds within it.
