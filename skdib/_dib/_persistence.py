@@ -22,8 +22,9 @@ import inspect
 from skdib._backend import facade
 from skdib.exceptions import IncompatiblePickleError
 
-__all__ = ["MIN_PICKLE_FORMAT", "PICKLE_FORMAT", "IncompatiblePickleError",
-           "PersistenceMixin", "check_pickle_format", "portable_state"]
+__all__ = ["FIT_RULES", "MIN_PICKLE_FORMAT", "PICKLE_FORMAT",
+           "IncompatiblePickleError", "PersistenceMixin", "check_pickle_format",
+           "portable_state"]
 
 # The layout of the pickled state. Raise it when a fitted attribute changes
 # meaning or shape so that old pickles would mislead; MIN_PICKLE_FORMAT is the
@@ -32,6 +33,16 @@ __all__ = ["MIN_PICKLE_FORMAT", "PICKLE_FORMAT", "IncompatiblePickleError",
 # of ``path_point_`` on load); format 1 pickles still load.
 PICKLE_FORMAT = 2
 MIN_PICKLE_FORMAT = 1
+# The rules by which a fit turns a call (settings, data, weights) into
+# numbers. Raise it whenever a change makes an identical call give other
+# numbers (another path, other predictions), so that nothing fitted under the
+# old rules is taken for a result of the new ones: the key of a sweep stored
+# under ``memory=`` holds it (a sweep stored under other rules is refitted),
+# and so does the state of a stopped sweep (``continue_fit`` refuses to go on
+# with one started under other rules). 1: skdib before the number existed
+# (its stored sweeps and stopped sweeps carry none); 2: class_weight=
+# 'balanced' counts the classes by the rows' sample weights.
+FIT_RULES = 2
 VERSION_KEY = "_skdib_version"
 FORMAT_KEY = "_skdib_pickle_format"
 

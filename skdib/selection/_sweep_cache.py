@@ -1,11 +1,11 @@
 """The Distributed IB selector's sweep cache: in the process, and on disk.
 
 A sweep is identified by :func:`sweep_key` (estimator settings, data, and
-the versions of skdib and torch that fit it). Fitted sweeps stay in an
-in-process LRU of :data:`CACHE_SIZE` entries; with a location they are also
-stored on disk (:func:`stored_sweep`), where worker processes that share the
-folder find them, one process per sweep running it while the others wait on
-a file lock.
+the versions of skdib, of its fit rules and of torch that fit it). Fitted
+sweeps stay in an in-process LRU of :data:`CACHE_SIZE` entries; with a
+location they are also stored on disk (:func:`stored_sweep`), where worker
+processes that share the folder find them, one process per sweep running it
+while the others wait on a file lock.
 """
 
 import contextlib
@@ -17,7 +17,7 @@ import joblib
 import numpy as np
 
 from skdib._backend import facade
-from skdib._dib._persistence import PICKLE_FORMAT
+from skdib._dib._persistence import FIT_RULES, PICKLE_FORMAT
 from skdib._utils._validation import as_pandas
 
 __all__ = ["CACHE_SIZE", "KEY_LOCKS", "LOCK_FOLDER", "SWEEP_FOLDER", "cache_get",
@@ -57,11 +57,14 @@ def sweep_key(estimator, X_arr, y_arr, feature_names, fit_params=None):
     every argument of ``fit`` given in ``fit_params``: sample weights,
     groups, an explicit validation set) and the code that fits it.
 
-    The skdib version, its pickle format and the torch version are part of
-    the key, so a folder of stored sweeps (``memory=``) never serves a sweep
-    that another release fitted (their numbers can differ) after an upgrade;
-    so is the kind of device the sweep trains on (``device='auto'`` means a
-    GPU on one machine and the CPU on another, whose random streams differ).
+    The skdib version, its pickle format, its fit rules
+    (:data:`~skdib._dib._persistence.FIT_RULES`, raised whenever a change
+    makes the same call give other numbers, also within a release) and the
+    torch version are part of the key, so after an upgrade a folder of
+    stored sweeps (``memory=``) refits rather than serve a sweep that other
+    code fitted (its numbers can differ); so is the kind of device the sweep
+    trains on (``device='auto'`` means a GPU on one machine and the CPU on
+    another, whose random streams differ).
     """
     cls = type(estimator)
     fit_params = dict(fit_params or {})
@@ -96,7 +99,7 @@ def _as_hashed(value):
 def _code_versions():
     import skdib  # fully imported by the time a selector fits
 
-    return (skdib.__version__, PICKLE_FORMAT, facade.backend_version())
+    return (skdib.__version__, PICKLE_FORMAT, FIT_RULES, facade.backend_version())
 
 
 def run_sweep(key, estimator, X, y, fit_params=None):
