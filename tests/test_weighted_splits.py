@@ -85,3 +85,52 @@ def test_equal_weights_keep_the_count_of_rows():
     assert message.startswith("Only 32 validation rows (validation_fraction=0.2 "
                               "of 160 rows of positive weight (40 rows of "
                               "weight 0 are left out))")
+
+
+@pytest.mark.parametrize("class_weight", ["balanced", {0: 1.0, 1: 40.0}])
+def test_class_weights_alone_count_by_kish_and_are_named(class_weight,
+                                                         monkeypatch):
+    """1500 rows, 36 of class 1, no sample weights: the 300 validation rows
+    are no small sample, but class weights that make the ~7 rows of class 1
+    weigh as much as the others leave about 28 effective rows, which the
+    balanced score rests on. The warning names class_weight as their
+    source (it said "by their weights", though no weights were given)."""
+    import skdib._dib._base as base
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(1500, 2))
+    y = (X[:, 0] > 1.9).astype(int)
+    assert y.sum() == 36
+    splits = []
+
+    def spy(*args, **kwargs):
+        splits.append(split(*args, **kwargs))
+        return splits[-1]
+
+    split = base.split_validation
+    monkeypatch.setattr(base, "split_validation", spy)
+    clf = DistributedIBClassifier(**TINY, class_weight=class_weight)
+    (message,) = _warnings_of(lambda: clf.fit(X, y))
+    (_, val), = splits
+    if class_weight == "balanced":  # n / (K n_c)
+        per_class = len(y) / (2 * np.bincount(y))
+    else:
+        per_class = np.array([class_weight[0], class_weight[1]])
+    w = per_class[y[val]]
+    kish = w.sum() ** 2 / (w ** 2).sum()
+    assert 20 < kish < 50 and len(val) == 300
+    assert message.startswith(f"Only {kish:.1f} effective validation rows, "
+                              "weighted by class_weight (")
+    assert "over 300 validation rows" in message
+
+
+def test_the_warning_names_sample_and_class_weights():
+    X, y = _table(200)
+    w = np.random.default_rng(1).uniform(0.1, 5.0, 200)
+    both = DistributedIBClassifier(**TINY, class_weight={0: 1.0, 1: 3.0})
+    (message,) = _warnings_of(lambda: both.fit(X, y, sample_weight=w))
+    assert "effective validation rows, weighted by sample_weight and " \
+        "class_weight (" in message
+    (message,) = _warnings_of(lambda: DistributedIBClassifier(**TINY).fit(
+        X, y, sample_weight=w))
+    assert "effective validation rows, weighted by sample_weight (" in message

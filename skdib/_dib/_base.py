@@ -231,7 +231,9 @@ class BaseDistributedIB(PersistenceMixin, ResumableSweepMixin, SweepSetupMixin,
             train, val = split_validation(y_enc, self.validation_fraction,
                                           stratify, groups, rng,
                                           getattr(self, "classes_", None),
-                                          left_out=n_given - n, weights=weights)
+                                          left_out=n_given - n, weights=weights,
+                                          weighted_by=getattr(self, "_weighted_by",
+                                                              ""))
             X_tr, X_val, y_tr, y_val = X[train], X[val], y_enc[train], y_enc[val]
             w_tr, w_val = ((None, None) if weights is None
                            else (weights[train], weights[val]))

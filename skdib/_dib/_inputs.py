@@ -23,8 +23,8 @@ from skdib._utils._validation import as_pandas, check_numeric_frame
 from skdib._utils._warnings import user_stacklevel
 
 __all__ = ["InputMixin", "balanced_class_weights", "drop_unweighted",
-           "normalise_weights",
-           "warn_far_validation_target", "weighted_moments"]
+           "normalise_weights", "warn_far_validation_target", "weight_sources",
+           "weighted_moments"]
 
 _CATEGORICAL_HINT = (
     "With categorical_features='auto' (the default) a DataFrame's string and "
@@ -67,6 +67,20 @@ def balanced_class_weights(y, sample_weight=None):
     per_class = np.zeros(len(totals))
     per_class[held] = totals.sum() / (held.sum() * totals[held])
     return per_class[codes]
+
+
+def weight_sources(sample_weight, class_weights):
+    """The parameters that weight the rows a fit keeps (those of positive
+    weight) unequally, as messages name them: ``'sample_weight'``,
+    ``'class_weight'``, ``'sample_weight and class_weight'`` or ``''``."""
+    given = {name: w for name, w in (("sample_weight", sample_weight),
+                                     ("class_weight", class_weights))
+             if w is not None}
+    if not given:
+        return ""
+    kept = np.prod(list(given.values()), axis=0) > 0
+    return " and ".join(name for name, w in given.items()
+                        if kept.any() and np.ptp(w[kept]) > 0)
 
 
 def weighted_moments(X, weights):
@@ -232,6 +246,7 @@ class InputMixin:
         if sample_weight is not None:
             weights = _check_sample_weight(sample_weight, X, ensure_non_negative=True)
         class_weights = self._class_weights(y, weights)
+        self._weighted_by = weight_sources(weights, class_weights)
         if class_weights is not None:
             weights = class_weights if weights is None else weights * class_weights
         return X, y, normalise_weights(weights)

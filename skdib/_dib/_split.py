@@ -92,7 +92,7 @@ def _stratify_labels(y, n, n_val, stratify):
 
 
 def split_validation(y, fraction, stratify, groups, rng, class_names=None,
-                     left_out=0, weights=None):
+                     left_out=0, weights=None, weighted_by=""):
     """(train rows, validation rows): a random split seeded from ``rng``.
 
     ``fraction == 0`` validates on the training rows; ``groups`` keeps each
@@ -103,7 +103,9 @@ def split_validation(y, fraction, stratify, groups, rng, class_names=None,
     in ``y``). ``left_out``: rows of weight 0 dropped before the split (the
     messages say that ``y`` counts the rows of positive weight).
     ``weights``: the rows' weights (None: equal), which size the
-    validation rows for the warning of :func:`_warn_small_validation`.
+    validation rows for the warning of :func:`_warn_small_validation`, and
+    ``weighted_by`` names the parameters they come from
+    (:func:`~skdib._dib._inputs.weight_sources`).
     """
     n = len(y)
     rows = np.arange(n)
@@ -130,7 +132,7 @@ def split_validation(y, fraction, stratify, groups, rng, class_names=None,
         _check_training_classes(y, train, groups is not None, class_names,
                                 fraction)
     _warn_small_validation(val, weights, _split_name(fraction, groups is not None),
-                           _rows_of(n, left_out))
+                           _rows_of(n, left_out), weighted_by)
     return train, val
 
 
@@ -199,16 +201,18 @@ def _check_split_sizes(n, n_train, n_val, fraction, by=None, left_out=0):
             "validation_fraction=0 to validate on the training rows.")
 
 
-def _warn_small_validation(val, weights, how, rows):
+def _warn_small_validation(val, weights, how, rows, weighted_by=""):
     """Warn when the validation rows ``val`` are fewer than
     :data:`MIN_VALIDATION_ROWS`, counted by Kish's effective number under
-    ``weights`` (None, or all equal: their number). ``how`` names the split
-    and ``rows`` the rows it was drawn from."""
+    ``weights`` (None, or all equal: their number). ``how`` names the split,
+    ``rows`` the rows it was drawn from and ``weighted_by`` the parameters
+    the weights come from (sample_weight, class_weight or both)."""
     n_val = len(val)
     count, detail = f"{n_val} validation rows", f"{how} of {rows}"
     if weights is not None and np.ptp(weights[val]) > 0:
         n_val = effective_rows(weights[val], n_val)
-        count = f"{n_val:.1f} effective validation rows, by their weights"
+        count = (f"{n_val:.1f} effective validation rows, weighted by "
+                 f"{weighted_by or 'their weights'}")
         detail = (f"Kish's (sum w)^2 / sum w^2 over {len(val)} validation "
                   f"rows, {detail}")
     if n_val >= MIN_VALIDATION_ROWS:
