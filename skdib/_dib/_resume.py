@@ -9,13 +9,16 @@ import numpy as np
 
 from skdib._backend import facade
 from skdib._dib._beta_range import warn_beta_range
+from skdib._dib._persistence import FIT_RULES
 from skdib._utils._warnings import user_stacklevel
 from skdib.exceptions import DivergenceError, SweepInterruptedWarning
 
 __all__ = ["ResumableSweepMixin"]
 
-# What a stopped fit keeps so that ``continue_fit`` can replay it.
-_REPLAY = ("_rng_state", "_data_hash", "_resume_state", "_sweep_params")
+# What a stopped fit keeps so that ``continue_fit`` can replay it; with the
+# fit rules it started under (``_fit_rules``, absent before the number).
+_REPLAY = ("_rng_state", "_data_hash", "_resume_state", "_sweep_params",
+           "_fit_rules")
 # Parameters a resumed sweep may change: neither the schedule nor the
 # network depends on them (the rest of the path follows a new rate).
 RESUMABLE_CHANGES = frozenset({"learning_rate", "verbose", "n_threads", "device",
@@ -48,6 +51,7 @@ class ResumableSweepMixin:
         """Record what a resumed sweep must replay: the seed state and data."""
         self._rng_state = copy.deepcopy(rng.bit_generator.state)
         self._data_hash = joblib.hash((X, y, X_val, y_val, groups, weights))
+        self._fit_rules = FIT_RULES
         # a generator object stays itself (fitting advances its state)
         self._sweep_params = {
             k: v if isinstance(v, np.random.RandomState | np.random.Generator)
@@ -71,6 +75,31 @@ class ResumableSweepMixin:
                 f"schedule and network settings must not change; these did: "
                 f"{was}. Set them back, or call fit to start a new sweep. Only "
                 f"{sorted(RESUMABLE_CHANGES)} may change.")
+
+    def _check_fit_rules(self):
+        """Refuse a resume of a sweep started under other fit rules."""
+        started = getattr(self, "_fit_rules", None)  # absent: before the number
+        if started is not None and started != FIT_RULES:
+            raise ValueError(
+                f"This sweep was started by an skdib with other fit rules (fit "
+                f"rules {started}; this skdib follows {FIT_RULES}), under which "
+                "the same call gives other numbers, so it cannot be resumed, "
+                "only refitted: call fit to start it anew.")
+
+    def _changed_data_message(self):
+        """Why ``continue_fit`` refuses data whose hash is not the stopped
+        fit's: other data, or, for a sweep started before the fit rules
+        were recorded, rules that read the same data otherwise."""
+        message = ("continue_fit needs the same X, y (and sample_weight, "
+                   "X_val, y_val, groups) as the interrupted fit; these differ.")
+        if getattr(self, "_fit_rules", None) is not None:
+            return message
+        return message + (
+            " Or they are the same, and the sweep was started by an skdib from "
+            "before fit rules were recorded, whose rules weighted them "
+            "otherwise (class_weight='balanced' with unequal sample weights, "
+            "for one): such a sweep cannot be resumed, only refitted: call fit "
+            "to start it anew.")
 
     @contextlib.contextmanager
     def _unchanged_if_refused(self):
@@ -212,6 +241,7 @@ class ResumableSweepMixin:
                 f"estimator's fit_status_ is {status!r}. Call fit instead.")
         self._validate_params()
         self._check_unchanged_settings()
+        self._check_fit_rules()
         with self._unchanged_if_refused():
             X_c, y_c, weights = self._check_fit_input(X, y, sample_weight,
                                                       reset=False)
@@ -219,10 +249,7 @@ class ResumableSweepMixin:
                 X_c, y_c, X_val, y_val, groups, replay=True, weights=weights)
             if (joblib.hash((X_c, y_c, X_val, y_val, groups, weights))
                     != self._data_hash):
-                raise ValueError(
-                    "continue_fit needs the same X, y (and sample_weight, "
-                    "X_val, y_val, groups) as the interrupted fit; these "
-                    "differ.")
+                raise ValueError(self._changed_data_message())
             rng = np.random.default_rng()
             rng.bit_generator.state = copy.deepcopy(self._rng_state)
             return self._sweep(X_c, y_c, X_val, y_val, groups, rng,
