@@ -173,3 +173,16 @@ def test_target_entropy_is_that_of_the_weighted_training_labels():
     (entry,) = [p for p in doc["Attributes"] if p.name == "target_entropy_"]
     text = " ".join(entry.desc)
     assert "sample_weight" in text and "class_weight" in text
+
+
+def test_the_classes_convention_is_documented_with_the_methods():
+    """compare_selectors documented which methods get the labels under
+    ``scoring``; the method contract is under ``methods``."""
+    numpydoc = pytest.importorskip("numpydoc.docscrape")
+    from skdib.compare import compare_selectors
+
+    doc = numpydoc.FunctionDoc(compare_selectors)
+    entries = {p.name: " ".join(p.desc) for p in doc["Parameters"]}
+    assert "``classes`` parameter" in entries["methods"]
+    assert "codes 0..K-1" in entries["methods"]
+    assert "``classes``" not in entries["scoring"]

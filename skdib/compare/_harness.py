@@ -246,7 +246,13 @@ def compare_selectors(X, y, *, methods=None, k_values=None, estimator=None, cv=5
         A dict maps a label to a built-in name or to a function
         ``f(X_train, y_train, task, random_state) -> order`` (see
         :mod:`skdib.compare`), e.g. ``{"dib": partial(rank_dib,
-        estimator=DistributedIBClassifier(n_steps=1000))}``.
+        estimator=DistributedIBClassifier(n_steps=1000))}``. For class
+        labels, every method gets ``y_train`` as codes 0..K-1; a function
+        with a ``classes`` parameter (``rank_dib`` has one) also gets, by
+        keyword, the labels behind the codes (``classes[c]`` is code c), as
+        an array, whatever else the name means to it. ``rank_dib`` fits its
+        sweep on the labels, so a ``class_weight`` dict of its estimator,
+        keyed by your labels, weights the same classes as downstream.
     k_values : array-like of int or None, default=None
         Numbers of features to score. None: every k up to 20 features,
         otherwise 10 values spaced geometrically from 1 to n_features.
@@ -269,12 +275,8 @@ def compare_selectors(X, y, *, methods=None, k_values=None, estimator=None, cv=5
     scoring : str, callable or None, default=None
         Scorer for the held-out folds; None uses ``estimator.score``
         (accuracy or R²). The estimator and the scorer see the class labels
-        as given, so ``'f1'`` or ``pos_label`` name your classes; the ranking
-        methods get them as codes 0..K-1, and a method with a ``classes``
-        parameter (``'dib'``) also gets the labels behind the codes
-        (``classes[c]`` is code c): ``rank_dib`` fits its sweep on the
-        labels, so a ``class_weight`` dict of its estimator, keyed by your
-        labels, weights the classes it names there too.
+        as given, so ``'f1'`` or ``pos_label`` name your classes (the
+        ranking methods get codes; see ``methods``).
     random_state : int, RandomState or None, default=None
         Seeds the folds and, through one seed per fold, every method.
     n_jobs : int or None, default=None
