@@ -50,6 +50,11 @@ def test_the_size_error_counts_the_rows_of_positive_weight():
         clf.fit(X, y, sample_weight=w)
 
 
+def _tenths(count):
+    """An effective count as the warning prints it: rounded down."""
+    return f"{np.floor(10 * count) / 10:.1f}"
+
+
 def _warnings_of(fit):
     """The messages of the small-validation warnings that ``fit()`` gives."""
     with warnings.catch_warnings(record=True) as caught:
@@ -72,8 +77,8 @@ def test_the_small_validation_warning_counts_kishs_effective_rows():
     assert clf.n_validation_samples_ == 60
     (message,) = _warnings_of(lambda: clf.fit(X, y, sample_weight=w,
                                               groups=groups))
-    assert message.startswith(f"Only {kish:.1f} effective validation rows")
-    assert "over 60 validation rows" in message
+    assert message.startswith(f"Only {_tenths(kish)} effective validation rows")
+    assert "over the 60 validation rows" in message
 
 
 def test_equal_weights_keep_the_count_of_rows():
@@ -82,9 +87,9 @@ def test_equal_weights_keep_the_count_of_rows():
     w = np.where(np.arange(200) < 40, 0.0, 1.0)
     (message,) = _warnings_of(lambda: DistributedIBClassifier(**TINY).fit(
         X, y, sample_weight=w))
-    assert message.startswith("Only 32 validation rows (validation_fraction=0.2 "
+    assert message.startswith("Only 32 validation rows: validation_fraction=0.2 "
                               "of 160 rows of positive weight (40 rows of "
-                              "weight 0 are left out))")
+                              "weight 0 are left out). The path's")
 
 
 @pytest.mark.parametrize("class_weight", ["balanced", {0: 1.0, 1: 40.0}])
@@ -119,9 +124,9 @@ def test_class_weights_alone_count_by_kish_and_are_named(class_weight,
     w = per_class[y[val]]
     kish = w.sum() ** 2 / (w ** 2).sum()
     assert 20 < kish < 50 and len(val) == 300
-    assert message.startswith(f"Only {kish:.1f} effective validation rows, "
-                              "weighted by class_weight (")
-    assert "over 300 validation rows" in message
+    assert message.startswith(f"Only {_tenths(kish)} effective validation rows, "
+                              "weighted by class_weight: Kish's")
+    assert "over the 300 validation rows" in message
 
 
 def test_the_warning_names_sample_and_class_weights():
@@ -130,7 +135,27 @@ def test_the_warning_names_sample_and_class_weights():
     both = DistributedIBClassifier(**TINY, class_weight={0: 1.0, 1: 3.0})
     (message,) = _warnings_of(lambda: both.fit(X, y, sample_weight=w))
     assert "effective validation rows, weighted by sample_weight and " \
-        "class_weight (" in message
+        "class_weight: " in message
     (message,) = _warnings_of(lambda: DistributedIBClassifier(**TINY).fit(
         X, y, sample_weight=w))
-    assert "effective validation rows, weighted by sample_weight (" in message
+    assert "effective validation rows, weighted by sample_weight: " in message
+
+
+def test_an_effective_count_below_50_never_prints_as_50():
+    """60 validation rows, one weighing x, the rest 1, with x chosen for an
+    effective count of 49.97: printed to one decimal it read "Only 50.0
+    effective validation rows ... below 50 rows"."""
+    from skdib._dib._split import _warn_small_validation
+
+    # (59 + x)^2 = 49.97 (59 + x^2), the root above 1
+    a, b, c = 49.97 - 1, -2 * 59, 49.97 * 59 - 59 ** 2
+    x = (-b + np.sqrt(b * b - 4 * a * c)) / (2 * a)
+    weights = np.concatenate([[x], np.ones(59)])
+    assert weights.sum() ** 2 / (weights ** 2).sum() == pytest.approx(49.97)
+    with pytest.warns(UserWarning) as caught:
+        _warn_small_validation(np.arange(60), weights, "validation_fraction=0.2",
+                               "300 rows", "sample_weight")
+    (message,) = [str(w.message) for w in caught]
+    assert message.startswith("Only 49.9 effective validation rows, weighted "
+                              "by sample_weight: ")
+    assert "50.0" not in message

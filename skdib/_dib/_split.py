@@ -1,5 +1,6 @@
 """Held-out rows for the path: explicit validation sets and random splits."""
 
+import math
 import warnings
 
 import numpy as np
@@ -211,15 +212,16 @@ def _warn_small_validation(val, weights, how, rows, weighted_by=""):
     count, detail = f"{n_val} validation rows", f"{how} of {rows}"
     if weights is not None and np.ptp(weights[val]) > 0:
         n_val = effective_rows(weights[val], n_val)
-        count = (f"{n_val:.1f} effective validation rows, weighted by "
-                 f"{weighted_by or 'their weights'}")
-        detail = (f"Kish's (sum w)^2 / sum w^2 over {len(val)} validation "
-                  f"rows, {detail}")
+        # rounded down, so that a count below the threshold never reads as it
+        count = (f"{math.floor(10 * n_val) / 10:.1f} effective validation "
+                 f"rows, weighted by {weighted_by or 'their weights'}")
+        detail = (f"Kish's (sum w)^2 / sum w^2 over the {len(val)} "
+                  f"validation rows, {detail}")
     if n_val >= MIN_VALIDATION_ROWS:
         return
     warnings.warn(
-        f"Only {count} ({detail}): the path's validation score, and "
-        "the default point chosen from it, are mostly noise below "
+        f"Only {count}: {detail}. The path's validation score, and the "
+        "default point chosen from it, are mostly noise below "
         f"{MIN_VALIDATION_ROWS} rows, and the bits of continuous features are "
         "estimated on those rows too: read them as a rough ranking, not as "
         "measurements. Use skdib.compare.cross_validate_path to score every "
