@@ -186,3 +186,21 @@ def test_the_classes_convention_is_documented_with_the_methods():
     assert "``classes`` parameter" in entries["methods"]
     assert "codes 0..K-1" in entries["methods"]
     assert "``classes``" not in entries["scoring"]
+
+
+@pytest.mark.skipif(sklearn.__version__.split(".")[:2] in (["1", "6"],),
+                    reason="compute_class_weight takes sample_weight from 1.7")
+def test_a_class_of_weight_zero_only_is_left_out_of_the_balance():
+    """As the docstring says: where scikit-learn gives a class held only by
+    rows of weight 0 an infinite weight (and counts it in K), skdib gives
+    it 0 and the other classes scikit-learn's weights for the table
+    without its rows."""
+    y = np.array([0, 0, 1, 1, 2])
+    w = np.array([1.0, 2.0, 1.0, 3.0, 0.0])
+    weights = balanced_class_weights(y, w)
+    assert weights[4] == 0
+    without = compute_class_weight("balanced", classes=np.array([0, 1]),
+                                   y=y[:4], sample_weight=w[:4])
+    np.testing.assert_allclose(weights[:4], without[y[:4]])
+    doc = balanced_class_weights.__doc__
+    assert "inf" in doc and "left out of K" in doc

@@ -53,11 +53,17 @@ def balanced_class_weights(y, sample_weight=None):
     their rows' sample weights (None: 1 each).
 
     Class c gets n / (K n_c), with n the summed weight of all rows, n_c that
-    of the rows of class c and K the number of classes of positive weight,
-    as scikit-learn's LogisticRegression computes it from version 1.7 on.
-    A row of weight 0 counts for nothing (a class held only by such rows
-    gets weight 0) and a row of weight k counts k times, so the weights are
-    those of the table with that row removed or repeated k times.
+    of the rows of class c and K the number of classes of positive weight.
+    A row of weight 0 counts for nothing and a row of weight k counts k
+    times, so the weights are those of the table with that row removed or
+    repeated k times. Where every class has a row of positive weight this
+    is scikit-learn's ``compute_class_weight('balanced', ...,
+    sample_weight=...)`` (which LogisticRegression uses from version 1.7
+    on). A class held only by rows of weight 0 is where they part:
+    scikit-learn (1.9 included) counts it among the K classes and gives it
+    n / 0 = inf, which also lowers the weights of the others; here it is
+    left out of K and gets weight 0, so the other classes get the weights
+    of the table without its rows.
     """
     w = np.ones(len(y)) if sample_weight is None else np.asarray(sample_weight)
     w = w / w.max()  # the weights' scale cancels; this keeps the sum finite
