@@ -204,3 +204,19 @@ def test_a_class_of_weight_zero_only_is_left_out_of_the_balance():
     np.testing.assert_allclose(weights[:4], without[y[:4]])
     doc = balanced_class_weights.__doc__
     assert "inf" in doc and "left out of K" in doc
+
+
+def test_balanced_target_entropy_counts_the_classes_of_positive_weight():
+    """Class 2 has only rows of weight 0: it is one of classes_, but
+    'balanced' puts the entropy near log2 of the 2 classes that keep
+    weight, not of the 3 classes, and the docstring now says so."""
+    numpydoc = pytest.importorskip("numpydoc.docscrape")
+
+    X, y = _rare_ones()
+    y[:10] = 2
+    clf = _fit(X, y, sample_weight=np.where(y == 2, 0.0, 1.0))
+    assert len(clf.classes_) == 3
+    assert clf.target_entropy_ == pytest.approx(1.0, abs=0.01)
+    doc = numpydoc.ClassDoc(DistributedIBClassifier)
+    (entry,) = [p for p in doc["Attributes"] if p.name == "target_entropy_"]
+    assert "classes that have rows of positive weight" in " ".join(entry.desc)

@@ -35,9 +35,10 @@ class DistributedIBClassifier(LogProbaMixin, ClassifierMixin, BaseDistributedIB)
         'balanced' weights each class inversely to its frequency in ``y``,
         the rows counted by their ``sample_weight`` as scikit-learn's
         LogisticRegression counts them: a row of weight 0 does not count,
-        and one of weight k counts k times, as its k copies would
-        (scikit-learn's trees, forests and SVC count every row once,
-        whatever its weight). The class weights multiply ``sample_weight``
+        and one of weight k counts k times, as its k copies would (a class
+        of weight-0 rows only gets weight 0, where scikit-learn gives it
+        inf; its trees, forests and SVC count every row once, whatever its
+        weight). The class weights multiply ``sample_weight``
         and weight what it weights (see :meth:`fit`): the training loss
         and, when the validation rows are split from ``X``, the path's
         validation loss, score and bits, and so the default point. The rows
@@ -221,7 +222,8 @@ class DistributedIBClassifier(LogProbaMixin, ClassifierMixin, BaseDistributedIB)
         Entropy H(Y) in bits of the labels of the training rows, each row
         counted with the weight the fit trains it with (``sample_weight``
         times the weight of its class under ``class_weight``; with
-        'balanced' close to log2 of the number of classes): the most
+        'balanced' close to log2 of the number of classes that have rows of
+        positive weight, which may be fewer than ``classes_``): the most
         information about y that any representation can carry for the rows
         as the fit weights them.
     information_path_ : InformationPath
