@@ -31,14 +31,18 @@ def _fit(X, y, **fit_params):
         return DistributedIBClassifier(**TINY).fit(X, y, **fit_params)
 
 
+def _with_unweighted_rows(X, y, n=80):
+    """(X, y) with ``n`` rows of class 0 at weight 0 appended, and the
+    weights: counted, such rows would lower the weight of class 0 and raise
+    that of class 1 under 'balanced'."""
+    extra = np.random.default_rng(1).normal(size=(n, 2))
+    return (np.vstack([X, extra]), np.concatenate([y, np.zeros(n, dtype=int)]),
+            np.concatenate([np.ones(len(y)), np.zeros(n)]))
+
+
 def test_balanced_rows_of_weight_zero_act_as_absent():
     X, y = _rare_ones()
-    # 80 extra rows of class 0 at weight 0: counted, they would lower the
-    # weight of class 0 and raise that of class 1
-    extra = np.random.default_rng(1).normal(size=(80, 2))
-    X_all = np.vstack([X, extra])
-    y_all = np.concatenate([y, np.zeros(80, dtype=int)])
-    w = np.concatenate([np.ones(len(y)), np.zeros(80)])
+    X_all, y_all, w = _with_unweighted_rows(X, y)
     edited = _fit(X, y)
     weighted = _fit(X_all, y_all, sample_weight=w)
     assert weighted.target_entropy_ == pytest.approx(edited.target_entropy_,
@@ -86,10 +90,7 @@ def test_each_fold_counts_its_own_weighted_training_rows():
     from skdib.compare import cross_validate_path
 
     X, y = _rare_ones()
-    extra = np.random.default_rng(1).normal(size=(80, 2))
-    X_all = np.vstack([X, extra])
-    y_all = np.concatenate([y, np.zeros(80, dtype=int)])
-    w = np.concatenate([np.ones(len(y)), np.zeros(80)])
+    X_all, y_all, w = _with_unweighted_rows(X, y)
     rows = np.arange(len(y))
     folds = [(rows[rows % 2 == k], rows[rows % 2 != k]) for k in (0, 1)]
     # the rows of weight 0 train in every fold (held out, they would count)
