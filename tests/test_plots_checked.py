@@ -15,12 +15,22 @@ import matplotlib
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.exceptions import NotFittedError
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GridSearchCV
+from sklearn.pipeline import Pipeline
 
+from skdib import DistributedIBClassifier, DistributedIBSelector
 from skdib.compare import compare_selectors
 from skdib.exceptions import DivergenceError
-from skdib.plotting import plot_selector_comparison
+from skdib.plotting import (
+    plot_information_allocation,
+    plot_information_plane,
+    plot_selector_comparison,
+)
 
 matplotlib.use("Agg")
+pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
 
 TINY = dict(encoder_hidden=(8,), decoder_hidden=(8,), n_pretrain_steps=20,
             n_steps=60, n_checkpoints=3, random_state=0)
@@ -73,3 +83,52 @@ def test_selector_comparison_keeps_the_points_where_every_fold_scored():
     clean = frame.assign(score=frame["score"].fillna(0.6))
     assert plot_selector_comparison(clean).get_legend().get_title().get_text() \
         == "mean ± std over 3 folds"
+
+
+# -- 3. the sweep inside a Pipeline (any step) or a search ----------------
+@pytest.fixture(scope="module")
+def data():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(120, 3))
+    return X, (X[:, 0] > 0).astype(int)
+
+
+def _allocation_rows(ax):
+    """The heatmap's rows keyed by their tick labels (the channel names)."""
+    names = [t.get_text() for t in ax.get_yticklabels()]
+    return dict(zip(names, np.asarray(ax.images[0].get_array()), strict=True))
+
+
+def test_plots_find_the_sweep_in_any_pipeline_step_or_search(data):
+    X, y = data
+    select = DistributedIBSelector(DistributedIBClassifier(**TINY),
+                                   n_features_to_select=2)
+    pipe = Pipeline([("select", select), ("clf", LogisticRegression())]).fit(X, y)
+    search = GridSearchCV(DistributedIBClassifier(**TINY),
+                          {"beta_end": [1.0]}, cv=2).fit(X, y)
+    for fitted, inner in ((pipe, pipe["select"].estimator_),
+                          (search, search.best_estimator_)):
+        path = inner.information_path_
+        rows = _allocation_rows(plot_information_allocation(fitted))
+        assert sorted(rows) == sorted(path.feature_names)
+        for j, name in enumerate(path.feature_names):
+            np.testing.assert_allclose(rows[name], path.information[:, j])
+        ax = plot_information_plane(fitted)
+        np.testing.assert_allclose(ax.lines[0].get_xdata(),
+                                   path.total_information)
+
+
+def test_plots_refuse_a_pipeline_with_two_sweeps_naming_them(data):
+    X, y = data
+    two = Pipeline([
+        ("a", DistributedIBSelector(DistributedIBClassifier(**TINY),
+                                    n_features_to_select=2)),
+        ("b", DistributedIBClassifier(**TINY))]).fit(X, y)
+    with pytest.raises(ValueError, match=r"2 fitted.*\['a'\]\.estimator_.*\['b'\]"):
+        plot_information_plane(two)
+    # fitted, but no sweep anywhere: not "not fitted"
+    plain = Pipeline([("clf", LogisticRegression())]).fit(X, y)
+    with pytest.raises(TypeError, match="holds no fitted Distributed IB"):
+        plot_information_plane(plain)
+    with pytest.raises(NotFittedError, match="not fitted"):
+        plot_information_plane(Pipeline([("clf", DistributedIBClassifier())]))

@@ -5,7 +5,10 @@ information maps of set-valued models.
 
 Every function takes a fitted estimator or an :class:`~skdib.InformationPath`
 (where that makes sense) and an optional ``ax``, and returns the Axes (or the
-Figure for multi-panel plots). matplotlib is the only plotting dependency.
+Figure for multi-panel plots). In place of the estimator, those that read a
+path also take a fitted selector, Pipeline or search that holds exactly one
+fitted Distributed IB estimator (in any step, ``estimator_`` or
+``best_estimator_``). matplotlib is the only plotting dependency.
 """
 
 from skdib.plotting._allocation import plot_information_allocation
