@@ -20,11 +20,16 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import Pipeline
 
-from skdib import DistributedIBClassifier, DistributedIBSelector
+from skdib import (
+    DistributedIBClassifier,
+    DistributedIBSelector,
+    DistributedIBSetClassifier,
+)
 from skdib.compare import compare_selectors
 from skdib.exceptions import DivergenceError
 from skdib.plotting import (
     plot_information_allocation,
+    plot_information_map,
     plot_information_plane,
     plot_selector_comparison,
 )
@@ -132,3 +137,26 @@ def test_plots_refuse_a_pipeline_with_two_sweeps_naming_them(data):
         plot_information_plane(plain)
     with pytest.raises(NotFittedError, match="not fitted"):
         plot_information_plane(Pipeline([("clf", DistributedIBClassifier())]))
+
+
+# -- 4. the information map spans where the elements lie ------------------
+def test_information_map_default_extent_is_the_elements_range():
+    rng = np.random.default_rng(0)
+    X = rng.uniform(0, 4, size=(150, 5, 2))  # positions in [0, 4]^2
+    y = (np.hypot(X[..., 0] - 1, X[..., 1] - 1) < 0.6).any(axis=1).astype(int)
+    clf = DistributedIBSetClassifier(
+        encoder_hidden=(8,), decoder_width=8, n_pretrain_steps=20,
+        n_steps=40, n_checkpoints=2, random_state=0).fit(X, y)
+    fig = plot_information_map(clf, resolution=5, n_batches=2, n_references=64)
+    left, right = (ax for ax in fig.axes if ax.images and ax.get_title())
+    xmin, xmax, ymin, ymax = left.images[0].get_extent()
+    # inside the data's square, and reaching close to its edges
+    assert 0 <= xmin < 0.5 and 3.5 < xmax <= 4
+    assert 0 <= ymin < 0.5 and 3.5 < ymax <= 4
+    # the density panel counts every element it was given
+    n_elements = len(clf.element_sample(None))
+    assert right.images[0].get_array().sum() == n_elements
+    # an explicit extent is still the square around the origin
+    fig = plot_information_map(clf, extent=1.0, resolution=3, n_batches=2,
+                               n_references=64)
+    assert fig.axes[0].images[0].get_extent() == [-1.0, 1.0, -1.0, 1.0]

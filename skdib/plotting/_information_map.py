@@ -22,7 +22,7 @@ def plot_information_map(est, element_type=None, *, extent=None, resolution=41,
     """Bits per probe element over a 2-D neighbourhood, beside the density.
 
     The view of Fig. 4 (b-d) of the information-decomposition paper. Left:
-    :meth:`~skdib.DistributedIBSetClassifier.information_map` on a square
+    :meth:`~skdib.DistributedIBSetClassifier.information_map` on a regular
     grid of probe positions (a hypothetical element of ``element_type`` at
     each point), at the model's current path point. Right, on the same axes:
     where the real elements of that type lie (a 2-D histogram of the
@@ -37,7 +37,10 @@ def plot_information_map(est, element_type=None, *, extent=None, resolution=41,
         Required when the model has several element types.
     extent : float or (xmin, xmax, ymin, ymax), optional
         The square ``[-extent, extent]^2`` or a box. Default: the range of
-        the real elements' positions.
+        the real elements' positions (the validation elements of
+        ``element_type``), per axis and with no margin, so neither panel
+        holds space where no element lies (an axis on which every element
+        has one value gets ±0.5 around it).
     resolution : int, default=41
         Grid points per side.
     position_columns, make_probes :
@@ -123,9 +126,10 @@ def _centres(low, high, n):
 
 
 def _box(extent, refs):
+    """The map's ``(xmin, xmax, ymin, ymax)``: from ``extent``, else the
+    elements' range."""
     if extent is None:
-        reach = float(np.abs(refs).max()) if len(refs) else 1.0
-        return (-reach, reach, -reach, reach)
+        return _positions_range(refs)
     if np.ndim(extent) == 0:
         e = float(extent)
         if not e > 0:
@@ -136,3 +140,18 @@ def _box(extent, refs):
         raise ValueError("extent must be a positive number or (xmin, xmax, ymin, "
                          f"ymax) with min < max; got {extent!r}.")
     return box
+
+
+def _positions_range(refs):
+    """Per axis, the smallest and largest position of the real elements.
+
+    An axis on which every element sits at one value gets ±0.5 around it,
+    and no elements at all give [-1, 1]^2.
+    """
+    finite = refs[np.isfinite(refs).all(axis=1)] if len(refs) else refs
+    if not len(finite):
+        return (-1.0, 1.0, -1.0, 1.0)
+    low, high = finite.min(axis=0).astype(float), finite.max(axis=0).astype(float)
+    flat = ~(high > low)
+    low[flat], high[flat] = low[flat] - 0.5, high[flat] + 0.5
+    return (low[0], high[0], low[1], high[1])
