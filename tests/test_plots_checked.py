@@ -9,12 +9,14 @@ information plane's legend sat on the title; and the allocation heatmap's
 β ticks overlapped.
 """
 
+import itertools
 import warnings
 
 import matplotlib
 import numpy as np
 import pandas as pd
 import pytest
+from matplotlib.colors import rgb_to_hsv, to_hex, to_rgb
 from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV
@@ -24,6 +26,7 @@ from skdib import (
     DistributedIBClassifier,
     DistributedIBSelector,
     DistributedIBSetClassifier,
+    InformationPath,
 )
 from skdib.compare import compare_selectors
 from skdib.exceptions import DivergenceError
@@ -160,3 +163,49 @@ def test_information_map_default_extent_is_the_elements_range():
     fig = plot_information_map(clf, extent=1.0, resolution=3, n_batches=2,
                                n_references=64)
     assert fig.axes[0].images[0].get_extent() == [-1.0, 1.0, -1.0, 1.0]
+
+
+# -- 6. 11 to 20 labelled channels: no grey, neighbours of other hues -----
+def _hue_gap(a, b):
+    """Angle in degrees between the hues of two colours."""
+    ha, hb = (rgb_to_hsv(to_rgb(c))[0] for c in (a, b))
+    gap = abs(ha - hb)
+    return 360 * min(gap, 1 - gap)
+
+
+def _chroma(color):
+    rgb = np.asarray(to_rgb(color))
+    return rgb.max() - rgb.min()
+
+
+def _staircase_path(n_channels, n_points=25):
+    """Channel j keeps 1 bit until checkpoint j + 2: ranked j = 0 last."""
+    beta = np.logspace(-3, 1, n_points)
+    bits = (np.arange(n_points)[:, None] < np.arange(n_channels)[None, ::-1] + 2)
+    bits = bits.astype(float)
+    loss = np.linspace(0.1, 1.0, n_points)
+    return InformationPath(beta=beta, kl=bits, information=bits, loss_train=loss,
+                           loss_val=loss, score_val=1 - loss,
+                           feature_names=tuple(f"f{j}" for j in range(n_channels)))
+
+
+@pytest.mark.parametrize("n", [11, 15, 20])
+def test_labelled_channels_are_never_grey_and_neighbours_differ(n):
+    ax = plot_information_plane(_staircase_path(n + 3), max_labeled=n)
+    twin = next(a for a in ax.figure.axes if a.get_label() == "channels")
+    labelled = [line for line in twin.get_lines()
+                if not line.get_label().startswith("_")]
+    grey = {to_hex(line.get_color()) for line in twin.get_lines()} - {
+        to_hex(line.get_color()) for line in labelled}
+    assert len(labelled) == n and len(grey) == 1
+    grey_rgb = np.asarray(to_rgb(grey.pop()))
+    for line in labelled:
+        rgb = np.asarray(to_rgb(line.get_color()))
+        assert np.linalg.norm(rgb - grey_rgb) > 0.25, line.get_label()
+        assert _chroma(rgb) > 0.2, line.get_label()
+    # channels next in rank (f0 drops last, then f1, ...) differ in hue
+    by_name = {line.get_label(): line.get_color() for line in labelled}
+    ranked = [by_name[f"f{j}"] for j in range(n)]
+    for a, b in itertools.pairwise(ranked):
+        assert _hue_gap(a, b) > 30
+    assert len({to_hex(c) for c in ranked}) == n

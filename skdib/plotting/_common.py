@@ -103,16 +103,26 @@ def channel_ranking(path, threshold=DROP_THRESHOLD):
 # tab10 with its grey swapped for navy: grey marks the unlabelled channels
 PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b",
            "#e377c2", "#bcbd22", "#17becf", "#393b79")
+# ranks 11 to 20: saturated colours from matplotlib's qualitative maps
+# (tab20b, tab20c, Set1-3, Dark2, Accent), none grey, chosen to lie far from
+# the ten above and from each other, in an order where neighbours differ in
+# hue by at least 59 degrees
+PALETTE_MORE = ("#bf5b17", "#7b4173", "#a6761d", "#1b9e77", "#e6ab02",
+                "#7fc97f", "#fb8072", "#637939", "#f0027f", "#fdae6b")
+UNLABELLED = "0.75"  # the colour of the channels outside the legend
 
 
 def channel_colors(n):
-    """``n`` distinct colours (10 fixed ones, then tab20, then a colour map)."""
+    """``n`` distinct colours: 20 fixed ones (no grey), then a colour map.
+
+    The first ten are :data:`PALETTE`, so a channel keeps its colour while
+    there are up to 20; past 20, colours spread over ``turbo``.
+    """
     from matplotlib import colormaps
 
-    if n <= len(PALETTE):
-        return list(PALETTE[:n])
-    if n <= 20:
-        return [colormaps["tab20"](i) for i in range(n)]
+    fixed = PALETTE + PALETTE_MORE
+    if n <= len(fixed):
+        return list(fixed[:n])
     cmap = colormaps["turbo"]
     return [cmap(v) for v in np.linspace(0.05, 0.95, n)]
 

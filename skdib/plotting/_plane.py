@@ -3,6 +3,7 @@
 import numpy as np
 
 from skdib.plotting._common import (
+    UNLABELLED,
     as_path,
     best_point,
     channel_colors,
@@ -62,7 +63,7 @@ def _draw_channels(twin, xs, path, max_labeled, show_bounds, threshold):
              and path.information_upper is not None)
     marker = "o" if path.n_points == 1 else None  # one point: no line to see
     for j, name in enumerate(path.feature_names):
-        color = colors.get(j, "0.75")
+        color = colors.get(j, UNLABELLED)
         label = text_label(name, legend=True) if j in colors else "_nolegend_"
         lw = 1.6 if j in colors else 0.8
         twin.plot(xs, info[:, j], color=color, lw=lw, label=label, marker=marker)
@@ -223,7 +224,7 @@ InformationPath
         if n_grey:
             from matplotlib.lines import Line2D
 
-            h2 = [*h2, Line2D([], [], color="0.75", lw=0.8)]
+            h2 = [*h2, Line2D([], [], color=UNLABELLED, lw=0.8)]
             l2 = [*l2, f"{n_grey} other channels"]
         ax.legend(handles + h2, labels + l2, loc="lower left",
                   bbox_to_anchor=(0.0, 1.02, 1.0, 0.1), mode="expand",
