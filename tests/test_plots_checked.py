@@ -209,3 +209,54 @@ def test_labelled_channels_are_never_grey_and_neighbours_differ(n):
     for a, b in itertools.pairwise(ranked):
         assert _hue_gap(a, b) > 30
     assert len({to_hex(c) for c in ranked}) == n
+
+
+# -- 7. the legend meets no title, no axis label and no other entry -------
+def _overlap(a, b):
+    """Whether two display boxes share more than a pixel."""
+    return (min(a.x1, b.x1) - max(a.x0, b.x0) > 1
+            and min(a.y1, b.y1) - max(a.y0, b.y0) > 1)
+
+
+def _boxes(texts, renderer):
+    return [t.get_window_extent(renderer) for t in texts if t.get_text()]
+
+
+@pytest.mark.parametrize("x", ["information", "beta"])
+def test_plane_legend_clears_the_title_labels_and_itself(x):
+    names = [f"a long channel name that goes on and on {i}" for i in range(3)]
+    path = _staircase_path(6)
+    path = InformationPath(beta=path.beta, kl=path.kl, information=path.information,
+                           loss_train=path.loss_train, loss_val=path.loss_val,
+                           score_val=path.score_val,
+                           feature_names=(*names, "b", "c", "d"))
+    ax = plot_information_plane(path, x=x)
+    ax.set_title("a title")
+    fig = ax.figure
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    legend = ax.get_legend()
+    box = legend.get_window_extent(renderer)
+    others = [ax.title, ax.xaxis.label, *ax.get_xticklabels()]
+    for artist in others:
+        if artist.get_text():
+            assert not _overlap(box, artist.get_window_extent(renderer)), \
+                artist.get_text()
+    entries = _boxes(legend.get_texts(), renderer)
+    assert len(entries) == 9  # two losses, the default point, six channels
+    for a, b in itertools.combinations(entries, 2):
+        assert not _overlap(a, b)
+
+
+def test_allocation_beta_ticks_do_not_overlap():
+    ax = plot_information_allocation(_staircase_path(5, n_points=8))
+    fig = ax.figure
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    for axis in (ax, *ax.child_axes):  # total information, and β on top
+        labels = _boxes(axis.get_xticklabels(), renderer)
+        assert len(labels) >= 2
+        for a, b in itertools.pairwise(labels):
+            assert not _overlap(a, b)
+    top = [t.get_text() for t in ax.child_axes[0].get_xticklabels()]
+    assert top[0] == "1.0e-03" and top[-1] == "1.0e+01"  # the ends stay

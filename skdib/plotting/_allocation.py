@@ -23,6 +23,34 @@ def _bits_label(total):
     return f"{total:.2g}" if total >= 0.005 else "0"
 
 
+def _axes_width(ax, colorbar):
+    """The heatmap's width in points, as the figure will lay it out: less
+    about an inch where a colour bar will take its place."""
+    width = ax.get_position().width * ax.get_figure().get_figwidth() * 72
+    return max(width - 72 * colorbar, 36.0)
+
+
+def _fitting_ticks(labels, room, fontsize):
+    """Columns to label: the most (up to ``MAX_TICKS``, ends first) whose
+    labels, centred on their columns, leave a gap of about a character between
+    neighbours in ``room`` points."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import TextToPath
+
+    prop = FontProperties(size=fontsize)
+    gap = 0.6 * prop.get_size_in_points()
+    widths = np.array([TextToPath().get_text_width_height_descent(
+        text, prop, ismath=False)[0] for text in labels])
+    n = len(labels)
+    for m in range(min(n, MAX_TICKS), 1, -1):
+        ticks = tick_positions(n, m)
+        apart = np.diff(ticks) * room / n
+        needed = (widths[ticks[:-1]] + widths[ticks[1:]]) / 2 + gap
+        if np.all(apart >= needed):
+            return ticks
+    return tick_positions(n, min(n, 2))
+
+
 def plot_information_allocation(est_or_path, ax=None, *, threshold=0.05,
                                 cmap="viridis", colorbar=True):
     """Heatmap of bits per channel (rows) along the path (columns).
@@ -35,7 +63,8 @@ def plot_information_allocation(est_or_path, ax=None, *, threshold=0.05,
     out one after another. The bottom
     axis gives the total information in bits at each column ("?" where a
     channel's bits could not be estimated, a NaN total; its cells are
-    blank), the top axis β.
+    blank), the top axis β. Each axis labels at most 7 columns, first and
+    last included, and fewer where the labels would run into each other.
 
     Parameters
     ----------
@@ -92,15 +121,17 @@ InformationPath
     step = int(np.ceil(n_rows / MAX_ROW_LABELS))
     ax.set_yticks(np.arange(0, n_rows, step))
     ax.set_yticklabels(names[::step])
-    ticks = tick_positions(n_cols, MAX_TICKS)
+    room = _axes_width(ax, colorbar)
+    bits = [_bits_label(t) for t in path.total_information]
+    ticks = _fitting_ticks(bits, room, None)
     ax.set_xticks(ticks)
-    total = path.total_information
-    ax.set_xticklabels([_bits_label(total[t]) for t in ticks])
+    ax.set_xticklabels([bits[t] for t in ticks])
     ax.set_xlabel("total information (bits)")
+    betas = [f"{b:.1e}" for b in path.beta]
+    top_ticks = _fitting_ticks(betas, room, "small")
     top = ax.secondary_xaxis("top")
-    top.set_xticks(ticks)
-    top.set_xticklabels([f"{path.beta[t]:.1e}" for t in ticks],
-                        fontsize="small")
+    top.set_xticks(top_ticks)
+    top.set_xticklabels([betas[t] for t in top_ticks], fontsize="small")
     top.set_xlabel("β")
     if colorbar:
         bar = ax.figure.colorbar(image, ax=ax, pad=0.02)

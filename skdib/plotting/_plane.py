@@ -144,7 +144,8 @@ InformationPath
     threshold : float, default=0.05
         Bits below which a channel counts as dropped (for the ranking).
     legend : bool, default=True
-        Draw one legend above the axes.
+        Draw one legend for both axes, under the x axis label (away from a
+        title), in as many columns (up to 4) as fit the axes' width.
 
     Returns
     -------
@@ -219,14 +220,71 @@ InformationPath
         ax.set_xlim(left=min(0.0, float(np.nanmin(xs))))
         ax.set_xlabel("total information (bits)")
     if legend:
-        handles, labels = ax.get_legend_handles_labels()
-        h2, l2 = twin.get_legend_handles_labels()
-        if n_grey:
-            from matplotlib.lines import Line2D
-
-            h2 = [*h2, Line2D([], [], color=UNLABELLED, lw=0.8)]
-            l2 = [*l2, f"{n_grey} other channels"]
-        ax.legend(handles + h2, labels + l2, loc="lower left",
-                  bbox_to_anchor=(0.0, 1.02, 1.0, 0.1), mode="expand",
-                  ncol=4, fontsize="small", frameon=False, borderaxespad=0.0)
+        _draw_legend(ax, twin, n_grey)
     return ax
+
+
+def _draw_legend(ax, twin, n_grey):
+    """One legend for both axes, under the x axis label.
+
+    Below the axes it meets no title (which sits above) and no tick label;
+    its columns are as many as fit the axes' width, so no entry runs into
+    the next.
+    """
+    handles, labels = ax.get_legend_handles_labels()
+    h2, l2 = twin.get_legend_handles_labels()
+    if n_grey:
+        from matplotlib.lines import Line2D
+
+        h2 = [*h2, Line2D([], [], color=UNLABELLED, lw=0.8)]
+        l2 = [*l2, f"{n_grey} other channels"]
+    labels = [*labels, *l2]
+    from matplotlib.transforms import ScaledTranslation
+
+    fig = ax.get_figure()
+    below = ScaledTranslation(0, -_x_decoration_height() / 72, fig.dpi_scale_trans)
+    ax.legend([*handles, *h2], labels, loc="upper center",
+              bbox_to_anchor=(0.5, 0.0), bbox_transform=ax.transAxes + below,
+              ncol=_legend_columns(ax, labels), fontsize=LEGEND_FONT,
+              frameon=False, borderaxespad=0.0)
+
+
+LEGEND_FONT = "small"
+MAX_LEGEND_COLUMNS = 4
+
+
+def _x_decoration_height():
+    """Points from the bottom of the axes to below its x axis label: the
+    tick, the tick labels (room for exponents) and the label, from rcParams."""
+    from matplotlib import rcParams
+    from matplotlib.font_manager import FontProperties
+
+    tick_font = FontProperties(size=rcParams["xtick.labelsize"]).get_size_in_points()
+    label_font = FontProperties(size=rcParams["axes.labelsize"]).get_size_in_points()
+    return (max(rcParams["xtick.major.size"], 0) + rcParams["xtick.major.pad"]
+            + 1.5 * tick_font + rcParams["axes.labelpad"] + 1.3 * label_font + 2)
+
+
+def _legend_columns(ax, labels):
+    """The most columns (up to 4) that fit the axes' width, entries filling
+    the columns top to bottom as matplotlib's legend does."""
+    from matplotlib import rcParams
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import TextToPath
+
+    prop = FontProperties(size=LEGEND_FONT)
+    font = prop.get_size_in_points()
+    measure = TextToPath()
+    entries = np.array([
+        measure.get_text_width_height_descent(str(t), prop, ismath=False)[0]
+        for t in labels]) + (rcParams["legend.handlelength"]
+                             + rcParams["legend.handletextpad"]) * font
+    fig = ax.get_figure()
+    room = ax.get_position().width * fig.get_figwidth() * 72
+    for ncol in range(min(MAX_LEGEND_COLUMNS, len(labels)), 1, -1):
+        rows = -(-len(labels) // ncol)
+        widths = [entries[i:i + rows].max() for i in range(0, len(labels), rows)]
+        spacing = rcParams["legend.columnspacing"] * font * (len(widths) - 1)
+        if sum(widths) + spacing <= room:
+            return ncol
+    return 1
