@@ -143,10 +143,16 @@ axes[0].invert_yaxis()
 fig.tight_layout()
 
 # %%
-# Inputs close to the output (few gates away) carry the most information on
-# their own; the Distributed IB keeps them longest. Logistic regression's
-# weights miss inputs that act only through XOR gates (a XOR has no linear
-# part), while the Shapley values and the Distributed IB both credit them.
-# Unlike the Shapley values, the Distributed IB needs no enumeration of
-# subsets, which is what makes it usable beyond a handful of inputs.
+# With the full settings the Distributed IB drops the inputs in the order
+# of their Shapley values: x2 stays longest, then x9 and x5, x7 and x8, x0
+# and x1, x6, and last x3 and x4. That order is not the distance to the
+# output: x7 and x8, five gates away, outlast x0, x1 and x6, three gates
+# away. The branch holding those three, or(xor(x6, and(x4, x3)), or(x0,
+# x1)), is 1 for 7 of every 8 inputs, so they seldom change the output,
+# while the branch of x7 and x8 decides it whenever x2 and that other
+# branch are 1. Logistic regression's weights miss inputs that act only
+# through XOR gates (a XOR has no linear part), while the Shapley values and
+# the Distributed IB both credit them. Unlike the Shapley values, the
+# Distributed IB needs no enumeration of subsets, which is what makes it
+# usable beyond a handful of inputs.
 plt.show()
