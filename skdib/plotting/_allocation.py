@@ -9,6 +9,7 @@ from skdib.plotting._common import (
     text_label,
     tick_positions,
 )
+from skdib.plotting._layout import axes_width
 
 __all__ = ["plot_information_allocation"]
 
@@ -26,8 +27,7 @@ def _bits_label(total):
 def _axes_width(ax, colorbar):
     """The heatmap's width in points, as the figure will lay it out: less
     about an inch where a colour bar will take its place."""
-    width = ax.get_position().width * ax.get_figure().get_figwidth() * 72
-    return max(width - 72 * colorbar, 36.0)
+    return max(axes_width(ax) - 72 * colorbar, 36.0)
 
 
 def _fitting_ticks(labels, room, fontsize):

@@ -11,6 +11,7 @@ from skdib.plotting._common import (
     new_axes,
     text_label,
 )
+from skdib.plotting._layout import axes_width, root_figure
 
 __all__ = ["plot_information_plane"]
 
@@ -241,7 +242,7 @@ def _draw_legend(ax, twin, n_grey):
     labels = [*labels, *l2]
     from matplotlib.transforms import ScaledTranslation
 
-    fig = ax.get_figure()
+    fig = root_figure(ax)
     below = ScaledTranslation(0, -_x_decoration_height() / 72, fig.dpi_scale_trans)
     ax.legend([*handles, *h2], labels, loc="upper center",
               bbox_to_anchor=(0.5, 0.0), bbox_transform=ax.transAxes + below,
@@ -279,8 +280,7 @@ def _legend_columns(ax, labels):
         measure.get_text_width_height_descent(str(t), prop, ismath=False)[0]
         for t in labels]) + (rcParams["legend.handlelength"]
                              + rcParams["legend.handletextpad"]) * font
-    fig = ax.get_figure()
-    room = ax.get_position().width * fig.get_figwidth() * 72
+    room = axes_width(ax)
     for ncol in range(min(MAX_LEGEND_COLUMNS, len(labels)), 1, -1):
         rows = -(-len(labels) // ncol)
         widths = [entries[i:i + rows].max() for i in range(0, len(labels), rows)]

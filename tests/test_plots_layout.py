@@ -1,0 +1,54 @@
+"""The plots on the page: where their legends and tick labels land.
+
+Each test failed before its fix: the information plane and the allocation
+heatmap raised AttributeError on an Axes inside a SubFigure (which has no
+figure width of its own).
+"""
+
+import itertools
+
+import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+from skdib import InformationPath
+from skdib.plotting import plot_information_allocation, plot_information_plane
+
+matplotlib.use("Agg")
+pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
+
+
+def _path(n_points=8, names=("a", "b", "c")):
+    beta = np.logspace(-3, 1, n_points)
+    bits = np.random.default_rng(0).uniform(0, 1, (n_points, len(names)))
+    loss = np.linspace(0.1, 1.0, n_points)
+    return InformationPath(beta=beta, kl=bits, information=bits, loss_train=loss,
+                           loss_val=loss, score_val=1 - loss,
+                           feature_names=tuple(names))
+
+
+def _overlap(a, b):
+    """Whether two display boxes share more than a pixel."""
+    return (min(a.x1, b.x1) - max(a.x0, b.x0) > 1
+            and min(a.y1, b.y1) - max(a.y0, b.y0) > 1)
+
+
+def _tick_boxes(axis, renderer):
+    return [t.get_window_extent(renderer) for t in axis.get_xticklabels()
+            if t.get_text()]
+
+
+def test_plots_draw_on_axes_inside_subfigures():
+    fig = plt.figure(figsize=(10, 4), layout="constrained")
+    left, right = fig.subfigures(1, 2)
+    plane = plot_information_plane(_path(), ax=left.subplots())
+    heat = plot_information_allocation(_path(), ax=right.subplots())
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    assert len(plane.get_legend().get_texts()) == 6  # 2 losses, star, 3 channels
+    for axis in (heat, *heat.child_axes):
+        boxes = _tick_boxes(axis, renderer)
+        assert len(boxes) >= 2
+        assert not any(_overlap(a, b) for a, b in itertools.pairwise(boxes))
+    plt.close(fig)
