@@ -2,10 +2,12 @@
 
 Each test failed before its fix: the information plane and the allocation
 heatmap raised AttributeError on an Axes inside a SubFigure (which has no
-figure width of its own).
+figure width of its own); a legend label of two lines was measured as one
+line, with a "Glyph 10 missing" warning.
 """
 
 import itertools
+import warnings
 
 import matplotlib
 import matplotlib.pyplot as plt
@@ -52,3 +54,18 @@ def test_plots_draw_on_axes_inside_subfigures():
         assert len(boxes) >= 2
         assert not any(_overlap(a, b) for a, b in itertools.pairwise(boxes))
     plt.close(fig)
+
+
+def test_a_label_of_several_lines_is_measured_by_its_widest_line():
+    names = ("first line\nand a second one", "b", "c")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        ax = plot_information_plane(_path(names=names))
+    assert not [w for w in caught if "Glyph" in str(w.message)]
+    texts = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert names[0] in texts
+    plt.close(ax.figure)
+    from skdib.plotting._layout import text_widths
+
+    one, two = text_widths(["a rather long line", "a rather long line\nshort"])
+    assert two == pytest.approx(one)

@@ -9,7 +9,7 @@ from skdib.plotting._common import (
     text_label,
     tick_positions,
 )
-from skdib.plotting._layout import axes_width
+from skdib.plotting._layout import axes_width, text_widths
 
 __all__ = ["plot_information_allocation"]
 
@@ -35,12 +35,9 @@ def _fitting_ticks(labels, room, fontsize):
     labels, centred on their columns, leave a gap of about a character between
     neighbours in ``room`` points."""
     from matplotlib.font_manager import FontProperties
-    from matplotlib.textpath import TextToPath
 
-    prop = FontProperties(size=fontsize)
-    gap = 0.6 * prop.get_size_in_points()
-    widths = np.array([TextToPath().get_text_width_height_descent(
-        text, prop, ismath=False)[0] for text in labels])
+    gap = 0.6 * FontProperties(size=fontsize).get_size_in_points()
+    widths = text_widths(labels, fontsize)
     n = len(labels)
     for m in range(min(n, MAX_TICKS), 1, -1):
         ticks = tick_positions(n, m)

@@ -11,7 +11,7 @@ from skdib.plotting._common import (
     new_axes,
     text_label,
 )
-from skdib.plotting._layout import axes_width, root_figure
+from skdib.plotting._layout import axes_width, root_figure, text_widths
 
 __all__ = ["plot_information_plane"]
 
@@ -271,15 +271,10 @@ def _legend_columns(ax, labels):
     the columns top to bottom as matplotlib's legend does."""
     from matplotlib import rcParams
     from matplotlib.font_manager import FontProperties
-    from matplotlib.textpath import TextToPath
 
-    prop = FontProperties(size=LEGEND_FONT)
-    font = prop.get_size_in_points()
-    measure = TextToPath()
-    entries = np.array([
-        measure.get_text_width_height_descent(str(t), prop, ismath=False)[0]
-        for t in labels]) + (rcParams["legend.handlelength"]
-                             + rcParams["legend.handletextpad"]) * font
+    font = FontProperties(size=LEGEND_FONT).get_size_in_points()
+    entries = text_widths(labels, LEGEND_FONT) + (
+        rcParams["legend.handlelength"] + rcParams["legend.handletextpad"]) * font
     room = axes_width(ax)
     for ncol in range(min(MAX_LEGEND_COLUMNS, len(labels)), 1, -1):
         rows = -(-len(labels) // ncol)
