@@ -3,7 +3,9 @@
 Each test failed before its fix: the information plane and the allocation
 heatmap raised AttributeError on an Axes inside a SubFigure (which has no
 figure width of its own); a legend label of two lines was measured as one
-line, with a "Glyph 10 missing" warning.
+line, with a "Glyph 10 missing" warning; and the information plane's legend,
+placed under the x axis label, fell off the page of a figure without a
+layout engine (and onto the axes below it in a grid).
 """
 
 import itertools
@@ -69,3 +71,41 @@ def test_a_label_of_several_lines_is_measured_by_its_widest_line():
 
     one, two = text_widths(["a rather long line", "a rather long line\nshort"])
     assert two == pytest.approx(one)
+
+
+# -- the plane's legend stays on the page, with or without a layout engine
+LONG = tuple(f"a rather long feature name {i}" for i in range(6))
+
+
+def _inside(box, figure_box):
+    return (box.x0 >= figure_box.x0 - 1 and box.x1 <= figure_box.x1 + 1
+            and box.y0 >= figure_box.y0 - 1 and box.y1 <= figure_box.y1 + 1)
+
+
+@pytest.mark.parametrize("names", [("a", "b"), LONG])
+def test_plane_legend_lies_inside_a_figure_without_a_layout_engine(names):
+    fig, ax = plt.subplots()  # no layout engine, no bbox_inches="tight"
+    plot_information_plane(_path(names=names), ax=ax)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    box = ax.get_legend().get_window_extent(renderer)
+    assert _inside(box, fig.bbox), (box, fig.bbox)
+    for text in (ax.xaxis.label, *ax.get_xticklabels()):
+        if text.get_text():
+            assert not _overlap(box, text.get_window_extent(renderer))
+    plt.close(fig)
+
+
+def test_plane_legend_meets_no_axes_above_it_in_a_plain_grid():
+    fig, (upper, lower) = plt.subplots(2, 1, figsize=(6, 6))
+    plot_information_plane(_path(), ax=upper)
+    plot_information_plane(_path(), ax=lower)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    box = lower.get_legend().get_window_extent(renderer)
+    for text in (upper.xaxis.label, *upper.get_xticklabels()):
+        assert not _overlap(box, text.get_window_extent(renderer))
+    box = upper.get_legend().get_window_extent(renderer)
+    assert _inside(box, fig.bbox)
+    assert not _overlap(box, lower.get_window_extent(renderer))
+    plt.close(fig)

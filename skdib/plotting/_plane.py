@@ -11,7 +11,7 @@ from skdib.plotting._common import (
     new_axes,
     text_label,
 )
-from skdib.plotting._layout import axes_width, root_figure, text_widths
+from skdib.plotting._layout import place_legend
 
 __all__ = ["plot_information_plane"]
 
@@ -145,8 +145,12 @@ InformationPath
     threshold : float, default=0.05
         Bits below which a channel counts as dropped (for the ranking).
     legend : bool, default=True
-        Draw one legend for both axes, under the x axis label (away from a
-        title), in as many columns (up to 4) as fit the axes' width.
+        Draw one legend for both axes, in as many columns (up to 4) as fit
+        the axes' width. In a figure with a layout engine (a new figure,
+        ``layout="constrained"`` or ``"tight"``) it goes under the x axis
+        label, away from a title. A figure without one has no room there:
+        the legend goes above the axes when the top margin holds it and no
+        axes lies above (a title set there meets it), else inside the axes.
 
     Returns
     -------
@@ -226,12 +230,8 @@ InformationPath
 
 
 def _draw_legend(ax, twin, n_grey):
-    """One legend for both axes, under the x axis label.
-
-    Below the axes it meets no title (which sits above) and no tick label;
-    its columns are as many as fit the axes' width, so no entry runs into
-    the next.
-    """
+    """One legend for both axes, where the page has room (see
+    :func:`~skdib.plotting._layout.place_legend`)."""
     handles, labels = ax.get_legend_handles_labels()
     h2, l2 = twin.get_legend_handles_labels()
     if n_grey:
@@ -239,47 +239,4 @@ def _draw_legend(ax, twin, n_grey):
 
         h2 = [*h2, Line2D([], [], color=UNLABELLED, lw=0.8)]
         l2 = [*l2, f"{n_grey} other channels"]
-    labels = [*labels, *l2]
-    from matplotlib.transforms import ScaledTranslation
-
-    fig = root_figure(ax)
-    below = ScaledTranslation(0, -_x_decoration_height() / 72, fig.dpi_scale_trans)
-    ax.legend([*handles, *h2], labels, loc="upper center",
-              bbox_to_anchor=(0.5, 0.0), bbox_transform=ax.transAxes + below,
-              ncol=_legend_columns(ax, labels), fontsize=LEGEND_FONT,
-              frameon=False, borderaxespad=0.0)
-
-
-LEGEND_FONT = "small"
-MAX_LEGEND_COLUMNS = 4
-
-
-def _x_decoration_height():
-    """Points from the bottom of the axes to below its x axis label: the
-    tick, the tick labels (room for exponents) and the label, from rcParams."""
-    from matplotlib import rcParams
-    from matplotlib.font_manager import FontProperties
-
-    tick_font = FontProperties(size=rcParams["xtick.labelsize"]).get_size_in_points()
-    label_font = FontProperties(size=rcParams["axes.labelsize"]).get_size_in_points()
-    return (max(rcParams["xtick.major.size"], 0) + rcParams["xtick.major.pad"]
-            + 1.5 * tick_font + rcParams["axes.labelpad"] + 1.3 * label_font + 2)
-
-
-def _legend_columns(ax, labels):
-    """The most columns (up to 4) that fit the axes' width, entries filling
-    the columns top to bottom as matplotlib's legend does."""
-    from matplotlib import rcParams
-    from matplotlib.font_manager import FontProperties
-
-    font = FontProperties(size=LEGEND_FONT).get_size_in_points()
-    entries = text_widths(labels, LEGEND_FONT) + (
-        rcParams["legend.handlelength"] + rcParams["legend.handletextpad"]) * font
-    room = axes_width(ax)
-    for ncol in range(min(MAX_LEGEND_COLUMNS, len(labels)), 1, -1):
-        rows = -(-len(labels) // ncol)
-        widths = [entries[i:i + rows].max() for i in range(0, len(labels), rows)]
-        spacing = rcParams["legend.columnspacing"] * font * (len(widths) - 1)
-        if sum(widths) + spacing <= room:
-            return ncol
-    return 1
+    place_legend(ax, [*handles, *h2], [*labels, *l2])
