@@ -5,7 +5,8 @@ heatmap raised AttributeError on an Axes inside a SubFigure (which has no
 figure width of its own); a legend label of two lines was measured as one
 line, with a "Glyph 10 missing" warning; and the information plane's legend,
 placed under the x axis label, fell off the page of a figure without a
-layout engine (and onto the axes below it in a grid).
+layout engine (and onto the axes below it in a grid); the subset
+frontier's legend, above the axes, met a title.
 """
 
 import itertools
@@ -17,7 +18,12 @@ import numpy as np
 import pytest
 
 from skdib import InformationPath
-from skdib.plotting import plot_information_allocation, plot_information_plane
+from skdib.datasets import subset_information
+from skdib.plotting import (
+    plot_information_allocation,
+    plot_information_plane,
+    plot_subset_frontier,
+)
 
 matplotlib.use("Agg")
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
@@ -108,4 +114,28 @@ def test_plane_legend_meets_no_axes_above_it_in_a_plain_grid():
     box = upper.get_legend().get_window_extent(renderer)
     assert _inside(box, fig.bbox)
     assert not _overlap(box, lower.get_window_extent(renderer))
+    plt.close(fig)
+
+
+@pytest.fixture(scope="module")
+def table():
+    X = np.array([[0, 0, 0], [0, 1, 1], [1, 0, 1], [1, 1, 0]] * 3)
+    return subset_information(X, X[:, 0] ^ X[:, 1])
+
+
+def test_frontier_legend_meets_no_title_and_stays_on_the_page(table):
+    fig, ax = plt.subplots(layout="constrained")
+    plot_subset_frontier(table, ax=ax)
+    ax.set_title("a title")
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    box = ax.get_legend().get_window_extent(renderer)
+    for text in (ax.title, ax.xaxis.label, *ax.get_xticklabels()):
+        assert not _overlap(box, text.get_window_extent(renderer)), text
+    assert _inside(box, fig.bbox)
+    plt.close(fig)
+    fig, ax = plt.subplots()  # no layout engine: on the page all the same
+    plot_subset_frontier(table, ax=ax)
+    fig.canvas.draw()
+    assert _inside(ax.get_legend().get_window_extent(), fig.bbox)
     plt.close(fig)

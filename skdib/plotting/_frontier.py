@@ -2,6 +2,7 @@
 
 from skdib._utils._random import numpy_rng
 from skdib.plotting._common import as_path, new_axes
+from skdib.plotting._layout import place_legend
 
 __all__ = ["plot_subset_frontier"]
 
@@ -17,6 +18,10 @@ def plot_subset_frontier(subset_info, path=None, ax=None, *, threshold=0.05,
     ``threshold`` bits at some settled checkpoint, see
     :func:`skdib.datasets.path_subset_score`) as open circles when they are
     the most informative subsets of their size, red crosses otherwise.
+
+    The legend goes where the information plane's goes (see
+    :func:`plot_information_plane`): under the x axis label in a figure
+    with a layout engine, above the axes or inside them in one without.
 
     Parameters
     ----------
@@ -84,6 +89,5 @@ def plot_subset_frontier(subset_info, path=None, ax=None, *, threshold=0.05,
     ax.set_xticks(frontier.index)
     ax.set_xlabel("subset size (number of features)")
     ax.set_ylabel("I(subset; Y) (bits)")
-    ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.02, 1.0, 0.1), ncol=2,
-              mode="expand", fontsize="small", frameon=False, borderaxespad=0.0)
+    place_legend(ax, *ax.get_legend_handles_labels())
     return ax
