@@ -6,7 +6,9 @@ figure width of its own); a legend label of two lines was measured as one
 line, with a "Glyph 10 missing" warning; and the information plane's legend,
 placed under the x axis label, fell off the page of a figure without a
 layout engine (and onto the axes below it in a grid); the subset
-frontier's legend, above the axes, met a title.
+frontier's legend, above the axes, met a title; and the allocation heatmap
+chose its labelled columns before a layout engine shrank its axes, so in
+the report's figure the β labels overlapped.
 """
 
 import itertools
@@ -61,6 +63,29 @@ def test_plots_draw_on_axes_inside_subfigures():
         boxes = _tick_boxes(axis, renderer)
         assert len(boxes) >= 2
         assert not any(_overlap(a, b) for a, b in itertools.pairwise(boxes))
+    plt.close(fig)
+
+
+@pytest.mark.parametrize("layout", ["constrained", "tight"])
+@pytest.mark.parametrize("labelsize", [None, 15])
+def test_allocation_tick_labels_do_not_overlap_once_laid_out(layout, labelsize):
+    """The report's case: long row names take most of the width when the
+    layout runs, after the plot has chosen its columns."""
+    names = [f"a very long measurement name that takes room {i}" for i in range(4)]
+    rc = {} if labelsize is None else {"xtick.labelsize": labelsize}
+    with matplotlib.rc_context(rc):
+        fig, ax = plt.subplots(figsize=(7, 3), layout=layout)
+        plot_information_allocation(_path(20, names), ax=ax)
+        fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    top = ax.child_axes[0]
+    for axis in (ax, top):  # total information below, β on top
+        boxes = _tick_boxes(axis, renderer)
+        assert len(boxes) >= 2
+        assert not any(_overlap(a, b) for a, b in itertools.pairwise(boxes))
+    # both axes label the same columns, the first and the last among them
+    columns = [list(axis.get_xticks()) for axis in (ax, top)]
+    assert columns[0] == columns[1] and columns[0][::len(columns[0]) - 1] == [0, 19]
     plt.close(fig)
 
 

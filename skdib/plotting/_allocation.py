@@ -1,6 +1,7 @@
 """Heatmap of the bits kept from each channel along the path."""
 
 import numpy as np
+from matplotlib.ticker import Formatter, Locator
 
 from skdib.plotting._common import (
     as_path,
@@ -24,28 +25,71 @@ def _bits_label(total):
     return f"{total:.2g}" if total >= 0.005 else "0"
 
 
-def _axes_width(ax, colorbar):
-    """The heatmap's width in points, as the figure will lay it out: less
-    about an inch where a colour bar will take its place."""
-    return max(axes_width(ax) - 72 * colorbar, 36.0)
-
-
-def _fitting_ticks(labels, room, fontsize):
+def _fitting_ticks(label_sets, room, fontsizes):
     """Columns to label: the most (up to ``MAX_TICKS``, ends first) whose
     labels, centred on their columns, leave a gap of about a character between
-    neighbours in ``room`` points."""
+    neighbours in ``room`` points, in every one of ``label_sets`` (each at
+    its font size), so that every axis can label the same columns."""
     from matplotlib.font_manager import FontProperties
 
-    gap = 0.6 * FontProperties(size=fontsize).get_size_in_points()
-    widths = text_widths(labels, fontsize)
-    n = len(labels)
+    sets = [(text_widths(labels, size),
+             0.6 * FontProperties(size=size).get_size_in_points())
+            for labels, size in zip(label_sets, fontsizes, strict=True)]
+    n = len(label_sets[0])
     for m in range(min(n, MAX_TICKS), 1, -1):
         ticks = tick_positions(n, m)
         apart = np.diff(ticks) * room / n
-        needed = (widths[ticks[:-1]] + widths[ticks[1:]]) / 2 + gap
-        if np.all(apart >= needed):
+        if all(np.all(apart >= (widths[ticks[:-1]] + widths[ticks[1:]]) / 2 + gap)
+               for widths, gap in sets):
             return ticks
     return tick_positions(n, min(n, 2))
+
+
+def _label_columns(ax, top, bits, betas):
+    """Label the same columns with ``bits`` below and ``betas`` on ``top``,
+    as many as fit the width the axes has when the ticks are made: at draw
+    time, after a layout engine has shrunk the axes."""
+    columns = _Columns(ax, top, bits, betas)
+    for axis, labels in ((ax.xaxis, bits), (top.xaxis, betas)):
+        axis.set_major_locator(_ColumnLocator(columns))
+        axis.set_major_formatter(_ColumnLabel(labels))
+
+
+class _Columns:
+    """The columns the heatmap's two x axes label, from the width of ``ax``
+    and each axis's label font (the top one is "small") as they are now."""
+
+    def __init__(self, ax, top, bits, betas):
+        self.axes, self.labels = (ax, top), (bits, betas)
+
+    def __call__(self):
+        sizes = [a.xaxis.majorTicks[0].label1.get_size() for a in self.axes]
+        room = max(axes_width(self.axes[0]), 36.0)
+        return _fitting_ticks(self.labels, room, sizes)
+
+
+class _ColumnLocator(Locator):
+    """Ticks at the columns :class:`_Columns` picks, when they are made."""
+
+    def __init__(self, columns):
+        self.columns = columns
+
+    def __call__(self):
+        return self.columns()
+
+    def tick_values(self, vmin, vmax):
+        return self.columns()
+
+
+class _ColumnLabel(Formatter):
+    """The label of the column at a tick."""
+
+    def __init__(self, labels):
+        self.labels = labels
+
+    def __call__(self, value, pos=None):
+        column = int(round(value))
+        return self.labels[column] if 0 <= column < len(self.labels) else ""
 
 
 def plot_information_allocation(est_or_path, ax=None, *, threshold=0.05,
@@ -60,8 +104,10 @@ def plot_information_allocation(est_or_path, ax=None, *, threshold=0.05,
     out one after another. The bottom
     axis gives the total information in bits at each column ("?" where a
     channel's bits could not be estimated, a NaN total; its cells are
-    blank), the top axis β. Each axis labels at most 7 columns, first and
-    last included, and fewer where the labels would run into each other.
+    blank), the top axis β. Both axes label the same columns: at most 7,
+    first and last included, and fewer where the labels would run into each
+    other. The columns are chosen when the figure is drawn, from the width a
+    layout engine has left the axes and the tick labels' font.
 
     Parameters
     ----------
@@ -118,18 +164,12 @@ InformationPath
     step = int(np.ceil(n_rows / MAX_ROW_LABELS))
     ax.set_yticks(np.arange(0, n_rows, step))
     ax.set_yticklabels(names[::step])
-    room = _axes_width(ax, colorbar)
-    bits = [_bits_label(t) for t in path.total_information]
-    ticks = _fitting_ticks(bits, room, None)
-    ax.set_xticks(ticks)
-    ax.set_xticklabels([bits[t] for t in ticks])
     ax.set_xlabel("total information (bits)")
-    betas = [f"{b:.1e}" for b in path.beta]
-    top_ticks = _fitting_ticks(betas, room, "small")
     top = ax.secondary_xaxis("top")
-    top.set_xticks(top_ticks)
-    top.set_xticklabels([betas[t] for t in top_ticks], fontsize="small")
+    top.tick_params(axis="x", labelsize="small")
     top.set_xlabel("β")
+    _label_columns(ax, top, [_bits_label(t) for t in path.total_information],
+                   [f"{b:.1e}" for b in path.beta])
     if colorbar:
         bar = ax.figure.colorbar(image, ax=ax, pad=0.02)
         bar.set_label("information (bits)")

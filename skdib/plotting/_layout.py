@@ -42,13 +42,9 @@ def text_widths(texts, fontsize=None):
 def laid_out(ax):
     """Whether the figure of ``ax`` has a layout engine (constrained or tight)
     that makes room for what sticks out of its axes when it is drawn."""
-    figure = root_figure(ax)
-    get_engine = getattr(figure, "get_layout_engine", None)
-    if get_engine is None:  # matplotlib < 3.6
-        return bool(figure.get_constrained_layout() or figure.get_tight_layout())
     from matplotlib.layout_engine import PlaceHolderLayoutEngine
 
-    engine = get_engine()
+    engine = root_figure(ax).get_layout_engine()
     return engine is not None and not isinstance(engine, PlaceHolderLayoutEngine)
 
 
