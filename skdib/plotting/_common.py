@@ -1,88 +1,13 @@
 """Helpers shared by the plotting functions."""
 
 import numpy as np
-from sklearn.exceptions import NotFittedError
-from sklearn.utils.validation import check_is_fitted
 
-from skdib._dib._path import DEFAULT_SELECTION_RULE, InformationPath
+from skdib._dib._path import DEFAULT_SELECTION_RULE
 from skdib._dib._ranking import DROP_THRESHOLD, rank_channels
+from skdib.plotting._finder import as_path
 
 __all__ = ["as_path", "best_point", "channel_colors", "channel_ranking", "new_axes",
            "text_label", "tick_positions"]
-
-
-def as_path(est_or_path):
-    """Return ``(path, estimator)`` from a fitted estimator or a path.
-
-    ``estimator`` is None when an :class:`~skdib.InformationPath` is given.
-    A fitted selector, Pipeline (any step) or search (its
-    ``best_estimator_``) gives the one fitted sweep inside it; several are
-    refused with a ValueError naming them.
-    """
-    if isinstance(est_or_path, InformationPath):
-        return est_or_path, None
-    path = getattr(est_or_path, "information_path_", None)
-    if isinstance(path, InformationPath):
-        return path, est_or_path
-    inner = _fitted_inner(est_or_path)
-    if inner is not None:  # a fitted selector, Pipeline or search: the sweep inside
-        return as_path(inner)
-    if hasattr(est_or_path, "fit") and hasattr(est_or_path, "get_params"):
-        _refuse_estimator(est_or_path)
-    raise TypeError(
-        "Expected a fitted DistributedIBClassifier / DistributedIBRegressor or "
-        f"an InformationPath, got {type(est_or_path).__name__}."
-    )
-
-
-def _refuse_estimator(est):
-    """Raise for an estimator that holds no fitted sweep: NotFittedError when
-    it is not fitted, else a TypeError saying it holds no sweep."""
-    try:
-        check_is_fitted(est)
-    except NotFittedError:
-        raise NotFittedError(  # a ValueError too, as scikit-learn's
-            f"This {type(est).__name__} is not fitted yet: call fit "
-            "before plotting its information path.") from None
-    raise TypeError(
-        f"This fitted {type(est).__name__} holds no fitted Distributed IB "
-        "estimator (looked in the steps of a Pipeline, a selector's "
-        "estimator_ and a search's best_estimator_): pass the fitted "
-        "DistributedIBClassifier / DistributedIBRegressor or its "
-        "information_path_.")
-
-
-def _fitted_inner(obj):
-    """The one fitted Distributed IB estimator inside ``obj``, else None.
-
-    Looks into a Pipeline's steps (any of them), a selector's
-    ``estimator_`` and a search's ``best_estimator_``, at any depth. Raises
-    ValueError, naming them, when there are several.
-    """
-    found = _sweeps_inside(obj, type(obj).__name__)
-    if len(found) > 1:
-        names = ", ".join(where for where, _ in found)
-        raise ValueError(
-            f"This {type(obj).__name__} holds {len(found)} fitted Distributed "
-            f"IB estimators ({names}); pass the one to plot.")
-    return found[0][1] if found else None
-
-
-def _sweeps_inside(obj, where):
-    """``(where, estimator)`` for every fitted sweep in or under ``obj``."""
-    if isinstance(getattr(obj, "information_path_", None), InformationPath):
-        return [(where, obj)]
-    found = []
-    for attr in ("estimator_", "best_estimator_"):
-        inner = getattr(obj, attr, None)
-        if inner is not None:
-            found += _sweeps_inside(inner, f"{where}.{attr}")
-    steps = getattr(obj, "steps", None)
-    if isinstance(steps, list):
-        for step in steps:
-            if isinstance(step, tuple) and len(step) == 2:
-                found += _sweeps_inside(step[1], f"{where}[{step[0]!r}]")
-    return found
 
 
 def best_point(path, est=None):
