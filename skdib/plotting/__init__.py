@@ -6,9 +6,11 @@ information maps of set-valued models.
 Every function takes a fitted estimator or an :class:`~skdib.InformationPath`
 (where that makes sense) and an optional ``ax``, and returns the Axes (or the
 Figure for multi-panel plots). In place of the estimator, those that read a
-path also take a fitted selector, Pipeline or search that holds exactly one
-fitted Distributed IB estimator (in any step, ``estimator_`` or
-``best_estimator_``). matplotlib is the only plotting dependency.
+path also take a fitted object that holds exactly one fitted Distributed IB
+estimator: a selector (its ``estimator_``), a Pipeline (any step), a
+FeatureUnion or ColumnTransformer (its transformers), a search (its
+``best_estimator_``) or a CalibratedClassifierCV (its calibrated copy).
+matplotlib is the only plotting dependency.
 """
 
 from skdib.plotting._allocation import plot_information_allocation
