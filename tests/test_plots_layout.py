@@ -8,7 +8,8 @@ placed under the x axis label, fell off the page of a figure without a
 layout engine (and onto the axes below it in a grid); the subset
 frontier's legend, above the axes, met a title; and the allocation heatmap
 chose its labelled columns before a layout engine shrank its axes, so in
-the report's figure the β labels overlapped.
+the report's figure the β labels overlapped; and the information map of
+elements spread over [0, 4] x [0, 0.2] was a 20:1 sliver.
 """
 
 import itertools
@@ -19,10 +20,11 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from skdib import InformationPath
+from skdib import DistributedIBSetClassifier, InformationPath
 from skdib.datasets import subset_information
 from skdib.plotting import (
     plot_information_allocation,
+    plot_information_map,
     plot_information_plane,
     plot_subset_frontier,
 )
@@ -164,3 +166,35 @@ def test_frontier_legend_meets_no_title_and_stays_on_the_page(table):
     fig.canvas.draw()
     assert _inside(ax.get_legend().get_window_extent(), fig.bbox)
     plt.close(fig)
+
+
+# -- the information map is never a sliver -------------------------------
+def test_information_map_of_a_thin_strip_is_at_most_four_times_longer():
+    rng = np.random.default_rng(0)
+    X = np.stack([rng.uniform(0, 4, (150, 5)), rng.uniform(0, 0.2, (150, 5))],
+                 axis=-1)  # a strip 20 times longer than wide
+    y = (X[..., 0] < 1).any(axis=1).astype(int)
+    clf = DistributedIBSetClassifier(
+        encoder_hidden=(8,), decoder_width=8, n_pretrain_steps=20, n_steps=40,
+        n_checkpoints=2, random_state=0).fit(X, y)
+    fig = plot_information_map(clf, resolution=5, n_batches=2, n_references=64)
+    xmin, xmax, ymin, ymax = fig.axes[0].images[0].get_extent()
+    positions = clf.element_sample(None)[:, :2]
+    low, high = positions.min(axis=0), positions.max(axis=0)
+    assert (xmin, xmax) == pytest.approx((low[0], high[0]))  # the long axis as is
+    assert (xmax - xmin) / (ymax - ymin) == pytest.approx(4.0)
+    assert (ymin + ymax) / 2 == pytest.approx((low[1] + high[1]) / 2)
+    fig.canvas.draw()  # equal aspect: the drawn map has the same proportions
+    box = fig.axes[0].get_window_extent()
+    assert box.width / box.height == pytest.approx(4.0, rel=0.05)
+    plt.close(fig)
+
+
+def test_information_map_widens_a_flat_axis_to_a_quarter_of_the_other():
+    from skdib.plotting._information_map import _positions_range
+
+    flat = np.c_[np.linspace(-2.0, 6.0, 9), np.full(9, 1.0)]
+    assert _positions_range(flat) == pytest.approx((-2.0, 6.0, 0.0, 2.0))
+    assert _positions_range(np.ones((3, 2))) == pytest.approx((0.5, 1.5, 0.5, 1.5))
+    square = np.array([[0.0, 0.0], [3.0, 1.0]])  # within 4:1: left as is
+    assert _positions_range(square) == pytest.approx((0.0, 3.0, 0.0, 1.0))

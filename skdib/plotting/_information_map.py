@@ -39,8 +39,12 @@ def plot_information_map(est, element_type=None, *, extent=None, resolution=41,
         The square ``[-extent, extent]^2`` or a box. Default: the range of
         the real elements' positions (the validation elements of
         ``element_type``), per axis and with no margin, so neither panel
-        holds space where no element lies (an axis on which every element
-        has one value gets ±0.5 around it).
+        holds much space where no element lies. The panels keep equal
+        aspect (positions are lengths), so where one range is less than a
+        quarter of the other it is widened about its centre to a quarter:
+        the map is at most 4 times longer than wide. An axis on which every
+        element has one value is widened the same way (±0.5 around it when
+        both are).
     resolution : int, default=41
         Grid points per side.
     position_columns, make_probes :
@@ -142,16 +146,25 @@ def _box(extent, refs):
     return box
 
 
-def _positions_range(refs):
-    """Per axis, the smallest and largest position of the real elements.
+MAX_ASPECT = 4  # the default map is never more than 4 times longer than wide
 
-    An axis on which every element sits at one value gets ±0.5 around it,
-    and no elements at all give [-1, 1]^2.
+
+def _positions_range(refs):
+    """Per axis, the smallest and largest position of the real elements,
+    the shorter range widened about its centre to at least a quarter of the
+    longer (``MAX_ASPECT``): the panels keep equal aspect, and a thin strip
+    of data would make them slivers.
+
+    An axis on which every element sits at one value is widened the same
+    way (±0.5 when both are), and no elements at all give [-1, 1]^2.
     """
     finite = refs[np.isfinite(refs).all(axis=1)] if len(refs) else refs
     if not len(finite):
         return (-1.0, 1.0, -1.0, 1.0)
     low, high = finite.min(axis=0).astype(float), finite.max(axis=0).astype(float)
-    flat = ~(high > low)
-    low[flat], high[flat] = low[flat] - 0.5, high[flat] + 0.5
+    span = high - low
+    least = span.max() / MAX_ASPECT if span.max() > 0 else 1.0
+    narrow = span < least
+    centre = (low + high) / 2
+    low[narrow], high[narrow] = centre[narrow] - least / 2, centre[narrow] + least / 2
     return (low[0], high[0], low[1], high[1])
