@@ -3,10 +3,10 @@
 Each test failed before its fix: the information plane and the allocation
 heatmap raised AttributeError on an Axes inside a SubFigure (which has no
 figure width of its own); a legend label of two lines was measured as one
-line, with a "Glyph 10 missing" warning; and the information plane's legend,
-placed under the x axis label, fell off the page of a figure without a
-layout engine (and onto the axes below it in a grid); the subset
-frontier's legend, above the axes, met a title; and the allocation heatmap
+line, with a "Glyph 10 missing" warning; the information plane's legend,
+placed above the axes or inside them in a figure made without a layout
+engine, met the titles or covered the data of the gallery's plt.subplots
+grids, which tight_layout lays out after the titles are set; the allocation heatmap
 chose its labelled columns before a layout engine shrank its axes, so in
 the report's figure the β labels overlapped; and the information map of
 elements spread over [0, 4] x [0, 0.2] was a 20:1 sliver.
@@ -106,7 +106,7 @@ def test_a_label_of_several_lines_is_measured_by_its_widest_line():
     assert two == pytest.approx(one)
 
 
-# -- the plane's legend stays on the page, with or without a layout engine
+# -- the legend goes under the x label; a layout pass keeps it on the page
 LONG = tuple(f"a rather long feature name {i}" for i in range(6))
 
 
@@ -115,32 +115,46 @@ def _inside(box, figure_box):
             and box.y0 >= figure_box.y0 - 1 and box.y1 <= figure_box.y1 + 1)
 
 
-@pytest.mark.parametrize("names", [("a", "b"), LONG])
-def test_plane_legend_lies_inside_a_figure_without_a_layout_engine(names):
-    fig, ax = plt.subplots()  # no layout engine, no bbox_inches="tight"
-    plot_information_plane(_path(names=names), ax=ax)
+def _assert_legends_clear(fig):
+    """Each legend lies on the page and meets no axes, no title (of any
+    axes, nor the figure's), no axis label and no tick label."""
     fig.canvas.draw()
     renderer = fig.canvas.get_renderer()
-    box = ax.get_legend().get_window_extent(renderer)
-    assert _inside(box, fig.bbox), (box, fig.bbox)
-    for text in (ax.xaxis.label, *ax.get_xticklabels()):
-        if text.get_text():
-            assert not _overlap(box, text.get_window_extent(renderer))
-    plt.close(fig)
+    texts = [t for ax in fig.axes for t in (
+        ax.title, ax.xaxis.label, ax.yaxis.label,
+        *ax.get_xticklabels(), *ax.get_yticklabels())]
+    if fig._suptitle is not None:
+        texts.append(fig._suptitle)
+    obstacles = [ax.get_window_extent(renderer) for ax in fig.axes] + [
+        t.get_window_extent(renderer) for t in texts if t.get_text()]
+    legends = [ax.get_legend() for ax in fig.axes if ax.get_legend()]
+    assert legends
+    for legend in legends:
+        box = legend.get_window_extent(renderer)
+        assert _inside(box, fig.bbox), (box, fig.bbox)
+        assert not any(_overlap(box, other) for other in obstacles), box
 
 
-def test_plane_legend_meets_no_axes_above_it_in_a_plain_grid():
-    fig, (upper, lower) = plt.subplots(2, 1, figsize=(6, 6))
-    plot_information_plane(_path(), ax=upper)
-    plot_information_plane(_path(), ax=lower)
-    fig.canvas.draw()
-    renderer = fig.canvas.get_renderer()
-    box = lower.get_legend().get_window_extent(renderer)
-    for text in (upper.xaxis.label, *upper.get_xticklabels()):
-        assert not _overlap(box, text.get_window_extent(renderer))
-    box = upper.get_legend().get_window_extent(renderer)
-    assert _inside(box, fig.bbox)
-    assert not _overlap(box, lower.get_window_extent(renderer))
+@pytest.mark.parametrize("shape, figsize, images", [
+    ((3, 4), (12, 8), True),  # examples/plot_binary_images.py
+    ((1, 3), (11, 3.8), False),  # examples/plot_image_task.py
+])
+@pytest.mark.parametrize("suptitle", [False, True])
+def test_plane_legends_in_the_gallerys_grids_meet_nothing(shape, figsize, images,
+                                                          suptitle):
+    """The examples plot into plt.subplots, set titles after plotting, then
+    call tight_layout, which makes room under each panel for its legend."""
+    fig, axes = plt.subplots(*shape, figsize=figsize, squeeze=False)
+    for row in axes:
+        if images:
+            row[0].imshow(np.zeros((4, 4)))
+        for ax in row[int(images):]:
+            plot_information_plane(_path(), ax=ax, x="beta", target_entropy=1.0)
+            ax.set_title("a method")
+    if suptitle:
+        fig.suptitle("an experiment")
+    fig.tight_layout()
+    _assert_legends_clear(fig)
     plt.close(fig)
 
 
@@ -150,25 +164,43 @@ def table():
     return subset_information(X, X[:, 0] ^ X[:, 1])
 
 
-def test_frontier_legend_meets_no_title_and_stays_on_the_page(table):
-    fig, ax = plt.subplots(layout="constrained")
-    plot_subset_frontier(table, ax=ax)
+@pytest.mark.parametrize("plot", ["plane", "frontier"])
+@pytest.mark.parametrize("grid, figsize", [((1, 1), (6.4, 4.8)), ((2, 2), (10, 8))])
+def test_legend_meets_nothing_in_a_constrained_figure_with_titles(plot, grid,
+                                                                  figsize, table):
+    fig, axes = plt.subplots(*grid, figsize=figsize, layout="constrained",
+                             squeeze=False)
+    for ax in axes.flat:
+        if plot == "plane":
+            plot_information_plane(_path(names=LONG), ax=ax)
+        else:
+            plot_subset_frontier(table, ax=ax)
+        ax.set_title("a title")
+    fig.suptitle("an experiment")
+    _assert_legends_clear(fig)
+    plt.close(fig)
+
+
+@pytest.mark.parametrize("save", ["tight_layout", "bbox_inches"])
+def test_a_plain_figure_keeps_the_legend_after_a_layout_pass(save, tmp_path):
+    """Under the x label in a figure without a layout engine as well: the
+    legend is in the figure's tight box, so either pass keeps it."""
+    fig, ax = plt.subplots()
+    plot_information_plane(_path(names=LONG), ax=ax)
     ax.set_title("a title")
-    fig.canvas.draw()
-    renderer = fig.canvas.get_renderer()
-    box = ax.get_legend().get_window_extent(renderer)
-    for text in (ax.title, ax.xaxis.label, *ax.get_xticklabels()):
-        assert not _overlap(box, text.get_window_extent(renderer)), text
-    assert _inside(box, fig.bbox)
-    plt.close(fig)
-    fig, ax = plt.subplots()  # no layout engine: on the page all the same
-    plot_subset_frontier(table, ax=ax)
-    fig.canvas.draw()
-    assert _inside(ax.get_legend().get_window_extent(), fig.bbox)
+    if save == "tight_layout":
+        fig.tight_layout()
+        _assert_legends_clear(fig)
+    else:
+        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()
+        legend = ax.get_legend().get_window_extent(renderer)
+        assert legend.y1 < ax.xaxis.label.get_window_extent(renderer).y0
+        tight = fig.get_tightbbox(renderer)  # inches: what bbox_inches keeps
+        assert legend.y0 >= tight.y0 * fig.dpi - 1
     plt.close(fig)
 
 
-# -- the information map is never a sliver -------------------------------
 def test_information_map_of_a_thin_strip_is_at_most_four_times_longer():
     rng = np.random.default_rng(0)
     X = np.stack([rng.uniform(0, 4, (150, 5)), rng.uniform(0, 0.2, (150, 5))],

@@ -19,9 +19,11 @@ def plot_subset_frontier(subset_info, path=None, ax=None, *, threshold=0.05,
     :func:`skdib.datasets.path_subset_score`) as open circles when they are
     the most informative subsets of their size, red crosses otherwise.
 
-    The legend goes where the information plane's goes (see
-    :func:`plot_information_plane`): under the x axis label in a figure
-    with a layout engine, above the axes or inside them in one without.
+    The legend goes under the x axis label, as the information plane's
+    (see :func:`plot_information_plane`): a figure made when ``ax`` is None
+    has constrained layout; one of yours needs a layout pass to keep the
+    legend on the page (``layout="constrained"``, ``fig.tight_layout()`` or
+    ``savefig(bbox_inches="tight")``).
 
     Parameters
     ----------

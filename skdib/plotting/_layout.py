@@ -39,56 +39,25 @@ def text_widths(texts, fontsize=None):
         for text in texts], dtype=float)
 
 
-def laid_out(ax):
-    """Whether the figure of ``ax`` has a layout engine (constrained or tight)
-    that makes room for what sticks out of its axes when it is drawn."""
-    from matplotlib.layout_engine import PlaceHolderLayoutEngine
-
-    engine = root_figure(ax).get_layout_engine()
-    return engine is not None and not isinstance(engine, PlaceHolderLayoutEngine)
-
-
 def place_legend(ax, handles, labels):
-    """One legend of ``handles``, in as many columns as fit the axes' width,
-    where the page has room for it.
+    """One legend of ``handles`` under the x axis label of ``ax``, in as many
+    columns as fit the axes' width.
 
-    In a figure with a layout engine it goes under the x axis label: there
-    it meets no title and no tick label, and the layout makes room for it.
-    In a figure without one it goes above the axes, in the room the default
-    top margin leaves, when it fits there below the figure's top and no
-    other axes lies above; else inside the axes, where it covers the fewest
-    of the axes' points (``loc="best"``), on a see-through frame.
+    There it meets no title and no tick label, as matplotlib's own legends
+    outside the axes: it lies outside the axes' box, so a layout pass has to
+    make room for it on the page. A figure the plots make themselves has
+    constrained layout; in one made by the user, ``layout="constrained"``,
+    ``fig.tight_layout()`` or ``savefig(bbox_inches="tight")`` keeps it on
+    the page.
     """
     from matplotlib.transforms import ScaledTranslation
 
-    style = dict(ncol=legend_columns(ax, labels), fontsize=LEGEND_FONT,
-                 borderaxespad=0.0)
-    if laid_out(ax):
-        below = ScaledTranslation(0, -x_decoration_height() / 72,
-                                  root_figure(ax).dpi_scale_trans)
-        return ax.legend(handles, labels, loc="upper center",
-                         bbox_to_anchor=(0.5, 0.0), frameon=False,
-                         bbox_transform=ax.transAxes + below, **style)
-    if not _axes_above(ax):
-        legend = ax.legend(handles, labels, loc="lower center",
-                           bbox_to_anchor=(0.5, 1.02), frameon=False, **style)
-        if legend.get_window_extent().y1 <= ax.get_figure().bbox.y1:
-            return legend
-    style["borderaxespad"] = 0.5
-    return ax.legend(handles, labels, loc="best", framealpha=0.8, **style)
-
-
-def _axes_above(ax):
-    """Whether another axes of the figure (not a twin or a child) lies above
-    ``ax``, over some of its width: its tick labels take the room there."""
-    box, twins = ax.get_position(), set(ax.get_shared_x_axes().get_siblings(ax))
-    for other in ax.get_figure().axes:
-        if other is ax or other in twins or not other.get_visible():
-            continue
-        pos = other.get_position()
-        if pos.y0 >= box.y1 - 1e-9 and min(pos.x1, box.x1) > max(pos.x0, box.x0):
-            return True
-    return False
+    below = ScaledTranslation(0, -x_decoration_height() / 72,
+                              root_figure(ax).dpi_scale_trans)
+    return ax.legend(handles, labels, loc="upper center",
+                     bbox_to_anchor=(0.5, 0.0), frameon=False,
+                     bbox_transform=ax.transAxes + below, borderaxespad=0.0,
+                     ncol=legend_columns(ax, labels), fontsize=LEGEND_FONT)
 
 
 def x_decoration_height():

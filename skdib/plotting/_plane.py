@@ -145,12 +145,14 @@ InformationPath
     threshold : float, default=0.05
         Bits below which a channel counts as dropped (for the ranking).
     legend : bool, default=True
-        Draw one legend for both axes, in as many columns (up to 4) as fit
-        the axes' width. In a figure with a layout engine (a new figure,
-        ``layout="constrained"`` or ``"tight"``) it goes under the x axis
-        label, away from a title. A figure without one has no room there:
-        the legend goes above the axes when the top margin holds it and no
-        axes lies above (a title set there meets it), else inside the axes.
+        Draw one legend for both axes, under the x axis label (clear of a
+        title and of the data), in as many columns (up to 4) as fit the
+        axes' width. It lies outside the axes, so the figure needs a layout
+        pass to keep it on the page: the figure made when ``ax`` is None has
+        constrained layout; for one of yours, make it with
+        ``layout="constrained"``, call ``fig.tight_layout()`` once the
+        titles are set, or save it with ``bbox_inches="tight"`` (as
+        Jupyter's inline display does).
 
     Returns
     -------
@@ -230,7 +232,7 @@ InformationPath
 
 
 def _draw_legend(ax, twin, n_grey):
-    """One legend for both axes, where the page has room (see
+    """One legend for both axes, under the x axis label (see
     :func:`~skdib.plotting._layout.place_legend`)."""
     handles, labels = ax.get_legend_handles_labels()
     h2, l2 = twin.get_legend_handles_labels()
