@@ -6,7 +6,10 @@ figure width of its own); a legend label of two lines was measured as one
 line, with a "Glyph 10 missing" warning; the information plane's legend,
 placed above the axes or inside them in a figure made without a layout
 engine, met the titles or covered the data of the gallery's plt.subplots
-grids, which tight_layout lays out after the titles are set; the allocation heatmap
+grids, which tight_layout lays out after the titles are set; the legend's
+columns were budgeted as columns of ceil(n / ncol) entries, where matplotlib
+splits the entries into exactly ncol columns, so a legend of 6 entries in 4
+columns was wider than its axes; the allocation heatmap
 chose its labelled columns before a layout engine shrank its axes, so in
 the report's figure the β labels overlapped; and the information map of
 elements spread over [0, 4] x [0, 0.2] was a 20:1 sliver.
@@ -230,3 +233,29 @@ def test_information_map_widens_a_flat_axis_to_a_quarter_of_the_other():
     assert _positions_range(np.ones((3, 2))) == pytest.approx((0.5, 1.5, 0.5, 1.5))
     square = np.array([[0.0, 0.0], [3.0, 1.0]])  # within 4:1: left as is
     assert _positions_range(square) == pytest.approx((0.0, 3.0, 0.0, 1.0))
+
+
+# -- the legend's columns fit the axes as matplotlib fills them -------------
+SHORT_LABELS = tuple("abcdefgh")
+LONG_LABELS = ("loss (train)", "loss (validation)", "default point",
+               "not settled (mid-transition)", "H(Y)",
+               *(f"a long channel name {i}" for i in range(3)))
+MIXED_LABELS = (*LONG_LABELS[:3], *SHORT_LABELS[:5])
+
+
+@pytest.mark.parametrize("labels", [SHORT_LABELS, LONG_LABELS, MIXED_LABELS])
+@pytest.mark.parametrize("n", range(1, 9))
+@pytest.mark.parametrize("width", [3.5, 5.0, 8.0])
+def test_legend_columns_fit_the_axes_as_matplotlib_splits_them(labels, n, width):
+    """matplotlib splits n entries into exactly ncol columns (the first
+    n % ncol one entry longer), not into columns of ceil(n / ncol): with 6
+    entries ncol=4 draws 4 columns where ceil filling budgets for 3."""
+    from matplotlib.lines import Line2D
+
+    from skdib.plotting._layout import place_legend
+
+    fig, ax = plt.subplots(figsize=(width, 3))
+    legend = place_legend(ax, [Line2D([], []) for _ in labels[:n]], labels[:n])
+    fig.canvas.draw()
+    assert legend.get_window_extent().width <= ax.bbox.width + 0.5
+    plt.close(fig)

@@ -1,6 +1,8 @@
 """Room on the page: the figure an Axes lives in, widths in points, and
 where a legend goes."""
 
+import functools
+
 import numpy as np
 
 __all__ = ["axes_width", "place_legend", "root_figure", "text_widths"]
@@ -24,19 +26,31 @@ def axes_width(ax):
     return ax.bbox.width * 72.0 / root_figure(ax).dpi
 
 
-def text_widths(texts, fontsize=None):
+def text_widths(texts, fontsize=None, dpi=None):
     """The width in points of each of ``texts`` (shown as they are, no
     mathtext) at ``fontsize`` (a size or a name such as ``"small"``): that of
-    its widest line."""
+    its widest line. With ``dpi``, the wider of its outline's width and the
+    width Agg draws at that dpi, whose hinting snaps glyphs to pixels and so
+    widens or narrows a line by up to a few percent."""
     from matplotlib.font_manager import FontProperties
     from matplotlib.textpath import TextToPath
 
     prop = FontProperties(size=fontsize)
-    measure = TextToPath()
+    measures = [(TextToPath(), 1.0)]
+    if dpi is not None:
+        measures.append((_agg_renderer(float(dpi)), 72.0 / dpi))
     return np.array([
         max(measure.get_text_width_height_descent(line, prop, ismath=False)[0]
-            for line in str(text).split("\n"))
+            * scale for line in str(text).split("\n")
+            for measure, scale in measures)
         for text in texts], dtype=float)
+
+
+@functools.lru_cache(maxsize=8)
+def _agg_renderer(dpi):
+    from matplotlib.backends.backend_agg import RendererAgg
+
+    return RendererAgg(1, 1, dpi)
 
 
 def place_legend(ax, handles, labels):
@@ -73,19 +87,20 @@ def x_decoration_height():
 
 
 def legend_columns(ax, labels):
-    """The most columns (up to 4) that fit the axes' width, entries filling
-    the columns top to bottom as matplotlib's legend does."""
+    """The most columns (up to 4) that fit the axes' width, the entries split
+    as matplotlib's legend splits them: into exactly ``ncol`` columns, in
+    order, the first ``n % ncol`` of them one entry longer."""
     from matplotlib import rcParams
     from matplotlib.font_manager import FontProperties
 
     font = FontProperties(size=LEGEND_FONT).get_size_in_points()
-    entries = text_widths(labels, LEGEND_FONT) + (
+    dpi = root_figure(ax).dpi
+    entries = text_widths(labels, LEGEND_FONT, dpi) + (
         rcParams["legend.handlelength"] + rcParams["legend.handletextpad"]) * font
-    room = axes_width(ax)
+    room = axes_width(ax) - 2 * rcParams["legend.borderpad"] * font
     for ncol in range(min(MAX_LEGEND_COLUMNS, len(labels)), 1, -1):
-        rows = -(-len(labels) // ncol)
-        widths = [entries[i:i + rows].max() for i in range(0, len(labels), rows)]
-        spacing = rcParams["legend.columnspacing"] * font * (len(widths) - 1)
+        widths = [column.max() for column in np.array_split(entries, ncol)]
+        spacing = rcParams["legend.columnspacing"] * font * (ncol - 1)
         if sum(widths) + spacing <= room:
             return ncol
     return 1
