@@ -9,10 +9,12 @@ engine, met the titles or covered the data of the gallery's plt.subplots
 grids, which tight_layout lays out after the titles are set; the legend's
 columns were budgeted as columns of ceil(n / ncol) entries, where matplotlib
 splits the entries into exactly ncol columns, so a legend of 6 entries in 4
-columns was wider than its axes; the allocation heatmap
+columns was wider than its axes; the allocation heatmap measured all its
+tick labels at every tick pass of every draw; it also
 chose its labelled columns before a layout engine shrank its axes, so in
 the report's figure the β labels overlapped; and the information map of
-elements spread over [0, 4] x [0, 0.2] was a 20:1 sliver.
+elements spread over [0, 4] x [0, 0.2] was a 20:1 sliver. (The legend in
+a constrained figure with titles already cleared them: that test guards it.)
 """
 
 import itertools
@@ -258,4 +260,33 @@ def test_legend_columns_fit_the_axes_as_matplotlib_splits_them(labels, n, width)
     legend = place_legend(ax, [Line2D([], []) for _ in labels[:n]], labels[:n])
     fig.canvas.draw()
     assert legend.get_window_extent().width <= ax.bbox.width + 0.5
+    plt.close(fig)
+
+
+# -- the heatmap measures its tick labels once per font and dpi -------------
+def test_allocation_redraw_does_not_measure_the_labels_again(monkeypatch):
+    """The draw-time locator measured every label at each of the ~24 tick
+    passes of a constrained draw, and again at every redraw."""
+    from skdib.plotting import _allocation
+
+    calls = []
+
+    def spy(texts, *args, **kwargs):
+        calls.append(len(texts))
+        return measure(texts, *args, **kwargs)
+
+    measure = _allocation.text_widths
+    monkeypatch.setattr(_allocation, "text_widths", spy)
+    ax = plot_information_allocation(_path(200))
+    fig = ax.figure
+    fig.canvas.draw()
+    first = len(calls)
+    assert 0 < first <= 2  # one measure per axis: total bits and β
+    fig.canvas.draw()
+    assert len(calls) == first
+    ax.tick_params(axis="x", labelsize=15)  # the bottom axis's font changes
+    fig.canvas.draw()
+    assert len(calls) > first
+    columns = list(ax.get_xticks())
+    assert columns[0] == 0 and columns[-1] == 199
     plt.close(fig)

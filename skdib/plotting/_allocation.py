@@ -10,7 +10,7 @@ from skdib.plotting._common import (
     text_label,
     tick_positions,
 )
-from skdib.plotting._layout import axes_width, text_widths
+from skdib.plotting._layout import axes_width, root_figure, text_widths
 
 __all__ = ["plot_information_allocation"]
 
@@ -25,17 +25,13 @@ def _bits_label(total):
     return f"{total:.2g}" if total >= 0.005 else "0"
 
 
-def _fitting_ticks(label_sets, room, fontsizes):
+def _fitting_ticks(sets, room):
     """Columns to label: the most (up to ``MAX_TICKS``, ends first) whose
-    labels, centred on their columns, leave a gap of about a character between
-    neighbours in ``room`` points, in every one of ``label_sets`` (each at
-    its font size), so that every axis can label the same columns."""
-    from matplotlib.font_manager import FontProperties
-
-    sets = [(text_widths(labels, size),
-             0.6 * FontProperties(size=size).get_size_in_points())
-            for labels, size in zip(label_sets, fontsizes, strict=True)]
-    n = len(label_sets[0])
+    labels, centred on their columns, leave a gap between neighbours in
+    ``room`` points, in every one of ``sets`` (each the labels' widths and
+    the gap, about a character, in points), so that every axis can label the
+    same columns."""
+    n = len(sets[0][0])
     for m in range(min(n, MAX_TICKS), 1, -1):
         ticks = tick_positions(n, m)
         apart = np.diff(ticks) * room / n
@@ -57,15 +53,31 @@ def _label_columns(ax, top, bits, betas):
 
 class _Columns:
     """The columns the heatmap's two x axes label, from the width of ``ax``
-    and each axis's label font (the top one is "small") as they are now."""
+    and each axis's tick label font (the top one is "small") as they are
+    now. The labels' widths are measured once per font and dpi: the tick
+    passes of a draw and later redraws reuse them."""
 
     def __init__(self, ax, top, bits, betas):
         self.axes, self.labels = (ax, top), (bits, betas)
+        self.measured = {}
 
     def __call__(self):
-        sizes = [a.xaxis.majorTicks[0].label1.get_size() for a in self.axes]
         room = max(axes_width(self.axes[0]), 36.0)
-        return _fitting_ticks(self.labels, room, sizes)
+        return _fitting_ticks([self._widths(axes, labels) for axes, labels
+                               in zip(self.axes, self.labels, strict=True)], room)
+
+    def _widths(self, axes, labels):
+        """The widths of ``labels`` in the tick font of ``axes`` at the
+        figure's dpi now, and the gap between two labels, in points."""
+        font = axes.xaxis.majorTicks[0].label1.get_fontproperties()
+        dpi = root_figure(axes).dpi
+        key = (tuple(labels), hash(font), dpi)  # FontProperties' own equality
+        if key not in self.measured:
+            if len(self.measured) >= 8:
+                self.measured.clear()
+            self.measured[key] = (text_widths(labels, font, dpi),
+                                  0.6 * font.get_size_in_points())
+        return self.measured[key]
 
 
 class _ColumnLocator(Locator):

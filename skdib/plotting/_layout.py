@@ -26,16 +26,18 @@ def axes_width(ax):
     return ax.bbox.width * 72.0 / root_figure(ax).dpi
 
 
-def text_widths(texts, fontsize=None, dpi=None):
+def text_widths(texts, font=None, dpi=None):
     """The width in points of each of ``texts`` (shown as they are, no
-    mathtext) at ``fontsize`` (a size or a name such as ``"small"``): that of
+    mathtext) in ``font`` (a FontProperties, or a size or a name such as
+    ``"small"`` in the default font): that of
     its widest line. With ``dpi``, the wider of its outline's width and the
     width Agg draws at that dpi, whose hinting snaps glyphs to pixels and so
     widens or narrows a line by up to a few percent."""
     from matplotlib.font_manager import FontProperties
     from matplotlib.textpath import TextToPath
 
-    prop = FontProperties(size=fontsize)
+    prop = (font.copy() if isinstance(font, FontProperties)
+            else FontProperties(size=font))
     measures = [(TextToPath(), 1.0)]
     if dpi is not None:
         measures.append((_agg_renderer(float(dpi)), 72.0 / dpi))
