@@ -214,22 +214,44 @@ def test_a_dash_column_can_be_dropped(tmp_path, capsys):
     assert "-id" not in set(pd.read_csv(out / "path.csv")["feature"])
 
 
-@pytest.mark.parametrize("files, accepted", [
-    (("model.joblib", "path.csv"), True),  # a report stopped before run.json
-    (("model.joblib", "path.csv", "notes.txt"), False),  # and a file of yours
-    (("path.csv", "index.html"), False),  # no model: someone's own files
+@pytest.mark.parametrize("files", [
+    ("model.joblib",),  # the user's own model
+    ("model.joblib", "path.csv"),  # named like a report's, no run.json
+    ("model.joblib", "path.csv", "notes.txt"),
+    ("path.csv", "index.html"),
 ])
-def test_a_report_stopped_before_its_run_json(tmp_path, files, accepted):
-    from skdib._cli._data import CLIError
-    from skdib._cli.report._folder import check_out_folder
-
+def test_files_named_like_a_report_are_no_report(tmp_path, capsys, files):
+    # before the fix a folder holding only model.joblib (and path.csv) was
+    # taken for an earlier report, and the user's model was overwritten
+    data = tmp_path / "t.csv"
+    plain().to_csv(data, index=False)
+    out = tmp_path / "mymodels"
+    out.mkdir()
     for name in files:
-        (tmp_path / name).write_bytes(b"x")
-    if accepted:
-        check_out_folder(tmp_path)
-    else:
-        with pytest.raises(CLIError, match="holds no earlier skdib report"):
-            check_out_folder(tmp_path)
+        (out / name).write_bytes(b"mine")
+    assert main(["analyze", str(data), "--target", "y", *TINY, "--out",
+                 str(out)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1
+    assert "not empty" in err and "holds no earlier skdib report" in err
+    assert all((out / name).read_bytes() == b"mine" for name in files)
+    assert sorted(p.name for p in out.iterdir()) == sorted(files)
+
+
+def test_a_report_stopped_half_way_is_still_a_report(tmp_path, monkeypatch):
+    from skdib._cli.report._folder import check_out_folder, is_report
+
+    def stop(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(_figures, "plot_information_plane", stop)
+    data = tmp_path / "t.csv"
+    plain().to_csv(data, index=False)
+    out = tmp_path / "report"
+    assert main(["analyze", str(data), "--target", "y", *TINY, "--out",
+                 str(out)]) == 130
+    assert (out / "run.json").exists() and is_report(out)
+    check_out_folder(out)  # the next run may replace its files
 
 
 def test_the_demo_says_why_a_path_gets_no_score():

@@ -192,6 +192,21 @@ def _strict_json(value):
     return value
 
 
+def _write_run_json(out, run):
+    """Write ``run`` to ``out/run.json`` as strict JSON.
+
+    Parameters
+    ----------
+    out : Path
+        The report folder.
+    run : dict
+        The run's metadata.
+    """
+    (out / "run.json").write_text(
+        json.dumps(_strict_json(run), indent=2, default=_json_default,
+                   allow_nan=False), encoding="utf-8")
+
+
 def write_report(out, est, X, *, title, subtitle, description, run,
                  subset_info=None, t0=None, scores=None, cv_path=None,
                  kinds=None):
@@ -227,6 +242,9 @@ def write_report(out, est, X, *, title, subtitle, description, run,
     start = time.perf_counter()
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
+    # first, so that a report stopped half-way is still known as skdib's
+    # (``is_report``) and the next run may replace its files
+    _write_run_json(out, run)
     _path_frame(est.information_path_, cv_path).to_csv(out / "path.csv",
                                                        index=False)
     joblib.dump(est, out / "model.joblib")
@@ -267,7 +285,5 @@ def write_report(out, est, X, *, title, subtitle, description, run,
     timing["report"] = round(time.perf_counter() - start, 3)
     if t0 is not None:
         timing["total"] = round(time.perf_counter() - t0, 3)
-    (out / "run.json").write_text(
-        json.dumps(_strict_json(run), indent=2, default=_json_default,
-                   allow_nan=False), encoding="utf-8")
+    _write_run_json(out, run)
     return out / "index.html"

@@ -22,14 +22,23 @@ def _entries(folder):
 
 
 def is_report(folder):
-    """Whether ``folder`` holds a report that skdib wrote: a ``run.json``
-    with the ``skdib ...`` command line and the skdib version, or, from a
-    report that stopped before its ``run.json`` (an interrupted run, or a
-    figure that failed before skdib 0.1.0 caught it), a ``model.joblib``
-    among report files only."""
-    names = set(_entries(folder))
-    if "model.joblib" in names and names <= set(REPORT_FILES) - {"run.json"}:
-        return True
+    """Whether ``folder`` holds a report that skdib wrote.
+
+    Only a ``run.json`` that skdib wrote says so: one holding the
+    ``skdib ...`` command line and the skdib version. A report writes it
+    first (see ``write_report``), so even a report stopped before its end
+    carries it. Files that are merely named like a report's (a
+    ``model.joblib`` of your own) are not a report.
+
+    Parameters
+    ----------
+    folder : Path
+        An existing folder.
+
+    Returns
+    -------
+    bool
+    """
     try:
         run = json.loads((Path(folder) / "run.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):  # missing, unreadable, not JSON, not UTF-8
