@@ -75,6 +75,35 @@ def test_a_channel_index_that_names_another_channel_is_refused(fitted, show):
     look(0)  # the name of no other channel: the position, as always
 
 
+@pytest.mark.parametrize("name", ["1", "2", "3"])
+def test_the_plot_takes_a_channel_named_by_an_integer(fitted, name):
+    # before the fix the plot turned "2" into its position 1 and asked the
+    # matrix for channel 1, which is refused as ambiguous (it is named "1")
+    from skdib.plotting import plot_distinguishability
+
+    _, _, clf = fitted
+    ax = plot_distinguishability(clf, name)
+    expected = clf.distinguishability_matrix(name)[1]
+    drawn = ax.collections[0].get_array()
+    assert np.asarray(drawn).size == np.asarray(expected).size
+    assert f"Distinguishability of {name}" in ax.get_title()
+
+
+def test_the_report_draws_a_channel_named_by_an_integer(tmp_path, capsys):
+    from skdib.__main__ import main
+
+    X, y = _headerless(n=200)
+    data = tmp_path / "t.csv"
+    X.assign(y=y).to_csv(data, index=False)  # header 1,2,3,y
+    out = tmp_path / "report"
+    assert main(["analyze", str(data), "--target", "y", "--n-steps", "60",
+                 "--n-pretrain-steps", "20", "--n-checkpoints", "4", "--cv",
+                 "0", "--quiet", "--device", "cpu", "--out", str(out)]) == 0
+    assert "not drawn" not in capsys.readouterr().err
+    assert (out / "distinguishability.png").stat().st_size > 0
+    assert "ambiguous" not in (out / "index.html").read_text(encoding="utf-8")
+
+
 def test_report_names_the_labels(fitted):
     _, _, clf = fitted
     table = channel_summary(clf).set_index("channel")

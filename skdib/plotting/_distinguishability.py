@@ -201,7 +201,10 @@ def plot_distinguishability(est, channel, values=None, *, ax=None, fig=None,
             "information_map and plot_information_map).")
     c = est._channel_index(channel)
     cols = list(est.channels_[c])
-    values, matrix = est.distinguishability_matrix(c, values, point=point)
+    # by its name: the position c, passed again, would be refused where the
+    # channels are named by integers ("1", "2", "3") and c names another one
+    values, matrix = est.distinguishability_matrix(
+        est.information_path_.feature_names[c], values, point=point)
     categorical = est._categories_of(c) is not None
     mixed = est._mixed_group(c)  # categories and numbers in one group
     matrix = np.asarray(matrix, dtype=float)
