@@ -11,6 +11,8 @@ from pathlib import Path
 
 from skdib._cli._data import CLIError, describe_categorical
 from skdib._cli._parser import FIT_SETTINGS, PASSED_SETTINGS, build_parser
+from skdib._cli._stops import cv_interrupted, fit_interrupted, interrupted_note
+from skdib.exceptions import SweepInterruptedWarning
 
 __all__ = ["main"]
 
@@ -66,13 +68,26 @@ def _fit(estimator_class, X, y, args, device, say, **params):
             est.fit(X, y)
         except (ValueError, TypeError) as exc:
             raise CLIError(str(exc).strip().splitlines()[0]) from None
+        except KeyboardInterrupt:  # a report of the path so far, if kept
+            if getattr(est, "fit_status_", None) != "interrupted":
+                raise
     fit_s = time.perf_counter() - start
     notes = []
     for w in caught:  # shown as usual, and kept for the report
+        if issubclass(w.category, SweepInterruptedWarning):
+            continue  # its continue_fit is out of a command's reach
         warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
         if issubclass(w.category, UserWarning) and str(w.message) not in notes:
             notes.append(str(w.message))
+    if _interrupted(est):
+        notes.append(interrupted_note(est))
     return est, fit_s, notes
+
+
+def _interrupted(est):
+    """Whether Ctrl-C stopped the fit of ``est`` after a checkpoint (its
+    path so far is kept)."""
+    return getattr(est, "fit_status_", None) == "interrupted"
 
 
 def _device(name):
@@ -84,7 +99,8 @@ def _device(name):
         raise CLIError(f"--device: {exc}") from None
 
 
-def _finish(est, X, args, argv, t0, fit_s, device, say, **report):
+def _finish(est, X, args, argv, t0, fit_s, device, say, stopped=None,
+            **report):
     from skdib._cli.report._figures import write_report
     from skdib._cli.report._summary import path_table, scores_table
 
@@ -97,6 +113,7 @@ def _finish(est, X, args, argv, t0, fit_s, device, say, **report):
            "versions": _versions(), "device": device, "seed": args.seed,
            "timing_s": {"fit": round(fit_s, 3)},
            "estimator": type(est).__name__,
+           "fit_status": getattr(est, "fit_status_", "complete"),
            "params": {k: v for k, v in est.get_params().items() if k != "verbose"}}
     run.update(report.pop("run_extra", {}))
     try:
@@ -107,6 +124,9 @@ def _finish(est, X, args, argv, t0, fit_s, device, say, **report):
     # in full: scripts/demo.sh runs from the repository's root, not the
     # user's folder
     print(f"Report written to {Path(index).resolve()}")
+    if stopped is not None:  # Ctrl-C: the report of what was done, then 130
+        print(f"skdib: interrupted {stopped}", file=sys.stderr)
+        return 130
     return 0
 
 
@@ -162,6 +182,7 @@ def _demo(args, argv, say):
                       "n_features": X.shape[1], "expression": circuit.expression},
              "path_subset_score": score, "fit_warnings": notes}
     return _finish(est, X, args, argv, t0, fit_s, device, say,
+                   stopped=fit_interrupted(est) if _interrupted(est) else None,
                    title="skdib demo: a Boolean circuit",
                    subtitle=f"y = {circuit.expression}",
                    description=description, subset_info=subsets, run_extra=extra)
@@ -244,13 +265,21 @@ def _cross_validate(est, data, args, say):
               "models": {}}
     if args.cv == 0:
         return scores, None, 0.0
+    if _interrupted(est):
+        return ({**scores, "cv_stopped": "Cross-validation was not run: the "
+                 "fit was interrupted (Ctrl-C)"}, None, 0.0)
     say(f"Cross-validating the path and two baselines on {args.cv} folds "
         f"({args.cv} more fits).")
     start = time.perf_counter()
     try:
-        cv_scores, cv_path = cross_validated_scores(
-            est, data.X, data.y, task=data.task, categorical=list(data.categorical),
-            cv=args.cv, seed=args.seed)
+        with warnings.catch_warnings():  # a fold's continue_fit is no help
+            warnings.simplefilter("ignore", SweepInterruptedWarning)
+            cv_scores, cv_path = cross_validated_scores(
+                est, data.X, data.y, task=data.task,
+                categorical=list(data.categorical), cv=args.cv, seed=args.seed)
+    except KeyboardInterrupt:  # keep the fit: the report, then exit 130
+        return ({**scores, "cv_stopped": "Cross-validation was interrupted "
+                 "(Ctrl-C) after the fit"}, None, time.perf_counter() - start)
     except CLIError as exc:  # keep the fit: write the report without them
         print(f"skdib: warning: {exc}; the report is written without "
               "cross-validated scores", file=sys.stderr)
@@ -282,7 +311,10 @@ def _analyze(args, argv, say):
                       "categorical": data.categorical, "channels": data.kinds},
              "timing_s": {"fit": round(fit_s, 3), "cv": round(cv_s, 3)},
              "fit_warnings": notes}
+    stopped = (fit_interrupted(est) if _interrupted(est) else
+               cv_interrupted() if "cv_stopped" in scores else None)
     return _finish(est, data.X, args, argv, t0, fit_s, device, say,
+                   stopped=stopped,
                    title=f"skdib analysis of {Path(args.data).name}",
                    subtitle=f"target: {data.target} ({data.task})",
                    description=_data_description(args, data), run_extra=extra,

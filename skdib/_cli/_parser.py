@@ -66,6 +66,10 @@ model), and the
 report shows each score as mean +- standard error over the folds. --cv 0
 skips this.
 
+Ctrl-C during the fit writes the report of the path recorded so far (none
+before the first checkpoint); during --cv, the report of the finished fit
+without cross-validated scores. Either way the exit status is 130.
+
 The report folder (--out) holds index.html (ranking table, scores and
 plots), path.csv (the information path), PNG plots, model.joblib (the
 fitted estimator: joblib.load) and run.json (command, versions, device,

@@ -226,6 +226,10 @@ def baseline_verdict(scores, est):
 def scores_note(scores, est):
     """Where the scores come from, then :func:`baseline_verdict`."""
     metric = score_name(est)
+    if scores.get("cv_stopped"):  # Ctrl-C, during or before it
+        return (f"{scores['cv_stopped']}: only the path's own validation "
+                f"{metric} is shown, with its standard error over the "
+                "held-out rows.")
     if scores.get("cv_error"):
         return (f"Cross-validation failed after the fit ({scores['cv_error']}): "
                 f"only the path's own validation {metric} is shown, with its "

@@ -1,0 +1,92 @@
+"""``skdib analyze`` and ``skdib demo`` when a fit or a step stops early.
+
+Each test failed before its fix: Ctrl-C during ``--cv`` threw away the
+finished fit (no report, only "skdib: interrupted"), and Ctrl-C during the
+fit threw away the checkpoints the estimator had kept.
+"""
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from skdib.__main__ import main
+from skdib._cli import _scores
+
+TINY = ["--n-steps", "60", "--n-pretrain-steps", "20", "--n-checkpoints", "4",
+        "--quiet", "--device", "cpu"]
+
+
+def _table(n=120, seed=0):
+    rng = np.random.default_rng(seed)
+    frame = pd.DataFrame({"a": rng.normal(size=n), "b": rng.normal(size=n)})
+    return frame.assign(y=(frame.a > 0).astype(int))
+
+
+@pytest.fixture
+def data(tmp_path):
+    path = tmp_path / "t.csv"
+    _table().to_csv(path, index=False)
+    return path
+
+
+def test_ctrl_c_during_cv_writes_the_report_then_exits_130(
+        data, tmp_path, capsys, monkeypatch, interrupt_at_checkpoint):
+    real = _scores.cross_validate_path
+
+    def first_fold_interrupted(*args, **kwargs):
+        interrupt_at_checkpoint(2)  # inside a fold's sweep
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(_scores, "cross_validate_path", first_fold_interrupted)
+    out = tmp_path / "report"
+    assert main(["analyze", str(data), "--target", "y", *TINY, "--cv", "3",
+                 "--out", str(out)]) == 130
+    err = capsys.readouterr().err
+    last = err.strip().splitlines()[-1]
+    assert last.startswith("skdib: interrupted during cross-validation")
+    assert "written without cross-validated scores" in last and "130" in last
+    assert "Traceback" not in err and "continue_fit" not in err
+    run = json.loads((out / "run.json").read_text())
+    assert run["fit_status"] == "complete"
+    assert run["scores"]["cv_stopped"].startswith(
+        "Cross-validation was interrupted")
+    assert run["scores"]["models"] == {}
+    html = (out / "index.html").read_text(encoding="utf-8")
+    assert "Cross-validation was interrupted (Ctrl-C) after the fit" in html
+    assert (out / "model.joblib").stat().st_size > 0
+
+
+@pytest.mark.parametrize("command", ["analyze", "demo"])
+def test_ctrl_c_during_the_fit_writes_the_path_so_far(
+        data, tmp_path, capsys, interrupt_at_checkpoint, command):
+    out = tmp_path / "report"
+    head = (["analyze", str(data), "--target", "y", "--cv", "3"]
+            if command == "analyze" else ["demo"])
+    interrupt_at_checkpoint(3)  # two checkpoints kept
+    assert main([*head, *TINY, "--out", str(out)]) == 130
+    err = capsys.readouterr().err
+    last = err.strip().splitlines()[-1]
+    assert last.startswith("skdib: interrupted during the fit")
+    assert "2 checkpoint(s)" in last and "run the command again" in last
+    assert "continue_fit" not in err and "Traceback" not in err
+    run = json.loads((out / "run.json").read_text())
+    assert run["fit_status"] == "interrupted"
+    assert pd.read_csv(out / "path.csv")["point"].nunique() == 2
+    assert any("interrupted (Ctrl-C) after 2 checkpoint(s)" in note
+               for note in run["fit_warnings"])
+    if command == "analyze":
+        assert run["scores"]["cv_stopped"].startswith(
+            "Cross-validation was not run")
+
+
+def test_ctrl_c_before_the_first_checkpoint_writes_nothing(
+        data, tmp_path, capsys, interrupt_at_checkpoint):
+    out = tmp_path / "report"
+    interrupt_at_checkpoint(1)
+    assert main(["analyze", str(data), "--target", "y", *TINY, "--cv", "0",
+                 "--out", str(out)]) == 130
+    err = capsys.readouterr().err
+    assert err.strip() == "skdib: interrupted"
+    assert not out.exists()
