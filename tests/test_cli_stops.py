@@ -1,8 +1,9 @@
 """``skdib analyze`` and ``skdib demo`` when a fit or a step stops early.
 
 Each test failed before its fix: Ctrl-C during ``--cv`` threw away the
-finished fit (no report, only "skdib: interrupted"), and Ctrl-C during the
-fit threw away the checkpoints the estimator had kept.
+finished fit (no report, only "skdib: interrupted"), Ctrl-C during the
+fit threw away the checkpoints the estimator had kept, and a fit that
+diverged (on a value far out of range) ended in a traceback, exit status 1.
 """
 
 import json
@@ -90,3 +91,58 @@ def test_ctrl_c_before_the_first_checkpoint_writes_nothing(
     err = capsys.readouterr().err
     assert err.strip() == "skdib: interrupted"
     assert not out.exists()
+
+
+def _outlier_table():
+    """c holds 1e12 in its sixth row; y = 1[a + b > 0]."""
+    X = np.random.default_rng(0).normal(size=(120, 3))
+    X[5, 2] = 1e12
+    frame = pd.DataFrame(X, columns=["a", "b", "c"])
+    return frame.assign(y=(frame.a + frame.b > 0).astype(int))
+
+
+def test_a_fit_that_diverges_on_a_far_value_names_it(tmp_path, capsys):
+    # before the fix: a DivergenceError traceback and exit status 1
+    data = tmp_path / "outlier.csv"
+    _outlier_table().to_csv(data, index=False)
+    out = tmp_path / "report"
+    assert main(["analyze", str(data), "--target", "y", *TINY, "--cv", "0",
+                 "--seed", "1", "--out", str(out)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "Traceback" not in err
+    assert err.startswith("skdib: error: the fit diverged at step ")
+    assert "column 'c' holds 1e+12 in data row 6" in err
+
+
+def test_a_divergence_without_a_far_value_says_what_to_try(
+        data, tmp_path, capsys, monkeypatch):
+    from skdib import DistributedIBClassifier
+    from skdib.exceptions import DivergenceError
+
+    def diverge(self, X, y):
+        raise DivergenceError(
+            "The β sweep diverged at step 7 (β = 0.5): the loss is NaN. "
+            "Try a lower learning_rate (now 0.001).", step=7, beta=0.5)
+
+    monkeypatch.setattr(DistributedIBClassifier, "fit", diverge)
+    assert main(["analyze", str(data), "--target", "y", *TINY, "--cv", "0",
+                 "--out", str(tmp_path / "report")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err == ("skdib: error: the fit diverged at step 7 (β = 0.5): the "
+                   "loss is NaN; try another --seed, or standardise the "
+                   "columns (or their units) and run again")
+
+
+def test_far_values_are_told_by_the_quartiles():
+    from skdib._cli._stops import far_value
+
+    frame = pd.DataFrame({"ok": np.arange(100.0), "text": ["a"] * 100,
+                          "flag": [True] * 100})
+    assert far_value(frame) is None
+    frame.loc[3, "ok"] = -99999.0 * 1000
+    assert far_value(frame)[:3] == ("ok", -99999000.0, 4)
+    constant = pd.DataFrame({"zero": np.r_[np.zeros(99), 5e6]})
+    assert far_value(constant)[:3] == ("zero", 5e6, 100)
+    y = np.r_[np.arange(100.0), 1e9]
+    assert far_value(pd.DataFrame({"x": np.ones(101)}), y=y)[:3] == (
+        "the target", 1e9, 101)

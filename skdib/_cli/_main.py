@@ -11,8 +11,13 @@ from pathlib import Path
 
 from skdib._cli._data import CLIError, describe_categorical
 from skdib._cli._parser import FIT_SETTINGS, PASSED_SETTINGS, build_parser
-from skdib._cli._stops import cv_interrupted, fit_interrupted, interrupted_note
-from skdib.exceptions import SweepInterruptedWarning
+from skdib._cli._stops import (
+    cv_interrupted,
+    divergence_line,
+    fit_interrupted,
+    interrupted_note,
+)
+from skdib.exceptions import DivergenceError, SweepInterruptedWarning
 
 __all__ = ["main"]
 
@@ -48,6 +53,8 @@ def _check_args(args):
 
 
 def _fit(estimator_class, X, y, args, device, say, **params):
+    from sklearn.base import is_regressor
+
     params.update(device=device, random_state=args.seed,
                   verbose=0 if args.quiet else 1)
     for name in PASSED_SETTINGS:
@@ -68,6 +75,9 @@ def _fit(estimator_class, X, y, args, device, say, **params):
             est.fit(X, y)
         except (ValueError, TypeError) as exc:
             raise CLIError(str(exc).strip().splitlines()[0]) from None
+        except DivergenceError as exc:  # one line: why, and what to do
+            raise CLIError(divergence_line(
+                exc, X, y if is_regressor(est) else None)) from None
         except KeyboardInterrupt:  # a report of the path so far, if kept
             if getattr(est, "fit_status_", None) != "interrupted":
                 raise
@@ -332,8 +342,9 @@ def main(argv=None):
     Returns
     -------
     status : int
-        0 on success, 2 on a usage or data error (reported as one line
-        ``skdib: error: ...`` on stderr).
+        0 on success, 2 on a usage or data error or a fit that diverged
+        (reported as one line ``skdib: error: ...`` on stderr), 130 after
+        Ctrl-C (the report of the work done is written where there is one).
     """
     argv = list(sys.argv[1:] if argv is None else argv)
     try:

@@ -4,7 +4,19 @@ The estimators' own messages speak to Python users (``est.continue_fit``);
 these speak to someone at a terminal, who can run the command again.
 """
 
-__all__ = ["cv_interrupted", "fit_interrupted", "interrupted_note"]
+import re
+
+import numpy as np
+import pandas as pd
+from pandas.api.types import is_bool_dtype, is_numeric_dtype
+
+__all__ = ["cv_interrupted", "divergence_line", "far_value", "fit_interrupted",
+           "interrupted_note"]
+
+#: A value this many interquartile ranges from its column's median is far
+#: out of range: a typing error or a missing-value code such as 1e12 or
+#: -99999 in a column of measurements, which can make a fit diverge.
+FAR = 1000.0
 
 
 def interrupted_note(est):
@@ -55,3 +67,74 @@ def cv_interrupted():
     return ("during cross-validation; the report of the finished fit was "
             "written without cross-validated scores (exit status 130); run "
             "the command again for them, or use --cv 0 to skip them")
+
+
+def far_value(X, y=None):
+    """The value furthest out of its column's range, if any is far out.
+
+    A value is far out when it lies more than ``FAR`` interquartile ranges
+    (or, in a column whose quartiles coincide, ``FAR`` times the median's
+    size, at least 1) from its column's median.
+
+    Parameters
+    ----------
+    X : DataFrame
+        The feature columns; those that are not numbers are passed over.
+    y : array-like, optional
+        A numeric target (regression), checked as the column "the target".
+
+    Returns
+    -------
+    found : tuple (column, value, row, median) or None
+        ``row`` counts the table's data rows from 1.
+    """
+    columns = {str(c): X[c] for c in X.columns}
+    if y is not None:
+        columns["the target"] = pd.Series(np.asarray(y).ravel())
+    best, found = FAR, None
+    for name, values in columns.items():
+        if not is_numeric_dtype(values) or is_bool_dtype(values):
+            continue
+        x = np.asarray(values, dtype=float)
+        finite = x[np.isfinite(x)]
+        if not len(finite):
+            continue
+        median = float(np.median(finite))
+        q25, q75 = np.percentile(finite, [25, 75])
+        scale = q75 - q25 if q75 > q25 else max(abs(median), 1.0)
+        distance = np.where(np.isfinite(x), np.abs(x - median) / scale, 0.0)
+        row = int(np.argmax(distance))
+        if distance[row] > best:
+            best, found = distance[row], (name, float(x[row]), row + 1, median)
+    return found
+
+
+def divergence_line(exc, X, y=None):
+    """The one line that says why the fit diverged and what to do.
+
+    Parameters
+    ----------
+    exc : DivergenceError
+        Raised by the fit.
+    X : DataFrame
+        The feature columns of the fit.
+    y : array-like, optional
+        A numeric target (regression).
+
+    Returns
+    -------
+    line : str
+    """
+    head = f"the fit diverged at step {exc.step} (β = {exc.beta:.3g})"
+    found = far_value(X, y)
+    if found is not None:
+        name, value, row, median = found
+        column = name if name == "the target" else f"column {name!r}"
+        return (f"{head}: {column} holds {value:.6g} in data row {row}, far "
+                f"out of its range (median {median:.3g}); check that value (a "
+                "typing error, or a code for a missing value?), then fix or "
+                "remove that row and run again")
+    detail = re.search(r"\): (.*?)\. ", str(exc))
+    cause = f": {detail.group(1)}" if detail else ""
+    return (f"{head}{cause}; try another --seed, or standardise the columns "
+            "(or their units) and run again")
