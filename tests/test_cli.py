@@ -183,6 +183,9 @@ def small(tmp_path):
     ("bad replicates", "--n-replicates must be >= 1"),
     ("out is a file", "is a file"),
     ("stray target", "these are not: '\\?'.*--task classification"),
+    # before the fix: a numpy traceback (demo), or blamed on --cv (analyze)
+    ("negative seed", "--seed must be between 0 and 4294967295 .*got -1$"),
+    ("huge seed", "--seed must be between 0 and 4294967295 .*got 4294967296"),
 ])
 def test_errors_are_one_line_with_status_2(case, match, small, capsys):
     tmp_path, frame = small
@@ -207,6 +210,8 @@ def test_errors_are_one_line_with_status_2(case, match, small, capsys):
         "bad steps": ["demo", "--n-steps", "0"],
         "bad replicates": ["demo", "--n-replicates", "0"],
         "out is a file": ["analyze", good, "--target", "y", "--out", good],
+        "negative seed": ["demo", "--seed", "-1"],
+        "huge seed": ["analyze", good, "--target", "y", "--seed", str(2**32)],
         "stray target": ["analyze", write(tmp_path, "s.csv", frame.assign(
             y=frame["a"].round(3).astype(object).where(frame.index != 5, "?"))),
             "--target", "y"],

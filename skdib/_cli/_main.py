@@ -21,6 +21,9 @@ from skdib.exceptions import DivergenceError, SweepInterruptedWarning
 
 __all__ = ["main"]
 
+#: The largest seed numpy takes (``random_state``): 2**32 - 1.
+MAX_SEED = 2**32 - 1
+
 
 def _versions():
     import skdib
@@ -46,6 +49,9 @@ def _check_args(args):
         if value is not None and value < minimum:
             flag = "--" + name.replace("_", "-")
             raise CLIError(f"{flag} must be >= {minimum}, got {value}")
+    if not 0 <= args.seed <= MAX_SEED:  # numpy's seeds, checked before a fit
+        raise CLIError(f"--seed must be between 0 and {MAX_SEED} (2**32 - 1), "
+                       f"got {args.seed}")
     cv = getattr(args, "cv", 0)
     if cv < 0 or cv == 1:
         raise CLIError(f"--cv must be 0 (no cross-validation) or at least 2 "

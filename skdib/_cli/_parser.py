@@ -160,7 +160,7 @@ def _common_options(parser, default_out):
                           "'cuda:N' (default: auto)")
     run.add_argument("--seed", type=int, default=0, metavar="S",
                      help="random seed of the split, the network and the "
-                          "demo circuit (default: 0)")
+                          "demo circuit, from 0 to 2**32 - 1 (default: 0)")
     run.add_argument("--quiet", action="store_true",
                      help="no progress bar and no table; print only where the "
                           "report is")
