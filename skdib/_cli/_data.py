@@ -32,7 +32,8 @@ class Dataset:
     ('auto', None or a list of columns) and ``categorical`` the columns it
     makes categorical, with their number of categories. ``kinds`` describes
     every channel for the report: 'numeric', 'categorical (k categories)' or
-    'group (n columns)'.
+    'group (n columns)'. ``thousands`` names the columns read with
+    thousands separators: ``{column: (separator, example, number)}``.
     """
 
     X: pd.DataFrame
@@ -43,6 +44,7 @@ class Dataset:
     categorical_features: str | list | None = "auto"
     categorical: dict = field(default_factory=dict)
     kinds: dict = field(default_factory=dict)
+    thousands: dict = field(default_factory=dict)
 
 
 def _listing(names, limit=12):

@@ -243,6 +243,10 @@ def _data_description(args, data):
                                           for k, v in multi.items())
     if data.categorical:
         groups += "; categorical: " + describe_categorical(data.categorical)
+    if data.thousands:
+        groups += "; read with thousands separators: " + ", ".join(
+            f"{col} ({example} is {number:g})"
+            for col, (_, example, number) in data.thousands.items())
     n_channels = len(data.feature_groups or data.X.columns)
     return (f"<p><b>{escape(Path(args.data).name)}</b>: {len(data.X)} rows; "
             f"target <b>{escape(data.target)}</b> ({data.task}{escape(classes)}); "
@@ -259,6 +263,7 @@ def _read_data(args, say):
         prepare_dataset,
         read_table,
     )
+    from skdib._cli._numbers import THOUSANDS
 
     groups = parse_groups(args.groups) if args.groups is not None else None
     categorical = parse_categorical(args.categorical)
@@ -267,6 +272,7 @@ def _read_data(args, say):
     data = prepare_dataset(frame, args.target, task=args.task,
                            drop=drop, groups=groups,
                            categorical=categorical, force_task=args.force_task)
+    data.thousands = frame.attrs.get(THOUSANDS, {})
     kinds = describe_categorical(data.categorical)
     say(f"Read {args.data}: {len(frame)} rows, target {data.target!r} "
         f"({data.task})" + (f"; categorical: {kinds}." if kinds else "."))
@@ -324,7 +330,9 @@ def _analyze(args, argv, say):
                       "n_samples": len(data.X), "n_features": data.X.shape[1],
                       "target": data.target, "task": data.task,
                       "feature_groups": data.feature_groups,
-                      "categorical": data.categorical, "channels": data.kinds},
+                      "categorical": data.categorical, "channels": data.kinds,
+                      "thousands_separators": {
+                          col: sep for col, (sep, *_) in data.thousands.items()}},
              "timing_s": {"fit": round(fit_s, 3), "cv": round(cv_s, 3)},
              "fit_warnings": notes}
     stopped = (fit_interrupted(est) if _interrupted(est) else

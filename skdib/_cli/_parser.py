@@ -23,10 +23,15 @@ with plots you can open in a browser."""
 GROUPS_HELP = f"""\
 Reading DATA: the separator is the comma, semicolon or tab that the header
 line holds most often outside quotes (.tsv and .tab: tab); a semicolon file
-may use decimal commas. A file that is not UTF-8 is read as cp1252 (Excel's
-plain "CSV" on Windows), with a note. Only empty cells are missing in a
-text column ("NA" and "None" are categories); in a column of numbers the
-texts pandas takes for missing ("NA", "nan", "NULL", ...) are missing too.
+may use decimal commas. Numbers with thousands separators (1.921 or
+2.641,35 in a semicolon file, "78,758" in a comma file) are read as numbers
+where a whole column is written so, with a note; the separator is the mark
+that is not the file's decimal mark (see the user guide for the rule when
+a value such as 1.921 could be either). A file that is not UTF-8 is read
+as cp1252 (Excel's plain "CSV" on Windows), with a note. Only empty cells
+are missing in a text column ("NA" and "None" are categories); in a column
+of numbers the texts pandas takes for missing ("NA", "nan", "NULL", ...)
+are missing too.
 A first column without a header name (the index that pandas' to_csv
 writes) is the row index, not a feature; a column without a name and
 without values is left out; any other column without a name is refused:

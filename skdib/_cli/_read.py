@@ -9,6 +9,7 @@ import pandas as pd
 from pandas.api.types import is_bool_dtype, is_numeric_dtype
 
 from skdib._cli._errors import CLIError
+from skdib._cli._numbers import THOUSANDS, decimal_mark, grouped_numbers
 
 __all__ = ["MISSING_TEXT", "read_table", "split_unquoted"]
 
@@ -98,13 +99,31 @@ def _separator(header, suffix):
 
 
 def _decimal(path, options):
-    """A semicolon file, as spreadsheets in many locales write it, may have
-    decimal commas: take them when that reads more columns as numbers."""
+    """The decimal mark: the dot, except in a semicolon file, as spreadsheets
+    in many locales write them, which may have decimal commas (the rule is
+    :func:`skdib._cli._numbers.decimal_mark`'s; where the values leave it
+    open, the mark that reads more columns as numbers)."""
     if options["sep"] != ";":
         return "."
+    texts = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""],
+                        **options)
+    mark = decimal_mark(texts)
+    if mark is not None:
+        return mark
     frames = [pd.read_csv(path, decimal=mark, **options) for mark in (".", ",")]
     numeric = [len(f.select_dtypes("number").columns) for f in frames]
     return "," if numeric[1] > numeric[0] else "."
+
+
+def _thousands(frame, decimal, path):
+    """Columns of numbers with thousands separators read as numbers, each
+    with a note; the frame and ``{column: (separator, example, number)}``."""
+    frame, read = grouped_numbers(frame, decimal)
+    for col, (separator, example, number) in read.items():
+        _note(f"column {col!r} of {path.name} writes numbers with {separator!r} "
+              f"between groups of three digits: read as a thousands separator "
+              f"({example} is {number:g}), with {decimal!r} as the decimal mark")
+    return frame, read
 
 
 def _numbers_with_missing_text(frame, path, options):
@@ -145,8 +164,9 @@ def _read_csv(path):
                "encoding": encoding}
     options["decimal"] = _decimal(path, options)
     frame = pd.read_csv(path, keep_default_na=False, na_values=[""], **options)
+    frame, grouped = _thousands(frame, options["decimal"], path)
     cells = next(csv.reader([header], delimiter=options["sep"]), [])
-    return (*_numbers_with_missing_text(frame, path, options), cells)
+    return (*_numbers_with_missing_text(frame, path, options), cells, grouped)
 
 
 def _unnamed_columns(frame, cells, drop, path):
@@ -244,7 +264,9 @@ def read_table(path, drop=()):
     """Read a CSV (or TSV, or Parquet when pandas can) into a DataFrame.
 
     ``drop``: the columns --drop leaves out; a column without a header name
-    that it names is kept for it (see ``_unnamed_columns``).
+    that it names is kept for it (see ``_unnamed_columns``). The frame's
+    ``attrs`` name the columns read with thousands separators
+    (``THOUSANDS``) and the texts read as missing (``MISSING_TEXT``).
     """
     path = Path(path)
     if not path.exists():
@@ -253,8 +275,8 @@ def read_table(path, drop=()):
         raise CLIError(f"{path} is a folder; give a CSV or Parquet file")
     parquet = path.suffix.lower() in (".parquet", ".pq")
     try:
-        frame, missing_text, cells = ((_read_parquet(path), {}, []) if parquet
-                                      else _read_csv(path))
+        frame, missing_text, cells, grouped = (
+            (_read_parquet(path), {}, [], {}) if parquet else _read_csv(path))
     except CLIError:
         raise
     except UnicodeDecodeError as exc:
@@ -274,4 +296,5 @@ def read_table(path, drop=()):
     frame = _strip_names(_unnamed_columns(frame, cells, drop, path), cells,
                          path)
     frame.attrs[MISSING_TEXT] = missing_text
+    frame.attrs[THOUSANDS] = grouped
     return frame

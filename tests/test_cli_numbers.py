@@ -1,0 +1,85 @@
+"""``skdib analyze`` reads numbers with thousands separators.
+
+Before the fix a German semicolon file read ``1.921`` (1921 inhabitants)
+as 1.921, silently; ``2.641,35`` and a comma file's quoted ``"78,758"``
+became one category per row. The rule goes by whole columns and the file's
+decimal mark (``skdib._cli._numbers``); plain files read as before.
+"""
+
+import json
+
+import pandas as pd
+import pytest
+
+from skdib.__main__ import main
+from skdib._cli._read import read_table
+
+TINY = ["--n-steps", "60", "--n-pretrain-steps", "20", "--n-checkpoints", "4",
+        "--device", "cpu", "--cv", "0", "--quiet"]
+
+
+def _read(tmp_path, text, name="t.csv"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return read_table(path)
+
+
+def test_thousands_dots_in_a_semicolon_file_of_integers(tmp_path, capsys):
+    frame = _read(tmp_path, "Einwohner;Alter;Ziel\n377;50;0\n1.921;36;0\n"
+                            "314;30;1\n12.345.678;41;1\n")
+    assert frame["Einwohner"].tolist() == [377, 1921, 314, 12345678]
+    assert frame["Alter"].tolist() == [50, 36, 30, 41]
+    err = capsys.readouterr().err
+    assert "column 'Einwohner' of t.csv writes numbers with '.'" in err
+    assert "(1.921 is 1921)" in err
+    assert frame.attrs["skdib_thousands"] == {"Einwohner": (".", "1.921", 1921)}
+
+
+def test_thousands_dots_with_decimal_commas(tmp_path):
+    frame = _read(tmp_path, "id;Messwert;Gruppe\n0;251,46;a\n1;-264,21;b\n"
+                            "2;1.280,85;a\n3;-2.641,35;b\n")
+    assert frame["Messwert"].tolist() == [251.46, -264.21, 1280.85, -2641.35]
+    assert frame["Gruppe"].tolist() == ["a", "b", "a", "b"]
+
+
+def test_quoted_thousands_commas_in_a_comma_file(tmp_path):
+    frame = _read(tmp_path, 'big,x,y\n"78,758",0.5,0\n"1,084,407",1.5,1\n'
+                            '559,2.5,0\n')
+    assert frame["big"].tolist() == [78758, 1084407, 559]
+    assert frame["x"].tolist() == [0.5, 1.5, 2.5]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # decimal dots elsewhere in the file: 1.921 is a decimal, as before
+    ("a;b;y\n377;0.5;0\n1.921;1.25;1\n", [377.0, 1.921]),
+    # 1234 has no separator: the column is not written with them
+    ("a;y\n377;0\n1.921;1\n1234;0\n", [377.0, 1.921, 1234.0]),
+    # a lone leading zero is a decimal, never a thousands group
+    ("a;y\n0.125;0\n1.500;1\n", [0.125, 1.5]),
+])
+def test_columns_that_are_not_grouped_read_as_before(tmp_path, text, expected):
+    frame = _read(tmp_path, text)
+    assert frame["a"].tolist() == expected
+    assert frame.attrs["skdib_thousands"] == {}
+
+
+def test_a_comma_file_keeps_a_quoted_decimal_comma_as_text(tmp_path):
+    frame = _read(tmp_path, 'a,y\n"1,5",0\n"78,758",1\n')
+    assert frame["a"].tolist() == ["1,5", "78,758"]
+
+
+def test_the_report_says_how_the_column_was_read(tmp_path, capsys):
+    rows = "".join(f"{1 + i % 9}.{100 + 7 * i};{20 + i % 50};{i % 2}\n"
+                   for i in range(80))
+    data = tmp_path / "de.csv"
+    data.write_text("Einwohner;Alter;Ziel\n" + rows, encoding="utf-8")
+    out = tmp_path / "report"
+    assert main(["analyze", str(data), "--target", "Ziel", *TINY, "--out",
+                 str(out)]) == 0
+    assert "read as a thousands separator" in capsys.readouterr().err
+    run = json.loads((out / "run.json").read_text())
+    assert run["data"]["thousands_separators"] == {"Einwohner": "."}
+    assert run["data"]["channels"]["Einwohner"] == "numeric"
+    html = (out / "index.html").read_text(encoding="utf-8")
+    assert "read with thousands separators: Einwohner (1.100 is 1100)" in html
+    assert pd.read_csv(out / "path.csv")["feature"].nunique() == 2
