@@ -285,8 +285,8 @@ def test_reused_folder_keeps_no_stale_figure_and_json_is_strict(small, capsys):
     assert score is None or 0.0 <= score <= 1.0  # None: no proper subset
     html = (out / "index.html").read_text()
     assert "nan%" not in html
-    # 30 steps leave the path short of beta_end: the report says so too
-    assert any("beta_end" in note for note in run["fit_warnings"])
+    # 30 steps leave the path short of --beta-end: the report says so too
+    assert any("--beta-end" in note for note in run["fit_warnings"])
     assert all(escape(note) in html for note in run["fit_warnings"])
     data = write(tmp_path, "good.csv", frame)
     assert main(["analyze", data, "--target", "y", "--cv", "0", *tiny]) == 0

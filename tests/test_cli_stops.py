@@ -129,8 +129,8 @@ def test_a_divergence_without_a_far_value_says_what_to_try(
                  "--out", str(tmp_path / "report")]) == 2
     err = capsys.readouterr().err.strip()
     assert err == ("skdib: error: the fit diverged at step 7 (β = 0.5): the "
-                   "loss is NaN; try another --seed, or standardise the "
-                   "columns (or their units) and run again")
+                   "loss is NaN; try another --seed or a smaller --beta-end, "
+                   "or standardise the columns (or their units), and run again")
 
 
 def test_far_values_are_told_by_the_quartiles():

@@ -11,7 +11,7 @@ from pandas.api.types import is_bool_dtype, is_numeric_dtype
 
 from skdib._cli._errors import CLIError
 from skdib._cli._read import MISSING_TEXT, read_table, split_unquoted
-from skdib._dib._categorical import _stray_values
+from skdib._dib._categorical import _holds_times, _is_temporal, _stray_values
 from skdib._utils._validation import non_numeric_columns
 
 __all__ = ["CLIError", "Dataset", "describe_categorical", "infer_task",
@@ -204,10 +204,24 @@ def _named_categorical(spec, features, target, dropped):
     return list(dict.fromkeys(spec))
 
 
+def _refuse_times(X, columns):
+    """Refuse the date and time columns among ``columns`` (not numbers),
+    which --categorical auto leaves out, in the command's terms."""
+    times = [c for c in columns if _is_temporal(X[c].dtype) or _holds_times(X[c])]
+    if times:
+        raise CLIError(
+            f"feature column(s) {_listing(times)} hold dates or times, which "
+            "--categorical auto does not make categories: leave them out with "
+            f"--drop {_as_option(times[:3])}, name them in --categorical (with "
+            "the text columns) to make each distinct value a category, or write "
+            "them into the table as numbers (e.g. days since a start date)")
+
+
 def _categorical_columns(X, spec, target, dropped):
     """The feature columns to treat as categories; refuse other text columns."""
     text = non_numeric_columns(X)
     if spec == "auto":
+        _refuse_times(X, text)
         return text
     chosen = ([] if spec is None
               else _named_categorical(spec, list(X.columns), target, dropped))

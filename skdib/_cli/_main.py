@@ -1,5 +1,6 @@
 """The ``skdib`` command: ``skdib demo`` and ``skdib analyze``."""
 
+import math
 import platform
 import shlex
 import sys
@@ -10,7 +11,8 @@ from importlib import metadata
 from pathlib import Path
 
 from skdib._cli._data import CLIError, describe_categorical
-from skdib._cli._parser import FIT_SETTINGS, PASSED_SETTINGS, build_parser
+from skdib._cli._hints import for_the_command
+from skdib._cli._parser import FIT_SETTINGS, PASSED_SETTINGS, build_parser, flag
 from skdib._cli._stops import (
     cv_interrupted,
     divergence_line,
@@ -47,8 +49,14 @@ def _check_args(args):
         value = getattr(args, name)
         minimum = 0 if name == "n_pretrain_steps" else 1
         if value is not None and value < minimum:
-            flag = "--" + name.replace("_", "-")
-            raise CLIError(f"{flag} must be >= {minimum}, got {value}")
+            raise CLIError(f"{flag(name)} must be >= {minimum}, got {value}")
+    fraction = args.validation_fraction
+    if fraction is not None and not 0 <= fraction < 1:
+        raise CLIError(f"--validation-fraction must be at least 0 and below 1, "
+                       f"got {fraction:g}")
+    if args.beta_end is not None and not 0 < args.beta_end < math.inf:
+        raise CLIError(f"--beta-end must be a number above 0, got "
+                       f"{args.beta_end:g}")
     if not 0 <= args.seed <= MAX_SEED:  # numpy's seeds, checked before a fit
         raise CLIError(f"--seed must be between 0 and {MAX_SEED} (2**32 - 1), "
                        f"got {args.seed}")
@@ -80,7 +88,8 @@ def _fit(estimator_class, X, y, args, device, say, **params):
         try:
             est.fit(X, y)
         except (ValueError, TypeError) as exc:
-            raise CLIError(str(exc).strip().splitlines()[0]) from None
+            raise CLIError(for_the_command(
+                str(exc).strip().splitlines()[0])) from None
         except DivergenceError as exc:  # one line: why, and what to do
             raise CLIError(divergence_line(
                 exc, X, y if is_regressor(est) else None)) from None
@@ -92,9 +101,11 @@ def _fit(estimator_class, X, y, args, device, say, **params):
     for w in caught:  # shown as usual, and kept for the report
         if issubclass(w.category, SweepInterruptedWarning):
             continue  # its continue_fit is out of a command's reach
-        warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
-        if issubclass(w.category, UserWarning) and str(w.message) not in notes:
-            notes.append(str(w.message))
+        text = for_the_command(str(w.message))
+        warnings.warn_explicit(w.category(text), w.category, w.filename,
+                               w.lineno)
+        if issubclass(w.category, UserWarning) and text not in notes:
+            notes.append(text)
     if _interrupted(est):
         notes.append(interrupted_note(est))
     return est, fit_s, notes

@@ -6,12 +6,19 @@ import re
 from skdib._cli._data import MAX_CLASSES_AUTO, CLIError
 from skdib._cli._scores import N_TREES
 
-__all__ = ["FIT_SETTINGS", "PASSED_SETTINGS", "build_parser", "estimator_defaults"]
+__all__ = ["FIT_SETTINGS", "PASSED_SETTINGS", "build_parser", "estimator_defaults",
+           "flag"]
 
 # Estimator settings with a command-line option (--n-steps, ...).
 FIT_SETTINGS = ("n_steps", "n_pretrain_steps", "n_checkpoints", "n_replicates")
 # Every estimator setting the command passes on when given (--precision too).
-PASSED_SETTINGS = (*FIT_SETTINGS, "precision")
+PASSED_SETTINGS = (*FIT_SETTINGS, "validation_fraction", "beta_end", "precision")
+
+
+def flag(name):
+    """The option of the estimator setting ``name``: ``n_steps`` ->
+    ``--n-steps``."""
+    return "--" + name.replace("_", "-")
 
 DESCRIPTION = """\
 Find where the information about a target is, with the Distributed
@@ -153,6 +160,17 @@ def _common_options(parser, default_out):
                           "the one with the lowest validation loss (default: "
                           f"the estimator's, {defaults['n_replicates']}); N "
                           "times the fit time")
+    run.add_argument("--validation-fraction", type=float, default=None,
+                     metavar="F",
+                     help="share of the rows held out to score the path and "
+                          "choose its point, from 0 (score on the training "
+                          "rows) to below 1 (default: the estimator's, "
+                          f"{defaults['validation_fraction']})")
+    run.add_argument("--beta-end", type=float, default=None, metavar="B",
+                     help="the largest bottleneck strength beta of the sweep "
+                          "(default: the estimator's, "
+                          f"{defaults['beta_end']}); raise it when the channels "
+                          "still carry bits at its end")
     run.add_argument("--precision", default=None,
                      choices=PRECISIONS,
                      help="arithmetic of the training steps (default: the "

@@ -136,5 +136,5 @@ def divergence_line(exc, X, y=None):
                 "remove that row and run again")
     detail = re.search(r"\): (.*?)\. ", str(exc))
     cause = f": {detail.group(1)}" if detail else ""
-    return (f"{head}{cause}; try another --seed, or standardise the columns "
-            "(or their units) and run again")
+    return (f"{head}{cause}; try another --seed or a smaller --beta-end, or "
+            "standardise the columns (or their units), and run again")

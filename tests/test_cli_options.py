@@ -1,0 +1,131 @@
+"""The command's advice names what the command offers.
+
+Before the fix the estimators' messages reached command-line users as
+written for Python: "Pass a smaller validation_fraction ... or an explicit
+X_val", "raise beta_end", "Use skdib.compare.cross_validate_path", with no
+option to follow them, and a table with a date column got the estimator's
+advice on ``.astype('category')`` instead of ``--drop`` or
+``--categorical``. The command now has ``--validation-fraction`` and
+``--beta-end``, and says its own options.
+"""
+
+import json
+import re
+
+import joblib
+import numpy as np
+import pandas as pd
+import pytest
+
+from skdib import DistributedIBClassifier, DistributedIBRegressor
+from skdib.__main__ import main
+from skdib._cli._data import CLIError, prepare_dataset
+
+TINY = ["--n-steps", "60", "--n-pretrain-steps", "20", "--n-checkpoints", "4",
+        "--cv", "0", "--quiet", "--device", "cpu"]
+
+
+@pytest.fixture
+def regression(tmp_path):
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=120)
+    path = tmp_path / "reg.csv"
+    pd.DataFrame({"x": x, "y": x + 0.3 * rng.normal(size=120)}).to_csv(
+        path, index=False)
+    return path
+
+
+def test_help_gives_the_estimators_defaults_of_the_new_options(capsys):
+    assert main(["analyze", "--help"]) == 0
+    text = " ".join(capsys.readouterr().out.split())
+    for option, name in [("--validation-fraction F", "validation_fraction"),
+                         ("--beta-end B", "beta_end")]:
+        found = re.search(rf"{option} .*?\(default: the estimator's, "
+                          r"([\d.e+-]+)\)", text)
+        assert found, option
+        for cls in (DistributedIBClassifier, DistributedIBRegressor):
+            assert float(found.group(1)) == cls().get_params()[name]
+
+
+def test_the_new_options_reach_the_estimator(regression, tmp_path):
+    out = tmp_path / "report"
+    assert main(["analyze", str(regression), "--target", "y", *TINY,
+                 "--validation-fraction", "0.3", "--beta-end", "20", "--out",
+                 str(out)]) == 0
+    params = joblib.load(out / "model.joblib").get_params()
+    assert params["validation_fraction"] == 0.3 and params["beta_end"] == 20
+    run = json.loads((out / "run.json").read_text())
+    assert run["params"]["beta_end"] == 20
+    assert run["scores"]["validation"]["n_rows"] == 36
+
+
+@pytest.mark.parametrize("option, value, says", [
+    ("--validation-fraction", "1", "--validation-fraction must be at least 0 "
+                                   "and below 1, got 1"),
+    ("--validation-fraction", "-0.1", "got -0.1"),
+    ("--beta-end", "0", "--beta-end must be a number above 0, got 0"),
+    ("--beta-end", "inf", "got inf"),
+])
+def test_the_new_options_are_checked_before_the_fit(
+        regression, tmp_path, capsys, option, value, says):
+    assert main(["analyze", str(regression), "--target", "y", *TINY, option,
+                 value, "--out", str(tmp_path / "r")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and says in err
+    assert not (tmp_path / "r").exists()
+
+
+def test_too_many_classes_for_the_split_name_the_option(tmp_path, capsys):
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"x": rng.normal(size=60), "z": rng.normal(size=60),
+                          "y": [f"c{i % 50}" for i in range(60)]})
+    data = tmp_path / "c50.csv"
+    frame.to_csv(data, index=False)
+    assert main(["analyze", str(data), "--target", "y", *TINY, "--out",
+                 str(tmp_path / "r")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "Pass a smaller --validation-fraction (now 0.2)." in err
+    assert "X_val" not in err and "validation_fraction" not in err
+
+
+def test_fit_warnings_name_the_options(regression, tmp_path, recwarn):
+    out = tmp_path / "report"
+    assert main(["analyze", str(regression), "--target", "y", *TINY, "--out",
+                 str(out)]) == 0
+    err = " ".join(str(w.message) for w in recwarn)
+    notes = " ".join(json.loads((out / "run.json").read_text())["fit_warnings"])
+    for said in (err, notes):
+        assert "raise --beta-end." in said
+        assert "(--validation-fraction=0.2 of 120 rows)" in said
+        assert "Cross-validation (--cv K) scores the chosen point" in said
+        for python in ("cross_validate_path", "X_val", "beta_end",
+                       "validation_fraction"):
+            assert python not in said
+
+
+@pytest.mark.parametrize("when", [
+    pd.date_range("2020-01-01", periods=40),
+    pd.date_range("2020-01-01", periods=40).date,  # an object column of dates
+])
+def test_a_date_column_names_drop_and_categorical(when):
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"x": rng.normal(size=40), "when": when,
+                          "y": [0, 1] * 20})
+    with pytest.raises(CLIError, match=r"'when' hold dates or times.*--drop "
+                       r"when, name them in --categorical"):
+        prepare_dataset(frame, "y")
+    data = prepare_dataset(frame, "y", categorical=["when"])
+    assert list(data.categorical) == ["when"]
+
+
+def test_advice_for_python_becomes_the_command_s():
+    from skdib._cli._hints import for_the_command
+
+    assert for_the_command(
+        "Use more rows, or validation_fraction=0 to validate on the training "
+        "rows.") == ("Use more rows, or --validation-fraction=0 to validate "
+                     "on the training rows.")
+    assert for_the_command("a smaller beta_start (or more pretraining steps) "
+                           "may predict better") == (
+        "more pretraining steps (--n-pretrain-steps) may predict better")
+    assert for_the_command("another random_state") == "another --seed"
