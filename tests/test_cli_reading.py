@@ -274,3 +274,35 @@ def test_repeated_names_in_the_header_are_refused(tmp_path, header, repeated):
     with pytest.raises(CLIError, match=rf"columns {repeated.replace('[', '.')} "
                                        "appear more than once in the header"):
         read_table(data)
+
+
+@pytest.mark.parametrize("name, options", [
+    ("t.csv.gz", {}), ("t.csv.zip", {}), ("t.csv.bz2", {}), ("t.csv.xz", {}),
+    ("t.tsv.gz", {"sep": "\t"}), ("t.csv.gz", {"sep": ";", "decimal": ","}),
+])
+def test_compressed_tables_read_as_pandas_reads_them(tmp_path, capsys, name,
+                                                     options):
+    # before the fix: a wrong "not UTF-8" note, then "neither UTF-8 nor
+    # cp1252 text"
+    data = write(tmp_path, sites(), name, **options)
+    pd.testing.assert_frame_equal(read_table(data), sites())
+    assert capsys.readouterr().err == ""
+
+
+def test_a_compressed_cp1252_table_gets_its_note(tmp_path, capsys):
+    frame = sites().assign(site=["Köln", "Zürich"] * 6)
+    data = write(tmp_path, frame, "excel.csv.gz", encoding="cp1252")
+    pd.testing.assert_frame_equal(read_table(data), frame)
+    assert "excel.csv.gz is not UTF-8 text" in capsys.readouterr().err
+
+
+def test_a_zip_of_two_files_is_refused(tmp_path):
+    import zipfile
+
+    data = tmp_path / "two.csv.zip"
+    with zipfile.ZipFile(data, "w") as archive:
+        archive.writestr("a.csv", "a,y\n1,0\n")
+        archive.writestr("b.csv", "a,y\n1,0\n")
+    with pytest.raises(CLIError, match="holds 2 files; a zipped table must "
+                                       "hold exactly one"):
+        read_table(data)

@@ -211,9 +211,10 @@ def build_parser():
         description="Fit a Distributed IB model to a table and write a report.",
         epilog=GROUPS_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
     analyze.add_argument("data", metavar="DATA",
-                         help="CSV file (comma, semicolon or tab separated; "
-                              ".parquet needs pyarrow), one row per sample, "
-                              "with a header (see below)")
+                         help="CSV file (comma, semicolon or tab separated, "
+                              "also compressed: .csv.gz, .csv.zip, .csv.bz2, "
+                              ".csv.xz; .parquet needs pyarrow), one row per "
+                              "sample, with a header (see below)")
     data = analyze.add_argument_group("data")
     data.add_argument("--target", required=True, metavar="COL",
                       help="column to predict; " + _dash_hint("--target"))

@@ -1,8 +1,13 @@
 """Reading the user's table for ``skdib analyze``: one job per helper."""
 
+import bz2
 import codecs
 import csv
+import gzip
+import io
+import lzma
 import sys
+import zipfile
 from pathlib import Path
 
 import pandas as pd
@@ -35,6 +40,46 @@ def split_unquoted(text, sep):
     return [*parts, text[start:]]
 
 
+#: Compressed tables, by their last suffix, as pandas reads them.
+OPENERS = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
+
+
+def _open_bytes(path):
+    """The file opened for reading bytes, decompressed where its suffix
+    says so (.gz, .bz2, .xz, or a .zip of one file, as pandas reads them).
+
+    Parameters
+    ----------
+    path : Path
+
+    Returns
+    -------
+    handle : binary file object
+    """
+    suffix = path.suffix.lower()
+    if suffix in OPENERS:
+        return OPENERS[suffix](path, "rb")
+    if suffix != ".zip":
+        return open(path, "rb")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = [n for n in archive.namelist() if not n.endswith("/")]
+            if len(names) != 1:
+                raise CLIError(f"{path} holds {len(names)} files; a zipped "
+                               "table must hold exactly one")
+            return io.BytesIO(archive.read(names[0]))
+    except zipfile.BadZipFile:
+        raise CLIError(f"could not read {path}: it is not a zip file") from None
+
+
+def _table_suffix(path):
+    """The suffix that names the table's format: ``.tsv`` for ``t.tsv.gz``."""
+    suffixes = [s.lower() for s in path.suffixes]
+    compressed = suffixes[-1:] in ([".zip"], *([k] for k in OPENERS))
+    return (suffixes[-2] if compressed and len(suffixes) > 1
+            else path.suffix.lower())
+
+
 def _note(text):
     print(f"skdib: note: {text}", file=sys.stderr)
 
@@ -59,7 +104,7 @@ def _encoding(path):
     and that has no such mark (UTF-16 or UTF-32 without its mark, or not
     text at all) is refused: as cp1252 it would read as garbage columns. A
     stray NUL in a text file is read as before."""
-    with open(path, "rb") as handle:
+    with _open_bytes(path) as handle:
         start = handle.read(4096)
     for mark, encoding in BYTE_ORDER_MARKS:
         if start.startswith(mark):
@@ -72,7 +117,7 @@ def _encoding(path):
             '"CSV UTF-8"')
     decoder = codecs.getincrementaldecoder("utf-8")()
     try:
-        with open(path, "rb") as handle:
+        with _open_bytes(path) as handle:
             for block in iter(lambda: handle.read(1 << 20), b""):
                 decoder.decode(block)
         decoder.decode(b"", final=True)
@@ -86,7 +131,8 @@ def _encoding(path):
 
 def _header_line(path, encoding):
     encoding = "utf-8-sig" if encoding == "utf-8" else encoding
-    with open(path, encoding=encoding, newline="") as handle:
+    with io.TextIOWrapper(_open_bytes(path), encoding=encoding,
+                          newline="") as handle:
         return handle.readline().rstrip("\r\n")
 
 
@@ -160,7 +206,7 @@ def _read_parquet(path):
 def _read_csv(path):
     encoding = _encoding(path)
     header = _header_line(path, encoding)
-    options = {"sep": _separator(header, path.suffix.lower()),
+    options = {"sep": _separator(header, _table_suffix(path)),
                "encoding": encoding}
     options["decimal"] = _decimal(path, options)
     frame = pd.read_csv(path, keep_default_na=False, na_values=[""], **options)
@@ -286,7 +332,7 @@ def read_table(path, drop=()):
                  "starts with that byte-order mark")
         raise CLIError(f"could not read {path}: it is {tried}; save it as "
                        '"CSV UTF-8"') from None
-    except (ValueError, OSError) as exc:
+    except (ValueError, OSError, EOFError, lzma.LZMAError) as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
         raise CLIError(f"could not read {path}: {first or type(exc).__name__}") \
             from None
