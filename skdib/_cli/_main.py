@@ -1,6 +1,5 @@
 """The ``skdib`` command: ``skdib demo`` and ``skdib analyze``."""
 
-import math
 import platform
 import shlex
 import sys
@@ -11,21 +10,13 @@ from importlib import metadata
 from pathlib import Path
 
 from skdib._cli._data import CLIError, describe_categorical
-from skdib._cli._hints import for_the_command
-from skdib._cli._parser import FIT_SETTINGS, PASSED_SETTINGS, build_parser, flag
-from skdib._cli._stops import (
-    cv_interrupted,
-    divergence_line,
-    fit_interrupted,
-    interrupted_note,
-)
-from skdib.exceptions import DivergenceError, SweepInterruptedWarning
+from skdib._cli._fitting import fit_estimator as _fit
+from skdib._cli._fitting import interrupted as _interrupted
+from skdib._cli._parser import build_parser, check_args
+from skdib._cli._stops import cv_interrupted, fit_interrupted
+from skdib.exceptions import SweepInterruptedWarning
 
 __all__ = ["main"]
-
-#: The largest seed numpy takes (``random_state``): 2**32 - 1.
-MAX_SEED = 2**32 - 1
-
 
 def _versions():
     import skdib
@@ -37,84 +28,6 @@ def _versions():
         except metadata.PackageNotFoundError:
             found[dist] = "not installed"
     return found
-
-
-def _check_args(args):
-    """Cheap checks that should fail before a long fit."""
-    from skdib._cli.report._folder import check_out_folder
-
-    data = getattr(args, "data", None)  # analyze: the table must survive
-    check_out_folder(args.out, inputs=[] if data is None else [data])
-    for name in FIT_SETTINGS:
-        value = getattr(args, name)
-        minimum = 0 if name == "n_pretrain_steps" else 1
-        if value is not None and value < minimum:
-            raise CLIError(f"{flag(name)} must be >= {minimum}, got {value}")
-    fraction = args.validation_fraction
-    if fraction is not None and not 0 <= fraction < 1:
-        raise CLIError(f"--validation-fraction must be at least 0 and below 1, "
-                       f"got {fraction:g}")
-    if args.beta_end is not None and not 0 < args.beta_end < math.inf:
-        raise CLIError(f"--beta-end must be a number above 0, got "
-                       f"{args.beta_end:g}")
-    if not 0 <= args.seed <= MAX_SEED:  # numpy's seeds, checked before a fit
-        raise CLIError(f"--seed must be between 0 and {MAX_SEED} (2**32 - 1), "
-                       f"got {args.seed}")
-    cv = getattr(args, "cv", 0)
-    if cv < 0 or cv == 1:
-        raise CLIError(f"--cv must be 0 (no cross-validation) or at least 2 "
-                       f"folds, got {cv}")
-
-
-def _fit(estimator_class, X, y, args, device, say, **params):
-    from sklearn.base import is_regressor
-
-    params.update(device=device, random_state=args.seed,
-                  verbose=0 if args.quiet else 1)
-    for name in PASSED_SETTINGS:
-        if getattr(args, name) is not None:
-            params[name] = getattr(args, name)
-    est = estimator_class(**params)
-    steps = (est.n_pretrain_steps, est.n_steps)
-    schedule = (f"{sum(steps)} steps" if all(isinstance(v, int) for v in steps)
-                else "the default recipe")
-    if est.n_replicates > 1:
-        schedule = f"{est.n_replicates} sweeps of {schedule}"
-    say(f"Fitting {estimator_class.__name__} on {X.shape[0]} samples x "
-        f"{X.shape[1]} columns ({schedule} on {device}).")
-    start = time.perf_counter()
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", UserWarning)
-        try:
-            est.fit(X, y)
-        except (ValueError, TypeError) as exc:
-            raise CLIError(for_the_command(
-                str(exc).strip().splitlines()[0])) from None
-        except DivergenceError as exc:  # one line: why, and what to do
-            raise CLIError(divergence_line(
-                exc, X, y if is_regressor(est) else None)) from None
-        except KeyboardInterrupt:  # a report of the path so far, if kept
-            if getattr(est, "fit_status_", None) != "interrupted":
-                raise
-    fit_s = time.perf_counter() - start
-    notes = []
-    for w in caught:  # shown as usual, and kept for the report
-        if issubclass(w.category, SweepInterruptedWarning):
-            continue  # its continue_fit is out of a command's reach
-        text = for_the_command(str(w.message))
-        warnings.warn_explicit(w.category(text), w.category, w.filename,
-                               w.lineno)
-        if issubclass(w.category, UserWarning) and text not in notes:
-            notes.append(text)
-    if _interrupted(est):
-        notes.append(interrupted_note(est))
-    return est, fit_s, notes
-
-
-def _interrupted(est):
-    """Whether Ctrl-C stopped the fit of ``est`` after a checkpoint (its
-    path so far is kept)."""
-    return getattr(est, "fit_status_", None) == "interrupted"
 
 
 def _device(name):
@@ -385,7 +298,7 @@ def main(argv=None):
             print(text, flush=True)
 
     try:
-        _check_args(args)
+        check_args(args)
         command = _demo if args.command == "demo" else _analyze
         return command(args, argv, say)
     except CLIError as exc:

@@ -1,13 +1,17 @@
 """The argument parser of the ``skdib`` command and its help texts."""
 
 import argparse
+import math
 import re
 
 from skdib._cli._data import MAX_CLASSES_AUTO, CLIError
 from skdib._cli._scores import N_TREES
 
-__all__ = ["FIT_SETTINGS", "PASSED_SETTINGS", "build_parser", "estimator_defaults",
-           "flag"]
+__all__ = ["FIT_SETTINGS", "PASSED_SETTINGS", "build_parser", "check_args",
+           "estimator_defaults", "flag"]
+
+#: The largest seed numpy takes (``random_state``): 2**32 - 1.
+MAX_SEED = 2**32 - 1
 
 # Estimator settings with a command-line option (--n-steps, ...).
 FIT_SETTINGS = ("n_steps", "n_pretrain_steps", "n_checkpoints", "n_replicates")
@@ -243,3 +247,37 @@ def build_parser():
                            "baselines on (default: 5; 0 skips; see below)")
     _common_options(analyze, "skdib-report")
     return parser
+
+
+def check_args(args):
+    """Cheap checks of the parsed command line that should fail before a
+    long fit; raise :class:`CLIError` with one line.
+
+    Parameters
+    ----------
+    args : Namespace
+        From :func:`build_parser`.
+    """
+    from skdib._cli.report._folder import check_out_folder
+
+    data = getattr(args, "data", None)  # analyze: the table must survive
+    check_out_folder(args.out, inputs=[] if data is None else [data])
+    for name in FIT_SETTINGS:
+        value = getattr(args, name)
+        minimum = 0 if name == "n_pretrain_steps" else 1
+        if value is not None and value < minimum:
+            raise CLIError(f"{flag(name)} must be >= {minimum}, got {value}")
+    fraction = args.validation_fraction
+    if fraction is not None and not 0 <= fraction < 1:
+        raise CLIError(f"--validation-fraction must be at least 0 and below 1, "
+                       f"got {fraction:g}")
+    if args.beta_end is not None and not 0 < args.beta_end < math.inf:
+        raise CLIError(f"--beta-end must be a number above 0, got "
+                       f"{args.beta_end:g}")
+    if not 0 <= args.seed <= MAX_SEED:  # numpy's seeds, checked before a fit
+        raise CLIError(f"--seed must be between 0 and {MAX_SEED} (2**32 - 1), "
+                       f"got {args.seed}")
+    cv = getattr(args, "cv", 0)
+    if cv < 0 or cv == 1:
+        raise CLIError(f"--cv must be 0 (no cross-validation) or at least 2 "
+                       f"folds, got {cv}")
