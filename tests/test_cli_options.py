@@ -88,11 +88,11 @@ def test_too_many_classes_for_the_split_name_the_option(tmp_path, capsys):
     assert "X_val" not in err and "validation_fraction" not in err
 
 
-def test_fit_warnings_name_the_options(regression, tmp_path, recwarn):
+def test_fit_warnings_name_the_options(regression, tmp_path, capsys):
     out = tmp_path / "report"
     assert main(["analyze", str(regression), "--target", "y", *TINY, "--out",
                  str(out)]) == 0
-    err = " ".join(str(w.message) for w in recwarn)
+    err = capsys.readouterr().err
     notes = " ".join(json.loads((out / "run.json").read_text())["fit_warnings"])
     for said in (err, notes):
         assert "raise --beta-end." in said
@@ -129,3 +129,25 @@ def test_advice_for_python_becomes_the_command_s():
                            "may predict better") == (
         "more pretraining steps (--n-pretrain-steps) may predict better")
     assert for_the_command("another random_state") == "another --seed"
+
+
+def test_warnings_are_the_command_s_lines(regression, tmp_path, capsys):
+    # before the fix: "<frozen runpy>:88: UserWarning: ..." (the file and
+    # line warnings.warn pointed to), and in pytest not printed at all
+    assert main(["analyze", str(regression), "--target", "y", *TINY, "--cv",
+                 "2", "--out", str(tmp_path / "r")]) == 0
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert lines and all(line.startswith("skdib: warning: ") for line in lines)
+    assert not any("runpy" in line or "UserWarning" in line for line in lines)
+
+
+def test_a_library_warning_says_its_kind():
+    import io
+
+    from skdib._cli._hints import show_warning
+
+    shown = io.StringIO()
+    show_warning(FutureWarning("a change is coming"), FutureWarning, "x.py", 1,
+                 file=shown)
+    assert shown.getvalue() == ("skdib: warning: FutureWarning: a change is "
+                                "coming\n")

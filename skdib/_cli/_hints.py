@@ -9,10 +9,11 @@ offers or left out.
 """
 
 import re
+import sys
 
 from skdib._cli._parser import PASSED_SETTINGS, flag
 
-__all__ = ["for_the_command"]
+__all__ = ["for_the_command", "show_warning"]
 
 #: Python-only advice and what a command-line user does instead (applied
 #: before the settings are renamed).
@@ -54,3 +55,17 @@ def for_the_command(text):
     for pattern, replacement in _REWRITES:
         text = re.sub(pattern, replacement, text)
     return _SETTINGS.sub(lambda match: flag(match.group(1)), text)
+
+
+def show_warning(message, category, filename, lineno, file=None, line=None):
+    """Print a warning as the command's own line, ``skdib: warning: ...``.
+
+    The command installs it as :func:`warnings.showwarning`: the default
+    format names the file and line that ``warnings.warn`` points to, which
+    for the command is ``<frozen runpy>:88``, of no use at a terminal.
+    Parameters as :func:`warnings.showwarning`'s.
+    """
+    text = for_the_command(str(message))
+    if not issubclass(category, UserWarning):  # a library's: say which kind
+        text = f"{category.__name__}: {text}"
+    print(f"skdib: warning: {text}", file=sys.stderr if file is None else file)

@@ -12,6 +12,7 @@ from pathlib import Path
 from skdib._cli._data import CLIError, describe_categorical
 from skdib._cli._fitting import fit_estimator as _fit
 from skdib._cli._fitting import interrupted as _interrupted
+from skdib._cli._hints import show_warning
 from skdib._cli._parser import build_parser, check_args
 from skdib._cli._stops import cv_interrupted, fit_interrupted
 from skdib.exceptions import SweepInterruptedWarning
@@ -298,9 +299,11 @@ def main(argv=None):
             print(text, flush=True)
 
     try:
-        check_args(args)
-        command = _demo if args.command == "demo" else _analyze
-        return command(args, argv, say)
+        with warnings.catch_warnings():  # restores showwarning when done
+            warnings.showwarning = show_warning
+            check_args(args)
+            command = _demo if args.command == "demo" else _analyze
+            return command(args, argv, say)
     except CLIError as exc:
         print(f"skdib: error: {exc}", file=sys.stderr)
         return 2
