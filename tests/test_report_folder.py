@@ -198,6 +198,20 @@ def test_a_dash_column_hints_at_the_equals_form(tmp_path, capsys, flag):
     assert f"{flag}=VALUE form" in help_text
 
 
+@pytest.mark.parametrize("argv, command", [
+    (["analyze", "t.csv", "--target", "y", "--bogus"], "analyze"),
+    (["analyze", "t.csv", "--target", "y", "--cv", "2", "extra"], "analyze"),
+    (["demo", "--bogus", "1"], "demo"),
+])
+def test_an_unknown_argument_points_to_its_command_s_help(capsys, argv,
+                                                          command):
+    # before the fix: (see 'skdib --help'), which lists no option of analyze
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("skdib: error: unrecognized arguments: ")
+    assert err.endswith(f"(see 'skdib {command} --help')")
+
+
 def test_other_options_get_no_column_hint(capsys):
     assert main(["analyze", "t.csv", "--target", "y", "--n-steps"]) == 2
     assert "=VALUE" not in capsys.readouterr().err

@@ -13,7 +13,7 @@ from skdib._cli._data import CLIError, describe_categorical
 from skdib._cli._fitting import fit_estimator as _fit
 from skdib._cli._fitting import interrupted as _interrupted
 from skdib._cli._hints import show_warning
-from skdib._cli._parser import build_parser, check_args
+from skdib._cli._parser import check_args, parse_command_line
 from skdib._cli._stops import cv_interrupted, fit_interrupted
 from skdib.exceptions import SweepInterruptedWarning
 
@@ -287,7 +287,7 @@ def main(argv=None):
     """
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
-        args = build_parser().parse_args(argv)
+        args = parse_command_line(argv)
     except SystemExit as exc:  # --help and --version
         return int(exc.code or 0)
     except CLIError as exc:

@@ -8,7 +8,7 @@ from skdib._cli._data import MAX_CLASSES_AUTO, CLIError
 from skdib._cli._scores import N_TREES
 
 __all__ = ["FIT_SETTINGS", "PASSED_SETTINGS", "build_parser", "check_args",
-           "estimator_defaults", "flag"]
+           "estimator_defaults", "flag", "parse_command_line"]
 
 #: The largest seed numpy takes (``random_state``): 2**32 - 1.
 MAX_SEED = 2**32 - 1
@@ -247,6 +247,26 @@ def build_parser():
                            "baselines on (default: 5; 0 skips; see below)")
     _common_options(analyze, "skdib-report")
     return parser
+
+
+def parse_command_line(argv):
+    """The parsed command line; an argument no option takes is refused with
+    the help of its command (``skdib analyze --help``), not the program's.
+
+    Parameters
+    ----------
+    argv : list of str
+        Arguments without the program name.
+
+    Returns
+    -------
+    args : Namespace
+    """
+    args, extra = build_parser().parse_known_args(argv)
+    if extra:
+        raise CLIError(f"unrecognized arguments: {' '.join(extra)} (see "
+                       f"'skdib {args.command} --help')")
+    return args
 
 
 def check_args(args):
