@@ -186,6 +186,9 @@ def small(tmp_path):
     # before the fix: a numpy traceback (demo), or blamed on --cv (analyze)
     ("negative seed", "--seed must be between 0 and 4294967295 .*got -1$"),
     ("huge seed", "--seed must be between 0 and 4294967295 .*got 4294967296"),
+    # before the fix: a channel named like the target, accepted
+    ("group named as the target", "the group name 'y' is the target's"),
+    ("group holding the target", "'y' is the target; it cannot be a feature"),
 ])
 def test_errors_are_one_line_with_status_2(case, match, small, capsys):
     tmp_path, frame = small
@@ -212,6 +215,10 @@ def test_errors_are_one_line_with_status_2(case, match, small, capsys):
         "out is a file": ["analyze", good, "--target", "y", "--out", good],
         "negative seed": ["demo", "--seed", "-1"],
         "huge seed": ["analyze", good, "--target", "y", "--seed", str(2**32)],
+        "group named as the target": ["analyze", good, "--target", "y",
+                                      "--groups", "y=a,b"],
+        "group holding the target": ["analyze", good, "--target", "y",
+                                     "--groups", "g=a,y"],
         "stray target": ["analyze", write(tmp_path, "s.csv", frame.assign(
             y=frame["a"].round(3).astype(object).where(frame.index != 5, "?"))),
             "--target", "y"],

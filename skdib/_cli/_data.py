@@ -167,6 +167,9 @@ def _feature_groups(features, groups, target, dropped):
     """Channels: each group as one, every other feature column on its own."""
     grouped = {}
     for name, columns in groups.items():
+        if name == target:  # the report would name a channel like the target
+            raise CLIError(f"--groups: the group name {name!r} is the target's; "
+                           "rename the group")
         for col in columns:
             if col == target:
                 raise CLIError(f"--groups: {col!r} is the target; it cannot be a "

@@ -61,7 +61,8 @@ single quotes for the shell, e.g. --drop 'id,"dose, mg"'.
 channel (one compressed variable), e.g. a 2-D position or the columns of a
 one-hot encoded category (a text column needs none: see --categorical):
     --groups "pos=x,y;colour=colour_red,colour_green,colour_blue"
-Quote the spec in the shell.
+Quote the spec in the shell. A group may neither hold the target nor be
+named like it.
 
 --categorical auto (the default): every text or category column is one
 channel, one-hot encoded inside the model and named after the column.
