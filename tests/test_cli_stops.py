@@ -82,6 +82,39 @@ def test_ctrl_c_during_the_fit_writes_the_path_so_far(
             "Cross-validation was not run")
 
 
+@pytest.mark.parametrize("where", ["fit", "cv"])
+def test_an_interrupted_rerun_keeps_the_earlier_report(
+        data, tmp_path, capsys, monkeypatch, interrupt_at_checkpoint, where):
+    # before the fix the partial report replaced the earlier whole one
+    out = tmp_path / "report"
+    args = ["analyze", str(data), "--target", "y", *TINY, "--out", str(out)]
+    assert main([*args, "--cv", "0"]) == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    (tmp_path / "report-interrupted").mkdir()  # taken: the next name is used
+    if where == "fit":
+        interrupt_at_checkpoint(3)
+    else:
+        real = _scores.cross_validate_path
+
+        def interrupted_fold(*a, **kw):
+            interrupt_at_checkpoint(2)
+            return real(*a, **kw)
+
+        monkeypatch.setattr(_scores, "cross_validate_path", interrupted_fold)
+    capsys.readouterr()
+    assert main([*args, "--cv", "3", "--seed", "1"]) == 130
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    partial = tmp_path / "report-interrupted-2"
+    last = capsys.readouterr().err.strip().splitlines()[-1]
+    assert f"the earlier report in {out} is kept" in last
+    assert str(partial) in last
+    run = json.loads((partial / "run.json").read_text())
+    assert run["seed"] == 1 and "--cv" in run["argv"]
+    assert run["fit_status"] == ("interrupted" if where == "fit"
+                                 else "complete")
+    assert not list(tmp_path.glob(".report*"))  # no temporary folder left
+
+
 def test_ctrl_c_before_the_first_checkpoint_writes_nothing(
         data, tmp_path, capsys, interrupt_at_checkpoint):
     out = tmp_path / "report"

@@ -252,20 +252,36 @@ def test_files_named_like_a_report_are_no_report(tmp_path, capsys, files):
     assert sorted(p.name for p in out.iterdir()) == sorted(files)
 
 
-def test_a_report_stopped_half_way_is_still_a_report(tmp_path, monkeypatch):
-    from skdib._cli.report._folder import check_out_folder, is_report
+def _contents(folder):
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+@pytest.mark.parametrize("earlier", [False, True])
+def test_ctrl_c_while_the_report_is_written_leaves_out_as_it_was(
+        tmp_path, monkeypatch, capsys, earlier):
+    # before the fix the report was written straight into --out: a Ctrl-C
+    # there left an earlier report's folder mixing two runs' files
+    data = tmp_path / "t.csv"
+    plain().to_csv(data, index=False)
+    out = tmp_path / "report"
+    if earlier:
+        assert main(["analyze", str(data), "--target", "y", *TINY,
+                     "--out", str(out)]) == 0
+    before = _contents(out) if earlier else None
 
     def stop(*args, **kwargs):
         raise KeyboardInterrupt
 
     monkeypatch.setattr(_figures, "plot_information_plane", stop)
-    data = tmp_path / "t.csv"
-    plain().to_csv(data, index=False)
-    out = tmp_path / "report"
-    assert main(["analyze", str(data), "--target", "y", *TINY, "--out",
-                 str(out)]) == 130
-    assert (out / "run.json").exists() and is_report(out)
-    check_out_folder(out)  # the next run may replace its files
+    assert main(["analyze", str(data), "--target", "y", *TINY, "--seed", "1",
+                 "--out", str(out)]) == 130
+    assert capsys.readouterr().err.strip().endswith("skdib: interrupted")
+    if earlier:
+        assert _contents(out) == before
+    else:
+        assert not out.exists() or not any(out.iterdir())
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        ["t.csv"] + (["report"] if out.exists() else []))  # no temporary
 
 
 def test_the_demo_says_why_a_path_gets_no_score():

@@ -43,6 +43,7 @@ def _device(name):
 def _finish(est, X, args, argv, t0, fit_s, device, say, stopped=None,
             **report):
     from skdib._cli.report._figures import write_report
+    from skdib._cli.report._folder import partial_folder, place_report
     from skdib._cli.report._summary import path_table, scores_table
 
     say("")
@@ -57,15 +58,21 @@ def _finish(est, X, args, argv, t0, fit_s, device, say, stopped=None,
            "fit_status": getattr(est, "fit_status_", "complete"),
            "params": {k: v for k, v in est.get_params().items() if k != "verbose"}}
     run.update(report.pop("run_extra", {}))
+    # an interrupted run's partial report never replaces an earlier report
+    out = Path(args.out) if stopped is None else partial_folder(args.out)
     try:
-        index = write_report(args.out, est, X, run=run, t0=t0, **report)
+        index = place_report(out, lambda folder: write_report(
+            folder, est, X, run=run, t0=t0, **report))
     except OSError as exc:
-        raise CLIError(f"could not write the report to {args.out}: "
+        raise CLIError(f"could not write the report to {out}: "
                        f"{exc.strerror or exc}") from None
     # in full: scripts/demo.sh runs from the repository's root, not the
     # user's folder
     print(f"Report written to {Path(index).resolve()}")
     if stopped is not None:  # Ctrl-C: the report of what was done, then 130
+        if out != Path(args.out).resolve():
+            stopped += (f"; the earlier report in {args.out} is kept, this "
+                        f"partial one is in {out}")
         print(f"skdib: interrupted {stopped}", file=sys.stderr)
         return 130
     return 0

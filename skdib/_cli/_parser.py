@@ -85,7 +85,9 @@ skips this.
 
 Ctrl-C during the fit writes the report of the path recorded so far (none
 before the first checkpoint); during --cv, the report of the finished fit
-without cross-validated scores. Either way the exit status is 130.
+without cross-validated scores. Either way the exit status is 130, and
+the partial report never replaces an earlier report in --out: it goes to
+a new folder beside it (<out>-interrupted), named on stderr.
 
 The report folder (--out) holds index.html (ranking table, scores and
 plots), path.csv (the information path), PNG plots, model.joblib (the
@@ -93,7 +95,8 @@ fitted estimator: joblib.load) and run.json (command, versions, device,
 timing, scores). Files of an earlier report in the same folder are
 replaced; any other folder must be new or empty (the command refuses one
 with other files before the fit), and a report never overwrites its input
-table."""
+table. A report is written whole beside --out and then moved in; Ctrl-C
+while it is written leaves --out as it was."""
 
 DEMO_HELP = """\
 The demo builds a random Boolean circuit of AND / OR / XOR gates with 10

@@ -242,9 +242,6 @@ def write_report(out, est, X, *, title, subtitle, description, run,
     start = time.perf_counter()
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    # first, so that a report stopped half-way is still known as skdib's
-    # (``is_report``) and the next run may replace its files
-    _write_run_json(out, run)
     _path_frame(est.information_path_, cv_path).to_csv(out / "path.csv",
                                                        index=False)
     joblib.dump(est, out / "model.joblib")
@@ -256,6 +253,7 @@ def write_report(out, est, X, *, title, subtitle, description, run,
     if failed:
         run = {**run, "figures_not_drawn": failed}
     # a figure this report does not draw must not survive from an earlier one
+    # (written in place; ``place_report`` does the same when moving in)
     for name in set(FIGURE_FILES) - {figure[0] for figure in figures}:
         (out / name).unlink(missing_ok=True)
     cv_note = "" if cv_path is None else "; score_cv: the cross-validated score"

@@ -2,11 +2,14 @@
 
 import json
 import os
+import shutil
+import signal
 from pathlib import Path
 
 from skdib._cli._data import CLIError
 
-__all__ = ["FIGURE_FILES", "REPORT_FILES", "check_out_folder", "is_report"]
+__all__ = ["FIGURE_FILES", "REPORT_FILES", "check_out_folder", "is_report",
+           "partial_folder", "place_report"]
 
 #: Every figure a report can hold; those a report does not draw are removed.
 FIGURE_FILES = ("information_plane.png", "information_allocation.png",
@@ -25,10 +28,11 @@ def is_report(folder):
     """Whether ``folder`` holds a report that skdib wrote.
 
     Only a ``run.json`` that skdib wrote says so: one holding the
-    ``skdib ...`` command line and the skdib version. A report writes it
-    first (see ``write_report``), so even a report stopped before its end
-    carries it. Files that are merely named like a report's (a
-    ``model.joblib`` of your own) are not a report.
+    ``skdib ...`` command line and the skdib version. A report is written
+    whole in a folder of its own and moved in with its ``run.json`` last
+    (:func:`place_report`), so a folder marked so holds a whole report.
+    Files that are merely named like a report's (a ``model.joblib`` of your
+    own) are not a report.
 
     Parameters
     ----------
@@ -84,3 +88,94 @@ def check_out_folder(out, inputs=()):
             f"--out {out} is not empty ({shown}) and holds no earlier skdib "
             "report, whose files it could replace; choose another folder or "
             "empty it")
+
+
+def partial_folder(out):
+    """Where the partial report of an interrupted run goes.
+
+    Into ``out`` when it holds no earlier report; otherwise, so that the
+    earlier (whole) report is kept, into a new sibling ``<out>-interrupted``
+    (``-interrupted-2``, ``-3``... when that exists).
+
+    Parameters
+    ----------
+    out : str or Path
+        The ``--out`` folder.
+
+    Returns
+    -------
+    folder : Path
+    """
+    out = Path(out).resolve()
+    if not (out.is_dir() and is_report(out)):
+        return out
+    candidate, n = out.with_name(f"{out.name}-interrupted"), 1
+    while candidate.exists() or candidate.is_symlink():
+        n += 1
+        candidate = out.with_name(f"{out.name}-interrupted-{n}")
+    return candidate
+
+
+def _move_in(tmp, out):
+    """Move the report in ``tmp`` into ``out``, ``run.json`` last.
+
+    An earlier report's ``run.json`` goes first, so that a move cut short
+    leaves a folder that is not marked as a report; figures the new report
+    does not draw are removed."""
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "run.json").unlink(missing_ok=True)
+    names = {p.name for p in tmp.iterdir()}
+    for name in sorted(set(FIGURE_FILES) - names):
+        (out / name).unlink(missing_ok=True)
+    for name in sorted(names - {"run.json"}):
+        os.replace(tmp / name, out / name)
+    os.replace(tmp / "run.json", out / "run.json")
+
+
+def _move_in_whole(tmp, out):
+    """:func:`_move_in`, with Ctrl-C ignored for the few renames it takes
+    (a folder left half moved is worse than a command that ends a moment
+    later)."""
+    try:
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except ValueError:  # not the main thread: signals cannot reach it
+        previous = None
+    try:
+        _move_in(tmp, out)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
+
+
+def place_report(out, write):
+    """Write a report into a temporary sibling of ``out``, then move it in.
+
+    ``write(folder)`` writes the report into a new hidden folder beside
+    ``out`` (``.<out>.writing-<pid>``). Only when it has returned are its
+    files moved into ``out``, replacing an earlier report's, with
+    ``run.json`` last and Ctrl-C ignored during the move. On any error or
+    interrupt the temporary folder is removed and ``out`` is left as it was.
+
+    Parameters
+    ----------
+    out : str or Path
+        The report folder, created when missing.
+    write : callable
+        ``write(folder)`` writes the report there and returns the path of
+        its ``index.html``.
+
+    Returns
+    -------
+    index : Path
+        ``out / "index.html"``.
+    """
+    out = Path(out).resolve()
+    tmp = out.with_name(f".{out.name}.writing-{os.getpid()}")
+    shutil.rmtree(tmp, ignore_errors=True)
+    try:
+        tmp.mkdir(parents=True)
+        write(tmp)
+        _move_in_whole(tmp, out)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return out / "index.html"
