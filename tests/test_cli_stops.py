@@ -174,8 +174,62 @@ def test_far_values_are_told_by_the_quartiles():
     assert far_value(frame) is None
     frame.loc[3, "ok"] = -99999.0 * 1000
     assert far_value(frame)[:3] == ("ok", -99999000.0, 4)
-    constant = pd.DataFrame({"zero": np.r_[np.zeros(99), 5e6]})
-    assert far_value(constant)[:3] == ("zero", 5e6, 100)
+    # counts that are mostly 0 (quartiles coincide) and numeric codes read
+    # as categories are no column to blame: before the fix they were
+    zero_inflated = pd.DataFrame({"reads": np.r_[np.zeros(90), 10 ** np.arange(10)]})
+    assert far_value(zero_inflated) is None
+    codes = pd.DataFrame({"site": np.r_[np.arange(99) % 4, 90210]})
+    assert far_value(codes)[:2] == ("site", 90210.0)
+    assert far_value(codes, categorical=["site"]) is None
     y = np.r_[np.arange(100.0), 1e9]
     assert far_value(pd.DataFrame({"x": np.ones(101)}), y=y)[:3] == (
         "the target", 1e9, 101)
+
+
+def _zero_inflated(n=150, seed=0):
+    """'reads' is 0 in most rows and up to 5000 in a few (its quartiles
+    coincide); y = 1[a > 0]."""
+    rng = np.random.default_rng(seed)
+    reads = np.where(rng.random(n) < 0.1, rng.integers(1, 200, n), 0)
+    reads[40] = 5000
+    frame = pd.DataFrame({"a": rng.normal(size=n), "reads": reads.astype(float)})
+    return frame.assign(y=(frame.a > 0).astype(int))
+
+
+def test_a_divergence_from_a_large_beta_end_blames_beta(tmp_path, capsys):
+    # before the fix the line blamed the 5000 in 'reads' and said to remove
+    # that row, which does not help: --beta-end 1e8 made the fit diverge
+    data = tmp_path / "zi.csv"
+    _zero_inflated().to_csv(data, index=False)
+    assert main(["analyze", str(data), "--target", "y", *TINY, "--cv", "0",
+                 "--beta-end", "1e8", "--out", str(tmp_path / "r")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("skdib: error: the fit diverged at step ")
+    assert "(β = 1e+08)" in err and "lower --beta-end" in err
+    assert "reads" not in err and "remove" not in err
+
+
+def test_a_far_value_is_only_something_to_check(data, tmp_path, capsys,
+                                                monkeypatch):
+    from skdib import DistributedIBClassifier
+    from skdib.exceptions import DivergenceError
+
+    def diverge(self, X, y):
+        raise DivergenceError("The β sweep diverged at step 7 (β = 0.5): the "
+                              "loss is NaN. ", step=7, beta=0.5)
+
+    monkeypatch.setattr(DistributedIBClassifier, "fit", diverge)
+    table = _table().assign(site=np.r_[np.arange(119) % 4, 90210],
+                            c=np.r_[np.arange(119.0), 1e12])
+    table.to_csv(data, index=False)
+    args = ["analyze", str(data), "--target", "y", *TINY, "--cv", "0",
+            "--out", str(tmp_path / "r")]
+    assert main([*args, "--categorical", "site", "--drop", "c"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "site" not in err and "90210" not in err  # codes: no blame
+    assert "try another --seed or a smaller --beta-end" in err
+    assert main([*args, "--categorical", "site"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.index("try another --seed") < err.index("column 'c' holds 1e+12")
+    assert err.endswith("check it (a typing error, or a code for a missing "
+                        "value?)") and "remove" not in err

@@ -71,7 +71,9 @@ def fit_estimator(estimator_class, X, y, args, device, say, **params):
                 str(exc).strip().splitlines()[0])) from None
         except DivergenceError as exc:  # one line: why, and what to do
             raise CLIError(divergence_line(
-                exc, X, y if is_regressor(est) else None)) from None
+                exc, X, y if is_regressor(est) else None,
+                categorical=_listed(params.get("categorical_features")),
+                beta_end=estimator_class().beta_end)) from None
         except KeyboardInterrupt:  # a report of the path so far, if kept
             if getattr(est, "fit_status_", None) != "interrupted":
                 raise
@@ -88,6 +90,12 @@ def fit_estimator(estimator_class, X, y, args, device, say, **params):
     if interrupted(est):
         notes.append(interrupted_note(est))
     return est, fit_s, notes
+
+
+def _listed(categorical):
+    """The columns a ``categorical_features`` value names ('auto' and None
+    name none: their categorical columns are text, not numbers)."""
+    return list(categorical) if isinstance(categorical, (list, tuple)) else []
 
 
 def interrupted(est):

@@ -69,12 +69,13 @@ def cv_interrupted():
             "the command again for them, or use --cv 0 to skip them")
 
 
-def far_value(X, y=None):
+def far_value(X, y=None, categorical=()):
     """The value furthest out of its column's range, if any is far out.
 
     A value is far out when it lies more than ``FAR`` interquartile ranges
-    (or, in a column whose quartiles coincide, ``FAR`` times the median's
-    size, at least 1) from its column's median.
+    from its column's median. Columns whose quartiles coincide (counts that
+    are mostly 0) and categorical columns (numeric codes) are passed over:
+    any value differing from most of theirs would count as far.
 
     Parameters
     ----------
@@ -82,13 +83,16 @@ def far_value(X, y=None):
         The feature columns; those that are not numbers are passed over.
     y : array-like, optional
         A numeric target (regression), checked as the column "the target".
+    categorical : iterable of str, optional
+        Columns read as categories, passed over.
 
     Returns
     -------
     found : tuple (column, value, row, median) or None
         ``row`` counts the table's data rows from 1.
     """
-    columns = {str(c): X[c] for c in X.columns}
+    skip = {str(c) for c in categorical}
+    columns = {str(c): X[c] for c in X.columns if str(c) not in skip}
     if y is not None:
         columns["the target"] = pd.Series(np.asarray(y).ravel())
     best, found = FAR, None
@@ -101,16 +105,23 @@ def far_value(X, y=None):
             continue
         median = float(np.median(finite))
         q25, q75 = np.percentile(finite, [25, 75])
-        scale = q75 - q25 if q75 > q25 else max(abs(median), 1.0)
-        distance = np.where(np.isfinite(x), np.abs(x - median) / scale, 0.0)
+        if not q75 > q25:
+            continue
+        distance = np.where(np.isfinite(x), np.abs(x - median) / (q75 - q25),
+                            0.0)
         row = int(np.argmax(distance))
         if distance[row] > best:
             best, found = distance[row], (name, float(x[row]), row + 1, median)
     return found
 
 
-def divergence_line(exc, X, y=None):
+def divergence_line(exc, X, y=None, categorical=(), beta_end=1.0):
     """The one line that says why the fit diverged and what to do.
+
+    It leads with what is certain, the step and β; a β far above the
+    default ``beta_end`` is named as the likely cause. A value far out of
+    its column's range (:func:`far_value`) is only named as something to
+    check, after the advice.
 
     Parameters
     ----------
@@ -120,21 +131,31 @@ def divergence_line(exc, X, y=None):
         The feature columns of the fit.
     y : array-like, optional
         A numeric target (regression).
+    categorical : iterable of str, optional
+        The columns read as categories.
+    beta_end : float, optional
+        The estimators' default ``beta_end``.
 
     Returns
     -------
     line : str
     """
-    head = f"the fit diverged at step {exc.step} (β = {exc.beta:.3g})"
-    found = far_value(X, y)
+    line = f"the fit diverged at step {exc.step} (β = {exc.beta:.3g})"
+    detail = re.search(r"\): (.*?)\. ", str(exc))
+    if detail:
+        line += f": {detail.group(1)}"
+    if exc.beta > 10 * beta_end:
+        line += (f"; β had reached {exc.beta / beta_end:.3g} times the "
+                 f"default --beta-end ({beta_end:g}): run again with a lower "
+                 "--beta-end")
+    else:
+        line += ("; try another --seed or a smaller --beta-end, or "
+                 "standardise the columns (or their units), and run again")
+    found = far_value(X, y, categorical)
     if found is not None:
         name, value, row, median = found
         column = name if name == "the target" else f"column {name!r}"
-        return (f"{head}: {column} holds {value:.6g} in data row {row}, far "
-                f"out of its range (median {median:.3g}); check that value (a "
-                "typing error, or a code for a missing value?), then fix or "
-                "remove that row and run again")
-    detail = re.search(r"\): (.*?)\. ", str(exc))
-    cause = f": {detail.group(1)}" if detail else ""
-    return (f"{head}{cause}; try another --seed or a smaller --beta-end, or "
-            "standardise the columns (or their units), and run again")
+        line += (f"; {column} holds {value:.6g} in data row {row}, far from "
+                 f"its other values (median {median:.3g}): check it (a typing "
+                 "error, or a code for a missing value?)")
+    return line
