@@ -1,9 +1,11 @@
 """``skdib analyze`` reads numbers with thousands separators.
 
-Before the fix a German semicolon file read ``1.921`` (1921 inhabitants)
-as 1.921, silently; ``2.641,35`` and a comma file's quoted ``"78,758"``
-became one category per row. The rule goes by whole columns and the file's
-decimal mark (``skdib._cli._numbers``); plain files read as before.
+Before the fix a German semicolon file read ``12.345.678`` as text and
+``2.641,35`` and a comma file's quoted ``"1,084,407"`` became one category
+per row. Then the first rule misread correct files (three decimal places
+read 1000 times too large): only unambiguous columns are read so by
+themselves now (``skdib._cli._numbers``), ``--thousands`` states the
+separator, and files without separators read as before.
 """
 
 import json
@@ -33,6 +35,9 @@ def test_thousands_dots_in_a_semicolon_file_of_integers(tmp_path, capsys):
     assert "column 'Einwohner' of t.csv writes numbers with '.'" in err
     assert "(1.921 is 1921)" in err
     assert frame.attrs["skdib_thousands"] == {"Einwohner": (".", "1.921", 1921)}
+    big = _read(tmp_path, 'n,y\n"1,234,567",0\n"78,758",1\n')
+    assert big["n"].tolist() == [1234567, 78758]
+    assert "(1,234,567 is 1234567)" in capsys.readouterr().err
 
 
 def test_thousands_dots_with_decimal_commas(tmp_path):
@@ -69,17 +74,59 @@ def test_a_comma_file_keeps_a_quoted_decimal_comma_as_text(tmp_path):
 
 
 def test_the_report_says_how_the_column_was_read(tmp_path, capsys):
-    rows = "".join(f"{1 + i % 9}.{100 + 7 * i};{20 + i % 50};{i % 2}\n"
-                   for i in range(80))
+    rows = "".join(f"{1 + i % 9}.{100 + 7 * i};{20 + i % 50};12.345.{i:03d};"
+                   f"{i % 2}\n" for i in range(80))
     data = tmp_path / "de.csv"
-    data.write_text("Einwohner;Alter;Ziel\n" + rows, encoding="utf-8")
+    data.write_text("Einwohner;Alter;id;Ziel\n" + rows, encoding="utf-8")
     out = tmp_path / "report"
     assert main(["analyze", str(data), "--target", "Ziel", *TINY, "--out",
-                 str(out)]) == 0
-    assert "read as a thousands separator" in capsys.readouterr().err
+                 str(out), "--thousands", ".", "--drop", "id"]) == 0
+    err = capsys.readouterr().err
+    assert "(1.100 is 1100)" in err and "'id'" not in err
     run = json.loads((out / "run.json").read_text())
     assert run["data"]["thousands_separators"] == {"Einwohner": "."}
     assert run["data"]["channels"]["Einwohner"] == "numeric"
     html = (out / "index.html").read_text(encoding="utf-8")
     assert "read with thousands separators: Einwohner (1.100 is 1100)" in html
     assert pd.read_csv(out / "path.csv")["feature"].nunique() == 2
+
+
+@pytest.mark.parametrize("text, name, expected", [
+    # three decimal places in a dot-decimal semicolon file (was 1000x)
+    ("a;lat;y\n1.250;48.137;0\n2.375;48.139;1\n12.500;48.201;0\n", "t.csv",
+     [1.25, 2.375, 12.5]),
+    # a decimal comma in a tab file stays text, as at 0.1.0's start
+    ("a\tb\ty\n1,250\t2,5\t0\n2,375\t3,5\t1\n", "t.tsv",
+     ["1,250", "2,375"]),
+])
+def test_three_places_read_as_before_with_a_note(tmp_path, capsys, text,
+                                                 name, expected):
+    # before the fix these columns were read as 1250, 2375, 12500
+    frame = _read(tmp_path, text, name)
+    assert frame["a"].tolist() == expected
+    assert frame.attrs["skdib_thousands"] == {}
+    err = capsys.readouterr().err
+    assert "column 'a'" in err and "run again with --thousands" in err
+
+
+def test_an_na_cell_is_missing_in_a_grouped_column(tmp_path, capsys):
+    # before the fix the 'NA' made the column one category per value
+    frame = _read(tmp_path, "a;y\n12.345.678;0\nNA;1\n1.921;0\n")
+    assert frame["a"].tolist()[::2] == [12345678.0, 1921.0]
+    assert frame["a"].isna().tolist() == [False, True, False]
+    assert frame.attrs["skdib_missing_text"] == {"a": ["NA"]}
+
+
+def test_thousands_states_the_separator(tmp_path, capsys):
+    text = "a;b;y\n1.921;1.250;0\n377;2.375;1\n"
+    path = tmp_path / "t.csv"
+    path.write_text(text, encoding="utf-8")
+    stated = read_table(path, thousands=".")
+    assert stated["a"].tolist() == [1921, 377]
+    assert stated["b"].tolist() == [1250, 2375]
+    assert "(1.921 is 1921)" in capsys.readouterr().err
+    grouped = tmp_path / "g.csv"
+    grouped.write_text("a;y\n12.345.678;0\n1.921;1\n", encoding="utf-8")
+    assert read_table(grouped, thousands="none")["a"].tolist() == [
+        "12.345.678", "1.921"]
+    assert read_table(grouped)["a"].tolist() == [12345678, 1921]

@@ -176,8 +176,10 @@ def _data_description(args, data):
     if data.categorical:
         groups += "; categorical: " + describe_categorical(data.categorical)
     if data.thousands:
+        from skdib._cli._numbers import full_number
+
         groups += "; read with thousands separators: " + ", ".join(
-            f"{col} ({example} is {number:g})"
+            f"{col} ({example} is {full_number(number)})"
             for col, (_, example, number) in data.thousands.items())
     n_channels = len(data.feature_groups or data.X.columns)
     return (f"<p><b>{escape(Path(args.data).name)}</b>: {len(data.X)} rows; "
@@ -200,7 +202,7 @@ def _read_data(args, say):
     groups = parse_groups(args.groups) if args.groups is not None else None
     categorical = parse_categorical(args.categorical)
     drop = parse_columns(args.drop)
-    frame = read_table(args.data, drop)
+    frame = read_table(args.data, drop, args.thousands)
     data = prepare_dataset(frame, args.target, task=args.task,
                            drop=drop, groups=groups,
                            categorical=categorical, force_task=args.force_task)

@@ -1,22 +1,19 @@
 """Numbers written with thousands separators, as spreadsheets export them.
 
-A semicolon file from a German spreadsheet writes 1921 as ``1.921`` and
-2641.35 as ``2.641,35``; a comma file quotes ``"78,758"``. The rule, for a
-whole column at a time (never for one cell):
+A German spreadsheet writes 12345678 as ``12.345.678`` and 2641.35 as
+``2.641,35``; an English one quotes ``"1,234,567"`` and writes 1234.5 as
+``1,234.5``. Only what cannot be read otherwise is read so by itself, a
+whole column at a time (never one cell):
 
-* the file's decimal mark: the dot in comma and tab files; in a semicolon
-  file the comma when some value has a decimal comma and none a decimal
-  dot that cannot be a thousands separator (``0.5``, ``3.14``, ``1234.5``),
-  or when neither appears but some column is written with thousands dots
-  as below (``377``, ``1.921``); the dot when only decimal dots appear, or
-  no column is so written; and when both appear, the mark that reads more
-  columns as numbers;
-* the thousands separator is the other mark. A column of text is read as
-  numbers when every value in it is a number written with it: one to three
-  leading digits (not a lone leading zero), then groups of exactly three
-  after each separator, then the decimal part, and numbers without a
-  separator have at most three digits before the decimal mark; at least
-  one value must hold a separator. Anything else stays as read.
+* a column is read as numbers with a thousands separator when every value
+  in it is a number written with that one mark between groups of three
+  digits (one to three leading digits, not a lone zero) and the other mark
+  as the decimal mark, or a number below 1000 without it, and at least one
+  value is unambiguous: two or more groups (``12.345.678``) or a group and a
+  decimal part (``2.641,35``). Missing-value texts (``NA``) are missing.
+* ``1.921`` or ``1.250`` alone may be 1921 and 1250, or decimals with three
+  places (48.137 degrees): such a column is read as before, with a note
+  that says how to state the separator (``--thousands``).
 """
 
 import re
@@ -24,7 +21,8 @@ import re
 import pandas as pd
 from pandas.api.types import is_numeric_dtype
 
-__all__ = ["THOUSANDS", "decimal_mark", "grouped_numbers"]
+__all__ = ["THOUSANDS", "ambiguous_columns", "full_number", "grouped_numbers",
+           "stated_numbers"]
 
 #: ``frame.attrs[THOUSANDS]``: ``{column: (separator, example, number)}`` of
 #: the columns read with thousands separators: a value as written, and the
@@ -32,80 +30,71 @@ __all__ = ["THOUSANDS", "decimal_mark", "grouped_numbers"]
 THOUSANDS = "skdib_thousands"
 
 _SIGN = r"^[+-]?"
+_MARKS = (".", ",")
 
 
-def _grouped(separator, decimal):
-    """A number with at least one thousands ``separator`` (``1.921,5``)."""
-    sep, dec = re.escape(separator), re.escape(decimal)
-    return re.compile(rf"{_SIGN}[1-9]\d{{0,2}}(?:{sep}\d{{3}})+(?:{dec}\d+)?$")
+def full_number(number):
+    """``number`` written in full, without exponent or rounding: 1234567,
+    -2641.35 (not 1.23457e+06)."""
+    if float(number).is_integer():
+        return str(int(number))
+    return repr(float(number)) if "e" not in repr(float(number)) else (
+        f"{number:f}".rstrip("0").rstrip("."))
 
 
-def _short(decimal):
-    """A number below 1000 without separators (``377``, ``0,5``)."""
-    return re.compile(rf"{_SIGN}\d{{1,3}}(?:{re.escape(decimal)}\d+)?$")
+def _other(mark):
+    return "," if mark == "." else "."
 
 
-#: a decimal comma, possibly after dot-grouped thousands: 2,5 or 2.641,35
-_COMMA_DECIMAL = re.compile(rf"{_SIGN}(?:\d+|[1-9]\d{{0,2}}(?:\.\d{{3}})+),\d+$")
-#: a decimal dot: 0.5, 3.14, 1234.5 (1.921 is tested apart: it may be 1921)
-_DOT_DECIMAL = re.compile(rf"{_SIGN}\d*\.\d+$")
-_DOT_GROUPED = _grouped(".", ",")
+def _patterns(sep):
+    """(grouped, unambiguous, short) for the thousands separator ``sep``."""
+    s, d = re.escape(sep), re.escape(_other(sep))
+    lead = r"[1-9]\d{0,2}"
+    return (re.compile(rf"{_SIGN}{lead}(?:{s}\d{{3}})+(?:{d}\d+)?$"),
+            re.compile(rf"{_SIGN}{lead}(?:(?:{s}\d{{3}}){{2,}}(?:{d}\d+)?"
+                       rf"|(?:{s}\d{{3}})+{d}\d+)$"),
+            re.compile(rf"{_SIGN}\d{{1,3}}(?:{d}\d+)?$"))
 
 
-def decimal_mark(texts):
-    """The decimal mark of a semicolon file, or None where the values leave
-    it open between the two (the caller then counts numeric columns).
-
-    Parameters
-    ----------
-    texts : DataFrame
-        Every cell of the file as text (missing cells NaN).
-
-    Returns
-    -------
-    mark : {",", "."} or None
-    """
-    values = pd.Series(texts.to_numpy().ravel()).dropna().astype(str).str.strip()
-    comma = values.str.match(_COMMA_DECIMAL).any()
-    dotted = values[values.str.match(_DOT_DECIMAL)]
-    dot = (~dotted.str.match(_DOT_GROUPED)).any()
-    if comma and dot:
-        return None
-    if comma or dot:
-        return "," if comma else "."
-    # neither: dots only in numbers like 1.921, thousands where a whole
-    # column is written so
-    grouped = any(_as_number(texts[col], ".", ",") is not None
-                  for col in texts.columns)
-    return "," if grouped else "."
-
-
-def _as_number(values, separator, decimal):
-    """The column's numbers, or None when it is not every one a number
-    written with ``separator`` (at least one of them holding it)."""
+def _texts(values, na_texts):
+    """The column's values as stripped texts, missing ones and NA texts
+    left out."""
     texts = values.dropna().astype(str).str.strip()
-    grouped = texts.str.match(_grouped(separator, decimal))
-    if not len(texts) or not grouped.any():
-        return None
-    if not (grouped | texts.str.match(_short(decimal))).all():
-        return None
-    plain = (values.astype(str).str.strip().str.replace(separator, "", regex=False)
-             .str.replace(decimal, ".", regex=False))
-    numbers = pd.to_numeric(plain.where(values.notna()), errors="raise")
-    first = grouped.to_numpy().argmax()  # the first value with a separator
-    return numbers, (separator, texts.iloc[first],
-                     numbers.dropna().iloc[first].item())
+    return texts[~texts.isin(na_texts)]
 
 
-def grouped_numbers(frame, decimal):
-    """Read the text columns of numbers with thousands separators as numbers.
+def _as_number(values, sep, na_texts):
+    """The column as numbers with the thousands separator ``sep``, or None
+    where it is not unambiguously written so."""
+    grouped, clear, short = _patterns(sep)
+    texts = _texts(values, na_texts)
+    if not len(texts) or not texts.str.match(clear).any():
+        return None
+    is_grouped = texts.str.match(grouped)
+    if not (is_grouped | texts.str.match(short)).all():
+        return None
+    plain = (texts.str.replace(sep, "", regex=False)
+             .str.replace(_other(sep), ".", regex=False))
+    numbers = pd.to_numeric(plain, errors="raise")
+    if len(numbers) < len(values):  # missing cells: NaN, so floats
+        numbers = numbers.astype(float)
+    numbers = numbers.reindex(values.index)
+    first = texts[is_grouped].index[0]
+    return numbers, (sep, texts[first], numbers[first].item())
+
+
+def grouped_numbers(frame, skip=(), na_texts=()):
+    """Read the text columns written unambiguously with thousands separators
+    as numbers.
 
     Parameters
     ----------
     frame : DataFrame
-        The table as read with the decimal mark ``decimal``.
-    decimal : {".", ","}
-        The file's decimal mark; the thousands separator is the other one.
+        The table as read.
+    skip : iterable of str
+        Columns left as they are (those --drop leaves out).
+    na_texts : iterable of str
+        Texts that count as missing values.
 
     Returns
     -------
@@ -113,12 +102,56 @@ def grouped_numbers(frame, decimal):
     read : dict
         ``{column: (separator, example, number)}`` of the columns read so.
     """
-    separator = "." if decimal == "," else ","
+    skip, na_texts, read = set(skip), list(na_texts), {}
+    for col in frame.columns:
+        if is_numeric_dtype(frame[col]) or str(col).strip() in skip:
+            continue
+        for sep in _MARKS:
+            found = _as_number(frame[col], sep, na_texts)
+            if found is not None:
+                frame[col], read[str(col).strip()] = found
+                break
+    return frame, read
+
+
+def ambiguous_columns(texts, skip=(), na_texts=()):
+    """The columns whose every value may be a number with one thousands
+    group (``1.921``, ``1,250``) or below 1000, at least one with a group.
+
+    Parameters
+    ----------
+    texts : DataFrame
+        The table as texts.
+    skip, na_texts : iterable of str
+        As for :func:`grouped_numbers`.
+
+    Returns
+    -------
+    found : dict
+        ``{column: (separator, example)}``.
+    """
+    found, skip = {}, set(skip)
+    for col in texts.columns:
+        if str(col).strip() in skip:
+            continue
+        values = _texts(texts[col], list(na_texts))
+        for sep in _MARKS:
+            single = values.str.match(rf"{_SIGN}[1-9]\d{{0,2}}{re.escape(sep)}"
+                                      r"\d{3}$")
+            if (len(values) and single.any()
+                    and (single | values.str.match(rf"{_SIGN}\d{{1,3}}$")).all()):
+                found[str(col).strip()] = (sep, values[single].iloc[0])
+    return found
+
+
+def stated_numbers(frame, texts, sep):
+    """``{column: (separator, example, number)}`` of the columns that
+    ``--thousands sep`` read as numbers from texts holding ``sep``."""
     read = {}
     for col in frame.columns:
-        if is_numeric_dtype(frame[col]):
-            continue
-        found = _as_number(frame[col], separator, decimal)
-        if found is not None:
-            frame[col], read[str(col).strip()] = found
-    return frame, read
+        held = texts[col].dropna().astype(str).str.strip()
+        held = held[held.str.contains(sep, regex=False)]
+        if is_numeric_dtype(frame[col]) and len(held):
+            read[str(col).strip()] = (sep, held.iloc[0],
+                                      frame[col][held.index[0]].item())
+    return read

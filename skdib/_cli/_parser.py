@@ -34,11 +34,13 @@ with plots you can open in a browser."""
 GROUPS_HELP = f"""\
 Reading DATA: the separator is the comma, semicolon or tab that the header
 line holds most often outside quotes (.tsv and .tab: tab); a semicolon file
-may use decimal commas. Numbers with thousands separators (1.921 or
-2.641,35 in a semicolon file, "78,758" in a comma file) are read as numbers
-where a whole column is written so, with a note; the separator is the mark
-that is not the file's decimal mark (see the user guide for the rule when
-a value such as 1.921 could be either). A file that is not UTF-8 is read
+may use decimal commas. A column of numbers written with thousands
+separators is read as numbers, with a note, where no other reading is
+possible: a value with two groups (12.345.678, "1,234,567") or a group
+before the decimal part (2.641,35, "1,234.5"). A column of values such as
+1.921 or 1.250, which may be thousands or three decimal places, is read
+as before, with a note: state the separator with --thousands . (or ,),
+which then applies to every column. A file that is not UTF-8 is read
 as cp1252 (Excel's plain "CSV" on Windows), with a note. Only empty cells
 are missing in a text column ("NA" and "None" are categories); in a column
 of numbers the texts pandas takes for missing ("NA", "nan", "NULL", ...)
@@ -246,6 +248,11 @@ def build_parser():
     data.add_argument("--drop", default="", metavar="COLS",
                       help="comma-separated columns to leave out, e.g. id,date; "
                            + _dash_hint("--drop"))
+    data.add_argument("--thousands", choices=(".", ",", "none"),
+                      default="auto",
+                      help="the thousands separator of DATA's numbers, the "
+                           "other mark being the decimal mark (default: auto, "
+                           "see below; none reads no separator)")
     data.add_argument("--cv", type=int, default=5, metavar="K",
                       help="folds to cross-validate the chosen point and two "
                            "baselines on (default: 5; 0 skips; see below)")

@@ -14,7 +14,13 @@ import pandas as pd
 from pandas.api.types import is_bool_dtype, is_numeric_dtype
 
 from skdib._cli._errors import CLIError
-from skdib._cli._numbers import THOUSANDS, decimal_mark, grouped_numbers
+from skdib._cli._numbers import (
+    THOUSANDS,
+    ambiguous_columns,
+    full_number,
+    grouped_numbers,
+    stated_numbers,
+)
 
 __all__ = ["MISSING_TEXT", "read_table", "split_unquoted"]
 
@@ -145,31 +151,52 @@ def _separator(header, suffix):
 
 
 def _decimal(path, options):
-    """The decimal mark: the dot, except in a semicolon file, as spreadsheets
-    in many locales write them, which may have decimal commas (the rule is
-    :func:`skdib._cli._numbers.decimal_mark`'s; where the values leave it
-    open, the mark that reads more columns as numbers)."""
+    """A semicolon file, as spreadsheets in many locales write it, may have
+    decimal commas: take them when that reads more columns as numbers."""
     if options["sep"] != ";":
         return "."
-    texts = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""],
-                        **options)
-    mark = decimal_mark(texts)
-    if mark is not None:
-        return mark
     frames = [pd.read_csv(path, decimal=mark, **options) for mark in (".", ",")]
     numeric = [len(f.select_dtypes("number").columns) for f in frames]
     return "," if numeric[1] > numeric[0] else "."
 
 
-def _thousands(frame, decimal, path):
-    """Columns of numbers with thousands separators read as numbers, each
-    with a note; the frame and ``{column: (separator, example, number)}``."""
-    frame, read = grouped_numbers(frame, decimal)
+def _thousands(frame, path, options, thousands, drop):
+    """The frame with its columns of numbers with thousands separators read
+    as numbers, and ``{column: (separator, example, number)}``; a note for
+    each, and one for each column that may be written so (``1.921``)."""
+    texts = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""],
+                        **options)
+    if thousands not in ("auto", "none"):
+        read = stated_numbers(frame, texts, thousands)
+        read = {col: found for col, found in read.items() if col not in drop}
+    elif thousands == "auto":
+        frame, read = grouped_numbers(frame, drop, NA_TEXTS)
+        frame.attrs[MISSING_TEXT] = {
+            col: sorted(set(texts[_raw(texts, col)]) & set(NA_TEXTS))
+            for col in read}
+    else:
+        read = {}
     for col, (separator, example, number) in read.items():
-        _note(f"column {col!r} of {path.name} writes numbers with {separator!r} "
-              f"between groups of three digits: read as a thousands separator "
-              f"({example} is {number:g}), with {decimal!r} as the decimal mark")
+        _note(f"column {col!r} of {path.name} writes numbers with "
+              f"{separator!r} between groups of three digits: read as a "
+              f"thousands separator ({example} is {full_number(number)})")
+    if thousands != "auto":
+        return frame, read
+    maybe = ambiguous_columns(texts, {*drop, *read}, NA_TEXTS)
+    for col, (separator, example) in maybe.items():
+        column = frame[col if col in frame.columns else _raw(frame, col)]
+        how = "decimals" if is_numeric_dtype(column) else "text"
+        _note(f"column {col!r} of {path.name} holds values like {example}, a "
+              f"number with {separator!r} as a thousands separator or a "
+              f"decimal with three places; read as {how}, as written. If "
+              f"{separator!r} separates thousands there, run again with "
+              f"--thousands {separator}")
     return frame, read
+
+
+def _raw(frame, name):
+    """The column of ``frame`` whose name is ``name`` once stripped."""
+    return next(c for c in frame.columns if str(c).strip() == name)
 
 
 def _numbers_with_missing_text(frame, path, options):
@@ -203,16 +230,27 @@ def _read_parquet(path):
                        "pyarrow) or save the table as CSV") from None
 
 
-def _read_csv(path):
+def _read_csv(path, drop, thousands):
     encoding = _encoding(path)
     header = _header_line(path, encoding)
     options = {"sep": _separator(header, _table_suffix(path)),
                "encoding": encoding}
-    options["decimal"] = _decimal(path, options)
+    if thousands in (".", ","):  # stated: the other mark is the decimal
+        options.update(thousands=thousands,
+                       decimal="," if thousands == "." else ".")
+        if options["decimal"] == options["sep"]:
+            raise CLIError(f"--thousands {thousands} makes {options['sep']!r} "
+                           f"the decimal mark of {path.name}, which separates "
+                           "its columns")
+    else:
+        options["decimal"] = _decimal(path, options)
     frame = pd.read_csv(path, keep_default_na=False, na_values=[""], **options)
-    frame, grouped = _thousands(frame, options["decimal"], path)
+    frame, grouped = _thousands(frame, path, options, thousands, set(drop))
     cells = next(csv.reader([header], delimiter=options["sep"]), [])
-    return (*_numbers_with_missing_text(frame, path, options), cells, grouped)
+    in_groups = {col: texts for col, texts
+                 in frame.attrs.pop(MISSING_TEXT, {}).items() if texts}
+    frame, missing = _numbers_with_missing_text(frame, path, options)
+    return frame, {**missing, **in_groups}, cells, grouped
 
 
 def _unnamed_columns(frame, cells, drop, path):
@@ -306,13 +344,15 @@ def _check_header(cells, path):
               "line naming the columns")
 
 
-def read_table(path, drop=()):
+def read_table(path, drop=(), thousands="auto"):
     """Read a CSV (or TSV, or Parquet when pandas can) into a DataFrame.
 
     ``drop``: the columns --drop leaves out; a column without a header name
     that it names is kept for it (see ``_unnamed_columns``). The frame's
     ``attrs`` name the columns read with thousands separators
     (``THOUSANDS``) and the texts read as missing (``MISSING_TEXT``).
+    ``thousands``: "auto" (:mod:`skdib._cli._numbers`), "none", or the
+    separator ("." or ","), stated with --thousands.
     """
     path = Path(path)
     if not path.exists():
@@ -322,7 +362,8 @@ def read_table(path, drop=()):
     parquet = path.suffix.lower() in (".parquet", ".pq")
     try:
         frame, missing_text, cells, grouped = (
-            (_read_parquet(path), {}, [], {}) if parquet else _read_csv(path))
+            (_read_parquet(path), {}, [], {}) if parquet
+            else _read_csv(path, drop, thousands))
     except CLIError:
         raise
     except UnicodeDecodeError as exc:
