@@ -151,3 +151,28 @@ def test_a_library_warning_says_its_kind():
                  file=shown)
     assert shown.getvalue() == ("skdib: warning: FutureWarning: a change is "
                                 "coming\n")
+
+
+def test_a_fraction_of_0_says_the_scores_are_on_the_training_rows(
+        regression, tmp_path):
+    # before the fix the cards and the score table said "(120 held-out
+    # rows)" and "standard error over the held-out rows" although no row
+    # was held out: the path is then scored on the rows it was fitted on
+    out = tmp_path / "report"
+    assert main(["analyze", str(regression), "--target", "y", *TINY,
+                 "--validation-fraction", "0", "--out", str(out)]) == 0
+    html = (out / "index.html").read_text(encoding="utf-8")
+    run = json.loads((out / "run.json").read_text())
+    assert run["scores"]["validation"]["fraction"] == 0
+    assert "held-out rows" not in html
+    assert ("(120 training rows; --validation-fraction 0 holds none out)"
+            in html)  # the card and the score table's row
+    assert html.count("120 training rows") == 2
+    assert ("standard error over the training rows (--validation-fraction 0 "
+            "holds none out)") in html
+    held_out = tmp_path / "held-out"
+    assert main(["analyze", str(regression), "--target", "y", *TINY,
+                 "--validation-fraction", "0.3", "--out", str(held_out)]) == 0
+    html = (held_out / "index.html").read_text(encoding="utf-8")
+    assert "(36 held-out rows)" in html and "training rows" not in html
+    assert "standard error over the held-out rows." in html

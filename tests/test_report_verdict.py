@@ -18,7 +18,10 @@ TINY = ["--n-steps", "30", "--n-pretrain-steps", "10", "--n-checkpoints", "3"]
 def _scores(dib, linear, forest):
     entry = lambda label, folds: {"label": label, "mean": float(np.mean(folds)),  # noqa: E731
                                   "se": 0.0, "folds": list(folds)}
-    return {"cv": len(dib), "n_rows": 100, "models": {
+    # as the command's: the path's own score on its 20 held-out rows first
+    validation = {"n_rows": 20, "fraction": 0.2, "point": 1, "score": 0.5,
+                  "se": 0.1}
+    return {"validation": validation, "cv": len(dib), "n_rows": 100, "models": {
         "distributed_ib": entry("Distributed IB", dib),
         "linear": entry("linear", linear),
         "random_forest": entry("forest", forest)}}

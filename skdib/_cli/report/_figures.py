@@ -16,6 +16,7 @@ from skdib._cli.report._summary import (
     bits_scale,
     channel_summary,
     score_name,
+    scored_rows,
     scores_lines,
     scores_note,
 )
@@ -134,7 +135,7 @@ def _validation_card(est):
     if np.isfinite(val["se"]):
         value += f" ± {val['se']:.3f}"
     return value, (f"validation {score_name(est)} at the chosen point "
-                   f"({val['n_rows']} held-out rows)")
+                   f"({scored_rows(val)})")
 
 
 def _cards(est, run):
@@ -158,8 +159,9 @@ def _score_rows(est, scores):
     """The score table's rows and note: ``scores``, or the path's own."""
     if scores is None:
         value, what = _validation_card(est)
-        return [(what, value)], ("The path's own held-out score, ± its "
-                                 "standard error over the held-out rows.")
+        rows = scored_rows(validation_scores(est), count=False)
+        return [(what, value)], ("The path's own validation score, ± its "
+                                 f"standard error over {rows}.")
     return scores_lines(scores), scores_note(scores, est)
 
 

@@ -8,7 +8,8 @@ from skdib._dib._ranking import DROP_THRESHOLD, rank_channels
 from skdib.compare._folds import fold_mean_and_se
 
 __all__ = ["baseline_verdict", "bits_scale", "channel_summary", "path_table",
-           "score_name", "scores_lines", "scores_note", "scores_table"]
+           "score_name", "scored_rows", "scores_lines", "scores_note",
+           "scores_table"]
 
 THRESHOLD = DROP_THRESHOLD
 # Percentile of the path's cells (points x channels) that fills a bit bar.
@@ -172,6 +173,37 @@ def _column_labels(names, width=10):
     return [n if short.count(s) > 1 else s for n, s in zip(names, short, strict=True)]
 
 
+def scored_rows(val, count=True):
+    """The rows the path's own score is on, in words.
+
+    Parameters
+    ----------
+    val : dict
+        :func:`skdib._cli._scores.validation_scores` (``n_rows``, ``fraction``).
+    count : bool
+        Whether to lead with the number of rows.
+
+    Returns
+    -------
+    text : str
+        The held-out rows, or, when ``--validation-fraction`` is 0 (no row
+        held out), the training rows the path was fitted on.
+
+    Examples
+    --------
+    >>> from skdib._cli.report._summary import scored_rows
+    >>> scored_rows({"n_rows": 80, "fraction": 0.2})
+    '80 held-out rows'
+    >>> scored_rows({"n_rows": 400, "fraction": 0.0}, count=False)
+    'the training rows (--validation-fraction 0 holds none out)'
+    """
+    if val["fraction"]:
+        return f"{val['n_rows']} held-out rows" if count else "the held-out rows"
+    if count:
+        return f"{val['n_rows']} training rows; --validation-fraction 0 holds none out"
+    return "the training rows (--validation-fraction 0 holds none out)"
+
+
 def _score_cell(mean, se):
     text = f"{mean:.3f}"
     return text if np.isnan(se) else f"{text} ± {se:.3f}"
@@ -181,8 +213,7 @@ def scores_lines(scores):
     """(what, score text) rows of the score table, validation first."""
     val = scores["validation"]
     rows = [(f"path's own validation, point {val['point']} "
-             f"({val['n_rows']} held-out rows)", _score_cell(val["score"],
-                                                             val["se"]))]
+             f"({scored_rows(val)})", _score_cell(val["score"], val["se"]))]
     for entry in scores["models"].values():
         label = entry["label"]
         if "point" in entry:
@@ -226,23 +257,20 @@ def baseline_verdict(scores, est):
 def scores_note(scores, est):
     """Where the scores come from, then :func:`baseline_verdict`."""
     metric = score_name(est)
+    rows = scored_rows(scores["validation"], count=False)
+    own = (f"only the path's own validation {metric} is shown, with its "
+           f"standard error over {rows}.")
     if scores.get("cv_stopped"):  # Ctrl-C, during or before it
-        return (f"{scores['cv_stopped']}: only the path's own validation "
-                f"{metric} is shown, with its standard error over the "
-                "held-out rows.")
+        return f"{scores['cv_stopped']}: {own}"
     if scores.get("cv_error"):
         return (f"Cross-validation failed after the fit ({scores['cv_error']}): "
-                f"only the path's own validation {metric} is shown, with its "
-                "standard error over the held-out rows.")
+                f"{own}")
     if not scores["cv"]:
-        return (f"Cross-validation skipped (--cv 0): only the path's own "
-                f"validation {metric} is shown, with its standard error over "
-                "the held-out rows.")
+        return f"Cross-validation skipped (--cv 0): {own}"
     source = (f"Cross-validated {metric}: mean ± standard error over "
               f"{scores['cv']} folds of {scores['n_rows']} rows, every model "
               "fitted on the same folds. First row: the model in this report, "
-              "scored on its own held-out rows (± standard error over those "
-              "rows).")
+              f"scored on {rows} (± standard error over those rows).")
     return " ".join(filter(None, [source, baseline_verdict(scores, est)]))
 
 
