@@ -82,6 +82,34 @@ def test_ctrl_c_during_the_fit_writes_the_path_so_far(
             "Cross-validation was not run")
 
 
+def test_an_interrupted_report_says_so_at_its_top(
+        data, tmp_path, capsys, interrupt_at_checkpoint):
+    # before the fix the page said so only among the fit's warnings, stdout
+    # said "Report written to", and channels holding their bits at the last
+    # checkpoint before the stop were "kept to the end"
+    args = ["analyze", str(data), "--target", "y", *TINY, "--cv", "0"]
+    whole = tmp_path / "whole"
+    assert main([*args, "--out", str(whole)]) == 0
+    assert capsys.readouterr().out.startswith("Report written to ")
+    html = (whole / "index.html").read_text(encoding="utf-8")
+    assert "kept to the end" in html and "kept to the stop" not in html
+    assert 'class="banner"' not in html and "Interrupted" not in html
+    partial = tmp_path / "partial"
+    interrupt_at_checkpoint(3)  # two checkpoints kept
+    assert main([*args, "--out", str(partial)]) == 130
+    out = capsys.readouterr().out.strip()
+    assert out == ("Partial report (interrupted) written to "
+                   f"{(partial / 'index.html').resolve()}")
+    html = (partial / "index.html").read_text(encoding="utf-8")
+    beta = pd.read_csv(partial / "path.csv")["beta"].max()
+    banner = (f'<p class="banner" role="alert">Interrupted: the sweep stopped '
+              f"after β = {beta:.3g} (checkpoint 2 of 4); the path, ranking "
+              "and scores describe the checkpoints before the stop.")
+    assert banner in html
+    assert html.index(banner) < html.index("<h1>")  # above everything else
+    assert "kept to the stop" in html and "kept to the end" not in html
+
+
 @pytest.mark.parametrize("where", ["fit", "cv"])
 def test_an_interrupted_rerun_keeps_the_earlier_report(
         data, tmp_path, capsys, monkeypatch, interrupt_at_checkpoint, where):

@@ -68,7 +68,8 @@ def _finish(est, X, args, argv, t0, fit_s, device, say, stopped=None,
                        f"{exc.strerror or exc}") from None
     # in full: scripts/demo.sh runs from the repository's root, not the
     # user's folder
-    print(f"Report written to {Path(index).resolve()}")
+    what = "Report" if stopped is None else "Partial report (interrupted)"
+    print(f"{what} written to {Path(index).resolve()}")
     if stopped is not None:  # Ctrl-C: the report of what was done, then 130
         if out != Path(args.out).resolve():
             stopped += (f"; the earlier report in {args.out} is kept, this "

@@ -86,9 +86,10 @@ report shows each score as mean +- standard error over the folds. --cv 0
 skips this.
 
 Ctrl-C during the fit writes the report of the path recorded so far (none
-before the first checkpoint); during --cv, the report of the finished fit
-without cross-validated scores. Either way the exit status is 130, and
-the partial report never replaces an earlier report in --out: it goes to
+before the first checkpoint), marked "Interrupted" at its top; during --cv,
+the report of the finished fit without cross-validated scores. Either way
+the exit status is 130, stdout says "Partial report (interrupted) written
+to ...", and the partial report never replaces an earlier report in --out: it goes to
 a new folder beside it (<out>-interrupted), named on stderr.
 
 The report folder (--out) holds index.html (ranking table, scores and

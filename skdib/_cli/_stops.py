@@ -11,7 +11,7 @@ import pandas as pd
 from pandas.api.types import is_bool_dtype, is_numeric_dtype
 
 __all__ = ["cv_interrupted", "divergence_line", "far_value", "fit_interrupted",
-           "interrupted_note"]
+           "interrupted_banner", "interrupted_note"]
 
 #: A value this many interquartile ranges from its column's median is far
 #: out of range: a typing error or a missing-value code such as 1e12 or
@@ -36,6 +36,28 @@ def interrupted_note(est):
             f"checkpoint(s) of the path (β up to {path.beta[-1]:.3g}): this "
             "report shows only that part of the path. Run the command again "
             "for the whole path.")
+
+
+def interrupted_banner(est):
+    """The line at the top of the report of a fit that Ctrl-C stopped.
+
+    The estimator keeps no β of the moment Ctrl-C came, only its
+    checkpoints, so the line names the β of the last one kept.
+
+    Parameters
+    ----------
+    est : DistributedIBClassifier or DistributedIBRegressor
+        Fitted, with ``fit_status_`` "interrupted".
+
+    Returns
+    -------
+    line : str
+    """
+    path = est.information_path_
+    return (f"Interrupted: the sweep stopped after β = {path.beta[-1]:.3g} "
+            f"(checkpoint {path.n_points} of {est.n_checkpoints}); the path, "
+            "ranking and scores describe the checkpoints before the stop. Run "
+            "the command again for the whole path.")
 
 
 def fit_interrupted(est):

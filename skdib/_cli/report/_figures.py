@@ -9,6 +9,7 @@ import joblib
 import numpy as np
 
 from skdib._cli._scores import validation_scores
+from skdib._cli._stops import interrupted_banner
 from skdib._cli.report._folder import FIGURE_FILES
 from skdib._cli.report._html import fit_warnings_html, render_index
 from skdib._cli.report._summary import (
@@ -226,7 +227,9 @@ def write_report(out, est, X, *, title, subtitle, description, run,
     description : str
         Trusted HTML describing the data.
     run : dict
-        Run metadata for ``run.json`` (command, versions, device, timing...).
+        Run metadata for ``run.json`` (command, versions, device, timing...);
+        its ``fit_status`` "interrupted" (Ctrl-C stopped the sweep) puts a
+        banner atop the page and ranks the channels up to the stop.
     subset_info : DataFrame, optional
         :func:`skdib.datasets.subset_information` of the data, for the subset
         frontier plot.
@@ -247,7 +250,8 @@ def write_report(out, est, X, *, title, subtitle, description, run,
     _path_frame(est.information_path_, cv_path).to_csv(out / "path.csv",
                                                        index=False)
     joblib.dump(est, out / "model.joblib")
-    summary = channel_summary(est, THRESHOLD, kinds)
+    completed = run["fit_status"] != "interrupted"
+    summary = channel_summary(est, THRESHOLD, kinds, completed=completed)
     scale = bits_scale(est.information_path_)
     if scores is not None:
         run = {**run, "scores": scores}
@@ -270,7 +274,8 @@ def write_report(out, est, X, *, title, subtitle, description, run,
         summary=summary, figures=figures, files=files,
         estimator=type(est).__name__, command=run.get("command", ""),
         versions=run.get("versions", {}), threshold=THRESHOLD, scale=scale,
-        scores=_score_rows(est, scores))
+        scores=_score_rows(est, scores),
+        banner="" if completed else interrupted_banner(est))
     (out / "index.html").write_text(html, encoding="utf-8")
     b = est.best_point_
     run = {**run,

@@ -48,10 +48,13 @@ figcaption b { color: #222; }
 pre { background: #f5f5f5; padding: 0.8em 1em; overflow-x: auto;
       font-size: 0.85em; border-radius: 4px; }
 footer { color: #888; font-size: 0.85em; margin: 2.5em 0 1em; }
+.banner { border: 2px solid #c0392b; background: #fdecea; color: #7b1f17;
+          padding: 0.6em 1em; border-radius: 6px; font-weight: 600; }
 .warnings { border-left: 4px solid #d9822b; background: #fff7ec; padding: 0.1em 1em; }
 </style>
 </head>
 <body>
+$banner
 <h1>$title</h1>
 <p class="sub">$subtitle</p>
 <div class="cards">
@@ -171,7 +174,7 @@ def fit_warnings_html(notes):
 
 def render_index(*, title, subtitle, cards, description, summary, figures,
                  files, estimator, command, versions, threshold, scale,
-                 scores=((), "")):
+                 scores=((), ""), banner=""):
     """Fill the page.
 
     Parameters
@@ -196,8 +199,13 @@ def render_index(*, title, subtitle, cards, description, summary, figures,
         Bits that fill a bar (:func:`skdib._cli.report._summary.bits_scale`).
     scores : (rows, note)
         The score table: (what, score text) rows, and the sentence above it.
+    banner : str, optional
+        Text shown above everything else, for a report of a sweep that
+        stopped early; none by default.
     """
     return PAGE.substitute(
+        banner=(f'<p class="banner" role="alert">{escape(banner)}</p>'
+                if banner else ""),
         title=escape(title),
         subtitle=escape(subtitle),
         cards="\n".join(_card(v, k) for v, k in cards),

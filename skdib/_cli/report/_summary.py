@@ -39,7 +39,7 @@ def _default_kind(n_columns):
     return "numeric" if n_columns == 1 else f"group ({n_columns} columns)"
 
 
-def channel_summary(est, threshold=THRESHOLD, kinds=None):
+def channel_summary(est, threshold=THRESHOLD, kinds=None, completed=True):
     """One row per channel, ranked by when it loses its information.
 
     Parameters
@@ -50,6 +50,10 @@ def channel_summary(est, threshold=THRESHOLD, kinds=None):
     kinds : dict channel name -> str, optional
         What each channel is ("numeric", "categorical (3 categories)",
         "group (2 columns)"); by default numeric or group from its width.
+    completed : bool
+        Whether the sweep ran to its end (``fit_status_`` "complete"); a
+        channel that holds its bits to the last checkpoint of a stopped one
+        is "kept to the stop", not "kept to the end".
 
     Returns
     -------
@@ -62,8 +66,9 @@ def channel_summary(est, threshold=THRESHOLD, kinds=None):
         ``saturated`` (whether the lower bound is near its ceiling there),
         ``bits_max`` (most bits anywhere on the path), ``drop_beta`` (β of the
         first point from which it stays below ``threshold`` bits; NaN when it
-        never does) and ``status`` ("kept to the end", "drops", "never used"
-        or "undetermined (too few rows to tell)": below ``threshold`` at
+        never does) and ``status`` ("kept to the end", or "kept to the stop"
+        when the sweep did not complete, "drops", "never used" or
+        "undetermined (too few rows to tell)": below ``threshold`` at
         every point, but with a standard error above it somewhere, so that
         the bits cannot tell an unused channel from a used one (the held-out
         rows measure a continuous channel's bits; every row of the fit a
@@ -80,7 +85,8 @@ def channel_summary(est, threshold=THRESHOLD, kinds=None):
         if drop[j] == 0:
             status, beta = _unused_status(path, j, threshold), np.nan
         elif drop[j] >= path.n_points:
-            status, beta = "kept to the end", np.nan
+            status = "kept to the end" if completed else "kept to the stop"
+            beta = np.nan
         else:
             status, beta = "drops", float(path.beta[drop[j]])
         rows.append({
