@@ -176,3 +176,39 @@ def test_a_fraction_of_0_says_the_scores_are_on_the_training_rows(
     html = (held_out / "index.html").read_text(encoding="utf-8")
     assert "(36 held-out rows)" in html and "training rows" not in html
     assert "standard error over the held-out rows." in html
+
+
+def test_a_beta_end_below_the_start_says_what_to_pass(regression, tmp_path,
+                                                      capsys):
+    # before the fix: "--beta-end (1e-05) must be >= beta_start (0.0001)",
+    # a setting the command has no option for
+    assert main(["analyze", str(regression), "--target", "y", *TINY,
+                 "--beta-end", "1e-5", "--out", str(tmp_path / "r")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err == ("skdib: error: --beta-end (1e-05) must be at least 0.0001, "
+                   "the β the sweep starts at (the command has no option to "
+                   "change it): pass a --beta-end of 0.0001 or more.")
+    assert "beta_start" not in err
+
+
+def test_the_start_warning_names_the_start_without_beta_start():
+    # before the fix the warning kept "(beta_start=0.0001)" from the
+    # estimators' text; its advice was already the command's
+    from types import SimpleNamespace
+
+    from skdib._cli._hints import for_the_command
+    from skdib._dib._beta_range import beta_range_problems
+
+    path = SimpleNamespace(  # lowest held-out loss at the first checkpoint
+        n_points=4, beta=np.array([1e-4, 1e-3, 1e-2, 1e-1]),
+        total_information=np.array([2.0, 1.0, 0.5, 0.0]),
+        prediction_loss_val=np.array([0.2, 0.4, 0.5, 0.6]),
+        prediction_loss_diff_se=np.full(4, 0.02))
+    (problem,) = beta_range_problems(path)
+    text = for_the_command(problem)
+    assert "beta_start" not in text
+    assert text.startswith("The held-out loss is lowest at the first "
+                           "checkpoint (β = 0.0001, where the sweep starts) "
+                           "and worse at the next ones")
+    assert text.endswith("so more pretraining steps (--n-pretrain-steps) may "
+                         "predict better than any point on this path.")

@@ -27,6 +27,12 @@ _REWRITES = (
     (r"a smaller beta_start \(or more pretraining steps\)",
      "more pretraining steps (--n-pretrain-steps)"),
     (r"\brandom_state\b", "--seed"),
+    # the command has no option for beta_start: name the β the sweep starts
+    # at, and what to change instead
+    (r"beta_end \(([^()]*)\) must be >= beta_start \(([^()]*)\)\.",
+     r"--beta-end (\1) must be at least \2, the β the sweep starts at (the "
+     r"command has no option to change it): pass a --beta-end of \2 or more."),
+    (r"\(beta_start=([^()]*)\)", r"(β = \1, where the sweep starts)"),
 )
 _SETTINGS = re.compile(r"\b(" + "|".join(PASSED_SETTINGS) + r")\b")
 
@@ -48,6 +54,11 @@ def for_the_command(text):
     >>> for_the_command("Pass a smaller validation_fraction (now 0.2) or an "
     ...                 "explicit X_val, y_val.")
     'Pass a smaller --validation-fraction (now 0.2).'
+    >>> for_the_command("beta_end (1e-05) must be >= beta_start (0.0001).")
+    ... # doctest: +NORMALIZE_WHITESPACE
+    '--beta-end (1e-05) must be at least 0.0001, the β the sweep starts at
+    (the command has no option to change it): pass a --beta-end of 0.0001
+    or more.'
     >>> for_the_command("At beta_end=1 the channels still carry bits: raise "
     ...                 "beta_end.")
     'At --beta-end=1 the channels still carry bits: raise --beta-end.'

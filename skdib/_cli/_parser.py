@@ -133,7 +133,8 @@ class _Parser(argparse.ArgumentParser):
 
 
 def estimator_defaults():
-    """The estimators' defaults of the settings the command exposes.
+    """The estimators' defaults of the settings the command exposes, and
+    of ``beta_start``, where the sweep starts (no option sets it).
 
     Read from the estimators themselves, so the help can never drift from
     them: ``{name: value}`` when the classifier and the regressor agree,
@@ -145,7 +146,7 @@ def estimator_defaults():
     reg = DistributedIBRegressor().get_params()
     return {name: clf[name] if clf[name] == reg[name]
             else f"classifier {clf[name]}, regressor {reg[name]}"
-            for name in PASSED_SETTINGS}
+            for name in (*PASSED_SETTINGS, "beta_start")}
 
 
 def _common_options(parser, default_out):
@@ -181,7 +182,9 @@ def _common_options(parser, default_out):
                      help="the largest bottleneck strength beta of the sweep "
                           "(default: the estimator's, "
                           f"{defaults['beta_end']}); raise it when the channels "
-                          "still carry bits at its end")
+                          "still carry bits at its end. The sweep starts at "
+                          f"beta {defaults['beta_start']} (the estimator's; "
+                          "no option changes it), so B must be at least that")
     run.add_argument("--precision", default=None,
                      choices=PRECISIONS,
                      help="arithmetic of the training steps (default: the "
