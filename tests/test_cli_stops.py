@@ -32,23 +32,40 @@ def data(tmp_path):
     return path
 
 
+def _last_line(capsys):
+    """The last line on stderr, which holds neither a traceback nor
+    advice for Python users (``continue_fit``)."""
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "continue_fit" not in err
+    return err.strip().splitlines()[-1]
+
+
+@pytest.fixture
+def interrupt_cv(monkeypatch, interrupt_at_checkpoint):
+    """``arm()``: Ctrl-C comes at the second checkpoint of ``--cv``'s first
+    fold, after the fit has run to its end."""
+    def arm():
+        real = _scores.cross_validate_path
+
+        def first_fold_interrupted(*args, **kwargs):
+            interrupt_at_checkpoint(2)  # inside a fold's sweep
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(_scores, "cross_validate_path",
+                            first_fold_interrupted)
+
+    return arm
+
+
 def test_ctrl_c_during_cv_writes_the_report_then_exits_130(
-        data, tmp_path, capsys, monkeypatch, interrupt_at_checkpoint):
-    real = _scores.cross_validate_path
-
-    def first_fold_interrupted(*args, **kwargs):
-        interrupt_at_checkpoint(2)  # inside a fold's sweep
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(_scores, "cross_validate_path", first_fold_interrupted)
+        data, tmp_path, capsys, interrupt_cv):
+    interrupt_cv()
     out = tmp_path / "report"
     assert main(["analyze", str(data), "--target", "y", *TINY, "--cv", "3",
                  "--out", str(out)]) == 130
-    err = capsys.readouterr().err
-    last = err.strip().splitlines()[-1]
+    last = _last_line(capsys)
     assert last.startswith("skdib: interrupted during cross-validation")
     assert "written without cross-validated scores" in last and "130" in last
-    assert "Traceback" not in err and "continue_fit" not in err
     run = json.loads((out / "run.json").read_text())
     assert run["fit_status"] == "complete"
     assert run["scores"]["cv_stopped"].startswith(
@@ -67,11 +84,9 @@ def test_ctrl_c_during_the_fit_writes_the_path_so_far(
             if command == "analyze" else ["demo"])
     interrupt_at_checkpoint(3)  # two checkpoints kept
     assert main([*head, *TINY, "--out", str(out)]) == 130
-    err = capsys.readouterr().err
-    last = err.strip().splitlines()[-1]
+    last = _last_line(capsys)
     assert last.startswith("skdib: interrupted during the fit")
     assert "2 checkpoint(s)" in last and "run the command again" in last
-    assert "continue_fit" not in err and "Traceback" not in err
     run = json.loads((out / "run.json").read_text())
     assert run["fit_status"] == "interrupted"
     assert pd.read_csv(out / "path.csv")["point"].nunique() == 2
@@ -112,7 +127,7 @@ def test_an_interrupted_report_says_so_at_its_top(
 
 @pytest.mark.parametrize("where", ["fit", "cv"])
 def test_an_interrupted_rerun_keeps_the_earlier_report(
-        data, tmp_path, capsys, monkeypatch, interrupt_at_checkpoint, where):
+        data, tmp_path, capsys, interrupt_at_checkpoint, interrupt_cv, where):
     # before the fix the partial report replaced the earlier whole one
     out = tmp_path / "report"
     args = ["analyze", str(data), "--target", "y", *TINY, "--out", str(out)]
@@ -122,13 +137,7 @@ def test_an_interrupted_rerun_keeps_the_earlier_report(
     if where == "fit":
         interrupt_at_checkpoint(3)
     else:
-        real = _scores.cross_validate_path
-
-        def interrupted_fold(*a, **kw):
-            interrupt_at_checkpoint(2)
-            return real(*a, **kw)
-
-        monkeypatch.setattr(_scores, "cross_validate_path", interrupted_fold)
+        interrupt_cv()
     capsys.readouterr()
     assert main([*args, "--cv", "3", "--seed", "1"]) == 130
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before

@@ -149,6 +149,19 @@ def estimator_defaults():
             for name in (*PASSED_SETTINGS, "beta_start")}
 
 
+def _setting_option(group, defaults):
+    """``add(name, kind, metavar, what, more="")``: adds to ``group`` the
+    option of the estimator setting ``name``, whose help is ``what``, the
+    estimators' default and ``more``; left unset, the estimator's own
+    default applies."""
+    def add(name, kind, metavar, what, more=""):
+        group.add_argument(flag(name), type=kind, default=None, metavar=metavar,
+                           help=f"{what} (default: the estimator's, "
+                                f"{defaults[name]}){more}")
+
+    return add
+
+
 def _common_options(parser, default_out):
     from skdib._backend.facade import PRECISIONS
 
@@ -158,33 +171,21 @@ def _common_options(parser, default_out):
                      help="report folder: new, empty, or one with an earlier "
                           "report, whose files are replaced (default: "
                           f"{default_out})")
-    run.add_argument("--n-steps", type=int, default=None, metavar="N",
-                     help="steps of the beta sweep (default: the estimator's, "
-                          f"{defaults['n_steps']}); fewer is faster and coarser")
-    run.add_argument("--n-pretrain-steps", type=int, default=None, metavar="N",
-                     help="steps before the sweep (default: the estimator's, "
-                          f"{defaults['n_pretrain_steps']})")
-    run.add_argument("--n-checkpoints", type=int, default=None, metavar="N",
-                     help="points recorded on the path (default: the "
-                          f"estimator's, {defaults['n_checkpoints']})")
-    run.add_argument("--n-replicates", type=int, default=None, metavar="N",
-                     help="sweeps with different seeds; each checkpoint keeps "
-                          "the one with the lowest validation loss (default: "
-                          f"the estimator's, {defaults['n_replicates']}); N "
-                          "times the fit time")
-    run.add_argument("--validation-fraction", type=float, default=None,
-                     metavar="F",
-                     help="share of the rows held out to score the path and "
-                          "choose its point, from 0 (score on the training "
-                          "rows) to below 1 (default: the estimator's, "
-                          f"{defaults['validation_fraction']})")
-    run.add_argument("--beta-end", type=float, default=None, metavar="B",
-                     help="the largest bottleneck strength beta of the sweep "
-                          "(default: the estimator's, "
-                          f"{defaults['beta_end']}); raise it when the channels "
-                          "still carry bits at its end. The sweep starts at "
-                          f"beta {defaults['beta_start']} (the estimator's; "
-                          "no option changes it), so B must be at least that")
+    setting = _setting_option(run, defaults)
+    setting("n_steps", int, "N", "steps of the beta sweep",
+            "; fewer is faster and coarser")
+    setting("n_pretrain_steps", int, "N", "steps before the sweep")
+    setting("n_checkpoints", int, "N", "points recorded on the path")
+    setting("n_replicates", int, "N", "sweeps with different seeds; each "
+            "checkpoint keeps the one with the lowest validation loss",
+            "; N times the fit time")
+    setting("validation_fraction", float, "F", "share of the rows held out "
+            "to score the path and choose its point, from 0 (score on the "
+            "training rows) to below 1")
+    setting("beta_end", float, "B", "the largest bottleneck strength beta of "
+            "the sweep", "; raise it when the channels still carry bits at "
+            f"its end. The sweep starts at beta {defaults['beta_start']} (the "
+            "estimator's; no option changes it), so B must be at least that")
     run.add_argument("--precision", default=None,
                      choices=PRECISIONS,
                      help="arithmetic of the training steps (default: the "
