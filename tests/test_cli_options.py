@@ -96,7 +96,7 @@ def test_fit_warnings_name_the_options(regression, tmp_path, capsys):
     notes = " ".join(json.loads((out / "run.json").read_text())["fit_warnings"])
     for said in (err, notes):
         assert "raise --beta-end." in said
-        assert "(--validation-fraction=0.2 of 120 rows)" in said
+        assert "--validation-fraction=0.2 of 120 rows" in said
         assert "Cross-validation (--cv K) scores the chosen point" in said
         for python in ("cross_validate_path", "X_val", "beta_end",
                        "validation_fraction"):
