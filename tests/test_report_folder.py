@@ -9,6 +9,8 @@ distinguishability figure skipped categorical channels.
 """
 
 import json
+import os
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -17,7 +19,7 @@ import pytest
 from skdib.__main__ import main
 from skdib._cli import _main
 from skdib._cli._parser import build_parser
-from skdib._cli.report import _figures
+from skdib._cli.report import _figures, _folder
 
 TINY = ["--n-steps", "100", "--n-pretrain-steps", "20", "--n-checkpoints", "5",
         "--cv", "0", "--quiet"]
@@ -288,3 +290,90 @@ def test_the_demo_says_why_a_path_gets_no_score():
     assert "not settled" in _main._share(float("nan"), "no settled subset")
     assert "not a miss" in _main._share(float("nan"), "no proper subset")
     assert _main._share(0.75, "scored") == "75%"
+
+
+def _argv(data, out, *extra):
+    return ["analyze", str(data), "--target", "y", *TINY, "--out", str(out),
+            *extra]
+
+
+def test_a_failed_move_leaves_a_folder_the_next_run_replaces(
+        tmp_path, capsys, monkeypatch):
+    # before the fix the report was written beside --out and renamed into
+    # it: across file systems (a mounted --out) the rename failed after the
+    # earlier run.json was gone, and later runs refused the folder
+    data = tmp_path / "t.csv"
+    plain().to_csv(data, index=False)
+    out = tmp_path / "report"
+    assert main(_argv(data, out)) == 0
+    replace, calls = _folder.os.replace, []
+
+    def fail_third(src, dst):
+        calls.append(dst)
+        if len(calls) == 3:
+            raise OSError(18, "Invalid cross-device link")
+        return replace(src, dst)
+
+    monkeypatch.setattr(_folder.os, "replace", fail_third)
+    capsys.readouterr()
+    assert main(_argv(data, out, "--seed", "1")) == 2
+    err = [line for line in capsys.readouterr().err.splitlines()
+           if not line.startswith("skdib: warning")]
+    assert len(err) == 1
+    err = err[0]
+    assert "could not write the report" in err and "cross-device" in err
+    assert all(Path(dst).parent == out for dst in calls)  # renamed within out
+    assert (out / ".skdib-moving").read_text().startswith("skdib")
+    assert not list(out.glob(".skdib-writing-*"))  # no temporary left
+    assert not (out / "run.json").exists()
+    monkeypatch.setattr(_folder.os, "replace", replace)
+    assert main(_argv(data, out, "--seed", "2")) == 0
+    assert json.loads((out / "run.json").read_text())["seed"] == 2
+    assert sorted(p.name for p in out.iterdir() if p.name.startswith(".")) == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report", "t.csv"]
+
+
+def test_a_stale_temporary_folder_is_removed(tmp_path):
+    data = tmp_path / "t.csv"
+    plain().to_csv(data, index=False)
+    out = tmp_path / "report"
+    stale = out / ".skdib-writing-99999999"  # a run that is gone
+    stale.mkdir(parents=True)
+    (stale / "index.html").write_text("half")
+    assert main(_argv(data, out)) == 0
+    assert not stale.exists() and (out / "run.json").exists()
+
+
+@pytest.mark.parametrize("exists", [True, False])
+def test_an_unwritable_out_is_refused_before_the_fit(
+        tmp_path, capsys, monkeypatch, no_fit, exists):
+    # before the fix the run failed after the whole fit
+    data = tmp_path / "t.csv"
+    plain().to_csv(data, index=False)
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    out = locked if exists else locked / "new" / "report"
+    access = os.access
+    monkeypatch.setattr(_folder.os, "access", lambda path, mode, **kw: (
+        Path(path) != locked and access(path, mode, **kw)))
+    assert main(_argv(data, out)) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1
+    assert "is not writable; choose a folder you may write to" in err
+    assert (f"its parent {locked} " in err) != exists
+    assert sorted(p.name for p in locked.iterdir()) == []
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0,
+                    reason="chmod does not stop root")
+def test_a_read_only_out_is_refused_before_the_fit(tmp_path, capsys, no_fit):
+    data = tmp_path / "t.csv"
+    plain().to_csv(data, index=False)
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o555)
+    try:
+        assert main(_argv(data, locked)) == 2
+    finally:
+        locked.chmod(0o755)
+    assert "is not writable" in capsys.readouterr().err

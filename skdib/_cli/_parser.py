@@ -98,8 +98,10 @@ fitted estimator: joblib.load) and run.json (command, versions, device,
 timing, scores). Files of an earlier report in the same folder are
 replaced; any other folder must be new or empty (the command refuses one
 with other files before the fit), and a report never overwrites its input
-table. A report is written whole beside --out and then moved in; Ctrl-C
-while it is written leaves --out as it was."""
+table; --out (or, when missing, the folder it goes in) must be writable,
+which is checked before the fit. A report is written whole into a hidden
+folder inside --out and then moved in; Ctrl-C while it is written leaves
+--out as it was."""
 
 DEMO_HELP = """\
 The demo builds a random Boolean circuit of AND / OR / XOR gates with 10

@@ -16,6 +16,11 @@ FIGURE_FILES = ("information_plane.png", "information_allocation.png",
                 "distinguishability.png", "subset_frontier.png")
 #: Every file a report writes (or removes).
 REPORT_FILES = ("index.html", "path.csv", "model.joblib", "run.json", *FIGURE_FILES)
+#: The hidden folder inside ``--out`` where a report is written
+#: (``.skdib-writing-<process id>``).
+WRITING = ".skdib-writing-"
+#: The hidden file that marks ``--out`` while a report is moved in.
+MOVING = ".skdib-moving"
 
 
 def _entries(folder):
@@ -27,12 +32,13 @@ def _entries(folder):
 def is_report(folder):
     """Whether ``folder`` holds a report that skdib wrote.
 
-    Only a ``run.json`` that skdib wrote says so: one holding the
-    ``skdib ...`` command line and the skdib version. A report is written
-    whole in a folder of its own and moved in with its ``run.json`` last
-    (:func:`place_report`), so a folder marked so holds a whole report.
-    Files that are merely named like a report's (a ``model.joblib`` of your
-    own) are not a report.
+    A ``run.json`` that skdib wrote says so (one holding the ``skdib ...``
+    command line and the skdib version), and so does the hidden file
+    ``.skdib-moving`` that :func:`place_report` leaves there while it moves
+    a report in: a folder whose move was cut short (a kill, a power loss, a
+    failed rename) is still skdib's, and the next report replaces it. Files
+    that are merely named like a report's (a ``model.joblib`` of your own)
+    are not a report.
 
     Parameters
     ----------
@@ -43,6 +49,12 @@ def is_report(folder):
     -------
     bool
     """
+    try:
+        if (Path(folder) / MOVING).read_text(
+                encoding="utf-8").startswith("skdib"):
+            return True
+    except (OSError, ValueError):
+        pass
     try:
         run = json.loads((Path(folder) / "run.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):  # missing, unreadable, not JSON, not UTF-8
@@ -59,6 +71,18 @@ def _same_file(a, b):
         return False
 
 
+def _check_writable(out):
+    """Refuse an ``--out`` that cannot be written (or, when missing, whose
+    nearest existing parent cannot be)."""
+    where = out
+    while not where.exists() and where.parent != where:
+        where = where.parent
+    if not os.access(where, os.W_OK | os.X_OK):
+        whose = "" if where == out else f"its parent {where} "
+        raise CLIError(f"--out {out}: {whose}is not writable; choose a folder "
+                       "you may write to")
+
+
 def check_out_folder(out, inputs=()):
     """Refuse an ``--out`` folder whose files the report must not replace.
 
@@ -67,11 +91,14 @@ def check_out_folder(out, inputs=()):
     report (:func:`is_report`). It never goes where one of its files would be
     one of the ``inputs``, even in an earlier report's folder; and never
     into a folder of other files, where a ``path.csv`` or ``index.html`` may
-    be someone's own. Raises :class:`CLIError` before any work is done.
+    be someone's own; and never where it cannot write (``--out`` itself,
+    or the folder it would be created in). Raises :class:`CLIError` before
+    any work is done.
     """
     out = Path(out)
     if out.exists() and not out.is_dir():
         raise CLIError(f"--out {out} is a file; give a folder for the report")
+    _check_writable(out.absolute())
     if not out.is_dir():
         return
     for source in inputs:
@@ -116,13 +143,25 @@ def partial_folder(out):
     return candidate
 
 
+def _moving_text(tmp):
+    """The marker's text: skdib, the process and the run's command line."""
+    try:
+        command = json.loads((tmp / "run.json").read_text(encoding="utf-8"))[
+            "command"]
+    except (OSError, ValueError, KeyError, TypeError):
+        command = "skdib"
+    return (f"skdib is moving a report in here (process {os.getpid()}); "
+            f"the run: {command}\n")
+
+
 def _move_in(tmp, out):
     """Move the report in ``tmp`` into ``out``, ``run.json`` last.
 
-    An earlier report's ``run.json`` goes first, so that a move cut short
-    leaves a folder that is not marked as a report; figures the new report
-    does not draw are removed."""
-    out.mkdir(parents=True, exist_ok=True)
+    The marker :data:`MOVING` goes first and is removed last, so a move cut
+    short leaves a folder that the next run knows as skdib's; then an
+    earlier report's ``run.json``, so such a folder never passes for a
+    whole report. Figures the new report does not draw are removed."""
+    (out / MOVING).write_text(_moving_text(tmp), encoding="utf-8")
     (out / "run.json").unlink(missing_ok=True)
     names = {p.name for p in tmp.iterdir()}
     for name in sorted(set(FIGURE_FILES) - names):
@@ -130,6 +169,7 @@ def _move_in(tmp, out):
     for name in sorted(names - {"run.json"}):
         os.replace(tmp / name, out / name)
     os.replace(tmp / "run.json", out / "run.json")
+    (out / MOVING).unlink()
 
 
 def _move_in_whole(tmp, out):
@@ -147,14 +187,42 @@ def _move_in_whole(tmp, out):
             signal.signal(signal.SIGINT, previous)
 
 
-def place_report(out, write):
-    """Write a report into a temporary sibling of ``out``, then move it in.
+def _alive(pid):
+    """Whether process ``pid`` may still be running (on Windows, where it
+    cannot be asked without harm, always)."""
+    if os.name == "nt":
+        return True
+    try:
+        os.kill(pid, 0)
+    except (ProcessLookupError, OverflowError, ValueError):
+        return False
+    except OSError:  # another user's process
+        return True
+    return True
 
-    ``write(folder)`` writes the report into a new hidden folder beside
-    ``out`` (``.<out>.writing-<pid>``). Only when it has returned are its
-    files moved into ``out``, replacing an earlier report's, with
-    ``run.json`` last and Ctrl-C ignored during the move. On any error or
-    interrupt the temporary folder is removed and ``out`` is left as it was.
+
+def _remove_stale(out):
+    """Remove the temporary folders in ``out`` of runs that are gone (and
+    this process's own)."""
+    for folder in out.glob(f"{WRITING}*"):
+        pid = folder.name[len(WRITING):]
+        if pid.isdigit() and (int(pid) == os.getpid() or not _alive(int(pid))):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def place_report(out, write):
+    """Write a report into a temporary folder inside ``out``, then move it in.
+
+    ``write(folder)`` writes the report into a new hidden folder in ``out``
+    (``.skdib-writing-<pid>``: on the same file system as ``out``, so that
+    its files are renamed into place rather than copied). Only when it has
+    returned are its files moved into ``out``, replacing an earlier
+    report's, with ``run.json`` last and Ctrl-C ignored during the move;
+    the hidden file ``.skdib-moving`` marks ``out`` while they move
+    (:func:`is_report`). On any error or interrupt the temporary folder is
+    removed: an error while writing leaves ``out`` as it was, one while
+    moving leaves it marked, to be replaced by the next run. Temporary
+    folders of runs that are no longer running are removed first.
 
     Parameters
     ----------
@@ -170,12 +238,16 @@ def place_report(out, write):
         ``out / "index.html"``.
     """
     out = Path(out).resolve()
-    tmp = out.with_name(f".{out.name}.writing-{os.getpid()}")
-    shutil.rmtree(tmp, ignore_errors=True)
+    created = not out.exists()
+    out.mkdir(parents=True, exist_ok=True)
+    _remove_stale(out)
+    tmp = out / f"{WRITING}{os.getpid()}"
     try:
-        tmp.mkdir(parents=True)
+        tmp.mkdir()
         write(tmp)
         _move_in_whole(tmp, out)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+        if created and not any(out.iterdir()):
+            out.rmdir()  # nothing was moved in: leave no empty folder
     return out / "index.html"
