@@ -128,20 +128,22 @@ def test_an_interrupted_report_says_so_at_its_top(
 @pytest.mark.parametrize("where", ["fit", "cv"])
 def test_an_interrupted_rerun_keeps_the_earlier_report(
         data, tmp_path, capsys, interrupt_at_checkpoint, interrupt_cv, where):
-    # before the fix the partial report replaced the earlier whole one
+    # before the fix the partial report replaced the earlier whole one;
+    # then it went to a sibling <out>-interrupted, outside --out, where the
+    # parent of a writable --out (--out .) may not be writable
     out = tmp_path / "report"
     args = ["analyze", str(data), "--target", "y", *TINY, "--out", str(out)]
     assert main([*args, "--cv", "0"]) == 0
-    before = {p.name: p.read_bytes() for p in out.iterdir()}
-    (tmp_path / "report-interrupted").mkdir()  # taken: the next name is used
+    (out / "interrupted").mkdir()  # taken: the next name is used
+    before = _files(out)
     if where == "fit":
         interrupt_at_checkpoint(3)
     else:
         interrupt_cv()
     capsys.readouterr()
     assert main([*args, "--cv", "3", "--seed", "1"]) == 130
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
-    partial = tmp_path / "report-interrupted-2"
+    assert _files(out) == before
+    partial = out / "interrupted-2"
     last = capsys.readouterr().err.strip().splitlines()[-1]
     assert f"the earlier report in {out} is kept" in last
     assert str(partial) in last
@@ -149,7 +151,19 @@ def test_an_interrupted_rerun_keeps_the_earlier_report(
     assert run["seed"] == 1 and "--cv" in run["argv"]
     assert run["fit_status"] == ("interrupted" if where == "fit"
                                  else "complete")
-    assert not list(tmp_path.glob(".report*"))  # no temporary folder left
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report", "t.csv"]
+    assert not list(out.glob(".skdib*")) and not list(partial.glob(".skdib*"))
+    kept = _files(partial)
+    # the next whole run replaces the earlier report and keeps the partial
+    # one: a report's folder may hold it, and only the report's files go
+    assert main([*args, "--cv", "0", "--seed", "2"]) == 0
+    assert json.loads((out / "run.json").read_text())["seed"] == 2
+    assert _files(partial) == kept
+
+
+def _files(folder):
+    """``{name: bytes}`` of the files directly in ``folder``."""
+    return {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}
 
 
 def test_ctrl_c_before_the_first_checkpoint_writes_nothing(

@@ -377,3 +377,17 @@ def test_a_read_only_out_is_refused_before_the_fit(tmp_path, capsys, no_fit):
     finally:
         locked.chmod(0o755)
     assert "is not writable" in capsys.readouterr().err
+
+
+def test_partial_reports_inside_out_do_not_make_it_foreign(tmp_path):
+    # a folder left holding only the partial report an interrupted run put
+    # in it (out/interrupted) is still one a report may go to; a folder of
+    # that name with other files is not
+    run = json.dumps({"command": "skdib analyze", "versions": {"skdib": "0"}})
+    (tmp_path / "interrupted-2").mkdir()
+    (tmp_path / "interrupted-2" / "run.json").write_text(run)
+    _folder.check_out_folder(tmp_path)
+    assert _folder.partial_folder(tmp_path) == tmp_path.resolve()
+    (tmp_path / "interrupted").mkdir()
+    with pytest.raises(_main.CLIError, match="not empty .interrupted."):
+        _folder.check_out_folder(tmp_path)

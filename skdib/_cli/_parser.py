@@ -89,8 +89,9 @@ Ctrl-C during the fit writes the report of the path recorded so far (none
 before the first checkpoint), marked "Interrupted" at its top; during --cv,
 the report of the finished fit without cross-validated scores. Either way
 the exit status is 130, stdout says "Partial report (interrupted) written
-to ...", and the partial report never replaces an earlier report in --out: it goes to
-a new folder beside it (<out>-interrupted), named on stderr.
+to ...", and the partial report never replaces an earlier report in --out:
+it goes to a new folder inside it (<out>/interrupted, then interrupted-2,
+...), named on stderr, which later runs into --out leave alone.
 
 The report folder (--out) holds index.html (ranking table, scores and
 plots), path.csv (the information path), PNG plots, model.joblib (the

@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import shutil
 import signal
 from pathlib import Path
@@ -19,14 +20,20 @@ REPORT_FILES = ("index.html", "path.csv", "model.joblib", "run.json", *FIGURE_FI
 #: The hidden folder inside ``--out`` where a report is written
 #: (``.skdib-writing-<process id>``).
 WRITING = ".skdib-writing-"
+#: The names of the partial reports inside an earlier report's folder.
+_PARTIAL = re.compile(r"interrupted(?:-[1-9]\d*)?$")
 #: The hidden file that marks ``--out`` while a report is moved in.
 MOVING = ".skdib-moving"
 
 
 def _entries(folder):
-    """The names in ``folder``, hidden ones (".…") aside, sorted."""
+    """The names in ``folder``, sorted, leaving aside hidden ones (".…") and
+    the partial reports of interrupted runs (``interrupted``,
+    ``interrupted-2``... holding a report: :func:`partial_folder`)."""
     return sorted(p.name for p in Path(folder).iterdir()
-                  if not p.name.startswith("."))
+                  if not p.name.startswith(".")
+                  and not (_PARTIAL.match(p.name) and p.is_dir()
+                           and is_report(p)))
 
 
 def is_report(folder):
@@ -121,8 +128,9 @@ def partial_folder(out):
     """Where the partial report of an interrupted run goes.
 
     Into ``out`` when it holds no earlier report; otherwise, so that the
-    earlier (whole) report is kept, into a new sibling ``<out>-interrupted``
-    (``-interrupted-2``, ``-3``... when that exists).
+    earlier (whole) report is kept, into a new folder inside it,
+    ``out/interrupted`` (``interrupted-2``, ``-3``... when that exists):
+    ``out`` is writable (:func:`check_out_folder`), its parent may not be.
 
     Parameters
     ----------
@@ -136,10 +144,10 @@ def partial_folder(out):
     out = Path(out).resolve()
     if not (out.is_dir() and is_report(out)):
         return out
-    candidate, n = out.with_name(f"{out.name}-interrupted"), 1
+    candidate, n = out / "interrupted", 1
     while candidate.exists() or candidate.is_symlink():
         n += 1
-        candidate = out.with_name(f"{out.name}-interrupted-{n}")
+        candidate = out / f"interrupted-{n}"
     return candidate
 
 
