@@ -130,3 +130,36 @@ def test_thousands_states_the_separator(tmp_path, capsys):
     assert read_table(grouped, thousands="none")["a"].tolist() == [
         "12.345.678", "1.921"]
     assert read_table(grouped)["a"].tolist() == [12345678, 1921]
+
+
+@pytest.mark.parametrize("text, sep, column, value, read", [
+    # before the fix pandas took the stated separator everywhere: 2,5 (a
+    # decimal comma) read 25, and 0.5 in a tab file read 5
+    ("a;b;y\n1,250;2,5;0\n2,375;3,5;1\n", ",", "b", "2,5", [2.5, 3.5]),
+    ("a\tb\ty\n1.250\t0.5\t0\n2.375\t1.5\t1\n", ".", "b", "0.5", [0.5, 1.5]),
+])
+def test_a_stated_separator_reads_only_groups_of_three(
+        tmp_path, capsys, text, sep, column, value, read):
+    path = tmp_path / ("t.csv" if "\t" not in text else "t.tsv")
+    path.write_text(text, encoding="utf-8")
+    frame = read_table(path, thousands=sep)
+    assert frame["a"].tolist() == [1250, 2375]
+    assert frame[column].tolist() == read
+    err = capsys.readouterr().err
+    assert f"column {column!r} of {path.name} holds {value}, not a number" in err
+    assert f"not read with --thousands {sep}, but as without it" in err
+    assert "is 25" not in err and "is 5)" not in err
+    assert set(frame.attrs["skdib_thousands"]) == {"a"}
+
+
+def test_a_stated_separator_takes_na_cells_as_missing(tmp_path, capsys):
+    # before the fix the column was read with ',' as thousands separator
+    # without the note that says so (nor run.json's thousands_separators)
+    path = tmp_path / "t.csv"
+    path.write_text('a,y\n"1,250",0\nNA,1\n"2,375",0\n', encoding="utf-8")
+    frame = read_table(path, thousands=",")
+    assert frame["a"].isna().tolist() == [False, True, False]
+    assert frame["a"].tolist()[::2] == [1250.0, 2375.0]
+    assert frame.attrs["skdib_missing_text"] == {"a": ["NA"]}
+    assert frame.attrs["skdib_thousands"] == {"a": (",", "1,250", 1250)}
+    assert "(1,250 is 1250)" in capsys.readouterr().err

@@ -14,6 +14,10 @@ whole column at a time (never one cell):
 * ``1.921`` or ``1.250`` alone may be 1921 and 1250, or decimals with three
   places (48.137 degrees): such a column is read as before, with a note
   that says how to state the separator (``--thousands``).
+* a stated separator (``--thousands .``) reads such columns too, a single
+  group being enough, but still only columns whose every value holding it
+  is written in groups of three: one holding ``0.5`` or ``2,5`` is read as
+  without it, with a note.
 """
 
 import re
@@ -63,10 +67,15 @@ def _texts(values, na_texts):
     return texts[~texts.isin(na_texts)]
 
 
-def _as_number(values, sep, na_texts):
+def _as_number(values, sep, na_texts, stated=False):
     """The column as numbers with the thousands separator ``sep``, or None
-    where it is not unambiguously written so."""
+    where it is not unambiguously written so (``stated``: where it is not
+    written so, one group being enough and numbers without ``sep`` of any
+    length)."""
     grouped, clear, short = _patterns(sep)
+    if stated:
+        clear, short = grouped, re.compile(
+            rf"{_SIGN}\d+(?:{re.escape(_other(sep))}\d+)?$")
     texts = _texts(values, na_texts)
     if not len(texts) or not texts.str.match(clear).any():
         return None
@@ -144,14 +153,46 @@ def ambiguous_columns(texts, skip=(), na_texts=()):
     return found
 
 
-def stated_numbers(frame, texts, sep):
-    """``{column: (separator, example, number)}`` of the columns that
-    ``--thousands sep`` read as numbers from texts holding ``sep``."""
-    read = {}
+def stated_numbers(frame, texts, sep, skip=(), na_texts=()):
+    """Read the columns written with the stated thousands separator ``sep``
+    as numbers.
+
+    A column is read so when every value holding ``sep`` is a number with
+    it between groups of three digits (one group is enough) and every other
+    value a number or missing; any other column is left as read.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        The table as read without a thousands separator.
+    texts : DataFrame
+        The same table as texts.
+    sep : {".", ","}
+    skip, na_texts : iterable of str
+        As for :func:`grouped_numbers`.
+
+    Returns
+    -------
+    frame : DataFrame
+    read : dict
+        ``{column: (separator, example, number)}`` of the columns read so.
+    left : dict
+        ``{column: value}`` of the columns left as read although they hold a
+        number with ``sep`` that is not in groups of three (``0.5``).
+    """
+    skip, na_texts, read, left = set(skip), list(na_texts), {}, {}
+    odd = re.compile(r"[+-]?[\d.,]+$")
     for col in frame.columns:
-        held = texts[col].dropna().astype(str).str.strip()
+        held = _texts(texts[col], na_texts)
         held = held[held.str.contains(sep, regex=False)]
-        if is_numeric_dtype(frame[col]) and len(held):
-            read[str(col).strip()] = (sep, held.iloc[0],
-                                      frame[col][held.index[0]].item())
-    return read
+        if str(col).strip() in skip or not len(held):
+            continue
+        found = _as_number(texts[col], sep, na_texts, stated=True)
+        if found is not None:
+            frame[col], read[str(col).strip()] = found
+            continue
+        odd_ones = held[~held.str.match(_patterns(sep)[0])
+                        & held.str.match(odd)]
+        if len(odd_ones):
+            left[str(col).strip()] = odd_ones.iloc[0]
+    return frame, read, left

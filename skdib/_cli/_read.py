@@ -163,19 +163,24 @@ def _decimal(path, options):
 def _thousands(frame, path, options, thousands, drop):
     """The frame with its columns of numbers with thousands separators read
     as numbers, and ``{column: (separator, example, number)}``; a note for
-    each, and one for each column that may be written so (``1.921``)."""
+    each, one for each column that may be written so (``1.921``), and one
+    for each column a stated separator leaves as read (``0.5``)."""
     texts = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""],
                         **options)
-    if thousands not in ("auto", "none"):
-        read = stated_numbers(frame, texts, thousands)
-        read = {col: found for col, found in read.items() if col not in drop}
+    read, left = {}, {}
+    if thousands in (".", ","):
+        frame, read, left = stated_numbers(frame, texts, thousands, drop,
+                                           NA_TEXTS)
     elif thousands == "auto":
         frame, read = grouped_numbers(frame, drop, NA_TEXTS)
-        frame.attrs[MISSING_TEXT] = {
-            col: sorted(set(texts[_raw(texts, col)]) & set(NA_TEXTS))
-            for col in read}
-    else:
-        read = {}
+    frame.attrs[MISSING_TEXT] = {
+        col: sorted(set(texts[_raw(texts, col)]) & set(NA_TEXTS))
+        for col in read}
+    for col, value in left.items():
+        _note(f"column {col!r} of {path.name} holds {value}, not a number "
+              f"with {thousands!r} between groups of three digits: the "
+              f"column is not read with --thousands {thousands}, but as "
+              "without it")
     for col, (separator, example, number) in read.items():
         _note(f"column {col!r} of {path.name} writes numbers with "
               f"{separator!r} between groups of three digits: read as a "
@@ -235,15 +240,12 @@ def _read_csv(path, drop, thousands):
     header = _header_line(path, encoding)
     options = {"sep": _separator(header, _table_suffix(path)),
                "encoding": encoding}
-    if thousands in (".", ","):  # stated: the other mark is the decimal
-        options.update(thousands=thousands,
-                       decimal="," if thousands == "." else ".")
-        if options["decimal"] == options["sep"]:
-            raise CLIError(f"--thousands {thousands} makes {options['sep']!r} "
-                           f"the decimal mark of {path.name}, which separates "
-                           "its columns")
-    else:
-        options["decimal"] = _decimal(path, options)
+    if thousands == "." and options["sep"] == ",":
+        # stated: the other mark is the decimal of the columns it reads
+        raise CLIError(f"--thousands {thousands} makes {options['sep']!r} "
+                       f"the decimal mark of {path.name}, which separates "
+                       "its columns")
+    options["decimal"] = _decimal(path, options)
     frame = pd.read_csv(path, keep_default_na=False, na_values=[""], **options)
     frame, grouped = _thousands(frame, path, options, thousands, set(drop))
     cells = next(csv.reader([header], delimiter=options["sep"]), [])
