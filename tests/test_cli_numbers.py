@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 from skdib.__main__ import main
+from skdib._cli._parser import build_parser
 from skdib._cli._read import read_table
 
 TINY = ["--n-steps", "60", "--n-pretrain-steps", "20", "--n-checkpoints", "4",
@@ -163,3 +164,28 @@ def test_a_stated_separator_takes_na_cells_as_missing(tmp_path, capsys):
     assert frame.attrs["skdib_missing_text"] == {"a": ["NA"]}
     assert frame.attrs["skdib_thousands"] == {"a": (",", "1,250", 1250)}
     assert "(1,250 is 1250)" in capsys.readouterr().err
+
+
+def test_no_note_suggests_a_refused_separator(tmp_path, capsys):
+    # before the fix an unquoted comma file's 1.921 got a note to run again
+    # with --thousands ., which is refused there (',' separates columns)
+    path = tmp_path / "t.csv"
+    path.write_text("a,y\n1.921,0\n1.250,1\n377,0\n", encoding="utf-8")
+    assert read_table(path)["a"].tolist() == [1.921, 1.25, 377]
+    assert "--thousands" not in capsys.readouterr().err
+    assert main(["analyze", str(path), "--target", "y", "--thousands", "."]) == 2
+    assert "which separates its columns" in capsys.readouterr().err
+
+
+def test_thousands_auto_is_accepted_and_the_help_readable(tmp_path, capsys):
+    # before the fix --help said "default: auto" but auto was refused, and
+    # the choices printed as {.,,,none}
+    path = tmp_path / "t.csv"
+    path.write_text("a;y\n12.345.678;0\n1.921;1\n", encoding="utf-8")
+    assert build_parser().parse_args(
+        ["analyze", str(path), "--target", "y", "--thousands", "auto"]
+    ).thousands == "auto"
+    assert main(["analyze", "--help"]) == 0
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert "--thousands SEP" in help_text and "{.,,,none}" not in help_text
+    assert "auto (the default)" in help_text

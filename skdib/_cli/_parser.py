@@ -259,11 +259,12 @@ def build_parser():
     data.add_argument("--drop", default="", metavar="COLS",
                       help="comma-separated columns to leave out, e.g. id,date; "
                            + _dash_hint("--drop"))
-    data.add_argument("--thousands", choices=(".", ",", "none"),
-                      default="auto",
-                      help="the thousands separator of DATA's numbers, the "
-                           "other mark being the decimal mark (default: auto, "
-                           "see below; none reads no separator)")
+    data.add_argument("--thousands", choices=(".", ",", "none", "auto"),
+                      default="auto", metavar="SEP",
+                      help="the thousands separator of DATA's numbers: '.' "
+                           "or ',', the other mark being the decimal mark; "
+                           "none reads no separator, and auto (the default) "
+                           "reads one where it is unambiguous (see below)")
     data.add_argument("--cv", type=int, default=5, metavar="K",
                       help="folds to cross-validate the chosen point and two "
                            "baselines on (default: 5; 0 skips; see below)")

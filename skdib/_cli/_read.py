@@ -189,6 +189,8 @@ def _thousands(frame, path, options, thousands, drop):
         return frame, read
     maybe = ambiguous_columns(texts, {*drop, *read}, NA_TEXTS)
     for col, (separator, example) in maybe.items():
+        if separator == "." and options["sep"] == ",":
+            continue  # --thousands . is refused there (_read_csv)
         column = frame[col if col in frame.columns else _raw(frame, col)]
         how = "decimals" if is_numeric_dtype(column) else "text"
         _note(f"column {col!r} of {path.name} holds values like {example}, a "
