@@ -134,10 +134,11 @@ def test_thousands_states_the_separator(tmp_path, capsys):
 
 
 @pytest.mark.parametrize("text, sep, column, value, read", [
-    # before the fix pandas took the stated separator everywhere: 2,5 (a
-    # decimal comma) read 25, and 0.5 in a tab file read 5
-    ("a;b;y\n1,250;2,5;0\n2,375;3,5;1\n", ",", "b", "2,5", [2.5, 3.5]),
-    ("a\tb\ty\n1.250\t0.5\t0\n2.375\t1.5\t1\n", ".", "b", "0.5", [0.5, 1.5]),
+    # before the fix pandas took the stated separator everywhere: 2,5 read
+    # 25, and 0.5 in a tab file read 5; the other mark being the decimal
+    # one, they are texts that contradict the stated separator
+    ("a;b;y\n1,250;2,5;0\n2,375;3,5;1\n", ",", "b", "2,5", ["2,5", "3,5"]),
+    ("a\tb\ty\n1.250\t0.5\t0\n2.375\t1.5\t1\n", ".", "b", "0.5", ["0.5", "1.5"]),
 ])
 def test_a_stated_separator_reads_only_groups_of_three(
         tmp_path, capsys, text, sep, column, value, read):
@@ -148,9 +149,25 @@ def test_a_stated_separator_reads_only_groups_of_three(
     assert frame[column].tolist() == read
     err = capsys.readouterr().err
     assert f"column {column!r} of {path.name} holds {value}, not a number" in err
-    assert f"not read with --thousands {sep}, but as without it" in err
+    assert f"not read as numbers with --thousands {sep}, whose other mark" in err
     assert "is 25" not in err and "is 5)" not in err
     assert set(frame.attrs["skdib_thousands"]) == {"a"}
+
+
+@pytest.mark.parametrize("text, sep", [
+    ("einwohner;anteil;y\n5.258;0,95;1\n605;0,14;0\n1.204;0,5;1\n", "."),
+    ("einwohner\tanteil\ty\n5.258\t0,95\t1\n605\t0,14\t0\n1.204\t0,5\t1\n", "."),
+    ("einwohner;anteil;y\n5,258;0.95;1\n605;0.14;0\n1,204;0.5;1\n", ","),
+])
+def test_a_stated_separator_makes_the_other_mark_the_decimal(tmp_path, text, sep):
+    # a German table: thousands dots in one column, decimal commas in another
+    # that holds no dot; before the fix the decimal mark was guessed apart
+    # from --thousands, and 'anteil' became a text (categorical) column
+    path = tmp_path / ("t.tsv" if "\t" in text else "t.csv")
+    path.write_text(text, encoding="utf-8")
+    frame = read_table(path, thousands=sep)
+    assert frame["einwohner"].tolist() == [5258, 605, 1204]
+    assert frame["anteil"].tolist() == [0.95, 0.14, 0.5]
 
 
 def test_a_stated_separator_takes_na_cells_as_missing(tmp_path, capsys):

@@ -322,6 +322,7 @@ def test_a_failed_move_leaves_a_folder_the_next_run_replaces(
     assert len(err) == 1
     err = err[0]
     assert "could not write the report" in err and "cross-device" in err
+    assert "part of this report and part of the earlier one" in err
     assert all(Path(dst).parent == out for dst in calls)  # renamed within out
     assert (out / ".skdib-moving").read_text().startswith("skdib")
     assert not list(out.glob(".skdib-writing-*"))  # no temporary left

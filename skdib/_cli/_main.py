@@ -43,7 +43,7 @@ def _device(name):
 def _finish(est, X, args, argv, t0, fit_s, device, say, stopped=None,
             **report):
     from skdib._cli.report._figures import write_report
-    from skdib._cli.report._folder import partial_folder, place_report
+    from skdib._cli.report._folder import half_moved, partial_folder, place_report
     from skdib._cli.report._summary import path_table, scores_table
 
     say("")
@@ -65,7 +65,7 @@ def _finish(est, X, args, argv, t0, fit_s, device, say, stopped=None,
             folder, est, X, run=run, t0=t0, **report))
     except OSError as exc:
         raise CLIError(f"could not write the report to {out}: "
-                       f"{exc.strerror or exc}") from None
+                       f"{exc.strerror or exc}{half_moved(out)}") from None
     # in full: scripts/demo.sh runs from the repository's root, not the
     # user's folder
     what = "Report" if stopped is None else "Partial report (interrupted)"

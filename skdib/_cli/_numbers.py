@@ -16,8 +16,9 @@ whole column at a time (never one cell):
   that says how to state the separator (``--thousands``).
 * a stated separator (``--thousands .``) reads such columns too, a single
   group being enough, but still only columns whose every value holding it
-  is written in groups of three: one holding ``0.5`` or ``2,5`` is read as
-  without it, with a note.
+  is written in groups of three; the other mark is then the file's decimal
+  mark, so a column holding ``0.5`` (or ``2,5``) is left as text, with a
+  note.
 """
 
 import re

@@ -39,12 +39,14 @@ separators is read as numbers, with a note, where no other reading is
 possible: a value with two groups (12.345.678, "1,234,567") or a group
 before the decimal part (2.641,35, "1,234.5"). A column of values such as
 1.921 or 1.250, which may be thousands or three decimal places, is read
-as before, with a note: state the separator with --thousands . (or ,).
-A stated separator reads a column when every value holding it has it
+as before, with a note where the file could mean thousands (not for '.'
+in a comma file): state the separator with --thousands . (or ,). A
+stated separator reads a column when every value holding it has it
 between groups of three digits (1.250, 12.345,6), the other mark being
-its decimal mark; a column with other such values (0.5, 2,5) is read as
-without --thousands, with a note. A file that is not UTF-8 is read
-as cp1252 (Excel's plain "CSV" on Windows), with a note. Only empty cells
+the decimal mark of the whole file; a column with other such values (0.5
+under --thousands ., 2,5 under --thousands ,) is left as text, with a
+note. A file that is not UTF-8 is read as cp1252 (Excel's plain "CSV" on
+Windows), with a note. Only empty cells
 are missing in a text column ("NA" and "None" are categories); in a column
 of numbers the texts pandas takes for missing ("NA", "nan", "NULL", ...)
 are missing too.

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from skdib._cli._data import CLIError
 
-__all__ = ["FIGURE_FILES", "REPORT_FILES", "check_out_folder", "is_report",
-           "partial_folder", "place_report"]
+__all__ = ["FIGURE_FILES", "REPORT_FILES", "check_out_folder", "half_moved",
+           "is_report", "partial_folder", "place_report"]
 
 #: Every figure a report can hold; those a report does not draw are removed.
 FIGURE_FILES = ("information_plane.png", "information_allocation.png",
@@ -178,6 +178,16 @@ def _move_in(tmp, out):
         os.replace(tmp / name, out / name)
     os.replace(tmp / "run.json", out / "run.json")
     (out / MOVING).unlink()
+
+
+def half_moved(out):
+    """What the command says after a failed write of ``out``: where a move
+    was cut short (its marker is left), that the folder now holds part of
+    this report and part of the earlier one; else nothing."""
+    if not (Path(out) / MOVING).exists():
+        return ""
+    return ("; the folder now holds part of this report and part of the "
+            "earlier one, and the next run into it replaces them")
 
 
 def _move_in_whole(tmp, out):
