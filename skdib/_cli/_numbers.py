@@ -26,8 +26,8 @@ import re
 import pandas as pd
 from pandas.api.types import is_numeric_dtype
 
-__all__ = ["THOUSANDS", "ambiguous_columns", "full_number", "grouped_numbers",
-           "stated_numbers"]
+__all__ = ["THOUSANDS", "ambiguous_columns", "decimal_mark", "full_number",
+           "grouped_numbers", "stated_numbers"]
 
 #: ``frame.attrs[THOUSANDS]``: ``{column: (separator, example, number)}`` of
 #: the columns read with thousands separators: a value as written, and the
@@ -47,13 +47,15 @@ def full_number(number):
         f"{number:f}".rstrip("0").rstrip("."))
 
 
-def _other(mark):
-    return "," if mark == "." else "."
+def decimal_mark(thousands):
+    """The decimal mark of numbers whose thousands separator is ``thousands``
+    (``"."`` or ``","``): the other one."""
+    return "," if thousands == "." else "."
 
 
 def _patterns(sep):
     """(grouped, unambiguous, short) for the thousands separator ``sep``."""
-    s, d = re.escape(sep), re.escape(_other(sep))
+    s, d = re.escape(sep), re.escape(decimal_mark(sep))
     lead = r"[1-9]\d{0,2}"
     return (re.compile(rf"{_SIGN}{lead}(?:{s}\d{{3}})+(?:{d}\d+)?$"),
             re.compile(rf"{_SIGN}{lead}(?:(?:{s}\d{{3}}){{2,}}(?:{d}\d+)?"
@@ -76,7 +78,7 @@ def _as_number(values, sep, na_texts, stated=False):
     grouped, clear, short = _patterns(sep)
     if stated:
         clear, short = grouped, re.compile(
-            rf"{_SIGN}\d+(?:{re.escape(_other(sep))}\d+)?$")
+            rf"{_SIGN}\d+(?:{re.escape(decimal_mark(sep))}\d+)?$")
     texts = _texts(values, na_texts)
     if not len(texts) or not texts.str.match(clear).any():
         return None
@@ -84,7 +86,7 @@ def _as_number(values, sep, na_texts, stated=False):
     if not (is_grouped | texts.str.match(short)).all():
         return None
     plain = (texts.str.replace(sep, "", regex=False)
-             .str.replace(_other(sep), ".", regex=False))
+             .str.replace(decimal_mark(sep), ".", regex=False))
     numbers = pd.to_numeric(plain, errors="raise")
     if len(numbers) < len(values):  # missing cells: NaN, so floats
         numbers = numbers.astype(float)

@@ -17,6 +17,7 @@ from skdib._cli._errors import CLIError
 from skdib._cli._numbers import (
     THOUSANDS,
     ambiguous_columns,
+    decimal_mark,
     full_number,
     grouped_numbers,
     stated_numbers,
@@ -150,10 +151,6 @@ def _separator(header, suffix):
     return max(SEPARATORS, key=lambda sep: len(split_unquoted(header, sep)))
 
 
-# the decimal mark of a file whose thousands separator is stated
-_OTHER_MARK = {".": ",", ",": "."}
-
-
 def _decimal(path, options):
     """A semicolon file, as spreadsheets in many locales write it, may have
     decimal commas: take them when that reads more columns as numbers."""
@@ -184,7 +181,7 @@ def _thousands(frame, path, options, thousands, drop):
         _note(f"column {col!r} of {path.name} holds {value}, not a number "
               f"with {thousands!r} between groups of three digits: the "
               f"column is not read as numbers with --thousands {thousands}, "
-              f"whose other mark ({_OTHER_MARK[thousands]!r}) is the decimal "
+              f"whose other mark ({decimal_mark(thousands)!r}) is the decimal "
               "mark")
     for col, (separator, example, number) in read.items():
         _note(f"column {col!r} of {path.name} writes numbers with "
@@ -253,7 +250,8 @@ def _read_csv(path, drop, thousands):
                        f"the decimal mark of {path.name}, which separates "
                        "its columns")
     # a stated separator makes the other mark the decimal one
-    options["decimal"] = _OTHER_MARK.get(thousands) or _decimal(path, options)
+    options["decimal"] = (decimal_mark(thousands) if thousands in (".", ",")
+                          else _decimal(path, options))
     frame = pd.read_csv(path, keep_default_na=False, na_values=[""], **options)
     frame, grouped = _thousands(frame, path, options, thousands, set(drop))
     cells = next(csv.reader([header], delimiter=options["sep"]), [])
