@@ -120,19 +120,24 @@ def test_gpu_and_cpu_fits_agree_in_distribution(cuda_fit, threshold_data,
         assert fit.score(X, y) > 0.9
 
 
+def _assert_same_set_numbers(actual, desired, X, probes):
+    """Two set models agree on their probabilities and information maps."""
+    np.testing.assert_allclose(actual.predict_proba(X), desired.predict_proba(X),
+                               atol=1e-6)
+    got = actual.information_map(probes, element_type=1)
+    want = desired.information_map(probes, element_type=1)
+    for field in ("kl", "lower", "upper"):
+        np.testing.assert_allclose(getattr(got, field), getattr(want, field),
+                                   rtol=1e-6, atol=1e-9)
+
+
 def test_set_model_gives_the_same_numbers_on_gpu_and_cpu(set_data):
     X, y, probes = set_data
     cpu = DistributedIBSetClassifier(**SET_PARAMS, device="cpu").fit(X, y)
     gpu = pickle.loads(pickle.dumps(cpu))
     gpu.network_.to(DEVICE)
-    np.testing.assert_allclose(gpu.predict_proba(X), cpu.predict_proba(X),
-                               atol=1e-6)
     # the map's noise is drawn on the CPU wherever the network is
-    on_gpu = gpu.information_map(probes, element_type=1)
-    on_cpu = cpu.information_map(probes, element_type=1)
-    for field in ("kl", "lower", "upper"):
-        np.testing.assert_allclose(getattr(on_gpu, field), getattr(on_cpu, field),
-                                   rtol=1e-6, atol=1e-9)
+    _assert_same_set_numbers(gpu, cpu, X, probes)
 
 
 def test_a_set_model_fitted_on_the_gpu_loads_with_its_numbers(set_data):
@@ -142,13 +147,7 @@ def test_a_set_model_fitted_on_the_gpu_loads_with_its_numbers(set_data):
     assert gpu.score(X, y) > 0.8
     cpu = pickle.loads(pickle.dumps(gpu))
     assert next(cpu.network_.parameters()).device.type == "cpu"
-    np.testing.assert_allclose(cpu.predict_proba(X), gpu.predict_proba(X),
-                               atol=1e-6)
-    on_gpu = gpu.information_map(probes, element_type=1)
-    on_cpu = cpu.information_map(probes, element_type=1)
-    for field in ("kl", "lower", "upper"):
-        np.testing.assert_allclose(getattr(on_cpu, field), getattr(on_gpu, field),
-                                   rtol=1e-6, atol=1e-9)
+    _assert_same_set_numbers(cpu, gpu, X, probes)
 
 
 def test_a_set_fit_leaves_the_gpu_generator_alone(set_data):
