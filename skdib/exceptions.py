@@ -23,6 +23,9 @@ class DivergenceError(RuntimeError):
         first split that diverged, where there are several).
     beta : float
         β at that step.
+    detail : str or None
+        What went wrong there ("the training loss is nan", ...), as the
+        message says it; None where the raiser did not name it.
     fitted : list or None
         Every split's estimator, in split order: those that finished, and a
         diverged one with its path up to the last finite checkpoint
@@ -52,16 +55,16 @@ class DivergenceError(RuntimeError):
     True
     """
 
-    def __init__(self, message, step, beta, *, fitted=None, fold=None,
-                 splits=None):
+    def __init__(self, message, step, beta, *, detail=None, fitted=None,
+                 fold=None, splits=None):
         super().__init__(message)
-        self.step, self.beta = step, beta
+        self.step, self.beta, self.detail = step, beta, detail
         self.fitted, self.fold, self.splits = fitted, fold, splits
 
     def __reduce__(self):
         # rebuilt from its own arguments, so that it pickles: a fit that
         # diverges in a joblib worker process reaches the caller as itself;
-        # fitted, fold and splits travel in __dict__ (the state)
+        # detail, fitted, fold and splits travel in __dict__ (the state)
         return type(self), (self.args[0], self.step, self.beta), self.__dict__
 
 

@@ -206,7 +206,8 @@ def test_a_divergence_without_a_far_value_says_what_to_try(
     def diverge(self, X, y):
         raise DivergenceError(
             "The β sweep diverged at step 7 (β = 0.5): the loss is NaN. "
-            "Try a lower learning_rate (now 0.001).", step=7, beta=0.5)
+            "Try a lower learning_rate (now 0.001).", step=7, beta=0.5,
+            detail="the loss is NaN")
 
     monkeypatch.setattr(DistributedIBClassifier, "fit", diverge)
     assert main(["analyze", str(data), "--target", "y", *TINY, "--cv", "0",
@@ -267,7 +268,8 @@ def test_a_far_value_is_only_something_to_check(data, tmp_path, capsys,
 
     def diverge(self, X, y):
         raise DivergenceError("The β sweep diverged at step 7 (β = 0.5): the "
-                              "loss is NaN. ", step=7, beta=0.5)
+                              "loss is NaN. ", step=7, beta=0.5,
+                              detail="the loss is NaN")
 
     monkeypatch.setattr(DistributedIBClassifier, "fit", diverge)
     table = _table().assign(site=np.r_[np.arange(119) % 4, 90210],

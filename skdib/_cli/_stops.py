@@ -4,8 +4,6 @@ The estimators' own messages speak to Python users (``est.continue_fit``);
 these speak to someone at a terminal, who can run the command again.
 """
 
-import re
-
 import numpy as np
 import pandas as pd
 from pandas.api.types import is_bool_dtype, is_numeric_dtype
@@ -163,9 +161,8 @@ def divergence_line(exc, X, y=None, categorical=(), beta_end=1.0):
     line : str
     """
     line = f"the fit diverged at step {exc.step} (β = {exc.beta:.3g})"
-    detail = re.search(r"\): (.*?)\. ", str(exc))
-    if detail:
-        line += f": {detail.group(1)}"
+    if exc.detail:
+        line += f": {exc.detail}"
     if exc.beta > 10 * beta_end:
         line += (f"; β had reached {exc.beta / beta_end:.3g} times the "
                  f"default --beta-end ({beta_end:g}): run again with a lower "

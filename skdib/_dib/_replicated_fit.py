@@ -343,7 +343,8 @@ def _raise_if_diverged(results, splits, name):
         f"diverged, and error.splits each {name}'s (train, validation) row "
         "positions: continue_fit resumes a diverged one on those rows of X, y "
         "and sample_weight (if given).", first.step, first.beta,
-        fitted=fitted, fold=diverged[0], splits=list(splits))
+        detail=first.detail, fitted=fitted, fold=diverged[0],
+        splits=list(splits))
 
 
 def aligned_beta(paths):

@@ -147,7 +147,7 @@ class ResumableSweepMixin:
             if stop.reason == "interrupted":
                 raise KeyboardInterrupt
             raise DivergenceError(self._divergence_message(stop, kept=False),
-                                  stop.step, stop.beta)
+                                  stop.step, stop.beta, detail=stop.detail)
         facade.load_state(stop.network, stop.record["final_state"])
         store(stop.record, stop.network)
         self.fit_status_ = stop.reason
@@ -162,7 +162,7 @@ class ResumableSweepMixin:
                 "from its last checkpoint."), stacklevel=user_stacklevel())
             raise KeyboardInterrupt
         raise DivergenceError(self._divergence_message(stop, kept=True),
-                              stop.step, stop.beta)
+                              stop.step, stop.beta, detail=stop.detail)
 
     def _sweep_learning_rate(self):
         """The learning rate of the sweep under way: the recipe's where the
