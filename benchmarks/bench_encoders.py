@@ -35,9 +35,10 @@ from skdib._backend.dib._model import DistributedIBNet, kl_nats
 from skdib._backend.dib._train import make_optimizer
 
 CONFIGS = {
-    # name: (encoder_hidden, embedding_dim, batch_size)
-    "default (2x64, d=8, batch 256)": ((64, 64), 8, 256),
-    "glass (3x256, d=64, batch 512)": ((256, 256, 256), 64, 512),
+    # name: (encoder_hidden, embedding_dim, batch_size, decoder_hidden)
+    "0.1 network (2x64, d=8, batch 256)": ((64, 64), 8, 256, (128, 128)),
+    "glass (3x256, d=64, batch 512)": ((256, 256, 256), 64, 512,
+                                       (256, 256, 256)),
 }
 
 
@@ -75,14 +76,18 @@ def batched_net(n_channels, hidden, dim, decoder_hidden):
 
 def time_steps(net, x, y, n_steps, device, precision="float32"):
     opt = make_optimizer(net.parameters(), 3e-4)  # the fits' own (fused) Adam
-    arithmetic = step_precision(precision, device)
+    # the contexts of the whole step and of its forward pass, as the fits
+    # use them (skdib/_backend/dib/_train.py, _step)
+    whole_step, forward = step_precision(precision, device)
 
     def step():
-        with arithmetic():
-            out, kl = net(x)
-            loss = nn.functional.cross_entropy(out, y) + 1e-3 * kl.sum(0).mean()
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
+        with whole_step():
+            with forward():
+                out, kl = net(x)
+                loss = (nn.functional.cross_entropy(out, y)
+                        + 1e-3 * kl.sum(0).mean())
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
         opt.step()
 
     for _ in range(3):
@@ -106,33 +111,37 @@ def step_flops(n_channels, hidden, dim, decoder_hidden, batch):
     return 3 * 2 * batch * forward
 
 
-def run(device, channel_counts, quick):
+def run(device, channel_counts, quick, configs=None, n_steps=None):
+    """Rows ``(device, name, channels, loop ms, batched ms, speed-up, flops)``
+    for each of ``configs`` (default :data:`CONFIGS`) and channel count;
+    ``n_steps`` timed steps (None: from the size)."""
     rows = []
-    for name, (hidden, dim, batch) in CONFIGS.items():
+    for name, (hidden, dim, batch, decoder) in (configs or CONFIGS).items():
         for n_channels in channel_counts:
             heavy = n_channels * hidden[0] * hidden[-1] * batch
-            n_steps = max(3, int((2e8 if not quick else 5e7) / heavy))
-            if device.type == "cuda":
-                n_steps = 50
+            steps = n_steps or max(3, int((2e8 if not quick else 5e7) / heavy))
+            if device.type == "cuda" and n_steps is None:
+                steps = 50
             torch.manual_seed(0)
             x = torch.randn(batch, n_channels, device=device)
             y = torch.randint(0, 2, (batch,), device=device)
-            decoder = (256, 256, 256) if "glass" in name else (128, 128)
             fast = batched_net(n_channels, hidden, dim, decoder).to(device)
             slow = LoopNet(n_channels, hidden, dim, decoder, 2).to(device)
-            t_fast = time_steps(fast, x, y, n_steps, device)
-            t_slow = time_steps(slow, x, y, n_steps, device)
+            t_fast = time_steps(fast, x, y, steps, device)
+            t_slow = time_steps(slow, x, y, steps, device)
             rows.append((device.type, name, n_channels, t_slow * 1e3,
                          t_fast * 1e3, t_slow / t_fast,
                          step_flops(n_channels, hidden, dim, decoder, batch)))
     return rows
 
 
-def measure(device, quick=True, channel_counts=(10, 100, 300)):
-    """Rows for ``benchmarks/run.py``: batched encoders against the loop."""
+def measure(device, quick=True, channel_counts=(10, 100, 300), configs=None,
+            n_steps=None):
+    """Rows for ``benchmarks/run.py``: batched encoders against the loop
+    (``configs`` and ``n_steps`` as for :func:`run`)."""
     out = []
-    for _, name, c, slow, fast, ratio, flops in run(torch.device(device),
-                                                   channel_counts, quick):
+    for _, name, c, slow, fast, ratio, flops in run(
+            torch.device(device), channel_counts, quick, configs, n_steps):
         out.append(dict(case="encoders: batched vs per-channel loop",
                         setting=f"{name}, {c} channels", seconds=fast / 1e3,
                         throughput=f"{1e3 / fast:.3g} steps/s",

@@ -126,26 +126,34 @@ def measure_denormals(device="cpu", quick=True):
     return rows
 
 
-def measure_glass_scale(device="cpu", quick=True):
-    """Row: the paper's glass network, a few hundred steps, projected."""
+#: The paper's glass network: channels, encoders, embedding, decoder, batch.
+GLASS_NETWORK = (100, (256, 256, 256), 64, (256, 256, 256), 512)
+
+
+def measure_glass_scale(device="cpu", quick=True, network=GLASS_NETWORK,
+                        n_steps=None):
+    """Rows: the paper's glass network (or ``network``, as
+    :data:`GLASS_NETWORK`), ``n_steps`` steps timed (default 3 with
+    ``quick``, 20 without, 200 on a GPU), 30,000 projected."""
     import torch
     from bench_encoders import LoopNet, batched_net, step_flops, time_steps
 
-    n_steps = 3 if quick else 20
-    if device == "cuda":
-        n_steps = 200
+    if n_steps is None:
+        n_steps = 200 if device == "cuda" else 3 if quick else 20
+    n_channels, hidden, dim, decoder, batch = network
     torch.manual_seed(0)
     dev = torch.device(device)
-    x = torch.randn(512, 100, device=dev)
-    y = torch.randint(0, 2, (512,), device=dev)
-    shape = ((256, 256, 256), 64, (256, 256, 256))
-    fast = time_steps(batched_net(100, *shape).to(dev), x, y, n_steps, dev)
-    slow = time_steps(LoopNet(100, *shape, 2).to(dev), x, y, n_steps, dev)
+    x = torch.randn(batch, n_channels, device=dev)
+    y = torch.randint(0, 2, (batch,), device=dev)
+    shape = (hidden, dim, decoder)
+    fast = time_steps(batched_net(n_channels, *shape).to(dev), x, y, n_steps, dev)
+    slow = time_steps(LoopNet(n_channels, *shape, 2).to(dev), x, y, n_steps, dev)
     low = "tf32" if device == "cuda" else "bfloat16"
-    fast_low = time_steps(batched_net(100, *shape).to(dev), x, y, n_steps, dev,
-                          precision=low)
-    flops = step_flops(100, shape[0], shape[1], shape[2], 512)
-    case = "glass-scale network (100 ch, 3x256, d=64, batch 512)"
+    fast_low = time_steps(batched_net(n_channels, *shape).to(dev), x, y, n_steps,
+                          dev, precision=low)
+    flops = step_flops(n_channels, hidden, dim, decoder, batch)
+    case = (f"glass-scale network ({n_channels} ch, {len(hidden)}x{hidden[0]}, "
+            f"d={dim}, batch {batch})")
     return [dict(case=case,
                  setting=f"{n_steps} steps timed; 30,000 projected: "
                          f"{30000 * fast / 60:.0f} min",

@@ -1,0 +1,46 @@
+"""The benchmark runner (``benchmarks/run.py``) and its sections, at tiny
+sizes: every section that runs in the process returns rows the runner can
+print, a failing section does not end the run, and the counts behind the
+rows (FLOPs, steps, the 0.1 defaults, threads) are those of what runs."""
+
+import importlib
+import json
+from pathlib import Path
+
+import pytest
+
+BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
+KEYS = {"case", "setting", "seconds", "baseline", "baseline_seconds", "ratio"}
+
+
+@pytest.fixture
+def bench(monkeypatch):
+    """Import a module of ``benchmarks/`` (they import each other by name)."""
+    monkeypatch.syspath_prepend(str(BENCHMARKS))
+    return importlib.import_module
+
+
+def _check_rows(rows, n, run):
+    """``n`` rows with the runner's keys and consistent times, printable."""
+    assert len(rows) == n
+    for row in rows:
+        assert KEYS <= row.keys(), row
+        assert row["seconds"] > 0 and row["baseline_seconds"] > 0
+        assert row["ratio"] == pytest.approx(row["baseline_seconds"] / row["seconds"])
+        assert row.get("flops") is None or row["flops"] > 0
+    run.print_rows(rows, 1.0)
+    json.dumps([run.json_row(r) for r in rows], default=str)
+
+
+def test_encoder_and_glass_sections_train_at_a_tiny_size(bench, capsys):
+    # time_steps used step_precision's pair of contexts as one context, so
+    # both sections (and run.py --quick) failed on their first step
+    run, encoders, fits = bench("run"), bench("bench_encoders"), bench("bench_fits")
+    tiny = {"tiny (4, d=2)": ((4,), 2, 8, (8,))}
+    _check_rows(encoders.measure("cpu", True, (2, 3), configs=tiny, n_steps=2), 2,
+                run)
+    rows = fits.measure_glass_scale("cpu", True, network=(2, (4,), 2, (8,), 8),
+                                    n_steps=2)
+    _check_rows(rows, 2, run)
+    assert "precision='bfloat16'" in rows[1]["setting"]
+    assert capsys.readouterr().out.count("\n") == 4
