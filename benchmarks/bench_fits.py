@@ -26,11 +26,16 @@ from skdib._dib._recipe import RECIPES, recipe_kind
 from skdib.datasets import load_sheared_glass, make_boolean_circuit
 from skdib.featurizers import RadialStructureFunctions
 
-# pass these to reproduce the 0.1.0.dev0 defaults
-# (network encoders for discrete channels and batches of 256 were defaults too)
+# pass these to reproduce the 0.1.0.dev0 defaults (git 8df414b^): the 0.1
+# network and schedule, network encoders for discrete channels, batches of
+# 256, and what 0.1 did not have set to its off value (weight decay 0: plain
+# Adam; no label smoothing; no learning-rate warm-up), as 'auto' resolves
+# these from the data today (breast cancer: weight decay 0.3 and smoothing
+# 0.01). Every setting of the default recipe is named here.
 OLD_DEFAULTS = dict(n_pretrain_steps=2000, n_steps=8000, encoder_hidden=(64, 64),
                     embedding_dim=8, decoder_hidden=(128, 128), learning_rate=3e-4,
-                    discrete_encoder="mlp", batch_size=256)
+                    discrete_encoder="mlp", batch_size=256, weight_decay=0.0,
+                    label_smoothing=0.0, warmup_fraction=0.0)
 
 
 def _tables():

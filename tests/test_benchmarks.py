@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from skdib._dib._recipe import HEAD_SETTINGS, SETTINGS, resolve_recipe
+
 BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
 KEYS = {"case", "setting", "seconds", "baseline", "baseline_seconds", "ratio"}
 
@@ -44,3 +46,15 @@ def test_encoder_and_glass_sections_train_at_a_tiny_size(bench, capsys):
     _check_rows(rows, 2, run)
     assert "precision='bfloat16'" in rows[1]["setting"]
     assert capsys.readouterr().out.count("\n") == 4
+
+
+def test_old_defaults_leave_nothing_to_the_recipe(bench):
+    old = bench("bench_fits").OLD_DEFAULTS
+    assert set(SETTINGS) | set(HEAD_SETTINGS) <= old.keys()
+    # breast cancer's training rows: a small continuous table, where 'auto'
+    # gives weight decay 0.3 and label smoothing 0.01; 0.1 had neither
+    params = {**{name: "auto" for name in (*SETTINGS, *HEAD_SETTINGS)}, **old}
+    recipe = resolve_recipe(params, [None] * 30, n_rows=318)
+    assert recipe["auto"] == ()
+    assert (recipe["weight_decay"], recipe["label_smoothing"],
+            recipe["warmup_fraction"]) == (0.0, 0.0, 0.0)
