@@ -48,6 +48,16 @@ def test_encoder_and_glass_sections_train_at_a_tiny_size(bench, capsys):
     assert capsys.readouterr().out.count("\n") == 4
 
 
+def test_bounds_count_the_flops_of_the_path_taken(bench):
+    run, bounds = bench("run"), bench("bench_bounds")
+    (row,) = bounds.measure("cpu", True, size=(3, 2, 64, 2))
+    _check_rows([row], 1, run)
+    assert "expanded path: 3 of 3 ch" in row["setting"]
+    # 3 channels x 2 batches of K=64, d=2: (K x 2d)(2d x K) = 4 d K^2, the
+    # bias, and 5 elementwise steps per pair (was 3 x 2 d K^2)
+    assert row["flops"] * row["seconds"] == pytest.approx(3 * 2 * 64**2 * (4 * 2 + 6))
+
+
 def test_old_defaults_leave_nothing_to_the_recipe(bench):
     old = bench("bench_fits").OLD_DEFAULTS
     assert set(SETTINGS) | set(HEAD_SETTINGS) <= old.keys()
