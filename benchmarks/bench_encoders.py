@@ -9,10 +9,14 @@ way to write a distributed encoder). The ratio is measured side by side in one
 run, so machine noise affects both alike.
 
 What to expect: batching removes per-channel dispatch overhead (Python,
-kernel launches), not arithmetic. On one CPU thread the default network at
-100 channels is about 1 GFLOP per step and runs near the core's peak either
-way, so the speed-up there is ~2x (measured 1.9-2.0x at 10 and 100 channels,
-and ~1x at glass scale, where both versions are compute-bound). On a GPU,
+kernel launches), not arithmetic. On one CPU thread the 0.1 network
+(encoders 2x64, embedding 8, decoder 2x128, batch 256; not today's default
+recipe) at 100 channels is about 1 GFLOP per step; the batched step runs
+at about 40-48 % of the core's float32 peak and the loop at half that or
+less, so the speed-up grows with the channels: 1.3-1.4x at 10, 2.0x at 100
+and 2.6-3.4x at 300 (AMD EPYC, 2026-12-07, ``benchmarks/README.md``). At
+glass scale both versions are compute-bound near peak, and the ratio moves
+with the machine's load between runs (0.7-1.6x). On a GPU,
 where 100 channels x ~10 small kernels per layer would each pay a launch,
 the batched encoder is where the order-of-magnitude gain comes from.
 
