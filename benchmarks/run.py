@@ -29,7 +29,9 @@ stderr), the other sections still run, and the exit status is 1; one that
 needs an optional package that is not installed (DADApy, an extra's) is
 skipped with a row saying so. ``--json`` is rewritten after every section,
 with each section's note (``sections``: None, ``'skipped: ...'`` or
-``'failed: ...'``).
+``'failed: ...'``). On Ctrl-C it is written once more, the section under
+way noted ``'interrupted'`` and the later ones ``'not run'``, and the run
+stops as Python does on Ctrl-C (exit status 130 in a shell).
 The latest tables, with the machine named, are in ``benchmarks/README.md``.
 """
 
@@ -195,11 +197,41 @@ def print_note(section, note):
 
 
 def write_json(path, head, rows, notes):
-    """The rows so far (and each section's note: skipped or failed) to
-    ``path``; ``head``: machine, peak, device and quick."""
-    with open(path, "w") as f:
+    """The rows so far (and each section's note: skipped, failed,
+    interrupted or not run) to ``path``, replaced whole (a Ctrl-C while
+    writing leaves the previous file); ``head``: machine, peak, device and
+    quick."""
+    partial = f"{path}.partial"
+    with open(partial, "w") as f:
         json.dump({**head, "rows": [json_row(r) for r in rows],
                    "sections": notes}, f, indent=1, default=str)
+    os.replace(partial, path)
+
+
+def run_sections(sections, args, head, peak):
+    """Run and print ``sections``; ``{section: note}`` (None: its rows are
+    printed). On Ctrl-C the section under way is noted ``'interrupted'``,
+    those after it ``'not run'``, and ``--json`` is written before the
+    KeyboardInterrupt goes on."""
+    rows, notes = [], {}
+    for section in sections:
+        try:
+            new, notes[section] = run_section(section, args.device, args.quick,
+                                              args.threads)
+        except KeyboardInterrupt:
+            notes[section] = "interrupted"
+            notes.update((s, "not run") for s in sections if s not in notes)
+            if args.json:
+                write_json(args.json, head, rows, notes)
+            raise
+        if notes[section] is None:
+            print_rows(new, peak)
+        else:
+            print_note(section, notes[section])
+        rows += new
+        if args.json:  # after every section: a later failure loses nothing
+            write_json(args.json, head, rows, notes)
+    return notes
 
 
 def main(argv=None):
@@ -234,17 +266,7 @@ def main(argv=None):
           f"(float32 matrix product)\n")
     print("| " + " | ".join(HEADER) + " |")
     print("|" + "---|" * len(HEADER))
-    rows, notes = [], {}
-    for section in sections:
-        new, notes[section] = run_section(section, args.device, args.quick,
-                                          args.threads)
-        if notes[section] is None:
-            print_rows(new, peak)
-        else:
-            print_note(section, notes[section])
-        rows += new
-        if args.json:  # after every section: a later failure loses nothing
-            write_json(args.json, head, rows, notes)
+    notes = run_sections(sections, args, head, peak)
     failed = sorted(k for k, v in notes.items() if v and v.startswith("failed"))
     if failed:
         print(f"{len(failed)} section(s) failed: {', '.join(failed)}",

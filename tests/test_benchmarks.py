@@ -112,6 +112,7 @@ def test_replicate_rows_name_the_resolved_steps(bench):
 
 
 def _fake_sections(section, device, quick, threads=1):
+    _fake_sections.threads.append(threads)
     if section == "encoders":
         raise RuntimeError("boom")
     if section == "fits":  # an ImportError of skdib's own is no missing extra
@@ -128,9 +129,11 @@ def test_a_failing_section_is_reported_and_the_others_run(bench, monkeypatch,
     monkeypatch.setattr(run, "section_rows", _fake_sections)
     monkeypatch.setattr(run, "peak_gflops", lambda device: 1.0)
     out = tmp_path / "rows.json"
+    _fake_sections.threads = []
     status = run.main(["--only", "encoders,bounds,fits,imbalance,glass",
-                       "--json", str(out)])
+                       "--json", str(out), "--threads", "2"])
     assert status == 1
+    assert _fake_sections.threads == [2] * 5  # --threads reaches every section
     printed = capsys.readouterr()
     assert "| section encoders | failed: RuntimeError: boom |" in printed.out
     assert "RuntimeError: boom" in printed.err  # the traceback
@@ -151,3 +154,25 @@ def test_the_runner_imports_skdib_before_torch():
     out = subprocess.run([sys.executable, "-c", code, str(BENCHMARKS)], env=env,
                          capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["PASSIVE", "False"]
+
+
+def test_an_interrupted_run_says_so_in_its_json(bench, monkeypatch, tmp_path):
+    run = bench("run")
+
+    def sections(section, device, quick, threads=1):
+        if section == "fits":
+            raise KeyboardInterrupt
+        return _fake_sections(section, device, quick, threads)
+
+    _fake_sections.threads = []
+    monkeypatch.setattr(run, "section_rows", sections)
+    monkeypatch.setattr(run, "peak_gflops", lambda device: 1.0)
+    out = tmp_path / "rows.json"
+    with pytest.raises(KeyboardInterrupt):  # the run stops, as on Ctrl-C
+        run.main(["--only", "bounds,fits,glass", "--json", str(out)])
+    saved = json.loads(out.read_text())
+    assert [r["case"] for r in saved["rows"]] == ["bounds"]
+    # not mistaken for a finished run of "bounds" alone
+    assert saved["sections"] == {"bounds": None, "fits": "interrupted",
+                                 "glass": "not run"}
+    assert [p.name for p in tmp_path.iterdir()] == ["rows.json"]
