@@ -33,11 +33,12 @@ Two recipes, measured (user guide, "The default recipe"):
     radial structure functions, the data before its locus repair; one
     stratified 70/30 split, about 610 test rows; ``benchmarks/run.py --only
     fits``) its test accuracy was 0.846 against the 0.1 defaults' 0.846 and
-    0.834 against 0.836 in two runs, and 0.831 against 0.848 in a third
-    (both sides smoothed by 0.01): level or up to 1.7 points behind, on one
-    split. The classifier trains against labels smoothed by 0.01 (tuned on
-    breast cancer splits 0-4, checked on five others, wine and iris; user
-    guide, "Probabilities").
+    0.834 against 0.836 in two runs (2026-12-05, before label smoothing),
+    and 0.831 against 0.848 in a third (2026-12-06, both sides smoothed by
+    0.01): level or up to 1.7 points behind, on one split. The classifier
+    trains against labels smoothed by 0.01 (tuned on breast cancer splits
+    0-4, checked on five others, wine and iris; user guide,
+    "Probabilities").
 
     On a small table (fewer than :data:`SMALL_TABLE_ROWS` training rows,
     after the validation split) the encoders are one hidden layer of 16
