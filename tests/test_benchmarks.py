@@ -176,3 +176,23 @@ def test_an_interrupted_run_says_so_in_its_json(bench, monkeypatch, tmp_path):
     assert saved["sections"] == {"bounds": None, "fits": "interrupted",
                                  "glass": "not run"}
     assert [p.name for p in tmp_path.iterdir()] == ["rows.json"]
+
+
+def test_bounds_count_each_channel_by_the_path_it_took(bench):
+    # a channel of tiny variances goes difference first (its expansion
+    # would not be accurate): 5d + 5 FLOPs per pair there, 4d + 6 elsewhere
+    import numpy as np
+    import torch
+
+    from skdib.information import mutual_information_bounds
+
+    bounds = bench("bench_bounds")
+    rng = np.random.default_rng(0)
+    mu = rng.normal(size=(3, 64, 2))
+    lv = rng.normal(-1.0, 0.3, size=mu.shape)
+    lv[1] = -30.0
+    with bounds._paths_taken() as taken:
+        mutual_information_bounds(torch.as_tensor(mu), torch.as_tensor(lv),
+                                  batch_size=32, n_batches=2, random_state=0)
+    assert sorted(set(taken)) == [(1, 32, 2, False), (2, 32, 2, True)]
+    assert bounds.count_flops(taken) == 2 * 32**2 * (2 * 14 + 1 * 15)
