@@ -136,7 +136,14 @@ class BetaRangeWarning(UserWarning):
     at ``beta_end``, or when the held-out loss was still falling at
     ``beta_start`` (see the user guide, "The β range: ``beta_start``,
     ``beta_end``"). The fit is kept as it is; refit with the range the
-    message names.
+    message names. Made an error by a filter, it is raised once the new
+    fit is stored, which the estimator then keeps (a refit does not fall
+    back to the fit before it). From
+    :func:`~skdib.compare.cross_validate_path` and
+    :func:`~skdib.stability_paths` it comes once every split is fitted
+    (with any ``n_jobs``) and carries them as
+    :class:`DivergenceError` does: ``fitted`` (each split's estimator, in
+    order) and ``splits`` (their (train, validation) row positions).
 
     Examples
     --------
@@ -161,4 +168,9 @@ class BetaRangeWarning(UserWarning):
     ...     except BetaRangeWarning as stop:
     ...         print("raise beta_end" in str(stop))
     True
+
+    The estimator holds the path the warning is about:
+
+    >>> clf.fit_status_, clf.information_path_.n_points
+    ('complete', 2)
     """

@@ -114,11 +114,12 @@ def test_a_resumed_transformer_keeps_its_decoder_order(interrupt_at_checkpoint,
     assert fresh.fit(X, y).network_.decoder.norm_before_pool is True
 
 
-def test_a_stopped_refit_refused_by_a_warning_leaves_the_old_fit(
+def test_a_stopped_refit_warned_about_as_an_error_keeps_its_path_whole(
         interrupt_at_checkpoint, monkeypatch):
-    """Warnings as errors: the warning raised while keeping an interrupted
-    refit's path must leave the earlier fit whole (it left a mix: the new
-    features with the old network)."""
+    """Warnings as errors: the warning about an interrupted refit's kept
+    path comes once that path is stored, so the refit is kept whole (it
+    once left a mix: the new features with the old network), as the
+    interruption keeps it without the filter."""
     rng = np.random.default_rng(0)
     X_a = rng.normal(size=(200, 4, 2))
     y_a = (X_a[:, :, 0].mean(axis=1) > 0).astype(int)
@@ -132,9 +133,9 @@ def test_a_stopped_refit_refused_by_a_warning_leaves_the_old_fit(
         with pytest.raises(UserWarning, match="fewer than 2 elements"):
             clf.fit(X_b, y_b, X_val=X_b[:60], y_val=y_b[:60])
     monkeypatch.undo()
-    assert clf.n_features_in_ == 2 and clf.fit_status_ == "complete"
-    clf.set_params(type_column=None)  # the parameter the old fit had
-    assert clf.predict(X_a).shape == (200,)
+    assert clf.n_features_in_ == 3 and clf.fit_status_ == "interrupted"
+    assert clf.information_path_.n_points == 1
+    assert clf.predict(X_b).shape == (300,)
 
 
 def test_a_type_in_one_validation_set_has_no_error_and_says_so():

@@ -12,6 +12,9 @@ A split whose sweep diverges loses none of the others: every split is
 fitted, and then one :class:`~skdib.exceptions.DivergenceError` carries all
 the fitted clones (see :func:`fit_on_splits`). A diverged replicate stops
 its batched run for all: each split of that run is then fitted alone.
+The splits' warnings are recorded and raised once every split is fitted
+(with any ``n_jobs``); one that a filter turns into an error carries the
+clones in the same way.
 """
 
 import inspect
@@ -19,7 +22,7 @@ import time
 import warnings
 
 import numpy as np
-from joblib import effective_n_jobs
+from joblib import Parallel, delayed, effective_n_jobs
 from sklearn import config_context
 from sklearn.base import clone, is_classifier
 from sklearn.utils import _safe_indexing
@@ -33,7 +36,11 @@ from skdib._backend import facade
 from skdib._dib._base import BaseDistributedIB
 from skdib._utils._progress import SweepProgress
 from skdib._utils._validation import check_n_jobs
-from skdib._utils._warnings import parallel_keeping_warnings, user_stacklevel
+from skdib._utils._warnings import (
+    call_recording_warnings,
+    reraise_kept_warnings,
+    user_stacklevel,
+)
 from skdib.exceptions import DivergenceError
 
 __all__ = ["aligned_beta", "batching_obstacle", "check_rows",
@@ -295,6 +302,10 @@ def fit_on_splits(estimator, X, y, splits, seeds, *, batched="auto", n_jobs=None
         Where a split's sweep diverged, once every split is fitted: it
         carries them all (``fitted``, ``fold``, ``splits``; see
         :func:`_raise_if_diverged`).
+    Warning
+        A split's warning that a filter turns into an error, raised once
+        every split is fitted and before any ``DivergenceError``; it
+        carries ``fitted`` and ``splits`` as that error does.
     """
     check_path_estimator(estimator, sample_weight)
     n_jobs = check_n_jobs(n_jobs)
@@ -302,16 +313,41 @@ def fit_on_splits(estimator, X, y, splits, seeds, *, batched="auto", n_jobs=None
         sample_weight = _check_sample_weight(sample_weight, y,
                                              ensure_non_negative=True)
     if sample_weight is not None or not use_batching(batched, estimator):
-        results = parallel_keeping_warnings(n_jobs, _fit_split, [
+        outputs = _recording_parallel(n_jobs, _fit_split, [
             (estimator, X, y, train, val, int(seed), sample_weight)
             for (train, val), seed in zip(splits, seeds, strict=True)])
+        results = [pair for pair, _ in outputs]
     else:
         n_groups = min(effective_n_jobs(n_jobs), len(splits))
         groups = np.array_split(np.arange(len(splits)), n_groups)
-        results = [pair for part in parallel_keeping_warnings(n_groups, _fit_batch, [
+        outputs = _recording_parallel(n_groups, _fit_batch, [
             (estimator, X, y, [splits[i] for i in group], [seeds[i] for i in group])
-            for group in groups]) for pair in part]
+            for group in groups])
+        results = [pair for part, _ in outputs for pair in part]
+    _reraise_carrying_splits([caught for _, caught in outputs], results, splits)
     return _raise_if_diverged(results, splits, name)
+
+
+def _recording_parallel(n_jobs, func, calls):
+    """``[(func(*args), its warnings) for args in calls]`` run by joblib's
+    ``Parallel(n_jobs)``, each task recording its warnings wherever it runs
+    (:func:`~skdib._utils._warnings.call_recording_warnings`), so that a
+    filter that makes one an error stops no split, with any ``n_jobs``."""
+    return Parallel(n_jobs=n_jobs)(
+        delayed(call_recording_warnings)(func, *args) for args in calls)
+
+
+def _reraise_carrying_splits(kept, results, splits):
+    """Raise the tasks' warnings ``kept`` again here, in order, once every
+    split is fitted. One that a filter turns into an error carries the
+    work done, as a ``DivergenceError`` does: ``fitted`` (every split's
+    clone, from ``results``) and ``splits``."""
+    try:
+        reraise_kept_warnings([(None, caught) for caught in kept])
+    except Warning as error:
+        error.fitted = [est for est, _ in results]
+        error.splits = list(splits)
+        raise
 
 
 _PLURAL = {"fold": "folds", "half": "halves", "split": "splits"}

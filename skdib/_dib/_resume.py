@@ -104,23 +104,52 @@ class ResumableSweepMixin:
     @contextlib.contextmanager
     def _unchanged_if_refused(self):
         """Leave the estimator as it was when the block raises, unless the
-        error is a stopped sweep whose path was kept.
+        outcome of its sweep was stored by then (:meth:`_outcome_stored`).
 
         A refit refused for its data (or failing in torch) must neither
         relabel the model fitted before (new ``classes_`` over the old
         network) nor overwrite what ``continue_fit`` needs to resume an
-        interrupted sweep.
+        interrupted sweep. Once the outcome is stored (a finished path, a
+        stopped sweep's path so far, or no fit where a sweep stopped before
+        its first checkpoint), whatever raises after it (a
+        ``DivergenceError``, a ``KeyboardInterrupt``, or a warning about
+        the stored path that a filter turns into an error) leaves it in
+        place.
         """
         before = dict(self.__dict__)
+        self._outcome_kept = False  # only inside this block (see _outcome_stored)
         try:
             yield
         except BaseException:
-            if not self.__dict__.get("_stop_kept", False):
+            if not self.__dict__.get("_outcome_kept", False):
                 self.__dict__.clear()
                 self.__dict__.update(before)
             raise
         finally:
-            self.__dict__.pop("_stop_kept", None)
+            self.__dict__.pop("_outcome_kept", None)
+            self.__dict__.pop("_held_warnings", None)
+
+    def _hold_warning(self, message, category=UserWarning):
+        """Warn about the outcome being stored once it is stored (see
+        :meth:`_outcome_stored`), not in the middle of storing it."""
+        self.__dict__.setdefault("_held_warnings", []).append((message, category))
+
+    def _outcome_stored(self):
+        """The sweep's outcome is stored: keep it, whatever raises from here
+        on, then raise the warnings held while storing it.
+
+        One rule for every route (``fit``, ``continue_fit``, the set
+        estimators): a warning about a stored outcome (its β range, the
+        point ``keep_snapshots=False`` keeps, element types without bits)
+        comes after it is stored, so that a filter turning it into an
+        error does not undo the fit it warns about. Marked only inside
+        :meth:`_unchanged_if_refused` (the batched clones of
+        ``fit_on_splits`` have no earlier state to go back to).
+        """
+        if "_outcome_kept" in self.__dict__:
+            self._outcome_kept = True
+        for message, category in self.__dict__.pop("_held_warnings", ()):
+            warnings.warn(message, category, stacklevel=user_stacklevel())
 
     def _forget_fit(self):
         """Remove every fitted attribute: the estimator is unfitted again."""
@@ -136,6 +165,7 @@ class ResumableSweepMixin:
         run of ``fit_on_splits``, so the β range is checked on every route."""
         self.fit_status_ = "complete"
         self._resume_state = None
+        self._outcome_stored()
         warn_beta_range(self.information_path_)
 
     def _sweep_stopped(self, stop, store):
@@ -143,7 +173,7 @@ class ResumableSweepMixin:
         total = self._total_steps()
         if stop.record is None:
             self._forget_fit()
-            self._stop_kept = True  # the outcome: not undone
+            self._outcome_stored()  # the outcome (no fit): not undone
             if stop.reason == "interrupted":
                 raise KeyboardInterrupt
             raise DivergenceError(self._divergence_message(stop, kept=False),
@@ -152,7 +182,7 @@ class ResumableSweepMixin:
         store(stop.record, stop.network)
         self.fit_status_ = stop.reason
         self._resume_state = stop.resume
-        self._stop_kept = True  # the path is kept: not undone
+        self._outcome_stored()  # the path is kept: not undone
         if stop.reason == "interrupted":
             warnings.warn(SweepInterruptedWarning(
                 f"The sweep was interrupted at step {stop.step} of {total}; the "

@@ -5,7 +5,6 @@ same fitted state (``information_path_``, ``best_point_``, the snapshots or
 the final state, ``network_``), so one rule picks and loads a checkpoint.
 """
 
-import warnings
 from numbers import Integral
 
 import numpy as np
@@ -14,7 +13,6 @@ from sklearn.utils.validation import check_is_fitted
 from skdib._backend import facade
 from skdib._dib._path import DEFAULT_SELECTION_RULE
 from skdib._dib._replicate_sweeps import replicate_losses
-from skdib._utils._warnings import user_stacklevel
 
 __all__ = ["RewindMixin"]
 
@@ -44,7 +42,8 @@ class RewindMixin:
 
     def _rewind_to_default(self):
         """Choose ``best_point_`` on the stored path and move the model there
-        (to the last point when no snapshots were kept)."""
+        (to the last point when no snapshots were kept, with a warning held
+        until the fit is stored when ``select_point`` chooses another)."""
         rule = self._selection_rule()
         chosen = self.information_path_.select_point(rule)
         if self._snapshots is not None:
@@ -55,15 +54,14 @@ class RewindMixin:
         # the default point too (predictions, transform and the selectors'
         # rules all read best_point_)
         last = self.information_path_.n_points - 1
-        if chosen != last:
-            warnings.warn(
+        self.best_point_ = self.path_point_ = last
+        if chosen != last:  # said once the fit is stored (_outcome_stored)
+            self._hold_warning(
                 f"keep_snapshots=False keeps only the last checkpoint, so the "
                 f"model predicts from point {last} (beta = "
                 f"{self.information_path_.beta[last]:.3g}), not from point "
                 f"{chosen} that select_point={rule!r} chooses. Fit with "
-                "keep_snapshots=True to use that point.", UserWarning,
-                stacklevel=user_stacklevel())
-        self.best_point_ = self.path_point_ = last
+                "keep_snapshots=True to use that point.")
 
     def set_path_point(self, index=None, *, beta=None, total_information=None):
         """Rewind the model to a checkpoint of the information path.

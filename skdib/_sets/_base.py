@@ -33,8 +33,8 @@ from skdib._sets._inputs import (
 )
 from skdib._sets._maps import InformationMapMixin, reference_elements
 from skdib._sets._type_warnings import (
+    unmeasured_types,
     warn_many_types,
-    warn_unmeasured_types,
     warn_untrained_types,
 )
 from skdib._utils._progress import SweepProgress
@@ -337,7 +337,9 @@ class BaseSetDIB(InformationMapMixin, ResumableSweepMixin, ReplicateSweepMixin,
         present = member.sum(axis=(1, 2))
         names = type_names(self.type_column, types)
         if self.information_bounds:
-            warn_unmeasured_types(names, present, member.any(axis=2).sum(axis=1))
+            for message in unmeasured_types(names, present,
+                                            member.any(axis=2).sum(axis=1)):
+                self._hold_warning(message)  # once the fit is stored
         # each type's bounds use a batch of its own validation elements
         batch = np.clip(present, 2, BOUNDS_BATCH_SIZE).astype(int)
         path = path_from_record({**record, "kl": kl_element}, names,

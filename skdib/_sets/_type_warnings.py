@@ -12,7 +12,7 @@ import numpy as np
 
 from skdib._utils._warnings import user_stacklevel
 
-__all__ = ["MANY_TYPES", "listed", "warn_many_types", "warn_unmeasured_types",
+__all__ = ["MANY_TYPES", "listed", "unmeasured_types", "warn_many_types",
            "warn_untrained_types"]
 
 # More distinct codes than this, and more than one per ELEMENTS_PER_TYPE
@@ -55,27 +55,29 @@ def warn_untrained_types(untrained):
         "rows).", UserWarning, stacklevel=user_stacklevel())
 
 
-def warn_unmeasured_types(names, present, n_sets):
-    """Warn about element types with fewer than 2 validation elements (the
-    bounds need pairs, so their bits, and the path's totals, are NaN) or
-    with elements in fewer than 2 validation sets (the sets are the
-    clusters of the standard error, which is then NaN)."""
+def unmeasured_types(names, present, n_sets):
+    """The warnings (texts) about element types with fewer than 2
+    validation elements (the bounds need pairs, so their bits, and the
+    path's totals, are NaN) or with elements in fewer than 2 validation
+    sets (the sets are the clusters of the standard error, which is then
+    NaN): the fit raises them once its path is stored."""
+    messages = []
     few = [f"{name} ({int(n)})" for name, n in zip(names, present, strict=True)
            if n < 2]
     if few:
-        warnings.warn(
+        messages.append(
             f"Element types with fewer than 2 elements among the validation "
             f"sets: {listed(few)}. Their bits cannot be estimated and are "
             "NaN, and so is total_information; choose path points by beta "
             "(and plot_information_plane with x='beta'). "
             "Give more validation rows (validation_fraction, or an X_val "
-            "that holds them).", UserWarning, stacklevel=user_stacklevel())
+            "that holds them).")
     one_set = [name for name, n, g in zip(names, present, n_sets, strict=True)
                if n >= 2 and g < 2]
     if one_set:
-        warnings.warn(
+        messages.append(
             f"Element types whose validation elements all lie in one set: "
             f"{listed(one_set)}. Elements of one set are correlated, and "
             "one set says nothing about the spread between sets, so their "
-            "information_se is NaN. Give more validation rows.", UserWarning,
-            stacklevel=user_stacklevel())
+            "information_se is NaN. Give more validation rows.")
+    return messages

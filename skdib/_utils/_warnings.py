@@ -79,10 +79,32 @@ def call_keeping_warnings(origin, func, *args):
     """
     if origin == this_process():
         return func(*args), []
+    return call_recording_warnings(func, *args)
+
+
+def call_recording_warnings(func, *args):
+    """``func(*args)`` and the warnings it raised, recorded wherever it runs.
+
+    As :func:`call_keeping_warnings` records them in another process, here
+    also in the caller's own: a task run in this thread (joblib's
+    ``n_jobs=1``) then tells the caller what a worker process's task tells
+    it, in the same order and at the same time (once the caller raises them
+    again), whatever the caller's filters would have done to them in the
+    middle of the task (an error stops no task).
+
+    Examples
+    --------
+    >>> import warnings
+    >>> from skdib._utils._warnings import call_recording_warnings
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("error")
+    ...     call_recording_warnings(warnings.warn, "kept")
+    (None, [UserWarning('kept')])
+    """
     with _recorded() as caught:
         try:
             result = func(*args)
-        except Exception as exc:
+        except BaseException as exc:  # a Ctrl-C in this process too
             for note in _warned_before(caught):
                 _add_note(exc, note)
             raise

@@ -123,6 +123,12 @@ def cross_validate_path(estimator, X, y, *, cv=5, groups=None, random_state=None
         checkpoint, or is None where it kept none), ``fold`` (the first
         that diverged) and ``splits`` (each fold's (train, test) rows, as
         ``folds`` here). See :class:`~skdib.exceptions.DivergenceError`.
+    Warning
+        A fold's warning that a filter turns into an error
+        (``warnings.simplefilter("error", BetaRangeWarning)``): the folds'
+        warnings are raised once every fold is fitted (with any ``n_jobs``),
+        and the first one made an error carries ``fitted`` and ``splits``
+        as the ``DivergenceError`` does.
 
     Examples
     --------

@@ -283,11 +283,10 @@ def stability_paths(estimator, X, y, *, n_resamples=8, threshold=DROP_THRESHOLD,
     of the rows (stratified for classifiers), with the other half as its
     validation set, so the bits per channel are measured on held-out rows.
     The halves share the β schedule (on a GPU they train together as one
-    batched model).
-    At every checkpoint a channel is selected in a half when it carries
-    more than ``threshold`` bits; the share of halves selecting it is its
-    selection probability (Meinshausen and Bühlmann, 2010, with β in the
-    role of the regularisation parameter).
+    batched model). At every checkpoint a channel is selected in a half
+    when it carries more than ``threshold`` bits; the share of halves
+    selecting it is its selection probability (Meinshausen and Bühlmann,
+    2010, with β in the role of the regularisation parameter).
 
     Parameters
     ----------
@@ -351,6 +350,9 @@ def stability_paths(estimator, X, y, *, n_resamples=8, threshold=DROP_THRESHOLD,
         or is None where it kept none), ``fold`` (the first half that
         diverged) and ``splits`` (each half's (train, validation) rows). See
         :class:`~skdib.exceptions.DivergenceError`.
+    Warning
+        One made an error by a filter, once all halves are fitted; it
+        carries ``fitted`` and ``splits`` too.
 
     Examples
     --------
