@@ -18,7 +18,8 @@ class ScaledR2Mixin(RegressorMixin):
 
         scikit-learn's ``r2_score`` (outputs averaged uniformly, rows
         weighted by ``sample_weight``), computed in the training target's
-        standard units (:func:`scaled_r2_score`): the same R², but finite for
+        standard units (``y`` and the predictions centred on the training
+        target's mean and divided by its scale): the same R², but finite for
         targets of 1e200 or 1e-200, where squaring the raw values overflows
         or underflows.
 

@@ -109,7 +109,7 @@ def plot_information_allocation(est_or_path, ax=None, *, threshold=0.05,
     """Heatmap of bits per channel (rows) along the path (columns).
 
     Rows are the channels, the one that keeps its information longest on
-    top (ordered by :meth:`InformationPath.drop_order`; ties by the bits at
+    top (ordered by :meth:`~skdib.InformationPath.drop_order`; ties by the bits at
     the last checkpoint above the threshold, then by the bits summed over
     the path, then by index). Columns are the path's points in sweep order
     (β increasing), so reading left to right follows the channels dropping

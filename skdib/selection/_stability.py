@@ -64,7 +64,7 @@ class StabilityPaths:
 
     Examples
     --------
-    Made by :func:`stability_paths`; by hand, for two checkpoints of three
+    Made by :func:`~skdib.stability_paths`; by hand, for two checkpoints of three
     channels:
 
     >>> import numpy as np
@@ -334,10 +334,10 @@ def stability_paths(estimator, X, y, *, n_resamples=8, threshold=DROP_THRESHOLD,
     -------
     result : StabilityPaths
         ``selection_probability`` (n_points, n_features) along ``beta``,
-        with :meth:`~StabilityPaths.selected` and the false-selection bound
-        :meth:`~StabilityPaths.expected_false_selections` (an approximation:
-        its theorem assumes what the held-out halves do not give, see
-        there).
+        with :meth:`~skdib.selection.StabilityPaths.selected` and the bound
+        :meth:`~skdib.selection.StabilityPaths.expected_false_selections` on
+        false selections (an approximation: its theorem assumes what the
+        held-out halves do not give, see there).
 
     Raises
     ------
