@@ -6,9 +6,14 @@ build (``tests/test_docs.py`` builds the site).
 """
 
 import importlib
+import inspect
 import pkgutil
 import re
+import warnings
 from pathlib import Path
+
+import numpy as np
+import pytest
 
 import skdib
 
@@ -67,3 +72,61 @@ def test_every_exported_name_is_in_the_api_reference():
                        for other in documented.get(name, ())):
                 missing.append(f"{module.__name__}.{name}")
     assert missing == []
+
+
+def _public_callables():
+    """Every public class and function, once, by its public name."""
+    found = {}
+    for module in _public_modules():
+        for name in getattr(module, "__all__", ()):
+            obj = getattr(module, name)
+            if callable(obj) and not name.startswith("__"):
+                found.setdefault(id(obj), (f"{module.__name__}.{name}", obj))
+    return list(found.values())
+
+
+def _with_methods(callables):
+    """The callables and the public methods skdib defines on the classes."""
+    for name, obj in callables:
+        yield name, obj
+        if inspect.isclass(obj):
+            for attr, member in inspect.getmembers(obj, inspect.isfunction):
+                if not attr.startswith("_") and member.__module__.startswith("skdib"):
+                    yield f"{name}.{attr}", member
+
+
+def _documented_parameters(obj):
+    """The names of ``obj``'s numpydoc Parameters section, in order."""
+    docscrape = pytest.importorskip("numpydoc.docscrape")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # numpydoc on sections it does not know
+        doc = (docscrape.ClassDoc(obj) if inspect.isclass(obj)
+               else docscrape.FunctionDoc(obj))
+    return [part.strip() for entry in doc["Parameters"]
+            for part in entry.name.split(",")]
+
+
+SMALL = dict(n_pretrain_steps=10, n_steps=20, n_checkpoints=2, random_state=0)
+
+
+@pytest.mark.parametrize("name", ["DistributedIBClassifier",
+                                  "DistributedIBRegressor",
+                                  "DistributedIBSetClassifier",
+                                  "DistributedIBSetRegressor"])
+def test_every_documented_attribute_is_set_by_fit(name):
+    """Documented attributes exist after a fit (but those documented as
+    "Only when ..."): the set regressor documented a ``classes_``."""
+    docscrape = pytest.importorskip("numpydoc.docscrape")
+    cls = getattr(skdib, name)
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(120, 3, 2)) if "Set" in name else rng.normal(size=(120, 2))
+    signal = X[:, 0, 0] if "Set" in name else X[:, 0]
+    y = (signal > 0).astype(int) if "Classifier" in name else signal
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        est = cls(**SMALL).fit(X, y)
+    names = [(part.strip(), " ".join(entry.desc))
+             for entry in docscrape.ClassDoc(cls)["Attributes"]
+             for part in entry.name.split(",")]
+    assert [attr for attr, text in names
+            if not text.startswith("Only when") and not hasattr(est, attr)] == []

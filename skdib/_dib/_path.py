@@ -42,10 +42,6 @@ class InformationPath:
         ``kl`` when no bounds were computed. Fitted estimators guarantee
         ``0 <= information_lower <= information <= information_upper <=
         kl``, discrete channels' over all the fit's rows (as their ``kl``).
-    information_lower, information_upper : ndarray or None
-        Bounds on the information per channel in bits, or None when not
-        computed: Kolchinsky-Tracey pairwise bounds for discrete channels,
-        InfoNCE below and min(leave-one-out, KL) above for continuous ones.
     loss_train, loss_val : ndarray of shape (n_points,)
         Variational loss (cross-entropy or negative log-likelihood for one
         draw of the messages, in bits per sample, without the β term) on
@@ -53,14 +49,18 @@ class InformationPath:
         of what ``predict_proba`` returns.
     score_val : ndarray of shape (n_points,)
         Held-out score: accuracy for classifiers, R² for regressors.
+    feature_names : tuple of str
+        One name per channel (a feature, or a feature group).
+    information_lower, information_upper : ndarray or None
+        Bounds on the information per channel in bits, or None when not
+        computed: Kolchinsky-Tracey pairwise bounds for discrete channels,
+        InfoNCE below and min(leave-one-out, KL) above for continuous ones.
     score_val_se : ndarray of shape (n_points,) or None
         Standard error of ``score_val`` over the held-out samples.
     relevance_lower : ndarray of shape (n_points,) or None
         InfoNCE lower bound on I(U; Y) in bits on held-out data (InfoNCE head
         only). Unweighted: a bound for the held-out rows as drawn, also when
         ``loss_val`` is weighted by ``sample_weight``.
-    feature_names : tuple of str
-        One name per channel (a feature, or a feature group).
     bounds_saturated : ndarray of bool of shape (n_points, n_features) or None
         Continuous channels' cells where the InfoNCE lower bound is within one
         bit of its ceiling, log2(``bounds_batch_size``) (weighted rows: their

@@ -30,13 +30,13 @@ _PARAMETERS = """
         over the set (``pooling``) and an MLP ('deepsets', cheap), or
         pre-norm self-attention blocks among the messages followed by the
         pooling ('transformer').
-    decoder_width, decoder_depth, n_heads : int, default=64, 2, 4
-        Width and number of blocks (or per-element layers) of the decoder;
-        attention heads of the transformer.
     pooling : {'sum', 'mean'}, default='sum'
         How the decoder pools the set: 'sum' adds the elements' features
         and divides by the mean training set size (so a set's size still
         counts), 'mean' averages them.
+    decoder_width, decoder_depth, n_heads : int, default=64, 2, 4
+        Width and number of blocks (or per-element layers) of the decoder;
+        attention heads of the transformer.
     activation : str, default='relu'
     fourier_frequencies : None, int or array-like, default=None
         As for :class:`~skdib.DistributedIBClassifier`: each standardised
@@ -97,8 +97,6 @@ _PARAMETERS = """
     device_ : str
         The device the sweep ran on (``'cpu'``, ``'cuda:0'``), as for
         :class:`~skdib.DistributedIBClassifier`.
-    classes_ : ndarray of shape (n_classes,)
-        The classifier's labels.
     n_features_in_ : int
         Numbers per element, the type column included.
     n_channels_ : int
@@ -119,7 +117,9 @@ class DistributedIBSetClassifier(LogProbaMixin, ClassifierMixin, BaseSetDIB):
     path records the bits per element type; :meth:`information_map` probes
     where in the element space (e.g. where in a neighbourhood) the
     transmitted information lives.
-""" + _PARAMETERS + """
+""" + _PARAMETERS + """    classes_ : ndarray of shape (n_classes,)
+        The labels, in the order of ``predict_proba``'s columns.
+
     Examples
     --------
     >>> import numpy as np
