@@ -106,6 +106,28 @@ def _documented_parameters(obj):
             for part in entry.name.split(",")]
 
 
+def test_documented_parameters_follow_the_signature():
+    """A Parameters section names parameters of the signature, in the
+    signature's order (a fake entry such as "**other parameters**", or one
+    documented out of place, fails); a public class's names them all. (The
+    ranking functions of ``skdib.compare`` document only their own keyword
+    arguments: the four positional ones are the contract of every method,
+    documented with ``compare_selectors``.)"""
+    wrong = []
+    for name, obj in _with_methods(_public_callables()):
+        documented = _documented_parameters(obj)
+        if not documented:  # the warnings' classes, say: no section
+            continue
+        signature = [p.name for p in inspect.signature(obj).parameters.values()
+                     if p.name != "self"
+                     and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
+        expected = (signature if inspect.isclass(obj) else
+                    [p for p in signature if p in documented])
+        if documented != expected:
+            wrong.append(f"{name}: documented {documented}, signature {signature}")
+    assert wrong == []
+
+
 SMALL = dict(n_pretrain_steps=10, n_steps=20, n_checkpoints=2, random_state=0)
 
 

@@ -9,13 +9,14 @@ from sklearn.utils.validation import check_is_fitted
 from skdib._dib._base import BaseDistributedIB
 from skdib._dib._inputs import weighted_moments
 from skdib._dib._scoring import ScaledR2Mixin
+from skdib._dib._shared_parameters import SHARED_PARAMETERS
 from skdib._utils._random import draw_seed
 
 __all__ = ["DistributedIBRegressor"]
 
 
 class DistributedIBRegressor(ScaledR2Mixin, BaseDistributedIB):
-    """Distributed Information Bottleneck regressor.
+    __doc__ = """Distributed Information Bottleneck regressor.
 
     The same model as :class:`DistributedIBClassifier`, with a Gaussian
     likelihood head: the decoder predicts the mean of each (standardised)
@@ -63,11 +64,7 @@ class DistributedIBRegressor(ScaledR2Mixin, BaseDistributedIB):
         InfoNCE similarity: negative Euclidean distance or cosine.
     codebook_size : int, default=1024
         Training targets kept for InfoNCE predictions.
-    **other parameters**
-        As in :class:`DistributedIBClassifier` (without ``class_weight``
-        and ``label_smoothing``); ``select_point``'s prediction loss is
-        1 - R² here.
-
+""" + SHARED_PARAMETERS + """
     Attributes
     ----------
     information_path_ : InformationPath
