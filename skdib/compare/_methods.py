@@ -201,6 +201,11 @@ def rank_lasso(X, y, task, random_state, *, n_points=30):
     enter at the same point are ordered by |coefficient| at the weakest
     penalty.
 
+    The penalty weighs every coefficient alike, so the order depends on the
+    columns' units (a column scaled by 0.01 enters later): pass standardised
+    columns, as :func:`~skdib.compare.compare_selectors` does (a
+    ``StandardScaler`` fitted on each training fold).
+
     Examples
     --------
     >>> import numpy as np
