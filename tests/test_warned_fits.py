@@ -109,3 +109,33 @@ def test_cross_validation_fits_every_fold_and_the_error_carries_them(
     assert [len(val) for _, val in error.splits] == [125, 125]
     train, val = error.splits[0]
     assert (error.fitted[0].predict(X[val]) == y[val]).mean() > 0.9
+
+
+def test_a_refit_whose_replicate_diverged_as_an_error_is_the_new_fit(
+        two_targets, monkeypatch):
+    """The warning that one of ``n_replicates`` diverged is about the fit's
+    path (its later checkpoints come from the other replicates): as an
+    error it once stopped the sweep there, and the refit fell back to the
+    fit before it, predicting the old target."""
+    from skdib._dib import _replicate_sweeps
+
+    X, y, y_other = two_targets
+    params = dict(SHORT, n_replicates=2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        clf = DistributedIBClassifier(**params).fit(X, y)
+    one_sweep, calls = _replicate_sweeps.ReplicateSweepMixin._one_sweep, []
+
+    def second_diverges(self, *args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise _replicate_sweeps.facade.TrainingStopped(
+                "diverged", 3, 1e-4, "the loss is nan", None, None)
+        return one_sweep(self, *args, **kwargs)
+
+    monkeypatch.setattr(_replicate_sweeps.ReplicateSweepMixin, "_one_sweep",
+                        second_diverges)
+    error = _raised_as_error(RuntimeWarning, clf.fit, X, y_other)
+    assert "Replicate 1 of 2 diverged" in str(error)
+    assert clf.fit_status_ == "complete"
+    assert (clf.predict(X) == y_other).mean() > 0.9

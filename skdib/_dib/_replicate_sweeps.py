@@ -210,8 +210,11 @@ class ReplicateSweepMixin:
             stop.record = composite_record(partial, weights)
 
     def _warn_replicate_diverged(self, r, stop):
-        warnings.warn(
+        # about the path being built: said once it is stored (see
+        # _outcome_stored), so that a filter making it an error neither stops
+        # the other replicates nor leaves the fit before this one in place
+        self._hold_warning(
             f"Replicate {r} of {self.n_replicates} diverged at step {stop.step} "
             f"(β = {stop.beta:.3g}): {stop.detail}. Its checkpoints before that "
             "stay candidates; later ones are chosen among the other "
-            "replicates.", RuntimeWarning, stacklevel=user_stacklevel())
+            "replicates.", RuntimeWarning)
