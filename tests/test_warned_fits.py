@@ -139,3 +139,30 @@ def test_a_refit_whose_replicate_diverged_as_an_error_is_the_new_fit(
     assert "Replicate 1 of 2 diverged" in str(error)
     assert clf.fit_status_ == "complete"
     assert (clf.predict(X) == y_other).mean() > 0.9
+
+
+def test_the_warnings_of_the_folds_before_a_failed_one_are_not_lost(
+        two_targets, monkeypatch):
+    """With n_jobs=1 the folds warned as each ended; recorded until every
+    fold is fitted, they were lost when a later fold failed (a ValueError,
+    a Ctrl-C): they now come before its error."""
+    from skdib._dib import _replicated_fit
+    from skdib.compare import cross_validate_path
+
+    X, y, _ = two_targets
+    fit_split, calls = _replicated_fit._fit_split, []
+
+    def third_fails(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return fit_split(*args, **kwargs)
+
+    monkeypatch.setattr(_replicated_fit, "_fit_split", third_fails)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with pytest.raises(KeyboardInterrupt):
+            cross_validate_path(DistributedIBClassifier(**SHORT), X, y, cv=3,
+                                n_jobs=1, batched=False, random_state=0)
+    assert [w.category for w in caught] == [BetaRangeWarning] * 2
+    assert {w.filename for w in caught} == {__file__}

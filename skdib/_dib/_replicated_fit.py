@@ -22,7 +22,7 @@ import time
 import warnings
 
 import numpy as np
-from joblib import Parallel, delayed, effective_n_jobs
+from joblib import effective_n_jobs
 from sklearn import config_context
 from sklearn.base import clone, is_classifier
 from sklearn.utils import _safe_indexing
@@ -37,7 +37,7 @@ from skdib._dib._base import BaseDistributedIB
 from skdib._utils._progress import SweepProgress
 from skdib._utils._validation import check_n_jobs
 from skdib._utils._warnings import (
-    call_recording_warnings,
+    recording_parallel,
     reraise_kept_warnings,
     user_stacklevel,
 )
@@ -313,28 +313,19 @@ def fit_on_splits(estimator, X, y, splits, seeds, *, batched="auto", n_jobs=None
         sample_weight = _check_sample_weight(sample_weight, y,
                                              ensure_non_negative=True)
     if sample_weight is not None or not use_batching(batched, estimator):
-        outputs = _recording_parallel(n_jobs, _fit_split, [
+        outputs = recording_parallel(n_jobs, _fit_split, [
             (estimator, X, y, train, val, int(seed), sample_weight)
             for (train, val), seed in zip(splits, seeds, strict=True)])
         results = [pair for pair, _ in outputs]
     else:
         n_groups = min(effective_n_jobs(n_jobs), len(splits))
         groups = np.array_split(np.arange(len(splits)), n_groups)
-        outputs = _recording_parallel(n_groups, _fit_batch, [
+        outputs = recording_parallel(n_groups, _fit_batch, [
             (estimator, X, y, [splits[i] for i in group], [seeds[i] for i in group])
             for group in groups])
         results = [pair for part, _ in outputs for pair in part]
     _reraise_carrying_splits([caught for _, caught in outputs], results, splits)
     return _raise_if_diverged(results, splits, name)
-
-
-def _recording_parallel(n_jobs, func, calls):
-    """``[(func(*args), its warnings) for args in calls]`` run by joblib's
-    ``Parallel(n_jobs)``, each task recording its warnings wherever it runs
-    (:func:`~skdib._utils._warnings.call_recording_warnings`), so that a
-    filter that makes one an error stops no split, with any ``n_jobs``."""
-    return Parallel(n_jobs=n_jobs)(
-        delayed(call_recording_warnings)(func, *args) for args in calls)
 
 
 def _reraise_carrying_splits(kept, results, splits):

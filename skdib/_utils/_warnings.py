@@ -10,7 +10,7 @@ import warnings
 
 import joblib
 import sklearn
-from joblib import Parallel, delayed
+from joblib import Parallel, delayed, effective_n_jobs
 
 # Frames from these directories are internal: the warning skips past them,
 # so it names the user's call even when it goes through a Pipeline or a
@@ -106,7 +106,7 @@ def call_recording_warnings(func, *args):
             result = func(*args)
         except BaseException as exc:  # a Ctrl-C in this process too
             for note in _warned_before(caught):
-                _add_note(exc, note)
+                add_note(exc, note)
             raise
     return result, [_picklable(message) for message in caught]
 
@@ -139,7 +139,7 @@ def _warned_before(caught):
     return notes
 
 
-def _add_note(exc, note):
+def add_note(exc, note):
     """``exc.add_note(note)``; on Python 3.10, which has no notes, the same
     ``__notes__`` list (shown by the ``exceptiongroup`` backport)."""
     if hasattr(exc, "add_note"):
@@ -260,6 +260,53 @@ def parallel_keeping_warnings(n_jobs, func, calls):
     origin = this_process()
     return reraise_kept_warnings(Parallel(n_jobs=n_jobs)(
         delayed(call_keeping_warnings)(origin, func, *args) for args in calls))
+
+
+def recording_parallel(n_jobs, func, calls):
+    """``[(func(*args), its warnings) for args in calls]`` run by joblib's
+    ``Parallel(n_jobs)``, each task recording its warnings wherever it runs
+    (:func:`call_recording_warnings`), so that a filter that makes one an
+    error stops no task, with any ``n_jobs``; the caller raises them again.
+
+    With one job the tasks run one by one in this thread, so that where
+    one fails (an error, a Ctrl-C) the warnings of those finished before it
+    are raised before its error (:func:`_warn_before_failing`), as they
+    were when each task warned as it ran; the failed task's own come as
+    notes on its error. (With more jobs joblib returns no finished task's
+    output once one fails.)
+
+    Examples
+    --------
+    >>> import warnings
+    >>> from skdib._utils._warnings import recording_parallel
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("error")
+    ...     recording_parallel(1, warnings.warn, [("a",), ("b",)])
+    [(None, [UserWarning('a')]), (None, [UserWarning('b')])]
+    """
+    tasks = [delayed(call_recording_warnings)(func, *args) for args in calls]
+    if effective_n_jobs(n_jobs) > 1:
+        return Parallel(n_jobs=n_jobs)(tasks)
+    outputs = []
+    try:
+        for task, args, kwargs in tasks:
+            outputs.append(task(*args, **kwargs))
+    except BaseException as exc:
+        _warn_before_failing(exc, [caught for _, caught in outputs])
+        raise
+    return outputs
+
+
+def _warn_before_failing(exc, kept):
+    """Raise the finished tasks' warnings ``kept`` here while ``exc`` is on
+    its way up; one that a filter turns into an error becomes a note on
+    ``exc`` instead (``exc`` stays the error raised)."""
+    for caught in kept:
+        for message in caught:
+            try:
+                warnings.warn(message, stacklevel=user_stacklevel())
+            except Warning as error:
+                add_note(exc, f"warned before: {type(error).__name__}: {error}")
 
 
 def reraise_kept_warnings(outputs):
