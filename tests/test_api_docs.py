@@ -152,3 +152,12 @@ def test_every_documented_attribute_is_set_by_fit(name):
              for part in entry.name.split(",")]
     assert [attr for attr, text in names
             if not text.startswith("Only when") and not hasattr(est, attr)] == []
+
+
+def test_the_shared_parameters_read_right_on_both_estimators_pages():
+    """The text both tabular estimators share names the estimator a
+    statement is about: "here" read as the classifier on the regressor's
+    page."""
+    from skdib._dib._shared_parameters import SHARED_PARAMETERS
+
+    assert re.findall(r"\(here\b[^)]*", SHARED_PARAMETERS) == []

@@ -112,14 +112,15 @@ SHARED_PARAMETERS = """    feature_groups : None, list or dict, default=None
     select_point : {'auto', 'best', 'one_se'}, default='auto'
         The default path point (``best_point_``) used by predict/transform,
         chosen on the validation rows. 'one_se': the most compressed point
-        whose loss of the prediction (here the log loss of ``predict_proba``;
-        1 - R² for the regressor) is within one standard error of the lowest,
-        the standard error of the paired difference on the same rows: fewer
-        bits, equally good within the noise of the validation set. 'best':
-        the highest validation score (ties: lowest validation loss). 'auto'
-        is 'one_se', for both estimators. Measured against 'best' by accuracy
-        (breast cancer, wine, synthetic tables), it kept the accuracy and
-        lowered the test log loss; see the user guide.
+        whose loss of the prediction (the log loss of ``predict_proba`` for
+        the classifier, 1 - R² for the regressor) is within one standard
+        error of the lowest, the standard error of the paired difference on
+        the same rows: fewer bits, equally good within the noise of the
+        validation set. 'best': the highest validation score (ties: lowest
+        validation loss). 'auto' is 'one_se', for both estimators. Measured
+        against 'best' by accuracy (breast cancer, wine, synthetic tables),
+        it kept the accuracy and lowered the test log loss; see the user
+        guide.
     keep_snapshots : bool or 'exact', default=True
         Keep the parameters of every checkpoint so the model can be rewound
         with :meth:`set_path_point`. True stores each snapshot as its change
