@@ -59,7 +59,10 @@ SHARED_PARAMETERS = """    feature_groups : None, list or dict, default=None
     n_steps : int or 'auto', default='auto'
         Steps of the ramp.
     n_checkpoints : int, default=30
-        Points recorded on the path (evenly spaced in log β).
+        Points recorded on the path (evenly spaced in log β). β holds at
+        every checkpoint for half the steps since the one before, so this
+        also shapes the schedule: compare paths only between fits with the
+        same ``n_checkpoints`` (user guide, "Steps").
     n_replicates : int, default=1
         Sweeps of the same rows with different seeds. At every checkpoint
         the path keeps the replicate whose validation loss of the prediction
