@@ -11,6 +11,7 @@ from numbers import Integral
 import numpy as np
 
 from skdib._sets._type_warnings import listed
+from skdib._utils._validation import refuse_complex
 
 __all__ = ["check_sets", "check_type_column", "element_counts", "element_rows",
            "element_types", "membership", "type_code_text", "type_names"]
@@ -23,7 +24,9 @@ def check_sets(X, n_features=None, type_column=None, types=None):
     ``types`` (after fit): the known type codes; an element of another type
     is an error.
     """
-    _refuse_complex(X)
+    refuse_complex(
+        X, "X", "the set estimators take real numbers only. Give the real and "
+        "imaginary parts as two columns of the elements.")
     try:
         X = np.asarray(X, dtype=np.float64)
     except (TypeError, ValueError) as exc:
@@ -63,20 +66,6 @@ def check_sets(X, n_features=None, type_column=None, types=None):
                 f"Element types [{listed(unknown.tolist())}] did not occur in "
                 f"training (known: [{listed(np.asarray(types).tolist())}]).")
     return X
-
-
-def _refuse_complex(X):
-    """Refuse complex numbers, which a float conversion would cut to their
-    real part (as scikit-learn's check_array refuses them for tables)."""
-    try:
-        kind = np.asarray(X).dtype.kind
-    except (TypeError, ValueError):
-        return  # not one array (ragged sets): the float conversion explains
-    if kind == "c":
-        raise ValueError(
-            "X holds complex numbers; the set estimators take real numbers "
-            "only. Give the real and imaginary parts as two columns of the "
-            "elements.")
 
 
 def check_type_column(type_column, width):

@@ -11,7 +11,8 @@ __all__ = ["as_pandas", "check_groups", "check_n_jobs", "check_number",
            "check_numeric_frame",
            "check_positive_int", "holds_real_numbers", "is_frame",
            "is_number_column", "is_real_number", "is_series",
-           "non_numeric_columns", "plain_value", "rescaled_by_power_of_two"]
+           "non_numeric_columns", "plain_value", "refuse_complex",
+           "rescaled_by_power_of_two"]
 
 _ENCODE_HINT = (
     "Encode them first (for example one-hot with "
@@ -248,6 +249,21 @@ def check_n_jobs(n_jobs):
         raise ValueError("n_jobs must be None or a nonzero integer (-1 for all "
                          "cores); got 0.")
     return int(n_jobs)
+
+
+def refuse_complex(X, name, hint):
+    """Refuse complex numbers in ``X``, which a float conversion would cut to
+    their real part with no more than a ``ComplexWarning`` (scikit-learn's
+    ``check_array`` refuses them for tables): a ValueError saying that
+    ``name`` holds complex numbers, followed by ``hint`` (what is accepted
+    instead). Anything that is not one array (ragged lists) passes: the
+    conversion that follows explains it."""
+    try:
+        kind = np.asarray(X).dtype.kind
+    except (TypeError, ValueError):
+        return
+    if kind == "c":
+        raise ValueError(f"{name} holds complex numbers; {hint}")
 
 
 def check_number(value, name, *, positive=True, unit=""):

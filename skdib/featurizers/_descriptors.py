@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from skdib._utils._optional import import_optional
-from skdib._utils._validation import check_number
+from skdib._utils._validation import check_number, refuse_complex
 
 # 2-D Kob-Andersen binary Lennard-Jones mixture, type 0 = A, type 1 = B.
 KA_SIGMA = np.array([[1.0, 0.8], [0.8, 0.88]])
@@ -112,6 +112,7 @@ def _pairs(box, geometry, points, r_max, query):
 
 
 def _check_inputs(positions, types, box, sigma, epsilon):
+    refuse_complex(positions, "positions", "give x and y as real columns.")
     box, geometry = _as_box(box)
     positions = np.asarray(positions, dtype=float)
     if positions.ndim != 2 or positions.shape[1] not in (2, 3) or not len(positions):

@@ -4,7 +4,8 @@ from numbers import Integral
 
 import numpy as np
 
-from skdib.featurizers._radial import _as_neighbourhoods, _check_rows
+from skdib._utils._validation import refuse_complex
+from skdib.featurizers._radial import _REAL_HINT, _as_neighbourhoods, _check_rows
 
 __all__ = ["nearest_neighbours", "polar_features"]
 
@@ -81,6 +82,7 @@ def polar_features(X):
     >>> polar_features([[3.0, 4.0, 1.0]])
     array([[0.6, 0.8, 5. , 1. ]])
     """
+    refuse_complex(X, "X", _REAL_HINT)
     X = np.asarray(X, dtype=np.float64)
     if X.shape[-1] != 3:
         raise ValueError(f"Particles must be (dx, dy, type) rows; got shape "

@@ -6,15 +6,22 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.utils._param_validation import Interval
 
+from skdib._utils._validation import refuse_complex
+
 # Upper bound on the number of (sample, neighbour, radius) Gaussians evaluated at
 # once; the samples are processed in chunks below this size.
 _CHUNK_ELEMENTS = 2**22
+# What the featurizers take instead of complex numbers.
+_REAL_HINT = ("the featurizers take real (dx, dy, type) numbers only (a "
+              "position in the complex plane as two columns, dx = z.real and "
+              "dy = z.imag).")
 
 
 def _as_neighbourhoods(X):
     """Return `X` as a float array shaped (n_samples, n_neighbors, 3)."""
     if hasattr(X, "to_numpy"):
         X = X.to_numpy()
+    refuse_complex(X, "X", _REAL_HINT)
     try:
         X = np.asarray(X, dtype=np.float64)
     except (TypeError, ValueError) as exc:
