@@ -45,3 +45,70 @@ def test_complex_positions_are_refused_by_the_descriptors():
     positions = np.array([[0.0, 0.0], [1.0 + 1.0j, 0.5]])
     with pytest.raises(ValueError, match="positions holds complex numbers"):
         particle_descriptors(positions, [0, 1], (8.0, 8.0))
+
+
+# ----------------------------------------------------------------------------
+# radial_distribution beyond the neighbours listed
+# ----------------------------------------------------------------------------
+
+
+def ideal_gas(rng, n_hoods, mean_count, radius, spare_rows=3):
+    """Neighbourhoods of an ideal gas listing every neighbour closer than
+    ``radius`` (``spare_rows`` 0: exactly as many rows as the fullest needs)."""
+    counts = rng.poisson(mean_count, n_hoods)
+    X = np.full((n_hoods, max(counts.max(), 1) + spare_rows, 3), np.nan)
+    for i, c in enumerate(counts):
+        r, a = radius * np.sqrt(rng.random(c)), 2 * np.pi * rng.random(c)
+        X[i, :c] = np.c_[r * np.cos(a), r * np.sin(a), np.zeros(c)]
+    return X
+
+
+def test_glass_neighbourhoods_are_not_read_beyond_their_radius():
+    from skdib.datasets import load_sheared_glass
+    glass = load_sheared_glass("gradual")
+    typical = glass.data[glass.target == 0]
+    radius = glass.metadata["radius"]
+    assert radius == 5.0
+    # before 0.1.0 this gave a density 2.56x too low, g ~ 2.8 up to 5, 0 after
+    with pytest.raises(ValueError, match=r"r_max=8 reaches beyond the neighbours "
+                                         r"listed: no neighbour is farther than 5\."):
+        radial_distribution(typical, r_max=8.0, n_bins=80)
+    with pytest.raises(ValueError, match="r_max=8 is beyond radius=5"):
+        radial_distribution(typical, r_max=8.0, n_bins=80, radius=radius)
+    with pytest.raises(ValueError, match="reaches beyond"):
+        radial_distribution(typical, r_max=5.01, n_bins=50)
+    rdf = radial_distribution(typical, r_max=5.0, n_bins=50)
+    same = radial_distribution(typical, r_max=5.0, n_bins=50, radius=radius)
+    np.testing.assert_array_equal(rdf.g, same.g)
+    assert np.all(np.abs(rdf.g[:, -10:] - 1) < 0.2)  # g -> 1 far out
+
+
+def test_the_nearest_k_are_not_read_beyond_the_kth():
+    rng = np.random.default_rng(0)
+    X = ideal_gas(rng, 200, 6 * 6 * np.pi, 6.0)  # density 1 out to 6
+    nearest = nearest_neighbours(X, n_neighbors=30)  # the 30th: 2.4 to 3.8
+    with pytest.raises(ValueError, match=r"\d+ of 200 neighbourhoods fill every "
+                                         "row, so may hold the nearest k only"):
+        radial_distribution(nearest, r_max=3.0, n_bins=10, types=(0,))
+    rdf = radial_distribution(nearest, r_max=2.0, n_bins=4, types=(0,))
+    assert np.all(np.abs(rdf.g[0] - 1) < 0.15)
+    # radius= says the lists are complete: taken at the caller's word
+    radial_distribution(nearest, r_max=3.0, n_bins=10, types=(0,), radius=3.0)
+
+
+@pytest.mark.parametrize("n_hoods, mean_count", [(1, 1.0), (3, 0.3), (10, 2.0),
+                                                 (50, 20.0)])
+@pytest.mark.parametrize("spare_rows", [0, 3])
+def test_complete_data_pass_however_sparse(n_hoods, mean_count, spare_rows):
+    rng = np.random.default_rng(1)
+    sets = [ideal_gas(rng, n_hoods, mean_count, 4.0, spare_rows)
+            for _ in range(40)]
+    for X in sets:
+        radial_distribution(X, r_max=4.0, n_bins=4, types=(0,), density=[1.0])
+    width = max(X.shape[1] for X in sets)
+    pooled = np.concatenate([np.pad(X, ((0, 0), (0, width - X.shape[1] + 1),
+                                        (0, 0)), constant_values=np.nan)
+                             for X in sets])
+    with pytest.raises(ValueError, match="no neighbour is farther than"):
+        radial_distribution(pooled, r_max=8.0, n_bins=4, types=(0,),
+                            density=[1.0])

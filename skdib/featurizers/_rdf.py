@@ -8,8 +8,14 @@ from skdib.featurizers._radial import _as_neighbourhoods, _check_rows
 
 __all__ = ["radial_distribution"]
 
+# The coverage check refuses r_max when neighbours spread uniformly over the
+# discs of radius r_max would all miss the part no neighbourhood lists with a
+# chance below this (see radial_distribution, Notes).
+_COVERAGE_CHANCE = 1e-6
 
-def radial_distribution(X, *, r_max=4.0, n_bins=80, types=(0, 1), density=None):
+
+def radial_distribution(X, *, r_max=4.0, n_bins=80, types=(0, 1), density=None,
+                        radius=None):
     """Partial radial distribution functions g(r) around the centre particles.
 
     For every neighbour type t, ``g_t(r)`` is the mean number of type-t
@@ -25,7 +31,9 @@ def radial_distribution(X, *, r_max=4.0, n_bins=80, types=(0, 1), density=None):
     X : array-like of shape (n_samples, n_neighbors, 3) or \
             (n_samples, n_neighbors * 3)
         Neighbourhoods, ``(dx, dy, type)`` per neighbour (NaN rows pad). They
-        must list every neighbour closer than ``r_max``.
+        must list every neighbour closer than ``r_max``: beyond the distance
+        up to which they do, g(r) falls towards 0 and an estimated density is
+        too low. ``r_max`` reaching visibly beyond it is refused (see Notes).
     r_max : float, default=4.0
         Largest distance.
     n_bins : int, default=80
@@ -37,12 +45,42 @@ def radial_distribution(X, *, r_max=4.0, n_bins=80, types=(0, 1), density=None):
         from the neighbourhoods themselves (neighbours within ``r_max`` per
         unit area), which is close for ``r_max`` of several particle
         diameters.
+    radius : float or None, default=None
+        The distance up to which the neighbourhoods list every neighbour
+        (for :func:`~skdib.datasets.load_sheared_glass`,
+        ``metadata["radius"]``). Given, an ``r_max`` beyond it is refused
+        and the data are not checked; None: the data are checked (Notes).
 
     Returns
     -------
     result : Bunch
         ``r`` (n_bins,) ring centres, ``edges`` (n_bins + 1,), ``g``
         (len(types), n_bins) and ``density`` (len(types),).
+
+    Raises
+    ------
+    ValueError
+        If ``r_max`` reaches beyond ``radius``, or, without ``radius``,
+        beyond the neighbours the data list (Notes).
+
+    Notes
+    -----
+    Without ``radius`` the data are checked for the distance up to which
+    they list every neighbour. A neighbourhood with padding rows is taken
+    to list every neighbour up to the farthest one of any neighbourhood; one
+    that fills every row may have been cut to its size (the k nearest) and
+    counts up to its own farthest neighbour. Were the N neighbours closer
+    than ``r_max`` spread uniformly over the discs of radius ``r_max``
+    around the centres, all would miss the part of the discs so left
+    unlisted with chance (listed area / total area)^N. Below 1e-6 the data
+    cannot hold every neighbour within ``r_max`` and ``r_max`` is refused.
+    The chance depends on the number of neighbours, not on a density
+    guessed beforehand: sparse data are refused only when the gap is wide
+    for so few, and a shell structure (no neighbour at the centre) makes the
+    chance smaller still, so complete data are refused less often than the
+    threshold says. Neighbourhoods listed by a common radius are refused for
+    any ``r_max`` that ends visibly past it (glass neighbourhoods to 5σ:
+    ``r_max`` of 5.01 is refused, 5.0 is not).
 
     Examples
     --------
@@ -62,6 +100,7 @@ def radial_distribution(X, *, r_max=4.0, n_bins=80, types=(0, 1), density=None):
     r_max = check_number(r_max, "r_max")
     if int(n_bins) != n_bins or n_bins < 1:
         raise ValueError(f"n_bins must be a positive int; got {n_bins!r}.")
+    _check_coverage(X, real, r_max, radius)
     distance = np.hypot(X[..., 0], X[..., 1])[real]
     kind = X[..., 2][real]
     edges = np.linspace(0.0, r_max, int(n_bins) + 1)
@@ -78,3 +117,43 @@ def radial_distribution(X, *, r_max=4.0, n_bins=80, types=(0, 1), density=None):
             f"{density!r}.")
     g = counts / (n_centres * area * density[:, None])
     return Bunch(r=(edges[:-1] + edges[1:]) / 2, edges=edges, g=g, density=density)
+
+
+def _check_coverage(X, real, r_max, radius):
+    """Refuse an ``r_max`` beyond the neighbours the data list (see
+    :func:`radial_distribution`, Notes)."""
+    if radius is not None:
+        radius = check_number(radius, "radius")
+        if r_max > radius:
+            raise ValueError(
+                f"r_max={r_max:g} is beyond radius={radius:g}, up to which the "
+                "neighbourhoods list every neighbour: g(r) would fall to 0 past "
+                f"it. Use r_max <= {radius:g}.")
+        return
+    distance = np.where(real, np.hypot(X[..., 0], X[..., 1]), -np.inf)
+    n_within = np.count_nonzero(real & (distance < r_max))
+    if n_within == 0:
+        return
+    farthest = distance.max(axis=1)
+    full = real.all(axis=1)
+    reach = np.minimum(np.where(full, farthest, farthest.max()), r_max)
+    listed = np.sum(reach**2) / (len(X) * r_max**2)
+    if n_within * np.log(listed) >= np.log(_COVERAGE_CHANCE):
+        return
+    expected = n_within * (1.0 / listed - 1.0)
+    short = full & (farthest < r_max)
+    why = []
+    if farthest.max() < r_max:
+        why.append(f"no neighbour is farther than {farthest.max():.4g}")
+    if short.any():
+        why.append(f"{np.count_nonzero(short)} of {len(X)} neighbourhoods fill "
+                   "every row, so may hold the nearest k only, and end closer "
+                   "than r_max")
+    raise ValueError(
+        f"r_max={r_max:g} reaches beyond the neighbours listed: {'; '.join(why)}"
+        f". The {n_within} neighbours closer than r_max imply about "
+        f"{expected:,.0f} more in the part left unlisted; g(r) would fall "
+        "towards 0 there and the estimated density would be too low. Use a "
+        "smaller r_max (load_sheared_glass lists every neighbour closer than "
+        "metadata['radius']) or neighbourhoods listing every neighbour closer "
+        "than r_max; if they do, say so with radius=r_max.")
