@@ -139,18 +139,30 @@ class InformationMapMixin:
 
         Probes sit on rings (``radii`` × ``n_angles`` evenly spaced angles);
         with the position uniform in angle and the rings weighted by
-        ``radial_weights`` (default: how often real elements of this type
-        lie nearest to each ring, read from their ``position_columns``;
-        required with ``make_probes``), the chain rule gives
+        ``radial_weights``, the chain rule gives
         I(U; position) = I(U; R) + I(U; Θ | R). Each term is the information
         of a finite Gaussian mixture of the probes' messages. Probes are made
         by :meth:`position_probes` (``position_columns``, ``make_probes``).
 
+        By default a ring weighs the share of real elements of this type
+        (from the validation sets, read at their ``position_columns``) in its
+        band: the distances nearer to it than to any other ring, and no
+        farther than half the spacing of the two outermost rings beyond the
+        last ring (half that of the two innermost before the first). The
+        elements outside the bands are left out, and their share is
+        returned (``excluded_share``): the split describes positions in the
+        range the rings span. With one ring nothing is left out. With
+        ``make_probes`` the positions are not read, and ``radial_weights``
+        are required.
+
         Returns
         -------
         Bunch
-            ``total``, ``radial`` and ``azimuthal`` bits, and
-            ``azimuthal_by_radius`` (one value per ring).
+            ``total``, ``radial`` and ``azimuthal`` bits,
+            ``azimuthal_by_radius`` (one value per ring), ``radii``,
+            ``radial_weights`` (summing to 1) and ``excluded_share`` (the
+            share of elements outside the rings' bands, None with given
+            ``radial_weights``).
 
         Examples
         --------
@@ -167,6 +179,8 @@ class InformationMapMixin:
         (3,)
         >>> bool(split.radial > 2 * split.azimuthal)  # y depends on the radius only
         True
+        >>> round(split.excluded_share, 1)  # beyond r = 0.875 or within 0.125
+        0.4
         """
         check_is_fitted(self)
         index = self._type_index(element_type)
@@ -180,8 +194,8 @@ class InformationMapMixin:
                               np.outer(radii, np.sin(theta)).ravel()], axis=1)
         probes = self.position_probes(positions, element_type, position_columns,
                                       make_probes)
-        weights = self._ring_weights(radii, index, position_columns, radial_weights,
-                                     make_probes)
+        weights, excluded = self._ring_weights(radii, index, position_columns,
+                                               radial_weights, make_probes)
         mu, lv = facade.encode_elements(self.network_, probes, index)
         seed = int(numpy_rng(random_state).integers(2**31 - 1))
         total = facade.mixture_information(
@@ -195,7 +209,8 @@ class InformationMapMixin:
         azimuthal = float(np.dot(weights, rings))
         return Bunch(total=float(total), radial=max(float(total) - azimuthal, 0.0),
                      azimuthal=azimuthal, azimuthal_by_radius=np.asarray(rings),
-                     radii=radii, radial_weights=weights)
+                     radii=radii, radial_weights=weights,
+                     excluded_share=excluded)
 
     def position_probes(self, positions, element_type=None,
                         position_columns=(0, 1), make_probes=None):
@@ -246,12 +261,14 @@ class InformationMapMixin:
         return self._reference_elements[self._type_index(element_type)].copy()
 
     def _ring_weights(self, radii, index, position_columns, given, make_probes):
+        """Weights of the rings (summing to 1) and the share of elements left
+        out of their bands (None for ``given`` weights)."""
         if given is not None:
             w = np.asarray(given, dtype=float).ravel()
             if w.shape != radii.shape or (w < 0).any() or w.sum() <= 0:
                 raise ValueError("radial_weights must be one non-negative number "
                                  "per radius, not all 0.")
-            return w / w.sum()
+            return w / w.sum(), None
         if make_probes is not None:
             raise ValueError("With make_probes the elements' positions are not "
                              "known; pass radial_weights (one per radius).")
@@ -259,6 +276,24 @@ class InformationMapMixin:
             index, "no elements to weight the rings by (pass radial_weights)")
         refs = refs[:, list(position_columns)]
         r = np.hypot(refs[:, 0], refs[:, 1])
-        nearest = np.abs(r[:, None] - radii[None, :]).argmin(axis=1)
+        low, high = _ring_span(radii)
+        inside = (r >= low) & (r <= high)
+        if not inside.any():
+            raise ValueError(
+                f"No element of this type lies within the rings' bands "
+                f"[{low:g}, {high:g}], so none weights them: pass radii "
+                "spanning the elements' distances, or radial_weights.")
+        nearest = np.abs(r[inside, None] - radii[None, :]).argmin(axis=1)
         w = np.bincount(nearest, minlength=len(radii)).astype(float)
-        return w / w.sum()
+        return w / w.sum(), 1.0 - float(inside.mean())
+
+
+def _ring_span(radii):
+    """The distances the rings' bands cover: from half the spacing of the two
+    innermost distinct radii before the first ring to half that of the two
+    outermost beyond the last (everything for a single radius)."""
+    distinct = np.unique(radii)
+    if len(distinct) < 2:
+        return -np.inf, np.inf
+    return (distinct[0] - (distinct[1] - distinct[0]) / 2,
+            distinct[-1] + (distinct[-1] - distinct[-2]) / 2)

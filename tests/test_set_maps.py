@@ -1,0 +1,44 @@
+"""What the information maps and the radial / azimuthal split of the set
+estimators average: the rings' weights and the probes' bits."""
+
+import numpy as np
+import pytest
+
+from skdib import DistributedIBSetRegressor
+
+
+@pytest.fixture(scope="module")
+def square():
+    """The docstrings' model: sets of 6 points uniform in [-1, 1]², y how
+    many lie within 0.5 of the centre."""
+    rng = np.random.default_rng(0)
+    X = rng.uniform(-1, 1, size=(200, 6, 2))
+    y = (np.hypot(X[..., 0], X[..., 1]) < 0.5).sum(axis=1)
+    return DistributedIBSetRegressor(
+        n_pretrain_steps=30, n_steps=100, n_checkpoints=4, beta_end=1,
+        learning_rate=1e-2, validation_fraction=0.25, random_state=0).fit(X, y)
+
+
+def test_rings_weigh_only_the_elements_in_their_bands(square):
+    radii = np.array([0.75, 0.25, 0.5])  # any order
+    split = square.radial_azimuthal_information(radii, n_angles=8)
+    r = np.hypot(*square.element_sample().T)
+    # bands [0.125, 0.375), [0.375, 0.625), [0.625, 0.875]
+    counts = np.histogram(r, bins=[0.125, 0.375, 0.625, 0.875])[0]
+    np.testing.assert_allclose(split.radial_weights,
+                               counts[[2, 0, 1]] / counts.sum())
+    assert split.excluded_share == pytest.approx(1 - counts.sum() / len(r))
+    # the corners of the square: about 40 % of the elements lie beyond the
+    # outermost band, which used to count them all for the ring at 0.75
+    assert 0.35 < split.excluded_share < 0.45
+    assert split.radial_weights[0] < 0.55  # was 0.67
+    assert square.radial_azimuthal_information(
+        radii, n_angles=8, radial_weights=[1, 1, 1]).excluded_share is None
+    one = square.radial_azimuthal_information([0.5], n_angles=8)
+    assert one.excluded_share == 0.0 and one.radial_weights.tolist() == [1.0]
+
+
+def test_rings_beyond_every_element_are_refused(square):
+    with pytest.raises(ValueError, match=r"No element of this type lies within "
+                                         r"the rings' bands \[2.625, 3.375\]"):
+        square.radial_azimuthal_information([3.0, 2.75, 3.25], n_angles=8)
