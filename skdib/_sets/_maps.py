@@ -81,6 +81,17 @@ class InformationMapMixin:
         validation sets) and one message draw per batch. At the current path
         point (see :meth:`set_path_point`).
 
+        The values are not floored at 0: where the information is near 0, a
+        probe's average over the batches may fall below 0 by noise (less so
+        with more ``n_batches``), and a floor per probe would lift every
+        mean over probes above the information. Averaged over probes drawn
+        like the data (e.g. :meth:`element_sample`), ``information`` reads
+        the path's bits per element at the same point
+        (``information_per_element_``), up to the noise of the draws. Noise
+        can also put a probe's upper summand under its lower one;
+        ``lower`` and ``upper`` are the two, ordered, and their midpoint
+        does not depend on the order.
+
         Parameters
         ----------
         probes : array-like of shape (n_probes, n_features)
@@ -95,9 +106,9 @@ class InformationMapMixin:
         -------
         Bunch
             ``lower``, ``upper`` and ``information`` (their midpoint) in
-            bits, and ``kl`` (bits to the prior, an upper bound of the
-            encoder's cost), each of shape (n_probes,); ``element_type`` and
-            ``path_point``.
+            bits, none floored at 0, and ``kl`` (bits to the prior, an upper
+            bound of the encoder's cost), each of shape (n_probes,);
+            ``element_type`` and ``path_point``.
 
         Examples
         --------
@@ -126,8 +137,9 @@ class InformationMapMixin:
             lower, upper, kl = facade.probe_information(
                 self.network_, probes, batches, index,
                 seed=int(rng.integers(2**31 - 1)))
-        upper = np.maximum(upper, lower)
-        return Bunch(lower=lower, upper=upper, information=0.5 * (lower + upper),
+        information = 0.5 * (lower + upper)
+        lower, upper = np.minimum(lower, upper), np.maximum(lower, upper)
+        return Bunch(lower=lower, upper=upper, information=information,
                      kl=kl, element_type=self.element_types_[index],
                      path_point=self.path_point_)
 
