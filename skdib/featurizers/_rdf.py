@@ -73,7 +73,8 @@ def radial_distribution(X, *, r_max=4.0, n_bins=80, types=(0, 1), density=None,
     than ``r_max`` spread uniformly over the discs of radius ``r_max``
     around the centres, all would miss the part of the discs so left
     unlisted with chance (listed area / total area)^N. Below 1e-6 the data
-    cannot hold every neighbour within ``r_max`` and ``r_max`` is refused.
+    are taken not to list every neighbour within ``r_max``, which is
+    refused; ``radius=r_max`` vouches for data that do.
     The chance depends on the number of neighbours, not on a density
     guessed beforehand: sparse data are refused only when the gap is wide
     for so few, and a shell structure (no neighbour at the centre) makes the
