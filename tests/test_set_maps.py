@@ -67,7 +67,10 @@ def test_a_map_over_the_data_reads_the_paths_bits_per_element(disc):
     """Probing the model's own validation elements averages the bounds'
     summands over the data: the path's bits per element. Per-probe values
     floored at 0 (before 0.1.0) lifted that mean where the information is
-    low, by 0.04-0.06 bits here with 4 batches per probe."""
+    low: with 4 batches per probe, averaged over 4 seeds, by 0.004-0.059
+    bits here (0.028 on average). Unfloored, the gaps are the noise of the
+    draws: at most 0.008 (0.001 on average) over 5 fits (random_state 0-4),
+    so the bounds hold 3 times that, and any fit's rounding."""
     per_element = disc.information_per_element_
     gaps = []
     try:
@@ -75,11 +78,15 @@ def test_a_map_over_the_data_reads_the_paths_bits_per_element(disc):
             disc.set_path_point(int(point))
             kind = disc.element_types_[column]
             probes = disc.element_sample(kind)
-            bits = disc.information_map(probes, element_type=kind, n_batches=4)
-            assert np.all(bits.lower <= bits.upper)
-            gaps.append(bits.information.mean() - per_element[point, column])
+            means = []
+            for seed in range(4):
+                bits = disc.information_map(probes, element_type=kind,
+                                            n_batches=4, random_state=seed)
+                assert np.all(bits.lower <= bits.upper)
+                means.append(bits.information.mean())
+            gaps.append(np.mean(means) - per_element[point, column])
     finally:
         disc.set_path_point()
     assert len(gaps) >= 6, gaps
-    assert np.max(np.abs(gaps)) < 0.02, gaps
-    assert abs(np.mean(gaps)) < 0.008, gaps
+    assert np.max(np.abs(gaps)) < 0.025, gaps
+    assert abs(np.mean(gaps)) < 0.01, gaps
