@@ -47,6 +47,33 @@ def test_complex_positions_are_refused_by_the_descriptors():
         particle_descriptors(positions, [0, 1], (8.0, 8.0))
 
 
+@pytest.mark.parametrize("name", ["box", "sigma", "epsilon", "lengths"])
+def test_complex_numbers_of_the_descriptors_are_refused(name):
+    """Cut to their real part with a ComplexWarning before 0.1.0."""
+    pytest.importorskip("freud")
+    from skdib.featurizers import particle_descriptors
+    rng = np.random.default_rng(0)
+    given = {"box": [8.0, 8.0], "sigma": np.ones((2, 2)),
+             "epsilon": np.ones((2, 2)), "lengths": [1.0]}
+    given[name] = np.asarray(given[name], dtype=complex) + 1j
+    box = given.pop("box")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ValueError, match=f"{name} holds complex numbers"):
+            particle_descriptors(8 * rng.random((40, 2)), [0, 1] * 20, box,
+                                 **given)
+
+
+def test_a_complex_density_is_refused():
+    X = np.zeros((2, 3, 3))
+    X[..., 0] = [1.0, 2.0, 3.0]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ValueError, match="density holds complex numbers"):
+            radial_distribution(X, r_max=4.0, n_bins=2, types=(0,),
+                                density=np.array([1.0 + 1j]))
+
+
 # ----------------------------------------------------------------------------
 # radial_distribution beyond the neighbours listed
 # ----------------------------------------------------------------------------

@@ -112,7 +112,6 @@ def _pairs(box, geometry, points, r_max, query):
 
 
 def _check_inputs(positions, types, box, sigma, epsilon):
-    refuse_complex(positions, "positions", "give x and y as real columns.")
     box, geometry = _as_box(box)
     positions = np.asarray(positions, dtype=float)
     if positions.ndim != 2 or positions.shape[1] not in (2, 3) or not len(positions):
@@ -288,8 +287,7 @@ def particle_descriptors(positions, types, box, *, lengths=(1.0, 2.0, 3.0),
     Parameters
     ----------
     positions : array-like of shape (n_particles, 2) or (n_particles, 3)
-        Particle coordinates; a third (z) column is ignored. Any periodic
-        image is accepted.
+        Particle coordinates, any periodic image; a third (z) column is ignored.
     types : array-like of int, shape (n_particles,)
         Type of each particle, an index into the rows of ``sigma``.
     box : tuple (Lx, Ly) or (Lx, Ly, xy), or freud.box.Box
@@ -355,6 +353,8 @@ def particle_descriptors(positions, types, box, *, lengths=(1.0, 2.0, 3.0),
     >>> df.columns.tolist()[4:6]
     ['density_cg(l=1)', 'phi_cg(l=1)']
     """
+    for name in ("positions", "box", "sigma", "epsilon", "lengths"):  # the numbers
+        refuse_complex(locals()[name], name, "the descriptors take real numbers only.")
     box, geometry, points, types, sigma, epsilon = _check_inputs(
         positions, types, box, sigma, epsilon)
     lengths = np.asarray(lengths, dtype=float).ravel()

@@ -3,7 +3,7 @@
 import numpy as np
 from sklearn.utils import Bunch
 
-from skdib._utils._validation import check_number
+from skdib._utils._validation import check_number, refuse_complex
 from skdib.featurizers._radial import _as_neighbourhoods, _check_rows
 
 __all__ = ["radial_distribution"]
@@ -119,6 +119,7 @@ def radial_distribution(X, *, r_max=4.0, n_bins=80, types=(0, 1), density=None,
     n_centres = X.shape[0]
     if density is None:
         density = counts.sum(axis=1) / (n_centres * np.pi * r_max**2)
+    refuse_complex(density, "density", "it takes real numbers only.")
     density = np.asarray(density, dtype=float).ravel()
     if density.shape != (len(types),) or np.any(~(density > 0)):
         raise ValueError(
