@@ -300,11 +300,10 @@ def particle_descriptors(positions, types, box, *, lengths=(1.0, 2.0, 3.0),
     cutoff : float, default=2.5
         Cut-off of the pair potential, in units of :math:`\sigma_{ij}`.
     sigma, epsilon : array-like of shape (n_types, n_types), optional
-        Lennard-Jones parameters. Default: the 2-D Kob-Andersen mixture
-        (type 0 = A, type 1 = B), :data:`~skdib.featurizers.KA_SIGMA`:
-        :math:`\sigma_{AA}=1, \sigma_{AB}=0.8, \sigma_{BB}=0.88`, and
-        :data:`~skdib.featurizers.KA_EPSILON`:
-        :math:`\epsilon_{AA}=1, \epsilon_{AB}=1.5, \epsilon_{BB}=0.5`.
+        Lennard-Jones parameters. Default: the 2-D Kob-Andersen mixture (type
+        0 = A, 1 = B), :data:`~skdib.featurizers.KA_SIGMA` (:math:`\sigma_{AA}=1,
+        \sigma_{AB}=0.8, \sigma_{BB}=0.88`) and :data:`~skdib.featurizers.KA_EPSILON`
+        (:math:`\epsilon_{AA}=1, \epsilon_{AB}=1.5, \epsilon_{BB}=0.5`).
     particles : array-like of int, optional
         Indices of the particles to describe (all by default). Neighbours are
         always taken from all particles.
