@@ -50,7 +50,12 @@ y = np.sign(X[:, 0] * X[:, 1]) + X[:, 2] ** 2 + 0.1 * rng.normal(size=n_samples)
 # The comparison
 # --------------
 # Each method ranks the features once per training fold; every k is read from
-# that ranking. The DIB runs one short β sweep per fold.
+# that ranking. The DIB runs one short β sweep per fold. At full settings each
+# sweep ends with a ``BetaRangeWarning`` (its channels still carry about 0.4 to
+# 0.55 bits at ``beta_end``): the channels still on at the end are ordered by
+# the bits they keep there, not by when they drop out. That only affects the
+# order among the last few, not which columns the sweep has already dropped
+# as noise, and its top three hold the three informative columns.
 dib = DistributedIBRegressor(n_steps=300 if FAST else 1000,
                              n_pretrain_steps=100 if FAST else 200,
                              random_state=0)
@@ -77,8 +82,13 @@ summary.round(2)
 # %%
 # Score against the number of selected features
 # ---------------------------------------------
-# With the right three columns the SVR explains most of the variance; a
-# ranking that misses one of them stays far below, whatever k.
+# With exactly the right three columns the SVR explains most of the
+# variance: at full settings only the DIB gets there (R² 0.76 at k = 3). The
+# other rankings catch up on the three columns later (``ii_supervised`` has
+# all of them by k = 8 in every fold, every method at k = 13), but the noise
+# columns that come along dilute the RBF kernel's distances: 0.55 for
+# ``ii_supervised`` and 0.54 for the DIB at k = 8, 0.37 for every method at
+# k = 13. The shortfall at large k is the noise, not a missed column.
 try:
     from skdib.plotting import plot_selector_comparison
 except ImportError:  # plain matplotlib

@@ -141,10 +141,13 @@ class InformationImbalanceSelector(PersistenceMixin, SelectorMixin, BaseEstimato
     """Greedy forward feature selection that minimises the information imbalance.
 
     The information imbalance Δ(A→B) (see :func:`information_imbalance`) is
-    close to 0 when the nearest neighbours in space A are also near in B, and
-    close to 1 when A says nothing about B. Starting from no features, each step
-    adds the feature that gives the lowest imbalance, as in Sec. III of Sharma
-    et al. (selection of structural descriptors of glassy dynamics):
+    lowest when the nearest neighbours in space A are also near in B, and
+    close to 1 when A says nothing about B. Its floor is near 0 for a
+    continuous target, but tied target values share their ranks: for a class
+    label it is Σ_c (n_c/N)², 0.5 for two balanced classes. Starting from no
+    features, each step adds the feature that gives the lowest imbalance, as
+    in Sec. III of Sharma et al. (selection of structural descriptors of
+    glassy dynamics):
 
     * ``mode="supervised"`` minimises Δ(X_S → y), the imbalance from the
       selected features to the target.

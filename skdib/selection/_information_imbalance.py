@@ -38,10 +38,14 @@ def information_imbalance(A, B, *, k=1, metric="euclidean", device=None,
     For each point i, take its k nearest neighbours j in space A and look up
     the rank r^B_ij of j among the distances from i in space B (1 = nearest).
     Δ(A→B) = 2/(N² k) Σ_i Σ_j r^B_ij (Eq. 12 of Sharma et al. with the
-    k-neighbour average of Glielmo et al.). It is close to 0 when A predicts the
-    neighbourhoods of B (its minimum is (k + 1)/N), and close to 1 when A carries no
-    information about B. It is not symmetric: Δ(A→B) < Δ(B→A) means that A is
-    more informative than B.
+    k-neighbour average of Glielmo et al.). It is close to 1 when A carries no
+    information about B, and lowest when A predicts the neighbourhoods of B:
+    (k + 1)/N when B has no ties. Tied points of B share their ranks, so a
+    B with few values has a higher floor: for a class label whose classes
+    hold n_c of the N points (each more than k), Δ(A→B) ≥ Σ_c (n_c/N)², the
+    share of a point's class averaged over the points (0.5 for two balanced
+    classes, 1/3 for three). It is not symmetric: Δ(A→B) < Δ(B→A) means that A
+    is more informative than B.
 
     Ties are shared, so the value does not depend on the order of the rows:
     points tied in B get the average of the ranks they occupy, and points tied
@@ -85,6 +89,9 @@ def information_imbalance(A, B, *, k=1, metric="euclidean", device=None,
     True
     >>> information_imbalance(first, first) == 2 / 500
     True
+    >>> label = np.repeat([0, 1], 200)  # two balanced classes: the floor is 0.5
+    >>> round(information_imbalance(label, label), 6)
+    0.5
     """
     if isinstance(k, bool) or not isinstance(k, Integral) or k < 1:
         raise ValueError(f"k must be a positive integer; got {k!r}.")
