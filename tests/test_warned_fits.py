@@ -166,3 +166,33 @@ def test_the_warnings_of_the_folds_before_a_failed_one_are_not_lost(
                                 n_jobs=1, batched=False, random_state=0)
     assert [w.category for w in caught] == [BetaRangeWarning] * 2
     assert {w.filename for w in caught} == {__file__}
+
+
+def _count_and_warn(counter, i):
+    """Record that task ``i`` ran, then warn about it."""
+    counter.append(i)
+    warnings.warn(f"task {i}", BetaRangeWarning, stacklevel=1)
+    return i
+
+
+@pytest.mark.parametrize("n_jobs", [1, 2])
+def test_compare_selectors_tasks_all_run_before_a_warning_made_an_error(n_jobs):
+    """compare_selectors' folds (``parallel_keeping_warnings``) follow the
+    rule of cross_validate_path: a warning made an error by a filter stops
+    no task, with one job as with several; it comes once they are done.
+    With one job it used to stop the first task, losing the others."""
+    from skdib._utils._warnings import parallel_keeping_warnings
+
+    ran = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", BetaRangeWarning)
+        with pytest.raises(BetaRangeWarning, match="task 0"):
+            parallel_keeping_warnings(n_jobs, _count_and_warn,
+                                      [(ran, i) for i in range(3)])
+    if n_jobs == 1:  # in this thread: the tasks' own record of running
+        assert ran == [0, 1, 2]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert parallel_keeping_warnings(n_jobs, _count_and_warn,
+                                         [([], i) for i in range(3)]) == [0, 1, 2]
+    assert [str(w.message) for w in caught] == ["task 0", "task 1", "task 2"]

@@ -247,9 +247,10 @@ def _picklable(message):
 
 def parallel_keeping_warnings(n_jobs, func, calls):
     """``[func(*args) for args in calls]`` run by joblib's ``Parallel(n_jobs)``,
-    with the warnings of tasks run in worker processes raised again here
-    (:func:`call_keeping_warnings`, :func:`reraise_kept_warnings`): ``n_jobs``
-    changes the speed only.
+    every task's warnings recorded (:func:`recording_parallel`) and raised
+    again here once all are done (:func:`reraise_kept_warnings`): ``n_jobs``
+    changes the speed only, and a filter that makes a warning an error
+    stops no task, with one job as with several.
 
     Examples
     --------
@@ -257,9 +258,7 @@ def parallel_keeping_warnings(n_jobs, func, calls):
     >>> parallel_keeping_warnings(1, pow, [(2, 3), (3, 2)])
     [8, 9]
     """
-    origin = this_process()
-    return reraise_kept_warnings(Parallel(n_jobs=n_jobs)(
-        delayed(call_keeping_warnings)(origin, func, *args) for args in calls))
+    return reraise_kept_warnings(recording_parallel(n_jobs, func, calls))
 
 
 def recording_parallel(n_jobs, func, calls):
