@@ -121,9 +121,6 @@ def test_replayed_warnings_show_once_under_the_default_filter():
     assert [str(w.message) for w in caught] == ["same"]
 
 
-OTHER_PROCESS = ("another host", -1)  # what a worker process's task is given
-
-
 def _warns_then_fails():
     warnings.warn("only 7 validation rows", BetaRangeWarning, stacklevel=1)
     warnings.warn("a second warning", stacklevel=1)
@@ -135,11 +132,11 @@ def test_failing_worker_task_hands_its_warnings_to_the_caller():
     the error, carrying each warning as a note."""
     from joblib import Parallel, delayed
 
-    from skdib._utils._warnings import call_keeping_warnings, this_process
+    from skdib._utils._warnings import call_recording_warnings
 
     with pytest.raises(RuntimeError, match="diverged") as info:
-        Parallel(n_jobs=2)(delayed(call_keeping_warnings)(
-            this_process(), _warns_then_fails) for _ in range(2))
+        Parallel(n_jobs=2)(delayed(call_recording_warnings)(_warns_then_fails)
+                           for _ in range(2))
     assert info.value.__notes__ == [
         "warned before: BetaRangeWarning: only 7 validation rows",
         "warned before: UserWarning: a second warning"]
@@ -152,7 +149,7 @@ def test_tasks_in_threads_of_a_worker_keep_their_own_warnings():
     machinery is as it was once both end."""
     import threading
 
-    from skdib._utils._warnings import call_keeping_warnings
+    from skdib._utils._warnings import call_recording_warnings
 
     steps = {name: threading.Event()
              for name in ("a in", "b in", "a warned", "b warned", "a out")}
@@ -177,7 +174,7 @@ def test_tasks_in_threads_of_a_worker_keep_their_own_warnings():
     out = {}
 
     def run(name, task):
-        out[name] = call_keeping_warnings(OTHER_PROCESS, task)
+        out[name] = call_recording_warnings(task)
         if name == "A":
             steps["a out"].set()
 

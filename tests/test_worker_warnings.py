@@ -11,14 +11,8 @@ from joblib import Parallel, delayed
 
 from skdib import DistributedIBClassifier
 from skdib._utils import _warnings as kept_warnings
-from skdib._utils._warnings import (
-    call_keeping_warnings,
-    reraise_kept_warnings,
-    this_process,
-)
+from skdib._utils._warnings import call_recording_warnings, reraise_kept_warnings
 from skdib.compare import cross_validate_path
-
-OTHER_PROCESS = ("another host", -1)  # what a worker process's task is given
 
 
 def _leaf(i):
@@ -36,8 +30,7 @@ def test_warnings_of_a_tasks_helper_threads_reach_the_caller():
     with warnings.catch_warnings(record=True) as here:
         warnings.simplefilter("always")
         reraise_kept_warnings(Parallel(n_jobs=2)(
-            delayed(call_keeping_warnings)(this_process(),
-                                           _task_with_helper_threads)
+            delayed(call_recording_warnings)(_task_with_helper_threads)
             for _ in range(2)))
     assert sorted(str(w.message) for w in here) == sorted(
         f"helper {i}" for i in range(4) for _ in range(2))
@@ -51,8 +44,7 @@ def _two_waiting_tasks(go):
         ready.wait(10)
         go.wait(10)
 
-    threads = [threading.Thread(target=call_keeping_warnings,
-                                args=(OTHER_PROCESS, task))
+    threads = [threading.Thread(target=call_recording_warnings, args=(task,))
                for _ in range(2)]
     for thread in threads:
         thread.start()
@@ -78,7 +70,7 @@ def test_hook_put_back_by_another_thread_does_not_recurse():
 
     with warnings.catch_warnings():
         threads = [threading.Thread(target=lambda: (
-                       call_keeping_warnings(OTHER_PROCESS, task),
+                       call_recording_warnings(task),
                        steps["task out"].set())),
                    threading.Thread(target=other)]
         for thread in threads:
@@ -106,7 +98,7 @@ def _warns_often_then_fails():
 
 def test_notes_of_a_failed_task_fold_repeats_and_are_capped():
     with pytest.raises(RuntimeError) as info:
-        call_keeping_warnings(OTHER_PROCESS, _warns_often_then_fails)
+        call_recording_warnings(_warns_often_then_fails)
     notes = info.value.__notes__
     assert notes[0] == "warned before: UserWarning: same text (x300)"
     assert notes[1] == "warned before: UserWarning: text 0"
@@ -124,7 +116,7 @@ def test_interrupt_while_starting_leaves_nothing_installed(monkeypatch):
 
     monkeypatch.setattr(warnings, "simplefilter", interrupted_simplefilter)
     with pytest.raises(KeyboardInterrupt):
-        call_keeping_warnings(OTHER_PROCESS, int)
+        call_recording_warnings(int)
     monkeypatch.undo()
     assert warnings.showwarning is show
     assert warnings.filters is filters

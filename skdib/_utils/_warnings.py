@@ -4,7 +4,6 @@ import contextlib
 import inspect
 import os
 import pickle
-import platform
 import threading
 import warnings
 
@@ -48,49 +47,24 @@ def user_stacklevel():
     return max(level, 1)
 
 
-def this_process():
-    """Which process runs this: (host name, process id)."""
-    return platform.node(), os.getpid()
+def call_recording_warnings(func, *args):
+    """``func(*args)`` and the warnings it raised, for a joblib or Dask task,
+    recorded wherever it runs.
 
-
-def call_keeping_warnings(origin, func, *args):
-    """``func(*args)`` and the warnings it raised, for a joblib or Dask task.
-
-    ``origin`` is :func:`this_process` of the caller. A task run in another
-    process (a loky or Dask worker) records its warnings, whatever that
-    process's filters, so that :func:`reraise_kept_warnings` raises them in
-    the caller, under the caller's filters; if the task fails, its
-    exception carries them as notes instead (notes pickle with the
-    exception; see :func:`_warned_before`), which the caller's filters do
-    not reach. A task in the caller's own process (sequential, or a
-    thread) warns as it runs, and returns none.
+    The task records its warnings, whatever its process's filters, so that
+    :func:`reraise_kept_warnings` raises them in the caller, under the
+    caller's filters; if the task fails, its exception carries them as
+    notes instead (notes pickle with the exception; see
+    :func:`_warned_before`), which the caller's filters do not reach. A task
+    run in the caller's own thread (joblib's ``n_jobs=1``) records them too,
+    so it tells the caller what a worker process's task tells it, in the
+    same order and at the same time, whatever the caller's filters would
+    have done to them in the middle of the task (an error stops no task).
 
     The warnings of threads that the task starts (joblib threads, a
     thread pool) are kept too while the task is the only one recording in
     its process; see :class:`_Recording` for tasks that run at once in
     threads of one worker process (a Dask worker with several threads).
-
-    Examples
-    --------
-    >>> import warnings
-    >>> from skdib._utils._warnings import call_keeping_warnings, this_process
-    >>> call_keeping_warnings(("elsewhere", -1), warnings.warn, "late")
-    (None, [UserWarning('late')])
-    """
-    if origin == this_process():
-        return func(*args), []
-    return call_recording_warnings(func, *args)
-
-
-def call_recording_warnings(func, *args):
-    """``func(*args)`` and the warnings it raised, recorded wherever it runs.
-
-    As :func:`call_keeping_warnings` records them in another process, here
-    also in the caller's own: a task run in this thread (joblib's
-    ``n_jobs=1``) then tells the caller what a worker process's task tells
-    it, in the same order and at the same time (once the caller raises them
-    again), whatever the caller's filters would have done to them in the
-    middle of the task (an error stops no task).
 
     Examples
     --------
@@ -309,7 +283,7 @@ def _warn_before_failing(exc, kept):
 
 
 def reraise_kept_warnings(outputs):
-    """The results of the :func:`call_keeping_warnings` tasks ``outputs``,
+    """The results of the :func:`call_recording_warnings` tasks ``outputs``,
     each task's warnings raised again here, in order, at the user's line:
     the caller's filters then show each once, as if the tasks had run here.
 
