@@ -1,6 +1,7 @@
 """Partial radial distribution functions from 2-D local neighbourhoods."""
 
 import numpy as np
+from scipy.special import gammaincc
 from sklearn.utils import Bunch
 
 from skdib._utils._validation import check_number, refuse_complex
@@ -159,7 +160,8 @@ def _check_coverage(X, real, r_max, radius):
     if not active.any():
         return
     statistic = -float(np.sum(counts[active] * np.log(shares[active])))
-    if _log_gamma_sf(int(active.sum()), statistic) >= np.log(_COVERAGE_CHANCE):
+    # gammaincc(m, s): the chance that m independent Exp(1) sum to more than s
+    if gammaincc(int(active.sum()), statistic) >= _COVERAGE_CHANCE:
         return
     expected = float(np.sum(counts[active] * (1.0 / shares[active] - 1.0)))
     short = full & (farthest < r_max)
@@ -179,14 +181,3 @@ def _check_coverage(X, real, r_max, radius):
         "metadata['radius']) or neighbourhoods listing every neighbour closer "
         "than r_max; if they do, say so with radius=r_max.")
 
-
-def _log_gamma_sf(k, s):
-    """log P(G > s) for G ~ Gamma(k, 1), k a positive int and s >= 0: the
-    chance that k independent Exp(1) sum to more than s."""
-    if s <= 0:
-        return 0.0
-    j = np.arange(k)
-    log_factorial = np.concatenate([[0.0], np.cumsum(np.log(np.arange(1, k)))])
-    terms = j * np.log(s) - log_factorial
-    top = terms.max()
-    return float(top + np.log(np.exp(terms - top).sum()) - s)
