@@ -1,7 +1,8 @@
 """Exceptions and warnings raised by skdib."""
 
 __all__ = ["BetaRangeWarning", "DivergenceError", "IncompatiblePickleError",
-           "SweepInterruptedWarning", "UnknownCategoryWarning"]
+           "InfluentialRowWarning", "SweepInterruptedWarning",
+           "UnknownCategoryWarning"]
 
 
 class DivergenceError(RuntimeError):
@@ -173,4 +174,42 @@ class BetaRangeWarning(UserWarning):
 
     >>> clf.fit_status_, clf.information_path_.n_points
     ('complete', 2)
+    """
+
+
+class InfluentialRowWarning(UserWarning):
+    """One held-out row carries most of a continuous channel's bits.
+
+    Raised after a complete sweep when, at some checkpoint whose lower
+    bound is not saturated, a continuous channel's ``information`` would
+    fall by more than half (and by at least a quarter of a bit) without its
+    most influential held-out row. That row's leave-one-out term, far above
+    the others', leads the upper bound and the midpoint: a value far out in
+    the column's tail or beyond the training rows, or an encoder so sharp
+    that the held-out rows are too few for it (see the user guide, "Bits per
+    channel"). The fit is kept as it is; the path's
+    ``information_row_influence`` holds the measure at every checkpoint.
+    Made an error by a filter, it is raised once the fit is stored, as
+    :class:`BetaRangeWarning` is.
+
+    Examples
+    --------
+    A noise column with one held-out value 200 standard deviations out:
+
+    >>> import warnings
+    >>> import numpy as np
+    >>> from skdib import DistributedIBClassifier
+    >>> from skdib.exceptions import InfluentialRowWarning
+    >>> rng = np.random.default_rng(0)
+    >>> X, X_val = rng.normal(size=(300, 2)), rng.normal(size=(100, 2))
+    >>> y, y_val = (X[:, 0] > 0).astype(int), (X_val[:, 0] > 0).astype(int)
+    >>> X_val[7, 1] = 200.0
+    >>> clf = DistributedIBClassifier(n_pretrain_steps=100, n_steps=200,
+    ...                               n_checkpoints=4, random_state=0)
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     _ = clf.fit(X, y, X_val=X_val, y_val=y_val)
+    >>> [str(w.message)[:50] for w in caught
+    ...  if w.category is InfluentialRowWarning]
+    ['One held-out row carries most of the bits of 1 cha']
     """

@@ -215,7 +215,8 @@ def combine_estimates(kl, estimates, discrete, batch_size, value_rows=VALUE_ROWS
                        for d in discrete)
         return {"information": kl, "information_lower": None,
                 "information_upper": None, "bounds_saturated": None,
-                "information_method": method, "information_se": None}
+                "information_method": method, "information_se": None,
+                "information_row_influence": None}
     is_discrete = np.array([d is not None for d in discrete])
     # Estimates from finite batches can dip below 0 near zero information,
     # where 0 is the truth's own floor.
@@ -237,7 +238,9 @@ def combine_estimates(kl, estimates, discrete, batch_size, value_rows=VALUE_ROWS
             "information_upper": upper, "bounds_saturated": saturated,
             "information_method": method,
             "information_se": np.where(is_discrete, estimates["mixture_se"],
-                                       sandwich_se)}
+                                       sandwich_se),
+            "information_row_influence": np.where(
+                is_discrete, np.nan, _missing(estimates, "row_influence", kl.shape))}
 
 
 def _missing(estimates, key, shape):

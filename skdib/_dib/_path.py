@@ -3,9 +3,9 @@
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 
 from skdib._dib._path_fields import check_path_fields, paths_equal
+from skdib._dib._path_frame import path_frame
 from skdib._dib._point_statistics import best_score_point, within_one_se
 from skdib._utils._validation import check_number
 
@@ -94,6 +94,11 @@ class InformationPath:
         (held-out; all the fit's, discrete channels; user guide, "Bits per
         channel"); the bounds share their draws, so their gap does not show
         it. NaN where unknown; None without bounds.
+    information_row_influence : ndarray of shape (n_points, n_features) or None
+        How far a continuous channel's ``information`` would fall without
+        its most influential held-out row, in bits (user guide, "Bits per
+        channel"): near ``information``, one row carries it. NaN for
+        discrete channels and where unknown; None without bounds.
 
     Attributes
     ----------
@@ -125,7 +130,7 @@ class InformationPath:
     >>> path.total_information
     array([1.5, 0.4])
     >>> path.to_frame().shape
-    (4, 20)
+    (4, 21)
     >>> path == InformationPath(**{**vars(path), "score_val": [0.95, 0.7]})
     True
     """
@@ -149,6 +154,7 @@ class InformationPath:
     prediction_loss_diff_se: np.ndarray | None = None
     kl_drift: np.ndarray | None = None
     information_se: np.ndarray | None = None
+    information_row_influence: np.ndarray | None = None
 
     def __post_init__(self):
         check_path_fields(self)
@@ -201,7 +207,7 @@ class InformationPath:
         frame : pandas.DataFrame
             Columns ``point``, ``beta``, ``feature``, ``feature_index``,
             ``information``, ``information_lower``, ``information_upper``,
-            ``information_se``,
+            ``information_se``, ``information_row_influence``,
             ``bounds_gap``, ``bounds_saturated``, ``information_method``,
             ``kl``, ``total_information``, ``loss_train``, ``loss_val``,
             ``score_val``, ``score_val_se``, ``prediction_loss_val``,
@@ -217,47 +223,7 @@ class InformationPath:
         >>> path.to_frame().set_index("feature")["information"].to_dict()
         {'a': 1.0, 'b': 0.5}
         """
-        n_points, n_features = np.shape(self.kl)
-        point = np.repeat(np.arange(n_points), n_features)
-
-        def per_point(values):
-            if values is None:
-                return np.full(n_points * n_features, np.nan)
-            return np.repeat(np.asarray(values, dtype=float), n_features)
-
-        def per_cell(values):
-            if values is None:
-                return np.full(n_points * n_features, np.nan)
-            return np.asarray(values, dtype=float).ravel()
-
-        return pd.DataFrame(
-            {
-                "point": point,
-                "beta": per_point(self.beta),
-                "feature": np.tile(np.array(self.feature_names, object), n_points),
-                "feature_index": np.tile(np.arange(n_features), n_points),
-                "information": per_cell(self.information),
-                "information_lower": per_cell(self.information_lower),
-                "information_upper": per_cell(self.information_upper),
-                "information_se": per_cell(getattr(self, "information_se", None)),
-                "bounds_gap": per_cell(self.bounds_gap),
-                "bounds_saturated": (np.zeros(n_points * n_features, bool)
-                                     if self.bounds_saturated is None else
-                                     np.asarray(self.bounds_saturated).ravel()),
-                "information_method": np.tile(np.array(
-                    self.information_method or ("given",) * n_features, object),
-                    n_points),
-                "kl": per_cell(self.kl),
-                "total_information": per_point(self.total_information),
-                "loss_train": per_point(self.loss_train),
-                "loss_val": per_point(self.loss_val),
-                "score_val": per_point(self.score_val),
-                "score_val_se": per_point(self.score_val_se),
-                "prediction_loss_val": per_point(self.prediction_loss_val),
-                "kl_drift": per_cell(getattr(self, "kl_drift", None)),
-                "settled": np.repeat(self.settled, n_features),
-            }
-        )
+        return path_frame(self)
 
     def nearest_point(self, *, beta=None, total_information=None):
         """Index of the checkpoint closest to a β (log scale) or a total in bits.

@@ -14,7 +14,8 @@ __all__ = ["check_path_fields", "paths_equal"]
 
 #: Fields of shape (n_points, n_features).
 CELL_FIELDS = ("kl", "information", "information_lower", "information_upper",
-               "bounds_saturated", "kl_drift", "information_se")
+               "bounds_saturated", "kl_drift", "information_se",
+               "information_row_influence")
 #: Fields of shape (n_points,), besides ``beta``.
 POINT_FIELDS = ("loss_train", "loss_val", "score_val", "score_val_se",
                 "relevance_lower", "score_val_diff_se", "prediction_loss_val",

@@ -10,6 +10,7 @@ import numpy as np
 from skdib._backend import facade
 from skdib._dib._beta_range import warn_beta_range
 from skdib._dib._persistence import FIT_RULES
+from skdib._dib._row_influence import warn_influential_rows
 from skdib._utils._warnings import user_stacklevel
 from skdib.exceptions import DivergenceError, SweepInterruptedWarning
 
@@ -167,6 +168,7 @@ class ResumableSweepMixin:
         self._resume_state = None
         self._outcome_stored()
         warn_beta_range(self.information_path_)
+        warn_influential_rows(self.information_path_)
 
     def _sweep_stopped(self, stop, store):
         """Keep the path so far (``store(record, network)``), then raise."""

@@ -61,7 +61,9 @@ def per_set_path(path, counts):
         path, kl=times(path.kl), information=times(path.information),
         information_lower=times(path.information_lower),
         information_upper=times(path.information_upper),
-        information_se=times(getattr(path, "information_se", None)))
+        information_se=times(getattr(path, "information_se", None)),
+        information_row_influence=times(
+            getattr(path, "information_row_influence", None)))
 
 
 class BaseSetDIB(InformationMapMixin, ResumableSweepMixin, ReplicateSweepMixin,

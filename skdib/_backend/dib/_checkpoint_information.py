@@ -22,7 +22,8 @@ from skdib._backend.dib._mixture import mixture_information, mixture_information
 __all__ = ["ESTIMATE_KEYS", "make_information_fn", "with_estimate_keys"]
 
 ESTIMATE_KEYS = ("nce_lower", "loo_upper", "sandwich_se", "mixture", "mixture_se",
-                 "mixture_lower", "mixture_upper", "mixture_kl", "nce_ceiling")
+                 "mixture_lower", "mixture_upper", "mixture_kl", "nce_ceiling",
+                 "row_influence")
 
 
 def with_estimate_keys(record):
@@ -158,7 +159,9 @@ def make_information_fn(*, batch_size, n_batches, seed, discrete,
         (n_channels, n_probes, d) of the probes, needed when a channel is
         discrete) returns a dict of numpy arrays of shape (n_channels,)
         keyed by :data:`ESTIMATE_KEYS` (NaN where an estimate does not
-        apply; ``nce_ceiling`` only with ``weights``). Its ``elapsed``
+        apply; ``nce_ceiling`` only with ``weights``; ``row_influence``:
+        how far a continuous channel's midpoint falls without its most
+        influential held-out row, in bits). Its ``elapsed``
         attribute accumulates the seconds spent.
     """
     continuous = [c for c, d in enumerate(discrete) if d is None]
@@ -180,15 +183,17 @@ def make_information_fn(*, batch_size, n_batches, seed, discrete,
         out = {k: np.full(mu.shape[0], np.nan) for k in ESTIMATE_KEYS}
         gen = make_generator(seed, mu.device)
         if continuous:
-            ceiling = []
+            ceiling, influence = [], []
             lower, upper, se = mi_bounds(
                 mu[cont_index], log_var[cont_index], batch_size=batch_size,
                 n_batches=n_batches, generator=gen, return_se=True,
-                weights=weights, clusters=clusters, ceiling=ceiling)
+                weights=weights, clusters=clusters, ceiling=ceiling,
+                influence=influence)
             out["nce_lower"][continuous] = to_numpy(lower)
             out["loo_upper"][continuous] = to_numpy(upper)
             out["sandwich_se"][continuous] = to_numpy(se)
             out["nce_ceiling"][continuous] = ceiling or np.nan
+            out["row_influence"][continuous] = to_numpy(influence[0])
         if mixtures is not None:
             idx, values = _mixture_estimates(
                 mixtures, probe_mu, probe_log_var, n_mixture_samples, gen,

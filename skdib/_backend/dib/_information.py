@@ -18,6 +18,8 @@ import math
 
 import torch
 
+from skdib._backend.dib._row_influence import RowInfluence
+
 LN2 = math.log(2.0)
 
 # Float64 elements in a chunk of features or a block of expanded log-densities
@@ -247,7 +249,8 @@ def _weight_entropy_sum(w):
 
 
 def mi_bounds(mu, log_var, *, batch_size=1024, n_batches=8, generator=None,
-              return_se=False, weights=None, clusters=None, ceiling=None):
+              return_se=False, weights=None, clusters=None, ceiling=None,
+              influence=None):
     """InfoNCE lower and leave-one-out upper bounds on I(U; X), in bits.
 
     Parameters
@@ -283,6 +286,10 @@ def mi_bounds(mu, log_var, *, batch_size=1024, n_batches=8, generator=None,
         the batches drawn is appended to it, in bits: the entropy of each
         batch's normalised weights, averaged as the bound is. It is log2(K)
         without weights (nothing is appended then).
+    influence : list or None
+        Given, a tensor is appended: per channel, how far the midpoint of
+        the bounds (bits) falls without the row that moves it most
+        (:class:`~._row_influence.RowInfluence`).
 
     Returns
     -------
@@ -307,6 +314,7 @@ def mi_bounds(mu, log_var, *, batch_size=1024, n_batches=8, generator=None,
     sums = torch.zeros((3, n_channels), dtype=torch.float64, device=mu.device)
     n_rows = len(pool) if weights is None else effective_rows(weights[pool])
     by_cluster = None if clusters is None else _ClusterSums(clusters, n_channels)
+    by_row = None if influence is None else RowInfluence()
     drawn = torch.zeros(2, dtype=torch.float64)  # sum w, sum w² of the terms
     entropy_sum = 0.0
     for _ in range(n_batches):
@@ -318,7 +326,8 @@ def mi_bounds(mu, log_var, *, batch_size=1024, n_batches=8, generator=None,
                   else torch.stack([w.sum(), w.square().sum()]).cpu())
         eps = torch.randn((n_channels, k, d), generator=generator,
                           device=mu.device, dtype=torch.float64)
-        mids = None if by_cluster is None else sums.new_zeros((n_channels, k))
+        mids = (None if by_cluster is None and by_row is None
+                else sums.new_zeros((n_channels, k)))
         for c0 in range(0, n_channels, c_chunk):
             c1 = min(n_channels, c0 + c_chunk)
             # Gather, then convert: only a chunk is ever held in float64.
@@ -328,7 +337,11 @@ def mi_bounds(mu, log_var, *, batch_size=1024, n_batches=8, generator=None,
                 None if mids is None else mids[c0:c1], w))
         if by_cluster is not None:
             by_cluster.add(idx, mids, w)
+        if by_row is not None:
+            by_row.add(idx, mids, w)
     lower, upper, square = sums / float(drawn[0])
+    if by_row is not None:
+        influence.append(by_row.largest_drop())
     if ceiling is not None and weights is not None:
         ceiling.append(entropy_sum / float(drawn[0]) / LN2)
     n_terms = float(drawn[0] ** 2 / drawn[1])  # Kish: n_batches k unweighted

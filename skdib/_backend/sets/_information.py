@@ -27,7 +27,9 @@ def make_element_information_fn(*, batch_size, n_batches, seed):
     """``estimate(mu, log_var)`` of messages in the NaN layout (T, N, E, d):
     per type, the InfoNCE lower and leave-one-out upper bounds in bits per
     element over that type's existing elements (NaN for a type with fewer
-    than 2), as a dict keyed by :data:`ESTIMATE_KEYS`. Reseeds every call.
+    than 2), as a dict keyed by :data:`ESTIMATE_KEYS` (``row_influence``:
+    how far the bounds' midpoint falls without its most influential
+    element). Reseeds every call.
     ``n_batches`` is a number, or a function of a type's batch size K (its
     elements, at most ``batch_size``) giving the batches to average."""
 
@@ -44,15 +46,16 @@ def make_element_information_fn(*, batch_size, n_batches, seed):
                 continue
             # the elements of one set are correlated: the error counts sets
             sets = torch.arange(present.shape[0], device=present.device)
-            k = min(batch_size, m.shape[0])
+            k, influence = min(batch_size, m.shape[0]), []
             lower, upper, se = mi_bounds(
                 m, lv, batch_size=batch_size,
                 n_batches=n_batches(k) if callable(n_batches) else n_batches,
-                generator=gen,
-                return_se=True, clusters=sets[:, None].expand_as(present)[present])
+                generator=gen, return_se=True, influence=influence,
+                clusters=sets[:, None].expand_as(present)[present])
             out["nce_lower"][t] = lower.item()
             out["loo_upper"][t] = upper.item()
             out["sandwich_se"][t] = se.item()
+            out["row_influence"][t] = influence[0].item()
         estimate.elapsed += time.perf_counter() - start
         return out
 
