@@ -105,9 +105,11 @@ timing, scores). Files of an earlier report in the same folder are
 replaced; any other folder must be new or empty (the command refuses one
 with other files before the fit), and a report never overwrites its input
 table; --out (or, when missing, the folder it goes in) must be writable,
-which is checked before the fit. A report is written whole into a hidden
-folder inside --out and then moved in; Ctrl-C while it is written leaves
---out as it was."""
+and may lead neither through a file (data.csv/report) nor through a
+symbolic link to nothing, which is checked before the fit. A report is
+written whole into a hidden folder inside --out and then moved in; Ctrl-C
+or an error while it is written leaves --out as it was, and removes the
+folders the run created for it."""
 
 DEMO_HELP = """\
 The demo builds a random Boolean circuit of AND / OR / XOR gates with 10

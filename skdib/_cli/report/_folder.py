@@ -1,5 +1,6 @@
 """The report folder: the files a report writes, and which folders may hold them."""
 
+import errno
 import json
 import os
 import re
@@ -78,14 +79,42 @@ def _same_file(a, b):
         return False
 
 
-def _check_writable(out):
-    """Refuse an ``--out`` that cannot be written (or, when missing, whose
-    nearest existing parent cannot be)."""
+def _nearest_present(out):
+    """``out``, or the nearest of its parents that is there (a symbolic
+    link counts, whether or not it leads anywhere)."""
     where = out
-    while not where.exists() and where.parent != where:
+    while not os.path.lexists(where) and where.parent != where:
         where = where.parent
+    return where
+
+
+def _unreachable(where, exc):
+    """Why ``where``, which is there (:func:`os.path.lexists`), cannot be
+    followed: ``exc`` is the error of following it."""
+    if exc.errno == errno.ELOOP:
+        return "is a symbolic link that loops back on itself"
+    if where.is_symlink() and exc.errno in (errno.ENOENT, errno.ENOTDIR):
+        return (f"is a symbolic link to {os.readlink(where)}, which does not "
+                "exist (a dangling link)")
+    return f"cannot be reached ({exc.strerror or exc})"
+
+
+def _check_place(out):
+    """Refuse an ``--out`` that no report can be written to, before the fit:
+    one that leads through a file (``data.csv/report``), through a symbolic
+    link to nothing or a loop of links, or that cannot be written (or,
+    when missing, whose nearest existing parent cannot be)."""
+    where = _nearest_present(out)
+    whose = "" if where == out else f"its parent {where} "
+    try:
+        where.stat()
+    except OSError as exc:  # a link to nothing, a loop of links
+        raise CLIError(f"--out {out}: {whose}{_unreachable(where, exc)}; give a "
+                       "folder that exists or can be created") from None
+    if not where.is_dir():
+        raise CLIError(f"--out {out}: {whose}is a file, not a folder; give a "
+                       "folder for the report")
     if not os.access(where, os.W_OK | os.X_OK):
-        whose = "" if where == out else f"its parent {where} "
         raise CLIError(f"--out {out}: {whose}is not writable; choose a folder "
                        "you may write to")
 
@@ -99,13 +128,15 @@ def check_out_folder(out, inputs=()):
     one of the ``inputs``, even in an earlier report's folder; and never
     into a folder of other files, where a ``path.csv`` or ``index.html`` may
     be someone's own; and never where it cannot write (``--out`` itself,
-    or the folder it would be created in). Raises :class:`CLIError` before
-    any work is done.
+    or the folder it would be created in), nor through a file
+    (``data.csv/report``) or a symbolic link that leads nowhere
+    (:func:`_check_place`). Raises :class:`CLIError` before any work is
+    done.
     """
     out = Path(out)
     if out.exists() and not out.is_dir():
         raise CLIError(f"--out {out} is a file; give a folder for the report")
-    _check_writable(out.absolute())
+    _check_place(out.absolute())
     if not out.is_dir():
         return
     for source in inputs:
@@ -239,7 +270,8 @@ def place_report(out, write):
     the hidden file ``.skdib-moving`` marks ``out`` while they move
     (:func:`is_report`). On any error or interrupt the temporary folder is
     removed: an error while writing leaves ``out`` as it was, one while
-    moving leaves it marked, to be replaced by the next run. Temporary
+    moving leaves it marked, to be replaced by the next run; a new ``out``
+    left empty is removed, with the parents this call created for it. Temporary
     folders of runs that are no longer running are removed first.
 
     Parameters
@@ -256,16 +288,38 @@ def place_report(out, write):
         ``out / "index.html"``.
     """
     out = Path(out).resolve()
-    created = not out.exists()
-    out.mkdir(parents=True, exist_ok=True)
-    _remove_stale(out)
+    created = _missing_folders(out)
     tmp = out / f"{WRITING}{os.getpid()}"
     try:
+        out.mkdir(parents=True, exist_ok=True)
+        _remove_stale(out)
         tmp.mkdir()
         write(tmp)
         _move_in_whole(tmp, out)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-        if created and not any(out.iterdir()):
-            out.rmdir()  # nothing was moved in: leave no empty folder
+        _remove_empty(created)  # nothing moved in: leave no empty folder
     return out / "index.html"
+
+
+def _missing_folders(out):
+    """``out`` and those of its parents that are missing, deepest first:
+    the folders a run creates for its report."""
+    missing = []
+    while not os.path.lexists(out) and out.parent != out:
+        missing.append(out)
+        out = out.parent
+    return missing
+
+
+def _remove_empty(folders):
+    """Remove ``folders`` (deepest first, from :func:`_missing_folders`)
+    while they are empty: a run whose report was not moved in leaves none
+    of the folders it created, and nothing it did not create."""
+    for folder in folders:
+        try:
+            folder.rmdir()
+        except FileNotFoundError:  # never made: mkdir failed below a parent
+            continue
+        except OSError:  # it holds the report, or files another put there
+            return
