@@ -32,10 +32,10 @@ def data(tmp_path):
     return path
 
 
-def _last_line(capsys):
-    """The last line on stderr, which holds neither a traceback nor
-    advice for Python users (``continue_fit``)."""
-    err = capsys.readouterr().err
+def _last_line(captured):
+    """The last line on stderr (``capsys.readouterr()``), which holds
+    neither a traceback nor advice for Python users (``continue_fit``)."""
+    err = captured.err
     assert "Traceback" not in err and "continue_fit" not in err
     return err.strip().splitlines()[-1]
 
@@ -63,7 +63,8 @@ def test_ctrl_c_during_cv_writes_the_report_then_exits_130(
     out = tmp_path / "report"
     assert main(["analyze", str(data), "--target", "y", *TINY, "--cv", "3",
                  "--out", str(out)]) == 130
-    last = _last_line(capsys)
+    captured = capsys.readouterr()
+    last = _last_line(captured)
     assert last.startswith("skdib: interrupted during cross-validation")
     assert "written without cross-validated scores" in last and "130" in last
     run = json.loads((out / "run.json").read_text())
@@ -74,6 +75,14 @@ def test_ctrl_c_during_cv_writes_the_report_then_exits_130(
     html = (out / "index.html").read_text(encoding="utf-8")
     assert "Cross-validation was interrupted (Ctrl-C) after the fit" in html
     assert (out / "model.joblib").stat().st_size > 0
+    # before the fix the page had no banner: only stdout said "Partial
+    # report (interrupted)"; the fit's own stop has had one
+    assert captured.out.startswith("Partial report (interrupted) written to ")
+    banner = ('<p class="banner" role="alert">Interrupted: cross-validation '
+              "stopped after the fit, which ran to its end")
+    assert html.count('class="banner"') == 1 and banner in html
+    assert html.index(banner) < html.index("<h1>")
+    assert "kept to the end" in html and "kept to the stop" not in html
 
 
 @pytest.mark.parametrize("command", ["analyze", "demo"])
@@ -84,7 +93,7 @@ def test_ctrl_c_during_the_fit_writes_the_path_so_far(
             if command == "analyze" else ["demo"])
     interrupt_at_checkpoint(3)  # two checkpoints kept
     assert main([*head, *TINY, "--out", str(out)]) == 130
-    last = _last_line(capsys)
+    last = _last_line(capsys.readouterr())
     assert last.startswith("skdib: interrupted during the fit")
     assert "2 checkpoint(s)" in last and "run the command again" in last
     run = json.loads((out / "run.json").read_text())
@@ -95,6 +104,10 @@ def test_ctrl_c_during_the_fit_writes_the_path_so_far(
     if command == "analyze":
         assert run["scores"]["cv_stopped"].startswith(
             "Cross-validation was not run")
+    html = (out / "index.html").read_text(encoding="utf-8")
+    assert html.count('class="banner"') == 1  # the sweep's, not the cv's
+    assert "Interrupted: the sweep stopped after" in html
+    assert "cross-validation stopped" not in html
 
 
 def test_an_interrupted_report_says_so_at_its_top(

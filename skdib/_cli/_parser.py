@@ -91,8 +91,9 @@ report shows each score as mean +- standard error over the folds. --cv 0
 skips this.
 
 Ctrl-C during the fit writes the report of the path recorded so far (none
-before the first checkpoint), marked "Interrupted" at its top; during --cv,
-the report of the finished fit without cross-validated scores. Either way
+before the first checkpoint); during --cv, the report of the finished fit
+without cross-validated scores. Either report is marked "Interrupted" at
+its top, saying which step stopped. Either way
 the exit status is 130, stdout says "Partial report (interrupted) written
 to ...", and the partial report never replaces an earlier report in --out:
 it goes to a new folder inside it (<out>/interrupted, then interrupted-2,

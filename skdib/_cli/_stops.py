@@ -36,26 +36,43 @@ def interrupted_note(est):
             "for the whole path.")
 
 
-def interrupted_banner(est):
-    """The line at the top of the report of a fit that Ctrl-C stopped.
+def interrupted_banner(est, scores=None):
+    """The line at the top of a partial report, which Ctrl-C cut short.
 
-    The estimator keeps no β of the moment Ctrl-C came, only its
-    checkpoints, so the line names the β of the last one kept.
+    Both kinds of stop get it from here: Ctrl-C during the fit, and Ctrl-C
+    during ``--cv`` after a whole fit. The estimator keeps no β of the
+    moment Ctrl-C came, only its checkpoints, so the line of a stopped fit
+    names the β of the last one kept.
 
     Parameters
     ----------
     est : DistributedIBClassifier or DistributedIBRegressor
-        Fitted, with ``fit_status_`` "interrupted".
+        Fitted; its ``fit_status_`` "interrupted" says that Ctrl-C stopped
+        the fit.
+    scores : dict, optional
+        The report's scores (``skdib._cli._main``): a ``cv_stopped`` entry
+        says that Ctrl-C stopped (or forestalled) cross-validation.
 
     Returns
     -------
     line : str
+        Empty for a whole report.
     """
-    path = est.information_path_
-    return (f"Interrupted: the sweep stopped after β = {path.beta[-1]:.3g} "
-            f"(checkpoint {path.n_points} of {est.n_checkpoints}); the path, "
-            "ranking and scores describe the checkpoints before the stop. Run "
-            "the command again for the whole path.")
+    if getattr(est, "fit_status_", None) == "interrupted":
+        path = est.information_path_
+        what = (f"the sweep stopped after β = {path.beta[-1]:.3g} (checkpoint "
+                f"{path.n_points} of {est.n_checkpoints}); the path, ranking "
+                "and scores describe the checkpoints before the stop. Run the "
+                "command again for the whole path.")
+    elif (scores or {}).get("cv_stopped"):
+        what = ("cross-validation stopped after the fit, which ran to its "
+                "end: the path, ranking and the path's own score are whole, "
+                "and the cross-validated scores of the model and the "
+                "baselines are missing. Run the command again for them, or "
+                "use --cv 0 to skip them.")
+    else:
+        return ""
+    return f"Interrupted: {what}"
 
 
 def fit_interrupted(est):

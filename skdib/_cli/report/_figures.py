@@ -228,8 +228,10 @@ def write_report(out, est, X, *, title, subtitle, description, run,
         Trusted HTML describing the data.
     run : dict
         Run metadata for ``run.json`` (command, versions, device, timing...);
-        its ``fit_status`` "interrupted" (Ctrl-C stopped the sweep) puts a
-        banner atop the page and ranks the channels up to the stop.
+        its ``fit_status`` "interrupted" (Ctrl-C stopped the sweep) ranks
+        the channels up to the stop. A banner atop the page says when
+        Ctrl-C stopped the sweep or ``scores``' cross-validation
+        (:func:`~skdib._cli._stops.interrupted_banner`).
     subset_info : DataFrame, optional
         :func:`skdib.datasets.subset_information` of the data, for the subset
         frontier plot.
@@ -237,7 +239,8 @@ def write_report(out, est, X, *, title, subtitle, description, run,
         ``time.perf_counter()`` at the start of the run, for the total time.
     scores : dict, optional
         Validation and cross-validated scores (``skdib._cli._scores``), for
-        the score table and ``run.json``.
+        the score table and ``run.json``; ``cv_stopped`` says that Ctrl-C
+        stopped cross-validation.
     cv_path : Bunch, optional
         :func:`skdib.compare.cross_validate_path` of the same settings: its
         score per point goes into ``path.csv`` (``score_cv``, ``score_cv_se``).
@@ -275,7 +278,7 @@ def write_report(out, est, X, *, title, subtitle, description, run,
         estimator=type(est).__name__, command=run.get("command", ""),
         versions=run.get("versions", {}), threshold=THRESHOLD, scale=scale,
         scores=_score_rows(est, scores),
-        banner="" if completed else interrupted_banner(est))
+        banner=interrupted_banner(est, scores))
     (out / "index.html").write_text(html, encoding="utf-8")
     b = est.best_point_
     run = {**run,
