@@ -20,6 +20,7 @@ import pytest
 from skdib import DistributedIBClassifier, DistributedIBRegressor
 from skdib.__main__ import main
 from skdib._cli._data import CLIError, prepare_dataset
+from skdib._cli.report._summary import path_table
 
 TINY = ["--n-steps", "60", "--n-pretrain-steps", "20", "--n-checkpoints", "4",
         "--cv", "0", "--quiet", "--device", "cpu"]
@@ -170,12 +171,29 @@ def test_a_fraction_of_0_says_the_scores_are_on_the_training_rows(
     assert html.count("120 training rows") == 2
     assert ("standard error over the training rows (--validation-fraction 0 "
             "holds none out)") in html
+    # before the fix the terminal's path table headed that score "val R²",
+    # and the card, the score table and its note called it "validation"
+    assert "validation R²" not in html
+    assert "training R² at the chosen point (120 training rows" in html
+    assert "path&#x27;s own training score, point" in html
+    assert "only the path&#x27;s own training R² is shown" in html
+    assert "dashed: the training rows scored at each checkpoint" in html
+    table = path_table(joblib.load(out / "model.joblib"))
+    assert table.splitlines()[0].split()[-2:] == ["train", "R²"]
+    assert "val R²" not in table
+    assert "train R²: on the training rows (--validation-fraction 0" in table
     held_out = tmp_path / "held-out"
     assert main(["analyze", str(regression), "--target", "y", *TINY,
                  "--validation-fraction", "0.3", "--out", str(held_out)]) == 0
     html = (held_out / "index.html").read_text(encoding="utf-8")
     assert "(36 held-out rows)" in html and "training rows" not in html
     assert "standard error over the held-out rows." in html
+    assert "validation R² at the chosen point (36 held-out rows)" in html
+    assert "path&#x27;s own validation, point" in html
+    assert "validation dashed" in html
+    table = path_table(joblib.load(held_out / "model.joblib"))
+    assert table.splitlines()[0].split()[-2:] == ["val", "R²"]
+    assert "train" not in table
 
 
 def test_a_beta_end_below_the_start_says_what_to_pass(regression, tmp_path,

@@ -16,6 +16,7 @@ from skdib._cli.report._summary import (
     THRESHOLD,
     bits_scale,
     channel_summary,
+    score_kind,
     score_name,
     scored_rows,
     scores_lines,
@@ -47,7 +48,12 @@ def _plane(est):
     plot_information_plane(est, ax=bottom, legend=False)
     entropy = (" The dotted line H(Y) is the loss of a model that knows nothing."
                if hasattr(est, "target_entropy_") else "")
-    return (fig, "Loss (black: training solid, validation dashed; left axes) "
+    held_out = score_kind(est.get_params()["validation_fraction"]) == "validation"
+    dashed = ("validation dashed" if held_out else
+              "dashed: the training rows scored at each checkpoint, as "
+              "--validation-fraction 0 holds none out, though labelled "
+              "validation")
+    return (fig, f"Loss (black: training solid, {dashed}; left axes) "
             "and the bits kept from each feature (colours; right axes) at every "
             "point of the path. Top: against β, the bottleneck strength: left "
             "to right the model keeps fewer bits, and where the loss steps up, "
@@ -135,8 +141,8 @@ def _validation_card(est):
     value = f"{val['score']:.3f}"
     if np.isfinite(val["se"]):
         value += f" ± {val['se']:.3f}"
-    return value, (f"validation {score_name(est)} at the chosen point "
-                   f"({scored_rows(val)})")
+    return value, (f"{score_kind(val['fraction'])} {score_name(est)} at the "
+                   f"chosen point ({scored_rows(val)})")
 
 
 def _cards(est, run):
@@ -160,9 +166,10 @@ def _score_rows(est, scores):
     """The score table's rows and note: ``scores``, or the path's own."""
     if scores is None:
         value, what = _validation_card(est)
-        rows = scored_rows(validation_scores(est), count=False)
-        return [(what, value)], ("The path's own validation score, ± its "
-                                 f"standard error over {rows}.")
+        val = validation_scores(est)
+        return [(what, value)], (
+            f"The path's own {score_kind(val['fraction'])} score, ± its "
+            f"standard error over {scored_rows(val, count=False)}.")
     return scores_lines(scores), scores_note(scores, est)
 
 

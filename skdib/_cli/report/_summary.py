@@ -8,8 +8,8 @@ from skdib._dib._ranking import DROP_THRESHOLD, rank_channels
 from skdib.compare._folds import fold_mean_and_se
 
 __all__ = ["baseline_verdict", "bits_scale", "channel_summary", "path_table",
-           "score_name", "scored_rows", "scores_lines", "scores_note",
-           "scores_table"]
+           "score_kind", "score_name", "scored_rows", "scores_lines",
+           "scores_note", "scores_table"]
 
 THRESHOLD = DROP_THRESHOLD
 # Percentile of the path's cells (points x channels) that fills a bit bar.
@@ -19,6 +19,30 @@ SCALE_PERCENTILE = 99
 def score_name(est):
     """'accuracy' for classifiers, 'R²' for regressors."""
     return "accuracy" if hasattr(est, "classes_") else "R²"
+
+
+def score_kind(fraction):
+    """What the path's own score (its ``score_val``) is scored on, in a word.
+
+    Parameters
+    ----------
+    fraction : float
+        The fit's ``validation_fraction``.
+
+    Returns
+    -------
+    kind : str
+        "validation" for held-out rows; "training" when ``fraction`` is 0,
+        which holds no row out, so that the path is scored on the rows it
+        was fitted on.
+
+    Examples
+    --------
+    >>> from skdib._cli.report._summary import score_kind
+    >>> score_kind(0.2), score_kind(0.0)
+    ('validation', 'training')
+    """
+    return "validation" if fraction else "training"
 
 
 def bits_scale(path, threshold=THRESHOLD):
@@ -142,15 +166,20 @@ def path_table(est, max_rows=8, max_channels=10, threshold=THRESHOLD):
 
     Channels are the ``max_channels`` kept longest, in ranking order; rows
     are up to ``max_rows`` evenly spaced path points plus the best one
-    (marked ``*``).
+    (marked ``*``). The score column is the path's ``score_val``: "val"
+    on held-out rows, "train" when ``validation_fraction`` is 0
+    (:func:`score_kind`).
     """
     path = est.information_path_
     ranked = rank_channels(path, threshold)[:max_channels]
     names = _column_labels([path.feature_names[j] for j in ranked])
     widths = [max(5, len(n)) for n in names]
+    held_out = score_kind(est.get_params()["validation_fraction"]) == "validation"
+    score = ("val " if held_out else "train ") + score_name(est)
+    width = max(12, len(score))
     header = (f"  {'point':>5} {'beta':>8} {'total':>6}  "
               + " ".join(f"{n:>{w}}" for n, w in zip(names, widths, strict=True))
-              + f"  {'val ' + score_name(est):>12}")
+              + f"  {score:>{width}}")
     lines = [header]
     for i in _rows_to_show(path.n_points, est.best_point_, max_rows):
         bits = " ".join(_bits(path.information[i, j], w)
@@ -158,10 +187,13 @@ def path_table(est, max_rows=8, max_channels=10, threshold=THRESHOLD):
         mark = "*" if i == est.best_point_ else " "
         lines.append(f"{mark} {i:>5} {path.beta[i]:>8.1e} "
                      f"{_bits(path.total_information[i], 6)}  {bits}  "
-                     f"{path.score_val[i]:>12.3f}")
+                     f"{path.score_val[i]:>{width}.3f}")
     n_more = len(path.feature_names) - len(ranked)
     notes = ["* chosen path point (the model's default); bits per channel, "
              "channels ranked by how long they keep information"]
+    if not held_out:
+        notes.append(f"  {score}: on the training rows (--validation-fraction "
+                     "0 holds none out)")
     se = getattr(path, "information_se", None)
     if se is not None and np.isfinite(se[est.best_point_, ranked]).any():
         notes.append(f"  Monte Carlo standard error of the bits at the chosen "
@@ -218,7 +250,9 @@ def _score_cell(mean, se):
 def scores_lines(scores):
     """(what, score text) rows of the score table, validation first."""
     val = scores["validation"]
-    rows = [(f"path's own validation, point {val['point']} "
+    own = ("validation" if score_kind(val["fraction"]) == "validation"
+           else "training score")
+    rows = [(f"path's own {own}, point {val['point']} "
              f"({scored_rows(val)})", _score_cell(val["score"], val["se"]))]
     for entry in scores["models"].values():
         label = entry["label"]
@@ -264,7 +298,8 @@ def scores_note(scores, est):
     """Where the scores come from, then :func:`baseline_verdict`."""
     metric = score_name(est)
     rows = scored_rows(scores["validation"], count=False)
-    own = (f"only the path's own validation {metric} is shown, with its "
+    kind = score_kind(scores["validation"]["fraction"])
+    own = (f"only the path's own {kind} {metric} is shown, with its "
            f"standard error over {rows}.")
     if scores.get("cv_stopped"):  # Ctrl-C, during or before it
         return f"{scores['cv_stopped']}: {own}"
