@@ -119,19 +119,6 @@ def test_a_date_column_names_drop_and_categorical(when):
     assert list(data.categorical) == ["when"]
 
 
-def test_advice_for_python_becomes_the_command_s():
-    from skdib._cli._hints import for_the_command
-
-    assert for_the_command(
-        "Use more rows, or validation_fraction=0 to validate on the training "
-        "rows.") == ("Use more rows, or --validation-fraction=0 to validate "
-                     "on the training rows.")
-    assert for_the_command("a smaller beta_start (or more pretraining steps) "
-                           "may predict better") == (
-        "more pretraining steps (--n-pretrain-steps) may predict better")
-    assert for_the_command("another random_state") == "another --seed"
-
-
 def test_warnings_are_the_command_s_lines(regression, tmp_path, capsys):
     # before the fix: "<frozen runpy>:88: UserWarning: ..." (the file and
     # line warnings.warn pointed to), and in pytest not printed at all

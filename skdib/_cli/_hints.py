@@ -16,25 +16,40 @@ from skdib._cli._parser import PASSED_SETTINGS, flag
 __all__ = ["for_the_command", "show_warning"]
 
 #: Python-only advice and what a command-line user does instead (applied
-#: before the settings are renamed).
+#: before the settings are renamed). Each pattern is written for a message
+#: that a fit of the command can raise; tests/test_cli_hints.py takes each
+#: from the code that raises it, so a reworded message fails there.
 _REWRITES = (
+    # the warning of fewer than 50 validation rows
     (r"Use skdib\.compare\.cross_validate_path\s+to score every row out of "
      r"fold, or pass a larger X_val, y_val\.",
      "Cross-validation (--cv K) scores the chosen point on every row out of "
      "fold, and a larger --validation-fraction holds out more rows."),
-    (r" or an explicit X_val, y_val\.", "."),
-    (r",? or (?:pass )?(?:an explicit|a larger) X_val, y_val", ""),
+    # the split that leaves a class no training row
+    (r" or an explicit X_val, y_val", ""),
+    # the detail of a divergence measured on the held-out rows: the
+    # command's held-out rows are rows of the same table
+    (r" \(an X_val not transformed like X\)", ""),
+    # the warning that the held-out loss is lowest at the first checkpoint
     (r"a smaller beta_start \(or more pretraining steps\)",
      "more pretraining steps (--n-pretrain-steps)"),
-    (r"\brandom_state\b", "--seed"),
+    (r"\(beta_start=([^()]*)\)", r"(β = \1, where the sweep starts)"),
     # the command has no option for beta_start: name the β the sweep starts
     # at, and what to change instead
     (r"beta_end \(([^()]*)\) must be >= beta_start \(([^()]*)\)\.",
      r"--beta-end (\1) must be at least \2, the β the sweep starts at (the "
      r"command has no option to change it): pass a --beta-end of \2 or more."),
-    (r"\(beta_start=([^()]*)\)", r"(β = \1, where the sweep starts)"),
 )
-_SETTINGS = re.compile(r"\b(" + "|".join(PASSED_SETTINGS) + r")\b")
+#: The estimator settings the command passes on, and their options.
+_OPTIONS = {**{name: flag(name) for name in PASSED_SETTINGS},
+            "random_state": "--seed"}
+#: The settings by their names in a message: a name with an underscore
+#: anywhere, a plain word (``precision``) only as ``name=``
+#: (``precision='bfloat16'``), so that prose ("loses precision") is left
+#: as it is.
+_SETTINGS = re.compile(
+    r"\b(" + "|".join(n for n in _OPTIONS if "_" in n) + r")\b|\b("
+    + "|".join(n for n in _OPTIONS if "_" not in n) + r")(?==)")
 
 
 def for_the_command(text):
@@ -65,7 +80,8 @@ def for_the_command(text):
     """
     for pattern, replacement in _REWRITES:
         text = re.sub(pattern, replacement, text)
-    return _SETTINGS.sub(lambda match: flag(match.group(1)), text)
+    return _SETTINGS.sub(lambda match: _OPTIONS[match.group(match.lastindex)],
+                         text)
 
 
 def show_warning(message, category, filename, lineno, file=None, line=None):

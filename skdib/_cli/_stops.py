@@ -8,6 +8,8 @@ import numpy as np
 import pandas as pd
 from pandas.api.types import is_bool_dtype, is_numeric_dtype
 
+from skdib._cli._hints import for_the_command
+
 __all__ = ["cv_interrupted", "divergence_line", "far_value", "fit_interrupted",
            "interrupted_banner", "interrupted_note"]
 
@@ -178,8 +180,8 @@ def divergence_line(exc, X, y=None, categorical=(), beta_end=1.0):
     line : str
     """
     line = f"the fit diverged at step {exc.step} (β = {exc.beta:.3g})"
-    if exc.detail:
-        line += f": {exc.detail}"
+    if exc.detail:  # what diverged, in the command's terms
+        line += f": {for_the_command(exc.detail)}"
     if exc.beta > 10 * beta_end:
         line += (f"; β had reached {exc.beta / beta_end:.3g} times the "
                  f"default --beta-end ({beta_end:g}): run again with a lower "
