@@ -271,8 +271,8 @@ def place_report(out, write):
     (:func:`is_report`). On any error or interrupt the temporary folder is
     removed: an error while writing leaves ``out`` as it was, one while
     moving leaves it marked, to be replaced by the next run; a new ``out``
-    left empty is removed, with the parents this call created for it. Temporary
-    folders of runs that are no longer running are removed first.
+    left empty is removed, with the parents this call created for it.
+    Temporary folders of runs that are no longer running are removed first.
 
     Parameters
     ----------
