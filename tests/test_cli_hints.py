@@ -17,18 +17,20 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from skdib import DistributedIBClassifier
+from skdib import DistributedIBClassifier, InformationPath
 from skdib._cli import _hints
 from skdib._cli._hints import for_the_command
 from skdib._cli._stops import divergence_line
 from skdib._dib import _split
 from skdib._dib._beta_range import beta_range_problems
+from skdib._dib._row_influence import warn_influential_rows
 from skdib._dib._settings import check_checkpoints
 from skdib.exceptions import DivergenceError
 
 #: Names a command-line user has no use for.
 PYTHON = ("X_val", "cross_validate_path", "beta_start", "random_state",
-          "validation_fraction", "beta_end", "n_checkpoints", "n_steps")
+          "validation_fraction", "beta_end", "n_checkpoints", "n_steps",
+          "information_path_")
 
 
 def _raised(call, *args):
@@ -68,6 +70,19 @@ def _beta_range():
     return beta_range_problems(path)
 
 
+def _influential_row():
+    """The warning of a held-out row that carries a channel's bits."""
+    path = InformationPath(
+        beta=[1e-3], kl=[[30.0]], information=[[20.0]], loss_train=[0.0],
+        loss_val=[0.0], score_val=[1.0], feature_names=("tail",),
+        information_lower=[[1.0]], information_row_influence=[[95.0]])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        warn_influential_rows(path)
+    (warning,) = caught
+    return str(warning.message)
+
+
 def _below_the_start():
     X = pd.DataFrame({"a": np.arange(20.0)})
     with warnings.catch_warnings():  # of its 4 validation rows: not this test's
@@ -97,6 +112,7 @@ def messages():
         "lowest at the start": start,
         "below the start": _below_the_start(),
         "held-out divergence": _held_out_divergence(),
+        "influential row": _influential_row(),
     }
 
 
@@ -134,6 +150,8 @@ def test_no_message_keeps_python_names(said):
                         "to change it): pass a --beta-end of 0.0001 or more."),
     ("held-out divergence", "If those rows lie far outside the training "
                             "data, fix them first"),
+    ("influential row", "path.csv's column information_row_influence holds "
+                        "the measure at every checkpoint."),
 ])
 def test_each_rewrite_says_what_the_command_offers(said, what, ending):
     assert for_the_command(said[what]).endswith(ending)

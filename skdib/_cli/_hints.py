@@ -34,6 +34,11 @@ _REWRITES = (
     (r"a smaller beta_start \(or more pretraining steps\)",
      "more pretraining steps (--n-pretrain-steps)"),
     (r"\(beta_start=([^()]*)\)", r"(β = \1, where the sweep starts)"),
+    # the warning of a held-out row that carries a channel's bits: the
+    # command holds out rows of the table and writes the path to path.csv
+    (r"pass more held-out rows", "hold out more rows (--validation-fraction)"),
+    (r"information_path_\.information_row_influence holds the measure",
+     "path.csv's column information_row_influence holds the measure"),
     # the command has no option for beta_start: name the β the sweep starts
     # at, and what to change instead
     (r"beta_end \(([^()]*)\) must be >= beta_start \(([^()]*)\)\.",

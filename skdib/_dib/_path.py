@@ -95,10 +95,11 @@ class InformationPath:
         channel"); the bounds share their draws, so their gap does not show
         it. NaN where unknown; None without bounds.
     information_row_influence : ndarray of shape (n_points, n_features) or None
-        How far a continuous channel's ``information`` would fall without
-        its most influential held-out row, in bits (user guide, "Bits per
-        channel"): near ``information``, one row carries it. NaN for
-        discrete channels and where unknown; None without bounds.
+        How far the midpoint of a continuous channel's bounds would fall
+        without its most influential held-out row, in bits (user guide,
+        "Bits per channel"): near or above ``information`` (which is capped
+        at ``kl``), one row carries it. NaN for discrete channels and where
+        unknown; None without bounds.
 
     Attributes
     ----------

@@ -1,19 +1,19 @@
 """Does one held-out row carry a channel's bits? One rule, checked after each
 sweep.
 
-The leave-one-out upper bound has no ceiling per row: a held-out row far
-from every other row of a continuous column (a heavy tail, an outlier, a
-unit slip) gets a huge term, and the channel's midpoint follows that one
-row. The path records, per cell, how far ``information`` would fall without
-its most influential held-out row (``information_row_influence``). A cell is
-carried by one row when that fall exceeds ``ROW_SHARE`` of the cell's
-information and ``ROW_BITS`` bits (below which a near-silent channel's
-noise is no finding), and its lower bound is not saturated: a saturated
-cell (a sharp encoder that tells every held-out row apart) is already
-flagged as a weak estimate, its upper bound led by the most isolated rows
-of any unbounded column, outliers or not. The check warns
-(:class:`skdib.exceptions.InfluentialRowWarning`) and never changes the
-fitted path.
+The leave-one-out upper bound has no ceiling per row: a held-out row far from
+every other row of a continuous column (a heavy tail, an outlier, a unit slip)
+gets a huge term, and the channel's midpoint follows that one row. The path
+records, per cell, how far that midpoint would fall without its most
+influential held-out row (``information_row_influence``; it can exceed
+``information``, which is capped at ``kl``). A cell is carried by one row when
+that fall exceeds ``ROW_SHARE`` of the cell's information and ``ROW_BITS`` bits
+(below which a near-silent channel's noise is no finding), and its lower bound
+is not saturated: a saturated cell (a sharp encoder that tells every held-out
+row apart) is already flagged as a weak estimate, its upper bound led by the
+most isolated rows of any unbounded column, outliers or not. The check warns
+(:class:`skdib.exceptions.InfluentialRowWarning`) and never changes the fitted
+path.
 """
 
 import warnings
@@ -81,8 +81,8 @@ def warn_influential_rows(path):
                 f"{path.beta[at[0]]:.3g} to {path.beta[at[-1]]:.3g}")
         cases.append(f"'{path.feature_names[c]}' at beta {span} (at "
                      f"{path.beta[p]:.3g}: {path.information[p, c]:.3g} bits, "
-                     f"lower bound {path.information_lower[p, c]:.3g}; without "
-                     f"that row they fall by "
+                     f"lower bound {path.information_lower[p, c]:.3g}; that "
+                     "row's terms alone move the midpoint of the bounds by "
                      f"{path.information_row_influence[p, c]:.3g})")
     warnings.warn(InfluentialRowWarning(
         f"One held-out row carries most of the bits of {len(cases)} "
