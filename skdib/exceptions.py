@@ -180,14 +180,15 @@ class BetaRangeWarning(UserWarning):
 class InfluentialRowWarning(UserWarning):
     """One held-out row carries most of a continuous channel's bits.
 
-    Raised after a complete sweep when, at some checkpoint whose lower bound is not
-    saturated, the midpoint of a continuous channel's bounds would fall by more
-    than half its ``information`` (and by at least a quarter of a bit) without
-    its most influential held-out row. That row's leave-one-out term, far above
-    the others', leads the upper bound and the midpoint: a value far out in the
-    column's tail or beyond the training rows, or an encoder so sharp that the
-    held-out rows are too few for it (see the user guide, "Bits per channel").
-    The fit is kept as it is; the path's
+    Raised after a complete sweep when, at some checkpoint whose lower bound
+    is not saturated, a continuous channel's ``information`` would fall by
+    more than half (and by at least a quarter of a bit) without its most
+    influential held-out row. That row's leave-one-out term, far above the
+    others', leads the upper bound, and its KL the held-out mean KL that
+    caps it: a value far out in the column's tail or beyond the training
+    rows, or an encoder so sharp that the held-out rows are too few for it
+    (see the user guide, "Bits per channel"). The fit is kept as it is; the
+    path's
     ``information_row_influence`` holds the measure at every checkpoint.
     Made an error by a filter, it is raised once the fit is stored, as
     :class:`BetaRangeWarning` is.

@@ -95,11 +95,13 @@ class InformationPath:
         channel"); the bounds share their draws, so their gap does not show
         it. NaN where unknown; None without bounds.
     information_row_influence : ndarray of shape (n_points, n_features) or None
-        How far the midpoint of a continuous channel's bounds would fall
-        without its most influential held-out row, in bits (user guide,
-        "Bits per channel"): near or above ``information`` (which is capped
-        at ``kl``), one row carries it. NaN for discrete channels and where
-        unknown; None without bounds.
+        How far a continuous channel's ``information`` would fall without
+        its most influential held-out row (its bound terms, and its KL from
+        the mean KL that caps the upper bound), in bits (user guide, "Bits
+        per channel"): near ``information``, one row carries it; never more.
+        For the set estimators the row is a held-out set (all its elements
+        of the type). NaN for discrete channels and where unknown; None
+        without bounds.
 
     Attributes
     ----------

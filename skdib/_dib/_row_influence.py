@@ -3,17 +3,18 @@ sweep.
 
 The leave-one-out upper bound has no ceiling per row: a held-out row far from
 every other row of a continuous column (a heavy tail, an outlier, a unit slip)
-gets a huge term, and the channel's midpoint follows that one row. The path
-records, per cell, how far that midpoint would fall without its most
-influential held-out row (``information_row_influence``; it can exceed
-``information``, which is capped at ``kl``). A cell is carried by one row when
-that fall exceeds ``ROW_SHARE`` of the cell's information and ``ROW_BITS`` bits
-(below which a near-silent channel's noise is no finding), and its lower bound
-is not saturated: a saturated cell (a sharp encoder that tells every held-out
-row apart) is already flagged as a weak estimate, its upper bound led by the
-most isolated rows of any unbounded column, outliers or not. The check warns
-(:class:`skdib.exceptions.InfluentialRowWarning`) and never changes the fitted
-path.
+gets a huge term, and its KL, in the held-out mean that caps that bound, is
+huge too; the channel's bits follow that one row. The path records, per
+cell, how far ``information`` would fall without its most influential
+held-out row (``information_row_influence``: every bound term of that row
+and its KL left out; never more than ``information``). A cell is carried by
+one row when that fall exceeds ``ROW_SHARE`` of the cell's information and
+``ROW_BITS`` bits (below which a near-silent channel's noise is no finding),
+and its lower bound is not saturated: a saturated cell (a sharp encoder that
+tells every held-out row apart) is already flagged as a weak estimate, its
+upper bound led by the most isolated rows of any unbounded column, outliers
+or not. The check warns (:class:`skdib.exceptions.InfluentialRowWarning`)
+and never changes the fitted path.
 """
 
 import warnings
@@ -52,7 +53,7 @@ def row_carried_cells(path):
     ...     loss_train=[0.0], loss_val=[0.0], score_val=[1.0],
     ...     feature_names=("tail", "x", "sharp"),
     ...     bounds_saturated=[[False, False, True]],
-    ...     information_row_influence=[[95.0, 0.05, 11.0]])
+    ...     information_row_influence=[[19.0, 0.05, 8.0]])
     >>> row_carried_cells(path)
     array([[ True, False, False]])
     """
@@ -76,18 +77,17 @@ def warn_influential_rows(path):
     influence = np.where(carried, path.information_row_influence, -np.inf)
     cases = []
     for c in channels:
-        p, at = int(np.argmax(influence[:, c])), np.flatnonzero(carried[:, c])
-        span = (f"{path.beta[at[0]]:.3g}" if len(at) == 1 else
-                f"{path.beta[at[0]]:.3g} to {path.beta[at[-1]]:.3g}")
-        cases.append(f"'{path.feature_names[c]}' at beta {span} (at "
+        p = int(np.argmax(influence[:, c]))
+        cases.append(f"'{path.feature_names[c]}' at "
+                     f"{_span(path.beta, np.flatnonzero(carried[:, c]))} (at "
                      f"{path.beta[p]:.3g}: {path.information[p, c]:.3g} bits, "
-                     f"lower bound {path.information_lower[p, c]:.3g}; that "
-                     "row's terms alone move the midpoint of the bounds by "
-                     f"{path.information_row_influence[p, c]:.3g})")
+                     f"lower bound {path.information_lower[p, c]:.3g}; without "
+                     f"that row {path.information_row_influence[p, c]:.3g} "
+                     "bits fewer)")
     warnings.warn(InfluentialRowWarning(
         f"One held-out row carries most of the bits of {len(cases)} "
         f"channel(s): {'; '.join(cases)}. The leave-one-out upper bound, and "
-        "the midpoint with it, follow the held-out row farthest from the "
+        "the mean KL that caps it, follow the held-out row farthest from the "
         "others: a value far out in the column's tail or beyond the "
         "training rows, or an encoder so sharp at that beta that the "
         "held-out rows are too few to describe it. There the bits describe "
@@ -97,3 +97,14 @@ def warn_influential_rows(path):
         "information_path_.information_row_influence holds the measure at "
         "every checkpoint."), stacklevel=user_stacklevel())
     return [path.feature_names[c] for c in channels]
+
+
+def _span(beta, at):
+    """Where a channel's carried checkpoints ``at`` lie: their β, or β range
+    (and how many when others lie between them)."""
+    first, last = f"{beta[at[0]]:.3g}", f"{beta[at[-1]]:.3g}"
+    if len(at) == 1:
+        return f"beta {first}"
+    if at[-1] - at[0] + 1 == len(at):
+        return f"beta {first} to {last}"
+    return f"{len(at)} checkpoints from beta {first} to {last}"

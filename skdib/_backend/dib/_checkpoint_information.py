@@ -16,8 +16,9 @@ import numpy as np
 import torch
 
 from skdib._backend._tensors import make_generator, to_numpy
-from skdib._backend.dib._information import effective_rows, kl_bits, mi_bounds
+from skdib._backend.dib._information import effective_rows, kl_bits, kl_nats, mi_bounds
 from skdib._backend.dib._mixture import mixture_information, mixture_information_bounds
+from skdib._backend.dib._row_influence import RowInfluence
 
 __all__ = ["ESTIMATE_KEYS", "make_information_fn", "with_estimate_keys"]
 
@@ -160,8 +161,9 @@ def make_information_fn(*, batch_size, n_batches, seed, discrete,
         discrete) returns a dict of numpy arrays of shape (n_channels,)
         keyed by :data:`ESTIMATE_KEYS` (NaN where an estimate does not
         apply; ``nce_ceiling`` only with ``weights``; ``row_influence``:
-        how far a continuous channel's midpoint falls without its most
-        influential held-out row, in bits). Its ``elapsed``
+        how far a continuous channel's bits, the midpoint of its bounds with
+        the upper one capped at the held-out rows' mean KL, fall without its
+        most influential held-out row, in bits). Its ``elapsed``
         attribute accumulates the seconds spent.
     """
     continuous = [c for c, d in enumerate(discrete) if d is None]
@@ -183,9 +185,10 @@ def make_information_fn(*, batch_size, n_batches, seed, discrete,
         out = {k: np.full(mu.shape[0], np.nan) for k in ESTIMATE_KEYS}
         gen = make_generator(seed, mu.device)
         if continuous:
-            ceiling, influence = [], []
+            ceiling, influence = [], RowInfluence()
+            mu_c, log_var_c = mu[cont_index], log_var[cont_index]
             lower, upper, se = mi_bounds(
-                mu[cont_index], log_var[cont_index], batch_size=batch_size,
+                mu_c, log_var_c, batch_size=batch_size,
                 n_batches=n_batches, generator=gen, return_se=True,
                 weights=weights, clusters=clusters, ceiling=ceiling,
                 influence=influence)
@@ -193,7 +196,9 @@ def make_information_fn(*, batch_size, n_batches, seed, discrete,
             out["loo_upper"][continuous] = to_numpy(upper)
             out["sandwich_se"][continuous] = to_numpy(se)
             out["nce_ceiling"][continuous] = ceiling or np.nan
-            out["row_influence"][continuous] = to_numpy(influence[0])
+            # capped at the held-out rows' mean KL, as the path's bits are
+            out["row_influence"][continuous] = to_numpy(influence.largest_fall(
+                kl_nats(mu_c, log_var_c), weights))
         if mixtures is not None:
             idx, values = _mixture_estimates(
                 mixtures, probe_mu, probe_log_var, n_mixture_samples, gen,

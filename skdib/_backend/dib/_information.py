@@ -18,8 +18,6 @@ import math
 
 import torch
 
-from skdib._backend.dib._row_influence import RowInfluence
-
 LN2 = math.log(2.0)
 
 # Float64 elements in a chunk of features or a block of expanded log-densities
@@ -135,11 +133,12 @@ def _row_bounds(x, k, weights=None, own=None):
     return lower, upper
 
 
-def _path_sums(mu, log_var, eps, r_chunk, expand, midpoints=None, weights=None):
+def _path_sums(mu, log_var, eps, r_chunk, expand, terms=None, weights=None):
     """``(3, c)`` sums (nats) of channels that all take one path: bound
-    summands, lower and upper, and squared midpoints (``midpoints``, a
-    ``(c, k)`` tensor, also receives each row's midpoint); with ``weights``
-    (the batch's row weights) weighted sums of the weighted summands."""
+    summands, lower and upper, and squared midpoints (``terms``, a
+    ``(2, c, k)`` tensor, also receives each row's lower and upper summand);
+    with ``weights`` (the batch's row weights) weighted sums of the weighted
+    summands."""
     c, k, d = mu.shape
     u = mu + torch.exp(0.5 * log_var) * eps
     # Exact log p(u_i|x_i) = -1/2 sum_d (eps^2 + lv), in the pairwise order.
@@ -158,17 +157,17 @@ def _path_sums(mu, log_var, eps, r_chunk, expand, midpoints=None, weights=None):
         x[:, rows, rows + start] = -math.inf
         own = None if weights is None else weights[start:stop]
         lower, upper = _row_bounds(x, k, weights, own)
-        terms = torch.stack([lower, upper, (lower + upper).square() / 4])
-        sums += (terms if own is None else terms * own).sum(-1)
-        if midpoints is not None:
-            midpoints[:, start:stop] = 0.5 * (lower + upper)
+        summands = torch.stack([lower, upper, (lower + upper).square() / 4])
+        sums += (summands if own is None else summands * own).sum(-1)
+        if terms is not None:
+            terms[:, :, start:stop] = torch.stack([lower, upper])
     return sums
 
 
-def _bound_sums(mu, log_var, eps, r_chunk, midpoints=None, weights=None):
+def _bound_sums(mu, log_var, eps, r_chunk, terms=None, weights=None):
     """Sums over the batch of the lower and upper bound summands, and of
     the squared midpoints of the two (for their spread), in nats; each row's
-    midpoint also goes to ``midpoints`` (``(c, k)``) when given; ``weights``
+    two summands also go to ``terms`` (``(2, c, k)``) when given; ``weights``
     as in :func:`_path_sums`.
 
     ``mu``, ``log_var``, ``eps``: ``(c, k, d)`` float64, ``u_i = mu_i +
@@ -182,14 +181,14 @@ def _bound_sums(mu, log_var, eps, r_chunk, midpoints=None, weights=None):
     sums = mu.new_zeros((3, mu.shape[0]))
     for expand, sel in ((True, fast), (False, ~fast)):
         if bool(sel.all()):
-            return tuple(_path_sums(mu, log_var, eps, r_chunk, expand, midpoints,
+            return tuple(_path_sums(mu, log_var, eps, r_chunk, expand, terms,
                                     weights))
         if bool(sel.any()):
-            part = None if midpoints is None else midpoints[sel]
+            part = None if terms is None else terms[:, sel]
             sums[:, sel] = _path_sums(mu[sel], log_var[sel], eps[sel], r_chunk,
                                       expand, part, weights)
             if part is not None:
-                midpoints[sel] = part
+                terms[:, sel] = part
     return tuple(sums)
 
 
@@ -286,10 +285,10 @@ def mi_bounds(mu, log_var, *, batch_size=1024, n_batches=8, generator=None,
         the batches drawn is appended to it, in bits: the entropy of each
         batch's normalised weights, averaged as the bound is. It is log2(K)
         without weights (nothing is appended then).
-    influence : list or None
-        Given, a tensor is appended: per channel, how far the midpoint of
-        the bounds (bits) falls without the row that moves it most
-        (:class:`~._row_influence.RowInfluence`).
+    influence : RowInfluence or None
+        Given, every row's lower and upper summands of each batch are added
+        to it (:class:`~._row_influence.RowInfluence`: how far the bits
+        fall without the row that moves them most).
 
     Returns
     -------
@@ -314,7 +313,6 @@ def mi_bounds(mu, log_var, *, batch_size=1024, n_batches=8, generator=None,
     sums = torch.zeros((3, n_channels), dtype=torch.float64, device=mu.device)
     n_rows = len(pool) if weights is None else effective_rows(weights[pool])
     by_cluster = None if clusters is None else _ClusterSums(clusters, n_channels)
-    by_row = None if influence is None else RowInfluence()
     drawn = torch.zeros(2, dtype=torch.float64)  # sum w, sum w² of the terms
     entropy_sum = 0.0
     for _ in range(n_batches):
@@ -326,22 +324,20 @@ def mi_bounds(mu, log_var, *, batch_size=1024, n_batches=8, generator=None,
                   else torch.stack([w.sum(), w.square().sum()]).cpu())
         eps = torch.randn((n_channels, k, d), generator=generator,
                           device=mu.device, dtype=torch.float64)
-        mids = (None if by_cluster is None and by_row is None
-                else sums.new_zeros((n_channels, k)))
+        terms = (None if by_cluster is None and influence is None
+                 else sums.new_zeros((2, n_channels, k)))
         for c0 in range(0, n_channels, c_chunk):
             c1 = min(n_channels, c0 + c_chunk)
             # Gather, then convert: only a chunk is ever held in float64.
             sums[:, c0:c1] += torch.stack(_bound_sums(
                 mu[c0:c1, idx].to(torch.float64),
                 log_var[c0:c1, idx].to(torch.float64), eps[c0:c1], r_chunk,
-                None if mids is None else mids[c0:c1], w))
+                None if terms is None else terms[:, c0:c1], w))
         if by_cluster is not None:
-            by_cluster.add(idx, mids, w)
-        if by_row is not None:
-            by_row.add(idx, mids, w)
+            by_cluster.add(idx, terms.mean(dim=0), w)
+        if influence is not None:
+            influence.add(idx, terms, w)
     lower, upper, square = sums / float(drawn[0])
-    if by_row is not None:
-        influence.append(by_row.largest_drop())
     if ceiling is not None and weights is not None:
         ceiling.append(entropy_sum / float(drawn[0]) / LN2)
     n_terms = float(drawn[0] ** 2 / drawn[1])  # Kish: n_batches k unweighted

@@ -15,7 +15,14 @@ import torch
 
 from skdib._backend._tensors import make_generator, to_numpy
 from skdib._backend.dib._checkpoint_information import ESTIMATE_KEYS
-from skdib._backend.dib._information import _by_dim, _log_density, kl_bits, mi_bounds
+from skdib._backend.dib._information import (
+    _by_dim,
+    _log_density,
+    kl_bits,
+    kl_nats,
+    mi_bounds,
+)
+from skdib._backend.dib._row_influence import RowInfluence
 
 __all__ = ["element_posteriors", "make_element_information_fn", "probe_bounds",
            "probe_information"]
@@ -28,8 +35,8 @@ def make_element_information_fn(*, batch_size, n_batches, seed):
     per type, the InfoNCE lower and leave-one-out upper bounds in bits per
     element over that type's existing elements (NaN for a type with fewer
     than 2), as a dict keyed by :data:`ESTIMATE_KEYS` (``row_influence``:
-    how far the bounds' midpoint falls without its most influential
-    element). Reseeds every call.
+    how far the bits fall without the held-out set, all its elements of
+    that type, that moves them most). Reseeds every call.
     ``n_batches`` is a number, or a function of a type's batch size K (its
     elements, at most ``batch_size``) giving the batches to average."""
 
@@ -46,16 +53,20 @@ def make_element_information_fn(*, batch_size, n_batches, seed):
                 continue
             # the elements of one set are correlated: the error counts sets
             sets = torch.arange(present.shape[0], device=present.device)
-            k, influence = min(batch_size, m.shape[0]), []
+            owner = sets[:, None].expand_as(present)[present]
+            k, influence = min(batch_size, m.shape[0]), RowInfluence(owner)
             lower, upper, se = mi_bounds(
                 m, lv, batch_size=batch_size,
                 n_batches=n_batches(k) if callable(n_batches) else n_batches,
                 generator=gen, return_se=True, influence=influence,
-                clusters=sets[:, None].expand_as(present)[present])
+                clusters=owner)
             out["nce_lower"][t] = lower.item()
             out["loo_upper"][t] = upper.item()
             out["sandwich_se"][t] = se.item()
-            out["row_influence"][t] = influence[0].item()
+            # a set's elements leave together; capped at the elements'
+            # mean KL, as the path's bits are
+            out["row_influence"][t] = influence.largest_fall(
+                kl_nats(m, lv)[None]).item()
         estimate.elapsed += time.perf_counter() - start
         return out
 
