@@ -106,11 +106,11 @@ def cross_validate_path(estimator, X, y, *, cv=5, groups=None, random_state=None
         lower bound is saturated, which pulls the mean lower bound down;
         None where the folds have none), for the plotting functions and
         ``coarsest_point``; and ``estimators`` if requested. ``path`` does
-        not carry the folds' ``information_se``, ``information_method`` or
-        ``kl_drift`` (all None): every point counts as settled there (in
-        ``path.settled``, the plots and ``path_subset_score``); the folds'
-        own ``settled`` is the result's, and the rest is on
-        ``estimators``.
+        not carry the folds' ``information_se``, ``information_method``,
+        ``information_row_influence`` or ``kl_drift`` (all None): every
+        point counts as settled there (in ``path.settled``, the plots and
+        ``path_subset_score``); the folds' own ``settled`` is the result's,
+        and the rest is on ``estimators``.
 
     Raises
     ------
