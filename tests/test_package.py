@@ -53,14 +53,17 @@ def test_cpu_setup_pins_torch():
 
 
 def test_the_test_setup_installs_polars():
-    """tests/test_other_frames.py skips its polars test without polars: the
-    dev extra (installed by scripts/_setup.sh) brings it, so CI runs it."""
+    """tests/test_other_frames.py skips its polars test without polars or
+    narwhals (which scikit-learn >= 1.9 brings, older ones do not): the dev
+    extra (installed by scripts/_setup.sh) brings both, so CI runs it, and so
+    does a run at the minimum versions."""
     import configparser
 
     config = configparser.ConfigParser()
     config.read(ROOT / "setup.cfg")
     dev = config["options.extras_require"]["dev"].split()
     assert any(re.match(r"polars>=", line) for line in dev)
+    assert any(re.match(r"narwhals>=", line) for line in dev)
     assert "dev" in re.search(r'-e "\.\[([^]]*)\]"',
                               (ROOT / "scripts" / "_setup.sh").read_text()).group(1)
 
