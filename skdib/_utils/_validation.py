@@ -8,7 +8,7 @@ import pandas as pd
 from pandas.api.types import is_bool_dtype, is_numeric_dtype, is_object_dtype
 
 __all__ = ["as_pandas", "check_groups", "check_n_jobs", "check_number",
-           "check_numeric_frame",
+           "check_not_series", "check_numeric_frame",
            "check_positive_int", "holds_real_numbers", "is_frame",
            "is_number_column", "is_real_number", "is_series",
            "non_numeric_columns", "plain_value", "refuse_complex",
@@ -180,6 +180,24 @@ def _first_non_number(values):
     return None
 
 
+def check_not_series(X, *, name="X"):
+    """Refuse a pandas Series where a 2-D table is needed, saying how to pass
+    one column or one row (scikit-learn's own refusal names the class by a
+    module path that differs between pandas versions, and no way through).
+
+    Raises
+    ------
+    ValueError
+        When ``X`` is a pandas Series.
+    """
+    if is_series(X):
+        raise ValueError(
+            f"{name} is a pandas Series (one-dimensional); estimators need a 2-D "
+            f"table of shape (n_samples, n_features). Use {name}.to_frame() for "
+            f"a single feature, or {name}.to_numpy().reshape(1, -1) for a "
+            "single sample.")
+
+
 def check_numeric_frame(X, *, name="X", hint=_ENCODE_HINT, allow_series=False):
     """Refuse non-numeric input, naming the columns or the first bad value.
 
@@ -201,12 +219,8 @@ def check_numeric_frame(X, *, name="X", hint=_ENCODE_HINT, allow_series=False):
         DataFrame columns that do not hold numbers, and for string
         or object arrays with an entry that is not a number.
     """
-    if is_series(X) and not allow_series:
-        raise ValueError(
-            f"{name} is a pandas Series (one-dimensional); estimators need a 2-D "
-            f"table of shape (n_samples, n_features). Use {name}.to_frame() for "
-            f"a single feature, or {name}.to_numpy().reshape(1, -1) for a "
-            "single sample.")
+    if not allow_series:
+        check_not_series(X, name=name)
     bad = non_numeric_columns(X)
     if bad:
         raise ValueError(f"{name} has non-numeric columns {bad}. {hint}")

@@ -25,6 +25,7 @@ from skdib._dib._ranking import DROP_THRESHOLD, channel_ranks
 from skdib._dib._regressor import DistributedIBRegressor
 from skdib._utils._validation import (
     as_pandas,
+    check_not_series,
     check_numeric_frame,
     is_series,
     non_numeric_columns,
@@ -374,6 +375,7 @@ class DistributedIBSelector(PersistenceMixin, SelectorMixin, MetaEstimatorMixin,
         X_r : array-like of shape (n_samples, n_selected_features)
         """
         check_is_fitted(self)
+        check_not_series(X)
         X = as_pandas(X)
         check_integer_labels(self, X)
         return super().transform(X)

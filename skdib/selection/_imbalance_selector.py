@@ -17,6 +17,7 @@ from skdib._backend import facade
 from skdib._dib._inputs import normalise_weights, weighted_moments
 from skdib._dib._persistence import PersistenceMixin
 from skdib._utils._validation import (
+    check_not_series,
     check_numeric_frame,
     is_real_number,
     plain_value,
@@ -339,6 +340,22 @@ class InformationImbalanceSelector(PersistenceMixin, SelectorMixin, BaseEstimato
         self.imbalance_path_ = path
         self.candidate_imbalances_ = table
         return self
+
+    def transform(self, X):
+        """Reduce X to the selected features.
+
+        Parameters
+        ----------
+        X : array-like or DataFrame of shape (n_samples, n_features)
+            The columns of ``fit``'s X, in the same order.
+
+        Returns
+        -------
+        X_r : array-like of shape (n_samples, n_selected_features)
+        """
+        check_is_fitted(self)
+        check_not_series(X)
+        return super().transform(X)
 
     def _get_support_mask(self):
         check_is_fitted(self)
