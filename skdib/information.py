@@ -108,16 +108,16 @@ default=None
         Also return the standard error of the bounds' midpoint (over the
         latent draws and the samples).
     sample_weight : array-like of shape (n_samples,), optional
-        Weights of the samples: the bounds then describe the weighted
-        population. Batches are drawn as without weights (among samples of
-        positive weight); the marginal in each summand is the weighted
-        mixture and the summands are averaged with the weights, so equal
-        weights give the unweighted bounds. Integer weights give the lower
-        bound of repeated samples; the upper bound leaves each sample's whole
-        weight out of its own marginal, where a repeated sample would leave
-        one copy in, so it is looser than with repeated samples (both are
-        upper bounds). The standard error counts Kish's effective number of
-        samples.
+        Non-negative weights of the samples, at least one of them positive:
+        the bounds then describe the weighted population. Batches are drawn as
+        without weights (among samples of positive weight); the marginal in
+        each summand is the weighted mixture and the summands are averaged
+        with the weights, so equal weights give the unweighted bounds. Integer
+        weights give the lower bound of repeated samples; the upper bound
+        leaves each sample's whole weight out of its own marginal, where a
+        repeated sample would leave one copy in, so it is looser than with
+        repeated samples (both are upper bounds). The standard error counts
+        Kish's effective number of samples.
     groups : array-like of shape (n_samples,), optional
         Labels of correlated samples (the elements of one set, the rows of
         one subject): the standard error is then cluster-robust over the
@@ -171,6 +171,9 @@ def _row_labels(means, sample_weight, groups):
     if sample_weight is not None:
         sample_weight = _check_sample_weight(sample_weight, np.empty((n, 0)),
                                              ensure_non_negative=True)
+        if not sample_weight.any():  # scikit-learn 1.6 lets it through
+            raise ValueError("sample_weight is 0 in every row; it needs at least "
+                             "one non-zero weight.")
     if groups is not None:
         groups = group_codes(check_array(groups, ensure_2d=False, dtype=None))
         if len(groups) != n:
