@@ -366,17 +366,23 @@ def test_dib_runs_where_the_folds_groups_cannot_shape_its_split(n_groups, cv,
 def test_dib_runs_when_a_class_lies_in_one_group():
     """A class confined to one group: a grouped split that draws that group
     for validation leaves the class without training rows, which the
-    estimator refuses; the sweep now splits that fold at random."""
+    estimator refuses; the sweep now splits that fold at random. The outer
+    folds are given (scikit-learn's shuffled StratifiedGroupKFold draws other
+    folds from one version to the next); with them, random_state=4 draws
+    that group for the grouped validation split of a fold."""
     rng = np.random.default_rng(0)
     X = rng.normal(size=(60, 3))
     y = (X[:, 0] > 0).astype(int)
     groups = np.repeat(np.arange(6), 10)
     y[groups == 5] = 2
+    rows = np.arange(60)
+    cv = [(rows[~np.isin(groups, test)], rows[np.isin(groups, test)])
+          for test in ([0, 3], [1, 4], [2, 5])]
     method = partial(rank_dib, estimator=DistributedIBClassifier(
         **TINY_DIB, validation_fraction=0.2))
     with pytest.warns(UserWarning, match="no training rows of class"):
         frame = compare_selectors(X, y, methods={"dib": method}, k_values=[1],
-                                  cv=3, groups=groups, random_state=4)
+                                  cv=cv, groups=groups, random_state=4)
     assert len(frame) == 3
     with pytest.raises(ValueError, match="groups has 59 entries"):
         rank_dib(X, y, "classification", 0, groups=groups[1:])

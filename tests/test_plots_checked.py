@@ -162,7 +162,7 @@ def test_information_map_default_extent_is_the_elements_range():
     # an explicit extent is still the square around the origin
     fig = plot_information_map(clf, extent=1.0, resolution=3, n_batches=2,
                                n_references=64)
-    assert fig.axes[0].images[0].get_extent() == [-1.0, 1.0, -1.0, 1.0]
+    assert list(fig.axes[0].images[0].get_extent()) == [-1.0, 1.0, -1.0, 1.0]
 
 
 # -- 6. 11 to 20 labelled channels: no grey, neighbours of other hues -----

@@ -321,7 +321,7 @@ def test_frontier_line_and_scatter(circuit_subsets):
     np.testing.assert_allclose(ax.lines[0].get_ydata(), frontier["information"])
     offsets = ax.collections[0].get_offsets()
     np.testing.assert_allclose(offsets[:, 1], subsets["information"])
-    assert np.all(np.abs(offsets[:, 0] - subsets["size"]) <= 0.2)
+    assert np.all(np.abs(offsets[:, 0] - subsets["size"].to_numpy()) <= 0.2)
     assert ax.lines[1].get_ydata()[0] == pytest.approx(
         subsets.attrs["target_entropy"])
 
