@@ -50,7 +50,8 @@ def random_hoods(rng, n_samples=7, n_neighbors=9, types=(0, 1)):
 
 def test_radial_matches_double_loop_both_layouts():
     X = random_hoods(np.random.default_rng(0))
-    rsf = RadialStructureFunctions(n_radii=6, r_min=0.5, r_max=3.0, width=0.7)
+    rsf = RadialStructureFunctions(n_radii=6, r_min=0.5, r_max=3.0, width=0.7,
+                                   min_mean_density=None)
     expected = radial_reference(X, 0.5, 3.0, 6, 0.7, [0, 1])
     assert expected[1:].sum() > 0
     np.testing.assert_allclose(rsf.fit_transform(X), expected, rtol=1e-12)
@@ -64,7 +65,8 @@ def test_radial_matches_double_loop_both_layouts():
 
 def test_radial_default_grid_and_custom_types():
     X = random_hoods(np.random.default_rng(1), types=(3, 7, 5))
-    rsf = RadialStructureFunctions(types=(3, 5, 7), type_names=("S", "M", "L"))
+    rsf = RadialStructureFunctions(types=(3, 5, 7), type_names=("S", "M", "L"),
+                                   min_mean_density=None)
     out = rsf.fit_transform(X)
     assert out.shape == (len(X), 150)
     np.testing.assert_allclose(out, radial_reference(X, 0.25, 4.0, 50, 0.5,
@@ -90,9 +92,9 @@ def test_radial_feature_names_and_pandas_output():
     assert list(frame.columns) == list(names)
 
 
-def test_radial_is_stateless_and_clonable():
+def test_radial_without_empty_shells_is_stateless_and_clonable():
     X = random_hoods(np.random.default_rng(3))
-    rsf = RadialStructureFunctions(n_radii=4)
+    rsf = RadialStructureFunctions(n_radii=4, min_mean_density=None)
     unfitted = rsf.transform(X)  # no fit needed
     assert rsf.__sklearn_tags__().requires_fit is False
     np.testing.assert_array_equal(clone(rsf).fit_transform(X), unfitted)
@@ -490,12 +492,12 @@ def test_chunked_computation_agrees(freud, glass, monkeypatch):
     from skdib.featurizers import _descriptors, _radial, particle_descriptors
     points, types, box = glass
     X = random_hoods(np.random.default_rng(6), n_samples=20)
+    rsf = RadialStructureFunctions(n_radii=5, min_mean_density=None)
     whole = (particle_descriptors(points, types, box, lengths=(1.0,)),
-             RadialStructureFunctions(n_radii=5).transform(X))
+             rsf.transform(X))
     monkeypatch.setattr(_descriptors, "_CHUNK_PAIRS", 30)
     monkeypatch.setattr(_radial, "_CHUNK_ELEMENTS", 50)
     pd.testing.assert_frame_equal(
         particle_descriptors(points, types, box, lengths=(1.0,)), whole[0],
         check_exact=False, rtol=1e-12)
-    np.testing.assert_allclose(RadialStructureFunctions(n_radii=5).transform(X),
-                               whole[1], rtol=1e-12)
+    np.testing.assert_allclose(rsf.transform(X), whole[1], rtol=1e-12)
