@@ -144,8 +144,8 @@ axes[0].legend(loc="lower left", fontsize="small")
 # The best cross-validated accuracy along each path. Measured with the full
 # settings (25-35 minutes on 2 shared CPU cores; see the printout for this
 # run): the distance-only encoders came within 2 points of the radial
-# densities on both protocols (gradual 0.829 against 0.848, rapid 0.815
-# against 0.826; the tuned SVM 0.859 and 0.830). Encoders that also see the
+# densities on both protocols (gradual 0.829 against 0.846, rapid 0.815
+# against 0.832; the tuned SVM 0.858 and 0.831). Encoders that also see the
 # direction can memorise the angular arrangement of the training
 # neighbourhoods and scored lower (0.818 and 0.789).
 print(f"{'protocol':8s} {'SVM':>6s} {'radial':>7s} "
