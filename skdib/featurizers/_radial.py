@@ -110,8 +110,8 @@ class RadialStructureFunctions(TransformerMixin, BaseEstimator):
         neighbourhood, so the column is constant. The mean of
         :math:`G_t(r)` is the average number of type-t neighbours within
         the Gaussian at r; 0.01 is one neighbour per hundred
-        neighbourhoods. ``None`` keeps every column (the behaviour before
-        0.1.0), and the transformer is then stateless.
+        neighbourhoods. ``None`` keeps every column as Eq. 6 gives it
+        (as before this option), and the transformer is then stateless.
 
     Attributes
     ----------
