@@ -123,3 +123,29 @@ def test_bad_min_mean_density_and_a_changed_grid_are_refused():
     with pytest.raises(ValueError, match="fitted for 100 columns but its "
                                          "settings now give 40; fit it again"):
         rsf.transform(X)
+
+
+@pytest.mark.parametrize("changed", [
+    {"r_min": 0.5}, {"r_max": 3.0}, {"width": 0.25}, {"types": (1, 0)},
+    {"min_mean_density": 0.5}])
+def test_a_setting_changed_after_fit_is_refused(changed):
+    """The same number of columns on another grid, other types' order or
+    another threshold: the mask found in fit was applied to them silently."""
+    X = glassy_hoods(np.random.default_rng(4), 10)
+    rsf = RadialStructureFunctions().fit(X).set_params(**changed)
+    name = next(iter(changed))
+    with pytest.raises(ValueError, match=f"found its empty shells with {name}="
+                                         f".* but now has {name}=.*fit it again"):
+        rsf.transform(X)
+    np.testing.assert_array_equal(rsf.fit(X).transform(X), rsf.fit_transform(X))
+
+
+def test_a_threshold_set_after_a_stateless_fit_is_refused():
+    """Fitted with min_mean_density=None, every shell is kept; a threshold set
+    afterwards was ignored without a word until the next fit."""
+    X = glassy_hoods(np.random.default_rng(5), 10)
+    rsf = RadialStructureFunctions(min_mean_density=None).fit(X)
+    rsf.set_params(min_mean_density=0.01)
+    with pytest.raises(ValueError, match="min_mean_density=None but now has "
+                                         "min_mean_density=0.01"):
+        rsf.transform(X)

@@ -123,7 +123,9 @@ class RadialStructureFunctions(TransformerMixin, BaseEstimator):
         The Gaussian width :math:`\delta`.
     empty_shells_ : ndarray of bool, shape (len(types) * n_radii,)
         The columns that ``transform`` sets to 0.0, in the output's order
-        (all False with ``min_mean_density=None``).
+        (all False with ``min_mean_density=None``). ``transform`` refuses a
+        transformer whose grid, ``types`` or ``min_mean_density`` changed
+        after ``fit``: fit it again.
 
     Notes
     -----
@@ -251,6 +253,7 @@ class RadialStructureFunctions(TransformerMixin, BaseEstimator):
         X = _as_neighbourhoods(X)
         real = _check_rows(X, self.types)
         self.n_features_in_ = X.shape[1] * 3
+        self._fitted_settings = self._settings()
         G = None
         if need_densities or self.min_mean_density is not None:
             G = self._densities(X, real, self.radii_, self.delta_)
@@ -307,7 +310,24 @@ class RadialStructureFunctions(TransformerMixin, BaseEstimator):
                 f"This transformer was fitted for {self.empty_shells_.size} "
                 f"columns but its settings now give {n_out}; fit it again."
             )
+        fitted, now = getattr(self, "_fitted_settings", None), self._settings()
+        changed = [name for name in now if fitted is not None
+                   and fitted[name] != now[name]]
+        if changed:
+            was = ", ".join(f"{name}={fitted[name]!r}" for name in changed)
+            new = ", ".join(f"{name}={now[name]!r}" for name in changed)
+            raise ValueError(
+                f"This transformer found its empty shells with {was} but now "
+                f"has {new}, for which that mask does not hold; fit it again."
+            )
         return self.empty_shells_
+
+    def _settings(self):
+        """The settings that place the output's columns, as compared values."""
+        return {"r_min": float(self.r_min), "r_max": float(self.r_max),
+                "n_radii": int(self.n_radii), "width": float(self.width),
+                "types": tuple(np.asarray(self.types, dtype=float).tolist()),
+                "min_mean_density": self.min_mean_density}
 
     def _densities(self, X, real, radii, delta):
         """Eq. 6 for neighbourhoods `X` (n_samples, n_neighbors, 3) whose real
