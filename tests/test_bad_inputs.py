@@ -335,6 +335,17 @@ def test_bad_X_after_fit(fitted, case, X_bad, match):
         _method(fitted)(X_bad)
 
 
+def test_series_to_inverse_transform_is_refused_with_the_way_through(fitted):
+    """scikit-learn's refusal named the class by a module path that differs
+    between pandas versions, and gave no way through."""
+    if not hasattr(fitted, "get_support"):
+        pytest.skip("not a selector")
+    reduced = pd.DataFrame(fitted.transform(FRAME))
+    with raises(ValueError, match=r"X is a pandas Series.*X\.to_frame\(\)"):
+        fitted.inverse_transform(reduced.iloc[:, 0])
+    assert fitted.inverse_transform(reduced.to_numpy()).shape == FRAME.shape
+
+
 def test_string_column_after_fit(fitted):
     X_str = _with("a", ["u", "v"] * (N // 2))
     if hasattr(fitted, "get_support"):  # selectors pass columns through

@@ -32,6 +32,7 @@ from skdib._utils._validation import (
     plain_value,
 )
 from skdib.selection._n_features import resolve_n_features
+from skdib.selection._series import SeriesRefusalMixin
 from skdib.selection._sweep_cache import cached_sweep, clear, run_sweep
 
 __all__ = ["DistributedIBSelector"]
@@ -71,8 +72,8 @@ def _budget_point(total, budget):
     return int(np.argmin(total))
 
 
-class DistributedIBSelector(PersistenceMixin, SelectorMixin, MetaEstimatorMixin,
-                            BaseEstimator):
+class DistributedIBSelector(PersistenceMixin, SeriesRefusalMixin, SelectorMixin,
+                            MetaEstimatorMixin, BaseEstimator):
     """Select features by the order in which a Distributed IB sweep drops them.
 
     One β sweep of a :class:`DistributedIBClassifier` or

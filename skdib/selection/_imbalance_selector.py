@@ -25,6 +25,7 @@ from skdib._utils._validation import (
 )
 from skdib.selection._lattice import code_unit, lattice_codes
 from skdib.selection._n_features import resolve_n_features
+from skdib.selection._series import SeriesRefusalMixin
 
 __all__ = ["InformationImbalanceSelector"]
 
@@ -138,7 +139,8 @@ def _check_not_constant(y):
             "mode='unsupervised' to select features without y.")
 
 
-class InformationImbalanceSelector(PersistenceMixin, SelectorMixin, BaseEstimator):
+class InformationImbalanceSelector(PersistenceMixin, SeriesRefusalMixin, SelectorMixin,
+                                   BaseEstimator):
     """Greedy forward feature selection that minimises the information imbalance.
 
     The information imbalance Δ(A→B) (see :func:`information_imbalance`) is
