@@ -169,11 +169,14 @@ def _row_labels(means, sample_weight, groups):
         return sample_weight, groups
     n = np.shape(means)[-2]
     if sample_weight is not None:
-        sample_weight = _check_sample_weight(sample_weight, np.empty((n, 0)),
-                                             ensure_non_negative=True)
-        if not sample_weight.any():  # scikit-learn 1.6 lets it through
+        # before scikit-learn's check: 1.6 lets all zeros through, later
+        # releases refuse them without naming sample_weight
+        given = np.asarray(sample_weight)
+        if given.dtype.kind in "biuf" and given.size and not given.any():
             raise ValueError("sample_weight is 0 in every row; it needs at least "
                              "one non-zero weight.")
+        sample_weight = _check_sample_weight(sample_weight, np.empty((n, 0)),
+                                             ensure_non_negative=True)
     if groups is not None:
         groups = group_codes(check_array(groups, ensure_2d=False, dtype=None))
         if len(groups) != n:
