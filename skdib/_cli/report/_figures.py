@@ -19,6 +19,7 @@ from skdib._cli.report._summary import (
     score_kind,
     score_name,
     scored_rows,
+    scores_held_out,
     scores_lines,
     scores_note,
 )
@@ -48,8 +49,7 @@ def _plane(est):
     plot_information_plane(est, ax=bottom, legend=False)
     entropy = (" The dotted line H(Y) is the loss of a model that knows nothing."
                if hasattr(est, "target_entropy_") else "")
-    held_out = score_kind(est.get_params()["validation_fraction"]) == "validation"
-    dashed = ("validation dashed" if held_out else
+    dashed = ("validation dashed" if scores_held_out(est) else
               "dashed: the training rows scored at each checkpoint, as "
               "--validation-fraction 0 holds none out, though labelled "
               "validation")

@@ -8,8 +8,8 @@ from skdib._dib._ranking import DROP_THRESHOLD, rank_channels
 from skdib.compare._folds import fold_mean_and_se
 
 __all__ = ["baseline_verdict", "bits_scale", "channel_summary", "path_table",
-           "score_kind", "score_name", "scored_rows", "scores_lines",
-           "scores_note", "scores_table"]
+           "score_kind", "score_name", "scored_rows", "scores_held_out",
+           "scores_lines", "scores_note", "scores_table"]
 
 THRESHOLD = DROP_THRESHOLD
 # Percentile of the path's cells (points x channels) that fills a bit bar.
@@ -43,6 +43,12 @@ def score_kind(fraction):
     ('validation', 'training')
     """
     return "validation" if fraction else "training"
+
+
+def scores_held_out(est):
+    """Whether ``est``'s path is scored on held-out rows (:func:`score_kind`
+    of its ``validation_fraction``)."""
+    return score_kind(est.get_params()["validation_fraction"]) == "validation"
 
 
 def bits_scale(path, threshold=THRESHOLD):
@@ -174,7 +180,7 @@ def path_table(est, max_rows=8, max_channels=10, threshold=THRESHOLD):
     ranked = rank_channels(path, threshold)[:max_channels]
     names = _column_labels([path.feature_names[j] for j in ranked])
     widths = [max(5, len(n)) for n in names]
-    held_out = score_kind(est.get_params()["validation_fraction"]) == "validation"
+    held_out = scores_held_out(est)
     score = ("val " if held_out else "train ") + score_name(est)
     width = max(12, len(score))
     header = (f"  {'point':>5} {'beta':>8} {'total':>6}  "
