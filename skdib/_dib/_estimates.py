@@ -219,7 +219,9 @@ def combine_estimates(kl, estimates, discrete, batch_size, value_rows=VALUE_ROWS
                 "information_row_influence": None}
     is_discrete = np.array([d is not None for d in discrete])
     # Estimates from finite batches can dip below 0 near zero information,
-    # where 0 is the truth's own floor.
+    # where 0 is the truth's own floor. The row influence measures the fall
+    # of these same capped bits, in torch: change
+    # skdib._backend.dib._row_influence.capped_midpoint with this rule.
     loo_upper = np.maximum(np.minimum(estimates["loo_upper"], kl), 0.0)
     nce_lower = np.clip(estimates["nce_lower"], 0.0, loo_upper)
     mix_upper = np.maximum(np.minimum(estimates["mixture_upper"],

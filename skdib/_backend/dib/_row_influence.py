@@ -27,7 +27,9 @@ LN2 = math.log(2.0)
 def capped_midpoint(bounds, cap):
     """``(lower + upper) / 2`` of mean summands ``bounds`` (``(2, ...)``:
     lower, upper), the upper floored at 0 and capped at ``cap``, the lower
-    between 0 and that upper: the path's ``information`` (nats)."""
+    between 0 and that upper: the path's ``information`` (nats), as
+    :func:`skdib._dib._estimates.combine_estimates` makes it (change both
+    together)."""
     upper = torch.minimum(bounds[1], cap).clamp_min(0.0)
     lower = torch.minimum(bounds[0].clamp_min(0.0), upper)
     return 0.5 * (lower + upper)
